@@ -1,0 +1,338 @@
+//! Allocation of payments and credit notes to invoices, for one client (spec section 2).
+//!
+//! Events are replayed in date order (invoices, then credit notes, then payments on one date;
+//! ties by id as bytes). The replay also snapshots the balances at each requested month end,
+//! which is what makes back-dated figures exact: a balance at E is the state after exactly the
+//! events dated ≤ E.
+
+use crate::model::{DocKind, Document, Payment};
+use chrono::NaiveDate;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllocKind {
+    Payment,
+    Credit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allocation {
+    pub date: NaiveDate,
+    pub amount: i64,
+    pub kind: AllocKind,
+}
+
+/// An invoice after replaying every event up to the as-of date.
+#[derive(Clone, Debug)]
+pub struct InvoiceState<'a> {
+    pub doc: &'a Document,
+    pub open: i64,
+    pub allocations: Vec<Allocation>,
+    /// The date of the allocation that brought the open amount to zero.
+    pub settled: Option<NaiveDate>,
+}
+
+impl InvoiceState<'_> {
+    pub fn paid_net(&self) -> i64 {
+        self.allocations.iter().filter(|a| a.kind == AllocKind::Payment).map(|a| a.amount).sum()
+    }
+
+    /// Settled with payment allocations above zero (not credited away).
+    pub fn is_paid(&self) -> bool {
+        self.settled.is_some() && self.paid_net() > 0
+    }
+
+    /// Settled by credit notes alone: out of payment-behaviour figures.
+    pub fn is_credited(&self) -> bool {
+        self.settled.is_some() && self.paid_net() <= 0
+    }
+}
+
+/// Balances at one month end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub end: NaiveDate,
+    /// Net AR: Σ open − unapplied credit.
+    pub ar: i64,
+    /// Σ open of invoices not yet due at `end`.
+    pub current: i64,
+}
+
+/// A reference that could not be used, for the data-quality report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefProblem {
+    /// The payment or credit note that carries the reference.
+    pub from: String,
+    pub reference: String,
+    pub date: NaiveDate,
+    pub not_yet_issued: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Outcome<'a> {
+    pub invoices: Vec<InvoiceState<'a>>,
+    /// Credit not yet applied to any invoice; negative is a debit balance left by a reversal.
+    pub unapplied_credit: i64,
+    pub snapshots: Vec<Snapshot>,
+    pub ref_problems: Vec<RefProblem>,
+    /// Reversals that found nothing left to undo (amount in minor units, date).
+    pub unmatched_reversals: Vec<(String, i64, NaiveDate)>,
+}
+
+enum Event {
+    Doc(usize),
+    Pay(usize),
+}
+
+struct Replay<'a> {
+    invoices: Vec<InvoiceState<'a>>,
+    /// Open invoices in the order credit is applied: (due, issue, id).
+    open: BTreeSet<(NaiveDate, NaiveDate, &'a str, usize)>,
+    by_id: HashMap<&'a str, usize>,
+    /// Unapplied credit pieces in arrival order, with where they came from.
+    pool: Vec<(AllocKind, i64)>,
+    debit: i64,
+    total_open: i64,
+}
+
+/// Replays one client's documents and payments (all dated ≤ the as-of date) and snapshots the
+/// balances at each of `ends` (ascending).
+pub fn allocate<'a>(docs: &[&'a Document], payments: &[&'a Payment], ends: &[NaiveDate]) -> Outcome<'a> {
+    let mut events: Vec<Event> = (0..docs.len()).map(Event::Doc).chain((0..payments.len()).map(Event::Pay)).collect();
+    let key = |e: &Event| -> (NaiveDate, u8, &'a [u8]) {
+        match *e {
+            Event::Doc(i) => {
+                (docs[i].issue, if docs[i].kind == DocKind::Invoice { 0 } else { 1 }, docs[i].id.as_bytes())
+            }
+            Event::Pay(i) => (payments[i].date, 2, payments[i].id.as_bytes()),
+        }
+    };
+    events.sort_by(|a, b| key(a).cmp(&key(b)));
+    let known_ids: HashMap<&str, NaiveDate> =
+        docs.iter().filter(|d| d.kind == DocKind::Invoice).map(|d| (&*d.id, d.issue)).collect();
+
+    let mut r = Replay {
+        invoices: Vec::with_capacity(docs.len()),
+        open: BTreeSet::new(),
+        by_id: HashMap::with_capacity(docs.len()),
+        pool: Vec::new(),
+        debit: 0,
+        total_open: 0,
+    };
+    let mut snapshots = Vec::with_capacity(ends.len());
+    let mut next_end = 0;
+    let mut ref_problems = Vec::new();
+    let mut unmatched_reversals = Vec::new();
+
+    for e in &events {
+        let (date, _, _) = key(e);
+        while next_end < ends.len() && ends[next_end] < date {
+            snapshots.push(r.snapshot(ends[next_end]));
+            next_end += 1;
+        }
+        match *e {
+            Event::Doc(i) if docs[i].kind == DocKind::Invoice => r.add_invoice(docs[i]),
+            Event::Doc(i) => {
+                let d = docs[i];
+                let target = r.resolve(d.reference.as_deref(), &d.id, d.issue, &known_ids, &mut ref_problems);
+                r.credit(d.amount, d.issue, AllocKind::Credit, target);
+            }
+            Event::Pay(i) => {
+                let p = payments[i];
+                let target = r.resolve(p.reference.as_deref(), &p.id, p.date, &known_ids, &mut ref_problems);
+                if p.amount >= 0 {
+                    r.credit(p.amount, p.date, AllocKind::Payment, target);
+                } else {
+                    let left = r.reverse(-p.amount, p.date, target);
+                    if left > 0 {
+                        r.debit += left;
+                        unmatched_reversals.push((p.id.to_string(), left, p.date));
+                    }
+                }
+            }
+        }
+    }
+    while next_end < ends.len() {
+        snapshots.push(r.snapshot(ends[next_end]));
+        next_end += 1;
+    }
+    let unapplied_credit = r.pool_total() - r.debit;
+    Outcome { invoices: r.invoices, unapplied_credit, snapshots, ref_problems, unmatched_reversals }
+}
+
+impl<'a> Replay<'a> {
+    fn pool_total(&self) -> i64 {
+        self.pool.iter().map(|p| p.1).sum()
+    }
+
+    fn snapshot(&self, end: NaiveDate) -> Snapshot {
+        // Open invoices are ordered by due date, so the not-yet-due ones are at the back.
+        let current = self.open.iter().rev().take_while(|k| k.0 >= end).map(|k| self.invoices[k.3].open).sum();
+        Snapshot { end, ar: self.total_open - self.pool_total() + self.debit, current }
+    }
+
+    fn add_invoice(&mut self, d: &'a Document) {
+        let ix = self.invoices.len();
+        self.invoices.push(InvoiceState { doc: d, open: d.amount, allocations: Vec::new(), settled: None });
+        self.by_id.insert(&d.id, ix);
+        self.open.insert((d.due, d.issue, &d.id, ix));
+        self.total_open += d.amount;
+        // Unapplied credit goes to a new invoice at its issue date, oldest credit first.
+        let mut k = 0;
+        while k < self.pool.len() && self.invoices[ix].open > 0 {
+            let (kind, amount) = self.pool[k];
+            let used = self.apply(ix, amount, d.issue, kind);
+            self.pool[k].1 -= used;
+            k += 1;
+        }
+        self.pool.retain(|p| p.1 > 0);
+    }
+
+    /// The invoice a reference points to, if it can be used; otherwise records why not.
+    fn resolve(
+        &self,
+        reference: Option<&str>,
+        from: &str,
+        date: NaiveDate,
+        known: &HashMap<&str, NaiveDate>,
+        problems: &mut Vec<RefProblem>,
+    ) -> Option<usize> {
+        let reference = reference?;
+        if let Some(&ix) = self.by_id.get(reference) {
+            return Some(ix);
+        }
+        problems.push(RefProblem {
+            from: from.to_string(),
+            reference: reference.to_string(),
+            date,
+            not_yet_issued: known.get(reference).is_some_and(|issue| *issue > date),
+        });
+        None
+    }
+
+    /// Applies up to `amount` to invoice `ix`; returns what was applied.
+    fn apply(&mut self, ix: usize, amount: i64, date: NaiveDate, kind: AllocKind) -> i64 {
+        let inv = &mut self.invoices[ix];
+        let x = amount.min(inv.open);
+        if x <= 0 {
+            return 0;
+        }
+        inv.open -= x;
+        self.total_open -= x;
+        inv.allocations.push(Allocation { date, amount: x, kind });
+        if inv.open == 0 {
+            inv.settled = Some(date);
+            self.open.remove(&(inv.doc.due, inv.doc.issue, &*inv.doc.id, ix));
+        }
+        x
+    }
+
+    /// A payment or credit note: the referenced invoice first, then oldest first, then the rest
+    /// becomes unapplied credit (after paying off any debit balance).
+    fn credit(&mut self, amount: i64, date: NaiveDate, kind: AllocKind, target: Option<usize>) {
+        let mut left = amount;
+        if let Some(ix) = target {
+            left -= self.apply(ix, left, date, kind);
+        }
+        while left > 0 {
+            let Some(&(_, _, _, ix)) = self.open.iter().next() else { break };
+            left -= self.apply(ix, left, date, kind);
+        }
+        if left > 0 {
+            let off = left.min(self.debit);
+            self.debit -= off;
+            left -= off;
+        }
+        if left > 0 {
+            self.pool.push((kind, left));
+        }
+    }
+
+    /// Takes back up to `amount` of invoice `ix`'s payment allocations, latest first.
+    fn undo_payments(&mut self, ix: usize, amount: i64) -> i64 {
+        let mut left = amount;
+        let inv = &mut self.invoices[ix];
+        for a in inv.allocations.iter_mut().rev() {
+            if left == 0 {
+                break;
+            }
+            if a.kind == AllocKind::Payment && a.amount > 0 {
+                let take = a.amount.min(left);
+                a.amount -= take;
+                left -= take;
+            }
+        }
+        inv.allocations.retain(|a| a.amount != 0);
+        let undone = amount - left;
+        if undone > 0 {
+            let was_settled = inv.open == 0;
+            inv.open += undone;
+            inv.settled = None;
+            self.total_open += undone;
+            if was_settled {
+                self.open.insert((inv.doc.due, inv.doc.issue, &inv.doc.id, ix));
+            }
+        }
+        undone
+    }
+
+    /// A reversal: undoes unapplied payment credit, then the referenced invoice's payments,
+    /// then settled invoices (latest settlement first), then partly paid open invoices (latest
+    /// payment first). Returns what is left (it becomes a debit balance).
+    fn reverse(&mut self, amount: i64, date: NaiveDate, target: Option<usize>) -> i64 {
+        let _ = date;
+        let mut left = amount;
+        for p in self.pool.iter_mut().rev() {
+            if left == 0 {
+                break;
+            }
+            if p.0 == AllocKind::Payment {
+                let take = p.1.min(left);
+                p.1 -= take;
+                left -= take;
+            }
+        }
+        self.pool.retain(|p| p.1 > 0);
+        if left > 0 {
+            if let Some(ix) = target {
+                left -= self.undo_payments(ix, left);
+            }
+        }
+        if left > 0 {
+            let mut settled: Vec<(NaiveDate, &str, usize)> = self
+                .invoices
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.settled.is_some() && s.paid_net() > 0)
+                .map(|(i, s)| (s.settled.expect("filtered"), &*s.doc.id, i))
+                .collect();
+            settled.sort_by(|a, b| b.cmp(a));
+            for (_, _, ix) in settled {
+                if left == 0 {
+                    break;
+                }
+                left -= self.undo_payments(ix, left);
+            }
+        }
+        if left > 0 {
+            let mut partly: Vec<(NaiveDate, &str, usize)> = self
+                .invoices
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.open > 0 && s.paid_net() > 0)
+                .filter_map(|(i, s)| {
+                    let last = s.allocations.iter().filter(|a| a.kind == AllocKind::Payment).map(|a| a.date).max()?;
+                    Some((last, &*s.doc.id, i))
+                })
+                .collect();
+            partly.sort_by(|a, b| b.cmp(a));
+            for (_, _, ix) in partly {
+                if left == 0 {
+                    break;
+                }
+                left -= self.undo_payments(ix, left);
+            }
+        }
+        left
+    }
+}

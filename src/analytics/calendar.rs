@@ -1,0 +1,70 @@
+//! Calendar months as plain integers, so month arithmetic is exact and cheap.
+
+use chrono::{Datelike, NaiveDate};
+
+/// A calendar month: `year * 12 + (month - 1)`.
+pub type Month = i32;
+
+pub fn month_of(d: NaiveDate) -> Month {
+    d.year() * 12 + d.month0() as i32
+}
+
+pub fn first_day(m: Month) -> NaiveDate {
+    NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).expect("valid month")
+}
+
+pub fn last_day(m: Month) -> NaiveDate {
+    first_day(m + 1).pred_opt().expect("valid date")
+}
+
+pub fn days_in(m: Month) -> i64 {
+    (last_day(m) - first_day(m)).num_days() + 1
+}
+
+/// The month's end as seen at the as-of date: the month of A ends at A.
+pub fn end_at(m: Month, as_of: NaiveDate) -> NaiveDate {
+    if m == month_of(as_of) { as_of } else { last_day(m) }
+}
+
+/// Days the month counts at the as-of date: the month of A counts only the days up to A.
+pub fn days_at(m: Month, as_of: NaiveDate) -> i64 {
+    if m == month_of(as_of) { as_of.day() as i64 } else { days_in(m) }
+}
+
+/// `YYYY-MM`.
+pub fn label(m: Month) -> String {
+    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+}
+
+/// The default as-of date: the last day of the most recent month that ended on or before `d`.
+pub fn default_as_of(d: NaiveDate) -> NaiveDate {
+    let m = month_of(d);
+    if last_day(m) == d { d } else { last_day(m - 1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn months() {
+        let m = month_of(ymd(2024, 2, 10));
+        assert_eq!(days_in(m), 29);
+        assert_eq!(last_day(m), ymd(2024, 2, 29));
+        assert_eq!(first_day(m - 2), ymd(2023, 12, 1));
+        assert_eq!(label(m - 2), "2023-12");
+        assert_eq!(days_at(m, ymd(2024, 2, 10)), 10);
+        assert_eq!(end_at(m, ymd(2024, 2, 10)), ymd(2024, 2, 10));
+    }
+
+    #[test]
+    fn default_as_of_is_a_completed_month_end() {
+        assert_eq!(default_as_of(ymd(2026, 11, 3)), ymd(2026, 10, 31));
+        assert_eq!(default_as_of(ymd(2026, 10, 31)), ymd(2026, 10, 31));
+        assert_eq!(default_as_of(ymd(2026, 1, 15)), ymd(2025, 12, 31));
+    }
+}

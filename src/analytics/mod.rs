@@ -1,0 +1,438 @@
+//! The analytics engine: a pure function of (ledger, as-of date, settings).
+//!
+//! Clients are independent, so each is computed on its own (in parallel with rayon) into exact
+//! sums; portfolio figures are merges of those sums, never averages of client ratios.
+
+pub mod allocation;
+pub mod calendar;
+pub mod metrics;
+
+use crate::model::{ClientIx, DocKind, Document, Ledger, Payment};
+use allocation::{Outcome, allocate};
+use calendar::Month;
+use chrono::NaiveDate;
+use metrics::Behaviour;
+use rayon::prelude::*;
+
+/// Analytics settings (configuration `[analytics]`), with the specification's defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Months in the standard DSO, BPDSO, ADD and CEI period.
+    pub dso_months: u32,
+    /// Months the countback DSO may walk back before it is capped.
+    pub countback_lookback_months: u32,
+    /// Months of settled invoices in the payment-behaviour window.
+    pub behaviour_window_months: u32,
+    /// Upper bounds (days past due) of the overdue buckets; one more bucket holds the rest.
+    pub aging_boundaries: Vec<u32>,
+    /// Age by issue date instead of due date.
+    pub aging_by_issue_date: bool,
+    /// Months in the monthly series.
+    pub series_months: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            dso_months: 3,
+            countback_lookback_months: 24,
+            behaviour_window_months: 12,
+            aging_boundaries: vec![30, 60, 90, 120],
+            aging_by_issue_date: false,
+            series_months: 24,
+        }
+    }
+}
+
+impl Settings {
+    /// Column names of the aging buckets: `not_due`, `overdue_1_30`, …, `overdue_over_120`.
+    pub fn bucket_names(&self) -> Vec<String> {
+        let mut names = vec!["not_due".to_string()];
+        let mut lo = 1;
+        for &hi in &self.aging_boundaries {
+            names.push(format!("overdue_{lo}_{hi}"));
+            lo = hi + 1;
+        }
+        names.push(format!("overdue_over_{}", lo - 1));
+        names
+    }
+
+    /// Short labels of the buckets for `open_items.csv` and reports: `not due`, `1-30`, `>120`.
+    pub fn bucket_labels(&self) -> Vec<String> {
+        let mut labels = vec!["not due".to_string()];
+        let mut lo = 1;
+        for &hi in &self.aging_boundaries {
+            labels.push(format!("{lo}-{hi}"));
+            lo = hi + 1;
+        }
+        labels.push(format!(">{}", lo - 1));
+        labels
+    }
+
+    /// The bucket of `d` days past due: 0 is not due (d ≤ 0).
+    pub fn bucket_of(&self, d: i64) -> usize {
+        if d <= 0 {
+            return 0;
+        }
+        1 + self.aging_boundaries.iter().take_while(|&&b| d > b as i64).count()
+    }
+}
+
+/// An open invoice at the as-of date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenItem {
+    pub client: ClientIx,
+    pub document_id: String,
+    pub issue: NaiveDate,
+    pub due: NaiveDate,
+    pub amount: i64,
+    pub open: i64,
+    pub days_past_due: i64,
+    pub bucket: usize,
+    pub disputed: bool,
+}
+
+/// One month of a client's (or the portfolio's) series.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MonthRow {
+    pub month: Month,
+    pub sales: i64,
+    pub net_ar: i64,
+    pub current_ar: i64,
+    pub dso_standard: Option<f64>,
+    pub dso_countback: f64,
+    pub cei: Option<f64>,
+    pub behaviour: Behaviour,
+}
+
+/// Sums that portfolio figures are merged from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sums {
+    pub net_ar: i64,
+    pub open_invoices: u64,
+    pub buckets: Vec<i64>,
+    /// Positive: credit in the client's favour.
+    pub unapplied_credit: i64,
+    /// Σ open × max(0, days past due), for DBT.
+    pub open_days_overdue: i128,
+    pub open_total: i64,
+    pub window: Behaviour,
+    /// Per month of the trend windows: behaviour of paid invoices by month of settlement.
+    pub by_settlement_month: Vec<(Month, Behaviour)>,
+    /// Sales per month, for the whole lookback the DSO figures need, oldest first.
+    pub sales: Vec<i64>,
+    /// AR and current AR at each month end of the snapshot range, oldest first.
+    pub ar: Vec<i64>,
+    pub current: Vec<i64>,
+    /// Σ (due − issue) days and count of invoices issued in the window, for average terms.
+    pub terms_days: i64,
+    pub terms_count: u64,
+}
+
+/// Everything computed for one client (or the portfolio).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figures {
+    pub sums: Sums,
+    pub dbt: f64,
+    pub wadl_slope_6m: Option<f64>,
+    pub late_ratio_trend: Option<f64>,
+    pub dso_standard: Option<f64>,
+    pub dso_countback: f64,
+    pub dso_countback_capped: bool,
+    pub bpdso: Option<f64>,
+    pub add: Option<f64>,
+    pub cei: Option<f64>,
+    /// Average agreed terms (due − issue) of invoices issued in the behaviour window.
+    pub avg_terms_days: Option<f64>,
+    pub monthly: Vec<MonthRow>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientResult {
+    pub client: ClientIx,
+    pub figures: Figures,
+    pub open_items: Vec<OpenItem>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub as_of: NaiveDate,
+    pub settings: Settings,
+    /// Clients with any document or payment on or before the as-of date, by client id.
+    pub clients: Vec<ClientResult>,
+    pub portfolio: Figures,
+    /// Data-quality warnings found by allocation (unknown references, reversals).
+    pub warnings: Vec<String>,
+}
+
+/// The month range everything is computed over, fixed by the as-of date and the settings.
+#[derive(Clone, Debug)]
+struct Frame {
+    as_of: NaiveDate,
+    a_month: Month,
+    /// First month of the sales vector.
+    sales_from: Month,
+    /// First month of the snapshot vectors (one before the first month that needs a begin AR).
+    snap_from: Month,
+    snap_ends: Vec<NaiveDate>,
+    series_from: Month,
+}
+
+impl Frame {
+    fn new(as_of: NaiveDate, s: &Settings) -> Frame {
+        let a_month = calendar::month_of(as_of);
+        let series_from = a_month - s.series_months as i32 + 1;
+        let period_from = a_month - s.dso_months as i32 + 1;
+        let snap_from = series_from.min(period_from) - 1;
+        // Countback for the first series month looks back `lookback` months from it; standard
+        // DSO needs `dso_months`.
+        let sales_from = (series_from - s.countback_lookback_months as i32 + 1)
+            .min(series_from - s.dso_months as i32 + 1)
+            .min(period_from);
+        let snap_ends = (snap_from..=a_month).map(|m| calendar::end_at(m, as_of)).collect();
+        Frame { as_of, a_month, sales_from, snap_from, snap_ends, series_from }
+    }
+
+    fn sales_ix(&self, m: Month) -> Option<usize> {
+        (m >= self.sales_from && m <= self.a_month).then(|| (m - self.sales_from) as usize)
+    }
+}
+
+/// Computes every figure at `as_of`. No clock, no I/O: the same inputs give the same result.
+pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings) -> Analysis {
+    let frame = Frame::new(as_of, settings);
+    let n = ledger.clients.len();
+    // Group by client with a counting pass, so 10 million documents need no hash map.
+    let mut docs_by: Vec<Vec<&Document>> = vec![Vec::new(); n];
+    for d in ledger.documents.iter().filter(|d| d.issue <= as_of) {
+        docs_by[d.client as usize].push(d);
+    }
+    let mut pays_by: Vec<Vec<&Payment>> = vec![Vec::new(); n];
+    for p in ledger.payments.iter().filter(|p| p.date <= as_of) {
+        pays_by[p.client as usize].push(p);
+    }
+    let mut order: Vec<ClientIx> =
+        (0..n as ClientIx).filter(|&c| !docs_by[c as usize].is_empty() || !pays_by[c as usize].is_empty()).collect();
+    order.sort_by(|a, b| ledger.clients[*a as usize].id.cmp(&ledger.clients[*b as usize].id));
+
+    let clients: Vec<ClientResult> = order
+        .par_iter()
+        .map(|&c| client_figures(c, &docs_by[c as usize], &pays_by[c as usize], &frame, settings))
+        .collect();
+
+    let mut total = Sums::default();
+    for c in &clients {
+        merge_sums(&mut total, &c.figures.sums);
+    }
+    let portfolio = finish(total, &frame, settings);
+    let warnings = clients
+        .iter()
+        .flat_map(|c| c.warnings.iter().map(move |w| format!("client {}: {w}", ledger.clients[c.client as usize].id)))
+        .collect();
+    Analysis { as_of, settings: settings.clone(), clients, portfolio, warnings }
+}
+
+fn merge_sums(t: &mut Sums, s: &Sums) {
+    t.net_ar += s.net_ar;
+    t.open_invoices += s.open_invoices;
+    if t.buckets.is_empty() {
+        t.buckets = vec![0; s.buckets.len()];
+        t.sales = vec![0; s.sales.len()];
+        t.ar = vec![0; s.ar.len()];
+        t.current = vec![0; s.current.len()];
+        t.by_settlement_month = s.by_settlement_month.iter().map(|(m, _)| (*m, Behaviour::default())).collect();
+    }
+    for (a, b) in t.buckets.iter_mut().zip(&s.buckets) {
+        *a += b;
+    }
+    t.unapplied_credit += s.unapplied_credit;
+    t.open_days_overdue += s.open_days_overdue;
+    t.open_total += s.open_total;
+    t.window.merge(&s.window);
+    for (a, b) in t.by_settlement_month.iter_mut().zip(&s.by_settlement_month) {
+        a.1.merge(&b.1);
+    }
+    for (a, b) in t.sales.iter_mut().zip(&s.sales) {
+        *a += b;
+    }
+    for (a, b) in t.ar.iter_mut().zip(&s.ar) {
+        *a += b;
+    }
+    for (a, b) in t.current.iter_mut().zip(&s.current) {
+        *a += b;
+    }
+    t.terms_days += s.terms_days;
+    t.terms_count += s.terms_count;
+}
+
+fn client_figures(
+    client: ClientIx,
+    docs: &[&Document],
+    pays: &[&Payment],
+    frame: &Frame,
+    s: &Settings,
+) -> ClientResult {
+    let outcome: Outcome<'_> = allocate(docs, pays, &frame.snap_ends);
+    let as_of = frame.as_of;
+    let mut sums = Sums {
+        buckets: vec![0; s.aging_boundaries.len() + 2],
+        sales: vec![0; (frame.a_month - frame.sales_from + 1) as usize],
+        // Months of settlement the series and both trend windows (6 and 3 + 6 months) read.
+        by_settlement_month: (frame
+            .series_from
+            .min(frame.a_month - s.behaviour_window_months as i32 + 1)
+            .min(frame.a_month - 8)..=frame.a_month)
+            .map(|m| (m, Behaviour::default()))
+            .collect(),
+        ..Default::default()
+    };
+    let window_from = frame.a_month - s.behaviour_window_months as i32 + 1;
+    let mut open_items = Vec::new();
+    for d in docs {
+        let m = calendar::month_of(d.issue);
+        if let Some(i) = frame.sales_ix(m) {
+            sums.sales[i] += match d.kind {
+                DocKind::Invoice => d.amount,
+                DocKind::CreditNote => -d.amount,
+            };
+        }
+        if d.kind == DocKind::Invoice && m >= window_from {
+            sums.terms_days += (d.due - d.issue).num_days();
+            sums.terms_count += 1;
+        }
+    }
+    for inv in &outcome.invoices {
+        let d = inv.doc;
+        if inv.open > 0 {
+            let basis = if s.aging_by_issue_date { d.issue } else { d.due };
+            let dpd = (as_of - basis).num_days();
+            let bucket = s.bucket_of(dpd);
+            sums.buckets[bucket] += inv.open;
+            sums.open_total += inv.open;
+            sums.open_invoices += 1;
+            sums.open_days_overdue += inv.open as i128 * (as_of - d.due).num_days().max(0) as i128;
+            open_items.push(OpenItem {
+                client,
+                document_id: d.id.to_string(),
+                issue: d.issue,
+                due: d.due,
+                amount: d.amount,
+                open: inv.open,
+                days_past_due: dpd,
+                bucket,
+                disputed: d.disputed,
+            });
+        }
+        if let (true, Some(settled)) = (inv.is_paid(), inv.settled) {
+            let late = (settled - d.due).num_days().max(0);
+            let to_pay = (settled - d.issue).num_days();
+            let m = calendar::month_of(settled);
+            if m >= window_from {
+                sums.window.add(d.amount, late, to_pay);
+            }
+            if let Some(slot) = sums.by_settlement_month.iter_mut().find(|(mm, _)| *mm == m) {
+                slot.1.add(d.amount, late, to_pay);
+            }
+        }
+    }
+    open_items.sort_by(|a, b| (a.due, a.issue, &a.document_id).cmp(&(b.due, b.issue, &b.document_id)));
+    sums.unapplied_credit = outcome.unapplied_credit;
+    sums.net_ar = sums.open_total - outcome.unapplied_credit;
+    sums.ar = outcome.snapshots.iter().map(|x| x.ar).collect();
+    sums.current = outcome.snapshots.iter().map(|x| x.current).collect();
+    let mut warnings = Vec::new();
+    for p in &outcome.ref_problems {
+        warnings.push(if p.not_yet_issued {
+            format!(
+                "{} on {} references invoice {}, which is not issued yet then; applied oldest-first",
+                p.from, p.date, p.reference
+            )
+        } else {
+            format!(
+                "{} on {} references unknown invoice {} of this client; applied oldest-first",
+                p.from, p.date, p.reference
+            )
+        });
+    }
+    for (id, left, date) in &outcome.unmatched_reversals {
+        warnings.push(format!(
+            "reversal {id} on {date}: {} found no payment to undo; kept as a debit balance",
+            crate::model::format_minor(*left, 2)
+        ));
+    }
+    let figures = finish(sums, frame, s);
+    ClientResult { client, figures, open_items, warnings }
+}
+
+/// Turns sums into figures: the same code for a client and for the portfolio.
+fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
+    let sales_of = |m: Month| frame.sales_ix(m).map(|i| sums.sales.get(i).copied().unwrap_or(0)).unwrap_or(0);
+    let snap = |m: Month| -> (i64, i64) {
+        let i = (m - frame.snap_from) as usize;
+        (sums.ar.get(i).copied().unwrap_or(0), sums.current.get(i).copied().unwrap_or(0))
+    };
+    let period = |m: Month, n: u32| -> (i64, i64) {
+        let months = (m - n as i32 + 1)..=m;
+        (months.clone().map(sales_of).sum(), months.map(|x| calendar::days_at(x, frame.as_of)).sum())
+    };
+    let countback = |m: Month| -> (f64, bool) {
+        let months: Vec<(i64, i64)> = (0..s.countback_lookback_months as i32)
+            .map(|k| (sales_of(m - k), calendar::days_at(m - k, frame.as_of)))
+            .collect();
+        metrics::dso_countback(snap(m).0, &months)
+    };
+    let monthly: Vec<MonthRow> = (frame.series_from..=frame.a_month)
+        .map(|m| {
+            let (ar, current) = snap(m);
+            let (ps, pd) = period(m, s.dso_months);
+            MonthRow {
+                month: m,
+                sales: sales_of(m),
+                net_ar: ar,
+                current_ar: current,
+                dso_standard: metrics::dso_standard(ar, ps, pd),
+                dso_countback: countback(m).0,
+                cei: metrics::cei(snap(m - 1).0, sales_of(m), 1, ar, current),
+                behaviour: sums.by_settlement_month.iter().find(|(mm, _)| *mm == m).map(|x| x.1).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let a = frame.a_month;
+    let (ps, pd) = period(a, s.dso_months);
+    let (ar, current) = snap(a);
+    let dso_standard = metrics::dso_standard(ar, ps, pd);
+    let bpdso = metrics::bpdso(current, ps, pd);
+    let (dso_countback, capped) = countback(a);
+    let cei = metrics::cei(snap(a - s.dso_months as i32).0, ps, s.dso_months, ar, current);
+    let month_behaviour =
+        |m: Month| sums.by_settlement_month.iter().find(|(mm, _)| *mm == m).map(|x| x.1).unwrap_or_default();
+    let points: Vec<(f64, f64)> =
+        (a - 5..=a).filter_map(|m| month_behaviour(m).wadl().map(|w| ((m - a) as f64, w))).collect();
+    let sum_over = |from: Month, to: Month| {
+        let mut b = Behaviour::default();
+        for m in from..=to {
+            b.merge(&month_behaviour(m));
+        }
+        b
+    };
+    let late_ratio_trend = match (sum_over(a - 2, a).late_ratio(), sum_over(a - 8, a - 3).late_ratio()) {
+        (Some(recent), Some(before)) => Some(recent - before),
+        _ => None,
+    };
+    let dbt = if sums.open_total > 0 { sums.open_days_overdue as f64 / sums.open_total as f64 } else { 0.0 };
+    Figures {
+        dbt,
+        wadl_slope_6m: metrics::slope(&points),
+        late_ratio_trend,
+        dso_standard,
+        dso_countback,
+        dso_countback_capped: capped,
+        bpdso,
+        add: dso_standard.zip(bpdso).map(|(d, b)| d - b),
+        cei,
+        avg_terms_days: (sums.terms_count > 0).then(|| sums.terms_days as f64 / sums.terms_count as f64),
+        monthly,
+        sums,
+    }
+}

@@ -1,0 +1,225 @@
+//! The configuration file (`arwatch.toml`): inputs and their mappings, the as-of date, the
+//! reporting currency, the output root and the settings of every later stage.
+//!
+//! Read once, with paths resolved against the file's folder and command-line overrides applied,
+//! into a `Config` that the rest of the program only reads.
+
+use crate::analytics::Settings;
+use crate::ingest::InputSpec;
+use crate::ingest::mapping::Mapping;
+use crate::model::Currency;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "cannot read the configuration {path}: {source}\n  fix: pass --config FILE, or run from a folder with an arwatch.toml"
+    )]
+    Read { path: String, source: std::io::Error },
+    #[error("configuration {path}: {message}\n  fix: {fix}")]
+    Invalid { path: String, message: String, fix: String },
+}
+
+/// The file as written.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    company: Option<String>,
+    currency: Option<String>,
+    as_of: Option<String>,
+    out: Option<String>,
+    lang: Option<String>,
+    default_terms_days: Option<u32>,
+    max_rejected_share: Option<f64>,
+    #[serde(default)]
+    inputs: Vec<RawInput>,
+    #[serde(default)]
+    analytics: RawAnalytics,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInput {
+    file: String,
+    mapping: MappingRef,
+}
+
+/// A mapping in its own file (shared by several configurations) or written inline.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum MappingRef {
+    File(String),
+    Inline(Box<Mapping>),
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAnalytics {
+    dso_months: Option<u32>,
+    countback_lookback_months: Option<u32>,
+    behaviour_window_months: Option<u32>,
+    aging_boundaries: Option<Vec<u32>>,
+    aging_basis: Option<String>,
+    series_months: Option<u32>,
+}
+
+/// Report language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    En,
+    Nl,
+    Fr,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "nl" => Some(Lang::Nl),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+}
+
+/// The resolved configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    pub company: String,
+    pub currency: Currency,
+    pub as_of: Option<NaiveDate>,
+    pub out: PathBuf,
+    pub lang: Lang,
+    pub default_terms_days: u32,
+    pub max_rejected_share: f64,
+    pub inputs: Vec<InputSpec>,
+    pub analytics: Settings,
+}
+
+/// What the command line may override.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub as_of: Option<NaiveDate>,
+    pub out: Option<PathBuf>,
+    pub lang: Option<Lang>,
+}
+
+impl Config {
+    pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let invalid = |message: String, fix: &str| ConfigError::Invalid {
+            path: path.display().to_string(),
+            message,
+            fix: fix.to_string(),
+        };
+        let raw: RawConfig =
+            toml::from_str(&text).map_err(|e| invalid(e.to_string(), "correct the TOML; see docs/configuration.md"))?;
+        let currency = match raw.currency.as_deref() {
+            None => Currency::EUR,
+            Some(c) => Currency::parse(c)
+                .ok_or_else(|| invalid(format!("currency {c:?} is not a currency code"), "use a code such as EUR"))?,
+        };
+        let as_of = match (overrides.as_of, raw.as_of.as_deref()) {
+            (Some(d), _) => Some(d),
+            (None, Some(s)) => Some(
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| invalid(format!("as_of {s:?} is not a date"), "write it as YYYY-MM-DD"))?,
+            ),
+            (None, None) => None,
+        };
+        let lang = match (overrides.lang, raw.lang.as_deref()) {
+            (Some(l), _) => l,
+            (None, Some(s)) => {
+                Lang::parse(s).ok_or_else(|| invalid(format!("lang {s:?} is not en, nl or fr"), "use en, nl or fr"))?
+            }
+            (None, None) => Lang::En,
+        };
+        let out = match &overrides.out {
+            Some(o) => o.clone(),
+            None => base.join(raw.out.as_deref().unwrap_or("reports")),
+        };
+        let mut inputs = Vec::new();
+        for input in raw.inputs {
+            let mapping = match input.mapping {
+                MappingRef::Inline(m) => *m,
+                MappingRef::File(f) => {
+                    let mpath = base.join(&f);
+                    let mtext = std::fs::read_to_string(&mpath).map_err(|e| {
+                        invalid(
+                            format!("cannot read mapping {}: {e}", mpath.display()),
+                            "check the mapping path of this input",
+                        )
+                    })?;
+                    toml::from_str(&mtext).map_err(|e| ConfigError::Invalid {
+                        path: mpath.display().to_string(),
+                        message: e.to_string(),
+                        fix: "correct the mapping; see docs/mapping.md".into(),
+                    })?
+                }
+            };
+            inputs.push(InputSpec { path: base.join(&input.file), mapping });
+        }
+        if inputs.is_empty() {
+            return Err(invalid("no [[inputs]]".into(), "add at least one [[inputs]] with file and mapping"));
+        }
+        let share = raw.max_rejected_share.unwrap_or(0.01);
+        if !(0.0..=1.0).contains(&share) {
+            return Err(invalid(format!("max_rejected_share {share} is not between 0 and 1"), "0.01 means 1 %"));
+        }
+        let a = raw.analytics;
+        let mut analytics = Settings::default();
+        if let Some(v) = a.dso_months {
+            analytics.dso_months = v;
+        }
+        if let Some(v) = a.countback_lookback_months {
+            analytics.countback_lookback_months = v;
+        }
+        if let Some(v) = a.behaviour_window_months {
+            analytics.behaviour_window_months = v;
+        }
+        if let Some(v) = a.series_months {
+            analytics.series_months = v;
+        }
+        if let Some(b) = a.aging_boundaries {
+            if b.is_empty() || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {
+                return Err(invalid(
+                    format!("aging_boundaries {b:?} must be increasing and above 0"),
+                    "for example [30, 60, 90, 120]",
+                ));
+            }
+            analytics.aging_boundaries = b;
+        }
+        match a.aging_basis.as_deref() {
+            None | Some("due") => {}
+            Some("issue") => analytics.aging_by_issue_date = true,
+            Some(o) => return Err(invalid(format!("aging_basis {o:?}"), "use \"due\" or \"issue\"")),
+        }
+        if analytics.dso_months == 0
+            || analytics.behaviour_window_months == 0
+            || analytics.countback_lookback_months == 0
+        {
+            return Err(invalid(
+                "analytics periods must be at least one month".into(),
+                "use positive numbers of months",
+            ));
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            company: raw.company.unwrap_or_default(),
+            currency,
+            as_of,
+            out,
+            lang,
+            default_terms_days: raw.default_terms_days.unwrap_or(30),
+            max_rejected_share: share,
+            inputs,
+            analytics,
+        })
+    }
+}

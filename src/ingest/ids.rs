@@ -1,0 +1,96 @@
+//! Company identifiers: Belgian enterprise numbers (KBO/BCE, also the VAT number with `BE`) and
+//! Dutch KvK numbers, normalised so that the same company always has the same key.
+
+/// Normalises a company number to `BE0403019261` or `NL12345678` (or a Dutch VAT number
+/// `NL123456789B01`), or says why it is not valid. An invalid number never matches anything.
+pub fn normalise_company_number(raw: &str) -> Result<String, String> {
+    let t = raw.trim();
+    let upper: String =
+        t.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '/' | '\u{a0}')).collect::<String>().to_ascii_uppercase();
+    if upper.is_empty() {
+        return Err("empty".into());
+    }
+    let (country, rest) = if let Some(r) = upper.strip_prefix("BE") {
+        (Some("BE"), r)
+    } else if let Some(r) = upper.strip_prefix("NL") {
+        (Some("NL"), r)
+    } else {
+        (None, upper.as_str())
+    };
+    // Dutch VAT number: NL + 9 digits + B + 2 digits.
+    if country == Some("NL") && rest.len() == 12 && rest.as_bytes()[9] == b'B' {
+        let ok = rest.char_indices().all(|(i, c)| if i == 9 { c == 'B' } else { c.is_ascii_digit() });
+        return if ok { Ok(format!("NL{rest}")) } else { Err(format!("'{t}' is not a Dutch VAT number")) };
+    }
+    if !rest.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("'{t}' has characters other than digits"));
+    }
+    match (country, rest.len()) {
+        (Some("NL"), 8) | (None, 8) => Ok(format!("NL{rest}")),
+        (Some("BE"), 9 | 10) | (None, 9 | 10) => {
+            let ten = if rest.len() == 9 { format!("0{rest}") } else { rest.to_string() };
+            check_kbo(&ten)?;
+            Ok(format!("BE{ten}"))
+        }
+        (Some("NL"), n) => Err(format!("'{t}': a KvK number has 8 digits, not {n}")),
+        (_, n) => Err(format!("'{t}': a Belgian enterprise number has 10 digits (or 9), a KvK number 8; this has {n}")),
+    }
+}
+
+/// The Belgian check: first digit 0 or 1, and 97 − (first 8 digits mod 97) = last 2 digits.
+fn check_kbo(ten: &str) -> Result<(), String> {
+    if !ten.starts_with('0') && !ten.starts_with('1') {
+        return Err(format!("Belgian enterprise number {ten} must start with 0 or 1"));
+    }
+    let body: u64 = ten[..8].parse().map_err(|_| "not digits".to_string())?;
+    let check: u64 = ten[8..].parse().map_err(|_| "not digits".to_string())?;
+    if 97 - body % 97 == check {
+        Ok(())
+    } else {
+        Err(format!("Belgian enterprise number {ten} fails its check digits (expected {:02})", 97 - body % 97))
+    }
+}
+
+/// Check digits for the first 8 digits of a Belgian enterprise number: used by the sample
+/// generator to make valid numbers.
+pub fn kbo_check_digits(first8: u64) -> u64 {
+    97 - first8 % 97
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_vectors_valid() {
+        for n in ["0403019261", "0417497106", "0314595348", "0428759497"] {
+            assert_eq!(normalise_company_number(n), Ok(format!("BE{n}")), "{n}");
+        }
+        assert_eq!(normalise_company_number("BE 0403.019.261"), Ok("BE0403019261".into()));
+        assert_eq!(normalise_company_number("403019261"), Ok("BE0403019261".into()));
+        assert_eq!(normalise_company_number("be0403019261"), Ok("BE0403019261".into()));
+    }
+
+    #[test]
+    fn spec_vectors_invalid() {
+        let e = normalise_company_number("0431150351").unwrap_err();
+        assert!(e.contains("check digits"), "{e}");
+        assert!(normalise_company_number("2403019261").is_err());
+        assert!(normalise_company_number("12345").is_err());
+        assert!(normalise_company_number("BE04030192AB").is_err());
+    }
+
+    #[test]
+    fn dutch_numbers_keep_leading_zeros() {
+        assert_eq!(normalise_company_number("01234567"), Ok("NL01234567".into()));
+        assert_eq!(normalise_company_number("NL 3412.3456"), Ok("NL34123456".into()));
+        assert_eq!(normalise_company_number("NL123456789B01"), Ok("NL123456789B01".into()));
+        assert!(normalise_company_number("NL123").is_err());
+    }
+
+    #[test]
+    fn check_digit_helper() {
+        assert_eq!(kbo_check_digits(4030192), 61);
+        assert_eq!(kbo_check_digits(4287594), 97);
+    }
+}

@@ -1,0 +1,372 @@
+//! Mapping files: how one source's columns, numbers and dates become ledger fields.
+//!
+//! A mapping is data, one TOML file per export layout (see `docs/mapping.md`). Column references
+//! are resolved against the header once, so every row conversion is a plain index lookup.
+
+use super::parse::{DateFormat, NumberFormat};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// What a row of the source is when there is no document-type column.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    /// Invoices (a negative amount is a credit note); may carry a settled date.
+    #[default]
+    Invoices,
+    /// Payments received (a negative amount is a reversal).
+    Payments,
+    /// Mixed documents: the `doc_type` column says which, through `[doc_types]`.
+    Ledger,
+}
+
+/// The fields arwatch reads from document and payment sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    ClientId,
+    ClientName,
+    CompanyNumber,
+    DocumentId,
+    DocType,
+    Date,
+    DueDate,
+    TermsDays,
+    Amount,
+    Currency,
+    Reference,
+    SettledDate,
+    PaidAmount,
+    Disputed,
+}
+
+impl Field {
+    pub const ALL: [Field; 14] = [
+        Field::ClientId,
+        Field::ClientName,
+        Field::CompanyNumber,
+        Field::DocumentId,
+        Field::DocType,
+        Field::Date,
+        Field::DueDate,
+        Field::TermsDays,
+        Field::Amount,
+        Field::Currency,
+        Field::Reference,
+        Field::SettledDate,
+        Field::PaidAmount,
+        Field::Disputed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::ClientId => "client_id",
+            Field::ClientName => "client_name",
+            Field::CompanyNumber => "company_number",
+            Field::DocumentId => "document_id",
+            Field::DocType => "doc_type",
+            Field::Date => "date",
+            Field::DueDate => "due_date",
+            Field::TermsDays => "terms_days",
+            Field::Amount => "amount",
+            Field::Currency => "currency",
+            Field::Reference => "reference",
+            Field::SettledDate => "settled_date",
+            Field::PaidAmount => "paid_amount",
+            Field::Disputed => "disputed",
+        }
+    }
+
+    /// Reads a field name from a mapping file; `issue_date` and `payment_date` name the date.
+    pub fn from_name(s: &str) -> Option<Field> {
+        match s {
+            "issue_date" | "payment_date" | "document_date" => Some(Field::Date),
+            "payment_id" => Some(Field::DocumentId),
+            "ref_document_id" => Some(Field::Reference),
+            _ => Field::ALL.iter().copied().find(|f| f.name() == s),
+        }
+    }
+
+    pub fn is_date(self) -> bool {
+        matches!(self, Field::Date | Field::DueDate | Field::SettledDate)
+    }
+}
+
+/// A column reference: a header name, a 1-based index (`3` or `"#3"`) or a letter (`"@C"`).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ColumnRef {
+    Index(usize),
+    Name(String),
+}
+
+impl ColumnRef {
+    /// Finds the 0-based column in a header row, or explains what the header has instead.
+    pub fn resolve(&self, header: &[String]) -> Result<usize, String> {
+        let index = match self {
+            ColumnRef::Index(i) => Some(*i),
+            ColumnRef::Name(n) => {
+                if let Some(num) = n.strip_prefix('#') {
+                    Some(num.trim().parse::<usize>().map_err(|_| format!("'{n}' is not a column number"))?)
+                } else if let Some(letters) = n.strip_prefix('@') {
+                    Some(column_from_letters(letters).ok_or_else(|| format!("'{n}' is not a column letter"))?)
+                } else {
+                    let want = normalise_header(n);
+                    return header
+                        .iter()
+                        .position(|h| normalise_header(h) == want)
+                        .ok_or_else(|| format!("no column named '{n}'"));
+                }
+            }
+        };
+        match index {
+            Some(i) if i >= 1 && i <= header.len() => Ok(i - 1),
+            Some(i) => Err(format!("column {i} does not exist (the header has {} columns)", header.len())),
+            None => unreachable!("index always set above"),
+        }
+    }
+}
+
+/// Header names compare without case, surrounding blanks or a byte-order mark.
+fn normalise_header(h: &str) -> String {
+    h.trim_start_matches('\u{feff}').trim().to_lowercase()
+}
+
+/// `A` is column 1, `Z` 26, `AA` 27.
+pub fn column_from_letters(s: &str) -> Option<usize> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 3 {
+        return None;
+    }
+    let mut n = 0usize;
+    for c in s.chars() {
+        if !c.is_ascii_alphabetic() {
+            return None;
+        }
+        n = n * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1);
+    }
+    Some(n)
+}
+
+/// Excel-style letters for a 0-based column, for messages about sheet cells.
+pub fn column_letters(mut i: usize) -> String {
+    let mut out = Vec::new();
+    i += 1;
+    while i > 0 {
+        let r = (i - 1) % 26;
+        out.push((b'A' + r as u8) as char);
+        i = (i - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+/// A mapping file as written by the user.
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    /// `csv` or `xlsx` (also xls, ods); default from the file name.
+    pub format: Option<String>,
+    /// What a row is: `invoices`, `payments` or `ledger`.
+    #[serde(default)]
+    pub rows: RowKind,
+    /// Field delimiter for CSV; detected from the header line when absent.
+    pub delimiter: Option<String>,
+    /// `utf-8`, `windows-1252` or `iso-8859-1`; detected when absent.
+    pub encoding: Option<String>,
+    /// Worksheet name for spreadsheets; the first sheet when absent.
+    pub sheet: Option<String>,
+    /// Rows before the header row (report banners).
+    #[serde(default)]
+    pub skip_rows: usize,
+    /// Decimal mark: `.` (default) or `,`.
+    pub decimal: Option<String>,
+    /// Date formats for every date column, tried in order; detected when absent.
+    #[serde(default)]
+    pub date_formats: Vec<String>,
+    /// Spreadsheet epoch for numeric date cells: 1900 (default) or 1904.
+    pub excel_epoch: Option<u32>,
+    /// For payments in a ledger export: payments written as negative amounts (credit side).
+    #[serde(default)]
+    pub payments_negative: bool,
+    /// Field name -> column.
+    #[serde(default)]
+    pub columns: BTreeMap<String, ColumnRef>,
+    /// Per-column date formats, overriding `date_formats`.
+    #[serde(default)]
+    pub column_date_formats: BTreeMap<String, Vec<String>>,
+    /// Values for fields that have no column (`currency = "EUR"`, `terms_days = 30`).
+    #[serde(default)]
+    pub fixed: BTreeMap<String, toml::Value>,
+    /// Document-type values, for `rows = "ledger"`: `invoice`, `credit_note`, `payment`, `ignore`.
+    #[serde(default)]
+    pub doc_types: BTreeMap<String, Vec<String>>,
+    /// Values of the disputed column that mean "disputed" (default: yes, y, true, 1, ja, oui, x).
+    pub disputed_values: Option<Vec<String>>,
+}
+
+/// A document type from a ledger export's type column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeOfRow {
+    Invoice,
+    CreditNote,
+    Payment,
+    Ignore,
+}
+
+/// A mapping checked and ready to apply: formats parsed, doc types indexed.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub rows: RowKind,
+    pub number: NumberFormat,
+    pub date_formats: BTreeMap<Field, Vec<DateFormat>>,
+    pub default_date_formats: Vec<DateFormat>,
+    pub excel_epoch: DateFormat,
+    pub payments_negative: bool,
+    pub fixed: BTreeMap<Field, String>,
+    pub doc_types: Vec<(String, TypeOfRow)>,
+    pub disputed_values: Vec<String>,
+}
+
+impl Mapping {
+    /// Checks everything that does not depend on the file's header.
+    pub fn resolve(&self) -> Result<Resolved, String> {
+        for name in self.columns.keys().chain(self.fixed.keys()).chain(self.column_date_formats.keys()) {
+            if Field::from_name(name).is_none() {
+                let known: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+                return Err(format!("unknown field '{name}'; known fields: {}", known.join(", ")));
+            }
+        }
+        let decimal = match self.decimal.as_deref() {
+            None | Some(".") => '.',
+            Some(",") => ',',
+            Some(other) => return Err(format!("decimal must be \".\" or \",\", not {other:?}")),
+        };
+        let parse_formats = |list: &[String]| -> Result<Vec<DateFormat>, String> {
+            list.iter().map(|s| DateFormat::from_config(s)).collect()
+        };
+        let mut date_formats = BTreeMap::new();
+        for (name, list) in &self.column_date_formats {
+            let f = Field::from_name(name).expect("checked above");
+            if !f.is_date() {
+                return Err(format!("'{name}' is not a date field"));
+            }
+            date_formats.insert(f, parse_formats(list)?);
+        }
+        let excel_epoch = match self.excel_epoch {
+            None | Some(1900) => DateFormat::Excel1900,
+            Some(1904) => DateFormat::Excel1904,
+            Some(e) => return Err(format!("excel_epoch must be 1900 or 1904, not {e}")),
+        };
+        let mut fixed = BTreeMap::new();
+        for (name, v) in &self.fixed {
+            let text = match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => return Err(format!("fixed value for '{name}' must be text or a number, not {other}")),
+            };
+            fixed.insert(Field::from_name(name).expect("checked above"), text);
+        }
+        let mut doc_types = Vec::new();
+        for (kind, values) in &self.doc_types {
+            let t = match kind.as_str() {
+                "invoice" => TypeOfRow::Invoice,
+                "credit_note" => TypeOfRow::CreditNote,
+                "payment" => TypeOfRow::Payment,
+                "ignore" => TypeOfRow::Ignore,
+                other => return Err(format!("doc_types: '{other}' must be invoice, credit_note, payment or ignore")),
+            };
+            for v in values {
+                doc_types.push((v.trim().to_lowercase(), t));
+            }
+        }
+        if self.rows == RowKind::Ledger && (doc_types.is_empty() || !self.columns.contains_key("doc_type")) {
+            return Err("rows = \"ledger\" needs a doc_type column and a [doc_types] table".into());
+        }
+        Ok(Resolved {
+            rows: self.rows,
+            number: NumberFormat { decimal },
+            date_formats,
+            default_date_formats: parse_formats(&self.date_formats)?,
+            excel_epoch,
+            payments_negative: self.payments_negative,
+            fixed,
+            doc_types,
+            disputed_values: self
+                .disputed_values
+                .clone()
+                .unwrap_or_else(|| ["yes", "y", "true", "1", "ja", "oui", "x", "disputed"].map(String::from).to_vec())
+                .iter()
+                .map(|s| s.trim().to_lowercase())
+                .collect(),
+        })
+    }
+
+    /// The fields a source of this kind cannot do without.
+    pub fn required_fields(&self) -> Vec<Field> {
+        match self.rows {
+            RowKind::Invoices => vec![Field::ClientId, Field::DocumentId, Field::Date, Field::Amount],
+            RowKind::Payments => vec![Field::ClientId, Field::Date, Field::Amount],
+            RowKind::Ledger => vec![Field::ClientId, Field::DocType, Field::Date, Field::Amount],
+        }
+    }
+}
+
+impl Resolved {
+    pub fn type_of(&self, raw: &str) -> Option<TypeOfRow> {
+        let v = raw.trim().to_lowercase();
+        self.doc_types.iter().find(|(k, _)| *k == v).map(|(_, t)| *t)
+    }
+
+    pub fn is_disputed(&self, raw: &str) -> bool {
+        let v = raw.trim().to_lowercase();
+        self.disputed_values.contains(&v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Vec<String> {
+        ["Klant", " Factuurnr ", "Datum"].map(String::from).to_vec()
+    }
+
+    #[test]
+    fn column_references() {
+        let h = header();
+        assert_eq!(ColumnRef::Name("factuurnr".into()).resolve(&h), Ok(1));
+        assert_eq!(ColumnRef::Index(3).resolve(&h), Ok(2));
+        assert_eq!(ColumnRef::Name("#1".into()).resolve(&h), Ok(0));
+        assert_eq!(ColumnRef::Name("@C".into()).resolve(&h), Ok(2));
+        assert!(ColumnRef::Name("Bedrag".into()).resolve(&h).unwrap_err().contains("Bedrag"));
+        assert!(ColumnRef::Index(4).resolve(&h).is_err());
+        assert!(ColumnRef::Index(0).resolve(&h).is_err());
+    }
+
+    #[test]
+    fn letters_round_trip() {
+        for i in [0usize, 25, 26, 51, 701, 702] {
+            assert_eq!(column_from_letters(&column_letters(i)), Some(i + 1));
+        }
+        assert_eq!(column_letters(22), "W");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let m: Mapping = toml::from_str("[columns]\nclient = \"Klant\"").unwrap();
+        assert!(m.resolve().unwrap_err().contains("unknown field 'client'"));
+    }
+
+    #[test]
+    fn ledger_needs_doc_types() {
+        let m: Mapping = toml::from_str("rows = \"ledger\"\n[columns]\nclient_id = 1").unwrap();
+        assert!(m.resolve().is_err());
+        let m: Mapping = toml::from_str(
+            "rows = \"ledger\"\n[columns]\ndoc_type = 2\n[doc_types]\ninvoice = [\"RV\"]\npayment = [\"DZ\"]",
+        )
+        .unwrap();
+        let r = m.resolve().unwrap();
+        assert_eq!(r.type_of(" rv "), Some(TypeOfRow::Invoice));
+        assert_eq!(r.type_of("XX"), None);
+    }
+}

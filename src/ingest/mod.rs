@@ -1,0 +1,748 @@
+//! Ingestion: from source files and their mappings to a validated `Ledger`, with every row
+//! accounted for: accepted, or rejected with its place, raw values and reason.
+//!
+//! Rows are converted in parallel, a batch at a time, and merged in file order, so the result
+//! does not depend on thread timing.
+
+pub mod error;
+pub mod ids;
+pub mod mapping;
+pub mod parse;
+pub mod table;
+
+pub use error::InputError;
+
+use crate::model::{Client, ClientIx, Currency, DocKind, Document, Ledger, Origin, Payment};
+use chrono::{Duration, NaiveDate};
+use mapping::{Field, Mapping, Resolved, RowKind, TypeOfRow};
+use parse::DateFormat;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use table::{Batch, CellRef, Header, Layout, RawRow};
+
+/// One input: a file and the mapping that reads it.
+#[derive(Clone, Debug)]
+pub struct InputSpec {
+    pub path: PathBuf,
+    pub mapping: Mapping,
+}
+
+/// Settings that apply to every input.
+#[derive(Clone, Debug)]
+pub struct IngestOptions {
+    /// Currency of rows that have neither a currency column nor a fixed currency.
+    pub default_currency: Currency,
+    /// Payment terms when a row has no due date and no terms.
+    pub default_terms_days: u32,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions { default_currency: Currency::EUR, default_terms_days: 30 }
+    }
+}
+
+/// A row that did not make it into the ledger, and why.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Reject {
+    pub source: String,
+    pub location: String,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+    pub raw: String,
+    /// Blank and deliberately ignored rows are reported but do not count against the
+    /// rejected-share threshold.
+    #[serde(skip)]
+    pub benign: bool,
+    #[serde(skip)]
+    pub amount: Option<(Currency, i64)>,
+}
+
+/// A data-quality observation that does not stop a row: an invalid company number, a
+/// duplicate document id kept under a new name.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Warning {
+    pub source: String,
+    pub location: String,
+    pub message: String,
+}
+
+/// Money control totals of one input in one currency, in minor units.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Totals {
+    pub read: i64,
+    pub accepted: i64,
+    pub rejected: i64,
+}
+
+/// What one input contributed: the reconciliation that `summary.json` reports.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SourceStats {
+    pub file: String,
+    pub layout: String,
+    pub rows_read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    /// Of the rejected rows: blank lines and rows whose type the mapping ignores.
+    pub rejected_benign: u64,
+    pub invoices: u64,
+    pub credit_notes: u64,
+    pub payments: u64,
+    /// Sums of the amount column as written in the file (signs included), per currency.
+    pub control_totals: BTreeMap<String, Totals>,
+    /// Rejected rows whose amount could not be read, so are outside the control totals.
+    pub rejected_without_amount: u64,
+}
+
+impl SourceStats {
+    /// Errors (not blank or ignored rows) as a share of the rows read.
+    pub fn rejected_share(&self) -> f64 {
+        let errors = self.rejected - self.rejected_benign;
+        if self.rows_read == 0 { 0.0 } else { errors as f64 / self.rows_read as f64 }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub ledger: Ledger,
+    pub rejects: Vec<Reject>,
+    pub warnings: Vec<Warning>,
+    pub stats: Vec<SourceStats>,
+}
+
+/// Reads every input into one ledger.
+pub fn ingest(
+    inputs: &[InputSpec],
+    opts: &IngestOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Ingested, InputError> {
+    let mut out = Ingested::default();
+    let mut merger = Merger::default();
+    for (source_ix, input) in inputs.iter().enumerate() {
+        let stats = ingest_one(source_ix as u16, input, opts, &mut out, &mut merger, progress)?;
+        out.ledger.sources.push(input.path.display().to_string());
+        out.stats.push(stats);
+    }
+    out.ledger.clients = merger.clients;
+    Ok(out)
+}
+
+/// The sequential side of ingestion: clients interned, duplicates found.
+#[derive(Default)]
+struct Merger {
+    clients: Vec<Client>,
+    client_index: HashMap<String, ClientIx>,
+    /// (client, document id) -> (issue date, amount, kind, line, source) of the first occurrence.
+    doc_ids: HashMap<(ClientIx, Box<str>), (NaiveDate, i64, DocKind, u32, u16)>,
+}
+
+impl Merger {
+    fn client(&mut self, c: &ClientFields) -> ClientIx {
+        if let Some(&ix) = self.client_index.get(c.id.as_str()) {
+            let client = &mut self.clients[ix as usize];
+            if client.name.is_empty() {
+                if let Some(n) = &c.name {
+                    client.name = n.clone();
+                }
+            }
+            if client.company_number.is_none() {
+                if let Some(Ok(n)) = &c.company {
+                    client.company_number = Some(n.clone());
+                }
+            }
+            return ix;
+        }
+        let ix = self.clients.len() as ClientIx;
+        self.clients.push(Client {
+            id: c.id.clone(),
+            name: c.name.clone().unwrap_or_default(),
+            company_number: c.company.clone().and_then(Result::ok),
+        });
+        self.client_index.insert(c.id.clone(), ix);
+        ix
+    }
+}
+
+struct ClientFields {
+    id: String,
+    name: Option<String>,
+    company: Option<Result<String, String>>,
+}
+
+struct DocFields {
+    id: String,
+    kind: DocKind,
+    issue: NaiveDate,
+    due: NaiveDate,
+    amount: i64,
+    currency: Currency,
+    reference: Option<String>,
+    disputed: bool,
+    settled: Option<(NaiveDate, i64)>,
+    /// The amount as written in the file, for the control totals.
+    written: i64,
+}
+
+struct PayFields {
+    id: Option<String>,
+    date: NaiveDate,
+    amount: i64,
+    currency: Currency,
+    reference: Option<String>,
+    written: i64,
+}
+
+enum Row {
+    Doc(ClientFields, DocFields),
+    Pay(ClientFields, PayFields),
+    Ignored(String),
+    Blank,
+}
+
+struct RowError {
+    column: Option<usize>,
+    value: String,
+    reason: String,
+    amount: Option<(Currency, i64)>,
+}
+
+/// Everything needed to convert a row of one input, fixed once the header is known.
+struct Plan {
+    map: Resolved,
+    cols: BTreeMap<Field, usize>,
+    /// Date formats per date field, fixed from the first batch.
+    dates: Option<BTreeMap<Field, Vec<DateFormat>>>,
+    opts: IngestOptions,
+    header: Vec<String>,
+}
+
+fn ingest_one(
+    source_ix: u16,
+    input: &InputSpec,
+    opts: &IngestOptions,
+    out: &mut Ingested,
+    merger: &mut Merger,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SourceStats, InputError> {
+    let path = &input.path;
+    let map = input
+        .mapping
+        .resolve()
+        .map_err(|e| InputError::file(path, format!("mapping: {e}"), "correct the mapping file"))?;
+    let file = path.display().to_string();
+    let mut loader = Loader {
+        source_ix,
+        input,
+        map,
+        opts,
+        stats: SourceStats { file: file.clone(), ..Default::default() },
+        plan: None,
+        out,
+        merger,
+        progress,
+    };
+    let mut blank_lines = Vec::new();
+    let header = table::read_table(path, &input.mapping, &mut loader, &mut blank_lines)?;
+    let Loader { mut stats, out, .. } = loader;
+    for line in blank_lines {
+        stats.rows_read += 1;
+        stats.rejected += 1;
+        stats.rejected_benign += 1;
+        out.rejects.push(Reject {
+            source: file.clone(),
+            location: header.layout.location(line, None),
+            column: String::new(),
+            value: String::new(),
+            reason: "blank line".into(),
+            raw: String::new(),
+            benign: true,
+            amount: None,
+        });
+    }
+    Ok(stats)
+}
+
+/// Receives one input's header and batches, converts rows in parallel and merges them.
+struct Loader<'a> {
+    source_ix: u16,
+    input: &'a InputSpec,
+    map: Resolved,
+    opts: &'a IngestOptions,
+    stats: SourceStats,
+    plan: Option<Plan>,
+    out: &'a mut Ingested,
+    merger: &'a mut Merger,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl table::Sink for Loader<'_> {
+    fn header(&mut self, h: &Header) -> Result<(), InputError> {
+        let path = &self.input.path;
+        let mut cols = BTreeMap::new();
+        for (name, cref) in &self.input.mapping.columns {
+            let field = Field::from_name(name).expect("mapping resolved");
+            let ix = cref.resolve(&h.names).map_err(|e| {
+                InputError::at(
+                    path,
+                    h.layout.location(h.line, None),
+                    format!("field '{name}': {e}; the header has: {}", h.names.join(", ")),
+                    if h.names.len() <= 1 {
+                        "the header has one column: check the delimiter (and skip_rows) in the mapping"
+                    } else {
+                        "correct the column name in the mapping's [columns]"
+                    },
+                )
+            })?;
+            cols.insert(field, ix);
+        }
+        for f in self.input.mapping.required_fields() {
+            if !cols.contains_key(&f) && !self.map.fixed.contains_key(&f) {
+                return Err(InputError::at(
+                    path,
+                    h.layout.location(h.line, None),
+                    format!("required field '{}' is not mapped; the header has: {}", f.name(), h.names.join(", ")),
+                    format!("add {} = \"<column name>\" under [columns] in the mapping", f.name()),
+                ));
+            }
+        }
+        self.stats.layout = match &h.layout {
+            Layout::Text { delimiter, encoding } => format!("text, delimiter {:?}, {}", *delimiter as char, encoding),
+            Layout::Sheet { name } => format!("sheet '{name}'"),
+        };
+        self.plan =
+            Some(Plan { map: self.map.clone(), cols, dates: None, opts: self.opts.clone(), header: h.names.clone() });
+        Ok(())
+    }
+
+    fn batch(&mut self, h: &Header, batch: Batch<'_>) -> Result<(), InputError> {
+        let plan = self.plan.as_mut().expect("the header comes first");
+        if plan.dates.is_none() {
+            let dates = match batch {
+                Batch::Text(rows) => detect_dates(plan, rows, h, &self.input.path)?,
+                Batch::Sheet(rows) => detect_dates(plan, rows, h, &self.input.path)?,
+            };
+            plan.dates = Some(dates);
+        }
+        let plan: &Plan = plan;
+        let converted = match batch {
+            Batch::Text(rows) => convert_all(plan, rows),
+            Batch::Sheet(rows) => convert_all(plan, rows),
+        };
+        (self.progress)(converted.len() as u64);
+        let file = self.input.path.display().to_string();
+        merge_batch(self.source_ix, &file, h, plan, converted, self.out, self.merger, &mut self.stats);
+        Ok(())
+    }
+}
+
+/// Chooses date formats for date columns that have none configured, from the first batch.
+fn detect_dates<R: RawRow>(
+    plan: &Plan,
+    rows: &[R],
+    h: &Header,
+    path: &std::path::Path,
+) -> Result<BTreeMap<Field, Vec<DateFormat>>, InputError> {
+    let mut dates = BTreeMap::new();
+    for (&field, &col) in &plan.cols {
+        if !field.is_date() {
+            continue;
+        }
+        let configured =
+            plan.map.date_formats.get(&field).cloned().unwrap_or_else(|| plan.map.default_date_formats.clone());
+        if !configured.is_empty() {
+            dates.insert(field, configured);
+            continue;
+        }
+        let mut samples = Vec::new();
+        for r in rows.iter().take(20_000) {
+            if let CellRef::Text(s) = r.cell(col) {
+                if !s.trim().is_empty() {
+                    samples.push(s.to_string());
+                }
+            }
+        }
+        let formats = if samples.is_empty() {
+            vec![plan.map.excel_epoch.clone()]
+        } else {
+            let f = parse::detect_date_format(&samples).map_err(|e| {
+                InputError::at(
+                    path,
+                    h.layout.location(h.line, Some(col)),
+                    e,
+                    "set date_formats = [\"%d/%m/%Y\"] (or the format the file uses) in the mapping",
+                )
+                .with_column(h.names.get(col).cloned().unwrap_or_default())
+            })?;
+            // Numeric cells in a text-dated sheet column are still serial dates.
+            vec![f, plan.map.excel_epoch.clone()]
+        };
+        dates.insert(field, formats);
+    }
+    Ok(dates)
+}
+
+fn convert_all<R: RawRow>(plan: &Plan, rows: &[R]) -> Vec<(u32, Result<Row, RowError>, String)> {
+    rows.par_iter()
+        .map(|r| {
+            let res = convert(plan, r);
+            // Raw values are kept only for rows that will be written to the rejected file.
+            let raw = if matches!(res, Ok(Row::Doc(..)) | Ok(Row::Pay(..))) { String::new() } else { r.raw_values() };
+            (r.line(), res, raw)
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn merge_batch(
+    source_ix: u16,
+    file: &str,
+    h: &Header,
+    plan: &Plan,
+    rows: Vec<(u32, Result<Row, RowError>, String)>,
+    out: &mut Ingested,
+    merger: &mut Merger,
+    stats: &mut SourceStats,
+) {
+    for (line, res, raw) in rows {
+        stats.rows_read += 1;
+        let location = |col: Option<usize>| h.layout.location(line, col);
+        let mut reject = |stats: &mut SourceStats,
+                          column: Option<usize>,
+                          value: String,
+                          reason: String,
+                          benign: bool,
+                          amount: Option<(Currency, i64)>| {
+            stats.rejected += 1;
+            if benign {
+                stats.rejected_benign += 1;
+            }
+            match amount {
+                Some((cur, a)) => {
+                    let t = stats.control_totals.entry(cur.code().to_string()).or_default();
+                    t.read += a;
+                    t.rejected += a;
+                }
+                None if !benign => stats.rejected_without_amount += 1,
+                None => {}
+            }
+            out.rejects.push(Reject {
+                source: file.to_string(),
+                location: location(column),
+                column: column.and_then(|c| plan.header.get(c).cloned()).unwrap_or_default(),
+                value,
+                reason,
+                raw: raw.clone(),
+                benign,
+                amount,
+            });
+        };
+        let origin = Origin { source: source_ix, line };
+        match res {
+            Err(e) => reject(stats, e.column, e.value, e.reason, false, e.amount),
+            Ok(Row::Blank) => reject(stats, None, String::new(), "blank row".into(), true, None),
+            Ok(Row::Ignored(t)) => reject(
+                stats,
+                plan.cols.get(&Field::DocType).copied(),
+                t.clone(),
+                format!("document type '{t}' is ignored by the mapping"),
+                true,
+                None,
+            ),
+            Ok(Row::Doc(c, mut d)) => {
+                let client = merger.client(&c);
+                if let Some(Err(e)) = &c.company {
+                    out.warnings.push(Warning {
+                        source: file.to_string(),
+                        location: location(plan.cols.get(&Field::CompanyNumber).copied()),
+                        message: format!("client {}: invalid company number: {e}; it will not be matched", c.id),
+                    });
+                }
+                let key = (client, d.id.clone().into_boxed_str());
+                if let Some(&(issue, amount, kind, first_line, first_src)) = merger.doc_ids.get(&key) {
+                    let first = if first_src == source_ix {
+                        h.layout.location(first_line, None)
+                    } else {
+                        format!(
+                            "{} {}",
+                            out.ledger.sources.get(first_src as usize).cloned().unwrap_or_default(),
+                            first_line
+                        )
+                    };
+                    if issue == d.issue && amount == d.amount && kind == d.kind {
+                        reject(
+                            stats,
+                            plan.cols.get(&Field::DocumentId).copied(),
+                            d.id.clone(),
+                            format!("exact duplicate of the document at {first}"),
+                            false,
+                            Some((d.currency, d.amount)),
+                        );
+                        continue;
+                    }
+                    let mut n = 2;
+                    let new_id = loop {
+                        let candidate = format!("{}#{n}", d.id);
+                        if !merger.doc_ids.contains_key(&(client, candidate.clone().into_boxed_str())) {
+                            break candidate;
+                        }
+                        n += 1;
+                    };
+                    out.warnings.push(Warning {
+                        source: file.to_string(),
+                        location: location(None),
+                        message: format!(
+                            "client {}: document id {} is used again (first at {first}); this one is kept as {new_id}",
+                            c.id, d.id
+                        ),
+                    });
+                    d.id = new_id;
+                }
+                merger
+                    .doc_ids
+                    .insert((client, d.id.clone().into_boxed_str()), (d.issue, d.amount, d.kind, line, source_ix));
+                let t = stats.control_totals.entry(d.currency.code().to_string()).or_default();
+                t.read += d.written;
+                t.accepted += d.written;
+                stats.accepted += 1;
+                match d.kind {
+                    DocKind::Invoice => stats.invoices += 1,
+                    DocKind::CreditNote => stats.credit_notes += 1,
+                }
+                if let Some((date, amount)) = d.settled {
+                    stats.payments += 1;
+                    out.ledger.payments.push(Payment {
+                        client,
+                        id: format!("{}/settled", d.id).into_boxed_str(),
+                        date,
+                        amount,
+                        currency: d.currency,
+                        reference: Some(d.id.clone().into_boxed_str()),
+                        origin,
+                    });
+                }
+                out.ledger.documents.push(Document {
+                    client,
+                    id: d.id.into_boxed_str(),
+                    kind: d.kind,
+                    issue: d.issue,
+                    due: d.due,
+                    amount: d.amount,
+                    currency: d.currency,
+                    reference: d.reference.map(String::into_boxed_str),
+                    disputed: d.disputed,
+                    origin,
+                });
+            }
+            Ok(Row::Pay(c, p)) => {
+                let client = merger.client(&c);
+                let t = stats.control_totals.entry(p.currency.code().to_string()).or_default();
+                t.read += p.written;
+                t.accepted += p.written;
+                stats.accepted += 1;
+                stats.payments += 1;
+                let id = p.id.unwrap_or_else(|| format!("{}:{}", source_ix + 1, line));
+                out.ledger.payments.push(Payment {
+                    client,
+                    id: id.into_boxed_str(),
+                    date: p.date,
+                    amount: p.amount,
+                    currency: p.currency,
+                    reference: p.reference.map(String::into_boxed_str),
+                    origin,
+                });
+            }
+        }
+    }
+}
+
+/// Converts one row. Pure: runs in parallel.
+fn convert<R: RawRow>(plan: &Plan, row: &R) -> Result<Row, RowError> {
+    if row.is_blank() {
+        return Ok(Row::Blank);
+    }
+    let cell = |f: Field| -> CellRef<'_> {
+        match plan.cols.get(&f) {
+            Some(&c) => row.cell(c),
+            None => match plan.map.fixed.get(&f) {
+                Some(v) => CellRef::Text(v.as_str()),
+                None => CellRef::Empty,
+            },
+        }
+    };
+    let err = |f: Field, reason: String| RowError {
+        column: plan.cols.get(&f).copied(),
+        value: cell(f).display(),
+        reason,
+        amount: None,
+    };
+    let text = |f: Field| -> Option<String> {
+        let c = cell(f);
+        if c.is_empty() {
+            return None;
+        }
+        Some(match c {
+            // Identifiers from spreadsheets arrive as numbers: 611365.0 is "611365".
+            CellRef::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
+            other => other.display().trim().to_string(),
+        })
+    };
+    let required = |f: Field| -> Result<String, RowError> {
+        text(f).ok_or_else(|| {
+            let looks_total = (0..row.width()).any(|i| {
+                let v = row.cell(i).display().to_lowercase();
+                let v = v.trim();
+                v.starts_with("total")
+                    || v.starts_with("totaal")
+                    || v.starts_with("grand total")
+                    || v.starts_with("somme")
+            });
+            err(
+                f,
+                if looks_total {
+                    format!("looks like a total row, not a document ({} is empty)", f.name())
+                } else {
+                    format!("{} is empty", f.name())
+                },
+            )
+        })
+    };
+    let date = |f: Field| -> Result<Option<NaiveDate>, RowError> {
+        let c = cell(f);
+        if c.is_empty() {
+            return Ok(None);
+        }
+        let formats = plan.dates.as_ref().and_then(|d| d.get(&f)).map(Vec::as_slice).unwrap_or(&[]);
+        let parsed = match c {
+            CellRef::Date(d) => Some(d),
+            CellRef::Number(v) => {
+                formats.iter().find_map(|fmt| fmt.parse_number(v)).or_else(|| plan.map.excel_epoch.parse_number(v))
+            }
+            CellRef::Text(s) => formats.iter().find_map(|fmt| fmt.parse_text(s)),
+            _ => None,
+        };
+        match parsed {
+            Some(d) if parse::plausible(d) => Ok(Some(d)),
+            Some(d) => Err(err(f, format!("date {d} is outside 1950–2100"))),
+            None => Err(err(
+                f,
+                format!(
+                    "not a date in the expected format ({})",
+                    formats.iter().map(|f| f.describe()).collect::<Vec<_>>().join(" or ")
+                ),
+            )),
+        }
+    };
+    let currency = match text(Field::Currency) {
+        Some(c) => {
+            Currency::parse(&c).ok_or_else(|| err(Field::Currency, "not a currency code (expected e.g. EUR)".into()))?
+        }
+        None => plan.opts.default_currency,
+    };
+    let amount_of = |f: Field| -> Result<Option<i64>, RowError> {
+        match cell(f) {
+            CellRef::Number(v) => parse::amount_from_f64(v, currency.minor_digits()).map(Some).map_err(|e| err(f, e)),
+            CellRef::Text(s) if !s.trim().is_empty() => {
+                parse::parse_amount(s, plan.map.number, currency.minor_digits()).map(Some).map_err(|e| err(f, e))
+            }
+            _ => Ok(None),
+        }
+    };
+
+    // What kind of row this is.
+    let kind = if plan.cols.contains_key(&Field::DocType) {
+        let t = required(Field::DocType)?;
+        match plan.map.type_of(&t) {
+            Some(TypeOfRow::Ignore) => return Ok(Row::Ignored(t)),
+            Some(k) => k,
+            None => {
+                let known: Vec<&str> = plan.map.doc_types.iter().map(|(k, _)| k.as_str()).collect();
+                return Err(err(
+                    Field::DocType,
+                    format!("unknown document type; the mapping knows {}", known.join(", ")),
+                ));
+            }
+        }
+    } else {
+        match plan.map.rows {
+            RowKind::Payments => TypeOfRow::Payment,
+            _ => TypeOfRow::Invoice,
+        }
+    };
+    let client_id = required(Field::ClientId)?;
+    let mut amount = amount_of(Field::Amount)?.ok_or_else(|| err(Field::Amount, "amount is empty".into()))?;
+    let written = amount;
+    let with_amount = move |mut e: RowError| {
+        e.amount = Some((currency, written));
+        e
+    };
+    let client = ClientFields {
+        id: client_id,
+        name: text(Field::ClientName),
+        company: text(Field::CompanyNumber).map(|n| ids::normalise_company_number(&n)),
+    };
+    let date_value =
+        date(Field::Date).map_err(with_amount)?.ok_or_else(|| with_amount(err(Field::Date, "date is empty".into())))?;
+    let reference = text(Field::Reference);
+
+    if kind == TypeOfRow::Payment {
+        if plan.map.payments_negative && plan.map.rows == RowKind::Ledger {
+            amount = -amount;
+        }
+        if amount == 0 {
+            return Err(with_amount(err(Field::Amount, "a payment of zero".into())));
+        }
+        return Ok(Row::Pay(
+            client,
+            PayFields { id: text(Field::DocumentId), date: date_value, amount, currency, reference, written },
+        ));
+    }
+
+    let id = required(Field::DocumentId).map_err(with_amount)?;
+    let doc_kind = match (kind, amount.signum()) {
+        (_, 0) => return Err(with_amount(err(Field::Amount, "amount is zero; a document needs an amount".into()))),
+        (TypeOfRow::CreditNote, _) | (TypeOfRow::Invoice, -1) => DocKind::CreditNote,
+        _ => DocKind::Invoice,
+    };
+    let amount = amount.abs();
+    let due = match date(Field::DueDate).map_err(with_amount)? {
+        Some(d) => d,
+        None => {
+            let terms = match text(Field::TermsDays) {
+                Some(t) => t
+                    .parse::<u32>()
+                    .map_err(|_| with_amount(err(Field::TermsDays, "terms must be a whole number of days".into())))?,
+                None => plan.opts.default_terms_days,
+            };
+            date_value + Duration::days(terms as i64)
+        }
+    };
+    if due < date_value && doc_kind == DocKind::Invoice {
+        return Err(with_amount(err(Field::DueDate, format!("due date {due} is before the issue date {date_value}"))));
+    }
+    let settled = match (doc_kind, date(Field::SettledDate).map_err(with_amount)?) {
+        (DocKind::Invoice, Some(s)) => {
+            let paid = amount_of(Field::PaidAmount).map_err(with_amount)?.unwrap_or(amount);
+            (paid != 0).then_some((s, paid))
+        }
+        _ => None,
+    };
+    let disputed = text(Field::Disputed).is_some_and(|v| plan.map.is_disputed(&v));
+    Ok(Row::Doc(
+        client,
+        DocFields {
+            id,
+            kind: doc_kind,
+            issue: date_value,
+            due,
+            amount,
+            currency,
+            reference,
+            disputed,
+            settled,
+            written,
+        },
+    ))
+}

@@ -1,0 +1,463 @@
+//! Parsing of the values real exports contain: amounts in every local notation and dates in
+//! every order, into exact minor units and `NaiveDate`. Errors say what form was expected.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+/// How a source writes its numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberFormat {
+    /// The decimal mark: `.` or `,`. Every other separator in a number is digit grouping.
+    pub decimal: char,
+}
+
+impl Default for NumberFormat {
+    fn default() -> Self {
+        NumberFormat { decimal: '.' }
+    }
+}
+
+const GROUPING: [char; 6] = ['.', ',', ' ', '\u{a0}', '\u{202f}', '\''];
+
+/// Parses an amount into minor units with `minor_digits` decimals.
+///
+/// Accepts `1234.5`, `1.234,56` (with `decimal = ','`), `1 234,56`, `1,234.56`, Indian grouping
+/// `3,98,422.10`, currency symbols or codes before or after (`€ 12`, `12 EUR`), and negatives
+/// written `-1`, `(1)` or `1-`. Grouping must be well formed: `12,34,5` is an error, never a guess.
+pub fn parse_amount(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, String> {
+    let expected = || {
+        let example = if fmt.decimal == ',' { "1.234,56" } else { "1,234.56" };
+        format!("an amount like {example} (decimal mark '{}')", fmt.decimal)
+    };
+    let mut s = raw.trim();
+    if s.is_empty() {
+        return Err("empty; expected ".to_string() + &expected());
+    }
+    let mut negative = false;
+    if s.starts_with('(') && s.ends_with(')') {
+        negative = true;
+        s = s[1..s.len() - 1].trim();
+    }
+    s = strip_currency(s);
+    if let Some(rest) = s.strip_prefix('-').or_else(|| s.strip_prefix('\u{2212}')) {
+        negative = !negative;
+        s = rest.trim_start();
+    } else if let Some(rest) = s.strip_prefix('+') {
+        s = rest.trim_start();
+    } else if let Some(rest) = s.strip_suffix('-') {
+        negative = !negative;
+        s = rest.trim_end();
+    }
+    s = strip_currency(s);
+    if s.is_empty() || !s.chars().any(|c| c.is_ascii_digit()) {
+        return Err(expected());
+    }
+    let (int_part, frac_part) = match s.rfind(fmt.decimal) {
+        Some(pos) if s[..pos].contains(fmt.decimal) => {
+            // The decimal mark twice: only valid if it is really grouping (`1.234.567` with ',').
+            return Err(format!("the decimal mark '{}' appears twice; expected {}", fmt.decimal, expected()));
+        }
+        Some(pos) => (&s[..pos], &s[pos + fmt.decimal.len_utf8()..]),
+        None => (s, ""),
+    };
+    if !frac_part.chars().all(|c| c.is_ascii_digit()) {
+        return Err(expected());
+    }
+    let digits = integer_digits(int_part)
+        .ok_or_else(|| format!("digit grouping is not well formed; expected {}", expected()))?;
+    // Extra decimals are fine only when they are zeros (`12.500` for EUR).
+    let (kept, extra) = if frac_part.len() > minor_digits as usize {
+        frac_part.split_at(minor_digits as usize)
+    } else {
+        (frac_part, "")
+    };
+    if extra.chars().any(|c| c != '0') {
+        return Err(format!("has {} decimals, more than the currency's {minor_digits}", frac_part.len()));
+    }
+    let mut value: i64 = 0;
+    for c in digits.chars().chain(kept.chars()) {
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(c as i64 - '0' as i64))
+            .ok_or_else(|| "too large".to_string())?;
+    }
+    for _ in kept.len()..minor_digits as usize {
+        value = value.checked_mul(10).ok_or_else(|| "too large".to_string())?;
+    }
+    Ok(if negative { -value } else { value })
+}
+
+/// Converts a spreadsheet number to minor units. Binary floats from Excel (`1080.3800000000001`)
+/// are rounded to the currency's digits, which is the value the cell displays.
+pub fn amount_from_f64(v: f64, minor_digits: u32) -> Result<i64, String> {
+    if !v.is_finite() {
+        return Err("not a finite number".into());
+    }
+    let scaled = (v * 10f64.powi(minor_digits as i32)).round();
+    if scaled.abs() > 9.0e15 {
+        return Err("too large".into());
+    }
+    Ok(scaled as i64)
+}
+
+fn strip_currency(s: &str) -> &str {
+    let s = s.trim();
+    for sym in ["€", "$", "£"] {
+        if let Some(r) = s.strip_prefix(sym) {
+            return r.trim_start();
+        }
+        if let Some(r) = s.strip_suffix(sym) {
+            return r.trim_end();
+        }
+    }
+    let b = s.as_bytes();
+    if b.len() > 3 && b[..3].iter().all(|c| c.is_ascii_alphabetic()) {
+        return s[3..].trim_start();
+    }
+    if b.len() > 3 && b[b.len() - 3..].iter().all(|c| c.is_ascii_alphabetic()) {
+        return s[..s.len() - 3].trim_end();
+    }
+    s
+}
+
+/// The digits of an integer part, after checking its grouping: groups of three (`1,234,567`)
+/// or Indian lakh grouping (`12,34,567`), with a single kind of separator.
+fn integer_digits(int_part: &str) -> Option<String> {
+    let sep: Vec<char> = int_part.chars().filter(|c| GROUPING.contains(c)).collect();
+    if sep.is_empty() {
+        return int_part.chars().all(|c| c.is_ascii_digit()).then(|| int_part.to_string());
+    }
+    if sep.iter().any(|c| *c != sep[0]) {
+        return None;
+    }
+    let groups: Vec<&str> = int_part.split(sep[0]).collect();
+    if groups.iter().any(|g| g.is_empty() || !g.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let last = groups[groups.len() - 1];
+    let first = groups[0];
+    let middle = &groups[1..groups.len() - 1];
+    let ok = last.len() == 3
+        && first.len() <= 3
+        && (middle.iter().all(|g| g.len() == 3) || (middle.iter().all(|g| g.len() == 2) && first.len() <= 2));
+    ok.then(|| groups.concat())
+}
+
+/// A date format: a strftime-like pattern, or a spreadsheet serial number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateFormat {
+    /// `%d`, `%m`, `%Y`, `%y` and literal separators; day and month may be unpadded.
+    Pattern(String),
+    /// Excel serial day numbers, 1900 epoch (40366 = 2010-07-07).
+    Excel1900,
+    /// Excel serial day numbers, 1904 epoch (Mac workbooks).
+    Excel1904,
+}
+
+impl DateFormat {
+    /// Reads a format from configuration: a pattern, `excel`, `excel1900` or `excel1904`.
+    pub fn from_config(s: &str) -> Result<DateFormat, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "excel" | "excel1900" | "serial" => Ok(DateFormat::Excel1900),
+            "excel1904" => Ok(DateFormat::Excel1904),
+            "iso" => Ok(DateFormat::Pattern("%Y-%m-%d".into())),
+            _ => {
+                let p = s.trim();
+                let tokens = pattern_tokens(p);
+                let has = |t: Tok| tokens.contains(&t);
+                if !(has(Tok::Day) && has(Tok::Month) && (has(Tok::Year4) || has(Tok::Year2))) {
+                    return Err(format!(
+                        "date format '{p}' needs %d, %m and %Y (or %y); or use 'excel' for serial numbers"
+                    ));
+                }
+                Ok(DateFormat::Pattern(p.to_string()))
+            }
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            DateFormat::Pattern(p) => p.clone(),
+            DateFormat::Excel1900 => "Excel serial (1900 epoch)".into(),
+            DateFormat::Excel1904 => "Excel serial (1904 epoch)".into(),
+        }
+    }
+
+    /// Parses a text value in this format.
+    pub fn parse_text(&self, raw: &str) -> Option<NaiveDate> {
+        let s = raw.trim();
+        match self {
+            DateFormat::Pattern(p) => parse_pattern(s, p),
+            DateFormat::Excel1900 | DateFormat::Excel1904 => {
+                let v: f64 = s.parse().ok()?;
+                self.from_serial(v)
+            }
+        }
+    }
+
+    /// Interprets a spreadsheet number: a serial day for the Excel formats, or a number written
+    /// in the pattern (`20190114` or `20190114.0` for `%Y%m%d`).
+    pub fn parse_number(&self, v: f64) -> Option<NaiveDate> {
+        match self {
+            DateFormat::Pattern(p) => {
+                if v.fract() != 0.0 || v < 0.0 {
+                    return None;
+                }
+                parse_pattern(&format!("{}", v as i64), p)
+            }
+            _ => self.from_serial(v),
+        }
+    }
+
+    fn from_serial(&self, v: f64) -> Option<NaiveDate> {
+        if !v.is_finite() || v.fract() != 0.0 || !(1.0..=2_958_465.0).contains(&v) {
+            return None;
+        }
+        let days = v as i64;
+        match self {
+            // Excel's 1900 system counts a 29 February 1900 that never was: from serial 61 on,
+            // day 0 is 1899-12-30. Serials below 61 are before March 1900 and never in a ledger.
+            DateFormat::Excel1900 if days >= 61 => {
+                NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(days))
+            }
+            DateFormat::Excel1904 => NaiveDate::from_ymd_opt(1904, 1, 1)?.checked_add_signed(Duration::days(days)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    Day,
+    Month,
+    Year4,
+    Year2,
+    Lit(char),
+}
+
+fn pattern_tokens(p: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            match chars.next() {
+                Some('d') | Some('e') => out.push(Tok::Day),
+                Some('m') => out.push(Tok::Month),
+                Some('Y') => out.push(Tok::Year4),
+                Some('y') => out.push(Tok::Year2),
+                Some(o) => out.push(Tok::Lit(o)),
+                None => out.push(Tok::Lit('%')),
+            }
+        } else {
+            out.push(Tok::Lit(c));
+        }
+    }
+    out
+}
+
+/// A small, fast parser for numeric date patterns. Unlike chrono's strftime it is strict about
+/// years (four digits for `%Y`) so that `1/2/13` never becomes the year 13, and lenient about
+/// unpadded days and months, as exports write them.
+fn parse_pattern(s: &str, pattern: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let (mut d, mut m, mut y) = (None, None, None);
+    let tokens = pattern_tokens(pattern);
+    for (k, tok) in tokens.iter().enumerate() {
+        // A numeric field followed directly by another (`%Y%m%d`) has a fixed width.
+        let fixed = matches!(tokens.get(k + 1), Some(Tok::Day | Tok::Month | Tok::Year4 | Tok::Year2));
+        let mut take = |min: usize, max: usize| -> Option<u32> {
+            let start = i;
+            let limit = if fixed { max } else { usize::MAX };
+            while i < b.len() && b[i].is_ascii_digit() && i - start < limit.min(8) {
+                i += 1;
+            }
+            let n = i - start;
+            if n < min || n > max {
+                return None;
+            }
+            s[start..i].parse().ok()
+        };
+        match tok {
+            Tok::Day => d = Some(take(if fixed { 2 } else { 1 }, 2)?),
+            Tok::Month => m = Some(take(if fixed { 2 } else { 1 }, 2)?),
+            Tok::Year4 => y = Some(take(4, 4)? as i32),
+            Tok::Year2 => {
+                // Two-digit years: 00–69 are 20xx, 70–99 are 19xx (POSIX convention).
+                let v = take(2, 2)? as i32;
+                y = Some(if v < 70 { 2000 + v } else { 1900 + v });
+            }
+            Tok::Lit(c) => {
+                let mut buf = [0u8; 4];
+                let lit = c.encode_utf8(&mut buf).as_bytes();
+                if b.len() < i + lit.len() || &b[i..i + lit.len()] != lit {
+                    return None;
+                }
+                i += lit.len();
+            }
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y?, m?, d?)
+}
+
+/// The formats tried, in order, for a date column that has none configured.
+pub fn candidate_formats() -> Vec<DateFormat> {
+    [
+        "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d", "%d/%m/%y",
+        "%m/%d/%y", "%d-%m-%y", "%d.%m.%y",
+    ]
+    .iter()
+    .map(|p| DateFormat::Pattern(p.to_string()))
+    .collect()
+}
+
+/// Chooses a date format for a column from sample values, or says why it cannot.
+///
+/// The formats that parse the most samples (at least 90 % of them, so that a few typos become
+/// rejected rows rather than a failed file) are the candidates. When several remain and they
+/// disagree on some value (day-first against month-first), the column is ambiguous: an error,
+/// never a guess.
+pub fn detect_date_format(samples: &[String]) -> Result<DateFormat, String> {
+    let shown = samples.iter().take(5).map(|s| format!("'{}'", s.trim())).collect::<Vec<_>>().join(", ");
+    let scored: Vec<(usize, DateFormat)> = candidate_formats()
+        .into_iter()
+        .map(|f| (samples.iter().filter(|s| f.parse_text(s).is_some_and(plausible)).count(), f))
+        .collect();
+    let best = scored.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    if best == 0 || best * 10 < samples.len() * 9 {
+        return Err(format!("no known date format fits the values ({shown})"));
+    }
+    let fitting: Vec<&DateFormat> = scored.iter().filter(|(n, _)| *n == best).map(|(_, f)| f).collect();
+    let first = fitting[0];
+    for other in &fitting[1..] {
+        let disagree = samples.iter().find(|s| {
+            let (a, b) = (first.parse_text(s), other.parse_text(s));
+            a.is_some() && b.is_some() && a != b
+        });
+        if let Some(v) = disagree {
+            return Err(format!(
+                "dates are ambiguous: '{}' reads as {} with {} but as {} with {} (values: {shown})",
+                v.trim(),
+                first.parse_text(v).map(|d| d.to_string()).unwrap_or_default(),
+                first.describe(),
+                other.parse_text(v).map(|d| d.to_string()).unwrap_or_default(),
+                other.describe()
+            ));
+        }
+    }
+    Ok(first.clone())
+}
+
+/// A plausible ledger date: guards against serials or patterns that parse to year 1 or 9999.
+pub fn plausible(d: NaiveDate) -> bool {
+    (1950..=2100).contains(&d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dot() -> NumberFormat {
+        NumberFormat { decimal: '.' }
+    }
+    fn comma() -> NumberFormat {
+        NumberFormat { decimal: ',' }
+    }
+
+    #[test]
+    fn amounts_in_local_notations() {
+        assert_eq!(parse_amount("1234.5", dot(), 2), Ok(123450));
+        assert_eq!(parse_amount("1.234,56", comma(), 2), Ok(123456));
+        assert_eq!(parse_amount("1 234,56", comma(), 2), Ok(123456));
+        assert_eq!(parse_amount("1\u{a0}234,56", comma(), 2), Ok(123456));
+        assert_eq!(parse_amount("1,234.56", dot(), 2), Ok(123456));
+        assert_eq!(parse_amount("3,98,422.10", dot(), 2), Ok(39842210));
+        assert_eq!(parse_amount("99,99,999.99", dot(), 2), Ok(999999999));
+        assert_eq!(parse_amount("94", dot(), 2), Ok(9400));
+        assert_eq!(parse_amount("12,5", comma(), 2), Ok(1250));
+        assert_eq!(parse_amount("€ 1.234,50", comma(), 2), Ok(123450));
+        assert_eq!(parse_amount("1234,50 EUR", comma(), 2), Ok(123450));
+        assert_eq!(parse_amount("12.500", dot(), 2), Ok(1250));
+        assert_eq!(parse_amount("1.234", comma(), 2), Ok(123400));
+    }
+
+    #[test]
+    fn negative_notations() {
+        assert_eq!(parse_amount("-1", dot(), 2), Ok(-100));
+        assert_eq!(parse_amount("(1,50)", comma(), 2), Ok(-150));
+        assert_eq!(parse_amount("1,50-", comma(), 2), Ok(-150));
+        assert_eq!(parse_amount("−12", dot(), 2), Ok(-1200));
+        assert_eq!(parse_amount("-€ 5", dot(), 2), Ok(-500));
+    }
+
+    #[test]
+    fn malformed_amounts_are_errors() {
+        for bad in ["12,34,5", "1,23", "abc", "", "1.2.3", "12.345", "1,234.5.6", "1 234.567,5", "--"] {
+            let r = parse_amount(bad, dot(), 2);
+            assert!(r.is_err(), "{bad} gave {r:?}");
+        }
+        assert!(parse_amount("1.234.567,891", comma(), 2).is_err());
+        // With a decimal comma, `1,234` has three decimals: not a euro amount.
+        assert!(parse_amount("1,234", comma(), 2).is_err());
+    }
+
+    #[test]
+    fn float_cells_round_to_cents() {
+        assert_eq!(amount_from_f64(1080.3800000000001, 2), Ok(108038));
+        assert_eq!(amount_from_f64(-0.005, 2), Ok(-1));
+        assert!(amount_from_f64(f64::NAN, 2).is_err());
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn date_patterns() {
+        let p = |s: &str| DateFormat::Pattern(s.into());
+        assert_eq!(p("%m/%d/%Y").parse_text("1/2/2013"), Some(ymd(2013, 1, 2)));
+        assert_eq!(p("%d/%m/%Y").parse_text("03/01/2012"), Some(ymd(2012, 1, 3)));
+        assert_eq!(p("%d-%m-%Y").parse_text("07-07-2010"), Some(ymd(2010, 7, 7)));
+        assert_eq!(p("%Y%m%d").parse_text("20190114"), Some(ymd(2019, 1, 14)));
+        assert_eq!(p("%Y%m%d").parse_number(20190114.0), Some(ymd(2019, 1, 14)));
+        assert_eq!(p("%d/%m/%y").parse_text("  26/1/11"), Some(ymd(2011, 1, 26)));
+        assert_eq!(p("%m/%d/%Y").parse_text("1/2/13"), None);
+        assert_eq!(p("%d/%m/%Y").parse_text("31/02/2020"), None);
+        assert_eq!(p("%Y-%m-%d").parse_text("2020-01-01x"), None);
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(DateFormat::Excel1900.parse_number(40366.0), Some(ymd(2010, 7, 7)));
+        assert_eq!(DateFormat::Excel1900.parse_number(45684.0), Some(ymd(2025, 1, 27)));
+        assert_eq!(DateFormat::Excel1904.parse_number(0.0), None);
+        assert_eq!(DateFormat::Excel1904.parse_number(1.0), Some(ymd(1904, 1, 2)));
+        assert_eq!(DateFormat::Excel1900.parse_number(40366.5), None);
+    }
+
+    #[test]
+    fn detection_refuses_to_guess() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(detect_date_format(&s(&["1/2/2013", "1/26/2013"])), Ok(DateFormat::Pattern("%m/%d/%Y".into())));
+        assert_eq!(detect_date_format(&s(&["03/01/2012", "31/12/2012"])), Ok(DateFormat::Pattern("%d/%m/%Y".into())));
+        let err = detect_date_format(&s(&["03/01/2012", "04/02/2012"])).unwrap_err();
+        assert!(err.contains("ambiguous"), "{err}");
+        assert!(err.contains("03/01/2012"), "{err}");
+        assert_eq!(detect_date_format(&s(&["2012-01-03"])), Ok(DateFormat::Pattern("%Y-%m-%d".into())));
+        assert!(detect_date_format(&s(&["soon"])).is_err());
+        // One typo among many values is a rejected row later, not a failed file.
+        let mut many: Vec<String> = (1..=28).map(|d| format!("{d:02}-07-2010")).collect();
+        many.push("31-02-2010".into());
+        assert_eq!(detect_date_format(&many), Ok(DateFormat::Pattern("%d-%m-%Y".into())));
+        // Same day and month: both orders agree, so there is nothing to guess.
+        assert!(detect_date_format(&s(&["01/01/2012", "05/05/2012"])).is_ok());
+    }
+
+    #[test]
+    fn format_config() {
+        assert_eq!(DateFormat::from_config("excel"), Ok(DateFormat::Excel1900));
+        assert!(DateFormat::from_config("%Y-%m").is_err());
+    }
+}

@@ -1,0 +1,13 @@
+//! arwatch watches a company's accounts receivable: it ingests accounting exports and
+//! credit-bureau snapshots, computes aging, the DSO family and payment behaviour per client,
+//! and writes data files and reports. The binary is a thin shell over this library.
+
+pub mod analytics;
+pub mod cli;
+pub mod config;
+pub mod exit;
+pub mod ingest;
+pub mod model;
+pub mod pipeline;
+pub mod report;
+pub mod sample;

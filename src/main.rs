@@ -1,0 +1,184 @@
+//! arwatch's command line: read the arguments and the configuration, run the asked step,
+//! print what happened, exit with a code that says how it went (see `exit.rs`).
+
+use arwatch::cli::{Cli, Command, Common};
+use arwatch::config::{Config, Overrides};
+use arwatch::exit::{self, AppError};
+use arwatch::ingest::Ingested;
+use arwatch::{pipeline, sample};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match dispatch(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    };
+    std::process::exit(code);
+}
+
+fn dispatch(cli: &Cli) -> Result<i32, AppError> {
+    let common = &cli.common;
+    match &cli.command {
+        Command::Sample { seed } => {
+            let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("sample_data"));
+            let set = sample::build(*seed);
+            sample::write(&dir, &set).map_err(|e| AppError::output(&dir, e))?;
+            say(
+                common,
+                &format!(
+                    "sample data written to {}: {} clients, {} documents, {} payments, {} bureau rows",
+                    dir.display(),
+                    set.clients.len(),
+                    set.documents.len(),
+                    set.payments.len(),
+                    set.bureau.len()
+                ),
+            );
+            Ok(exit::OK)
+        }
+        Command::Check => {
+            let config = load_config(common)?;
+            let progress = Progress::new(common);
+            let ing = pipeline::load(&config, &|n| progress.inc(n))?;
+            progress.finish();
+            print_inputs(common, &ing);
+            pipeline::check_threshold(&config, &ing)?;
+            let as_of = pipeline::as_of(&config, &ing)?;
+            pipeline::check_currencies(&config, &ing)?;
+            say(common, &format!("as-of date would be {as_of}; nothing written"));
+            Ok(warnings_code(&ing, 0))
+        }
+        Command::Run => {
+            let config = load_config(common)?;
+            let progress = Progress::new(common);
+            let out = pipeline::run(&config, &|n| progress.inc(n))?;
+            progress.finish();
+            print_inputs(common, &out.ingested);
+            if common.verbose {
+                for w in &out.analysis.warnings {
+                    eprintln!("warning: {w}");
+                }
+            }
+            let p = &out.analysis.portfolio;
+            say(
+                common,
+                &format!(
+                    "as of {}: {} clients, net AR {} {}, countback DSO {:.1} days, data in {}",
+                    out.analysis.as_of,
+                    out.analysis.clients.len(),
+                    arwatch::model::format_minor(p.sums.net_ar, config.currency.minor_digits()),
+                    config.currency,
+                    p.dso_countback,
+                    out.data_dir.display()
+                ),
+            );
+            Ok(warnings_code(&out.ingested, out.analysis.warnings.len()))
+        }
+    }
+}
+
+fn load_config(common: &Common) -> Result<Config, AppError> {
+    let path = common.config.clone().unwrap_or_else(|| PathBuf::from("arwatch.toml"));
+    let overrides = Overrides { as_of: common.as_of, out: common.out.clone(), lang: common.lang };
+    Ok(Config::load(&path, &overrides)?)
+}
+
+/// Exit code 3 when the run completed but rows were rejected or warnings raised.
+fn warnings_code(ing: &Ingested, analysis_warnings: usize) -> i32 {
+    let errors = ing.rejects.iter().filter(|r| !r.benign).count();
+    if errors > 0 || !ing.warnings.is_empty() || analysis_warnings > 0 { exit::DATA_WARNINGS } else { exit::OK }
+}
+
+fn say(common: &Common, line: &str) {
+    if !common.quiet {
+        println!("{line}");
+    }
+}
+
+/// The per-input reconciliation: read = accepted + rejected, and the control totals.
+fn print_inputs(common: &Common, ing: &Ingested) {
+    for s in &ing.stats {
+        let totals: Vec<String> = s
+            .control_totals
+            .iter()
+            .map(|(c, t)| {
+                let d = arwatch::model::Currency::parse(c).map(|c| c.minor_digits()).unwrap_or(2);
+                let f = |v| arwatch::model::format_minor(v, d);
+                format!("{c} read {} = accepted {} + rejected {}", f(t.read), f(t.accepted), f(t.rejected))
+            })
+            .collect();
+        let ok = s.rows_read == s.accepted + s.rejected
+            && s.control_totals.values().all(|t| t.read == t.accepted + t.rejected);
+        say(
+            common,
+            &format!(
+                "{}: {} rows read = {} accepted + {} rejected{} ({} invoices, {} credit notes, {} payments); {}; {}",
+                s.file,
+                s.rows_read,
+                s.accepted,
+                s.rejected,
+                if s.rejected_benign > 0 {
+                    format!(" (of which {} blank or ignored)", s.rejected_benign)
+                } else {
+                    String::new()
+                },
+                s.invoices,
+                s.credit_notes,
+                s.payments,
+                totals.join(", "),
+                if ok { "reconciles" } else { "DOES NOT RECONCILE" }
+            ),
+        );
+    }
+    if !common.quiet {
+        let shown = if common.verbose { usize::MAX } else { 5 };
+        for r in ing.rejects.iter().filter(|r| !r.benign).take(shown) {
+            eprintln!(
+                "rejected: {}, {}, column '{}', value {:?}: {}",
+                r.source, r.location, r.column, r.value, r.reason
+            );
+        }
+        for w in ing.warnings.iter().take(shown) {
+            eprintln!("warning: {}, {}: {}", w.source, w.location, w.message);
+        }
+        let hidden = ing.rejects.iter().filter(|r| !r.benign).count().saturating_sub(shown)
+            + ing.warnings.len().saturating_sub(shown);
+        if hidden > 0 {
+            eprintln!("… and {hidden} more (use -v, or see data/rejected.csv and data/warnings.csv)");
+        }
+    }
+}
+
+/// A row counter on stderr, only when stderr is a terminal and not quiet.
+struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    fn new(common: &Common) -> Progress {
+        if common.quiet || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {pos} rows read ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        Progress(Some(pb))
+    }
+    fn inc(&self, n: u64) {
+        if let Some(pb) = &self.0 {
+            pb.inc(n);
+        }
+    }
+    fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}

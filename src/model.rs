@@ -1,0 +1,169 @@
+//! The validated ledger: clients, documents (invoices and credit notes) and payments.
+//!
+//! Nothing in here is a raw string from a file: `ingest` turns rows into these types, and
+//! `analytics` reads only these types. Money is integer minor units (cents) with its currency.
+
+use chrono::NaiveDate;
+use std::fmt;
+
+/// An ISO 4217 currency code, stored inline so documents stay small and `Copy`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const EUR: Currency = Currency(*b"EUR");
+
+    /// Parses a three-letter code (`eur`, ` EUR `); `€`, `$` and `£` are accepted as symbols.
+    pub fn parse(text: &str) -> Option<Currency> {
+        let t = text.trim();
+        match t {
+            "€" => return Some(Currency::EUR),
+            "$" | "US$" => return Some(Currency(*b"USD")),
+            "£" => return Some(Currency(*b"GBP")),
+            _ => {}
+        }
+        let b = t.as_bytes();
+        if b.len() == 3 && b.iter().all(|c| c.is_ascii_alphabetic()) {
+            Some(Currency([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase(), b[2].to_ascii_uppercase()]))
+        } else {
+            None
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        // Always ASCII letters: built only by `parse` or the constants.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+
+    /// Digits after the decimal mark. Every currency arwatch meets in B2B ledgers uses 2,
+    /// except these, which have none or three.
+    pub fn minor_digits(&self) -> u32 {
+        match &self.0 {
+            b"JPY" | b"KRW" | b"ISK" | b"CLP" | b"VND" | b"XOF" | b"XAF" => 0,
+            b"BHD" | b"KWD" | b"OMR" | b"JOD" | b"TND" => 3,
+            _ => 2,
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Formats minor units as a plain decimal (`-1234.50`): the data-file convention.
+pub fn format_minor(minor: i64, digits: u32) -> String {
+    if digits == 0 {
+        return minor.to_string();
+    }
+    let scale = 10i64.pow(digits);
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = digits as usize)
+}
+
+/// Index of a client in `Ledger::clients`.
+pub type ClientIx = u32;
+
+/// Where a record came from, for error messages and the rejected-rows file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// Index into `Ledger::sources`.
+    pub source: u16,
+    /// 1-based line in a CSV file, or 1-based row in a sheet.
+    pub line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKind {
+    Invoice,
+    CreditNote,
+}
+
+/// An invoice or a credit note. `amount` is always positive: a credit note reduces what the
+/// client owes by being a credit note, not by its sign.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub client: ClientIx,
+    pub id: Box<str>,
+    pub kind: DocKind,
+    pub issue: NaiveDate,
+    pub due: NaiveDate,
+    pub amount: i64,
+    pub currency: Currency,
+    /// For a credit note: the invoice it corrects, if the export says.
+    pub reference: Option<Box<str>>,
+    pub disputed: bool,
+    pub origin: Origin,
+}
+
+/// A payment received. A negative amount is a reversal (refund, bounced direct debit).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Payment {
+    pub client: ClientIx,
+    pub id: Box<str>,
+    pub date: NaiveDate,
+    pub amount: i64,
+    pub currency: Currency,
+    /// The invoice it pays, if the export says.
+    pub reference: Option<Box<str>>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Client {
+    pub id: String,
+    pub name: String,
+    /// Normalised company number (`BE0403019261`, `NL12345678`), when the export has one.
+    pub company_number: Option<String>,
+}
+
+/// Everything ingestion accepted, ready for analytics.
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    /// Source files, in configuration order (indexed by `Origin::source`).
+    pub sources: Vec<String>,
+    pub clients: Vec<Client>,
+    pub documents: Vec<Document>,
+    pub payments: Vec<Payment>,
+}
+
+impl Ledger {
+    /// The latest document or payment date, which sets the default as-of date.
+    pub fn latest_date(&self) -> Option<NaiveDate> {
+        let d = self.documents.iter().map(|d| d.issue).max();
+        let p = self.payments.iter().map(|p| p.date).max();
+        d.max(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_parse_and_symbols() {
+        assert_eq!(Currency::parse(" eur ").unwrap().code(), "EUR");
+        assert_eq!(Currency::parse("€").unwrap(), Currency::EUR);
+        assert_eq!(Currency::parse("$").unwrap().code(), "USD");
+        assert!(Currency::parse("EURO").is_none());
+        assert!(Currency::parse("E1R").is_none());
+        assert_eq!(Currency::parse("JPY").unwrap().minor_digits(), 0);
+    }
+
+    #[test]
+    fn format_minor_units() {
+        assert_eq!(format_minor(123450, 2), "1234.50");
+        assert_eq!(format_minor(-5, 2), "-0.05");
+        assert_eq!(format_minor(0, 2), "0.00");
+        assert_eq!(format_minor(-1200, 0), "-1200");
+        assert_eq!(format_minor(1001, 3), "1.001");
+    }
+}

@@ -1,0 +1,115 @@
+//! The steps of a run, in order: ingest, check the rejected share, analyse, write. `main` calls
+//! these; tests and benches call them too.
+
+use crate::analytics::{Analysis, analyse, calendar};
+use crate::config::Config;
+use crate::exit::AppError;
+use crate::ingest::{IngestOptions, Ingested, ingest};
+use crate::report::{self, data};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// Reads every input of the configuration.
+pub fn load(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<Ingested, AppError> {
+    let opts = IngestOptions { default_currency: config.currency, default_terms_days: config.default_terms_days };
+    let ing = ingest(&config.inputs, &opts, progress)?;
+    Ok(ing)
+}
+
+/// Stops the run when an input's rejected share is above the threshold, naming the input and
+/// the most common reasons.
+pub fn check_threshold(config: &Config, ing: &Ingested) -> Result<(), AppError> {
+    for s in &ing.stats {
+        let share = s.rejected_share();
+        if share > config.max_rejected_share {
+            let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+            let mut first = None;
+            for r in ing.rejects.iter().filter(|r| r.source == s.file && !r.benign) {
+                let generic = r.reason.split(';').next().unwrap_or("").to_string();
+                *reasons.entry(format!("column '{}': {generic}", r.column)).or_default() += 1;
+                first.get_or_insert_with(|| {
+                    format!("{}, column '{}', value {:?}: {}", r.location, r.column, r.value, r.reason)
+                });
+            }
+            let mut top: Vec<_> = reasons.into_iter().collect();
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let list: Vec<String> = top.iter().take(3).map(|(r, n)| format!("{n} × {r}")).collect();
+            return Err(AppError::Data(format!(
+                "{}: {} of {} rows rejected ({:.1} %), above the limit of {:.1} %.\n  first: {}\n  most common: {}\n  fix: correct the mapping (date_formats, decimal, columns), or raise max_rejected_share; rejected rows are in data/rejected.csv",
+                s.file,
+                s.rejected - s.rejected_benign,
+                s.rows_read,
+                share * 100.0,
+                config.max_rejected_share * 100.0,
+                first.unwrap_or_default(),
+                list.join("; ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every document and payment must be in the reporting currency until an FX table is given.
+pub fn check_currencies(config: &Config, ing: &Ingested) -> Result<(), AppError> {
+    let l = &ing.ledger;
+    let other = l
+        .documents
+        .iter()
+        .map(|d| (d.currency, d.issue, d.origin))
+        .chain(l.payments.iter().map(|p| (p.currency, p.date, p.origin)))
+        .find(|(c, _, _)| *c != config.currency);
+    if let Some((c, date, origin)) = other {
+        return Err(AppError::Data(format!(
+            "{} line {}: an amount in {c} on {date}, but the reporting currency is {} and no FX rate table is configured.\n  fix: set currency = \"{c}\" in the configuration if the whole ledger is in {c}, or fix the currency column",
+            l.sources.get(origin.source as usize).cloned().unwrap_or_default(),
+            origin.line,
+            config.currency
+        )));
+    }
+    Ok(())
+}
+
+/// The as-of date: configured, or the last month end in the data.
+pub fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, AppError> {
+    match config.as_of {
+        Some(d) => Ok(d),
+        None => ing
+            .ledger
+            .latest_date()
+            .map(calendar::default_as_of)
+            .ok_or_else(|| AppError::Data("the inputs hold no document or payment, so there is nothing to analyse\n  fix: check the input files and their mappings".into())),
+    }
+}
+
+pub struct RunOutput {
+    pub ingested: Ingested,
+    pub analysis: Analysis,
+    pub data_dir: PathBuf,
+}
+
+/// The whole pipeline: ingest, analyse, write the data files.
+pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput, AppError> {
+    let ing = load(config, progress)?;
+    let threshold = check_threshold(config, &ing);
+    let as_of = as_of(config, &ing);
+    // Rejected rows are written even when the run stops on them: they are what to fix.
+    let when = *as_of.as_ref().unwrap_or(&NaiveDate::MIN);
+    if threshold.is_err() && as_of.is_ok() {
+        let dir = report::data_dir(&config.out, when).map_err(|e| AppError::output(&config.out, e))?;
+        data::write_rejected(&dir, &ing.rejects).map_err(|e| AppError::output(&dir, e))?;
+    }
+    threshold?;
+    let as_of = as_of?;
+    check_currencies(config, &ing)?;
+    let analysis = analyse(&ing.ledger, as_of, &config.analytics);
+    let dir = report::data_dir(&config.out, as_of).map_err(|e| AppError::output(&config.out, e))?;
+    let cur = config.currency;
+    let w = |r: std::io::Result<()>| r.map_err(|e| AppError::output(&dir, e));
+    w(data::write_clients(&dir, &ing.ledger, &analysis, cur))?;
+    w(data::write_monthly(&dir, &ing.ledger, &analysis, cur))?;
+    w(data::write_open_items(&dir, &ing.ledger, &analysis, cur))?;
+    w(data::write_rejected(&dir, &ing.rejects))?;
+    w(data::write_warnings(&dir, &ing.warnings, &analysis.warnings))?;
+    w(data::write_summary(&dir, &config.company, &ing, Some(&analysis), cur))?;
+    Ok(RunOutput { ingested: ing, analysis, data_dir: dir })
+}

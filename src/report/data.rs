@@ -1,0 +1,366 @@
+//! The plain data files other tools read (`data/*.csv`, `data/summary.json`), exactly as
+//! `outputs.md` fixes them: UTF-8, comma, ISO dates, money as plain decimals, ratios as
+//! fractions with 4 decimals, days with 2, empty for undefined.
+
+use super::write_atomic;
+use crate::analytics::{Analysis, Figures};
+use crate::ingest::{Ingested, Reject, SourceStats, Warning};
+use crate::model::{Currency, Ledger, format_minor};
+use serde::Serialize;
+use std::path::Path;
+
+/// Neutralises text a spreadsheet would run as a formula.
+pub fn safe_text(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+pub fn ratio(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.4}")).unwrap_or_default()
+}
+
+pub fn days(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.2}")).unwrap_or_default()
+}
+
+/// Writes a CSV file from rows of already formatted cells.
+fn write_csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(&r)?;
+    }
+    let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    write_atomic(path, &bytes)
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// `clients.csv`: one row per client with any document or payment on or before A.
+pub fn write_clients(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
+    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let mut header = strings(&["client_id", "client_name", "company_number", "currency", "net_ar", "open_invoices"]);
+    header.extend(a.settings.bucket_names());
+    header.extend(strings(&[
+        "unapplied_credit",
+        "dbt",
+        "paid_12m",
+        "late_12m",
+        "late_ratio_12m",
+        "late_amount_ratio_12m",
+        "wadl_12m",
+        "adp_12m",
+        "wadl_slope_6m",
+        "late_ratio_trend",
+        "dso_standard",
+        "dso_countback",
+        "dso_countback_capped",
+        "bpdso",
+        "add",
+        "cei",
+        "credit_limit",
+        "utilisation",
+        "bureau_status",
+        "risk_score",
+        "risk_tier",
+        "risk_reasons",
+        "avg_terms_days",
+    ]));
+    let rows = a.clients.iter().map(|c| {
+        let client = &ledger.clients[c.client as usize];
+        let f: &Figures = &c.figures;
+        let b = &f.sums.window;
+        let mut r = vec![
+            safe_text(&client.id),
+            safe_text(&client.name),
+            client.company_number.clone().unwrap_or_default(),
+            cur.code().to_string(),
+            money(f.sums.net_ar),
+            f.sums.open_invoices.to_string(),
+        ];
+        r.extend(f.sums.buckets.iter().map(|v| money(*v)));
+        r.extend([
+            money(-f.sums.unapplied_credit),
+            format!("{:.2}", f.dbt),
+            b.paid.to_string(),
+            b.late.to_string(),
+            ratio(b.late_ratio()),
+            ratio(b.late_amount_ratio()),
+            days(b.wadl()),
+            days(b.adp()),
+            days(f.wadl_slope_6m),
+            ratio(f.late_ratio_trend),
+            days(f.dso_standard),
+            format!("{:.2}", f.dso_countback),
+            f.dso_countback_capped.to_string(),
+            days(f.bpdso),
+            days(f.add),
+            ratio(f.cei),
+            // Bureau and risk columns are filled when bureau data and scoring are configured.
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            days(f.avg_terms_days),
+        ]);
+        r
+    });
+    write_csv(&dir.join("clients.csv"), &header, rows)
+}
+
+/// `monthly.csv`: the full grid of months for each client, plus `*` rows for the portfolio.
+pub fn write_monthly(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
+    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let header = strings(&[
+        "client_id",
+        "month",
+        "sales",
+        "net_ar",
+        "current_ar",
+        "dso_standard",
+        "dso_countback",
+        "cei",
+        "paid",
+        "late",
+        "wadl",
+        "adp",
+    ]);
+    let row = |id: &str, m: &crate::analytics::MonthRow| {
+        vec![
+            safe_text(id),
+            crate::analytics::calendar::label(m.month),
+            money(m.sales),
+            money(m.net_ar),
+            money(m.current_ar),
+            days(m.dso_standard),
+            format!("{:.2}", m.dso_countback),
+            ratio(m.cei),
+            m.behaviour.paid.to_string(),
+            m.behaviour.late.to_string(),
+            days(m.behaviour.wadl()),
+            days(m.behaviour.adp()),
+        ]
+    };
+    // `*` sorts before every client id, as a byte-wise sort of the file would put it.
+    let portfolio = a.portfolio.monthly.iter().map(|m| row("*", m));
+    let clients = a.clients.iter().flat_map(|c| {
+        let id = &ledger.clients[c.client as usize].id;
+        c.figures.monthly.iter().map(move |m| row(id, m))
+    });
+    write_csv(&dir.join("monthly.csv"), &header, portfolio.chain(clients))
+}
+
+/// `open_items.csv`: every open invoice at A.
+pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
+    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let names = a.settings.bucket_names();
+    let header = strings(&[
+        "client_id",
+        "document_id",
+        "issue_date",
+        "due_date",
+        "amount",
+        "open_amount",
+        "days_past_due",
+        "bucket",
+        "disputed",
+    ]);
+    let rows = a.clients.iter().flat_map(|c| {
+        let id = &ledger.clients[c.client as usize].id;
+        let names = &names;
+        c.open_items.iter().map(move |o| {
+            vec![
+                safe_text(id),
+                safe_text(&o.document_id),
+                o.issue.to_string(),
+                o.due.to_string(),
+                money(o.amount),
+                money(o.open),
+                o.days_past_due.to_string(),
+                names[o.bucket].clone(),
+                o.disputed.to_string(),
+            ]
+        })
+    });
+    write_csv(&dir.join("open_items.csv"), &header, rows)
+}
+
+/// `rejected.csv`: every input row that is not in the ledger, with its place and reason.
+pub fn write_rejected(dir: &Path, rejects: &[Reject]) -> std::io::Result<()> {
+    let header = strings(&["source", "location", "column", "value", "reason", "raw"]);
+    let rows = rejects.iter().map(|r| {
+        vec![
+            safe_text(&r.source),
+            r.location.clone(),
+            safe_text(&r.column),
+            safe_text(&r.value),
+            safe_text(&r.reason),
+            safe_text(&r.raw),
+        ]
+    });
+    write_csv(&dir.join("rejected.csv"), &header, rows)
+}
+
+/// `warnings.csv`: data-quality observations that did not stop a row.
+pub fn write_warnings(dir: &Path, ingest: &[Warning], analysis: &[String]) -> std::io::Result<()> {
+    let header = strings(&["source", "location", "message"]);
+    let rows = ingest
+        .iter()
+        .map(|w| vec![safe_text(&w.source), w.location.clone(), safe_text(&w.message)])
+        .chain(analysis.iter().map(|m| vec!["analysis".to_string(), String::new(), safe_text(m)]));
+    write_csv(&dir.join("warnings.csv"), &header, rows)
+}
+
+#[derive(Serialize)]
+struct InputSummary<'a> {
+    file: &'a str,
+    layout: &'a str,
+    rows_read: u64,
+    accepted: u64,
+    rejected: u64,
+    rejected_blank_or_ignored: u64,
+    invoices: u64,
+    credit_notes: u64,
+    payments: u64,
+    reconciles: bool,
+    control_totals: std::collections::BTreeMap<String, TotalsOut>,
+    rejected_without_amount: u64,
+}
+
+#[derive(Serialize)]
+struct TotalsOut {
+    read: String,
+    accepted: String,
+    rejected: String,
+}
+
+/// Per-input reconciliation for `summary.json` and `arwatch check`.
+fn input_summaries(stats: &[SourceStats]) -> Vec<InputSummary<'_>> {
+    stats
+        .iter()
+        .map(|s| InputSummary {
+            file: &s.file,
+            layout: &s.layout,
+            rows_read: s.rows_read,
+            accepted: s.accepted,
+            rejected: s.rejected,
+            rejected_blank_or_ignored: s.rejected_benign,
+            invoices: s.invoices,
+            credit_notes: s.credit_notes,
+            payments: s.payments,
+            reconciles: s.rows_read == s.accepted + s.rejected
+                && s.control_totals.values().all(|t| t.read == t.accepted + t.rejected),
+            control_totals: s
+                .control_totals
+                .iter()
+                .map(|(c, t)| {
+                    let d = Currency::parse(c).map(|c| c.minor_digits()).unwrap_or(2);
+                    (
+                        c.clone(),
+                        TotalsOut {
+                            read: format_minor(t.read, d),
+                            accepted: format_minor(t.accepted, d),
+                            rejected: format_minor(t.rejected, d),
+                        },
+                    )
+                })
+                .collect(),
+            rejected_without_amount: s.rejected_without_amount,
+        })
+        .collect()
+}
+
+/// `summary.json`: the run's as-of date, inputs reconciled, portfolio KPIs and version.
+pub fn write_summary(
+    dir: &Path,
+    company: &str,
+    ing: &Ingested,
+    a: Option<&Analysis>,
+    cur: Currency,
+) -> std::io::Result<()> {
+    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let round = |v: Option<f64>, d: i32| v.map(|x| (x * 10f64.powi(d)).round() / 10f64.powi(d));
+    let mut root = serde_json::Map::new();
+    root.insert("software".into(), serde_json::json!({"name": "arwatch", "version": env!("CARGO_PKG_VERSION")}));
+    root.insert("company".into(), company.into());
+    root.insert("currency".into(), cur.code().into());
+    if let Some(a) = a {
+        root.insert("as_of".into(), a.as_of.to_string().into());
+    }
+    root.insert("inputs".into(), serde_json::to_value(input_summaries(&ing.stats)).unwrap_or_default());
+    root.insert(
+        "data_quality".into(),
+        serde_json::json!({
+            "rows_read": ing.stats.iter().map(|s| s.rows_read).sum::<u64>(),
+            "accepted": ing.stats.iter().map(|s| s.accepted).sum::<u64>(),
+            "rejected": ing.rejects.len(),
+            "warnings": ing.warnings.len() + a.map(|a| a.warnings.len()).unwrap_or(0),
+        }),
+    );
+    if let Some(a) = a {
+        let p = &a.portfolio;
+        let s = &a.settings;
+        let mut buckets = serde_json::Map::new();
+        for (name, v) in s.bucket_names().iter().zip(&p.sums.buckets) {
+            buckets.insert(name.clone(), money(*v).into());
+        }
+        let overdue: i64 = p.sums.buckets.iter().skip(1).sum();
+        root.insert(
+            "portfolio".into(),
+            serde_json::json!({
+                "clients": a.clients.len(),
+                "net_ar": money(p.sums.net_ar),
+                "open_invoices": p.sums.open_invoices,
+                "aging": buckets,
+                "unapplied_credit": money(-p.sums.unapplied_credit),
+                "overdue_share": round((p.sums.open_total > 0).then(|| overdue as f64 / p.sums.open_total as f64), 4),
+                "dbt": round(Some(p.dbt), 2),
+                "dso_standard": {"method": "standard", "period_months": s.dso_months, "days": round(p.dso_standard, 2)},
+                "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": round(Some(p.dso_countback), 2), "capped": p.dso_countback_capped},
+                "bpdso": {"method": "best possible", "period_months": s.dso_months, "days": round(p.bpdso, 2)},
+                "add": {"method": "standard DSO minus BPDSO", "period_months": s.dso_months, "days": round(p.add, 2)},
+                "cei": {"period_months": s.dso_months, "value": round(p.cei, 4)},
+                "behaviour": {
+                    "window_months": s.behaviour_window_months,
+                    "paid": p.sums.window.paid,
+                    "late": p.sums.window.late,
+                    "late_ratio": round(p.sums.window.late_ratio(), 4),
+                    "late_amount_ratio": round(p.sums.window.late_amount_ratio(), 4),
+                    "wadl": round(p.sums.window.wadl(), 2),
+                    "adp": round(p.sums.window.adp(), 2),
+                    "wadl_slope_6m": round(p.wadl_slope_6m, 2),
+                    "late_ratio_trend": round(p.late_ratio_trend, 4),
+                },
+            }),
+        );
+    }
+    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(root)).map_err(std::io::Error::other)?;
+    text.push('\n');
+    write_atomic(&dir.join("summary.json"), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(safe_text("=1+1"), "'=1+1");
+        assert_eq!(safe_text("-5"), "'-5");
+        assert_eq!(safe_text("@SUM"), "'@SUM");
+        assert_eq!(safe_text("Brasserie Zoë"), "Brasserie Zoë");
+    }
+
+    #[test]
+    fn number_conventions() {
+        assert_eq!(ratio(Some(0.25)), "0.2500");
+        assert_eq!(ratio(None), "");
+        assert_eq!(days(Some(73.714)), "73.71");
+    }
+}

@@ -1,0 +1,26 @@
+//! Everything a run writes under `<out>/<YYYY-MM>/`: the data files for other tools, and (as
+//! they are built) the workbook, the PDF report and the handover dossiers.
+
+pub mod data;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes a file under a temporary name and renames it when complete, so a crash or a full
+/// disk never leaves a half-written file that looks whole.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("{}.partial", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// `<out>/<YYYY-MM>/data`, created if needed.
+pub fn data_dir(out: &Path, as_of: chrono::NaiveDate) -> std::io::Result<PathBuf> {
+    let dir = out.join(as_of.format("%Y-%m").to_string()).join("data");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

@@ -1,0 +1,876 @@
+//! The deterministic sample data set (`arwatch sample`): about 150 Belgian and Dutch B2B
+//! clients over 30 months, with credit notes, partial, unreferenced and reversed payments, and
+//! monthly credit-bureau snapshots in which some clients deteriorate, one goes bankrupt, one
+//! enters judicial reorganisation (WCO) and some improve.
+//!
+//! Written twice: CSV with Belgian conventions (`;`, decimal comma, day-first dates,
+//! Windows-1252) and one XLSX workbook, each with its mapping files and configuration.
+
+use crate::ingest::ids::kbo_check_digits;
+use crate::report::write_atomic;
+use chrono::{Datelike, Duration, NaiveDate};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet};
+use std::path::Path;
+
+/// SplitMix64: small, fast and stable across platforms and crate versions, so the same seed
+/// always gives byte-identical files.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub fn f(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next_u64() % ((hi - lo + 1) as u64)) as i64
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.f() < p
+    }
+    pub fn normal(&mut self) -> f64 {
+        let u1 = self.f().max(1e-12);
+        let u2 = self.f();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+    pub fn exp(&mut self, mean: f64) -> f64 {
+        -mean * (1.0 - self.f()).ln()
+    }
+    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[(self.next_u64() % v.len() as u64) as usize]
+    }
+}
+
+/// What happens to a client in the story the sample tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Normal,
+    /// Pays later and later, stops paying, and is declared bankrupt in the last month.
+    Bankrupt,
+    /// Enters judicial reorganisation (WCO) in the last month.
+    Wco,
+    /// The bureau cuts its credit limit and downgrades its rating in the last month.
+    LimitCut,
+    /// The bureau raises its limit and upgrades its rating in the last month.
+    Improver,
+    /// Pays later and later over the last months; the bureau has not noticed yet.
+    LaterAndLater,
+    /// Its bureau score slides slowly.
+    Deteriorating,
+}
+
+#[derive(Clone, Debug)]
+pub struct SampleClient {
+    pub id: String,
+    pub name: String,
+    /// As the accounting system writes it (`BE 0403.019.261`, `34123456`).
+    pub company_number: String,
+    pub terms: i64,
+    pub role: Role,
+    monthly_invoices: f64,
+    median_amount: f64,
+    on_time: f64,
+    late_mean: f64,
+    address: String,
+    board: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SampleDoc {
+    pub client: usize,
+    pub id: String,
+    pub credit_note: bool,
+    pub issue: NaiveDate,
+    pub due: NaiveDate,
+    pub amount: i64,
+    pub reference: String,
+    pub disputed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SamplePayment {
+    pub id: String,
+    pub client: usize,
+    pub date: NaiveDate,
+    pub amount: i64,
+    pub reference: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct BureauRow {
+    pub company_number: String,
+    pub date: NaiveDate,
+    pub name: String,
+    pub credit_limit: i64,
+    pub score: i64,
+    pub payment_score: i64,
+    pub rating: &'static str,
+    pub status: &'static str,
+    pub address: String,
+    pub board: String,
+}
+
+pub struct SampleSet {
+    pub clients: Vec<SampleClient>,
+    pub documents: Vec<SampleDoc>,
+    pub payments: Vec<SamplePayment>,
+    pub bureau: Vec<BureauRow>,
+}
+
+pub const START: (i32, u32) = (2024, 5);
+pub const END: (i32, u32, u32) = (2026, 10, 31);
+
+fn end() -> NaiveDate {
+    NaiveDate::from_ymd_opt(END.0, END.1, END.2).expect("valid")
+}
+
+const FIRST: [&str; 24] = [
+    "Brouwerij",
+    "Bakkerij",
+    "Garage",
+    "Boulangerie",
+    "Électricité",
+    "Maçonnerie",
+    "Drukkerij",
+    "Transport",
+    "Hôtel",
+    "Café",
+    "Groothandel",
+    "Boekhandel",
+    "Menuiserie",
+    "Schrijnwerkerij",
+    "Fromagerie",
+    "Bloemen",
+    "Installatietechniek",
+    "Imprimerie",
+    "Loodgieterij",
+    "Traiteur",
+    "Houthandel",
+    "Brasserie",
+    "Verhuizingen",
+    "Ébénisterie",
+];
+const SECOND: [&str; 30] = [
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Lefèvre",
+    "Dubois",
+    "Van Dyck",
+    "De Smet",
+    "Müller",
+    "Hélène",
+    "Noël",
+    "Zoë",
+    "Mertens",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "Lemaître",
+    "François",
+    "Beaulieu",
+    "Van den Broeck",
+    "De Vries",
+    "Van der Meer",
+    "Bakker",
+    "Visser",
+    "Smeets",
+    "Daems",
+    "Geerts",
+    "Coppens",
+    "Desmet",
+    "Thiébaut",
+    "Leroy",
+];
+const BE_FORMS: [&str; 4] = ["NV", "BV", "SRL", "SA"];
+const NL_FORMS: [&str; 3] = ["B.V.", "V.O.F.", "N.V."];
+const BE_TOWNS: [&str; 10] = [
+    "2000 Antwerpen",
+    "9000 Gent",
+    "1000 Brussel",
+    "4000 Liège",
+    "3000 Leuven",
+    "8000 Brugge",
+    "5000 Namur",
+    "2800 Mechelen",
+    "3500 Hasselt",
+    "6000 Charleroi",
+];
+const NL_TOWNS: [&str; 6] =
+    ["3511 Utrecht", "1012 Amsterdam", "3011 Rotterdam", "5611 Eindhoven", "2511 Den Haag", "4811 Breda"];
+const STREETS: [&str; 8] = [
+    "Kerkstraat",
+    "Rue de la Station",
+    "Molenweg",
+    "Stationsplein",
+    "Chaussée de Louvain",
+    "Dorpsstraat",
+    "Markt",
+    "Nijverheidslaan",
+];
+const PEOPLE: [&str; 12] = [
+    "An Peeters",
+    "Luc Janssens",
+    "Marie Dubois",
+    "Jan de Vries",
+    "Sofie Maes",
+    "Pierre Lefèvre",
+    "Els Wouters",
+    "Joël Noël",
+    "Griet Claes",
+    "Françoise Leroy",
+    "Bram Bakker",
+    "Inès Thiébaut",
+];
+/// Ratings from best to worst, as the sample bureau writes them.
+pub const RATINGS: [&str; 10] = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"];
+
+fn make_clients(rng: &mut Rng) -> Vec<SampleClient> {
+    let mut clients = Vec::new();
+    let mut used = std::collections::BTreeSet::new();
+    for i in 0..150 {
+        let belgian = i % 5 != 3; // about 80 % Belgian, 20 % Dutch
+        let name = loop {
+            let base = format!("{} {}", rng.pick(&FIRST), rng.pick(&SECOND));
+            let form = if belgian { *rng.pick(&BE_FORMS) } else { *rng.pick(&NL_FORMS) };
+            // A few names carry a comma, as real ones do, so the CSV needs quoting.
+            let n = if rng.chance(0.05) {
+                format!("{}, {} & Co {form}", base, rng.pick(&SECOND))
+            } else {
+                format!("{base} {form}")
+            };
+            if used.insert(n.clone()) {
+                break n;
+            }
+        };
+        let company_number = if belgian {
+            let body = 4_000_000 + rng.range(0, 5_999_999) as u64; // 0400.000.0xx–0999…: first digit 0
+            let ten = format!("{:08}{:02}", body * 10 / 10, kbo_check_digits(body));
+            format!("BE {}.{}.{}", &ten[..4], &ten[4..7], &ten[7..])
+        } else {
+            format!("{:08}", rng.range(1_000_000, 99_999_999))
+        };
+        let town = if belgian { *rng.pick(&BE_TOWNS) } else { *rng.pick(&NL_TOWNS) };
+        let address = format!("{} {}, {town}", rng.pick(&STREETS), rng.range(1, 180));
+        let board = format!("{}, {}", rng.pick(&PEOPLE), rng.pick(&PEOPLE));
+        let terms = *rng.pick(&[30, 30, 30, 30, 45, 60, 14]);
+        let on_time = 0.35 + 0.55 * rng.f();
+        clients.push(SampleClient {
+            id: format!("K{:04}", i + 1),
+            name,
+            company_number,
+            terms,
+            role: Role::Normal,
+            monthly_invoices: (0.6f64 + 2.5 * rng.normal().abs()).min(12.0),
+            median_amount: 300.0 * (1.1 * rng.normal()).exp() + 150.0,
+            on_time,
+            late_mean: 4.0 + 25.0 * rng.f(),
+            address,
+            board,
+        });
+    }
+    // The story: fixed clients so that alerts are reproducible and documented.
+    let roles = [
+        (7, Role::Bankrupt),
+        (18, Role::Wco),
+        (29, Role::LimitCut),
+        (41, Role::Improver),
+        (52, Role::LaterAndLater),
+        (63, Role::Deteriorating),
+        (74, Role::Deteriorating),
+        (85, Role::Improver),
+    ];
+    for (ix, role) in roles {
+        let c = &mut clients[ix];
+        c.role = role;
+        c.monthly_invoices = c.monthly_invoices.max(3.0);
+        c.median_amount = c.median_amount.max(900.0);
+        if role == Role::LaterAndLater {
+            c.on_time = 0.85;
+            c.late_mean = 3.0;
+        }
+    }
+    clients
+}
+
+fn days_late(rng: &mut Rng, c: &SampleClient, issue: NaiveDate) -> i64 {
+    let months_left = ((end() - issue).num_days() / 30).max(0);
+    // In the last nine months some clients drift.
+    let drift = (9 - months_left).max(0) as f64;
+    let (on_time, mean) = match c.role {
+        Role::LaterAndLater => (c.on_time - 0.09 * drift, c.late_mean + 4.0 * drift),
+        Role::Bankrupt => (c.on_time - 0.07 * drift, c.late_mean + 8.0 * drift),
+        Role::Wco => (c.on_time - 0.05 * drift, c.late_mean + 5.0 * drift),
+        Role::Improver => (c.on_time + 0.04 * drift, c.late_mean),
+        _ => (c.on_time, c.late_mean),
+    };
+    if rng.chance(on_time.clamp(0.02, 0.98)) {
+        return -rng.range(0, (c.terms * 2 / 3).max(1));
+    }
+    if rng.chance(0.04) {
+        return 91 + rng.range(0, 120); // the tail beyond 90 days
+    }
+    1 + rng.exp(mean).round() as i64
+}
+
+fn build_ledger(rng: &mut Rng, clients: &[SampleClient]) -> (Vec<SampleDoc>, Vec<SamplePayment>) {
+    let mut docs = Vec::new();
+    let mut pays: Vec<SamplePayment> = Vec::new();
+    let mut inv_no = 0u32;
+    let mut cn_no = 0u32;
+    let mut pay_no = 0u32;
+    let last = end();
+    let start = NaiveDate::from_ymd_opt(START.0, START.1, 1).expect("valid");
+    let mut month = start;
+    let mut pay = |pays: &mut Vec<SamplePayment>, client: usize, date: NaiveDate, amount: i64, reference: &str| {
+        if date <= last {
+            pay_no += 1;
+            pays.push(SamplePayment {
+                id: format!("BET{pay_no:06}"),
+                client,
+                date,
+                amount,
+                reference: reference.to_string(),
+            });
+        }
+    };
+    while month <= last {
+        let days = (crate::analytics::calendar::days_in(crate::analytics::calendar::month_of(month))) as i64;
+        for (ci, c) in clients.iter().enumerate() {
+            let mut n = c.monthly_invoices.floor() as i64;
+            if rng.chance(c.monthly_invoices.fract()) {
+                n += 1;
+            }
+            for _ in 0..n {
+                let issue = month + Duration::days(rng.range(0, days - 1));
+                if issue > last {
+                    continue;
+                }
+                let due = issue + Duration::days(c.terms);
+                let amount = ((c.median_amount * (0.8 * rng.normal()).exp()) * 100.0).round().max(1500.0) as i64;
+                inv_no += 1;
+                let id = format!("F{}{:06}", issue.year(), inv_no);
+                let disputed = rng.chance(0.012);
+                docs.push(SampleDoc {
+                    client: ci,
+                    id: id.clone(),
+                    credit_note: false,
+                    issue,
+                    due,
+                    amount,
+                    reference: String::new(),
+                    disputed,
+                });
+                if disputed {
+                    continue; // disputed invoices stay open
+                }
+                // A bankrupt client stops paying in its last months.
+                if c.role == Role::Bankrupt && issue > NaiveDate::from_ymd_opt(2026, 5, 15).expect("valid") {
+                    continue;
+                }
+                let mut to_pay = amount;
+                if rng.chance(0.03) {
+                    // A credit note for a price correction or a return; sometimes the whole invoice.
+                    let share = if rng.chance(0.3) { 1.0 } else { 0.1 + 0.5 * rng.f() };
+                    let credit = ((amount as f64) * share).round() as i64;
+                    cn_no += 1;
+                    let cdate = issue + Duration::days(rng.range(3, 20));
+                    if cdate <= last {
+                        docs.push(SampleDoc {
+                            client: ci,
+                            id: format!("CN{}{:04}", cdate.year(), cn_no),
+                            credit_note: true,
+                            issue: cdate,
+                            due: cdate,
+                            amount: credit,
+                            reference: id.clone(),
+                            disputed: false,
+                        });
+                        to_pay -= credit;
+                    }
+                }
+                if to_pay <= 0 {
+                    continue;
+                }
+                let settle = due + Duration::days(days_late(rng, c, issue));
+                let settle = settle.max(issue + Duration::days(1));
+                let reference = if rng.chance(0.04) { String::new() } else { id.clone() };
+                if rng.chance(0.07) {
+                    // Two partial payments.
+                    let first = (to_pay as f64 * (0.3 + 0.4 * rng.f())).round() as i64;
+                    let early = issue + Duration::days(((settle - issue).num_days() / 2).max(1));
+                    pay(&mut pays, ci, early, first, &reference);
+                    pay(&mut pays, ci, settle, to_pay - first, &reference);
+                } else if rng.chance(0.004) {
+                    // A direct debit that bounced, then was paid again.
+                    pay(&mut pays, ci, settle, to_pay, &reference);
+                    pay(&mut pays, ci, settle + Duration::days(5), -to_pay, &reference);
+                    pay(&mut pays, ci, settle + Duration::days(16), to_pay, &reference);
+                } else {
+                    pay(&mut pays, ci, settle, to_pay, &reference);
+                }
+            }
+        }
+        month = crate::analytics::calendar::first_day(crate::analytics::calendar::month_of(month) + 1);
+    }
+    docs.sort_by(|a, b| (a.issue, &a.id).cmp(&(b.issue, &b.id)));
+    pays.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    (docs, pays)
+}
+
+fn rating_of(score: i64) -> &'static str {
+    RATINGS[((100 - score.clamp(1, 100)) / 11).min(8) as usize]
+}
+
+fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> Vec<BureauRow> {
+    let mut rows = Vec::new();
+    let months: Vec<NaiveDate> = (0..12)
+        .map(|k| crate::analytics::calendar::last_day(crate::analytics::calendar::month_of(end()) - 11 + k))
+        .collect();
+    for (ci, c) in clients.iter().enumerate() {
+        // Two clients are not covered by the bureau: reported as unmatched.
+        if ci == 100 || ci == 120 {
+            continue;
+        }
+        let yearly: i64 = docs
+            .iter()
+            .filter(|d| d.client == ci && !d.credit_note && d.issue > end() - Duration::days(365))
+            .map(|d| d.amount)
+            .sum();
+        let base_limit = ((yearly / 4 / 500_000).max(1) * 500_000).min(25_000_000);
+        let base_score = (30.0 + 65.0 * c.on_time + 5.0 * rng.normal()).round() as i64;
+        for (k, &date) in months.iter().enumerate() {
+            let last = k == months.len() - 1;
+            let mut score = base_score;
+            let mut limit = base_limit;
+            let mut status = "Actief";
+            let mut address = c.address.clone();
+            let mut board = c.board.clone();
+            match c.role {
+                Role::Deteriorating => score -= 2 * k as i64,
+                Role::Bankrupt if last => {
+                    score = 1;
+                    limit = 0;
+                    status = "Faillissement";
+                }
+                Role::Bankrupt => score -= 3 * k as i64,
+                Role::Wco if last => {
+                    score -= 35;
+                    limit /= 4;
+                    status = "Gerechtelijke reorganisatie";
+                }
+                Role::LimitCut if last => {
+                    score -= 18;
+                    limit = limit * 2 / 5;
+                }
+                Role::Improver if last => {
+                    score += 15;
+                    limit = limit * 8 / 5;
+                }
+                _ => {}
+            }
+            // Watched fields: one move, one board change in the last month.
+            if last && ci == 3 {
+                address = format!("Meir 12, 2000 Antwerpen");
+            }
+            if last && ci == 9 {
+                board = "Sofie Maes, Joël Noël".to_string();
+            }
+            let score = score.clamp(1, 100);
+            let rating = if status == "Faillissement" { "D" } else { rating_of(score) };
+            rows.push(BureauRow {
+                company_number: c.company_number.clone(),
+                date,
+                name: c.name.clone(),
+                credit_limit: limit,
+                score,
+                payment_score: (score / 10).clamp(0, 10),
+                rating,
+                status,
+                address,
+                board,
+            });
+        }
+    }
+    // A company the bureau monitors that is not (or no longer) a client: an unmatched row.
+    rows.push(BureauRow {
+        company_number: "BE 0417.497.106".into(),
+        date: months[months.len() - 1],
+        name: "Oud Klant Logistiek NV".into(),
+        credit_limit: 1_000_000,
+        score: 55,
+        payment_score: 5,
+        rating: "BB",
+        status: "Actief",
+        address: "Havenlaan 5, 2030 Antwerpen".into(),
+        board: "Luc Janssens".into(),
+    });
+    rows.sort_by(|a, b| (a.date, &a.company_number).cmp(&(b.date, &b.company_number)));
+    rows
+}
+
+pub fn build(seed: u64) -> SampleSet {
+    let mut rng = Rng::new(seed);
+    let clients = make_clients(&mut rng);
+    let (documents, payments) = build_ledger(&mut rng, &clients);
+    let bureau = build_bureau(&mut rng, &clients, &documents);
+    SampleSet { clients, documents, payments, bureau }
+}
+
+/// Belgian notation: `1.234,56`.
+fn be_amount(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let a = cents.unsigned_abs();
+    let units = (a / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}{grouped},{:02}", a % 100)
+}
+
+fn dmy(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+const INVOICE_HEADER: [&str; 10] = [
+    "Klantnr",
+    "Klant",
+    "Ondernemingsnr",
+    "Factuurnr",
+    "Factuurdatum",
+    "Vervaldatum",
+    "Bedrag",
+    "Munt",
+    "Referentie",
+    "Betwist",
+];
+const PAYMENT_HEADER: [&str; 6] = ["Betaling", "Klantnr", "Datum", "Bedrag", "Munt", "Factuurnr"];
+const BUREAU_HEADER: [&str; 10] = [
+    "Ondernemingsnummer",
+    "Datum",
+    "Naam",
+    "Kredietlimiet",
+    "Score",
+    "Betalingsscore",
+    "Rating",
+    "Status",
+    "Adres",
+    "Bestuur",
+];
+
+fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(&r)?;
+    }
+    let utf8 = String::from_utf8(w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?)
+        .map_err(std::io::Error::other)?;
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&utf8);
+    if unmappable {
+        return Err(std::io::Error::other("sample text has a character Windows-1252 cannot hold"));
+    }
+    Ok(bytes.into_owned())
+}
+
+/// Writes the sample set, its mappings and its configurations under `dir`.
+pub fn write(dir: &Path, set: &SampleSet) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir.join("csv"))?;
+    std::fs::create_dir_all(dir.join("xlsx"))?;
+    std::fs::create_dir_all(dir.join("mappings"))?;
+    let c = &set.clients;
+    let inv_rows: Vec<Vec<String>> = set
+        .documents
+        .iter()
+        .map(|d| {
+            let cl = &c[d.client];
+            vec![
+                cl.id.clone(),
+                cl.name.clone(),
+                cl.company_number.clone(),
+                d.id.clone(),
+                dmy(d.issue),
+                dmy(d.due),
+                be_amount(if d.credit_note { -d.amount } else { d.amount }),
+                "EUR".into(),
+                d.reference.clone(),
+                if d.disputed { "ja".into() } else { String::new() },
+            ]
+        })
+        .collect();
+    write_atomic(&dir.join("csv/facturen.csv"), &csv_bytes(&INVOICE_HEADER, inv_rows)?)?;
+    let pay_rows = set
+        .payments
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.clone(),
+                c[p.client].id.clone(),
+                dmy(p.date),
+                be_amount(p.amount),
+                "EUR".into(),
+                p.reference.clone(),
+            ]
+        })
+        .collect();
+    write_atomic(&dir.join("csv/betalingen.csv"), &csv_bytes(&PAYMENT_HEADER, pay_rows)?)?;
+    let bureau_rows = set
+        .bureau
+        .iter()
+        .map(|b| {
+            vec![
+                b.company_number.clone(),
+                dmy(b.date),
+                b.name.clone(),
+                be_amount(b.credit_limit),
+                b.score.to_string(),
+                b.payment_score.to_string(),
+                b.rating.to_string(),
+                b.status.to_string(),
+                b.address.clone(),
+                b.board.clone(),
+            ]
+        })
+        .collect();
+    write_atomic(&dir.join("csv/kredietinfo.csv"), &csv_bytes(&BUREAU_HEADER, bureau_rows)?)?;
+    write_atomic(&dir.join("xlsx/arwatch-sample.xlsx"), &xlsx_bytes(set).map_err(std::io::Error::other)?)?;
+    for (name, text) in MAPPINGS {
+        write_atomic(&dir.join(name), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    // A fixed creation date keeps the file byte-identical from run to run.
+    let created = NaiveDate::from_ymd_opt(END.0, END.1, END.2).expect("valid");
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title("arwatch sample ledger"));
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let money = Format::new().set_num_format("#,##0.00");
+    let bold = Format::new().set_bold();
+    let header = |ws: &mut Worksheet, h: &[&str]| -> Result<(), rust_xlsxwriter::XlsxError> {
+        for (i, t) in h.iter().enumerate() {
+            ws.write_string_with_format(0, i as u16, *t, &bold)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(())
+    };
+    let c = &set.clients;
+    let mut ws = Worksheet::new();
+    ws.set_name("Facturen")?;
+    header(&mut ws, &INVOICE_HEADER)?;
+    for (r, d) in set.documents.iter().enumerate() {
+        let r = r as u32 + 1;
+        let cl = &c[d.client];
+        ws.write_string(r, 0, &cl.id)?;
+        ws.write_string(r, 1, &cl.name)?;
+        ws.write_string(r, 2, &cl.company_number)?;
+        ws.write_string(r, 3, &d.id)?;
+        ws.write_date_with_format(r, 4, &d.issue, &date)?;
+        ws.write_date_with_format(r, 5, &d.due, &date)?;
+        ws.write_number_with_format(r, 6, (if d.credit_note { -d.amount } else { d.amount }) as f64 / 100.0, &money)?;
+        ws.write_string(r, 7, "EUR")?;
+        if !d.reference.is_empty() {
+            ws.write_string(r, 8, &d.reference)?;
+        }
+        if d.disputed {
+            ws.write_string(r, 9, "ja")?;
+        }
+    }
+    wb.push_worksheet(ws);
+    let mut ws = Worksheet::new();
+    ws.set_name("Betalingen")?;
+    header(&mut ws, &PAYMENT_HEADER)?;
+    for (r, p) in set.payments.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, &p.id)?;
+        ws.write_string(r, 1, &c[p.client].id)?;
+        ws.write_date_with_format(r, 2, &p.date, &date)?;
+        ws.write_number_with_format(r, 3, p.amount as f64 / 100.0, &money)?;
+        ws.write_string(r, 4, "EUR")?;
+        if !p.reference.is_empty() {
+            ws.write_string(r, 5, &p.reference)?;
+        }
+    }
+    wb.push_worksheet(ws);
+    let mut ws = Worksheet::new();
+    ws.set_name("Kredietinfo")?;
+    header(&mut ws, &BUREAU_HEADER)?;
+    for (r, b) in set.bureau.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, &b.company_number)?;
+        ws.write_date_with_format(r, 1, &b.date, &date)?;
+        ws.write_string(r, 2, &b.name)?;
+        ws.write_number_with_format(r, 3, b.credit_limit as f64 / 100.0, &money)?;
+        ws.write_number(r, 4, b.score as f64)?;
+        ws.write_number(r, 5, b.payment_score as f64)?;
+        ws.write_string(r, 6, b.rating)?;
+        ws.write_string(r, 7, b.status)?;
+        ws.write_string(r, 8, &b.address)?;
+        ws.write_string(r, 9, &b.board)?;
+    }
+    wb.push_worksheet(ws);
+    wb.save_to_buffer()
+}
+
+/// Mapping files and configurations shipped with the sample set.
+const MAPPINGS: [(&str, &str); 6] = [
+    (
+        "mappings/facturen-csv.toml",
+        r#"# Invoices and credit notes (negative amounts) as a Belgian accounting package exports them:
+# semicolon, decimal comma, day-first dates, Windows-1252.
+rows = "invoices"
+delimiter = ";"
+encoding = "windows-1252"
+decimal = ","
+date_formats = ["%d/%m/%Y"]
+
+[columns]
+client_id = "Klantnr"
+client_name = "Klant"
+company_number = "Ondernemingsnr"
+document_id = "Factuurnr"
+issue_date = "Factuurdatum"
+due_date = "Vervaldatum"
+amount = "Bedrag"
+currency = "Munt"
+reference = "Referentie"
+disputed = "Betwist"
+"#,
+    ),
+    (
+        "mappings/betalingen-csv.toml",
+        r#"# Payments received; a negative amount is a reversal (bounced direct debit).
+rows = "payments"
+delimiter = ";"
+encoding = "windows-1252"
+decimal = ","
+date_formats = ["%d/%m/%Y"]
+
+[columns]
+document_id = "Betaling"
+client_id = "Klantnr"
+payment_date = "Datum"
+amount = "Bedrag"
+currency = "Munt"
+reference = "Factuurnr"
+"#,
+    ),
+    (
+        "mappings/facturen-xlsx.toml",
+        r#"# The same invoices from the workbook: real date cells and numbers.
+rows = "invoices"
+sheet = "Facturen"
+
+[columns]
+client_id = "Klantnr"
+client_name = "Klant"
+company_number = "Ondernemingsnr"
+document_id = "Factuurnr"
+issue_date = "Factuurdatum"
+due_date = "Vervaldatum"
+amount = "Bedrag"
+currency = "Munt"
+reference = "Referentie"
+disputed = "Betwist"
+"#,
+    ),
+    (
+        "mappings/betalingen-xlsx.toml",
+        r#"# The same payments from the workbook.
+rows = "payments"
+sheet = "Betalingen"
+
+[columns]
+document_id = "Betaling"
+client_id = "Klantnr"
+payment_date = "Datum"
+amount = "Bedrag"
+currency = "Munt"
+reference = "Factuurnr"
+"#,
+    ),
+    (
+        "arwatch.toml",
+        r#"# arwatch configuration for the sample data set (CSV form).
+# Run: cargo run --release -- run --config sample_data/arwatch.toml
+company = "Voorbeeld Groothandel NV"
+currency = "EUR"
+out = "../reports"
+lang = "en"
+max_rejected_share = 0.01
+
+[[inputs]]
+file = "csv/facturen.csv"
+mapping = "mappings/facturen-csv.toml"
+
+[[inputs]]
+file = "csv/betalingen.csv"
+mapping = "mappings/betalingen-csv.toml"
+
+[analytics]
+dso_months = 3
+countback_lookback_months = 24
+behaviour_window_months = 12
+aging_boundaries = [30, 60, 90, 120]
+"#,
+    ),
+    (
+        "arwatch-xlsx.toml",
+        r#"# arwatch configuration for the sample data set (XLSX form); gives the same ledger as arwatch.toml.
+company = "Voorbeeld Groothandel NV"
+currency = "EUR"
+out = "../reports/xlsx"
+lang = "en"
+
+[[inputs]]
+file = "xlsx/arwatch-sample.xlsx"
+mapping = "mappings/facturen-xlsx.toml"
+
+[[inputs]]
+file = "xlsx/arwatch-sample.xlsx"
+mapping = "mappings/betalingen-xlsx.toml"
+"#,
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn belgian_amounts() {
+        assert_eq!(be_amount(123456), "1.234,56");
+        assert_eq!(be_amount(-5), "-0,05");
+        assert_eq!(be_amount(100_000_000), "1.000.000,00");
+    }
+
+    #[test]
+    fn same_seed_same_set() {
+        let a = build(7);
+        let b = build(7);
+        assert_eq!(a.documents.len(), b.documents.len());
+        assert_eq!(a.payments.iter().map(|p| p.amount).sum::<i64>(), b.payments.iter().map(|p| p.amount).sum::<i64>());
+    }
+
+    #[test]
+    fn company_numbers_are_valid() {
+        let s = build(2026);
+        for c in &s.clients {
+            assert!(crate::ingest::ids::normalise_company_number(&c.company_number).is_ok(), "{}", c.company_number);
+        }
+    }
+}
