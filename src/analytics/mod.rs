@@ -203,15 +203,7 @@ impl Frame {
 pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings) -> Analysis {
     let frame = Frame::new(as_of, settings);
     let n = ledger.clients.len();
-    // Group by client with a counting pass, so 10 million documents need no hash map.
-    let mut docs_by: Vec<Vec<&Document>> = vec![Vec::new(); n];
-    for d in ledger.documents.iter().filter(|d| d.issue <= as_of) {
-        docs_by[d.client as usize].push(d);
-    }
-    let mut pays_by: Vec<Vec<&Payment>> = vec![Vec::new(); n];
-    for p in ledger.payments.iter().filter(|p| p.date <= as_of) {
-        pays_by[p.client as usize].push(p);
-    }
+    let (docs_by, pays_by) = by_client(ledger, as_of);
     let mut order: Vec<ClientIx> =
         (0..n as ClientIx).filter(|&c| !docs_by[c as usize].is_empty() || !pays_by[c as usize].is_empty()).collect();
     order.sort_by(|a, b| ledger.clients[*a as usize].id.cmp(&ledger.clients[*b as usize].id));
@@ -231,6 +223,23 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings) -> Analys
         .flat_map(|c| c.warnings.iter().map(move |w| format!("client {}: {w}", ledger.clients[c.client as usize].id)))
         .collect();
     Analysis { as_of, settings: settings.clone(), clients, portfolio, warnings }
+}
+
+/// Each client's documents and payments dated on or before `as_of`. Clients are dense
+/// indices, so 10 million documents are grouped without a hash map.
+type ByClient<'a> = (Vec<Vec<&'a Document>>, Vec<Vec<&'a Payment>>);
+
+fn by_client(ledger: &Ledger, as_of: NaiveDate) -> ByClient<'_> {
+    let n = ledger.clients.len();
+    let mut docs_by: Vec<Vec<&Document>> = vec![Vec::new(); n];
+    for d in ledger.documents.iter().filter(|d| d.issue <= as_of) {
+        docs_by[d.client as usize].push(d);
+    }
+    let mut pays_by: Vec<Vec<&Payment>> = vec![Vec::new(); n];
+    for p in ledger.payments.iter().filter(|p| p.date <= as_of) {
+        pays_by[p.client as usize].push(p);
+    }
+    (docs_by, pays_by)
 }
 
 fn merge_sums(t: &mut Sums, s: &Sums) {
@@ -435,4 +444,51 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
         monthly,
         sums,
     }
+}
+
+/// One invoice as it stands at the as-of date: for audits, tests and the handover pack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvoiceOutcome {
+    pub client: ClientIx,
+    pub document_id: String,
+    pub issue: NaiveDate,
+    pub due: NaiveDate,
+    pub amount: i64,
+    pub open: i64,
+    pub settled: Option<NaiveDate>,
+    /// Settled with payments (not credited away).
+    pub paid: bool,
+    pub days_to_pay: Option<i64>,
+    pub days_late: Option<i64>,
+}
+
+/// Every invoice issued on or before `as_of`, with its allocation outcome, in client order.
+pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate) -> Vec<InvoiceOutcome> {
+    let (docs_by, pays_by) = by_client(ledger, as_of);
+    (0..ledger.clients.len())
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let outcome = allocate(&docs_by[c], &pays_by[c], &[]);
+            outcome
+                .invoices
+                .into_iter()
+                .map(|s| {
+                    let paid = s.is_paid();
+                    let d = s.doc;
+                    InvoiceOutcome {
+                        client: d.client,
+                        document_id: d.id.to_string(),
+                        issue: d.issue,
+                        due: d.due,
+                        amount: d.amount,
+                        open: s.open,
+                        settled: s.settled,
+                        paid,
+                        days_to_pay: s.settled.filter(|_| paid).map(|t| (t - d.issue).num_days()),
+                        days_late: s.settled.filter(|_| paid).map(|t| (t - d.due).num_days().max(0)),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }

@@ -201,6 +201,10 @@ pub struct Mapping {
     pub doc_types: BTreeMap<String, Vec<String>>,
     /// Values of the disputed column that mean "disputed" (default: yes, y, true, 1, ja, oui, x).
     pub disputed_values: Option<Vec<String>>,
+    /// Identifier fields whose all-digit values are left-padded with zeros to this width, to
+    /// undo a spreadsheet re-save that dropped them (`document_id = 10`).
+    #[serde(default)]
+    pub zero_pad: BTreeMap<String, usize>,
 }
 
 /// A document type from a ledger export's type column.
@@ -224,12 +228,19 @@ pub struct Resolved {
     pub fixed: BTreeMap<Field, String>,
     pub doc_types: Vec<(String, TypeOfRow)>,
     pub disputed_values: Vec<String>,
+    pub zero_pad: BTreeMap<Field, usize>,
 }
 
 impl Mapping {
     /// Checks everything that does not depend on the file's header.
     pub fn resolve(&self) -> Result<Resolved, String> {
-        for name in self.columns.keys().chain(self.fixed.keys()).chain(self.column_date_formats.keys()) {
+        for name in self
+            .columns
+            .keys()
+            .chain(self.fixed.keys())
+            .chain(self.column_date_formats.keys())
+            .chain(self.zero_pad.keys())
+        {
             if Field::from_name(name).is_none() {
                 let known: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
                 return Err(format!("unknown field '{name}'; known fields: {}", known.join(", ")));
@@ -282,7 +293,16 @@ impl Mapping {
         if self.rows == RowKind::Ledger && (doc_types.is_empty() || !self.columns.contains_key("doc_type")) {
             return Err("rows = \"ledger\" needs a doc_type column and a [doc_types] table".into());
         }
+        let mut zero_pad = BTreeMap::new();
+        for (name, width) in &self.zero_pad {
+            let f = Field::from_name(name).expect("checked above");
+            if !matches!(f, Field::ClientId | Field::DocumentId | Field::Reference | Field::CompanyNumber) {
+                return Err(format!("zero_pad: '{name}' is not an identifier field"));
+            }
+            zero_pad.insert(f, *width);
+        }
         Ok(Resolved {
+            zero_pad,
             rows: self.rows,
             number: NumberFormat { decimal },
             date_formats,

@@ -135,8 +135,8 @@ pub fn ingest(
 struct Merger {
     clients: Vec<Client>,
     client_index: HashMap<String, ClientIx>,
-    /// (client, document id) -> (issue date, amount, kind, line, source) of the first occurrence.
-    doc_ids: HashMap<(ClientIx, Box<str>), (NaiveDate, i64, DocKind, u32, u16)>,
+    /// (client, document id) -> what the first occurrence said, and where it was.
+    doc_ids: HashMap<(ClientIx, Box<str>), (Fingerprint, usize)>,
 }
 
 impl Merger {
@@ -164,6 +164,16 @@ impl Merger {
         self.client_index.insert(c.id.clone(), ix);
         ix
     }
+}
+
+/// What makes two rows with the same document id the same document: every ledger field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    kind: DocKind,
+    issue: NaiveDate,
+    due: NaiveDate,
+    amount: i64,
+    settled: Option<(NaiveDate, i64)>,
 }
 
 struct ClientFields {
@@ -327,13 +337,13 @@ impl table::Sink for Loader<'_> {
             plan.dates = Some(dates);
         }
         let plan: &Plan = plan;
-        let converted = match batch {
-            Batch::Text(rows) => convert_all(plan, rows),
-            Batch::Sheet(rows) => convert_all(plan, rows),
+        let (converted, raw): (_, Box<dyn Fn(usize) -> String>) = match batch {
+            Batch::Text(rows) => (convert_all(plan, rows), Box::new(move |i: usize| rows[i].raw_values())),
+            Batch::Sheet(rows) => (convert_all(plan, rows), Box::new(move |i: usize| rows[i].raw_values())),
         };
         (self.progress)(converted.len() as u64);
         let file = self.input.path.display().to_string();
-        merge_batch(self.source_ix, &file, h, plan, converted, self.out, self.merger, &mut self.stats);
+        merge_batch(self.source_ix, &file, h, plan, converted, &raw, self.out, self.merger, &mut self.stats);
         Ok(())
     }
 }
@@ -384,15 +394,8 @@ fn detect_dates<R: RawRow>(
     Ok(dates)
 }
 
-fn convert_all<R: RawRow>(plan: &Plan, rows: &[R]) -> Vec<(u32, Result<Row, RowError>, String)> {
-    rows.par_iter()
-        .map(|r| {
-            let res = convert(plan, r);
-            // Raw values are kept only for rows that will be written to the rejected file.
-            let raw = if matches!(res, Ok(Row::Doc(..)) | Ok(Row::Pay(..))) { String::new() } else { r.raw_values() };
-            (r.line(), res, raw)
-        })
-        .collect()
+fn convert_all<R: RawRow>(plan: &Plan, rows: &[R]) -> Vec<(u32, Result<Row, RowError>)> {
+    rows.par_iter().map(|r| (r.line(), convert(plan, r))).collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -401,12 +404,14 @@ fn merge_batch(
     file: &str,
     h: &Header,
     plan: &Plan,
-    rows: Vec<(u32, Result<Row, RowError>, String)>,
+    rows: Vec<(u32, Result<Row, RowError>)>,
+    // The raw values of row i of the batch, made only for rows that are rejected.
+    raw: &dyn Fn(usize) -> String,
     out: &mut Ingested,
     merger: &mut Merger,
     stats: &mut SourceStats,
 ) {
-    for (line, res, raw) in rows {
+    for (i, (line, res)) in rows.into_iter().enumerate() {
         stats.rows_read += 1;
         let location = |col: Option<usize>| h.layout.location(line, col);
         let mut reject = |stats: &mut SourceStats,
@@ -434,7 +439,7 @@ fn merge_batch(
                 column: column.and_then(|c| plan.header.get(c).cloned()).unwrap_or_default(),
                 value,
                 reason,
-                raw: raw.clone(),
+                raw: raw(i),
                 benign,
                 amount,
             });
@@ -461,24 +466,32 @@ fn merge_batch(
                     });
                 }
                 let key = (client, d.id.clone().into_boxed_str());
-                if let Some(&(issue, amount, kind, first_line, first_src)) = merger.doc_ids.get(&key) {
-                    let first = if first_src == source_ix {
-                        h.layout.location(first_line, None)
+                let print =
+                    Fingerprint { kind: d.kind, issue: d.issue, due: d.due, amount: d.amount, settled: d.settled };
+                if let Some(&(first_print, first_ix)) = merger.doc_ids.get(&key) {
+                    let first_origin = out.ledger.documents[first_ix].origin;
+                    let first = if first_origin.source == source_ix {
+                        h.layout.location(first_origin.line, None)
                     } else {
                         format!(
                             "{} {}",
-                            out.ledger.sources.get(first_src as usize).cloned().unwrap_or_default(),
-                            first_line
+                            out.ledger.sources.get(first_origin.source as usize).cloned().unwrap_or_default(),
+                            first_origin.line
                         )
                     };
-                    if issue == d.issue && amount == d.amount && kind == d.kind {
+                    if first_print == print {
+                        // The same document again (exports repeat an invoice once per dispute
+                        // record): counted once, and a dispute on any copy marks it disputed.
+                        out.ledger.documents[first_ix].disputed |= d.disputed;
                         reject(
                             stats,
                             plan.cols.get(&Field::DocumentId).copied(),
                             d.id.clone(),
-                            format!("exact duplicate of the document at {first}"),
+                            format!(
+                                "exact duplicate of the document at {first} (same id, dates and amounts); counted once"
+                            ),
                             false,
-                            Some((d.currency, d.amount)),
+                            Some((d.currency, d.written)),
                         );
                         continue;
                     }
@@ -500,9 +513,7 @@ fn merge_batch(
                     });
                     d.id = new_id;
                 }
-                merger
-                    .doc_ids
-                    .insert((client, d.id.clone().into_boxed_str()), (d.issue, d.amount, d.kind, line, source_ix));
+                merger.doc_ids.insert((client, d.id.clone().into_boxed_str()), (print, out.ledger.documents.len()));
                 let t = stats.control_totals.entry(d.currency.code().to_string()).or_default();
                 t.read += d.written;
                 t.accepted += d.written;
@@ -583,11 +594,17 @@ fn convert<R: RawRow>(plan: &Plan, row: &R) -> Result<Row, RowError> {
         if c.is_empty() {
             return None;
         }
-        Some(match c {
+        let mut t = match c {
             // Identifiers from spreadsheets arrive as numbers: 611365.0 is "611365".
             CellRef::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
             other => other.display().trim().to_string(),
-        })
+        };
+        if let Some(&width) = plan.map.zero_pad.get(&f) {
+            if t.len() < width && t.bytes().all(|b| b.is_ascii_digit()) {
+                t = format!("{t:0>width$}");
+            }
+        }
+        Some(t)
     };
     let required = |f: Field| -> Result<String, RowError> {
         text(f).ok_or_else(|| {
