@@ -125,7 +125,7 @@ fn print_inputs(common: &Common, ing: &Ingested) {
                 s.accepted,
                 s.rejected,
                 if s.rejected_benign > 0 {
-                    format!(" (of which {} blank or ignored)", s.rejected_benign)
+                    format!(" (of which {} blank, total or ignored)", s.rejected_benign)
                 } else {
                     String::new()
                 },

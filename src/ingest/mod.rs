@@ -53,6 +53,9 @@ pub struct Reject {
     pub value: String,
     pub reason: String,
     pub raw: String,
+    /// Line or sheet row, to keep the file in input order.
+    #[serde(skip)]
+    pub line: u32,
     /// Blank and deliberately ignored rows are reported but do not count against the
     /// rejected-share threshold.
     #[serde(skip)]
@@ -86,7 +89,7 @@ pub struct SourceStats {
     pub rows_read: u64,
     pub accepted: u64,
     pub rejected: u64,
-    /// Of the rejected rows: blank lines and rows whose type the mapping ignores.
+    /// Of the rejected rows: blank lines, total rows and rows whose type the mapping ignores.
     pub rejected_benign: u64,
     pub invoices: u64,
     pub credit_notes: u64,
@@ -213,6 +216,8 @@ enum Row {
 }
 
 struct RowError {
+    /// A total row: reported, but not an error in the data.
+    benign: bool,
     column: Option<usize>,
     value: String,
     reason: String,
@@ -255,6 +260,7 @@ fn ingest_one(
         progress,
     };
     let mut blank_lines = Vec::new();
+    let first_reject = loader.out.rejects.len();
     let header = table::read_table(path, &input.mapping, &mut loader, &mut blank_lines)?;
     let Loader { mut stats, out, .. } = loader;
     for line in blank_lines {
@@ -268,10 +274,12 @@ fn ingest_one(
             value: String::new(),
             reason: "blank line".into(),
             raw: String::new(),
+            line,
             benign: true,
             amount: None,
         });
     }
+    out.rejects[first_reject..].sort_by_key(|r| r.line);
     Ok(stats)
 }
 
@@ -440,13 +448,14 @@ fn merge_batch(
                 value,
                 reason,
                 raw: raw(i),
+                line,
                 benign,
                 amount,
             });
         };
         let origin = Origin { source: source_ix, line };
         match res {
-            Err(e) => reject(stats, e.column, e.value, e.reason, false, e.amount),
+            Err(e) => reject(stats, e.column, e.value, e.reason, e.benign, e.amount),
             Ok(Row::Blank) => reject(stats, None, String::new(), "blank row".into(), true, None),
             Ok(Row::Ignored(t)) => reject(
                 stats,
@@ -584,6 +593,7 @@ fn convert<R: RawRow>(plan: &Plan, row: &R) -> Result<Row, RowError> {
         }
     };
     let err = |f: Field, reason: String| RowError {
+        benign: false,
         column: plan.cols.get(&f).copied(),
         value: cell(f).display(),
         reason,
@@ -616,14 +626,11 @@ fn convert<R: RawRow>(plan: &Plan, row: &R) -> Result<Row, RowError> {
                     || v.starts_with("grand total")
                     || v.starts_with("somme")
             });
-            err(
-                f,
-                if looks_total {
-                    format!("looks like a total row, not a document ({} is empty)", f.name())
-                } else {
-                    format!("{} is empty", f.name())
-                },
-            )
+            if looks_total {
+                RowError { benign: true, ..err(f, format!("a total row, not a document ({} is empty)", f.name())) }
+            } else {
+                err(f, format!("{} is empty", f.name()))
+            }
         })
     };
     let date = |f: Field| -> Result<Option<NaiveDate>, RowError> {

@@ -142,6 +142,82 @@ pub struct Header {
 
 pub const BATCH_ROWS: usize = 50_000;
 
+/// A line the CSV parser would skip silently (empty, outside quotes) is given this one-byte
+/// field instead, so blank lines are reported with their true line numbers.
+const BLANK_MARK: u8 = 0x01;
+
+/// Marks blank lines for the CSV parser, which would otherwise drop them without a trace and
+/// misplace the line numbers of the records after them.
+struct MarkBlankLines<R> {
+    inner: R,
+    input: Vec<u8>,
+    output: Vec<u8>,
+    pos: usize,
+    in_quotes: bool,
+    line_start: bool,
+}
+
+impl<R: Read> MarkBlankLines<R> {
+    fn new(inner: R) -> Self {
+        MarkBlankLines {
+            inner,
+            input: vec![0; 1 << 16],
+            output: Vec::with_capacity(1 << 17),
+            pos: 0,
+            in_quotes: false,
+            line_start: true,
+        }
+    }
+
+    fn refill(&mut self) -> std::io::Result<usize> {
+        let n = self.inner.read(&mut self.input)?;
+        self.output.clear();
+        self.pos = 0;
+        let chunk = &self.input[..n];
+        let mut last = 0;
+        for i in memchr::memchr2_iter(b'"', b'\n', chunk) {
+            let seg = &chunk[last..i];
+            if !seg.is_empty() && seg != b"\r" {
+                self.line_start = false;
+            }
+            if chunk[i] == b'"' {
+                self.in_quotes = !self.in_quotes;
+                self.line_start = false;
+                self.output.extend_from_slice(&chunk[last..=i]);
+            } else {
+                if self.line_start && !self.in_quotes {
+                    self.output.push(BLANK_MARK);
+                }
+                self.output.extend_from_slice(&chunk[last..=i]);
+                if !self.in_quotes {
+                    self.line_start = true;
+                }
+            }
+            last = i + 1;
+        }
+        let rest = &chunk[last..];
+        if !rest.is_empty() && rest != b"\r" {
+            self.line_start = false;
+        }
+        self.output.extend_from_slice(rest);
+        Ok(n)
+    }
+}
+
+impl<R: Read> Read for MarkBlankLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.output.len() {
+            if self.refill()? == 0 {
+                return Ok(0);
+            }
+        }
+        let n = buf.len().min(self.output.len() - self.pos);
+        buf[..n].copy_from_slice(&self.output[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// What consumes a table: the header once, then batches of rows.
 pub trait Sink {
     fn header(&mut self, h: &Header) -> Result<(), InputError>;
@@ -272,14 +348,13 @@ fn read_text(
         .flexible(true)
         .delimiter(delimiter)
         .buffer_capacity(1 << 20)
-        .from_reader(reader);
+        .from_reader(MarkBlankLines::new(reader));
     let layout = Layout::Text { delimiter, encoding: encoding.name() };
     let mut record = csv::StringRecord::new();
     let mut header: Option<Header> = None;
     let mut skipped = 0;
     let mut batch: Vec<TextRow> = Vec::with_capacity(BATCH_ROWS);
-    // Line where the next record would start if no blank line came between.
-    let mut expected_line = 1u64;
+    let mut next_line = 1u64;
     loop {
         let more = match rdr.read_record(&mut record) {
             Ok(more) => more,
@@ -297,13 +372,17 @@ fn read_text(
         if !more {
             break;
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(expected_line);
-        for l in expected_line..line {
+        // Our own line count: the parser's positions lag by one line in CRLF files. Blank
+        // lines are records here (marked), so every line is seen.
+        let line = next_line;
+        next_line += 1 + memchr::memchr_iter(b'\n', record.as_slice().as_bytes()).count() as u64;
+        if record.len() == 1 && record[0].as_bytes() == [BLANK_MARK] {
+            // Blank lines before the header are part of the banner, as the header search sees it.
             if header.is_some() {
-                blank_lines.push(l as u32);
+                blank_lines.push(line as u32);
             }
+            continue;
         }
-        expected_line = line + 1 + record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
         if skipped < mapping.skip_rows {
             skipped += 1;
             continue;

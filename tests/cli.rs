@@ -1,0 +1,301 @@
+//! The binary end to end: the sample pipeline, determinism, and bad inputs that must give a
+//! clear error or a rejected row, never a panic.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn arwatch() -> Command {
+    Command::cargo_bin("arwatch").unwrap()
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = arwatch().args(args).output().unwrap();
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    };
+    assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
+    r
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn sample_pipeline_writes_the_data_files() {
+    let out = TempDir::new().unwrap();
+    let o = out.path().to_str().unwrap();
+    let r = run(&["run", "--config", root().join("sample_data/arwatch.toml").to_str().unwrap(), "--out", o]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("reconciles"), "{}", r.stdout);
+    let data = out.path().join("2026-10/data");
+    let clients = read(&data.join("clients.csv"));
+    let header = clients.lines().next().unwrap();
+    assert!(header.starts_with("client_id,client_name,company_number,currency,net_ar,open_invoices,not_due,overdue_1_30,overdue_31_60,overdue_61_90,overdue_91_120,overdue_over_120,unapplied_credit,dbt,paid_12m,late_12m,late_ratio_12m,late_amount_ratio_12m,wadl_12m,adp_12m,wadl_slope_6m,late_ratio_trend,dso_standard,dso_countback,dso_countback_capped,bpdso,add,cei,credit_limit,utilisation,bureau_status,risk_score,risk_tier,risk_reasons"), "{header}");
+    assert_eq!(clients.lines().count(), 151);
+    // Accents survive the Windows-1252 input and come out as UTF-8.
+    assert!(clients.contains('é') || clients.contains('ë') || clients.contains('ç'));
+    let monthly = read(&data.join("monthly.csv"));
+    assert_eq!(
+        monthly.lines().next().unwrap(),
+        "client_id,month,sales,net_ar,current_ar,dso_standard,dso_countback,cei,paid,late,wadl,adp"
+    );
+    assert_eq!(monthly.lines().count(), 1 + 151 * 24);
+    assert!(monthly.lines().nth(1).unwrap().starts_with("*,2024-11,"));
+    let open = read(&data.join("open_items.csv"));
+    assert!(open.starts_with("client_id,document_id,issue_date,due_date,amount,open_amount,days_past_due,bucket"));
+    let summary: serde_json::Value = serde_json::from_str(&read(&data.join("summary.json"))).unwrap();
+    assert_eq!(summary["as_of"], "2026-10-31");
+    assert_eq!(summary["inputs"][0]["reconciles"], true);
+    assert_eq!(summary["portfolio"]["dso_countback"]["method"], "countback");
+    // The portfolio's net AR is the sum of the clients'.
+    let sum: i64 = clients.lines().skip(1).map(|l| cents(l.split(',').nth(4).unwrap_or("0"))).sum();
+    // (names with commas are quoted, so take the column from a proper parse)
+    let parsed: i64 = csv::Reader::from_reader(clients.as_bytes()).records().map(|r| cents(&r.unwrap()[4])).sum();
+    assert_eq!(cents(summary["portfolio"]["net_ar"].as_str().unwrap()), parsed);
+    let _ = sum;
+}
+
+fn cents(s: &str) -> i64 {
+    let (a, b) = s.split_once('.').unwrap_or((s, "0"));
+    let neg = a.starts_with('-');
+    let v = a.trim_start_matches('-').parse::<i64>().unwrap_or(0) * 100 + b.parse::<i64>().unwrap_or(0);
+    if neg { -v } else { v }
+}
+
+#[test]
+fn runs_are_byte_identical_and_csv_equals_xlsx() {
+    let (a, b, x) = (TempDir::new().unwrap(), TempDir::new().unwrap(), TempDir::new().unwrap());
+    let cfg = root().join("sample_data/arwatch.toml");
+    for d in [&a, &b] {
+        assert_eq!(run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", d.path().to_str().unwrap()]).code, 0);
+    }
+    let xcfg = root().join("sample_data/arwatch-xlsx.toml");
+    let r = run(&["run", "-q", "--config", xcfg.to_str().unwrap(), "--out", x.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in ["clients.csv", "monthly.csv", "open_items.csv", "summary.json", "rejected.csv"] {
+        let p = |d: &TempDir| d.path().join("2026-10/data").join(f);
+        assert_eq!(std::fs::read(p(&a)).unwrap(), std::fs::read(p(&b)).unwrap(), "{f} differs between runs");
+    }
+    for f in ["clients.csv", "monthly.csv", "open_items.csv"] {
+        let p = |d: &TempDir| d.path().join("2026-10/data").join(f);
+        assert_eq!(read(&p(&a)), read(&p(&x)), "{f}: CSV and XLSX sample differ");
+    }
+}
+
+#[test]
+fn check_writes_nothing() {
+    let out = TempDir::new().unwrap();
+    let target = out.path().join("reports");
+    let r = run(&[
+        "check",
+        "--config",
+        root().join("sample_data/arwatch.toml").to_str().unwrap(),
+        "--out",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("11689 rows read = 11689 accepted + 0 rejected"), "{}", r.stdout);
+    assert!(!target.exists());
+}
+
+#[test]
+fn back_dated_run_shows_what_was_open_then() {
+    let out = TempDir::new().unwrap();
+    let o = out.path().to_str().unwrap();
+    let cfg = root().join("sample_data/arwatch.toml");
+    assert_eq!(run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", o, "--as-of", "2026-09-30"]).code, 0);
+    assert_eq!(run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", o]).code, 0);
+    let sep = read(&out.path().join("2026-09/data/monthly.csv"));
+    let oct = read(&out.path().join("2026-10/data/monthly.csv"));
+    // The September portfolio row is the same whether computed in September or in October.
+    let row = |t: &str| {
+        t.lines().find(|l| l.starts_with("*,2026-09,")).unwrap().split(',').take(5).collect::<Vec<_>>().join(",")
+    };
+    assert_eq!(row(&sep), row(&oct));
+}
+
+/// A throw-away input: one invoice file with the given text, its mapping and a config.
+struct Fixture {
+    dir: TempDir,
+}
+
+impl Fixture {
+    fn new(data_name: &str, data: &[u8], mapping: &str) -> Fixture {
+        let dir = TempDir::new().unwrap();
+        std::fs::write(dir.path().join(data_name), data).unwrap();
+        std::fs::write(dir.path().join("map.toml"), mapping).unwrap();
+        std::fs::write(
+            dir.path().join("arwatch.toml"),
+            format!("currency = \"EUR\"\nout = \"out\"\nas_of = \"2025-03-31\"\n[[inputs]]\nfile = \"{data_name}\"\nmapping = \"map.toml\"\n"),
+        )
+        .unwrap();
+        Fixture { dir }
+    }
+    fn run(&self, cmd: &str) -> Run {
+        run(&[cmd, "--config", self.dir.path().join("arwatch.toml").to_str().unwrap()])
+    }
+    fn rejected(&self) -> String {
+        read(&self.dir.path().join("out/2025-03/data/rejected.csv"))
+    }
+}
+
+const MAP: &str = "delimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\n";
+const HEAD: &str = "Klant;Nr;Datum;Verval;Bedrag\n";
+
+fn good_rows(n: usize) -> String {
+    (0..n).map(|i| format!("K{};F{i};01/02/2025;03/03/2025;1.234,56\n", i % 7)).collect()
+}
+
+#[test]
+fn wrong_delimiter_is_a_clear_error() {
+    let data = format!("{}{}", HEAD.replace(';', ","), good_rows(3).replace(';', ","));
+    let f = Fixture::new("f.csv", data.as_bytes(), MAP);
+    let r = f.run("run");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("f.csv") && r.stderr.contains("delimiter"), "{}", r.stderr);
+}
+
+#[test]
+fn missing_column_names_the_field_and_the_header() {
+    let data = format!("Klant;Nr;Datum;Verval\n{}", "K1;F1;01/02/2025;03/03/2025\n");
+    let f = Fixture::new("f.csv", data.as_bytes(), MAP);
+    let r = f.run("check");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("'Bedrag'") && r.stderr.contains("Klant, Nr, Datum, Verval") && r.stderr.contains("line 1"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_date_and_bad_amount_become_rejected_rows() {
+    let data =
+        format!("{HEAD}{}K1;BAD1;31/13/2025;03/03/2025;10,00\nK1;BAD2;01/02/2025;03/03/2025;12,34,5\n", good_rows(300));
+    let f = Fixture::new("f.csv", data.as_bytes(), MAP);
+    let r = f.run("run");
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("302 rows read = 300 accepted + 2 rejected"), "{}", r.stdout);
+    let rej = f.rejected();
+    assert!(rej.contains("line 302,Datum,31/13/2025,not a date in the expected format (%d/%m/%Y)"), "{rej}");
+    assert!(
+        rej.contains(
+            "line 303,Bedrag,\"12,34,5\",\"the decimal mark ',' appears twice; expected an amount like 1.234,56"
+        ),
+        "{rej}"
+    );
+    // Control totals: the rejected row whose amount could be read is in the rejected total.
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&f.dir.path().join("out/2025-03/data/summary.json"))).unwrap();
+    assert_eq!(summary["inputs"][0]["control_totals"]["EUR"]["rejected"], "10.00");
+    assert_eq!(summary["inputs"][0]["rejected_without_amount"], 1);
+    assert_eq!(summary["inputs"][0]["reconciles"], true);
+}
+
+#[test]
+fn too_many_rejected_rows_stop_the_run_and_still_write_them() {
+    let data = format!("{HEAD}{}K1;X;01/02/2025;03/03/2025;abc\nK1;Y;01/02/2025;03/03/2025;abc\n", good_rows(10));
+    let f = Fixture::new("f.csv", data.as_bytes(), MAP);
+    let r = f.run("run");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("2 of 12 rows rejected") && r.stderr.contains("max_rejected_share"), "{}", r.stderr);
+    assert!(f.rejected().contains("line 12,Bedrag,abc"));
+}
+
+#[test]
+fn empty_file_is_a_clear_error() {
+    let f = Fixture::new("f.csv", b"", MAP);
+    let r = f.run("check");
+    assert_eq!(r.code, 4);
+    assert!(r.stderr.contains("f.csv") && r.stderr.contains("empty"), "{}", r.stderr);
+}
+
+#[test]
+fn truncated_xlsx_is_a_clear_error() {
+    let bytes = std::fs::read(root().join("sample_data/xlsx/arwatch-sample.xlsx")).unwrap();
+    let f = Fixture::new(
+        "f.xlsx",
+        &bytes[..bytes.len() / 3],
+        "[columns]\nclient_id = \"Klantnr\"\ndocument_id = \"Factuurnr\"\nissue_date = \"Factuurdatum\"\namount = \"Bedrag\"\n",
+    );
+    let r = f.run("check");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot read the workbook") && r.stderr.contains("complete"), "{}", r.stderr);
+}
+
+#[test]
+fn ambiguous_dates_are_never_guessed() {
+    let map = MAP.replace("date_formats = [\"%d/%m/%Y\"]\n", "");
+    let data = format!("{HEAD}K1;F1;03/01/2025;04/02/2025;1,00\nK1;F2;05/01/2025;06/02/2025;1,00\n");
+    let f = Fixture::new("f.csv", data.as_bytes(), &map);
+    let r = f.run("check");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ambiguous") && r.stderr.contains("03/01/2025") && r.stderr.contains("date_formats"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn windows_1252_is_detected_and_blank_and_total_rows_are_reported() {
+    let mut data = encoding_rs::WINDOWS_1252.encode("Klant;Naam;Nr;Datum;Verval;Bedrag\r\nK1;Brasserie Zoë & Françoise;F1;01/02/2025;03/03/2025;10,00\r\n\r\nK1;Café;F2;01/02/2025;03/03/2025;5,00\r\n;Totaal;;;;15,00\r\n").0.into_owned();
+    data.extend_from_slice(b"");
+    let map = MAP.replace("client_id = \"Klant\"\n", "client_id = \"Klant\"\nclient_name = \"Naam\"\n");
+    let f = Fixture::new("f.csv", &data, &map);
+    let r = f.run("run");
+    // Blank and total rows are reported but are no data error: exit 0.
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("4 rows read = 2 accepted + 2 rejected (of which 2 blank, total or ignored)"),
+        "{}",
+        r.stdout
+    );
+    let rej = f.rejected();
+    assert!(rej.contains("line 3,,,blank line"), "{rej}");
+    assert!(rej.contains("line 5,Klant,,\"a total row, not a document"), "{rej}");
+    // Rejected rows are listed in file order.
+    assert!(rej.find("line 3,").unwrap() < rej.find("line 5,").unwrap());
+    let clients = read(&f.dir.path().join("out/2025-03/data/clients.csv"));
+    assert!(clients.contains("Brasserie Zoë & Françoise"), "{clients}");
+}
+
+#[test]
+fn missing_input_file_and_bad_config() {
+    let f = Fixture::new("f.csv", b"x", MAP);
+    std::fs::remove_file(f.dir.path().join("f.csv")).unwrap();
+    let r = f.run("check");
+    assert_eq!(r.code, 4);
+    assert!(r.stderr.contains("cannot open the file"), "{}", r.stderr);
+    std::fs::write(
+        f.dir.path().join("arwatch.toml"),
+        "currency = \"EURO\"\n[[inputs]]\nfile = \"f.csv\"\nmapping = \"map.toml\"\n",
+    )
+    .unwrap();
+    let r = f.run("check");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("currency") && r.stderr.contains("fix:"), "{}", r.stderr);
+    let r = run(&["check", "--config", "/nonexistent/arwatch.toml"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn help_has_examples() {
+    let r = run(&["run", "--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Example") && r.stdout.contains("--as-of"));
+}
