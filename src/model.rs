@@ -16,6 +16,11 @@ impl Currency {
     /// Parses a three-letter code (`eur`, ` EUR `); `€`, `$` and `£` are accepted as symbols.
     pub fn parse(text: &str) -> Option<Currency> {
         let t = text.trim();
+        if let [a, b, c] = *t.as_bytes() {
+            if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && c.is_ascii_alphabetic() {
+                return Some(Currency([a.to_ascii_uppercase(), b.to_ascii_uppercase(), c.to_ascii_uppercase()]));
+            }
+        }
         match t {
             "€" => return Some(Currency::EUR),
             "$" | "US$" => return Some(Currency(*b"USD")),

@@ -85,11 +85,15 @@ pub struct RunOutput {
     pub ingested: Ingested,
     pub analysis: Analysis,
     pub data_dir: PathBuf,
+    /// Wall time of each step, for `-v` and the benchmarks (never part of any output file).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// The whole pipeline: ingest, analyse, write the data files.
 pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput, AppError> {
+    let t0 = std::time::Instant::now();
     let ing = load(config, progress)?;
+    let mut timings = vec![("ingest", t0.elapsed())];
     let threshold = check_threshold(config, &ing);
     let as_of = as_of(config, &ing);
     // Rejected rows are written even when the run stops on them: they are what to fix.
@@ -101,7 +105,10 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     threshold?;
     let as_of = as_of?;
     check_currencies(config, &ing)?;
+    let t1 = std::time::Instant::now();
     let analysis = analyse(&ing.ledger, as_of, &config.analytics);
+    timings.push(("analyse", t1.elapsed()));
+    let t2 = std::time::Instant::now();
     let dir = report::data_dir(&config.out, as_of).map_err(|e| AppError::output(&config.out, e))?;
     let cur = config.currency;
     let w = |r: std::io::Result<()>| r.map_err(|e| AppError::output(&dir, e));
@@ -111,5 +118,6 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     w(data::write_rejected(&dir, &ing.rejects))?;
     w(data::write_warnings(&dir, &ing.warnings, &analysis.warnings))?;
     w(data::write_summary(&dir, &config.company, &ing, Some(&analysis), cur))?;
-    Ok(RunOutput { ingested: ing, analysis, data_dir: dir })
+    timings.push(("write", t2.elapsed()));
+    Ok(RunOutput { ingested: ing, analysis, data_dir: dir, timings })
 }

@@ -7,7 +7,8 @@
 
 use crate::model::{DocKind, Document, Payment};
 use chrono::NaiveDate;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AllocKind {
@@ -88,7 +89,7 @@ struct Replay<'a> {
     invoices: Vec<InvoiceState<'a>>,
     /// Open invoices in the order credit is applied: (due, issue, id).
     open: BTreeSet<(NaiveDate, NaiveDate, &'a str, usize)>,
-    by_id: HashMap<&'a str, usize>,
+    by_id: FxHashMap<&'a str, usize>,
     /// Unapplied credit pieces in arrival order, with where they came from.
     pool: Vec<(AllocKind, i64)>,
     debit: i64,
@@ -108,13 +109,11 @@ pub fn allocate<'a>(docs: &[&'a Document], payments: &[&'a Payment], ends: &[Nai
         }
     };
     events.sort_by(|a, b| key(a).cmp(&key(b)));
-    let known_ids: HashMap<&str, NaiveDate> =
-        docs.iter().filter(|d| d.kind == DocKind::Invoice).map(|d| (&*d.id, d.issue)).collect();
 
     let mut r = Replay {
         invoices: Vec::with_capacity(docs.len()),
         open: BTreeSet::new(),
-        by_id: HashMap::with_capacity(docs.len()),
+        by_id: FxHashMap::with_capacity_and_hasher(docs.len(), Default::default()),
         pool: Vec::new(),
         debit: 0,
         total_open: 0,
@@ -134,12 +133,12 @@ pub fn allocate<'a>(docs: &[&'a Document], payments: &[&'a Payment], ends: &[Nai
             Event::Doc(i) if docs[i].kind == DocKind::Invoice => r.add_invoice(docs[i]),
             Event::Doc(i) => {
                 let d = docs[i];
-                let target = r.resolve(d.reference.as_deref(), &d.id, d.issue, &known_ids, &mut ref_problems);
+                let target = r.resolve(d.reference.as_deref(), &d.id, d.issue, docs, &mut ref_problems);
                 r.credit(d.amount, d.issue, AllocKind::Credit, target);
             }
             Event::Pay(i) => {
                 let p = payments[i];
-                let target = r.resolve(p.reference.as_deref(), &p.id, p.date, &known_ids, &mut ref_problems);
+                let target = r.resolve(p.reference.as_deref(), &p.id, p.date, docs, &mut ref_problems);
                 if p.amount >= 0 {
                     r.credit(p.amount, p.date, AllocKind::Payment, target);
                 } else {
@@ -194,18 +193,20 @@ impl<'a> Replay<'a> {
         reference: Option<&str>,
         from: &str,
         date: NaiveDate,
-        known: &HashMap<&str, NaiveDate>,
+        docs: &[&Document],
         problems: &mut Vec<RefProblem>,
     ) -> Option<usize> {
         let reference = reference?;
         if let Some(&ix) = self.by_id.get(reference) {
             return Some(ix);
         }
+        // Rare: a linear search is cheaper than indexing every client's ids up front.
+        let later = docs.iter().find(|d| d.kind == DocKind::Invoice && &*d.id == reference).map(|d| d.issue);
         problems.push(RefProblem {
             from: from.to_string(),
             reference: reference.to_string(),
             date,
-            not_yet_issued: known.get(reference).is_some_and(|issue| *issue > date),
+            not_yet_issued: later.is_some_and(|issue| issue > date),
         });
         None
     }

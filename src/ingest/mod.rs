@@ -18,7 +18,10 @@ use mapping::{Field, Mapping, Resolved, RowKind, TypeOfRow};
 use parse::DateFormat;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use table::{Batch, CellRef, Header, Layout, RawRow};
 
@@ -133,84 +136,113 @@ pub fn ingest(
     Ok(out)
 }
 
-/// The sequential side of ingestion: clients interned, duplicates found.
+/// The sequential side of ingestion: clients interned, duplicate document ids found.
 #[derive(Default)]
 struct Merger {
     clients: Vec<Client>,
-    client_index: HashMap<String, ClientIx>,
-    /// (client, document id) -> what the first occurrence said, and where it was.
-    doc_ids: HashMap<(ClientIx, Box<str>), (Fingerprint, usize)>,
+    client_index: FxHashMap<String, ClientIx>,
+    /// Clients whose company number was reported invalid (once each).
+    bad_company: FxHashSet<ClientIx>,
+    /// Hash of (client, document id) -> index in `Ledger::documents`. A hash shared by two
+    /// different ids (practically never) sends the second to `collided`.
+    doc_index: FxHashMap<u64, u32>,
+    collided: FxHashMap<(ClientIx, Box<str>), u32>,
+    /// Per document: the settlement derived from its row, part of its fingerprint.
+    settled_of: Vec<Option<(NaiveDate, i64)>>,
 }
 
 impl Merger {
-    fn client(&mut self, c: &ClientFields) -> ClientIx {
-        if let Some(&ix) = self.client_index.get(c.id.as_str()) {
-            let client = &mut self.clients[ix as usize];
-            if client.name.is_empty() {
-                if let Some(n) = &c.name {
-                    client.name = n.clone();
-                }
+    fn client(&mut self, c: &ClientFields<'_>, warnings: &mut Vec<(ClientIx, String)>) -> ClientIx {
+        let ix = match self.client_index.get(c.id.as_ref()) {
+            Some(&ix) => ix,
+            None => {
+                let ix = self.clients.len() as ClientIx;
+                self.clients.push(Client { id: c.id.to_string(), name: String::new(), company_number: None });
+                self.client_index.insert(c.id.to_string(), ix);
+                ix
             }
-            if client.company_number.is_none() {
-                if let Some(Ok(n)) = &c.company {
-                    client.company_number = Some(n.clone());
-                }
+        };
+        let client = &mut self.clients[ix as usize];
+        if client.name.is_empty() {
+            if let Some(n) = &c.name {
+                client.name = n.to_string();
             }
-            return ix;
         }
-        let ix = self.clients.len() as ClientIx;
-        self.clients.push(Client {
-            id: c.id.clone(),
-            name: c.name.clone().unwrap_or_default(),
-            company_number: c.company.clone().and_then(Result::ok),
-        });
-        self.client_index.insert(c.id.clone(), ix);
+        if client.company_number.is_none() && !self.bad_company.contains(&ix) {
+            if let Some(raw) = &c.company {
+                match ids::normalise_company_number(raw) {
+                    Ok(n) => client.company_number = Some(n),
+                    Err(e) => {
+                        self.bad_company.insert(ix);
+                        warnings.push((ix, format!("client {}: invalid company number: {e}; it will not be matched", c.id)));
+                    }
+                }
+            }
+        }
         ix
+    }
+
+    fn key(client: ClientIx, id: &str) -> u64 {
+        let mut h = FxHasher::default();
+        client.hash(&mut h);
+        id.hash(&mut h);
+        h.finish()
+    }
+
+    /// The document already holding this id for this client.
+    fn find(&self, docs: &[Document], client: ClientIx, id: &str) -> Option<u32> {
+        match self.doc_index.get(&Self::key(client, id)) {
+            Some(&ix) if docs[ix as usize].client == client && &*docs[ix as usize].id == id => Some(ix),
+            _ => self.collided.get(&(client, Box::from(id))).copied(),
+        }
+    }
+
+    fn insert(&mut self, docs: &[Document], client: ClientIx, id: &str, ix: u32) {
+        match self.doc_index.entry(Self::key(client, id)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(ix);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let other = &docs[*o.get() as usize];
+                debug_assert!(other.client != client || &*other.id != id);
+                self.collided.insert((client, Box::from(id)), ix);
+            }
+        }
     }
 }
 
-/// What makes two rows with the same document id the same document: every ledger field.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Fingerprint {
-    kind: DocKind,
-    issue: NaiveDate,
-    due: NaiveDate,
-    amount: i64,
-    settled: Option<(NaiveDate, i64)>,
+struct ClientFields<'r> {
+    id: Cow<'r, str>,
+    name: Option<Cow<'r, str>>,
+    company: Option<Cow<'r, str>>,
 }
 
-struct ClientFields {
-    id: String,
-    name: Option<String>,
-    company: Option<Result<String, String>>,
-}
-
-struct DocFields {
-    id: String,
+struct DocFields<'r> {
+    id: Cow<'r, str>,
     kind: DocKind,
     issue: NaiveDate,
     due: NaiveDate,
     amount: i64,
     currency: Currency,
-    reference: Option<String>,
+    reference: Option<Cow<'r, str>>,
     disputed: bool,
     settled: Option<(NaiveDate, i64)>,
     /// The amount as written in the file, for the control totals.
     written: i64,
 }
 
-struct PayFields {
-    id: Option<String>,
+struct PayFields<'r> {
+    id: Option<Cow<'r, str>>,
     date: NaiveDate,
     amount: i64,
     currency: Currency,
-    reference: Option<String>,
+    reference: Option<Cow<'r, str>>,
     written: i64,
 }
 
-enum Row {
-    Doc(ClientFields, DocFields),
-    Pay(ClientFields, PayFields),
+enum Row<'r> {
+    Doc(ClientFields<'r>, DocFields<'r>),
+    Pay(ClientFields<'r>, PayFields<'r>),
     Ignored(String),
     Blank,
 }
@@ -402,7 +434,7 @@ fn detect_dates<R: RawRow>(
     Ok(dates)
 }
 
-fn convert_all<R: RawRow>(plan: &Plan, rows: &[R]) -> Vec<(u32, Result<Row, RowError>)> {
+fn convert_all<'r, R: RawRow>(plan: &'r Plan, rows: &'r [R]) -> Vec<(u32, Result<Row<'r>, RowError>)> {
     rows.par_iter().map(|r| (r.line(), convert(plan, r))).collect()
 }
 
@@ -412,7 +444,7 @@ fn merge_batch(
     file: &str,
     h: &Header,
     plan: &Plan,
-    rows: Vec<(u32, Result<Row, RowError>)>,
+    rows: Vec<(u32, Result<Row<'_>, RowError>)>,
     // The raw values of row i of the batch, made only for rows that are rejected.
     raw: &dyn Fn(usize) -> String,
     out: &mut Ingested,
@@ -434,7 +466,7 @@ fn merge_batch(
             }
             match amount {
                 Some((cur, a)) => {
-                    let t = stats.control_totals.entry(cur.code().to_string()).or_default();
+                    let t = totals_mut(stats, cur);
                     t.read += a;
                     t.rejected += a;
                 }
@@ -465,37 +497,38 @@ fn merge_batch(
                 true,
                 None,
             ),
-            Ok(Row::Doc(c, mut d)) => {
-                let client = merger.client(&c);
-                if let Some(Err(e)) = &c.company {
-                    out.warnings.push(Warning {
-                        source: file.to_string(),
-                        location: location(plan.cols.get(&Field::CompanyNumber).copied()),
-                        message: format!("client {}: invalid company number: {e}; it will not be matched", c.id),
-                    });
+            Ok(Row::Doc(c, d)) => {
+                let mut company_warnings = Vec::new();
+                let client = merger.client(&c, &mut company_warnings);
+                for (_, message) in company_warnings {
+                    let location = location(plan.cols.get(&Field::CompanyNumber).copied());
+                    out.warnings.push(Warning { source: file.to_string(), location, message });
                 }
-                let key = (client, d.id.clone().into_boxed_str());
-                let print =
-                    Fingerprint { kind: d.kind, issue: d.issue, due: d.due, amount: d.amount, settled: d.settled };
-                if let Some(&(first_print, first_ix)) = merger.doc_ids.get(&key) {
-                    let first_origin = out.ledger.documents[first_ix].origin;
-                    let first = if first_origin.source == source_ix {
-                        h.layout.location(first_origin.line, None)
+                let mut id: Cow<'_, str> = d.id;
+                if let Some(first_ix) = merger.find(&out.ledger.documents, client, &id) {
+                    let first_doc = &out.ledger.documents[first_ix as usize];
+                    let first = if first_doc.origin.source == source_ix {
+                        h.layout.location(first_doc.origin.line, None)
                     } else {
                         format!(
                             "{} {}",
-                            out.ledger.sources.get(first_origin.source as usize).cloned().unwrap_or_default(),
-                            first_origin.line
+                            out.ledger.sources.get(first_doc.origin.source as usize).cloned().unwrap_or_default(),
+                            first_doc.origin.line
                         )
                     };
-                    if first_print == print {
+                    let same = first_doc.kind == d.kind
+                        && first_doc.issue == d.issue
+                        && first_doc.due == d.due
+                        && first_doc.amount == d.amount
+                        && merger.settled_of[first_ix as usize] == d.settled;
+                    if same {
                         // The same document again (exports repeat an invoice once per dispute
                         // record): counted once, and a dispute on any copy marks it disputed.
-                        out.ledger.documents[first_ix].disputed |= d.disputed;
+                        out.ledger.documents[first_ix as usize].disputed |= d.disputed;
                         reject(
                             stats,
                             plan.cols.get(&Field::DocumentId).copied(),
-                            d.id.clone(),
+                            id.to_string(),
                             format!(
                                 "exact duplicate of the document at {first} (same id, dates and amounts); counted once"
                             ),
@@ -506,8 +539,8 @@ fn merge_batch(
                     }
                     let mut n = 2;
                     let new_id = loop {
-                        let candidate = format!("{}#{n}", d.id);
-                        if !merger.doc_ids.contains_key(&(client, candidate.clone().into_boxed_str())) {
+                        let candidate = format!("{id}#{n}");
+                        if merger.find(&out.ledger.documents, client, &candidate).is_none() {
                             break candidate;
                         }
                         n += 1;
@@ -516,14 +549,16 @@ fn merge_batch(
                         source: file.to_string(),
                         location: location(None),
                         message: format!(
-                            "client {}: document id {} is used again (first at {first}); this one is kept as {new_id}",
-                            c.id, d.id
+                            "client {}: document id {id} is used again (first at {first}); this one is kept as {new_id}",
+                            c.id
                         ),
                     });
-                    d.id = new_id;
+                    id = Cow::Owned(new_id);
                 }
-                merger.doc_ids.insert((client, d.id.clone().into_boxed_str()), (print, out.ledger.documents.len()));
-                let t = stats.control_totals.entry(d.currency.code().to_string()).or_default();
+                let doc_ix = out.ledger.documents.len() as u32;
+                merger.insert(&out.ledger.documents, client, &id, doc_ix);
+                merger.settled_of.push(d.settled);
+                let t = totals_mut(stats, d.currency);
                 t.read += d.written;
                 t.accepted += d.written;
                 stats.accepted += 1;
@@ -531,46 +566,55 @@ fn merge_batch(
                     DocKind::Invoice => stats.invoices += 1,
                     DocKind::CreditNote => stats.credit_notes += 1,
                 }
+                let id: Box<str> = id.into();
                 if let Some((date, amount)) = d.settled {
                     stats.payments += 1;
                     out.ledger.payments.push(Payment {
                         client,
-                        id: format!("{}/settled", d.id).into_boxed_str(),
+                        id: format!("{id}/settled").into_boxed_str(),
                         date,
                         amount,
                         currency: d.currency,
-                        reference: Some(d.id.clone().into_boxed_str()),
+                        reference: Some(id.clone()),
                         origin,
                     });
                 }
                 out.ledger.documents.push(Document {
                     client,
-                    id: d.id.into_boxed_str(),
+                    id,
                     kind: d.kind,
                     issue: d.issue,
                     due: d.due,
                     amount: d.amount,
                     currency: d.currency,
-                    reference: d.reference.map(String::into_boxed_str),
+                    reference: d.reference.map(Into::into),
                     disputed: d.disputed,
                     origin,
                 });
             }
             Ok(Row::Pay(c, p)) => {
-                let client = merger.client(&c);
-                let t = stats.control_totals.entry(p.currency.code().to_string()).or_default();
+                let mut company_warnings = Vec::new();
+                let client = merger.client(&c, &mut company_warnings);
+                for (_, message) in company_warnings {
+                    let location = location(plan.cols.get(&Field::CompanyNumber).copied());
+                    out.warnings.push(Warning { source: file.to_string(), location, message });
+                }
+                let t = totals_mut(stats, p.currency);
                 t.read += p.written;
                 t.accepted += p.written;
                 stats.accepted += 1;
                 stats.payments += 1;
-                let id = p.id.unwrap_or_else(|| format!("{}:{}", source_ix + 1, line));
+                let id: Box<str> = match p.id {
+                    Some(id) => id.into(),
+                    None => format!("{}:{}", source_ix + 1, line).into_boxed_str(),
+                };
                 out.ledger.payments.push(Payment {
                     client,
-                    id: id.into_boxed_str(),
+                    id,
                     date: p.date,
                     amount: p.amount,
                     currency: p.currency,
-                    reference: p.reference.map(String::into_boxed_str),
+                    reference: p.reference.map(Into::into),
                     origin,
                 });
             }
@@ -578,8 +622,16 @@ fn merge_batch(
     }
 }
 
+/// The control totals of one currency, without allocating a key for every row.
+fn totals_mut(stats: &mut SourceStats, cur: Currency) -> &mut Totals {
+    if !stats.control_totals.contains_key(cur.code()) {
+        stats.control_totals.insert(cur.code().to_string(), Totals::default());
+    }
+    stats.control_totals.get_mut(cur.code()).expect("inserted above")
+}
+
 /// Converts one row. Pure: runs in parallel.
-fn convert<R: RawRow>(plan: &Plan, row: &R) -> Result<Row, RowError> {
+fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowError> {
     if row.is_blank() {
         return Ok(Row::Blank);
     }
@@ -599,24 +651,25 @@ fn convert<R: RawRow>(plan: &Plan, row: &R) -> Result<Row, RowError> {
         reason,
         amount: None,
     };
-    let text = |f: Field| -> Option<String> {
+    let text = |f: Field| -> Option<Cow<'r, str>> {
         let c = cell(f);
         if c.is_empty() {
             return None;
         }
-        let mut t = match c {
+        let mut t: Cow<'r, str> = match c {
+            CellRef::Text(s) => Cow::Borrowed(s.trim()),
             // Identifiers from spreadsheets arrive as numbers: 611365.0 is "611365".
-            CellRef::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
-            other => other.display().trim().to_string(),
+            CellRef::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => Cow::Owned(format!("{}", v as i64)),
+            other => Cow::Owned(other.display().trim().to_string()),
         };
         if let Some(&width) = plan.map.zero_pad.get(&f) {
             if t.len() < width && t.bytes().all(|b| b.is_ascii_digit()) {
-                t = format!("{t:0>width$}");
+                t = Cow::Owned(format!("{t:0>width$}"));
             }
         }
         Some(t)
     };
-    let required = |f: Field| -> Result<String, RowError> {
+    let required = |f: Field| -> Result<Cow<'r, str>, RowError> {
         text(f).ok_or_else(|| {
             let looks_total = (0..row.width()).any(|i| {
                 let v = row.cell(i).display().to_lowercase();
@@ -679,7 +732,7 @@ fn convert<R: RawRow>(plan: &Plan, row: &R) -> Result<Row, RowError> {
     let kind = if plan.cols.contains_key(&Field::DocType) {
         let t = required(Field::DocType)?;
         match plan.map.type_of(&t) {
-            Some(TypeOfRow::Ignore) => return Ok(Row::Ignored(t)),
+            Some(TypeOfRow::Ignore) => return Ok(Row::Ignored(t.into_owned())),
             Some(k) => k,
             None => {
                 let known: Vec<&str> = plan.map.doc_types.iter().map(|(k, _)| k.as_str()).collect();
@@ -705,7 +758,8 @@ fn convert<R: RawRow>(plan: &Plan, row: &R) -> Result<Row, RowError> {
     let client = ClientFields {
         id: client_id,
         name: text(Field::ClientName),
-        company: text(Field::CompanyNumber).map(|n| ids::normalise_company_number(&n)),
+        // Validated once per client when merged, not on every row.
+        company: text(Field::CompanyNumber),
     };
     let date_value =
         date(Field::Date).map_err(with_amount)?.ok_or_else(|| with_amount(err(Field::Date, "date is empty".into())))?;

@@ -101,6 +101,11 @@ pub fn amount_from_f64(v: f64, minor_digits: u32) -> Result<i64, String> {
 
 fn strip_currency(s: &str) -> &str {
     let s = s.trim();
+    // The common case, a plain number, has no symbol or code to look for.
+    let plain = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'-' | b'+' | b'(' | b')'));
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        return s;
+    }
     for sym in ["€", "$", "£"] {
         if let Some(r) = s.strip_prefix(sym) {
             return r.trim_start();
@@ -142,11 +147,18 @@ fn integer_digits(int_part: &str) -> Option<String> {
     ok.then(|| groups.concat())
 }
 
+/// A date pattern, tokenised once so parsing a row allocates nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatePattern {
+    source: String,
+    tokens: Vec<Tok>,
+}
+
 /// A date format: a strftime-like pattern, or a spreadsheet serial number.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DateFormat {
     /// `%d`, `%m`, `%Y`, `%y` and literal separators; day and month may be unpadded.
-    Pattern(String),
+    Pattern(DatePattern),
     /// Excel serial day numbers, 1900 epoch (40366 = 2010-07-07).
     Excel1900,
     /// Excel serial day numbers, 1904 epoch (Mac workbooks).
@@ -154,12 +166,16 @@ pub enum DateFormat {
 }
 
 impl DateFormat {
+    pub fn pattern(p: &str) -> DateFormat {
+        DateFormat::Pattern(DatePattern { source: p.to_string(), tokens: pattern_tokens(p) })
+    }
+
     /// Reads a format from configuration: a pattern, `excel`, `excel1900` or `excel1904`.
     pub fn from_config(s: &str) -> Result<DateFormat, String> {
         match s.trim().to_ascii_lowercase().as_str() {
             "excel" | "excel1900" | "serial" => Ok(DateFormat::Excel1900),
             "excel1904" => Ok(DateFormat::Excel1904),
-            "iso" => Ok(DateFormat::Pattern("%Y-%m-%d".into())),
+            "iso" => Ok(DateFormat::pattern("%Y-%m-%d")),
             _ => {
                 let p = s.trim();
                 let tokens = pattern_tokens(p);
@@ -169,14 +185,14 @@ impl DateFormat {
                         "date format '{p}' needs %d, %m and %Y (or %y); or use 'excel' for serial numbers"
                     ));
                 }
-                Ok(DateFormat::Pattern(p.to_string()))
+                Ok(DateFormat::pattern(p))
             }
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
-            DateFormat::Pattern(p) => p.clone(),
+            DateFormat::Pattern(p) => p.source.clone(),
             DateFormat::Excel1900 => "Excel serial (1900 epoch)".into(),
             DateFormat::Excel1904 => "Excel serial (1904 epoch)".into(),
         }
@@ -186,7 +202,7 @@ impl DateFormat {
     pub fn parse_text(&self, raw: &str) -> Option<NaiveDate> {
         let s = raw.trim();
         match self {
-            DateFormat::Pattern(p) => parse_pattern(s, p),
+            DateFormat::Pattern(p) => parse_pattern(s, &p.tokens),
             DateFormat::Excel1900 | DateFormat::Excel1904 => {
                 let v: f64 = s.parse().ok()?;
                 self.from_serial(v)
@@ -202,7 +218,7 @@ impl DateFormat {
                 if v.fract() != 0.0 || v < 0.0 {
                     return None;
                 }
-                parse_pattern(&format!("{}", v as i64), p)
+                parse_pattern(&format!("{}", v as i64), &p.tokens)
             }
             _ => self.from_serial(v),
         }
@@ -257,11 +273,10 @@ fn pattern_tokens(p: &str) -> Vec<Tok> {
 /// A small, fast parser for numeric date patterns. Unlike chrono's strftime it is strict about
 /// years (four digits for `%Y`) so that `1/2/13` never becomes the year 13, and lenient about
 /// unpadded days and months, as exports write them.
-fn parse_pattern(s: &str, pattern: &str) -> Option<NaiveDate> {
+fn parse_pattern(s: &str, tokens: &[Tok]) -> Option<NaiveDate> {
     let b = s.as_bytes();
     let mut i = 0;
     let (mut d, mut m, mut y) = (None, None, None);
-    let tokens = pattern_tokens(pattern);
     for (k, tok) in tokens.iter().enumerate() {
         // A numeric field followed directly by another (`%Y%m%d`) has a fixed width.
         let fixed = matches!(tokens.get(k + 1), Some(Tok::Day | Tok::Month | Tok::Year4 | Tok::Year2));
@@ -309,7 +324,7 @@ pub fn candidate_formats() -> Vec<DateFormat> {
         "%m/%d/%y", "%d-%m-%y", "%d.%m.%y",
     ]
     .iter()
-    .map(|p| DateFormat::Pattern(p.to_string()))
+    .map(|p| DateFormat::pattern(p))
     .collect()
 }
 
@@ -416,7 +431,7 @@ mod tests {
 
     #[test]
     fn date_patterns() {
-        let p = |s: &str| DateFormat::Pattern(s.into());
+        let p = DateFormat::pattern;
         assert_eq!(p("%m/%d/%Y").parse_text("1/2/2013"), Some(ymd(2013, 1, 2)));
         assert_eq!(p("%d/%m/%Y").parse_text("03/01/2012"), Some(ymd(2012, 1, 3)));
         assert_eq!(p("%d-%m-%Y").parse_text("07-07-2010"), Some(ymd(2010, 7, 7)));
@@ -440,17 +455,17 @@ mod tests {
     #[test]
     fn detection_refuses_to_guess() {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(detect_date_format(&s(&["1/2/2013", "1/26/2013"])), Ok(DateFormat::Pattern("%m/%d/%Y".into())));
-        assert_eq!(detect_date_format(&s(&["03/01/2012", "31/12/2012"])), Ok(DateFormat::Pattern("%d/%m/%Y".into())));
+        assert_eq!(detect_date_format(&s(&["1/2/2013", "1/26/2013"])), Ok(DateFormat::pattern("%m/%d/%Y")));
+        assert_eq!(detect_date_format(&s(&["03/01/2012", "31/12/2012"])), Ok(DateFormat::pattern("%d/%m/%Y")));
         let err = detect_date_format(&s(&["03/01/2012", "04/02/2012"])).unwrap_err();
         assert!(err.contains("ambiguous"), "{err}");
         assert!(err.contains("03/01/2012"), "{err}");
-        assert_eq!(detect_date_format(&s(&["2012-01-03"])), Ok(DateFormat::Pattern("%Y-%m-%d".into())));
+        assert_eq!(detect_date_format(&s(&["2012-01-03"])), Ok(DateFormat::pattern("%Y-%m-%d")));
         assert!(detect_date_format(&s(&["soon"])).is_err());
         // One typo among many values is a rejected row later, not a failed file.
         let mut many: Vec<String> = (1..=28).map(|d| format!("{d:02}-07-2010")).collect();
         many.push("31-02-2010".into());
-        assert_eq!(detect_date_format(&many), Ok(DateFormat::Pattern("%d-%m-%Y".into())));
+        assert_eq!(detect_date_format(&many), Ok(DateFormat::pattern("%d-%m-%Y")));
         // Same day and month: both orders agree, so there is nothing to guess.
         assert!(detect_date_format(&s(&["01/01/2012", "05/05/2012"])).is_ok());
     }

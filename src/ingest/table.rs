@@ -334,7 +334,8 @@ fn read_text(
             )
         })?,
     };
-    let reader: Box<dyn Read> = if encoding == encoding_rs::UTF_8 && mapping.encoding.is_none() {
+    // UTF-8 needs no decoding pass; the parser checks validity per record.
+    let reader: Box<dyn Read + Send> = if encoding == encoding_rs::UTF_8 {
         Box::new(BufReader::with_capacity(1 << 20, open(path)?))
     } else {
         Box::new(
@@ -343,20 +344,75 @@ fn read_text(
                 .build(BufReader::with_capacity(1 << 20, open(path)?)),
         )
     };
-    let mut rdr = csv::ReaderBuilder::new()
+    let rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .buffer_capacity(1 << 20)
         .from_reader(MarkBlankLines::new(reader));
     let layout = Layout::Text { delimiter, encoding: encoding.name() };
-    let mut record = csv::StringRecord::new();
-    let mut header: Option<Header> = None;
+
+    // Parsing runs on its own thread, a batch ahead of conversion and merging, so that on two
+    // cores reading the file overlaps with the rest. Emptied batches come back for reuse.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(2);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<TextRow>>();
+    std::thread::scope(|scope| {
+        scope.spawn(|| parse_records(rdr, path, mapping.skip_rows, tx, back_rx));
+        let mut header: Option<Header> = None;
+        for msg in rx {
+            match msg {
+                Parsed::Header(names, line) => {
+                    let h = Header { names, line, layout: layout.clone() };
+                    sink.header(&h)?;
+                    header = Some(h);
+                }
+                Parsed::Rows(rows) => {
+                    let h = header.as_ref().expect("the parser sends the header first");
+                    sink.batch(h, Batch::Text(&rows))?;
+                    let _ = back_tx.send(rows);
+                }
+                Parsed::Blank(line) => blank_lines.push(line),
+                Parsed::Failed(e) => return Err(e),
+            }
+        }
+        header.ok_or_else(|| {
+            InputError::file(
+                path,
+                "no header row found",
+                "the file has fewer rows than skip_rows; check skip_rows in the mapping",
+            )
+        })
+    })
+}
+
+/// What the parser thread sends.
+enum Parsed {
+    Header(Vec<String>, u32),
+    Rows(Vec<TextRow>),
+    Blank(u32),
+    Failed(InputError),
+}
+
+/// Parses records into batches. Stops quietly when the consumer has stopped listening (it
+/// hit an error of its own).
+fn parse_records<R: Read>(
+    mut rdr: csv::Reader<R>,
+    path: &Path,
+    skip_rows: usize,
+    tx: std::sync::mpsc::SyncSender<Parsed>,
+    back: std::sync::mpsc::Receiver<Vec<TextRow>>,
+) {
+    let mut header_seen = false;
     let mut skipped = 0;
     let mut batch: Vec<TextRow> = Vec::with_capacity(BATCH_ROWS);
+    let mut filled = 0;
     let mut next_line = 1u64;
     loop {
-        let more = match rdr.read_record(&mut record) {
+        if filled == batch.len() {
+            batch.push(TextRow { record: csv::StringRecord::new(), line: 0 });
+        }
+        let record = &mut batch[filled].record;
+        let more = match rdr.read_record(record) {
             Ok(more) => more,
             Err(e) => {
                 let (line, hint) = match e.kind() {
@@ -366,7 +422,9 @@ fn read_text(
                     ),
                     _ => (e.position().map(|p| p.line()).unwrap_or(0), "check the file around that line"),
                 };
-                return Err(InputError::at(path, format!("line {line}"), format!("cannot parse the file: {e}"), hint));
+                let err = InputError::at(path, format!("line {line}"), format!("cannot parse the file: {e}"), hint);
+                let _ = tx.send(Parsed::Failed(err));
+                return;
             }
         };
         if !more {
@@ -378,43 +436,38 @@ fn read_text(
         next_line += 1 + memchr::memchr_iter(b'\n', record.as_slice().as_bytes()).count() as u64;
         if record.len() == 1 && record[0].as_bytes() == [BLANK_MARK] {
             // Blank lines before the header are part of the banner, as the header search sees it.
-            if header.is_some() {
-                blank_lines.push(line as u32);
+            if header_seen && tx.send(Parsed::Blank(line as u32)).is_err() {
+                return;
             }
             continue;
         }
-        if skipped < mapping.skip_rows {
+        if skipped < skip_rows {
             skipped += 1;
             continue;
         }
-        match &header {
-            None => {
-                let names: Vec<String> =
-                    record.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_string()).collect();
-                let h = Header { names, line: line as u32, layout: layout.clone() };
-                sink.header(&h)?;
-                header = Some(h);
+        if !header_seen {
+            let names = record.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_string()).collect();
+            if tx.send(Parsed::Header(names, line as u32)).is_err() {
+                return;
             }
-            Some(h) => {
-                batch.push(TextRow { record: std::mem::take(&mut record), line: line as u32 });
-                if batch.len() == BATCH_ROWS {
-                    sink.batch(h, Batch::Text(&batch))?;
-                    batch.clear();
-                }
+            header_seen = true;
+            continue;
+        }
+        batch[filled].line = line as u32;
+        filled += 1;
+        if filled == BATCH_ROWS {
+            let next = back.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS));
+            let full = std::mem::replace(&mut batch, next);
+            filled = 0;
+            if tx.send(Parsed::Rows(full)).is_err() {
+                return;
             }
         }
     }
-    let header = header.ok_or_else(|| {
-        InputError::file(
-            path,
-            "no header row found",
-            "the file has fewer rows than skip_rows; check skip_rows in the mapping",
-        )
-    })?;
+    batch.truncate(filled);
     if !batch.is_empty() {
-        sink.batch(&header, Batch::Text(&batch))?;
+        let _ = tx.send(Parsed::Rows(batch));
     }
-    Ok(header)
 }
 
 fn read_sheet(path: &Path, mapping: &Mapping, sink: &mut dyn Sink) -> Result<Header, InputError> {
