@@ -65,7 +65,8 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
                 for w in &out.analysis.warnings {
                     eprintln!("warning: {w}");
                 }
-                let steps: Vec<String> = out.timings.iter().map(|(s, d)| format!("{s} {:.2} s", d.as_secs_f64())).collect();
+                let steps: Vec<String> =
+                    out.timings.iter().map(|(s, d)| format!("{s} {:.2} s", d.as_secs_f64())).collect();
                 eprintln!("time: {}", steps.join(", "));
             }
             let p = &out.analysis.portfolio;

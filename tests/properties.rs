@@ -27,12 +27,12 @@ fn event() -> impl Strategy<Value = Ev> {
 fn ledger(events: &[Ev]) -> Ledger {
     let clients =
         (0..3).map(|i| Client { id: format!("C{i}"), name: format!("Client {i}"), company_number: None }).collect();
-    let mut l = Ledger { sources: vec!["t".into()], clients, documents: vec![], payments: vec![] };
+    let mut l = Ledger { sources: vec!["t".into()], clients, ..Default::default() };
     for (n, e) in events.iter().enumerate() {
         match *e {
             Ev::Inv { client, day, terms, amount } => l.documents.push(Document {
                 client,
-                id: format!("I{n}").into(),
+                id: l.texts.push(&format!("I{n}")).unwrap(),
                 kind: DocKind::Invoice,
                 issue: base() + Duration::days(day),
                 due: base() + Duration::days(day + terms),
@@ -44,23 +44,23 @@ fn ledger(events: &[Ev]) -> Ledger {
             }),
             Ev::Cn { client, day, amount, reference } => l.documents.push(Document {
                 client,
-                id: format!("N{n}").into(),
+                id: l.texts.push(&format!("N{n}")).unwrap(),
                 kind: DocKind::CreditNote,
                 issue: base() + Duration::days(day),
                 due: base() + Duration::days(day),
                 amount,
                 currency: Currency::EUR,
-                reference: reference.map(|r| format!("I{r}").into()),
+                reference: reference.map(|r| l.texts.push(&format!("I{r}")).unwrap()),
                 disputed: false,
                 origin: Origin::default(),
             }),
             Ev::Pay { client, day, amount, reference } => l.payments.push(Payment {
                 client,
-                id: format!("P{n}").into(),
+                id: l.texts.push(&format!("P{n}")).unwrap(),
                 date: base() + Duration::days(day),
                 amount,
                 currency: Currency::EUR,
-                reference: reference.map(|r| format!("I{r}").into()),
+                reference: reference.map(|r| l.texts.push(&format!("I{r}")).unwrap()),
                 origin: Origin::default(),
             }),
         }

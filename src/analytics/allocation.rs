@@ -5,7 +5,7 @@
 //! which is what makes back-dated figures exact: a balance at E is the state after exactly the
 //! events dated ≤ E.
 
-use crate::model::{DocKind, Document, Payment};
+use crate::model::{DocKind, Document, Payment, Texts};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
@@ -27,6 +27,8 @@ pub struct Allocation {
 #[derive(Clone, Debug)]
 pub struct InvoiceState<'a> {
     pub doc: &'a Document,
+    /// The document id's text.
+    pub id: &'a str,
     pub open: i64,
     pub allocations: Vec<Allocation>,
     /// The date of the allocation that brought the open amount to zero.
@@ -98,14 +100,19 @@ struct Replay<'a> {
 
 /// Replays one client's documents and payments (all dated ≤ the as-of date) and snapshots the
 /// balances at each of `ends` (ascending).
-pub fn allocate<'a>(docs: &[&'a Document], payments: &[&'a Payment], ends: &[NaiveDate]) -> Outcome<'a> {
+pub fn allocate<'a>(
+    docs: &[&'a Document],
+    payments: &[&'a Payment],
+    texts: &'a Texts,
+    ends: &[NaiveDate],
+) -> Outcome<'a> {
     let mut events: Vec<Event> = (0..docs.len()).map(Event::Doc).chain((0..payments.len()).map(Event::Pay)).collect();
     let key = |e: &Event| -> (NaiveDate, u8, &'a [u8]) {
         match *e {
             Event::Doc(i) => {
-                (docs[i].issue, if docs[i].kind == DocKind::Invoice { 0 } else { 1 }, docs[i].id.as_bytes())
+                (docs[i].issue, if docs[i].kind == DocKind::Invoice { 0 } else { 1 }, texts.get(docs[i].id).as_bytes())
             }
-            Event::Pay(i) => (payments[i].date, 2, payments[i].id.as_bytes()),
+            Event::Pay(i) => (payments[i].date, 2, texts.get(payments[i].id).as_bytes()),
         }
     };
     events.sort_by(|a, b| key(a).cmp(&key(b)));
@@ -130,22 +137,36 @@ pub fn allocate<'a>(docs: &[&'a Document], payments: &[&'a Payment], ends: &[Nai
             next_end += 1;
         }
         match *e {
-            Event::Doc(i) if docs[i].kind == DocKind::Invoice => r.add_invoice(docs[i]),
+            Event::Doc(i) if docs[i].kind == DocKind::Invoice => r.add_invoice(docs[i], texts.get(docs[i].id)),
             Event::Doc(i) => {
                 let d = docs[i];
-                let target = r.resolve(d.reference.as_deref(), &d.id, d.issue, docs, &mut ref_problems);
+                let target = r.resolve(
+                    d.reference.map(|x| texts.get(x)),
+                    texts.get(d.id),
+                    d.issue,
+                    docs,
+                    texts,
+                    &mut ref_problems,
+                );
                 r.credit(d.amount, d.issue, AllocKind::Credit, target);
             }
             Event::Pay(i) => {
                 let p = payments[i];
-                let target = r.resolve(p.reference.as_deref(), &p.id, p.date, docs, &mut ref_problems);
+                let target = r.resolve(
+                    p.reference.map(|x| texts.get(x)),
+                    texts.get(p.id),
+                    p.date,
+                    docs,
+                    texts,
+                    &mut ref_problems,
+                );
                 if p.amount >= 0 {
                     r.credit(p.amount, p.date, AllocKind::Payment, target);
                 } else {
                     let left = r.reverse(-p.amount, p.date, target);
                     if left > 0 {
                         r.debit += left;
-                        unmatched_reversals.push((p.id.to_string(), left, p.date));
+                        unmatched_reversals.push((texts.get(p.id).to_string(), left, p.date));
                     }
                 }
             }
@@ -170,11 +191,11 @@ impl<'a> Replay<'a> {
         Snapshot { end, ar: self.total_open - self.pool_total() + self.debit, current }
     }
 
-    fn add_invoice(&mut self, d: &'a Document) {
+    fn add_invoice(&mut self, d: &'a Document, id: &'a str) {
         let ix = self.invoices.len();
-        self.invoices.push(InvoiceState { doc: d, open: d.amount, allocations: Vec::new(), settled: None });
-        self.by_id.insert(&d.id, ix);
-        self.open.insert((d.due, d.issue, &d.id, ix));
+        self.invoices.push(InvoiceState { doc: d, id, open: d.amount, allocations: Vec::new(), settled: None });
+        self.by_id.insert(id, ix);
+        self.open.insert((d.due, d.issue, id, ix));
         self.total_open += d.amount;
         // Unapplied credit goes to a new invoice at its issue date, oldest credit first.
         let mut k = 0;
@@ -194,6 +215,7 @@ impl<'a> Replay<'a> {
         from: &str,
         date: NaiveDate,
         docs: &[&Document],
+        texts: &Texts,
         problems: &mut Vec<RefProblem>,
     ) -> Option<usize> {
         let reference = reference?;
@@ -201,7 +223,7 @@ impl<'a> Replay<'a> {
             return Some(ix);
         }
         // Rare: a linear search is cheaper than indexing every client's ids up front.
-        let later = docs.iter().find(|d| d.kind == DocKind::Invoice && &*d.id == reference).map(|d| d.issue);
+        let later = docs.iter().find(|d| d.kind == DocKind::Invoice && texts.get(d.id) == reference).map(|d| d.issue);
         problems.push(RefProblem {
             from: from.to_string(),
             reference: reference.to_string(),
@@ -223,7 +245,7 @@ impl<'a> Replay<'a> {
         inv.allocations.push(Allocation { date, amount: x, kind });
         if inv.open == 0 {
             inv.settled = Some(date);
-            self.open.remove(&(inv.doc.due, inv.doc.issue, &*inv.doc.id, ix));
+            self.open.remove(&(inv.doc.due, inv.doc.issue, inv.id, ix));
         }
         x
     }
@@ -271,7 +293,7 @@ impl<'a> Replay<'a> {
             inv.settled = None;
             self.total_open += undone;
             if was_settled {
-                self.open.insert((inv.doc.due, inv.doc.issue, &inv.doc.id, ix));
+                self.open.insert((inv.doc.due, inv.doc.issue, inv.id, ix));
             }
         }
         undone
@@ -305,7 +327,7 @@ impl<'a> Replay<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| s.settled.is_some() && s.paid_net() > 0)
-                .map(|(i, s)| (s.settled.expect("filtered"), &*s.doc.id, i))
+                .map(|(i, s)| (s.settled.expect("filtered"), s.id, i))
                 .collect();
             settled.sort_by(|a, b| b.cmp(a));
             for (_, _, ix) in settled {
@@ -323,7 +345,7 @@ impl<'a> Replay<'a> {
                 .filter(|(_, s)| s.open > 0 && s.paid_net() > 0)
                 .filter_map(|(i, s)| {
                     let last = s.allocations.iter().filter(|a| a.kind == AllocKind::Payment).map(|a| a.date).max()?;
-                    Some((last, &*s.doc.id, i))
+                    Some((last, s.id, i))
                 })
                 .collect();
             partly.sort_by(|a, b| b.cmp(a));
@@ -341,7 +363,15 @@ impl<'a> Replay<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Currency, Origin};
+    use crate::model::{Currency, Origin, TextRef};
+    use std::cell::RefCell;
+
+    thread_local! {
+        static TEXTS: RefCell<Texts> = RefCell::new(Texts::default());
+    }
+    fn t(s: &str) -> TextRef {
+        TEXTS.with(|x| x.borrow_mut().push(s).unwrap())
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -349,7 +379,7 @@ mod tests {
     fn inv(id: &str, issue: &str, due: &str, amount: i64) -> Document {
         Document {
             client: 0,
-            id: id.into(),
+            id: t(id),
             kind: DocKind::Invoice,
             issue: d(issue),
             due: d(due),
@@ -361,26 +391,33 @@ mod tests {
         }
     }
     fn cn(id: &str, date: &str, amount: i64, reference: Option<&str>) -> Document {
-        Document { kind: DocKind::CreditNote, reference: reference.map(Into::into), ..inv(id, date, date, amount) }
+        Document { kind: DocKind::CreditNote, reference: reference.map(t), ..inv(id, date, date, amount) }
     }
     fn pay(id: &str, date: &str, amount: i64, reference: Option<&str>) -> Payment {
         Payment {
             client: 0,
-            id: id.into(),
+            id: t(id),
             date: d(date),
             amount,
             currency: Currency::EUR,
-            reference: reference.map(Into::into),
+            reference: reference.map(t),
             origin: Origin::default(),
         }
     }
+    /// The texts the helpers wrote, for the replay (a leaked copy lives as long as the test).
+    fn texts() -> &'static Texts {
+        Box::leak(Box::new(TEXTS.with(|x| x.borrow().clone())))
+    }
     fn run<'a>(docs: &'a [Document], pays: &'a [Payment]) -> Outcome<'a> {
+        run_at(docs, pays, &[])
+    }
+    fn run_at<'a>(docs: &'a [Document], pays: &'a [Payment], ends: &[NaiveDate]) -> Outcome<'a> {
         let dr: Vec<&Document> = docs.iter().collect();
         let pr: Vec<&Payment> = pays.iter().collect();
-        allocate(&dr, &pr, &[])
+        allocate(&dr, &pr, texts(), ends)
     }
     fn state<'a, 'b>(o: &'b Outcome<'a>, id: &str) -> &'b InvoiceState<'a> {
-        o.invoices.iter().find(|s| &*s.doc.id == id).unwrap()
+        o.invoices.iter().find(|s| s.id == id).unwrap()
     }
 
     #[test]
@@ -425,9 +462,7 @@ mod tests {
     fn unapplied_credit_is_consumed_by_a_later_invoice() {
         let docs = [inv("I2", "2025-03-01", "2025-03-31", 80_00)];
         let pays = [pay("P1", "2025-02-01", 50_00, None)];
-        let dr: Vec<&Document> = docs.iter().collect();
-        let pr: Vec<&Payment> = pays.iter().collect();
-        let o = allocate(&dr, &pr, &[d("2025-02-28"), d("2025-03-31")]);
+        let o = run_at(&docs, &pays, &[d("2025-02-28"), d("2025-03-31")]);
         // At the end of February the payment is unapplied credit: net AR is negative.
         assert_eq!(o.snapshots[0].ar, -50_00);
         let s = state(&o, "I2");
@@ -502,6 +537,6 @@ mod tests {
         // Same due and issue date: byte order of ids picks INV10 before INV9.
         assert_eq!(state(&o, "INV10").open, 0);
         assert_eq!(state(&o, "INV9").open, 10_00);
-        assert_eq!(o.invoices[0].doc.id.as_ref(), "INV10");
+        assert_eq!(o.invoices[0].id, "INV10");
     }
 }

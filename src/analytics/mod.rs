@@ -7,7 +7,7 @@ pub mod allocation;
 pub mod calendar;
 pub mod metrics;
 
-use crate::model::{ClientIx, DocKind, Document, Ledger, Payment};
+use crate::model::{ClientIx, DocKind, Document, Ledger, Payment, Texts};
 use allocation::{Outcome, allocate};
 use calendar::Month;
 use chrono::NaiveDate;
@@ -210,7 +210,7 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings) -> Analys
 
     let clients: Vec<ClientResult> = order
         .par_iter()
-        .map(|&c| client_figures(c, &docs_by[c as usize], &pays_by[c as usize], &frame, settings))
+        .map(|&c| client_figures(c, &docs_by[c as usize], &pays_by[c as usize], &ledger.texts, &frame, settings))
         .collect();
 
     let mut total = Sums::default();
@@ -279,10 +279,11 @@ fn client_figures(
     client: ClientIx,
     docs: &[&Document],
     pays: &[&Payment],
+    texts: &Texts,
     frame: &Frame,
     s: &Settings,
 ) -> ClientResult {
-    let outcome: Outcome<'_> = allocate(docs, pays, &frame.snap_ends);
+    let outcome: Outcome<'_> = allocate(docs, pays, texts, &frame.snap_ends);
     let as_of = frame.as_of;
     let mut sums = Sums {
         buckets: vec![0; s.aging_boundaries.len() + 2],
@@ -323,7 +324,7 @@ fn client_figures(
             sums.open_days_overdue += inv.open as i128 * (as_of - d.due).num_days().max(0) as i128;
             open_items.push(OpenItem {
                 client,
-                document_id: d.id.to_string(),
+                document_id: inv.id.to_string(),
                 issue: d.issue,
                 due: d.due,
                 amount: d.amount,
@@ -468,7 +469,7 @@ pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate) -> Vec<InvoiceOutcome
     (0..ledger.clients.len())
         .into_par_iter()
         .flat_map_iter(|c| {
-            let outcome = allocate(&docs_by[c], &pays_by[c], &[]);
+            let outcome = allocate(&docs_by[c], &pays_by[c], &ledger.texts, &[]);
             outcome
                 .invoices
                 .into_iter()
@@ -477,7 +478,7 @@ pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate) -> Vec<InvoiceOutcome
                     let d = s.doc;
                     InvoiceOutcome {
                         client: d.client,
-                        document_id: d.id.to_string(),
+                        document_id: s.id.to_string(),
                         issue: d.issue,
                         due: d.due,
                         amount: d.amount,

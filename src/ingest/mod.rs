@@ -17,12 +17,12 @@ use chrono::{Duration, NaiveDate};
 use mapping::{Field, Mapping, Resolved, RowKind, TypeOfRow};
 use parse::DateFormat;
 use rayon::prelude::*;
-use serde::Serialize;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use table::{Batch, CellRef, Header, Layout, RawRow};
 
 /// One input: a file and the mapping that reads it.
@@ -99,6 +99,9 @@ pub struct SourceStats {
     pub payments: u64,
     /// Sums of the amount column as written in the file (signs included), per currency.
     pub control_totals: BTreeMap<String, Totals>,
+    /// The same while reading, keyed cheaply; folded into `control_totals` at the end.
+    #[serde(skip)]
+    pending_totals: Vec<(Currency, Totals)>,
     /// Rejected rows whose amount could not be read, so are outside the control totals.
     pub rejected_without_amount: u64,
 }
@@ -136,11 +139,45 @@ pub fn ingest(
     Ok(out)
 }
 
+/// Client ids to indices. Ids of up to 15 bytes (nearly all) are kept inline as one integer,
+/// so a lookup compares two integers instead of following a pointer to a string.
+#[derive(Default)]
+struct ClientIndex {
+    short: FxHashMap<u128, ClientIx>,
+    long: FxHashMap<String, ClientIx>,
+}
+
+impl ClientIndex {
+    fn short_key(id: &str) -> Option<u128> {
+        let b = id.as_bytes();
+        (b.len() < 16).then(|| {
+            let mut k = [0u8; 16];
+            k[..b.len()].copy_from_slice(b);
+            k[15] = b.len() as u8;
+            u128::from_le_bytes(k)
+        })
+    }
+
+    fn get(&self, id: &str) -> Option<ClientIx> {
+        match Self::short_key(id) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+
+    fn insert(&mut self, id: &str, ix: ClientIx) {
+        match Self::short_key(id) {
+            Some(k) => self.short.insert(k, ix),
+            None => self.long.insert(id.to_string(), ix),
+        };
+    }
+}
+
 /// The sequential side of ingestion: clients interned, duplicate document ids found.
 #[derive(Default)]
 struct Merger {
     clients: Vec<Client>,
-    client_index: FxHashMap<String, ClientIx>,
+    client_index: ClientIndex,
     /// Clients whose company number was reported invalid (once each).
     bad_company: FxHashSet<ClientIx>,
     /// Hash of (client, document id) -> index in `Ledger::documents`. A hash shared by two
@@ -152,13 +189,15 @@ struct Merger {
 }
 
 impl Merger {
+    /// The client of a row: found during the parallel conversion when it was known then,
+    /// else looked up (or created) here. Fills in a name or company number seen first now.
     fn client(&mut self, c: &ClientFields<'_>, warnings: &mut Vec<(ClientIx, String)>) -> ClientIx {
-        let ix = match self.client_index.get(c.id.as_ref()) {
-            Some(&ix) => ix,
+        let ix = match c.known.or_else(|| self.client_index.get(c.id.as_ref())) {
+            Some(ix) => ix,
             None => {
                 let ix = self.clients.len() as ClientIx;
                 self.clients.push(Client { id: c.id.to_string(), name: String::new(), company_number: None });
-                self.client_index.insert(c.id.to_string(), ix);
+                self.client_index.insert(c.id.as_ref(), ix);
                 ix
             }
         };
@@ -168,13 +207,18 @@ impl Merger {
                 client.name = n.to_string();
             }
         }
-        if client.company_number.is_none() && !self.bad_company.contains(&ix) {
+        if client.company_number.is_none() {
             if let Some(raw) = &c.company {
-                match ids::normalise_company_number(raw) {
-                    Ok(n) => client.company_number = Some(n),
-                    Err(e) => {
-                        self.bad_company.insert(ix);
-                        warnings.push((ix, format!("client {}: invalid company number: {e}; it will not be matched", c.id)));
+                if !self.bad_company.contains(&ix) {
+                    match ids::normalise_company_number(raw) {
+                        Ok(n) => client.company_number = Some(n),
+                        Err(e) => {
+                            self.bad_company.insert(ix);
+                            warnings.push((
+                                ix,
+                                format!("client {}: invalid company number: {e}; it will not be matched", c.id),
+                            ));
+                        }
                     }
                 }
             }
@@ -190,28 +234,45 @@ impl Merger {
     }
 
     /// The document already holding this id for this client.
-    fn find(&self, docs: &[Document], client: ClientIx, id: &str) -> Option<u32> {
-        match self.doc_index.get(&Self::key(client, id)) {
-            Some(&ix) if docs[ix as usize].client == client && &*docs[ix as usize].id == id => Some(ix),
-            _ => self.collided.get(&(client, Box::from(id))).copied(),
+    fn find(&self, ledger: &Ledger, client: ClientIx, id: &str) -> Option<u32> {
+        let ix = *self.doc_index.get(&Self::key(client, id))?;
+        let d = &ledger.documents[ix as usize];
+        if d.client == client && ledger.text(d.id) == id {
+            Some(ix)
+        } else {
+            self.collided.get(&(client, Box::from(id))).copied()
         }
     }
 
-    fn insert(&mut self, docs: &[Document], client: ClientIx, id: &str, ix: u32) {
+    /// Records `ix` as the document with this id, or returns the one that already has it.
+    /// One hash-table probe for the common case, a new id.
+    fn claim(&mut self, ledger: &Ledger, client: ClientIx, id: &str, ix: u32) -> Option<u32> {
         match self.doc_index.entry(Self::key(client, id)) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(ix);
+                None
             }
             std::collections::hash_map::Entry::Occupied(o) => {
-                let other = &docs[*o.get() as usize];
-                debug_assert!(other.client != client || &*other.id != id);
-                self.collided.insert((client, Box::from(id)), ix);
+                let d = &ledger.documents[*o.get() as usize];
+                if d.client == client && ledger.text(d.id) == id {
+                    return Some(*o.get());
+                }
+                // Another id with the same hash (practically never).
+                match self.collided.entry((client, Box::from(id))) {
+                    std::collections::hash_map::Entry::Occupied(c) => Some(*c.get()),
+                    std::collections::hash_map::Entry::Vacant(c) => {
+                        c.insert(ix);
+                        None
+                    }
+                }
             }
         }
     }
 }
 
 struct ClientFields<'r> {
+    /// The client's index, when it was already known before this batch.
+    known: Option<ClientIx>,
     id: Cow<'r, str>,
     name: Option<Cow<'r, str>>,
     company: Option<Cow<'r, str>>,
@@ -312,6 +373,9 @@ fn ingest_one(
         });
     }
     out.rejects[first_reject..].sort_by_key(|r| r.line);
+    for (cur, t) in std::mem::take(&mut stats.pending_totals) {
+        stats.control_totals.insert(cur.code().to_string(), t);
+    }
     Ok(stats)
 }
 
@@ -329,6 +393,25 @@ struct Loader<'a> {
 }
 
 impl table::Sink for Loader<'_> {
+    fn size_hint(&mut self, rows: usize) {
+        let l = &mut self.out.ledger;
+        let settles = self.input.mapping.columns.contains_key("settled_date");
+        match self.map.rows {
+            RowKind::Payments => l.payments.reserve(rows),
+            RowKind::Invoices if settles => {
+                l.documents.reserve(rows);
+                l.payments.reserve(rows);
+            }
+            _ => l.documents.reserve(rows),
+        }
+        if self.map.rows != RowKind::Payments {
+            self.merger.doc_index.reserve(rows);
+            self.merger.settled_of.reserve(rows);
+        }
+        // Ids and references: some 24 bytes a row in typical exports.
+        l.texts.reserve(rows * 24);
+    }
+
     fn header(&mut self, h: &Header) -> Result<(), InputError> {
         let path = &self.input.path;
         let mut cols = BTreeMap::new();
@@ -378,13 +461,16 @@ impl table::Sink for Loader<'_> {
         }
         let plan: &Plan = plan;
         let (converted, raw): (_, Box<dyn Fn(usize) -> String>) = match batch {
-            Batch::Text(rows) => (convert_all(plan, rows), Box::new(move |i: usize| rows[i].raw_values())),
-            Batch::Sheet(rows) => (convert_all(plan, rows), Box::new(move |i: usize| rows[i].raw_values())),
+            Batch::Text(rows) => {
+                (convert_all(plan, rows, &self.merger.client_index), Box::new(move |i: usize| rows[i].raw_values()))
+            }
+            Batch::Sheet(rows) => {
+                (convert_all(plan, rows, &self.merger.client_index), Box::new(move |i: usize| rows[i].raw_values()))
+            }
         };
         (self.progress)(converted.len() as u64);
         let file = self.input.path.display().to_string();
-        merge_batch(self.source_ix, &file, h, plan, converted, &raw, self.out, self.merger, &mut self.stats);
-        Ok(())
+        merge_batch(self.source_ix, &file, h, plan, converted, &raw, self.out, self.merger, &mut self.stats)
     }
 }
 
@@ -434,8 +520,21 @@ fn detect_dates<R: RawRow>(
     Ok(dates)
 }
 
-fn convert_all<'r, R: RawRow>(plan: &'r Plan, rows: &'r [R]) -> Vec<(u32, Result<Row<'r>, RowError>)> {
-    rows.par_iter().map(|r| (r.line(), convert(plan, r))).collect()
+fn convert_all<'r, R: RawRow>(
+    plan: &'r Plan,
+    rows: &'r [R],
+    clients: &ClientIndex,
+) -> Vec<(u32, Result<Row<'r>, RowError>)> {
+    rows.par_iter()
+        .map(|r| {
+            let mut row = convert(plan, r);
+            // Looking clients up here, in parallel, takes that work off the sequential merge.
+            if let Ok(Row::Doc(c, _) | Row::Pay(c, _)) = &mut row {
+                c.known = clients.get(c.id.as_ref());
+            }
+            (r.line(), row)
+        })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -450,7 +549,9 @@ fn merge_batch(
     out: &mut Ingested,
     merger: &mut Merger,
     stats: &mut SourceStats,
-) {
+) -> Result<(), InputError> {
+    let too_big =
+        |e: String| InputError::file(Path::new(file), e, "split the input into smaller runs (for example per year)");
     for (i, (line, res)) in rows.into_iter().enumerate() {
         stats.rows_read += 1;
         let location = |col: Option<usize>| h.layout.location(line, col);
@@ -505,7 +606,8 @@ fn merge_batch(
                     out.warnings.push(Warning { source: file.to_string(), location, message });
                 }
                 let mut id: Cow<'_, str> = d.id;
-                if let Some(first_ix) = merger.find(&out.ledger.documents, client, &id) {
+                let doc_ix = out.ledger.documents.len() as u32;
+                if let Some(first_ix) = merger.claim(&out.ledger, client, &id, doc_ix) {
                     let first_doc = &out.ledger.documents[first_ix as usize];
                     let first = if first_doc.origin.source == source_ix {
                         h.layout.location(first_doc.origin.line, None)
@@ -540,7 +642,7 @@ fn merge_batch(
                     let mut n = 2;
                     let new_id = loop {
                         let candidate = format!("{id}#{n}");
-                        if merger.find(&out.ledger.documents, client, &candidate).is_none() {
+                        if merger.find(&out.ledger, client, &candidate).is_none() {
                             break candidate;
                         }
                         n += 1;
@@ -553,10 +655,10 @@ fn merge_batch(
                             c.id
                         ),
                     });
+                    let claimed = merger.claim(&out.ledger, client, &new_id, doc_ix);
+                    debug_assert!(claimed.is_none());
                     id = Cow::Owned(new_id);
                 }
-                let doc_ix = out.ledger.documents.len() as u32;
-                merger.insert(&out.ledger.documents, client, &id, doc_ix);
                 merger.settled_of.push(d.settled);
                 let t = totals_mut(stats, d.currency);
                 t.read += d.written;
@@ -566,28 +668,30 @@ fn merge_batch(
                     DocKind::Invoice => stats.invoices += 1,
                     DocKind::CreditNote => stats.credit_notes += 1,
                 }
-                let id: Box<str> = id.into();
+                let texts = &mut out.ledger.texts;
+                let id_ref = texts.push(&id).map_err(too_big)?;
+                let reference = d.reference.map(|r| texts.push(&r)).transpose().map_err(too_big)?;
                 if let Some((date, amount)) = d.settled {
                     stats.payments += 1;
                     out.ledger.payments.push(Payment {
                         client,
-                        id: format!("{id}/settled").into_boxed_str(),
+                        id: texts.push_parts(&[&id, "/settled"]).map_err(too_big)?,
                         date,
                         amount,
                         currency: d.currency,
-                        reference: Some(id.clone()),
+                        reference: Some(id_ref),
                         origin,
                     });
                 }
                 out.ledger.documents.push(Document {
                     client,
-                    id,
+                    id: id_ref,
                     kind: d.kind,
                     issue: d.issue,
                     due: d.due,
                     amount: d.amount,
                     currency: d.currency,
-                    reference: d.reference.map(Into::into),
+                    reference,
                     disputed: d.disputed,
                     origin,
                 });
@@ -604,30 +708,38 @@ fn merge_batch(
                 t.accepted += p.written;
                 stats.accepted += 1;
                 stats.payments += 1;
-                let id: Box<str> = match p.id {
-                    Some(id) => id.into(),
-                    None => format!("{}:{}", source_ix + 1, line).into_boxed_str(),
-                };
+                let texts = &mut out.ledger.texts;
+                let id = match p.id {
+                    Some(id) => texts.push(&id),
+                    None => texts.push(&format!("{}:{}", source_ix + 1, line)),
+                }
+                .map_err(too_big)?;
+                let reference = p.reference.map(|r| texts.push(&r)).transpose().map_err(too_big)?;
                 out.ledger.payments.push(Payment {
                     client,
                     id,
                     date: p.date,
                     amount: p.amount,
                     currency: p.currency,
-                    reference: p.reference.map(Into::into),
+                    reference,
                     origin,
                 });
             }
         }
     }
+    Ok(())
 }
 
 /// The control totals of one currency, without allocating a key for every row.
 fn totals_mut(stats: &mut SourceStats, cur: Currency) -> &mut Totals {
-    if !stats.control_totals.contains_key(cur.code()) {
-        stats.control_totals.insert(cur.code().to_string(), Totals::default());
-    }
-    stats.control_totals.get_mut(cur.code()).expect("inserted above")
+    let i = match stats.pending_totals.iter().position(|(c, _)| *c == cur) {
+        Some(i) => i,
+        None => {
+            stats.pending_totals.push((cur, Totals::default()));
+            stats.pending_totals.len() - 1
+        }
+    };
+    &mut stats.pending_totals[i].1
 }
 
 /// Converts one row. Pure: runs in parallel.
@@ -756,6 +868,7 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
         e
     };
     let client = ClientFields {
+        known: None,
         id: client_id,
         name: text(Field::ClientName),
         // Validated once per client when merged, not on every row.

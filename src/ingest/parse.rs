@@ -102,7 +102,8 @@ pub fn amount_from_f64(v: f64, minor_digits: u32) -> Result<i64, String> {
 fn strip_currency(s: &str) -> &str {
     let s = s.trim();
     // The common case, a plain number, has no symbol or code to look for.
-    let plain = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'-' | b'+' | b'(' | b')'));
+    let plain =
+        |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'-' | b'+' | b'(' | b')'));
     if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
         return s;
     }

@@ -221,6 +221,8 @@ impl<R: Read> Read for MarkBlankLines<R> {
 /// What consumes a table: the header once, then batches of rows.
 pub trait Sink {
     fn header(&mut self, h: &Header) -> Result<(), InputError>;
+    /// An estimate of the rows to come, so that storage is reserved once, not regrown.
+    fn size_hint(&mut self, _rows: usize) {}
     fn batch(&mut self, h: &Header, rows: Batch<'_>) -> Result<(), InputError>;
 }
 
@@ -357,7 +359,8 @@ fn read_text(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(2);
     let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<TextRow>>();
     std::thread::scope(|scope| {
-        scope.spawn(|| parse_records(rdr, path, mapping.skip_rows, tx, back_rx));
+        let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        scope.spawn(move || parse_records(rdr, path, mapping.skip_rows, file_len, tx, back_rx));
         let mut header: Option<Header> = None;
         for msg in rx {
             match msg {
@@ -372,6 +375,7 @@ fn read_text(
                     let _ = back_tx.send(rows);
                 }
                 Parsed::Blank(line) => blank_lines.push(line),
+                Parsed::SizeHint(rows) => sink.size_hint(rows),
                 Parsed::Failed(e) => return Err(e),
             }
         }
@@ -390,6 +394,7 @@ enum Parsed {
     Header(Vec<String>, u32),
     Rows(Vec<TextRow>),
     Blank(u32),
+    SizeHint(usize),
     Failed(InputError),
 }
 
@@ -399,10 +404,12 @@ fn parse_records<R: Read>(
     mut rdr: csv::Reader<R>,
     path: &Path,
     skip_rows: usize,
+    file_len: u64,
     tx: std::sync::mpsc::SyncSender<Parsed>,
     back: std::sync::mpsc::Receiver<Vec<TextRow>>,
 ) {
     let mut header_seen = false;
+    let mut hinted = false;
     let mut skipped = 0;
     let mut batch: Vec<TextRow> = Vec::with_capacity(BATCH_ROWS);
     let mut filled = 0;
@@ -456,6 +463,14 @@ fn parse_records<R: Read>(
         batch[filled].line = line as u32;
         filled += 1;
         if filled == BATCH_ROWS {
+            if !hinted {
+                hinted = true;
+                let consumed = rdr.position().byte().max(1);
+                let rows = (file_len as f64 / consumed as f64 * BATCH_ROWS as f64 * 1.02) as usize;
+                if tx.send(Parsed::SizeHint(rows)).is_err() {
+                    return;
+                }
+            }
             let next = back.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS));
             let full = std::mem::replace(&mut batch, next);
             filled = 0;
