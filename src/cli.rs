@@ -48,10 +48,17 @@ pub struct Common {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run the whole pipeline: ingest, analyse, write data files and reports.
-    #[command(after_help = "Example:\n  arwatch run --config sample_data/arwatch.toml --as-of 2026-10-31\n\n\
-Writes <out>/<YYYY-MM>/data/{clients,monthly,open_items,rejected,warnings}.csv and summary.json.")]
-    Run,
+    /// Run the whole pipeline: ingest, analyse, compare with the last run, write data files and reports.
+    #[command(
+        after_help = "Examples:\n  arwatch run --config sample_data/arwatch.toml --as-of 2026-09-30\n  arwatch run --config sample_data/arwatch.toml\n  arwatch run --config sample_data/arwatch.toml --compare-with 2026-08-31\n\n\
+Writes <out>/<YYYY-MM>/data/{clients,monthly,open_items,alerts,rejected,warnings}.csv and summary.json,\n\
+and saves the run in <out>/history/<as-of>.csv for the next run to compare with."
+    )]
+    Run {
+        /// Compare with this saved run (a history file, or its as-of date) instead of the latest earlier one.
+        #[arg(long, value_name = "FILE|DATE")]
+        compare_with: Option<String>,
+    },
     /// Validate the inputs and print a data-quality summary; writes nothing.
     #[command(after_help = "Example:\n  arwatch check --config sample_data/arwatch.toml\n\n\
 Prints, per input, rows read, accepted and rejected, and the control totals, and whether they reconcile.")]

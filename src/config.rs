@@ -5,9 +5,12 @@
 //! into a `Config` that the rest of the program only reads.
 
 use crate::analytics::Settings;
+use crate::analytics::risk::RiskSettings;
+use crate::bureau::BureauSettings;
 use crate::ingest::InputSpec;
 use crate::ingest::mapping::Mapping;
 use crate::model::Currency;
+use crate::monitor::alerts::Thresholds;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -37,6 +40,14 @@ struct RawConfig {
     inputs: Vec<RawInput>,
     #[serde(default)]
     analytics: RawAnalytics,
+    #[serde(default)]
+    bureau_inputs: Vec<RawInput>,
+    #[serde(default)]
+    bureau: BureauSettings,
+    #[serde(default)]
+    risk: RiskSettings,
+    #[serde(default)]
+    monitor: Thresholds,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +109,13 @@ pub struct Config {
     pub max_rejected_share: f64,
     pub inputs: Vec<InputSpec>,
     pub analytics: Settings,
+    /// Credit-bureau snapshot files (`[[bureau_inputs]]`).
+    pub bureau_inputs: Vec<InputSpec>,
+    pub bureau: BureauSettings,
+    pub risk: RiskSettings,
+    pub monitor: Thresholds,
+    /// A saved run to compare with instead of the latest earlier one.
+    pub compare_with: Option<PathBuf>,
 }
 
 /// What the command line may override.
@@ -106,6 +124,8 @@ pub struct Overrides {
     pub as_of: Option<NaiveDate>,
     pub out: Option<PathBuf>,
     pub lang: Option<Lang>,
+    /// A history file, or the as-of date of a saved run (`2026-09-30`).
+    pub compare_with: Option<String>,
 }
 
 impl Config {
@@ -118,7 +138,7 @@ impl Config {
             message,
             fix: fix.to_string(),
         };
-        let raw: RawConfig =
+        let mut raw: RawConfig =
             toml::from_str(&text).map_err(|e| invalid(e.to_string(), "correct the TOML; see docs/configuration.md"))?;
         let currency = match raw.currency.as_deref() {
             None => Currency::EUR,
@@ -144,27 +164,41 @@ impl Config {
             Some(o) => o.clone(),
             None => base.join(raw.out.as_deref().unwrap_or("reports")),
         };
-        let mut inputs = Vec::new();
-        for input in raw.inputs {
-            let mapping = match input.mapping {
-                MappingRef::Inline(m) => *m,
-                MappingRef::File(f) => {
-                    let mpath = base.join(&f);
-                    let mtext = std::fs::read_to_string(&mpath).map_err(|e| {
-                        invalid(
-                            format!("cannot read mapping {}: {e}", mpath.display()),
-                            "check the mapping path of this input",
-                        )
-                    })?;
-                    toml::from_str(&mtext).map_err(|e| ConfigError::Invalid {
-                        path: mpath.display().to_string(),
-                        message: e.to_string(),
-                        fix: "correct the mapping; see docs/mapping.md".into(),
-                    })?
-                }
-            };
-            inputs.push(InputSpec { path: base.join(&input.file), mapping });
-        }
+        let read_inputs = |list: Vec<RawInput>| -> Result<Vec<InputSpec>, ConfigError> {
+            let mut inputs = Vec::new();
+            for input in list {
+                let mapping = match input.mapping {
+                    MappingRef::Inline(m) => *m,
+                    MappingRef::File(f) => {
+                        let mpath = base.join(&f);
+                        let mtext = std::fs::read_to_string(&mpath).map_err(|e| {
+                            invalid(
+                                format!("cannot read mapping {}: {e}", mpath.display()),
+                                "check the mapping path of this input",
+                            )
+                        })?;
+                        toml::from_str(&mtext).map_err(|e| ConfigError::Invalid {
+                            path: mpath.display().to_string(),
+                            message: e.to_string(),
+                            fix: "correct the mapping; see docs/mapping.md".into(),
+                        })?
+                    }
+                };
+                inputs.push(InputSpec { path: base.join(&input.file), mapping });
+            }
+            Ok(inputs)
+        };
+        let inputs = read_inputs(raw.inputs)?;
+        let bureau_inputs = read_inputs(raw.bureau_inputs)?;
+        raw.bureau.check().map_err(|e| invalid(format!("[bureau]: {e}"), "see docs/monitoring.md"))?;
+        raw.risk.check().map_err(|e| invalid(format!("[risk]: {e}"), "see docs/monitoring.md"))?;
+        let compare_with = match overrides.compare_with.as_deref() {
+            None => None,
+            Some(v) => Some(match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                Ok(d) => crate::monitor::history::dir(&out).join(format!("{d}.csv")),
+                Err(_) => PathBuf::from(v),
+            }),
+        };
         if inputs.is_empty() {
             return Err(invalid("no [[inputs]]".into(), "add at least one [[inputs]] with file and mapping"));
         }
@@ -220,6 +254,11 @@ impl Config {
             max_rejected_share: share,
             inputs,
             analytics,
+            bureau_inputs,
+            bureau: std::mem::take(&mut raw.bureau),
+            risk: raw.risk.clone(),
+            monitor: raw.monitor.clone(),
+            compare_with,
         })
     }
 }

@@ -3,11 +3,13 @@
 //! and writes data files and reports. The binary is a thin shell over this library.
 
 pub mod analytics;
+pub mod bureau;
 pub mod cli;
 pub mod config;
 pub mod exit;
 pub mod ingest;
 pub mod model;
+pub mod monitor;
 pub mod pipeline;
 pub mod report;
 pub mod sample;

@@ -44,7 +44,7 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
             Ok(exit::OK)
         }
         Command::Check => {
-            let config = load_config(common)?;
+            let config = load_config(common, None)?;
             let progress = Progress::new(common);
             let ing = pipeline::load(&config, &|n| progress.inc(n))?;
             progress.finish();
@@ -55,8 +55,8 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
             say(common, &format!("as-of date would be {as_of}; nothing written"));
             Ok(warnings_code(&ing, 0))
         }
-        Command::Run => {
-            let config = load_config(common)?;
+        Command::Run { compare_with } => {
+            let config = load_config(common, compare_with.clone())?;
             let progress = Progress::new(common);
             let out = pipeline::run(&config, &|n| progress.inc(n))?;
             progress.finish();
@@ -68,6 +68,40 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
                 let steps: Vec<String> =
                     out.timings.iter().map(|(s, d)| format!("{s} {:.2} s", d.as_secs_f64())).collect();
                 eprintln!("time: {}", steps.join(", "));
+            }
+            match &out.compared_with {
+                Some(p) => say(
+                    common,
+                    &format!(
+                        "compared with the run of {}: {} alerts ({} risks, {} opportunities)",
+                        p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
+                        out.alerts.len(),
+                        out.alerts.iter().filter(|a| a.risk).count(),
+                        out.alerts.iter().filter(|a| !a.risk).count()
+                    ),
+                ),
+                None => say(
+                    common,
+                    "no earlier run saved under the output root: nothing to compare with yet (this run is saved for the next one)",
+                ),
+            }
+            if !config.bureau_inputs.is_empty() {
+                let m = &out.assessment.matched;
+                say(
+                    common,
+                    &format!(
+                        "bureau: {} snapshots, {} clients matched; no snapshot for {} clients{}; {} bureau companies are no client",
+                        out.bureau.snapshots.len(),
+                        m.latest.len(),
+                        m.unmatched_clients.len(),
+                        if m.unmatched_clients.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", m.unmatched_clients.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
+                        },
+                        m.unmatched_companies.len()
+                    ),
+                );
             }
             let p = &out.analysis.portfolio;
             say(
@@ -87,9 +121,9 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
     }
 }
 
-fn load_config(common: &Common) -> Result<Config, AppError> {
+fn load_config(common: &Common, compare_with: Option<String>) -> Result<Config, AppError> {
     let path = common.config.clone().unwrap_or_else(|| PathBuf::from("arwatch.toml"));
-    let overrides = Overrides { as_of: common.as_of, out: common.out.clone(), lang: common.lang };
+    let overrides = Overrides { as_of: common.as_of, out: common.out.clone(), lang: common.lang, compare_with };
     Ok(Config::load(&path, &overrides)?)
 }
 

@@ -4,27 +4,43 @@
 use crate::analytics::{Analysis, analyse, calendar};
 use crate::config::Config;
 use crate::exit::AppError;
-use crate::ingest::{IngestOptions, Ingested, ingest};
+use crate::ingest::bureau::{BureauIngested, ingest_bureau};
+use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, ingest};
+use crate::monitor::{self, Assessment, alerts::Alert, history};
 use crate::report::{self, data};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
-/// Reads every input of the configuration.
+fn options(config: &Config) -> IngestOptions {
+    IngestOptions { default_currency: config.currency, default_terms_days: config.default_terms_days }
+}
+
+/// Reads every ledger input of the configuration.
 pub fn load(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<Ingested, AppError> {
-    let opts = IngestOptions { default_currency: config.currency, default_terms_days: config.default_terms_days };
-    let ing = ingest(&config.inputs, &opts, progress)?;
-    Ok(ing)
+    Ok(ingest(&config.inputs, &options(config), progress)?)
+}
+
+/// Reads the credit-bureau inputs, if any.
+pub fn load_bureau(config: &Config, ing: &Ingested) -> Result<BureauIngested, AppError> {
+    if config.bureau_inputs.is_empty() {
+        return Ok(BureauIngested::default());
+    }
+    Ok(ingest_bureau(&config.bureau_inputs, &config.bureau, &options(config), ing.ledger.sources.len() as u16)?)
 }
 
 /// Stops the run when an input's rejected share is above the threshold, naming the input and
 /// the most common reasons.
 pub fn check_threshold(config: &Config, ing: &Ingested) -> Result<(), AppError> {
-    for s in &ing.stats {
+    check_threshold_of(config, &ing.stats, &ing.rejects)
+}
+
+pub fn check_threshold_of(config: &Config, stats: &[SourceStats], rejects: &[Reject]) -> Result<(), AppError> {
+    for s in stats {
         let share = s.rejected_share();
         if share > config.max_rejected_share {
             let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
             let mut first = None;
-            for r in ing.rejects.iter().filter(|r| r.source == s.file && !r.benign) {
+            for r in rejects.iter().filter(|r| r.source == s.file && !r.benign) {
                 let generic = r.reason.split(';').next().unwrap_or("").to_string();
                 *reasons.entry(format!("column '{}': {generic}", r.column)).or_default() += 1;
                 first.get_or_insert_with(|| {
@@ -83,7 +99,12 @@ pub fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, AppError> {
 
 pub struct RunOutput {
     pub ingested: Ingested,
+    pub bureau: BureauIngested,
     pub analysis: Analysis,
+    pub assessment: Assessment,
+    pub alerts: Vec<Alert>,
+    /// The saved run the alerts compare with; `None` when there was none.
+    pub compared_with: Option<std::path::PathBuf>,
     pub data_dir: PathBuf,
     /// Wall time of each step, for `-v` and the benchmarks (never part of any output file).
     pub timings: Vec<(&'static str, std::time::Duration)>,
@@ -105,19 +126,60 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     threshold?;
     let as_of = as_of?;
     check_currencies(config, &ing)?;
+    let bureau = load_bureau(config, &ing)?;
+    check_threshold_of(config, &bureau.stats, &bureau.rejects)?;
     let t1 = std::time::Instant::now();
     let analysis = analyse(&ing.ledger, as_of, &config.analytics);
     timings.push(("analyse", t1.elapsed()));
     let t2 = std::time::Instant::now();
+    let assessment = monitor::assess(&ing.ledger, &analysis, bureau.snapshots.clone(), &config.bureau, &config.risk);
+    let entries = monitor::entries(&ing.ledger, &analysis, &assessment);
+    let previous = match &config.compare_with {
+        Some(p) => Some(p.clone()),
+        None => history::previous(&config.out, as_of).map(|(_, p)| p),
+    };
+    let alerts = match &previous {
+        Some(p) => {
+            let prev = history::load(p).map_err(|e| {
+                AppError::Data(format!("{e}\n  fix: name an existing saved run with --compare-with, or leave it out"))
+            })?;
+            let b = &config.bureau;
+            monitor::alerts::compare(
+                &prev,
+                &entries,
+                &config.monitor,
+                [b.score_scale[1] - b.score_scale[0], b.payment_score_scale[1] - b.payment_score_scale[0]],
+                [b.score_higher_is_safer, b.payment_score_higher_is_safer],
+            )
+        }
+        None => Vec::new(),
+    };
+    timings.push(("monitor", t2.elapsed()));
+    let t3 = std::time::Instant::now();
     let dir = report::data_dir(&config.out, as_of).map_err(|e| AppError::output(&config.out, e))?;
     let cur = config.currency;
     let w = |r: std::io::Result<()>| r.map_err(|e| AppError::output(&dir, e));
-    w(data::write_clients(&dir, &ing.ledger, &analysis, cur))?;
+    let mut rejects = ing.rejects.clone();
+    rejects.extend(bureau.rejects.iter().cloned());
+    w(data::write_clients(&dir, &ing.ledger, &analysis, Some(&assessment), cur))?;
     w(data::write_monthly(&dir, &ing.ledger, &analysis, cur))?;
     w(data::write_open_items(&dir, &ing.ledger, &analysis, cur))?;
-    w(data::write_rejected(&dir, &ing.rejects))?;
-    w(data::write_warnings(&dir, &ing.warnings, &analysis.warnings))?;
-    w(data::write_summary(&dir, &config.company, &ing, Some(&analysis), cur))?;
-    timings.push(("write", t2.elapsed()));
-    Ok(RunOutput { ingested: ing, analysis, data_dir: dir, timings })
+    w(data::write_rejected(&dir, &rejects))?;
+    w(data::write_warnings(&dir, &[&ing.warnings[..], &bureau.warnings[..]].concat(), &analysis.warnings))?;
+    w(data::write_alerts(&dir, &alerts))?;
+    let run =
+        data::RunInfo { bureau: &bureau, assessment: &assessment, alerts: &alerts, compared_with: previous.as_deref() };
+    w(data::write_summary(&dir, &config.company, &ing, Some(&analysis), Some(&run), cur))?;
+    history::save(&config.out, as_of, &entries).map_err(|e| AppError::output(&config.out, e))?;
+    timings.push(("write", t3.elapsed()));
+    Ok(RunOutput {
+        ingested: ing,
+        bureau,
+        analysis,
+        assessment,
+        alerts,
+        compared_with: previous,
+        data_dir: dir,
+        timings,
+    })
 }

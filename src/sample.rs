@@ -446,7 +446,8 @@ fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> 
             .filter(|d| d.client == ci && !d.credit_note && d.issue > end() - Duration::days(365))
             .map(|d| d.amount)
             .sum();
-        let base_limit = ((yearly / 4 / 500_000).max(1) * 500_000).min(25_000_000);
+        // A limit of about a third of a year's sales, in steps of 5,000 EUR.
+        let base_limit = ((yearly * 3 / 10 / 500_000 + 1) * 500_000).min(25_000_000);
         let base_score = (30.0 + 65.0 * c.on_time + 5.0 * rng.normal()).round() as i64;
         for (k, &date) in months.iter().enumerate() {
             let last = k == months.len() - 1;
@@ -727,7 +728,51 @@ fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 }
 
 /// Mapping files and configurations shipped with the sample set.
-const MAPPINGS: [(&str, &str); 6] = [
+const MAPPINGS: [(&str, &str); 8] = [
+    (
+        "mappings/kredietinfo-csv.toml",
+        r#"# Monthly credit-bureau snapshots (one company on one date), Belgian CSV conventions.
+rows = "bureau"
+delimiter = ";"
+encoding = "windows-1252"
+decimal = ","
+date_formats = ["%d/%m/%Y"]
+
+[columns]
+company_number = "Ondernemingsnummer"
+snapshot_date = "Datum"
+name = "Naam"
+credit_limit = "Kredietlimiet"
+score = "Score"
+payment_score = "Betalingsscore"
+rating = "Rating"
+status = "Status"
+address = "Adres"
+board = "Bestuur"
+
+[fixed]
+currency = "EUR"
+"#,
+    ),
+    (
+        "mappings/kredietinfo-xlsx.toml",
+        r#"# The same bureau snapshots from the workbook.
+rows = "bureau"
+sheet = "Kredietinfo"
+
+[columns]
+company_number = "Ondernemingsnummer"
+snapshot_date = "Datum"
+name = "Naam"
+credit_limit = "Kredietlimiet"
+score = "Score"
+payment_score = "Betalingsscore"
+rating = "Rating"
+status = "Status"
+address = "Adres"
+board = "Bestuur"
+"#,
+    ),
     (
         "mappings/facturen-csv.toml",
         r#"# Invoices and credit notes (negative amounts) as a Belgian accounting package exports them:
@@ -821,6 +866,16 @@ mapping = "mappings/facturen-csv.toml"
 file = "csv/betalingen.csv"
 mapping = "mappings/betalingen-csv.toml"
 
+[[bureau_inputs]]
+file = "csv/kredietinfo.csv"
+mapping = "mappings/kredietinfo-csv.toml"
+
+# The sample bureau scores 0-100 and 0-10, higher is safer, and rates AAA (best) to D.
+[bureau]
+score_scale = [0, 100]
+payment_score_scale = [0, 10]
+ratings = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"]
+
 [analytics]
 dso_months = 3
 countback_lookback_months = 24
@@ -843,6 +898,10 @@ mapping = "mappings/facturen-xlsx.toml"
 [[inputs]]
 file = "xlsx/arwatch-sample.xlsx"
 mapping = "mappings/betalingen-xlsx.toml"
+
+[[bureau_inputs]]
+file = "xlsx/arwatch-sample.xlsx"
+mapping = "mappings/kredietinfo-xlsx.toml"
 "#,
     ),
 ];

@@ -6,6 +6,7 @@
 pub mod allocation;
 pub mod calendar;
 pub mod metrics;
+pub mod risk;
 
 use crate::model::{ClientIx, DocKind, Document, Ledger, Payment, Texts};
 use allocation::{Outcome, allocate};

@@ -18,6 +18,8 @@ pub enum RowKind {
     Payments,
     /// Mixed documents: the `doc_type` column says which, through `[doc_types]`.
     Ledger,
+    /// Credit-bureau snapshots: one company on one date.
+    Bureau,
 }
 
 /// The fields arwatch reads from document and payment sources.
@@ -37,10 +39,18 @@ pub enum Field {
     SettledDate,
     PaidAmount,
     Disputed,
+    CreditLimit,
+    Score,
+    PaymentScore,
+    Rating,
+    Status,
+    Address,
+    Board,
+    LegalForm,
 }
 
 impl Field {
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 22] = [
         Field::ClientId,
         Field::ClientName,
         Field::CompanyNumber,
@@ -55,6 +65,14 @@ impl Field {
         Field::SettledDate,
         Field::PaidAmount,
         Field::Disputed,
+        Field::CreditLimit,
+        Field::Score,
+        Field::PaymentScore,
+        Field::Rating,
+        Field::Status,
+        Field::Address,
+        Field::Board,
+        Field::LegalForm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -73,13 +91,22 @@ impl Field {
             Field::SettledDate => "settled_date",
             Field::PaidAmount => "paid_amount",
             Field::Disputed => "disputed",
+            Field::CreditLimit => "credit_limit",
+            Field::Score => "score",
+            Field::PaymentScore => "payment_score",
+            Field::Rating => "rating",
+            Field::Status => "status",
+            Field::Address => "address",
+            Field::Board => "board",
+            Field::LegalForm => "legal_form",
         }
     }
 
     /// Reads a field name from a mapping file; `issue_date` and `payment_date` name the date.
     pub fn from_name(s: &str) -> Option<Field> {
         match s {
-            "issue_date" | "payment_date" | "document_date" => Some(Field::Date),
+            "issue_date" | "payment_date" | "document_date" | "snapshot_date" => Some(Field::Date),
+            "name" => Some(Field::ClientName),
             "payment_id" => Some(Field::DocumentId),
             "ref_document_id" => Some(Field::Reference),
             _ => Field::ALL.iter().copied().find(|f| f.name() == s),
@@ -327,6 +354,7 @@ impl Mapping {
             RowKind::Invoices => vec![Field::ClientId, Field::DocumentId, Field::Date, Field::Amount],
             RowKind::Payments => vec![Field::ClientId, Field::Date, Field::Amount],
             RowKind::Ledger => vec![Field::ClientId, Field::DocType, Field::Date, Field::Amount],
+            RowKind::Bureau => vec![Field::CompanyNumber, Field::Date],
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Rows are converted in parallel, a batch at a time, and merged in file order, so the result
 //! does not depend on thread timing.
 
+pub mod bureau;
 pub mod error;
 pub mod ids;
 pub mod mapping;
@@ -308,23 +309,66 @@ enum Row<'r> {
     Blank,
 }
 
-struct RowError {
+pub(crate) struct RowError {
     /// A total row: reported, but not an error in the data.
-    benign: bool,
-    column: Option<usize>,
-    value: String,
-    reason: String,
-    amount: Option<(Currency, i64)>,
+    pub(crate) benign: bool,
+    pub(crate) column: Option<usize>,
+    pub(crate) value: String,
+    pub(crate) reason: String,
+    pub(crate) amount: Option<(Currency, i64)>,
+}
+
+/// How a source is described in summaries: `text, delimiter ';', windows-1252`.
+pub(crate) fn layout_label(l: &Layout) -> String {
+    match l {
+        Layout::Text { delimiter, encoding } => format!("text, delimiter {:?}, {}", *delimiter as char, encoding),
+        Layout::Sheet { name } => format!("sheet '{name}'"),
+    }
+}
+
+impl Plan {
+    /// Resolves the mapping's columns against the header; every required field must be there.
+    pub(crate) fn new(input: &InputSpec, map: &Resolved, opts: &IngestOptions, h: &Header) -> Result<Plan, InputError> {
+        let path = &input.path;
+        let mut cols = BTreeMap::new();
+        for (name, cref) in &input.mapping.columns {
+            let field = Field::from_name(name).expect("mapping resolved");
+            let ix = cref.resolve(&h.names).map_err(|e| {
+                InputError::at(
+                    path,
+                    h.layout.location(h.line, None),
+                    format!("field '{name}': {e}; the header has: {}", h.names.join(", ")),
+                    if h.names.len() <= 1 {
+                        "the header has one column: check the delimiter (and skip_rows) in the mapping"
+                    } else {
+                        "correct the column name in the mapping's [columns]"
+                    },
+                )
+            })?;
+            cols.insert(field, ix);
+        }
+        for f in input.mapping.required_fields() {
+            if !cols.contains_key(&f) && !map.fixed.contains_key(&f) {
+                return Err(InputError::at(
+                    path,
+                    h.layout.location(h.line, None),
+                    format!("required field '{}' is not mapped; the header has: {}", f.name(), h.names.join(", ")),
+                    format!("add {} = \"<column name>\" under [columns] in the mapping", f.name()),
+                ));
+            }
+        }
+        Ok(Plan { map: map.clone(), cols, dates: None, opts: opts.clone(), header: h.names.clone() })
+    }
 }
 
 /// Everything needed to convert a row of one input, fixed once the header is known.
-struct Plan {
+pub(crate) struct Plan {
     map: Resolved,
     cols: BTreeMap<Field, usize>,
     /// Date formats per date field, fixed from the first batch.
-    dates: Option<BTreeMap<Field, Vec<DateFormat>>>,
+    pub(crate) dates: Option<BTreeMap<Field, Vec<DateFormat>>>,
     opts: IngestOptions,
-    header: Vec<String>,
+    pub(crate) header: Vec<String>,
 }
 
 fn ingest_one(
@@ -340,6 +384,13 @@ fn ingest_one(
         .mapping
         .resolve()
         .map_err(|e| InputError::file(path, format!("mapping: {e}"), "correct the mapping file"))?;
+    if map.rows == RowKind::Bureau {
+        return Err(InputError::file(
+            path,
+            "a bureau mapping (rows = \"bureau\") is listed under [[inputs]]",
+            "list bureau files under [[bureau_inputs]] in the configuration",
+        ));
+    }
     let file = path.display().to_string();
     let mut loader = Loader {
         source_ix,
@@ -413,40 +464,8 @@ impl table::Sink for Loader<'_> {
     }
 
     fn header(&mut self, h: &Header) -> Result<(), InputError> {
-        let path = &self.input.path;
-        let mut cols = BTreeMap::new();
-        for (name, cref) in &self.input.mapping.columns {
-            let field = Field::from_name(name).expect("mapping resolved");
-            let ix = cref.resolve(&h.names).map_err(|e| {
-                InputError::at(
-                    path,
-                    h.layout.location(h.line, None),
-                    format!("field '{name}': {e}; the header has: {}", h.names.join(", ")),
-                    if h.names.len() <= 1 {
-                        "the header has one column: check the delimiter (and skip_rows) in the mapping"
-                    } else {
-                        "correct the column name in the mapping's [columns]"
-                    },
-                )
-            })?;
-            cols.insert(field, ix);
-        }
-        for f in self.input.mapping.required_fields() {
-            if !cols.contains_key(&f) && !self.map.fixed.contains_key(&f) {
-                return Err(InputError::at(
-                    path,
-                    h.layout.location(h.line, None),
-                    format!("required field '{}' is not mapped; the header has: {}", f.name(), h.names.join(", ")),
-                    format!("add {} = \"<column name>\" under [columns] in the mapping", f.name()),
-                ));
-            }
-        }
-        self.stats.layout = match &h.layout {
-            Layout::Text { delimiter, encoding } => format!("text, delimiter {:?}, {}", *delimiter as char, encoding),
-            Layout::Sheet { name } => format!("sheet '{name}'"),
-        };
-        self.plan =
-            Some(Plan { map: self.map.clone(), cols, dates: None, opts: self.opts.clone(), header: h.names.clone() });
+        self.stats.layout = layout_label(&h.layout);
+        self.plan = Some(Plan::new(self.input, &self.map, self.opts, h)?);
         Ok(())
     }
 
@@ -475,7 +494,7 @@ impl table::Sink for Loader<'_> {
 }
 
 /// Chooses date formats for date columns that have none configured, from the first batch.
-fn detect_dates<R: RawRow>(
+pub(crate) fn detect_dates<R: RawRow>(
     plan: &Plan,
     rows: &[R],
     h: &Header,
@@ -742,29 +761,36 @@ fn totals_mut(stats: &mut SourceStats, cur: Currency) -> &mut Totals {
     &mut stats.pending_totals[i].1
 }
 
-/// Converts one row. Pure: runs in parallel.
-fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowError> {
-    if row.is_blank() {
-        return Ok(Row::Blank);
-    }
-    let cell = |f: Field| -> CellRef<'_> {
-        match plan.cols.get(&f) {
-            Some(&c) => row.cell(c),
-            None => match plan.map.fixed.get(&f) {
+/// One row seen through its plan: typed access to the mapped fields, with errors that name
+/// the column and the raw value.
+pub(crate) struct RowView<'r, R: RawRow> {
+    pub(crate) plan: &'r Plan,
+    pub(crate) row: &'r R,
+}
+
+impl<'r, R: RawRow> RowView<'r, R> {
+    pub(crate) fn cell(&self, f: Field) -> CellRef<'r> {
+        match self.plan.cols.get(&f) {
+            Some(&c) => self.row.cell(c),
+            None => match self.plan.map.fixed.get(&f) {
                 Some(v) => CellRef::Text(v.as_str()),
                 None => CellRef::Empty,
             },
         }
-    };
-    let err = |f: Field, reason: String| RowError {
-        benign: false,
-        column: plan.cols.get(&f).copied(),
-        value: cell(f).display(),
-        reason,
-        amount: None,
-    };
-    let text = |f: Field| -> Option<Cow<'r, str>> {
-        let c = cell(f);
+    }
+
+    pub(crate) fn err(&self, f: Field, reason: String) -> RowError {
+        RowError {
+            benign: false,
+            column: self.plan.cols.get(&f).copied(),
+            value: self.cell(f).display(),
+            reason,
+            amount: None,
+        }
+    }
+
+    pub(crate) fn text(&self, f: Field) -> Option<Cow<'r, str>> {
+        let c = self.cell(f);
         if c.is_empty() {
             return None;
         }
@@ -774,15 +800,17 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
             CellRef::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => Cow::Owned(format!("{}", v as i64)),
             other => Cow::Owned(other.display().trim().to_string()),
         };
-        if let Some(&width) = plan.map.zero_pad.get(&f) {
+        if let Some(&width) = self.plan.map.zero_pad.get(&f) {
             if t.len() < width && t.bytes().all(|b| b.is_ascii_digit()) {
                 t = Cow::Owned(format!("{t:0>width$}"));
             }
         }
         Some(t)
-    };
-    let required = |f: Field| -> Result<Cow<'r, str>, RowError> {
-        text(f).ok_or_else(|| {
+    }
+
+    pub(crate) fn required(&self, f: Field) -> Result<Cow<'r, str>, RowError> {
+        self.text(f).ok_or_else(|| {
+            let row = self.row;
             let looks_total = (0..row.width()).any(|i| {
                 let v = row.cell(i).display().to_lowercase();
                 let v = v.trim();
@@ -792,17 +820,19 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
                     || v.starts_with("somme")
             });
             if looks_total {
-                RowError { benign: true, ..err(f, format!("a total row, not a document ({} is empty)", f.name())) }
+                RowError { benign: true, ..self.err(f, format!("a total row, not a document ({} is empty)", f.name())) }
             } else {
-                err(f, format!("{} is empty", f.name()))
+                self.err(f, format!("{} is empty", f.name()))
             }
         })
-    };
-    let date = |f: Field| -> Result<Option<NaiveDate>, RowError> {
-        let c = cell(f);
+    }
+
+    pub(crate) fn date(&self, f: Field) -> Result<Option<NaiveDate>, RowError> {
+        let c = self.cell(f);
         if c.is_empty() {
             return Ok(None);
         }
+        let plan = self.plan;
         let formats = plan.dates.as_ref().and_then(|d| d.get(&f)).map(Vec::as_slice).unwrap_or(&[]);
         let parsed = match c {
             CellRef::Date(d) => Some(d),
@@ -814,8 +844,8 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
         };
         match parsed {
             Some(d) if parse::plausible(d) => Ok(Some(d)),
-            Some(d) => Err(err(f, format!("date {d} is outside 1950–2100"))),
-            None => Err(err(
+            Some(d) => Err(self.err(f, format!("date {d} is outside 1950–2100"))),
+            None => Err(self.err(
                 f,
                 format!(
                     "not a date in the expected format ({})",
@@ -823,35 +853,61 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
                 ),
             )),
         }
-    };
-    let currency = match text(Field::Currency) {
-        Some(c) => {
-            Currency::parse(&c).ok_or_else(|| err(Field::Currency, "not a currency code (expected e.g. EUR)".into()))?
-        }
-        None => plan.opts.default_currency,
-    };
-    let amount_of = |f: Field| -> Result<Option<i64>, RowError> {
-        match cell(f) {
-            CellRef::Number(v) => parse::amount_from_f64(v, currency.minor_digits()).map(Some).map_err(|e| err(f, e)),
+    }
+
+    pub(crate) fn amount(&self, f: Field, currency: Currency) -> Result<Option<i64>, RowError> {
+        match self.cell(f) {
+            CellRef::Number(v) => {
+                parse::amount_from_f64(v, currency.minor_digits()).map(Some).map_err(|e| self.err(f, e))
+            }
             CellRef::Text(s) if !s.trim().is_empty() => {
-                parse::parse_amount(s, plan.map.number, currency.minor_digits()).map(Some).map_err(|e| err(f, e))
+                parse::parse_amount(s, self.plan.map.number, currency.minor_digits())
+                    .map(Some)
+                    .map_err(|e| self.err(f, e))
             }
             _ => Ok(None),
         }
-    };
+    }
+
+    /// A plain number (a score): a decimal in the source's notation.
+    pub(crate) fn number(&self, f: Field) -> Result<Option<f64>, RowError> {
+        match self.cell(f) {
+            CellRef::Number(v) => Ok(Some(v)),
+            CellRef::Text(s) if !s.trim().is_empty() => parse::parse_amount(s, self.plan.map.number, 6)
+                .map(|v| Some(v as f64 / 1e6))
+                .map_err(|e| self.err(f, e)),
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) fn currency(&self) -> Result<Currency, RowError> {
+        match self.text(Field::Currency) {
+            Some(c) => Currency::parse(&c)
+                .ok_or_else(|| self.err(Field::Currency, "not a currency code (expected e.g. EUR)".into())),
+            None => Ok(self.plan.opts.default_currency),
+        }
+    }
+}
+
+/// Converts one row. Pure: runs in parallel.
+fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowError> {
+    if row.is_blank() {
+        return Ok(Row::Blank);
+    }
+    let v = RowView { plan, row };
+    let currency = v.currency()?;
 
     // What kind of row this is.
     let kind = if plan.cols.contains_key(&Field::DocType) {
-        let t = required(Field::DocType)?;
+        let t = v.required(Field::DocType)?;
         match plan.map.type_of(&t) {
             Some(TypeOfRow::Ignore) => return Ok(Row::Ignored(t.into_owned())),
             Some(k) => k,
             None => {
                 let known: Vec<&str> = plan.map.doc_types.iter().map(|(k, _)| k.as_str()).collect();
-                return Err(err(
-                    Field::DocType,
-                    format!("unknown document type; the mapping knows {}", known.join(", ")),
-                ));
+                return Err(
+                    v.err(Field::DocType, format!("unknown document type; the mapping knows {}", known.join(", ")))
+                );
             }
         }
     } else {
@@ -860,8 +916,9 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
             _ => TypeOfRow::Invoice,
         }
     };
-    let client_id = required(Field::ClientId)?;
-    let mut amount = amount_of(Field::Amount)?.ok_or_else(|| err(Field::Amount, "amount is empty".into()))?;
+    let client_id = v.required(Field::ClientId)?;
+    let mut amount =
+        v.amount(Field::Amount, currency)?.ok_or_else(|| v.err(Field::Amount, "amount is empty".into()))?;
     let written = amount;
     let with_amount = move |mut e: RowError| {
         e.amount = Some((currency, written));
@@ -870,57 +927,61 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
     let client = ClientFields {
         known: None,
         id: client_id,
-        name: text(Field::ClientName),
+        name: v.text(Field::ClientName),
         // Validated once per client when merged, not on every row.
-        company: text(Field::CompanyNumber),
+        company: v.text(Field::CompanyNumber),
     };
-    let date_value =
-        date(Field::Date).map_err(with_amount)?.ok_or_else(|| with_amount(err(Field::Date, "date is empty".into())))?;
-    let reference = text(Field::Reference);
+    let date_value = v
+        .date(Field::Date)
+        .map_err(with_amount)?
+        .ok_or_else(|| with_amount(v.err(Field::Date, "date is empty".into())))?;
+    let reference = v.text(Field::Reference);
 
     if kind == TypeOfRow::Payment {
         if plan.map.payments_negative && plan.map.rows == RowKind::Ledger {
             amount = -amount;
         }
         if amount == 0 {
-            return Err(with_amount(err(Field::Amount, "a payment of zero".into())));
+            return Err(with_amount(v.err(Field::Amount, "a payment of zero".into())));
         }
         return Ok(Row::Pay(
             client,
-            PayFields { id: text(Field::DocumentId), date: date_value, amount, currency, reference, written },
+            PayFields { id: v.text(Field::DocumentId), date: date_value, amount, currency, reference, written },
         ));
     }
 
-    let id = required(Field::DocumentId).map_err(with_amount)?;
+    let id = v.required(Field::DocumentId).map_err(with_amount)?;
     let doc_kind = match (kind, amount.signum()) {
-        (_, 0) => return Err(with_amount(err(Field::Amount, "amount is zero; a document needs an amount".into()))),
+        (_, 0) => return Err(with_amount(v.err(Field::Amount, "amount is zero; a document needs an amount".into()))),
         (TypeOfRow::CreditNote, _) | (TypeOfRow::Invoice, -1) => DocKind::CreditNote,
         _ => DocKind::Invoice,
     };
     let amount = amount.abs();
-    let due = match date(Field::DueDate).map_err(with_amount)? {
+    let due = match v.date(Field::DueDate).map_err(with_amount)? {
         Some(d) => d,
         None => {
-            let terms = match text(Field::TermsDays) {
+            let terms = match v.text(Field::TermsDays) {
                 Some(t) => t
                     .parse::<u32>()
-                    .map_err(|_| with_amount(err(Field::TermsDays, "terms must be a whole number of days".into())))?,
+                    .map_err(|_| with_amount(v.err(Field::TermsDays, "terms must be a whole number of days".into())))?,
                 None => plan.opts.default_terms_days,
             };
             date_value + Duration::days(terms as i64)
         }
     };
     if due < date_value && doc_kind == DocKind::Invoice {
-        return Err(with_amount(err(Field::DueDate, format!("due date {due} is before the issue date {date_value}"))));
+        return Err(with_amount(
+            v.err(Field::DueDate, format!("due date {due} is before the issue date {date_value}")),
+        ));
     }
-    let settled = match (doc_kind, date(Field::SettledDate).map_err(with_amount)?) {
+    let settled = match (doc_kind, v.date(Field::SettledDate).map_err(with_amount)?) {
         (DocKind::Invoice, Some(s)) => {
-            let paid = amount_of(Field::PaidAmount).map_err(with_amount)?.unwrap_or(amount);
+            let paid = v.amount(Field::PaidAmount, currency).map_err(with_amount)?.unwrap_or(amount);
             (paid != 0).then_some((s, paid))
         }
         _ => None,
     };
-    let disputed = text(Field::Disputed).is_some_and(|v| plan.map.is_disputed(&v));
+    let disputed = v.text(Field::Disputed).is_some_and(|v| plan.map.is_disputed(&v));
     Ok(Row::Doc(
         client,
         DocFields {

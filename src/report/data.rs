@@ -4,8 +4,11 @@
 
 use super::write_atomic;
 use crate::analytics::{Analysis, Figures};
+use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{Ingested, Reject, SourceStats, Warning};
 use crate::model::{Currency, Ledger, format_minor};
+use crate::monitor::Assessment;
+use crate::monitor::alerts::Alert;
 use serde::Serialize;
 use std::path::Path;
 
@@ -41,7 +44,13 @@ fn strings(v: &[&str]) -> Vec<String> {
 }
 
 /// `clients.csv`: one row per client with any document or payment on or before A.
-pub fn write_clients(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
+pub fn write_clients(
+    dir: &Path,
+    ledger: &Ledger,
+    a: &Analysis,
+    assessment: Option<&Assessment>,
+    cur: Currency,
+) -> std::io::Result<()> {
     let money = |v: i64| format_minor(v, cur.minor_digits());
     let mut header = strings(&["client_id", "client_name", "company_number", "currency", "net_ar", "open_invoices"]);
     header.extend(a.settings.bucket_names());
@@ -70,8 +79,9 @@ pub fn write_clients(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -
         "risk_reasons",
         "avg_terms_days",
     ]));
-    let rows = a.clients.iter().map(|c| {
+    let rows = a.clients.iter().enumerate().map(|(i, c)| {
         let client = &ledger.clients[c.client as usize];
+        let view = assessment.and_then(|x| x.clients.get(i));
         let f: &Figures = &c.figures;
         let b = &f.sums.window;
         let mut r = vec![
@@ -100,13 +110,12 @@ pub fn write_clients(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -
             days(f.bpdso),
             days(f.add),
             ratio(f.cei),
-            // Bureau and risk columns are filled when bureau data and scoring are configured.
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
+            view.and_then(|v| v.credit_limit).map(money).unwrap_or_default(),
+            ratio(view.and_then(|v| v.utilisation).filter(|u| u.is_finite())),
+            view.and_then(|v| v.status).map(|s| s.label().to_string()).unwrap_or_default(),
+            view.map(|v| format!("{:.1}", v.risk.score)).unwrap_or_default(),
+            view.map(|v| v.risk.tier.label().to_string()).unwrap_or_default(),
+            safe_text(&view.map(|v| v.risk.reasons.clone()).unwrap_or_default()),
             days(f.avg_terms_days),
         ]);
         r
@@ -189,6 +198,33 @@ pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency
         })
     });
     write_csv(&dir.join("open_items.csv"), &header, rows)
+}
+
+/// `alerts.csv`: what changed since the previous run.
+pub fn write_alerts(dir: &Path, alerts: &[Alert]) -> std::io::Result<()> {
+    let header =
+        strings(&["client_id", "kind", "direction", "severity", "previous", "current", "message", "client_name"]);
+    let rows = alerts.iter().map(|a| {
+        vec![
+            safe_text(&a.client_id),
+            a.kind.to_string(),
+            a.direction().to_string(),
+            a.severity.label().to_string(),
+            safe_text(&a.previous),
+            safe_text(&a.current),
+            safe_text(&a.message),
+            safe_text(&a.client_name),
+        ]
+    });
+    write_csv(&dir.join("alerts.csv"), &header, rows)
+}
+
+/// What monitoring adds to `summary.json`.
+pub struct RunInfo<'a> {
+    pub bureau: &'a BureauIngested,
+    pub assessment: &'a Assessment,
+    pub alerts: &'a [Alert],
+    pub compared_with: Option<&'a Path>,
 }
 
 /// `rejected.csv`: every input row that is not in the ledger, with its place and reason.
@@ -282,6 +318,7 @@ pub fn write_summary(
     company: &str,
     ing: &Ingested,
     a: Option<&Analysis>,
+    run: Option<&RunInfo<'_>>,
     cur: Currency,
 ) -> std::io::Result<()> {
     let money = |v: i64| format_minor(v, cur.minor_digits());
@@ -338,6 +375,41 @@ pub fn write_summary(
                     "late_ratio_trend": round(p.late_ratio_trend, 4),
                 },
             }),
+        );
+    }
+    if let Some(r) = run {
+        let m = &r.assessment.matched;
+        root.insert(
+            "bureau".into(),
+            serde_json::json!({
+                "inputs": input_summaries(&r.bureau.stats),
+                "snapshots": r.bureau.snapshots.len(),
+                "clients_matched": m.latest.len(),
+                "unmatched_clients": m.unmatched_clients,
+                "unmatched_companies": m.unmatched_companies,
+            }),
+        );
+        let mut tiers = serde_json::Map::new();
+        for t in ["low", "medium", "high", "critical"] {
+            let n = r.assessment.clients.iter().filter(|c| c.risk.tier.label() == t).count();
+            tiers.insert(t.into(), n.into());
+        }
+        root.insert("risk_tiers".into(), serde_json::Value::Object(tiers));
+        root.insert(
+            "monitoring".into(),
+            match r.compared_with {
+                Some(p) => serde_json::json!({
+                    "compared_with": p.file_stem().map(|s| s.to_string_lossy().to_string()),
+                    "alerts": r.alerts.len(),
+                    "risks": r.alerts.iter().filter(|a| a.risk).count(),
+                    "opportunities": r.alerts.iter().filter(|a| !a.risk).count(),
+                }),
+                None => serde_json::json!({
+                    "compared_with": null,
+                    "alerts": 0,
+                    "note": "no earlier run saved under the output root: nothing to compare with yet",
+                }),
+            },
         );
     }
     let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(root)).map_err(std::io::Error::other)?;

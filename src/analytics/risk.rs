@@ -1,0 +1,341 @@
+//! The explainable risk score: 0 (no signal) to 100, from the ledger (how late a client pays,
+//! whether that is getting worse, what is overdue) and, when there is one, the credit bureau
+//! (scores, rating, how much of the credit limit is used). Every score comes with the factors
+//! that made it, in words, so a controller can defend it.
+
+use crate::bureau::{BureauSettings, Snapshot, Status};
+use serde::Deserialize;
+
+/// Weights of the factors; a factor's share of the score is its weight over the sum of the
+/// weights of the factors that are known for the client.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Weights {
+    pub wadl: f64,
+    pub wadl_trend: f64,
+    pub dbt: f64,
+    pub overdue_60: f64,
+    pub overdue_90: f64,
+    pub add: f64,
+    pub score: f64,
+    pub payment_score: f64,
+    pub rating: f64,
+    pub utilisation: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            wadl: 15.0,
+            wadl_trend: 10.0,
+            dbt: 10.0,
+            overdue_60: 10.0,
+            overdue_90: 10.0,
+            add: 5.0,
+            score: 15.0,
+            payment_score: 10.0,
+            rating: 10.0,
+            utilisation: 5.0,
+        }
+    }
+}
+
+/// `[risk]` in the configuration.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RiskSettings {
+    pub weights: Weights,
+    /// Lowest scores of the medium, high and critical tiers.
+    pub tiers: [f64; 3],
+    /// Where each ledger factor reaches its full weight.
+    pub wadl_full_days: f64,
+    pub wadl_trend_full_days_per_month: f64,
+    pub dbt_full_days: f64,
+    pub add_full_days: f64,
+    /// Utilisation counts from this share of the credit limit, fully at `utilisation_full`.
+    pub utilisation_from: f64,
+    pub utilisation_full: f64,
+}
+
+impl Default for RiskSettings {
+    fn default() -> Self {
+        RiskSettings {
+            weights: Weights::default(),
+            tiers: [25.0, 50.0, 75.0],
+            wadl_full_days: 30.0,
+            wadl_trend_full_days_per_month: 5.0,
+            dbt_full_days: 60.0,
+            add_full_days: 30.0,
+            utilisation_from: 0.5,
+            utilisation_full: 1.2,
+        }
+    }
+}
+
+impl RiskSettings {
+    pub fn check(&self) -> Result<(), String> {
+        let w = &self.weights;
+        let all = [
+            w.wadl,
+            w.wadl_trend,
+            w.dbt,
+            w.overdue_60,
+            w.overdue_90,
+            w.add,
+            w.score,
+            w.payment_score,
+            w.rating,
+            w.utilisation,
+        ];
+        if all.iter().any(|x| *x < 0.0 || !x.is_finite()) {
+            return Err("risk weights must be zero or positive".into());
+        }
+        let t = self.tiers;
+        if !(0.0 < t[0] && t[0] < t[1] && t[1] < t[2] && t[2] <= 100.0) {
+            return Err(format!("risk tiers {t:?} must rise within 0–100, e.g. [25, 50, 75]"));
+        }
+        if !(self.utilisation_from < self.utilisation_full) {
+            return Err("utilisation_from must be below utilisation_full".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Tier {
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::Low => "low",
+            Tier::Medium => "medium",
+            Tier::High => "high",
+            Tier::Critical => "critical",
+        }
+    }
+
+    pub fn from_label(s: &str) -> Option<Tier> {
+        [Tier::Low, Tier::Medium, Tier::High, Tier::Critical].into_iter().find(|t| t.label() == s)
+    }
+}
+
+/// What the score is computed from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RiskInput {
+    pub wadl: Option<f64>,
+    pub wadl_slope: Option<f64>,
+    pub dbt: f64,
+    /// Shares of the open amount more than 60 and more than 90 days past due.
+    pub share_over_60: f64,
+    pub share_over_90: f64,
+    pub add: Option<f64>,
+    pub score: Option<f64>,
+    pub payment_score: Option<f64>,
+    pub rating: Option<usize>,
+    pub rating_label: Option<String>,
+    pub status: Option<Status>,
+    pub utilisation: Option<f64>,
+    /// Whether the client has a bureau snapshot at all.
+    pub has_bureau: bool,
+}
+
+impl RiskInput {
+    pub fn with_bureau(mut self, s: &Snapshot, net_ar: i64) -> RiskInput {
+        self.has_bureau = true;
+        self.score = s.score;
+        self.payment_score = s.payment_score;
+        self.rating = s.rating;
+        self.rating_label = s.rating_label.clone();
+        self.status = s.status;
+        self.utilisation = utilisation(net_ar, s.credit_limit);
+        self
+    }
+}
+
+/// Exposure (net AR) over the credit limit. With a limit of zero any exposure is over it.
+pub fn utilisation(net_ar: i64, limit: Option<i64>) -> Option<f64> {
+    match limit {
+        Some(l) if l > 0 => Some(net_ar.max(0) as f64 / l as f64),
+        Some(_) if net_ar > 0 => Some(f64::INFINITY),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Risk {
+    pub score: f64,
+    pub tier: Tier,
+    pub reasons: String,
+}
+
+struct Factor {
+    weight: f64,
+    badness: f64,
+    what: String,
+}
+
+fn ramp(v: f64, full: f64) -> f64 {
+    if v.is_nan() { 0.0 } else { (v / full).clamp(0.0, 1.0) }
+}
+
+/// The score, its tier and its reasons. A worse input never lowers the score.
+pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
+    let w = &s.weights;
+    let mut factors = vec![
+        Factor {
+            weight: w.dbt,
+            badness: ramp(i.dbt, s.dbt_full_days),
+            what: format!("days beyond terms {:.1}", i.dbt),
+        },
+        Factor {
+            weight: w.overdue_60,
+            badness: i.share_over_60.clamp(0.0, 1.0),
+            what: format!("{:.0} % of the open amount over 60 days past due", i.share_over_60 * 100.0),
+        },
+        Factor {
+            weight: w.overdue_90,
+            badness: i.share_over_90.clamp(0.0, 1.0),
+            what: format!("{:.0} % over 90 days past due", i.share_over_90 * 100.0),
+        },
+    ];
+    if let Some(v) = i.wadl {
+        factors.push(Factor {
+            weight: w.wadl,
+            badness: ramp(v, s.wadl_full_days),
+            what: format!("pays {v:.1} days late on average (WADL 12 months)"),
+        });
+    }
+    if let Some(v) = i.wadl_slope {
+        factors.push(Factor {
+            weight: w.wadl_trend,
+            badness: ramp(v, s.wadl_trend_full_days_per_month),
+            what: format!("paying later by {v:.1} days a month (WADL trend 6 months)"),
+        });
+    }
+    if let Some(v) = i.add {
+        factors.push(Factor {
+            weight: w.add,
+            badness: ramp(v, s.add_full_days),
+            what: format!("average days delinquent {v:.1}"),
+        });
+    }
+    if let Some(v) = i.score {
+        let [lo, hi] = b.score_scale;
+        factors.push(Factor {
+            weight: w.score,
+            badness: b.score_badness(v),
+            what: format!("bureau score {v} ({lo}–{hi})"),
+        });
+    }
+    if let Some(v) = i.payment_score {
+        let [lo, hi] = b.payment_score_scale;
+        factors.push(Factor {
+            weight: w.payment_score,
+            badness: b.payment_score_badness(v),
+            what: format!("bureau payment score {v} ({lo}–{hi})"),
+        });
+    }
+    if let Some(notch) = i.rating {
+        let worst = (b.ratings.len() - 1).max(1) as f64;
+        let label = i.rating_label.clone().unwrap_or_else(|| b.ratings[notch].clone());
+        factors.push(Factor { weight: w.rating, badness: notch as f64 / worst, what: format!("rating {label}") });
+    }
+    if let Some(u) = i.utilisation {
+        let badness = if u.is_infinite() {
+            1.0
+        } else {
+            ((u - s.utilisation_from) / (s.utilisation_full - s.utilisation_from)).clamp(0.0, 1.0)
+        };
+        let what = if u.is_infinite() {
+            "exposure with a credit limit of zero".to_string()
+        } else {
+            format!("{:.0} % of the credit limit used", u * 100.0)
+        };
+        factors.push(Factor { weight: w.utilisation, badness, what });
+    }
+    let total: f64 = factors.iter().map(|f| f.weight).sum();
+    let points: f64 = factors.iter().map(|f| f.weight * f.badness).sum();
+    let mut score = if total > 0.0 { 100.0 * points / total } else { 0.0 };
+    let mut reasons: Vec<String> = Vec::new();
+    if let Some(st) = i.status.filter(|st| st.is_distress()) {
+        score = 100.0;
+        reasons.push(format!("bureau status: {}", st.label()));
+    }
+    factors.sort_by(|a, b| (b.weight * b.badness).total_cmp(&(a.weight * a.badness)));
+    for f in factors.iter().filter(|f| f.weight * f.badness > 0.0).take(3) {
+        let share = if total > 0.0 { 100.0 * f.weight * f.badness / total } else { 0.0 };
+        reasons.push(format!("{} (+{share:.0})", f.what));
+    }
+    if reasons.is_empty() {
+        reasons.push("no risk signal: pays on time, nothing long overdue".into());
+    }
+    if !i.has_bureau {
+        reasons.insert(0, "ledger only (no bureau data)".into());
+    }
+    let tier = if i.status.is_some_and(Status::is_distress) || score >= s.tiers[2] {
+        Tier::Critical
+    } else if score >= s.tiers[1] {
+        Tier::High
+    } else if score >= s.tiers[0] {
+        Tier::Medium
+    } else {
+        Tier::Low
+    };
+    Risk { score, tier, reasons: reasons.join("; ") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> RiskInput {
+        RiskInput { wadl: Some(2.0), wadl_slope: Some(0.0), dbt: 3.0, add: Some(1.0), ..Default::default() }
+    }
+
+    #[test]
+    fn a_good_payer_is_low_and_says_why() {
+        let r = assess(&base(), &RiskSettings::default(), &BureauSettings::default());
+        assert_eq!(r.tier, Tier::Low);
+        assert!(r.reasons.starts_with("ledger only (no bureau data)"), "{}", r.reasons);
+    }
+
+    #[test]
+    fn distress_status_is_critical_whatever_the_rest_says() {
+        for st in [Status::Bankrupt, Status::Reorganisation, Status::Dissolved, Status::Liquidation] {
+            let i = RiskInput { status: Some(st), has_bureau: true, score: Some(99.0), ..base() };
+            let r = assess(&i, &RiskSettings::default(), &BureauSettings::default());
+            assert_eq!(r.tier, Tier::Critical, "{st:?}");
+            assert_eq!(r.score, 100.0);
+            assert!(r.reasons.contains(st.label()), "{}", r.reasons);
+        }
+    }
+
+    #[test]
+    fn reasons_name_the_largest_factors_with_values() {
+        let i = RiskInput {
+            wadl: Some(40.0),
+            share_over_90: 0.5,
+            has_bureau: true,
+            score: Some(20.0),
+            rating: Some(7),
+            ..base()
+        };
+        let r = assess(&i, &RiskSettings::default(), &BureauSettings::default());
+        assert!(r.reasons.contains("pays 40.0 days late"), "{}", r.reasons);
+        assert!(r.reasons.contains("bureau score 20 (0–100)"), "{}", r.reasons);
+        assert!(r.tier >= Tier::Medium);
+    }
+
+    #[test]
+    fn zero_limit_with_exposure_is_full_utilisation() {
+        assert_eq!(utilisation(100, Some(0)), Some(f64::INFINITY));
+        assert_eq!(utilisation(0, Some(0)), None);
+        assert_eq!(utilisation(50, Some(100)), Some(0.5));
+        assert_eq!(utilisation(-50, Some(100)), Some(0.0));
+    }
+}

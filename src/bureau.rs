@@ -1,0 +1,332 @@
+//! Credit-bureau snapshots: what a bureau says about a company on a date (credit limit, scores,
+//! rating, legal status, watched fields), and how snapshots are matched to clients.
+//!
+//! No vendor's scale is hard-coded: score ranges and directions, the rating ladder and the
+//! status vocabulary are configuration (`[bureau]`), with defaults that read Belgian and Dutch
+//! bureau exports in English, Dutch and French.
+
+use crate::model::{Client, ClientIx, Origin};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// A company's legal status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Active,
+    /// Judicial reorganisation: WCO/PRJ in Belgium, surseance van betaling in the Netherlands.
+    Reorganisation,
+    Liquidation,
+    Dissolved,
+    Bankrupt,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Reorganisation => "judicial reorganisation",
+            Status::Liquidation => "in liquidation",
+            Status::Dissolved => "dissolved",
+            Status::Bankrupt => "bankrupt",
+        }
+    }
+
+    /// Any status but active makes a client critical, whatever its figures say.
+    pub fn is_distress(self) -> bool {
+        self != Status::Active
+    }
+
+    pub fn from_label(s: &str) -> Option<Status> {
+        [Status::Active, Status::Reorganisation, Status::Liquidation, Status::Dissolved, Status::Bankrupt]
+            .into_iter()
+            .find(|st| st.label() == s)
+    }
+}
+
+/// `[bureau]` in the configuration: scales, ladders and vocabularies.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BureauSettings {
+    /// Lowest and highest score, and whether higher is safer.
+    pub score_scale: [f64; 2],
+    pub score_higher_is_safer: bool,
+    pub payment_score_scale: [f64; 2],
+    pub payment_score_higher_is_safer: bool,
+    /// Rating labels from best to worst; the last is insolvency.
+    pub ratings: Vec<String>,
+    /// Labels meaning "not rated": no rating, not the worst one.
+    pub not_rated: Vec<String>,
+    /// Status values per status: active, reorganisation, liquidation, dissolved, bankrupt.
+    pub status: BTreeMap<String, Vec<String>>,
+    /// Explicit client-to-company links (client id = company number), for clients whose own
+    /// record has no or another company number.
+    pub links: BTreeMap<String, String>,
+}
+
+impl Default for BureauSettings {
+    fn default() -> Self {
+        let words = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut status = BTreeMap::new();
+        status.insert("active".into(), words(&["active", "actief", "actif", "active company", "normaal", "normal"]));
+        status.insert(
+            "reorganisation".into(),
+            words(&[
+                "judicial reorganisation",
+                "reorganisation",
+                "wco",
+                "prj",
+                "gerechtelijke reorganisatie",
+                "réorganisation judiciaire",
+                "reorganisation judiciaire",
+                "surseance",
+                "surseance van betaling",
+            ]),
+        );
+        status.insert("liquidation".into(), words(&["in liquidation", "liquidation", "vereffening", "in vereffening"]));
+        status.insert("dissolved".into(), words(&["dissolved", "ontbonden", "dissoute", "dissous", "opgeheven"]));
+        status.insert("bankrupt".into(), words(&["bankrupt", "bankruptcy", "faillissement", "failliet", "faillite"]));
+        BureauSettings {
+            score_scale: [0.0, 100.0],
+            score_higher_is_safer: true,
+            payment_score_scale: [0.0, 10.0],
+            payment_score_higher_is_safer: true,
+            ratings: words(&["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"]),
+            not_rated: words(&["NR", "N/R", "not rated"]),
+            status,
+            links: BTreeMap::new(),
+        }
+    }
+}
+
+impl BureauSettings {
+    pub fn check(&self) -> Result<(), String> {
+        for (name, [lo, hi]) in [("score_scale", self.score_scale), ("payment_score_scale", self.payment_score_scale)] {
+            if !(lo < hi) {
+                return Err(format!("{name} must be [lowest, highest], not [{lo}, {hi}]"));
+            }
+        }
+        if self.ratings.len() < 2 {
+            return Err("ratings needs at least two labels, best first".into());
+        }
+        for k in self.status.keys() {
+            if Status::from_label(k).is_none() && !matches!(k.as_str(), "reorganisation" | "liquidation") {
+                return Err(format!(
+                    "[bureau.status] {k:?}: use active, reorganisation, liquidation, dissolved or bankrupt"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn status_of(&self, raw: &str) -> Option<Status> {
+        let v = raw.trim().to_lowercase();
+        self.status.iter().find(|(_, values)| values.iter().any(|x| x.to_lowercase() == v)).map(|(k, _)| {
+            match k.as_str() {
+                "active" => Status::Active,
+                "reorganisation" => Status::Reorganisation,
+                "liquidation" => Status::Liquidation,
+                "dissolved" => Status::Dissolved,
+                _ => Status::Bankrupt,
+            }
+        })
+    }
+
+    /// `Ok(Some(notch))` for a rating (0 = best), `Ok(None)` for not rated.
+    pub fn rating_of(&self, raw: &str) -> Result<Option<usize>, String> {
+        let v = raw.trim();
+        if self.not_rated.iter().any(|x| x.eq_ignore_ascii_case(v)) {
+            return Ok(None);
+        }
+        self.ratings.iter().position(|x| x.eq_ignore_ascii_case(v)).map(Some).ok_or_else(|| {
+            format!(
+                "unknown rating; the configured ladder is {} (not rated: {})",
+                self.ratings.join(", "),
+                self.not_rated.join(", ")
+            )
+        })
+    }
+
+    /// A score as badness in [0, 1]: 0 is the safest end of the scale.
+    pub fn score_badness(&self, v: f64) -> f64 {
+        badness(v, self.score_scale, self.score_higher_is_safer)
+    }
+
+    pub fn payment_score_badness(&self, v: f64) -> f64 {
+        badness(v, self.payment_score_scale, self.payment_score_higher_is_safer)
+    }
+}
+
+fn badness(v: f64, [lo, hi]: [f64; 2], higher_is_safer: bool) -> f64 {
+    let x = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
+    if higher_is_safer { 1.0 - x } else { x }
+}
+
+/// One bureau row, validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// Normalised company number; `None` when the bureau's number is invalid (never matched).
+    pub company: Option<String>,
+    /// The company number as the bureau wrote it.
+    pub raw_company: String,
+    /// The client's own id, when the bureau file carries it (portfolio uploads do).
+    pub client_id: Option<String>,
+    pub date: NaiveDate,
+    pub name: Option<String>,
+    /// Credit limit in minor units of the reporting currency.
+    pub credit_limit: Option<i64>,
+    pub score: Option<f64>,
+    pub payment_score: Option<f64>,
+    /// Notch on the rating ladder (0 = best); `None` when not rated or absent.
+    pub rating: Option<usize>,
+    pub rating_label: Option<String>,
+    pub status: Option<Status>,
+    pub address: Option<String>,
+    pub board: Option<String>,
+    pub legal_form: Option<String>,
+    pub origin: Origin,
+}
+
+/// Which snapshot belongs to which client at the as-of date, and what could not be matched.
+#[derive(Clone, Debug, Default)]
+pub struct Matched {
+    /// Per client index: the latest snapshot on or before the as-of date.
+    pub latest: HashMap<ClientIx, usize>,
+    /// Clients with a ledger at A but no bureau snapshot (by their id).
+    pub unmatched_clients: Vec<String>,
+    /// Companies in the bureau file that are no client (company number as written).
+    pub unmatched_companies: Vec<String>,
+}
+
+/// Matches snapshots to clients by normalised company number, explicit link, or the client id
+/// the bureau row carries; never by name.
+pub fn match_clients(
+    clients: &[Client],
+    active: &[ClientIx],
+    snapshots: &[Snapshot],
+    settings: &BureauSettings,
+    as_of: NaiveDate,
+) -> Matched {
+    let mut by_company: HashMap<String, Vec<ClientIx>> = HashMap::new();
+    let mut by_id: HashMap<&str, ClientIx> = HashMap::new();
+    for &ix in active {
+        let c = &clients[ix as usize];
+        by_id.insert(&c.id, ix);
+        let linked = settings.links.get(&c.id).and_then(|n| crate::ingest::ids::normalise_company_number(n).ok());
+        if let Some(n) = linked.or_else(|| c.company_number.clone()) {
+            by_company.entry(n).or_default().push(ix);
+        }
+    }
+    let mut m = Matched::default();
+    let mut unmatched = std::collections::BTreeSet::new();
+    for (i, s) in snapshots.iter().enumerate() {
+        if s.date > as_of {
+            continue;
+        }
+        let targets: Vec<ClientIx> = match (&s.client_id, &s.company) {
+            (Some(id), _) if by_id.contains_key(id.as_str()) => vec![by_id[id.as_str()]],
+            (_, Some(n)) => by_company.get(n.as_str()).cloned().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if targets.is_empty() {
+            unmatched.insert(s.raw_company.clone());
+        }
+        for ix in targets {
+            let better = match m.latest.get(&ix) {
+                Some(&j) => snapshots[j].date <= s.date,
+                None => true,
+            };
+            if better {
+                m.latest.insert(ix, i);
+            }
+        }
+    }
+    m.unmatched_companies = unmatched.into_iter().collect();
+    m.unmatched_clients =
+        active.iter().filter(|ix| !m.latest.contains_key(ix)).map(|&ix| clients[ix as usize].id.clone()).collect();
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_vocabulary_reads_three_languages() {
+        let s = BureauSettings::default();
+        assert_eq!(s.status_of("Faillissement"), Some(Status::Bankrupt));
+        assert_eq!(s.status_of("faillite"), Some(Status::Bankrupt));
+        assert_eq!(s.status_of("Gerechtelijke reorganisatie"), Some(Status::Reorganisation));
+        assert_eq!(s.status_of("Surseance van betaling"), Some(Status::Reorganisation));
+        assert_eq!(s.status_of("Actief"), Some(Status::Active));
+        assert_eq!(s.status_of("sleeping"), None);
+    }
+
+    #[test]
+    fn ratings_and_not_rated() {
+        let s = BureauSettings::default();
+        assert_eq!(s.rating_of("aaa"), Ok(Some(0)));
+        assert_eq!(s.rating_of("D"), Ok(Some(9)));
+        assert_eq!(s.rating_of("NR"), Ok(None));
+        assert!(s.rating_of("Z").unwrap_err().contains("AAA"));
+    }
+
+    #[test]
+    fn scales_and_directions() {
+        let mut s = BureauSettings::default();
+        assert_eq!(s.score_badness(100.0), 0.0);
+        assert_eq!(s.score_badness(25.0), 0.75);
+        assert_eq!(s.score_badness(150.0), 0.0);
+        s.score_higher_is_safer = false;
+        s.score_scale = [1.0, 5.0];
+        assert_eq!(s.score_badness(5.0), 1.0);
+        assert_eq!(s.score_badness(2.0), 0.25);
+    }
+
+    fn snap(company: &str, date: &str) -> Snapshot {
+        Snapshot {
+            company: crate::ingest::ids::normalise_company_number(company).ok(),
+            raw_company: company.into(),
+            client_id: None,
+            date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+            name: None,
+            credit_limit: None,
+            score: None,
+            payment_score: None,
+            rating: None,
+            rating_label: None,
+            status: None,
+            address: None,
+            board: None,
+            legal_form: None,
+            origin: Origin::default(),
+        }
+    }
+
+    #[test]
+    fn matching_by_number_link_and_latest_date() {
+        let clients = vec![
+            Client { id: "K1".into(), name: "A".into(), company_number: Some("BE0403019261".into()) },
+            Client { id: "K2".into(), name: "B".into(), company_number: None },
+            Client { id: "K3".into(), name: "C".into(), company_number: None },
+        ];
+        let mut settings = BureauSettings::default();
+        settings.links.insert("K2".into(), "NL 1234.5678".into());
+        let snaps = vec![
+            snap("BE 0403.019.261", "2026-08-31"),
+            snap("403019261", "2026-09-30"),
+            snap("0403019261", "2026-10-31"),
+            snap("12345678", "2026-09-30"),
+            snap("0417497106", "2026-09-30"),
+            snap("0431150351", "2026-09-30"),
+        ];
+        let as_of = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        let m = match_clients(&clients, &[0, 1, 2], &snaps, &settings, as_of);
+        // The latest on or before A, not the one after it.
+        assert_eq!(m.latest.get(&0), Some(&1));
+        assert_eq!(m.latest.get(&1), Some(&3));
+        assert_eq!(m.unmatched_clients, vec!["K3".to_string()]);
+        // A valid number of no client, and an invalid number: both reported, neither matched.
+        assert_eq!(m.unmatched_companies, vec!["0417497106".to_string(), "0431150351".to_string()]);
+    }
+}

@@ -1,0 +1,220 @@
+//! Reading credit-bureau snapshot files (`rows = "bureau"`) through the same mappings, parsing
+//! and rejected-row accounting as ledgers.
+
+use super::mapping::Field;
+use super::table::{self, Batch, Header, RawRow};
+use super::{IngestOptions, InputError, InputSpec, Plan, Reject, RowError, RowView, SourceStats, Warning, ids};
+use crate::bureau::{BureauSettings, Snapshot};
+use crate::model::Origin;
+
+#[derive(Debug, Default)]
+pub struct BureauIngested {
+    pub snapshots: Vec<Snapshot>,
+    pub rejects: Vec<Reject>,
+    pub warnings: Vec<Warning>,
+    pub stats: Vec<SourceStats>,
+}
+
+/// Reads every bureau input. `source_base` numbers the sources after the ledger's.
+pub fn ingest_bureau(
+    inputs: &[InputSpec],
+    settings: &BureauSettings,
+    opts: &IngestOptions,
+    source_base: u16,
+) -> Result<BureauIngested, InputError> {
+    let mut out = BureauIngested::default();
+    for (i, input) in inputs.iter().enumerate() {
+        let map = input
+            .mapping
+            .resolve()
+            .map_err(|e| InputError::file(&input.path, format!("mapping: {e}"), "correct the mapping file"))?;
+        if map.rows != super::mapping::RowKind::Bureau {
+            return Err(InputError::file(
+                &input.path,
+                "a bureau input needs a mapping with rows = \"bureau\"",
+                "set rows = \"bureau\" in its mapping",
+            ));
+        }
+        let mut loader = Loader {
+            input,
+            map,
+            opts,
+            settings,
+            source: source_base + i as u16,
+            plan: None,
+            stats: SourceStats { file: input.path.display().to_string(), ..Default::default() },
+            out: &mut out,
+        };
+        let mut blank = Vec::new();
+        table::read_table(&input.path, &input.mapping, &mut loader, &mut blank)?;
+        let mut stats = loader.stats;
+        stats.rows_read += blank.len() as u64;
+        stats.rejected += blank.len() as u64;
+        stats.rejected_benign += blank.len() as u64;
+        for line in blank {
+            out.rejects.push(Reject {
+                source: stats.file.clone(),
+                location: format!("line {line}"),
+                column: String::new(),
+                value: String::new(),
+                reason: "blank line".into(),
+                raw: String::new(),
+                line,
+                benign: true,
+                amount: None,
+            });
+        }
+        out.stats.push(stats);
+    }
+    Ok(out)
+}
+
+struct Loader<'a> {
+    input: &'a InputSpec,
+    map: super::mapping::Resolved,
+    opts: &'a IngestOptions,
+    settings: &'a BureauSettings,
+    source: u16,
+    plan: Option<Plan>,
+    stats: SourceStats,
+    out: &'a mut BureauIngested,
+}
+
+impl table::Sink for Loader<'_> {
+    fn header(&mut self, h: &Header) -> Result<(), InputError> {
+        self.stats.layout = super::layout_label(&h.layout);
+        self.plan = Some(Plan::new(self.input, &self.map, self.opts, h)?);
+        Ok(())
+    }
+
+    fn batch(&mut self, h: &Header, batch: Batch<'_>) -> Result<(), InputError> {
+        match batch {
+            Batch::Text(rows) => self.rows(h, rows),
+            Batch::Sheet(rows) => self.rows(h, rows),
+        }
+    }
+}
+
+impl Loader<'_> {
+    fn rows<R: RawRow>(&mut self, h: &Header, rows: &[R]) -> Result<(), InputError> {
+        let mut plan = self.plan.take().expect("the header comes first");
+        if plan.dates.is_none() {
+            plan.dates = Some(super::detect_dates(&plan, rows, h, &self.input.path)?);
+        }
+        let plan_ref = &plan;
+        for row in rows {
+            let plan = plan_ref;
+            self.stats.rows_read += 1;
+            if row.is_blank() {
+                self.reject(
+                    plan,
+                    h,
+                    row,
+                    RowError {
+                        benign: true,
+                        column: None,
+                        value: String::new(),
+                        reason: "blank row".into(),
+                        amount: None,
+                    },
+                );
+                continue;
+            }
+            match convert(
+                RowView { plan, row },
+                self.settings,
+                self.opts,
+                Origin { source: self.source, line: row.line() },
+            ) {
+                Ok((snapshot, warning)) => {
+                    if let Some(message) = warning {
+                        let location = h.layout.location(row.line(), plan.cols.get(&Field::CompanyNumber).copied());
+                        self.out.warnings.push(Warning { source: self.stats.file.clone(), location, message });
+                    }
+                    self.stats.accepted += 1;
+                    self.out.snapshots.push(snapshot);
+                }
+                Err(e) => self.reject(plan, h, row, e),
+            }
+        }
+        self.plan = Some(plan);
+        Ok(())
+    }
+
+    fn reject<R: RawRow>(&mut self, plan: &Plan, h: &Header, row: &R, e: RowError) {
+        self.stats.rejected += 1;
+        if e.benign {
+            self.stats.rejected_benign += 1;
+        }
+        self.out.rejects.push(Reject {
+            source: self.stats.file.clone(),
+            location: h.layout.location(row.line(), e.column),
+            column: e.column.and_then(|c| plan.header.get(c).cloned()).unwrap_or_default(),
+            value: e.value,
+            reason: e.reason,
+            raw: row.raw_values(),
+            line: row.line(),
+            benign: e.benign,
+            amount: None,
+        });
+    }
+}
+
+/// One bureau row. An invalid company number is a warning, not a rejection: the row is kept
+/// but never matched to anyone.
+fn convert<R: RawRow>(
+    v: RowView<'_, R>,
+    settings: &BureauSettings,
+    opts: &IngestOptions,
+    origin: Origin,
+) -> Result<(Snapshot, Option<String>), RowError> {
+    let raw_company = v.required(Field::CompanyNumber)?.to_string();
+    let (company, warning) = match ids::normalise_company_number(&raw_company) {
+        Ok(n) => (Some(n), None),
+        Err(e) => (None, Some(format!("bureau company number {raw_company}: {e}; this row is matched to no client"))),
+    };
+    let date = v.date(Field::Date)?.ok_or_else(|| v.err(Field::Date, "snapshot date is empty".into()))?;
+    let currency = v.currency()?;
+    if currency != opts.default_currency {
+        return Err(v.err(
+            Field::Currency,
+            format!("credit limit in {currency}, but the reporting currency is {}", opts.default_currency),
+        ));
+    }
+    let rating_text = v.text(Field::Rating);
+    let rating = match &rating_text {
+        Some(r) => settings.rating_of(r).map_err(|e| v.err(Field::Rating, e))?,
+        None => None,
+    };
+    let status = match v.text(Field::Status) {
+        Some(s) => Some(settings.status_of(&s).ok_or_else(|| {
+            v.err(
+                Field::Status,
+                "unknown status; add it under [bureau.status] (active, reorganisation, liquidation, dissolved, bankrupt)"
+                    .into(),
+            )
+        })?),
+        None => None,
+    };
+    let text = |f: Field| v.text(f).map(|t| t.to_string());
+    Ok((
+        Snapshot {
+            company,
+            raw_company,
+            client_id: text(Field::ClientId),
+            date,
+            name: text(Field::ClientName),
+            credit_limit: v.amount(Field::CreditLimit, currency)?,
+            score: v.number(Field::Score)?,
+            payment_score: v.number(Field::PaymentScore)?,
+            rating,
+            rating_label: rating_text.map(|r| r.to_string()),
+            status,
+            address: text(Field::Address),
+            board: text(Field::Board),
+            legal_form: text(Field::LegalForm),
+            origin,
+        },
+        warning,
+    ))
+}

@@ -1,0 +1,199 @@
+//! The history of runs: each run saves its per-client figures and bureau fields as
+//! `<out>/history/<as-of date>.csv`, so the next run can say what changed.
+//!
+//! The format is plain CSV, one row per client, documented in `docs/monitoring.md`; older files
+//! with fewer columns still read (missing columns are empty).
+
+use crate::report::write_atomic;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One client as a run saw it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Entry {
+    pub client_id: String,
+    pub client_name: String,
+    pub company_number: String,
+    /// Net AR in minor units.
+    pub net_ar: i64,
+    /// Open amount more than 90 days past due, in minor units.
+    pub overdue_91_plus: i64,
+    pub wadl_12m: Option<f64>,
+    pub late_ratio_12m: Option<f64>,
+    pub wadl_slope_6m: Option<f64>,
+    pub dso_countback: Option<f64>,
+    pub avg_terms_days: Option<f64>,
+    /// Whether the client had a bureau snapshot.
+    pub in_bureau: bool,
+    pub credit_limit: Option<i64>,
+    pub score: Option<f64>,
+    pub payment_score: Option<f64>,
+    pub rating: Option<usize>,
+    pub rating_label: String,
+    pub status: String,
+    pub address: String,
+    pub board: String,
+    pub bureau_name: String,
+    pub legal_form: String,
+    pub risk_score: Option<f64>,
+    pub risk_tier: String,
+}
+
+pub const COLUMNS: [&str; 24] = [
+    "client_id",
+    "client_name",
+    "company_number",
+    "net_ar",
+    "overdue_91_plus",
+    "wadl_12m",
+    "late_ratio_12m",
+    "wadl_slope_6m",
+    "dso_countback",
+    "avg_terms_days",
+    "in_bureau",
+    "credit_limit",
+    "score",
+    "payment_score",
+    "rating",
+    "rating_label",
+    "status",
+    "address",
+    "board",
+    "bureau_name",
+    "legal_form",
+    "risk_score",
+    "risk_tier",
+    "version",
+];
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.4}")).unwrap_or_default()
+}
+
+/// The folder of a run history under an output root.
+pub fn dir(out: &Path) -> PathBuf {
+    out.join("history")
+}
+
+/// Saves one run's entries as `<out>/history/<as_of>.csv`.
+pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir(out))?;
+    let path = dir(out).join(format!("{as_of}.csv"));
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    w.write_record(COLUMNS)?;
+    for e in entries {
+        w.write_record([
+            e.client_id.clone(),
+            e.client_name.clone(),
+            e.company_number.clone(),
+            e.net_ar.to_string(),
+            e.overdue_91_plus.to_string(),
+            opt(e.wadl_12m),
+            opt(e.late_ratio_12m),
+            opt(e.wadl_slope_6m),
+            opt(e.dso_countback),
+            opt(e.avg_terms_days),
+            e.in_bureau.to_string(),
+            e.credit_limit.map(|v| v.to_string()).unwrap_or_default(),
+            opt(e.score),
+            opt(e.payment_score),
+            e.rating.map(|v| v.to_string()).unwrap_or_default(),
+            e.rating_label.clone(),
+            e.status.clone(),
+            e.address.clone(),
+            e.board.clone(),
+            e.bureau_name.clone(),
+            e.legal_form.clone(),
+            opt(e.risk_score),
+            e.risk_tier.clone(),
+            "1".into(),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    write_atomic(&path, &bytes)?;
+    Ok(path)
+}
+
+/// Reads a saved run, by client id.
+pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, String> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let header: Vec<String> = r.headers().map_err(|e| e.to_string())?.iter().map(String::from).collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let mut out = BTreeMap::new();
+    for (n, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{} line {}: {e}", path.display(), n + 2))?;
+        let get = |name: &str| col(name).and_then(|i| rec.get(i)).unwrap_or("").to_string();
+        let f = |name: &str| get(name).parse::<f64>().ok();
+        let i = |name: &str| get(name).parse::<i64>().ok();
+        let e = Entry {
+            client_id: get("client_id"),
+            client_name: get("client_name"),
+            company_number: get("company_number"),
+            net_ar: i("net_ar").unwrap_or(0),
+            overdue_91_plus: i("overdue_91_plus").unwrap_or(0),
+            wadl_12m: f("wadl_12m"),
+            late_ratio_12m: f("late_ratio_12m"),
+            wadl_slope_6m: f("wadl_slope_6m"),
+            dso_countback: f("dso_countback"),
+            avg_terms_days: f("avg_terms_days"),
+            in_bureau: get("in_bureau") == "true",
+            credit_limit: i("credit_limit"),
+            score: f("score"),
+            payment_score: f("payment_score"),
+            rating: get("rating").parse::<usize>().ok(),
+            rating_label: get("rating_label"),
+            status: get("status"),
+            address: get("address"),
+            board: get("board"),
+            bureau_name: get("bureau_name"),
+            legal_form: get("legal_form"),
+            risk_score: f("risk_score"),
+            risk_tier: get("risk_tier"),
+        };
+        out.insert(e.client_id.clone(), e);
+    }
+    Ok(out)
+}
+
+/// The run to compare with: the latest saved before `as_of`.
+pub fn previous(out: &Path, as_of: NaiveDate) -> Option<(NaiveDate, PathBuf)> {
+    let entries = std::fs::read_dir(dir(out)).ok()?;
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let date = NaiveDate::parse_from_str(name.strip_suffix(".csv")?, "%Y-%m-%d").ok()?;
+            (date < as_of).then(|| (date, e.path()))
+        })
+        .max_by_key(|(d, _)| *d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_and_loads_and_finds_the_previous_run() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let e = Entry {
+            client_id: "K1".into(),
+            client_name: "Zoë, \"quoted\" NV".into(),
+            net_ar: 12345,
+            wadl_12m: Some(3.25),
+            in_bureau: true,
+            credit_limit: Some(500000),
+            rating: Some(3),
+            status: "active".into(),
+            ..Default::default()
+        };
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        save(dir.path(), d("2026-09-30"), std::slice::from_ref(&e)).unwrap();
+        save(dir.path(), d("2026-08-31"), &[]).unwrap();
+        let (date, path) = previous(dir.path(), d("2026-10-31")).unwrap();
+        assert_eq!(date, d("2026-09-30"));
+        assert_eq!(load(&path).unwrap()["K1"], e);
+        // A run never compares with itself or with a later one.
+        assert_eq!(previous(dir.path(), d("2026-08-31")), None);
+    }
+}

@@ -1,0 +1,132 @@
+//! Monitoring: bureau data matched to clients, the risk score of every client, the run's
+//! snapshot saved in the history, and the alerts that the comparison with the previous run
+//! raises.
+
+pub mod alerts;
+pub mod history;
+
+use crate::analytics::Analysis;
+use crate::analytics::risk::{self, Risk, RiskInput, RiskSettings};
+use crate::bureau::{self, BureauSettings, Matched, Snapshot, Status};
+use crate::model::Ledger;
+use history::Entry;
+
+/// Bureau view and risk of one client (aligned with `Analysis::clients`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientView {
+    /// Index into the bureau snapshots.
+    pub snapshot: Option<usize>,
+    pub credit_limit: Option<i64>,
+    pub utilisation: Option<f64>,
+    pub status: Option<Status>,
+    pub risk: Risk,
+    /// Open amount more than 60 and more than 90 days past due (by due date).
+    pub over_60: i64,
+    pub over_90: i64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Assessment {
+    pub clients: Vec<ClientView>,
+    pub matched: Matched,
+    pub snapshots: Vec<Snapshot>,
+}
+
+/// Matches bureau snapshots and scores every client.
+pub fn assess(
+    ledger: &Ledger,
+    analysis: &Analysis,
+    snapshots: Vec<Snapshot>,
+    bureau_settings: &BureauSettings,
+    risk_settings: &RiskSettings,
+) -> Assessment {
+    let active: Vec<u32> = analysis.clients.iter().map(|c| c.client).collect();
+    let matched = if snapshots.is_empty() {
+        Matched::default()
+    } else {
+        bureau::match_clients(&ledger.clients, &active, &snapshots, bureau_settings, analysis.as_of)
+    };
+    let clients = analysis
+        .clients
+        .iter()
+        .map(|c| {
+            let f = &c.figures;
+            let mut over_60 = 0;
+            let mut over_90 = 0;
+            for o in &c.open_items {
+                let d = (analysis.as_of - o.due).num_days();
+                if d > 60 {
+                    over_60 += o.open;
+                }
+                if d > 90 {
+                    over_90 += o.open;
+                }
+            }
+            let share = |v: i64| if f.sums.open_total > 0 { v as f64 / f.sums.open_total as f64 } else { 0.0 };
+            let mut input = RiskInput {
+                wadl: f.sums.window.wadl(),
+                wadl_slope: f.wadl_slope_6m,
+                dbt: f.dbt,
+                share_over_60: share(over_60),
+                share_over_90: share(over_90),
+                add: f.add,
+                ..Default::default()
+            };
+            let snapshot = matched.latest.get(&c.client).copied();
+            let snap = snapshot.map(|i| &snapshots[i]);
+            if let Some(s) = snap {
+                input = input.with_bureau(s, f.sums.net_ar);
+            }
+            ClientView {
+                snapshot,
+                credit_limit: snap.and_then(|s| s.credit_limit),
+                utilisation: input.utilisation,
+                status: snap.and_then(|s| s.status),
+                risk: risk::assess(&input, risk_settings, bureau_settings),
+                over_60,
+                over_90,
+            }
+        })
+        .collect();
+    Assessment { clients, matched, snapshots }
+}
+
+/// The run's per-client entries for the history and the comparison.
+pub fn entries(ledger: &Ledger, analysis: &Analysis, a: &Assessment) -> Vec<Entry> {
+    analysis
+        .clients
+        .iter()
+        .zip(&a.clients)
+        .map(|(c, v)| {
+            let client = &ledger.clients[c.client as usize];
+            let f = &c.figures;
+            let snap = v.snapshot.map(|i| &a.snapshots[i]);
+            let text = |g: fn(&Snapshot) -> &Option<String>| snap.and_then(|s| g(s).clone()).unwrap_or_default();
+            Entry {
+                client_id: client.id.clone(),
+                client_name: client.name.clone(),
+                company_number: client.company_number.clone().unwrap_or_default(),
+                net_ar: f.sums.net_ar,
+                overdue_91_plus: v.over_90,
+                wadl_12m: f.sums.window.wadl(),
+                late_ratio_12m: f.sums.window.late_ratio(),
+                wadl_slope_6m: f.wadl_slope_6m,
+                dso_countback: Some(f.dso_countback),
+                avg_terms_days: f.avg_terms_days,
+                in_bureau: snap.is_some(),
+                credit_limit: v.credit_limit,
+                score: snap.and_then(|s| s.score),
+                payment_score: snap.and_then(|s| s.payment_score),
+                rating: snap.and_then(|s| s.rating),
+                rating_label: text(|s| &s.rating_label),
+                status: v.status.map(|s| s.label().to_string()).unwrap_or_default(),
+                address: text(|s| &s.address),
+                board: text(|s| &s.board),
+                bureau_name: text(|s| &s.name),
+                legal_form: text(|s| &s.legal_form),
+                risk_score: Some(v.risk.score),
+                risk_tier: v.risk.tier.label().to_string(),
+            }
+        })
+        .collect()
+}
