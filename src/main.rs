@@ -4,7 +4,7 @@
 use arwatch::cli::{Cli, Command, Common};
 use arwatch::config::{Config, Overrides};
 use arwatch::exit::{self, AppError};
-use arwatch::ingest::Ingested;
+use arwatch::ingest::{Reject, SourceStats, Warning};
 use arwatch::{pipeline, sample};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -48,19 +48,24 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
             let progress = Progress::new(common);
             let ing = pipeline::load(&config, &|n| progress.inc(n))?;
             progress.finish();
-            print_inputs(common, &ing);
+            print_inputs(common, &ing.stats, &ing.rejects, &ing.warnings);
             pipeline::check_threshold(&config, &ing)?;
             let as_of = pipeline::as_of(&config, &ing)?;
             pipeline::check_currencies(&config, &ing)?;
+            let bureau = pipeline::load_bureau(&config, &ing)?;
+            print_inputs(common, &bureau.stats, &bureau.rejects, &bureau.warnings);
+            pipeline::check_threshold_of(&config, &bureau.stats, &bureau.rejects)?;
             say(common, &format!("as-of date would be {as_of}; nothing written"));
-            Ok(warnings_code(&ing, 0))
+            let warnings = ing.warnings.len() + bureau.warnings.len();
+            Ok(warnings_code(&[&ing.rejects[..], &bureau.rejects[..]].concat(), warnings))
         }
         Command::Run { compare_with } => {
             let config = load_config(common, compare_with.clone())?;
             let progress = Progress::new(common);
             let out = pipeline::run(&config, &|n| progress.inc(n))?;
             progress.finish();
-            print_inputs(common, &out.ingested);
+            print_inputs(common, &out.ingested.stats, &out.ingested.rejects, &out.ingested.warnings);
+            print_inputs(common, &out.bureau.stats, &out.bureau.rejects, &out.bureau.warnings);
             if common.verbose {
                 for w in &out.analysis.warnings {
                     eprintln!("warning: {w}");
@@ -116,7 +121,8 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
                     out.data_dir.display()
                 ),
             );
-            Ok(warnings_code(&out.ingested, out.analysis.warnings.len()))
+            let warnings = out.ingested.warnings.len() + out.bureau.warnings.len() + out.analysis.warnings.len();
+            Ok(warnings_code(&[&out.ingested.rejects[..], &out.bureau.rejects[..]].concat(), warnings))
         }
     }
 }
@@ -128,9 +134,9 @@ fn load_config(common: &Common, compare_with: Option<String>) -> Result<Config, 
 }
 
 /// Exit code 3 when the run completed but rows were rejected or warnings raised.
-fn warnings_code(ing: &Ingested, analysis_warnings: usize) -> i32 {
-    let errors = ing.rejects.iter().filter(|r| !r.benign).count();
-    if errors > 0 || !ing.warnings.is_empty() || analysis_warnings > 0 { exit::DATA_WARNINGS } else { exit::OK }
+fn warnings_code(rejects: &[Reject], warnings: usize) -> i32 {
+    let errors = rejects.iter().filter(|r| !r.benign).count();
+    if errors > 0 || warnings > 0 { exit::DATA_WARNINGS } else { exit::OK }
 }
 
 fn say(common: &Common, line: &str) {
@@ -140,8 +146,8 @@ fn say(common: &Common, line: &str) {
 }
 
 /// The per-input reconciliation: read = accepted + rejected, and the control totals.
-fn print_inputs(common: &Common, ing: &Ingested) {
-    for s in &ing.stats {
+fn print_inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warnings: &[Warning]) {
+    for s in stats {
         let totals: Vec<String> = s
             .control_totals
             .iter()
@@ -176,17 +182,17 @@ fn print_inputs(common: &Common, ing: &Ingested) {
     }
     if !common.quiet {
         let shown = if common.verbose { usize::MAX } else { 5 };
-        for r in ing.rejects.iter().filter(|r| !r.benign).take(shown) {
+        for r in rejects.iter().filter(|r| !r.benign).take(shown) {
             eprintln!(
                 "rejected: {}, {}, column '{}', value {:?}: {}",
                 r.source, r.location, r.column, r.value, r.reason
             );
         }
-        for w in ing.warnings.iter().take(shown) {
+        for w in warnings.iter().take(shown) {
             eprintln!("warning: {}, {}: {}", w.source, w.location, w.message);
         }
-        let hidden = ing.rejects.iter().filter(|r| !r.benign).count().saturating_sub(shown)
-            + ing.warnings.len().saturating_sub(shown);
+        let hidden =
+            rejects.iter().filter(|r| !r.benign).count().saturating_sub(shown) + warnings.len().saturating_sub(shown);
         if hidden > 0 {
             eprintln!("… and {hidden} more (use -v, or see data/rejected.csv and data/warnings.csv)");
         }

@@ -299,3 +299,91 @@ fn help_has_examples() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("Example") && r.stdout.contains("--as-of"));
 }
+
+#[test]
+fn two_monthly_runs_raise_the_story_alerts() {
+    let out = TempDir::new().unwrap();
+    let o = out.path().to_str().unwrap();
+    let cfg = root().join("sample_data/arwatch.toml");
+    let first = run(&["run", "--config", cfg.to_str().unwrap(), "--out", o, "--as-of", "2026-09-30"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stdout.contains("nothing to compare with yet"), "{}", first.stdout);
+    let sep: serde_json::Value = serde_json::from_str(&read(&out.path().join("2026-09/data/summary.json"))).unwrap();
+    assert_eq!(sep["monitoring"]["compared_with"], serde_json::Value::Null);
+    assert!(out.path().join("history/2026-09-30.csv").exists());
+
+    let second = run(&["run", "--config", cfg.to_str().unwrap(), "--out", o]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(second.stdout.contains("compared with the run of 2026-09-30"), "{}", second.stdout);
+    let text = read(&out.path().join("2026-10/data/alerts.csv"));
+    assert!(text.starts_with("client_id,kind,direction,severity,previous,current,message"));
+    let alerts: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(text.as_bytes()).records().map(Result::unwrap).collect();
+    let has = |client: &str, kind: &str, direction: &str, current: &str| {
+        alerts.iter().any(|a| {
+            (client.is_empty() || &a[0] == client)
+                && &a[1] == kind
+                && &a[2] == direction
+                && (current.is_empty() || &a[5] == current)
+        })
+    };
+    // The story of the sample set (src/sample.rs): K0008 goes bankrupt, K0019 enters WCO,
+    // K0030 has its limit cut and is downgraded, K0042 improves, K0053 pays later and later.
+    assert!(has("K0008", "bureau_status", "risk", "bankrupt"));
+    assert!(has("K0019", "bureau_status", "risk", "judicial reorganisation"));
+    assert!(has("K0030", "credit_limit", "risk", ""));
+    assert!(has("K0030", "rating", "risk", "BBB"));
+    assert!(has("K0042", "rating", "opportunity", "A"));
+    assert!(has("K0042", "credit_limit", "opportunity", ""));
+    assert!(has("K0053", "paying_later", "risk", ""));
+    let bureau_kinds =
+        ["bureau_status", "credit_limit", "score", "payment_score", "rating", "address", "board", "name"];
+    assert!(!alerts.iter().any(|a| &a[0] == "K0053" && bureau_kinds.contains(&&a[1])), "K0053 has a bureau signal");
+    // Critical alerts come first, and bankrupt clients are critical in clients.csv.
+    assert_eq!(&alerts[0][3], "critical");
+    let clients = read(&out.path().join("2026-10/data/clients.csv"));
+    let k8 = clients.lines().find(|l| l.starts_with("K0008,")).unwrap();
+    assert!(k8.contains(",bankrupt,100.0,critical,bureau status: bankrupt"), "{k8}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("2026-10/data/summary.json"))).unwrap();
+    assert_eq!(summary["monitoring"]["compared_with"], "2026-09-30");
+    assert_eq!(summary["bureau"]["unmatched_clients"], serde_json::json!(["K0101", "K0121"]));
+    assert_eq!(summary["bureau"]["unmatched_companies"], serde_json::json!(["BE 0417.497.106"]));
+
+    // --compare-with names another saved run; a missing one is a clear error.
+    let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", o, "--compare-with", "2026-08-31"]);
+    assert_eq!(r.code, 4);
+    assert!(r.stderr.contains("2026-08-31.csv"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_bureau_rows_are_rejected_and_invalid_numbers_warned() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("inv.csv"), format!("{HEAD}K1;F1;01/02/2025;03/03/2025;100,00\n")).unwrap();
+    std::fs::write(d.join("map.toml"), MAP.replace("client_id = \"Klant\"\n", "client_id = \"Klant\"\n")).unwrap();
+    std::fs::write(
+        d.join("bureau.csv"),
+        "Nr;Datum;Limiet;Status;Rating\n0403019261;28/02/2025;1.000,00;Actief;A\n0403019261;31/03/2025;500,00;Sleeping;A\n0403019261;31/03/2025;500,00;Actief;ZZ\n0431150351;31/03/2025;500,00;Actief;A\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("bmap.toml"),
+        "rows = \"bureau\"\ndelimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\ncompany_number = \"Nr\"\nsnapshot_date = \"Datum\"\ncredit_limit = \"Limiet\"\nstatus = \"Status\"\nrating = \"Rating\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("arwatch.toml"),
+        "out = \"out\"\nas_of = \"2025-03-31\"\nmax_rejected_share = 1.0\n[[inputs]]\nfile = \"inv.csv\"\nmapping = \"map.toml\"\n[[bureau_inputs]]\nfile = \"bureau.csv\"\nmapping = \"bmap.toml\"\n",
+    )
+    .unwrap();
+    let r = run(&["run", "--config", d.join("arwatch.toml").to_str().unwrap()]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    let rej = read(&d.join("out/2025-03/data/rejected.csv"));
+    assert!(rej.contains("line 3,Status,Sleeping,\"unknown status"), "{rej}");
+    assert!(rej.contains("line 4,Rating,ZZ,\"unknown rating; the configured ladder is AAA"), "{rej}");
+    let warn = read(&d.join("out/2025-03/data/warnings.csv"));
+    assert!(warn.contains("0431150351") && warn.contains("check digits"), "{warn}");
+    let summary: serde_json::Value = serde_json::from_str(&read(&d.join("out/2025-03/data/summary.json"))).unwrap();
+    assert_eq!(summary["bureau"]["unmatched_clients"], serde_json::json!(["K1"]));
+}

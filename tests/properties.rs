@@ -143,3 +143,75 @@ proptest! {
         prop_assert_eq!(a.portfolio, b.portfolio);
     }
 }
+
+mod risk_score {
+    use arwatch::analytics::risk::{RiskInput, RiskSettings, assess};
+    use arwatch::bureau::BureauSettings;
+    use proptest::prelude::*;
+
+    fn input() -> impl Strategy<Value = RiskInput> {
+        (
+            proptest::option::of(0.0f64..120.0),
+            proptest::option::of(-10.0f64..10.0),
+            0.0f64..400.0,
+            (0.0f64..1.0, 0.0f64..1.0),
+            proptest::option::of(-20.0f64..80.0),
+            (proptest::option::of(0.0f64..100.0), proptest::option::of(0.0f64..10.0), proptest::option::of(0usize..10)),
+            proptest::option::of(0.0f64..3.0),
+        )
+            .prop_map(|(wadl, wadl_slope, dbt, (a, b), add, (score, payment_score, rating), utilisation)| {
+                RiskInput {
+                    wadl,
+                    wadl_slope,
+                    dbt,
+                    share_over_60: a.max(b),
+                    share_over_90: a.min(b),
+                    add,
+                    score,
+                    payment_score,
+                    rating,
+                    rating_label: None,
+                    status: None,
+                    utilisation,
+                    has_bureau: score.is_some() || payment_score.is_some() || rating.is_some() || utilisation.is_some(),
+                }
+            })
+    }
+
+    /// The same client, one factor worse.
+    fn worse(i: &RiskInput, which: u8, by: f64) -> RiskInput {
+        let mut w = i.clone();
+        match which {
+            0 => w.wadl = w.wadl.map(|v| v + by),
+            1 => w.wadl_slope = w.wadl_slope.map(|v| v + by),
+            2 => w.dbt += by,
+            3 => {
+                w.share_over_60 = (w.share_over_60 + by / 100.0).min(1.0);
+            }
+            4 => {
+                w.share_over_90 = (w.share_over_90 + by / 100.0).min(w.share_over_60);
+            }
+            5 => w.add = w.add.map(|v| v + by),
+            6 => w.score = w.score.map(|v| (v - by).max(0.0)),
+            7 => w.payment_score = w.payment_score.map(|v| (v - by / 10.0).max(0.0)),
+            8 => w.rating = w.rating.map(|r| (r + 1).min(9)),
+            _ => w.utilisation = w.utilisation.map(|u| u + by / 10.0),
+        }
+        w
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..10, by in 0.0f64..50.0) {
+            let (s, b) = (RiskSettings::default(), BureauSettings::default());
+            let before = assess(&i, &s, &b);
+            let after = assess(&worse(&i, which, by), &s, &b);
+            prop_assert!(after.score >= before.score - 1e-9, "factor {which}: {} -> {}", before.score, after.score);
+            prop_assert!(after.tier >= before.tier);
+            prop_assert!((0.0..=100.0).contains(&after.score));
+            prop_assert!(!after.reasons.is_empty());
+        }
+    }
+}
