@@ -11,6 +11,7 @@ use crate::ingest::InputSpec;
 use crate::ingest::mapping::Mapping;
 use crate::model::Currency;
 use crate::monitor::alerts::Thresholds;
+use crate::report::handover::HandoverSettings;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ struct RawConfig {
     risk: RiskSettings,
     #[serde(default)]
     monitor: Thresholds,
+    #[serde(default)]
+    handover: HandoverSettings,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +119,7 @@ pub struct Config {
     pub monitor: Thresholds,
     /// A saved run to compare with instead of the latest earlier one.
     pub compare_with: Option<PathBuf>,
+    pub handover: HandoverSettings,
 }
 
 /// What the command line may override.
@@ -259,6 +263,11 @@ impl Config {
             risk: raw.risk.clone(),
             monitor: raw.monitor.clone(),
             compare_with,
+            handover: HandoverSettings {
+                rates: raw.handover.rates.as_ref().map(|p| base.join(p)),
+                reminders: raw.handover.reminders.as_ref().map(|p| base.join(p)),
+                ..raw.handover.clone()
+            },
         })
     }
 }

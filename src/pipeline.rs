@@ -7,7 +7,10 @@ use crate::exit::AppError;
 use crate::ingest::bureau::{BureauIngested, ingest_bureau};
 use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, ingest};
 use crate::monitor::{self, Assessment, alerts::Alert, history};
-use crate::report::{self, data};
+use crate::report::handover::{self, Line};
+use crate::report::interest::Rates;
+use crate::report::model::{ReportModel, Sources};
+use crate::report::{self, data, pdf, xlsx};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -167,9 +170,27 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     w(data::write_rejected(&dir, &rejects))?;
     w(data::write_warnings(&dir, &[&ing.warnings[..], &bureau.warnings[..]].concat(), &analysis.warnings))?;
     w(data::write_alerts(&dir, &alerts))?;
+    let handover = handover_lines(config, &ing, &analysis, &assessment)?;
+    w(data::write_handover(&dir, &ing.ledger, &handover, cur))?;
     let run =
         data::RunInfo { bureau: &bureau, assessment: &assessment, alerts: &alerts, compared_with: previous.as_deref() };
     w(data::write_summary(&dir, &config.company, &ing, Some(&analysis), Some(&run), cur))?;
+    let reports = dir.parent().unwrap_or(&dir).to_path_buf();
+    let sources = Sources {
+        company: &config.company,
+        currency: cur,
+        lang: config.lang,
+        ledger: &ing.ledger,
+        ingested: &ing,
+        bureau: &bureau,
+        analysis: &analysis,
+        assessment: &assessment,
+        alerts: &alerts,
+        compared_with: previous.as_ref().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().to_string()),
+        handover: &handover,
+        analysis_warnings: &analysis.warnings,
+    };
+    write_reports(config, &reports, ReportModel::build(sources))?;
     history::save(&config.out, as_of, &entries).map_err(|e| AppError::output(&config.out, e))?;
     timings.push(("write", t3.elapsed()));
     Ok(RunOutput {
@@ -182,4 +203,60 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
         data_dir: dir,
         timings,
     })
+}
+
+/// The invoices handed to collection, with statutory interest to the as-of date.
+fn handover_lines(
+    config: &Config,
+    ing: &Ingested,
+    analysis: &Analysis,
+    assessment: &Assessment,
+) -> Result<Vec<Line>, AppError> {
+    let mut rates = Rates::shipped();
+    if let Some(p) = &config.handover.rates {
+        let text = std::fs::read_to_string(p).map_err(|e| {
+            AppError::Data(format!(
+                "cannot read the interest rate table {}: {e}\n  fix: check [handover] rates",
+                p.display()
+            ))
+        })?;
+        rates.add_csv(&text, &p.display().to_string()).map_err(AppError::Data)?;
+    }
+    handover::select(&ing.ledger, analysis, assessment, &config.handover, &rates)
+        .map_err(|e| AppError::Data(format!("handover: {e}")))
+}
+
+/// The workbook, the management report and one dossier per debtor, beside `data/`.
+fn write_reports(config: &Config, dir: &std::path::Path, m: ReportModel<'_>) -> Result<(), AppError> {
+    let month = m.as_of.format("%Y-%m").to_string();
+    let out =
+        |p: std::path::PathBuf, bytes: Vec<u8>| report::write_atomic(&p, &bytes).map_err(|e| AppError::output(&p, e));
+    let book = xlsx::workbook(&m).map_err(|e| AppError::Data(format!("cannot build the workbook: {e}")))?;
+    out(dir.join(format!("arwatch-{month}.xlsx")), book)?;
+    let report = pdf::management_report(&m).map_err(|e| AppError::Data(format!("cannot build the PDF report: {e}")))?;
+    out(dir.join(format!("arwatch-{month}.pdf")), report)?;
+    let reminders = match &config.handover.reminders {
+        Some(p) => handover::read_reminders(p).map_err(AppError::Data)?,
+        None => Vec::new(),
+    };
+    let folder = dir.join("handover");
+    if folder.exists() {
+        // Dossiers of an earlier run of this month may name debtors no longer handed over.
+        std::fs::remove_dir_all(&folder).map_err(|e| AppError::output(&folder, e))?;
+    }
+    if !m.src.handover.is_empty() {
+        std::fs::create_dir_all(&folder).map_err(|e| AppError::output(&folder, e))?;
+    }
+    for d in &m.debtors {
+        let client = &m.src.ledger.clients[d.client as usize];
+        let lines: Vec<&Line> = m.src.handover.iter().filter(|l| l.client == d.client).collect();
+        let notes: Vec<&handover::Reminder> = reminders
+            .iter()
+            .filter(|r| r.client_id == client.id && lines.iter().any(|l| l.document_id == r.document_id))
+            .collect();
+        let bytes = pdf::dossier(&m, &lines, &config.handover.creditor, &notes)
+            .map_err(|e| AppError::Data(format!("cannot build the dossier of {}: {e}", client.id)))?;
+        out(folder.join(format!("{}.pdf", report::file_stem(&client.id))), bytes)?;
+    }
+    Ok(())
 }

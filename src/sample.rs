@@ -587,6 +587,30 @@ fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>
     Ok(bytes.into_owned())
 }
 
+/// A reminder log (UTF-8, ISO dates): a first reminder 14 days after the due date and a
+/// formal notice after 35 days, for invoices still unpaid then.
+fn reminders(set: &SampleSet) -> String {
+    let paid: std::collections::HashMap<&str, NaiveDate> = set
+        .payments
+        .iter()
+        .filter(|p| !p.reference.is_empty() && p.amount > 0)
+        .map(|p| (p.reference.as_str(), p.date))
+        .collect();
+    let mut out = String::from("client_id,document_id,date,note\n");
+    for d in set.documents.iter().filter(|d| !d.credit_note) {
+        let settled = paid.get(d.id.as_str()).copied();
+        for (days, note) in
+            [(14, "first reminder by e-mail"), (35, "formal notice (ingebrekestelling) by registered letter")]
+        {
+            let date = d.due + Duration::days(days);
+            if date <= end() && settled.is_none_or(|s| s > date) {
+                out.push_str(&format!("{},{},{date},{note}\n", set.clients[d.client].id, d.id));
+            }
+        }
+    }
+    out
+}
+
 /// Writes the sample set, its mappings and its configurations under `dir`.
 pub fn write(dir: &Path, set: &SampleSet) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("csv"))?;
@@ -648,6 +672,7 @@ pub fn write(dir: &Path, set: &SampleSet) -> std::io::Result<()> {
         .collect();
     write_atomic(&dir.join("csv/kredietinfo.csv"), &csv_bytes(&BUREAU_HEADER, bureau_rows)?)?;
     write_atomic(&dir.join("xlsx/arwatch-sample.xlsx"), &xlsx_bytes(set).map_err(std::io::Error::other)?)?;
+    write_atomic(&dir.join("csv/herinneringen.csv"), reminders(set).as_bytes())?;
     for (name, text) in MAPPINGS {
         write_atomic(&dir.join(name), text.as_bytes())?;
     }
@@ -876,6 +901,22 @@ score_scale = [0, 100]
 payment_score_scale = [0, 10]
 ratings = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"]
 
+# Collection handover: open invoices 60+ days past due, and all open invoices of critical
+# clients (bankrupt, WCO), with statutory interest and the 40 EUR compensation.
+[handover]
+min_days_past_due = 60
+include_critical = true
+include_disputed = false
+jurisdiction = "BE"
+reminders = "csv/herinneringen.csv"
+
+[handover.creditor]
+name = "Voorbeeld Groothandel NV"
+company_number = "BE 0403.019.261"
+address = "Nijverheidsstraat 10, 2800 Mechelen"
+contact = "credit@voorbeeld.example · +32 15 00 00 00"
+iban = "BE68 5390 0754 7034"
+
 [analytics]
 dso_months = 3
 countback_lookback_months = 24
@@ -902,6 +943,19 @@ mapping = "mappings/betalingen-xlsx.toml"
 [[bureau_inputs]]
 file = "xlsx/arwatch-sample.xlsx"
 mapping = "mappings/kredietinfo-xlsx.toml"
+
+[handover]
+min_days_past_due = 60
+include_critical = true
+jurisdiction = "BE"
+reminders = "csv/herinneringen.csv"
+
+[handover.creditor]
+name = "Voorbeeld Groothandel NV"
+company_number = "BE 0403.019.261"
+address = "Nijverheidsstraat 10, 2800 Mechelen"
+contact = "credit@voorbeeld.example · +32 15 00 00 00"
+iban = "BE68 5390 0754 7034"
 "#,
     ),
 ];

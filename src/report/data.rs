@@ -219,6 +219,52 @@ pub fn write_alerts(dir: &Path, alerts: &[Alert]) -> std::io::Result<()> {
     write_csv(&dir.join("alerts.csv"), &header, rows)
 }
 
+/// `handover.csv`: the invoices handed to collection.
+pub fn write_handover(
+    dir: &Path,
+    ledger: &Ledger,
+    lines: &[super::handover::Line],
+    cur: Currency,
+) -> std::io::Result<()> {
+    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let header = strings(&[
+        "client_id",
+        "client_name",
+        "company_number",
+        "document_id",
+        "issue_date",
+        "due_date",
+        "amount",
+        "open_amount",
+        "days_past_due",
+        "interest",
+        "compensation",
+        "claim_total",
+        "jurisdiction",
+        "interest_provisional",
+    ]);
+    let rows = lines.iter().map(|l| {
+        let c = &ledger.clients[l.client as usize];
+        vec![
+            safe_text(&c.id),
+            safe_text(&c.name),
+            c.company_number.clone().unwrap_or_default(),
+            safe_text(&l.document_id),
+            l.issue.to_string(),
+            l.due.to_string(),
+            money(l.amount),
+            money(l.open),
+            l.days_past_due.to_string(),
+            money(l.interest.amount),
+            money(l.compensation),
+            money(l.claim()),
+            l.jurisdiction.code().to_string(),
+            l.interest.provisional.to_string(),
+        ]
+    });
+    write_csv(&dir.join("handover.csv"), &header, rows)
+}
+
 /// What monitoring adds to `summary.json`.
 pub struct RunInfo<'a> {
     pub bureau: &'a BureauIngested,

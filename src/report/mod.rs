@@ -2,6 +2,12 @@
 //! they are built) the workbook, the PDF report and the handover dossiers.
 
 pub mod data;
+pub mod handover;
+pub mod i18n;
+pub mod interest;
+pub mod model;
+pub mod pdf;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,6 +22,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         f.sync_all()?;
     }
     std::fs::rename(&tmp, path)
+}
+
+/// A file name made from a client id: letters, digits, `-` and `_` only.
+pub fn file_stem(id: &str) -> String {
+    let s: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    if s.is_empty() { "_".into() } else { s }
 }
 
 /// `<out>/<YYYY-MM>/data`, created if needed.

@@ -1,0 +1,145 @@
+//! The collection handover: which open invoices go to the collection agency, with statutory
+//! interest to the handover date and the fixed 40 EUR compensation per invoice.
+
+use super::interest::{Interest, Jurisdiction, Rates, statutory_interest};
+use crate::analytics::Analysis;
+use crate::analytics::risk::Tier;
+use crate::model::{ClientIx, Ledger};
+use crate::monitor::Assessment;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// The creditor as the dossier names it.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Creditor {
+    pub name: String,
+    pub company_number: String,
+    pub address: String,
+    pub contact: String,
+    pub iban: String,
+}
+
+/// `[handover]` in the configuration.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HandoverSettings {
+    /// Open invoices at least this many days past due are handed over.
+    pub min_days_past_due: i64,
+    /// Also every open invoice of a `critical` client (bankrupt, WCO…).
+    pub include_critical: bool,
+    /// Disputed invoices stay with the company unless this is set.
+    pub include_disputed: bool,
+    /// Fixed recovery compensation per invoice (EU Directive 2011/7/EU: 40 EUR).
+    pub compensation: f64,
+    /// Jurisdiction when the debtor's company number names none: BE or NL.
+    pub jurisdiction: String,
+    /// Extra or corrected interest rates (same columns as `rates/statutory-interest.csv`).
+    pub rates: Option<PathBuf>,
+    /// Reminder log: `client_id,document_id,date,note` (ISO dates).
+    pub reminders: Option<PathBuf>,
+    pub creditor: Creditor,
+}
+
+impl Default for HandoverSettings {
+    fn default() -> Self {
+        HandoverSettings {
+            min_days_past_due: 60,
+            include_critical: false,
+            include_disputed: false,
+            compensation: 40.0,
+            jurisdiction: "BE".into(),
+            rates: None,
+            reminders: None,
+            creditor: Creditor::default(),
+        }
+    }
+}
+
+/// One invoice handed over.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub client: ClientIx,
+    pub document_id: String,
+    pub issue: NaiveDate,
+    pub due: NaiveDate,
+    pub amount: i64,
+    pub open: i64,
+    pub days_past_due: i64,
+    pub interest: Interest,
+    pub compensation: i64,
+    pub jurisdiction: Jurisdiction,
+}
+
+impl Line {
+    pub fn claim(&self) -> i64 {
+        self.open + self.interest.amount + self.compensation
+    }
+}
+
+/// A reminder sent before the handover.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reminder {
+    pub client_id: String,
+    pub document_id: String,
+    pub date: NaiveDate,
+    pub note: String,
+}
+
+/// Reads a reminder log (`client_id,document_id,date,note`).
+pub fn read_reminders(path: &std::path::Path) -> Result<Vec<Reminder>, String> {
+    let mut r =
+        csv::Reader::from_path(path).map_err(|e| format!("cannot read the reminder log {}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, rec) in r.records().enumerate() {
+        let line = n + 2;
+        let rec = rec.map_err(|e| format!("{} line {line}: {e}", path.display()))?;
+        let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        let date = NaiveDate::parse_from_str(&get(2), "%Y-%m-%d").map_err(|_| {
+            format!("{} line {line}, column date: {:?} is not a date like 2026-10-31", path.display(), get(2))
+        })?;
+        out.push(Reminder { client_id: get(0), document_id: get(1), date, note: get(3) });
+    }
+    Ok(out)
+}
+
+/// The handover at the as-of date, by client then due date.
+pub fn select(
+    ledger: &Ledger,
+    analysis: &Analysis,
+    assessment: &Assessment,
+    s: &HandoverSettings,
+    rates: &Rates,
+) -> Result<Vec<Line>, String> {
+    let default = Jurisdiction::parse(&s.jurisdiction)
+        .ok_or_else(|| format!("[handover] jurisdiction {:?} is not BE or NL", s.jurisdiction))?;
+    let compensation = (s.compensation * 100.0).round() as i64;
+    let mut out = Vec::new();
+    for (i, c) in analysis.clients.iter().enumerate() {
+        let critical = assessment.clients.get(i).is_some_and(|v| v.risk.tier == Tier::Critical);
+        let client = &ledger.clients[c.client as usize];
+        let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
+        for o in &c.open_items {
+            let dpd = (analysis.as_of - o.due).num_days();
+            let due_enough = dpd >= s.min_days_past_due || (s.include_critical && critical);
+            if !due_enough || (o.disputed && !s.include_disputed) {
+                continue;
+            }
+            let interest = statutory_interest(o.open, o.due, analysis.as_of, j, rates)?;
+            out.push(Line {
+                client: c.client,
+                document_id: o.document_id.clone(),
+                issue: o.issue,
+                due: o.due,
+                amount: o.amount,
+                open: o.open,
+                days_past_due: dpd,
+                interest,
+                compensation,
+                jurisdiction: j,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,261 @@
+//! Statutory late-payment interest (EU Directive 2011/7/EU) for the collection handover:
+//! Belgian law of 2 August 2002 (simple interest) and the Dutch wettelijke handelsrente
+//! (art. 6:119a BW, compounded yearly), from per-half-year rate tables shipped as data.
+
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
+
+/// The rate table shipped with arwatch (`rates/statutory-interest.csv`); a user table adds to
+/// or overrides it.
+pub const SHIPPED_RATES: &str = include_str!("../../rates/statutory-interest.csv");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Jurisdiction {
+    Belgium,
+    Netherlands,
+}
+
+impl Jurisdiction {
+    pub fn code(self) -> &'static str {
+        match self {
+            Jurisdiction::Belgium => "BE",
+            Jurisdiction::Netherlands => "NL",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Jurisdiction> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "BE" => Some(Jurisdiction::Belgium),
+            "NL" => Some(Jurisdiction::Netherlands),
+            _ => None,
+        }
+    }
+
+    /// From a normalised company number (`BE…`, `NL…`).
+    pub fn of_company(n: &str) -> Option<Jurisdiction> {
+        n.get(..2).and_then(Jurisdiction::parse)
+    }
+
+    /// The legal basis, as a dossier states it.
+    pub fn legal_basis(self) -> &'static str {
+        match self {
+            Jurisdiction::Belgium => {
+                "Belgian law of 2 August 2002 on combating late payment in commercial transactions (art. 5 and 6)"
+            }
+            Jurisdiction::Netherlands => "Dutch Civil Code art. 6:119a and 6:96 (wettelijke handelsrente)",
+        }
+    }
+
+    /// Dutch statutory commercial interest is compounded yearly.
+    pub fn compounds(self) -> bool {
+        self == Jurisdiction::Netherlands
+    }
+}
+
+/// A half-year: 2025 H1 is (2025, 1).
+pub type HalfYear = (i32, u8);
+
+pub fn half_of(d: NaiveDate) -> HalfYear {
+    (d.year(), if d.month() <= 6 { 1 } else { 2 })
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rate {
+    pub percent: f64,
+    pub provisional: bool,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Rates {
+    table: BTreeMap<(Jurisdiction, HalfYear), Rate>,
+}
+
+impl Rates {
+    /// Reads a table (`jurisdiction,period,rate_percent,status,note`, period `2025-H1`) on top
+    /// of what is already there.
+    pub fn add_csv(&mut self, text: &str, source: &str) -> Result<(), String> {
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        for (n, rec) in r.records().enumerate() {
+            let line = n + 2;
+            let rec = rec.map_err(|e| format!("{source} line {line}: {e}"))?;
+            let get = |i: usize| rec.get(i).unwrap_or("").trim();
+            let j = Jurisdiction::parse(get(0))
+                .ok_or_else(|| format!("{source} line {line}: jurisdiction {:?} is not BE or NL", get(0)))?;
+            let (y, h) = get(1)
+                .split_once("-H")
+                .ok_or_else(|| format!("{source} line {line}: period {:?} is not like 2025-H1", get(1)))?;
+            let year: i32 = y.parse().map_err(|_| format!("{source} line {line}: bad year in {:?}", get(1)))?;
+            let half: u8 = match h {
+                "1" => 1,
+                "2" => 2,
+                _ => return Err(format!("{source} line {line}: period {:?} is not like 2025-H1", get(1))),
+            };
+            let percent: f64 =
+                get(2).parse().map_err(|_| format!("{source} line {line}: rate {:?} is not a number", get(2)))?;
+            let provisional = match get(3) {
+                "" | "confirmed" => false,
+                "provisional" => true,
+                other => return Err(format!("{source} line {line}: status {other:?} is not confirmed or provisional")),
+            };
+            self.table.insert((j, (year, half)), Rate { percent, provisional, note: get(4).to_string() });
+        }
+        Ok(())
+    }
+
+    pub fn shipped() -> Rates {
+        let mut r = Rates::default();
+        r.add_csv(SHIPPED_RATES, "rates/statutory-interest.csv").expect("the shipped rate table is valid");
+        r
+    }
+
+    pub fn get(&self, j: Jurisdiction, h: HalfYear) -> Result<&Rate, String> {
+        self.table.get(&(j, h)).ok_or_else(|| {
+            format!(
+                "no statutory interest rate for {} {}-H{}: add it to the rate table (rates/statutory-interest.csv, or [handover] rates in the configuration)",
+                j.code(),
+                h.0,
+                h.1
+            )
+        })
+    }
+}
+
+/// Interest on an overdue amount, with the half-years it used.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interest {
+    /// Minor units.
+    pub amount: i64,
+    pub days: i64,
+    /// A provisional rate was used (say so wherever the amount is shown).
+    pub provisional: bool,
+    /// `2025-H1 11.5 % × 46 days` pieces, for the dossier.
+    pub periods: Vec<String>,
+}
+
+fn next_half_start(d: NaiveDate) -> NaiveDate {
+    if d.month() <= 6 {
+        NaiveDate::from_ymd_opt(d.year(), 7, 1).expect("valid")
+    } else {
+        NaiveDate::from_ymd_opt(d.year() + 1, 1, 1).expect("valid")
+    }
+}
+
+/// Interest on `principal` (minor units) for the days after `due` up to and including `until`,
+/// act/365, split at 1 January and 1 July; compounded on each anniversary of the start of the
+/// delay where the jurisdiction says so.
+pub fn statutory_interest(
+    principal: i64,
+    due: NaiveDate,
+    until: NaiveDate,
+    j: Jurisdiction,
+    rates: &Rates,
+) -> Result<Interest, String> {
+    let mut out =
+        Interest { amount: 0, days: (until - due).num_days().max(0), provisional: false, periods: Vec::new() };
+    if until <= due || principal <= 0 {
+        return Ok(out);
+    }
+    // Interest runs over (due, until]: a day counts at the rate of its half-year.
+    let mut base = principal as f64;
+    let mut accrued_year = 0.0;
+    let mut total = 0.0;
+    let mut anniversary = due.with_year(due.year() + 1).unwrap_or_else(|| due + chrono::Duration::days(365));
+    let mut from = due; // exclusive
+    while from < until {
+        let mut to = (next_half_start(from + chrono::Duration::days(1)) - chrono::Duration::days(1)).min(until);
+        if j.compounds() && anniversary > from && anniversary < to {
+            to = anniversary;
+        }
+        let days = (to - from).num_days();
+        let rate = rates.get(j, half_of(from + chrono::Duration::days(1)))?;
+        let piece = base * rate.percent / 100.0 * days as f64 / 365.0;
+        accrued_year += piece;
+        total += piece;
+        out.provisional |= rate.provisional;
+        let (y, h) = half_of(from + chrono::Duration::days(1));
+        out.periods.push(format!(
+            "{y}-H{h} {}{} % × {days} days",
+            rate.percent,
+            if rate.provisional { " (provisional)" } else { "" }
+        ));
+        if j.compounds() && to == anniversary {
+            // The year's interest is added to the principal on the anniversary.
+            base += (accrued_year).round();
+            accrued_year = 0.0;
+            anniversary =
+                anniversary.with_year(anniversary.year() + 1).unwrap_or(anniversary + chrono::Duration::days(365));
+        }
+        from = to;
+    }
+    out.amount = total.round() as i64;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn spec_vector_belgium_and_netherlands() {
+        let r = Rates::shipped();
+        let be = statutory_interest(10_000_00, d("2025-05-15"), d("2025-08-14"), Jurisdiction::Belgium, &r).unwrap();
+        assert_eq!(be.amount, 274_38);
+        assert_eq!(be.days, 91);
+        assert_eq!(be.periods, vec!["2025-H1 11.5 % × 46 days", "2025-H2 10.5 % × 45 days"]);
+        let nl =
+            statutory_interest(10_000_00, d("2025-05-15"), d("2025-08-14"), Jurisdiction::Netherlands, &r).unwrap();
+        assert_eq!(nl.amount, 265_66);
+        assert!(!nl.provisional);
+    }
+
+    #[test]
+    fn spec_vector_single_rate() {
+        let r = Rates::shipped();
+        let i = statutory_interest(1_000_00, d("2021-03-01"), d("2021-03-12"), Jurisdiction::Belgium, &r).unwrap();
+        assert_eq!(i.amount, 2_41);
+    }
+
+    #[test]
+    fn dutch_interest_compounds_yearly_and_2026_h2_is_provisional() {
+        let r = Rates::shipped();
+        // Two years at 8 %: simple 1,600.00; compounded 1,664.00 (8 % on 10,800.00 the second year).
+        let be = statutory_interest(10_000_00, d("2020-01-31"), d("2022-01-31"), Jurisdiction::Belgium, &r).unwrap();
+        let nl =
+            statutory_interest(10_000_00, d("2020-01-31"), d("2022-01-31"), Jurisdiction::Netherlands, &r).unwrap();
+        // 2020 is a leap year: 366 days at act/365 in the first year.
+        assert_eq!(be.amount, (10_000_00f64 * 0.08 * 731.0 / 365.0).round() as i64);
+        let first = 10_000_00f64 * 0.08 * 366.0 / 365.0;
+        let second = (10_000_00f64 + first.round()) * 0.08 * 365.0 / 365.0;
+        assert_eq!(nl.amount, (first + second).round() as i64);
+        assert!(nl.amount > be.amount);
+        let p = statutory_interest(1_000_00, d("2026-06-30"), d("2026-07-31"), Jurisdiction::Netherlands, &r).unwrap();
+        assert!(p.provisional);
+    }
+
+    #[test]
+    fn a_missing_period_is_an_error_naming_it() {
+        let r = Rates::shipped();
+        let e = statutory_interest(1_000_00, d("2026-12-01"), d("2027-02-01"), Jurisdiction::Belgium, &r).unwrap_err();
+        assert!(e.contains("BE 2027-H1"), "{e}");
+        let mut user = Rates::shipped();
+        user.add_csv("jurisdiction,period,rate_percent,status,note\nBE,2027-H1,10.00,confirmed,\n", "mine.csv")
+            .unwrap();
+        assert!(statutory_interest(1_000_00, d("2026-12-01"), d("2027-02-01"), Jurisdiction::Belgium, &user).is_ok());
+        assert!(user.add_csv("jurisdiction,period,rate_percent\nFR,2027-H1,10\n", "x.csv").unwrap_err().contains("FR"));
+    }
+
+    #[test]
+    fn nothing_before_the_due_date() {
+        let r = Rates::shipped();
+        assert_eq!(
+            statutory_interest(1_000_00, d("2025-05-15"), d("2025-05-15"), Jurisdiction::Belgium, &r).unwrap().amount,
+            0
+        );
+        assert_eq!(Jurisdiction::of_company("NL12345678"), Some(Jurisdiction::Netherlands));
+    }
+}

@@ -1,0 +1,374 @@
+//! The PDF management report and the per-debtor collection dossiers, drawn from the report
+//! model with the canvas layer.
+
+pub mod canvas;
+
+use super::handover::{Creditor, Line, Reminder};
+use super::i18n::{self, date};
+use super::model::{ReportModel, Unit};
+use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
+
+fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
+    match tier {
+        "critical" => Some(RED),
+        "high" => Some(ACCENT2),
+        _ => None,
+    }
+}
+
+/// The management report.
+pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
+    let lang = m.src.lang;
+    let header = format!("{} — {} — {} {}", m.src.company, m.t("title"), m.t("as_of"), date(m.as_of));
+    let mut c = Canvas::new(m.t("title"), &header, (m.t("page"), m.t("of")), true)?;
+
+    // Page 1: title, KPI tiles, headline alerts.
+    c.gap(14.0);
+    c.text(MARGIN, c.y, m.t("title"), 20.0, true, INK);
+    c.gap(18.0);
+    c.text(MARGIN, c.y, &format!("{} · {} {}", m.src.company, m.t("as_of"), date(m.as_of)), 11.0, false, MUTED);
+    c.gap(14.0);
+    let tile_w = (PAGE_W - 2.0 * MARGIN - 3.0 * 8.0) / 4.0;
+    let tile_h = 58.0;
+    for (i, k) in m.kpis.iter().enumerate() {
+        let (row, column) = (i / 4, i % 4);
+        let x = MARGIN + column as f32 * (tile_w + 8.0);
+        let y = c.y - (row as f32 + 1.0) * (tile_h + 8.0);
+        c.rect(x, y, tile_w, tile_h, (0.93, 0.95, 0.98));
+        c.rect(x, y + tile_h - 3.0, tile_w, 3.0, ACCENT);
+        let label = c.fit(&k.label, tile_w - 10.0, 7.5, false);
+        c.text(x + 6.0, y + tile_h - 15.0, &label, 7.5, false, MUTED);
+        let value = c.fit(&m.kpi_text(k), tile_w - 10.0, 14.0, true);
+        c.text(x + 6.0, y + 22.0, &value, 14.0, true, INK);
+        let note_color = if k.key == "dso_countback" && k.note.starts_with('+') { RED } else { MUTED };
+        let note = c.fit(&k.note, tile_w - 10.0, 6.5, false);
+        c.text(x + 6.0, y + 8.0, &note, 6.5, false, note_color);
+    }
+    let rows = m.kpis.len().div_ceil(4) as f32;
+    c.gap(rows * (tile_h + 8.0) + 6.0);
+    c.heading(m.t("headline_alerts"));
+    let headline: Vec<_> = m.alerts.iter().filter(|a| a.risk && a.severity.label() != "low").take(8).collect();
+    if m.src.compared_with.is_none() {
+        c.paragraph(m.t("no_history"), 9.0, false, MUTED);
+    } else if headline.is_empty() {
+        c.paragraph(m.t("no_alerts"), 9.0, false, MUTED);
+    }
+    for a in headline {
+        let color = if a.severity.label() == "critical" { RED } else { INK };
+        c.paragraph(&format!("• [{}] {}", a.severity.label(), a.message), 8.5, false, color);
+    }
+
+    // Charts.
+    c.heading(m.t("trends"));
+    let series = vec![
+        (format!("DSO {}", m.t("countback")), m.dso_countback.clone(), ACCENT),
+        (m.t("dso_standard").to_string(), m.dso_standard.clone(), ACCENT2),
+    ];
+    c.line_chart(m.t("dso_trend"), &m.months, &series, "days", 170.0);
+    let bars: Vec<(String, f64, String)> = m.aging.iter().map(|(l, v)| (l.clone(), *v as f64, m.money(*v))).collect();
+    c.bar_chart(m.t("aging"), &bars, ACCENT, 160.0);
+    c.line_chart(
+        m.t("late_ratio"),
+        &m.months,
+        &[(m.t("late_ratio").to_string(), m.late_ratio.clone(), RED)],
+        "%",
+        130.0,
+    );
+    c.line_chart(m.t("wadl"), &m.months, &[("WADL".to_string(), m.wadl.clone(), ACCENT2)], "days", 130.0);
+
+    // The riskiest clients.
+    c.new_page();
+    c.heading(m.t("riskiest"));
+    let cols = [
+        col(m.t("client"), 150.0, Align::Left),
+        col(m.t("tier"), 45.0, Align::Left),
+        col(m.t("score"), 35.0, Align::Right),
+        col(m.t("net_ar"), 70.0, Align::Right),
+        Column { title: m.t("reasons").into(), width: PAGE_W - 2.0 * MARGIN - 300.0, align: Align::Left, wrap: true },
+    ];
+    let a = m.src.analysis;
+    let rows: Vec<Vec<String>> = m
+        .riskiest
+        .iter()
+        .map(|&i| {
+            let cl = &a.clients[i];
+            let v = &m.src.assessment.clients[i];
+            vec![
+                m.client_name(cl.client).to_string(),
+                v.risk.tier.label().to_string(),
+                i18n::number(lang, v.risk.score, 0),
+                m.money(cl.figures.sums.net_ar),
+                v.risk.reasons.clone(),
+            ]
+        })
+        .collect();
+    let tiers: Vec<String> = rows.iter().map(|r| r[1].clone()).collect();
+    c.table(&cols, &rows, &|i| tier_color(&tiers[i]));
+
+    // All alerts, risks then opportunities.
+    c.heading(m.t("alerts"));
+    if m.src.compared_with.is_none() {
+        c.paragraph(m.t("no_history"), 9.0, false, MUTED);
+    }
+    for (risk, title) in [(true, m.t("risks")), (false, m.t("opportunities"))] {
+        let list: Vec<_> = m.alerts.iter().filter(|a| a.risk == risk).collect();
+        if list.is_empty() {
+            continue;
+        }
+        c.ensure(50.0);
+        c.gap(12.0);
+        c.text(MARGIN, c.y, &format!("{title} ({})", list.len()), 10.0, true, if risk { RED } else { GREEN });
+        let cols = [
+            col(m.t("client"), 110.0, Align::Left),
+            col(m.t("kind"), 62.0, Align::Left),
+            col(m.t("severity"), 45.0, Align::Left),
+            Column {
+                title: m.t("message").into(),
+                width: PAGE_W - 2.0 * MARGIN - 217.0,
+                align: Align::Left,
+                wrap: true,
+            },
+        ];
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|a| {
+                vec![
+                    if a.client_name.is_empty() { a.client_id.clone() } else { a.client_name.clone() },
+                    a.kind.to_string(),
+                    a.severity.label().to_string(),
+                    a.message.clone(),
+                ]
+            })
+            .collect();
+        let sev: Vec<String> = rows.iter().map(|r| r[2].clone()).collect();
+        c.table(&cols, &rows, &|i| tier_color(&sev[i]));
+    }
+
+    // The handover summary.
+    c.heading(m.t("handover"));
+    if m.debtors.is_empty() {
+        c.paragraph(m.t("nothing_handed_over"), 9.0, false, MUTED);
+    } else {
+        let cols = [
+            col(m.t("debtor"), 140.0, Align::Left),
+            col(m.t("company_number"), 75.0, Align::Left),
+            col(m.t("invoices"), 40.0, Align::Right),
+            col(m.t("open_amount"), 65.0, Align::Right),
+            col(m.t("interest"), 60.0, Align::Right),
+            col(m.t("compensation"), 60.0, Align::Right),
+            col(m.t("claim_total"), PAGE_W - 2.0 * MARGIN - 440.0, Align::Right),
+        ];
+        let mut rows: Vec<Vec<String>> = m
+            .debtors
+            .iter()
+            .map(|d| {
+                let cl = &m.src.ledger.clients[d.client as usize];
+                vec![
+                    m.client_name(d.client).to_string(),
+                    cl.company_number.clone().unwrap_or_default(),
+                    d.invoices.to_string(),
+                    m.money(d.open),
+                    format!("{}{}", m.money(d.interest), if d.provisional { " *" } else { "" }),
+                    m.money(d.compensation),
+                    m.money(d.claim),
+                ]
+            })
+            .collect();
+        let sum = |f: fn(&super::model::DebtorTotal) -> i64| m.debtors.iter().map(f).sum::<i64>();
+        rows.push(vec![
+            m.t("total").to_string(),
+            String::new(),
+            m.debtors.iter().map(|d| d.invoices).sum::<usize>().to_string(),
+            m.money(sum(|d| d.open)),
+            m.money(sum(|d| d.interest)),
+            m.money(sum(|d| d.compensation)),
+            m.money(sum(|d| d.claim)),
+        ]);
+        c.table(&cols, &rows, &|_| None);
+        c.paragraph(m.t("interest_note"), 7.5, false, MUTED);
+        if m.debtors.iter().any(|d| d.provisional) {
+            c.paragraph(&format!("* {}", m.t("provisional")), 7.5, false, MUTED);
+        }
+    }
+
+    // Data-quality appendix.
+    c.new_page();
+    c.heading(m.t("data_quality"));
+    let cols = [
+        col(m.t("source"), 230.0, Align::Left),
+        col(m.t("rows_read"), 55.0, Align::Right),
+        col(m.t("accepted"), 55.0, Align::Right),
+        col(m.t("rejected"), 55.0, Align::Right),
+        col("", PAGE_W - 2.0 * MARGIN - 395.0, Align::Left),
+    ];
+    let rows: Vec<Vec<String>> = m
+        .inputs()
+        .iter()
+        .map(|s| {
+            let ok = s.rows_read == s.accepted + s.rejected
+                && s.control_totals.values().all(|t| t.read == t.accepted + t.rejected);
+            vec![
+                s.file.clone(),
+                s.rows_read.to_string(),
+                s.accepted.to_string(),
+                s.rejected.to_string(),
+                if ok { "✓" } else { "✗" }.into(),
+            ]
+        })
+        .collect();
+    c.table(&cols, &rows, &|_| None);
+    let rejects = m.rejects();
+    if !rejects.is_empty() {
+        c.gap(8.0);
+        c.text(MARGIN, c.y, &format!("{} ({})", m.t("rejected"), rejects.len()), 10.0, true, INK);
+        let cols = [
+            col(m.t("location"), 120.0, Align::Left),
+            col(m.t("column"), 70.0, Align::Left),
+            col(m.t("value"), 70.0, Align::Left),
+            Column {
+                title: m.t("reason").into(),
+                width: PAGE_W - 2.0 * MARGIN - 260.0,
+                align: Align::Left,
+                wrap: true,
+            },
+        ];
+        let rows: Vec<Vec<String>> = rejects
+            .iter()
+            .take(200)
+            .map(|r| vec![r.location.clone(), r.column.clone(), r.value.clone(), r.reason.clone()])
+            .collect();
+        c.table(&cols, &rows, &|_| None);
+    }
+    let warnings: Vec<String> =
+        m.warnings().iter().map(|w| w.message.clone()).chain(m.src.analysis_warnings.iter().cloned()).collect();
+    if !warnings.is_empty() {
+        c.gap(8.0);
+        c.text(MARGIN, c.y, &format!("{} ({})", m.t("warnings"), warnings.len()), 10.0, true, INK);
+        for w in warnings.iter().take(200) {
+            c.paragraph(&format!("• {w}"), 7.5, false, INK);
+        }
+    }
+    let _ = Unit::Money;
+    Ok(c.finish())
+}
+
+/// One debtor's collection dossier.
+pub fn dossier(
+    m: &ReportModel<'_>,
+    lines: &[&Line],
+    creditor: &Creditor,
+    reminders: &[&Reminder],
+) -> Result<Vec<u8>, String> {
+    let first = lines.first().ok_or("a dossier needs at least one invoice")?;
+    let client = &m.src.ledger.clients[first.client as usize];
+    let header = format!("{} — {} — {}", m.t("dossier"), m.client_name(first.client), date(m.as_of));
+    let mut c = Canvas::new(m.t("dossier"), &header, (m.t("page"), m.t("of")), false)?;
+    c.gap(14.0);
+    c.text(MARGIN, c.y, &format!("{}: {}", m.t("dossier"), m.client_name(first.client)), 16.0, false, INK);
+    c.gap(16.0);
+    c.text(MARGIN, c.y, &format!("{}: {}", m.t("handover_date"), date(m.as_of)), 9.0, false, MUTED);
+    c.gap(8.0);
+    let half = (PAGE_W - 2.0 * MARGIN) / 2.0;
+    let block_top = c.y;
+    let block = |c: &mut Canvas, x: f32, title: &str, lines: &[String]| {
+        let mut y = block_top - 14.0;
+        c.text(x, y, title, 10.0, false, ACCENT);
+        for l in lines.iter().filter(|l| !l.trim().is_empty()) {
+            y -= 12.0;
+            let l = c.fit(l, half - 12.0, 8.5, false);
+            c.text(x, y, &l, 8.5, false, INK);
+        }
+        y
+    };
+    let creditor_lines = vec![
+        creditor.name.clone(),
+        creditor.company_number.clone(),
+        creditor.address.clone(),
+        creditor.contact.clone(),
+        creditor.iban.clone(),
+    ];
+    let view = m
+        .src
+        .analysis
+        .clients
+        .iter()
+        .position(|x| x.client == first.client)
+        .and_then(|i| m.src.assessment.clients.get(i));
+    let snapshot = view.and_then(|v| v.snapshot).map(|i| &m.src.assessment.snapshots[i]);
+    let debtor_lines = vec![
+        m.client_name(first.client).to_string(),
+        format!("{}: {}", m.t("client_id"), client.id),
+        format!("{}: {}", m.t("company_number"), client.company_number.clone().unwrap_or_else(|| "–".into())),
+        snapshot.and_then(|s| s.address.clone()).map(|a| format!("{}: {a}", m.t("address"))).unwrap_or_default(),
+        snapshot.and_then(|s| s.status).map(|s| format!("status: {}", s.label())).unwrap_or_default(),
+    ];
+    let y1 = block(&mut c, MARGIN, m.t("creditor"), &creditor_lines);
+    let y2 = block(&mut c, MARGIN + half, m.t("debtor"), &debtor_lines);
+    c.y = y1.min(y2) - 10.0;
+    c.paragraph(&format!("{}: {}", m.t("legal_basis"), first.jurisdiction.legal_basis()), 8.5, false, INK);
+    c.gap(4.0);
+    let cols = [
+        col(m.t("document"), 58.0, Align::Left),
+        col(m.t("issue_date"), 48.0, Align::Left),
+        col(m.t("due_date"), 48.0, Align::Left),
+        col(m.t("amount"), 56.0, Align::Right),
+        col(m.t("paid"), 46.0, Align::Right),
+        col(m.t("open_amount"), 56.0, Align::Right),
+        col(m.t("days"), 28.0, Align::Right),
+        col(m.t("interest"), 50.0, Align::Right),
+        col(m.t("compensation"), 50.0, Align::Right),
+        col(m.t("claim_total"), PAGE_W - 2.0 * MARGIN - 440.0, Align::Right),
+    ];
+    let mut rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.document_id.clone(),
+                date(l.issue),
+                date(l.due),
+                m.money(l.amount),
+                m.money(l.amount - l.open),
+                m.money(l.open),
+                l.days_past_due.to_string(),
+                format!("{}{}", m.money(l.interest.amount), if l.interest.provisional { " *" } else { "" }),
+                m.money(l.compensation),
+                m.money(l.claim()),
+            ]
+        })
+        .collect();
+    let sum = |f: &dyn Fn(&Line) -> i64| lines.iter().map(|l| f(l)).sum::<i64>();
+    rows.push(vec![
+        m.t("total").into(),
+        String::new(),
+        String::new(),
+        m.money(sum(&|l| l.amount)),
+        m.money(sum(&|l| l.amount - l.open)),
+        m.money(sum(&|l| l.open)),
+        String::new(),
+        m.money(sum(&|l| l.interest.amount)),
+        m.money(sum(&|l| l.compensation)),
+        m.money(sum(&|l| l.claim())),
+    ]);
+    c.table(&cols, &rows, &|_| None);
+    c.paragraph(m.t("interest_note"), 7.5, false, MUTED);
+    for l in lines.iter().filter(|l| !l.interest.periods.is_empty()) {
+        c.paragraph(&format!("{}: {}", l.document_id, l.interest.periods.join(", ")), 7.0, false, MUTED);
+    }
+    if lines.iter().any(|l| l.interest.provisional) {
+        c.paragraph(&format!("* {}", m.t("provisional")), 7.5, false, RED);
+    }
+    c.heading(m.t("reminders"));
+    if reminders.is_empty() {
+        c.paragraph(m.t("no_reminders"), 8.5, false, MUTED);
+    } else {
+        let cols = [
+            col(m.t("document"), 90.0, Align::Left),
+            col("", 60.0, Align::Left),
+            Column { title: String::new(), width: PAGE_W - 2.0 * MARGIN - 150.0, align: Align::Left, wrap: true },
+        ];
+        let rows: Vec<Vec<String>> =
+            reminders.iter().map(|r| vec![r.document_id.clone(), date(r.date), r.note.clone()]).collect();
+        c.table(&cols, &rows, &|_| None);
+    }
+    Ok(c.finish())
+}

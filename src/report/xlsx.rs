@@ -1,0 +1,525 @@
+//! The Excel workbook (`arwatch-YYYY-MM.xlsx`): a summary with native charts, and one sheet per
+//! table, with frozen headers, filters, fitted widths, euro formats on true numbers, real
+//! dates and percentages. Every text cell is neutralised against formulas.
+
+use super::data::safe_text;
+use super::model::{ReportModel, Unit};
+use crate::analytics::calendar;
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format, FormatAlign,
+    Workbook, Worksheet, XlsxError,
+};
+
+struct Formats {
+    head: Format,
+    money: Format,
+    pct: Format,
+    days: Format,
+    date: Format,
+    int: Format,
+    title: Format,
+    muted: Format,
+}
+
+fn formats(currency: &str) -> Formats {
+    let money = if currency == "EUR" { "#,##0.00 \"€\"".to_string() } else { format!("#,##0.00 \"{currency}\"") };
+    Formats {
+        head: Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xDCE6F1))
+            .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin),
+        money: Format::new().set_num_format(money),
+        pct: Format::new().set_num_format("0.0%"),
+        days: Format::new().set_num_format("0.0"),
+        date: Format::new().set_num_format("dd/mm/yyyy").set_align(FormatAlign::Left),
+        int: Format::new().set_num_format("0"),
+        title: Format::new().set_bold().set_font_size(16),
+        muted: Format::new().set_font_color(Color::RGB(0x666666)),
+    }
+}
+
+/// A typed cell, so each sheet is described as data and written by one function.
+enum Cell {
+    Text(String),
+    Money(i64),
+    Pct(Option<f64>),
+    Days(Option<f64>),
+    Int(i64),
+    Date(chrono::NaiveDate),
+    Bool(bool),
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+/// Writes a table sheet: header, rows, frozen header, autofilter, fitted widths.
+fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, safe_text(h), &f.head)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    ws.write_string(r, c, safe_text(s))?;
+                }
+                Cell::Money(v) => {
+                    ws.write_number_with_format(r, c, *v as f64 / 100.0, &f.money)?;
+                }
+                Cell::Pct(Some(v)) if v.is_finite() => {
+                    ws.write_number_with_format(r, c, *v, &f.pct)?;
+                }
+                Cell::Days(Some(v)) if v.is_finite() => {
+                    ws.write_number_with_format(r, c, *v, &f.days)?;
+                }
+                Cell::Int(v) => {
+                    ws.write_number_with_format(r, c, *v as f64, &f.int)?;
+                }
+                Cell::Date(d) => {
+                    ws.write_date_with_format(r, c, d, &f.date)?;
+                }
+                Cell::Bool(b) => {
+                    ws.write_boolean(r, c, *b)?;
+                }
+                Cell::Pct(_) | Cell::Days(_) => {}
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if !header.is_empty() {
+        ws.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
+    }
+    ws.set_autofit_max_width(400);
+    ws.autofit();
+    Ok(())
+}
+
+fn sheet(name: &str) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    // Sheet names cannot hold these characters and are at most 31 long.
+    let clean: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    ws.set_name(clean)?;
+    Ok(ws)
+}
+
+/// The workbook's bytes.
+pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    // A fixed creation date (the as-of date) keeps the file the same from run to run.
+    wb.set_properties(
+        &DocProperties::new().set_title(m.t("title")).set_company(m.src.company).set_creation_datetime(&m.as_of),
+    );
+    let f = formats(m.src.currency.code());
+    let a = m.src.analysis;
+    let s = &a.settings;
+    let ledger = m.src.ledger;
+
+    // Summary: KPIs, the chart data, and three native charts.
+    let mut ws = sheet(m.t("summary"))?;
+    let summary = ws.name();
+    ws.write_string_with_format(0, 0, safe_text(m.t("title")), &f.title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        safe_text(&format!("{} · {} {}", m.src.company, m.t("as_of"), super::i18n::date(m.as_of))),
+        &f.muted,
+    )?;
+    ws.write_string_with_format(3, 0, m.t("kpi"), &f.head)?;
+    ws.write_string_with_format(3, 1, m.t("value"), &f.head)?;
+    ws.write_string_with_format(3, 2, "", &f.head)?;
+    for (i, k) in m.kpis.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_string(r, 0, safe_text(&k.label))?;
+        if let Some(v) = k.value {
+            let fmt = match k.unit {
+                Unit::Money => &f.money,
+                Unit::Percent => &f.pct,
+                Unit::Days => &f.days,
+            };
+            ws.write_number_with_format(r, 1, v, fmt)?;
+        }
+        ws.write_string_with_format(r, 2, safe_text(&k.note), &f.muted)?;
+    }
+    // Chart data: the 24 months, and the aging buckets.
+    let top = 6 + m.kpis.len() as u32;
+    let heads = [
+        m.t("month").to_string(),
+        format!("DSO {}", m.t("standard")),
+        format!("DSO {}", m.t("countback")),
+        m.t("late_ratio").into(),
+        "WADL".into(),
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(top, c as u16, h, &f.head)?;
+    }
+    for (i, month) in m.months.iter().enumerate() {
+        let r = top + 1 + i as u32;
+        ws.write_string(r, 0, month)?;
+        for (c, v, fmt) in [
+            (1u16, m.dso_standard[i], &f.days),
+            (2, m.dso_countback[i], &f.days),
+            (3, m.late_ratio[i], &f.pct),
+            (4, m.wadl[i], &f.days),
+        ] {
+            if let Some(v) = v.filter(|v| v.is_finite()) {
+                ws.write_number_with_format(r, c, v, fmt)?;
+            }
+        }
+    }
+    let last = top + m.months.len() as u32;
+    let aging_top = last + 2;
+    ws.write_string_with_format(aging_top, 0, m.t("bucket"), &f.head)?;
+    ws.write_string_with_format(aging_top, 1, m.t("open_amount"), &f.head)?;
+    for (i, (label, v)) in m.aging.iter().enumerate() {
+        ws.write_string(aging_top + 1 + i as u32, 0, label)?;
+        ws.write_number_with_format(aging_top + 1 + i as u32, 1, *v as f64 / 100.0, &f.money)?;
+    }
+    let aging_last = aging_top + m.aging.len() as u32;
+    let mut dso = Chart::new(ChartType::Line);
+    dso.title().set_name(m.t("dso_trend"));
+    for c in [1u16, 2] {
+        dso.add_series()
+            .set_name((summary.as_str(), top, c))
+            .set_categories((summary.as_str(), top + 1, 0, last, 0))
+            .set_values((summary.as_str(), top + 1, c, last, c));
+    }
+    dso.set_width(640).set_height(300);
+    ws.insert_chart(3, 4, &dso)?;
+    let mut aging = Chart::new(ChartType::Column);
+    aging.title().set_name(m.t("aging"));
+    aging
+        .add_series()
+        .set_name((summary.as_str(), aging_top, 1))
+        .set_categories((summary.as_str(), aging_top + 1, 0, aging_last, 0))
+        .set_values((summary.as_str(), aging_top + 1, 1, aging_last, 1));
+    aging.set_width(640).set_height(300);
+    ws.insert_chart(19, 4, &aging)?;
+    let mut late = Chart::new(ChartType::Line);
+    late.title().set_name(m.t("late_trend"));
+    late.add_series()
+        .set_name((summary.as_str(), top, 3))
+        .set_categories((summary.as_str(), top + 1, 0, last, 0))
+        .set_values((summary.as_str(), top + 1, 3, last, 3));
+    late.add_series()
+        .set_name((summary.as_str(), top, 4))
+        .set_categories((summary.as_str(), top + 1, 0, last, 0))
+        .set_values((summary.as_str(), top + 1, 4, last, 4))
+        .set_secondary_axis(true);
+    late.y_axis().set_num_format("0%");
+    late.set_width(640).set_height(300);
+    ws.insert_chart(35, 4, &late)?;
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 18)?;
+    ws.set_column_width(2, 30)?;
+    wb.push_worksheet(ws);
+
+    // Clients: every column of clients.csv.
+    let mut ws = sheet(m.t("clients"))?;
+    let mut header: Vec<String> = ["client_id", "client_name", "company_number", "currency", "net_ar", "open_invoices"]
+        .map(String::from)
+        .to_vec();
+    header.extend(s.bucket_names());
+    header.extend(
+        [
+            "unapplied_credit",
+            "dbt",
+            "paid_12m",
+            "late_12m",
+            "late_ratio_12m",
+            "late_amount_ratio_12m",
+            "wadl_12m",
+            "adp_12m",
+            "wadl_slope_6m",
+            "late_ratio_trend",
+            "dso_standard",
+            "dso_countback",
+            "dso_countback_capped",
+            "bpdso",
+            "add",
+            "cei",
+            "credit_limit",
+            "utilisation",
+            "bureau_status",
+            "risk_score",
+            "risk_tier",
+            "risk_reasons",
+            "avg_terms_days",
+        ]
+        .map(String::from),
+    );
+    let tier_col = header.iter().position(|h| h == "risk_tier").unwrap_or(0) as u16;
+    let rows: Vec<Vec<Cell>> = a
+        .clients
+        .iter()
+        .zip(&m.src.assessment.clients)
+        .map(|(c, v)| {
+            let client = &ledger.clients[c.client as usize];
+            let fg = &c.figures;
+            let b = &fg.sums.window;
+            let mut r = vec![
+                text(&client.id),
+                text(&client.name),
+                text(client.company_number.clone().unwrap_or_default()),
+                text(m.src.currency.code()),
+                Cell::Money(fg.sums.net_ar),
+                Cell::Int(fg.sums.open_invoices as i64),
+            ];
+            r.extend(fg.sums.buckets.iter().map(|x| Cell::Money(*x)));
+            r.extend([
+                Cell::Money(-fg.sums.unapplied_credit),
+                Cell::Days(Some(fg.dbt)),
+                Cell::Int(b.paid as i64),
+                Cell::Int(b.late as i64),
+                Cell::Pct(b.late_ratio()),
+                Cell::Pct(b.late_amount_ratio()),
+                Cell::Days(b.wadl()),
+                Cell::Days(b.adp()),
+                Cell::Days(fg.wadl_slope_6m),
+                Cell::Pct(fg.late_ratio_trend),
+                Cell::Days(fg.dso_standard),
+                Cell::Days(Some(fg.dso_countback)),
+                Cell::Bool(fg.dso_countback_capped),
+                Cell::Days(fg.bpdso),
+                Cell::Days(fg.add),
+                Cell::Pct(fg.cei),
+                v.credit_limit.map(Cell::Money).unwrap_or(Cell::Text(String::new())),
+                Cell::Pct(v.utilisation.filter(|u| u.is_finite())),
+                text(v.status.map(|x| x.label()).unwrap_or("")),
+                Cell::Days(Some(v.risk.score)),
+                text(v.risk.tier.label()),
+                text(&v.risk.reasons),
+                Cell::Days(fg.avg_terms_days),
+            ]);
+            r
+        })
+        .collect();
+    table(&mut ws, &f, &header, &rows)?;
+    let n = rows.len() as u32;
+    if n > 0 {
+        for (word, color) in [("critical", 0xF4CCCC), ("high", 0xFCE5CD), ("medium", 0xFFF2CC), ("low", 0xD9EAD3)] {
+            let cf = ConditionalFormatText::new()
+                .set_rule(ConditionalFormatTextRule::Contains(word.to_string()))
+                .set_format(Format::new().set_background_color(Color::RGB(color)));
+            ws.add_conditional_format(1, tier_col, n, tier_col, &cf)?;
+        }
+    }
+    wb.push_worksheet(ws);
+
+    // Open items.
+    let mut ws = sheet(m.t("open_items"))?;
+    let names = &s.bucket_names();
+    let header = [
+        m.t("client_id"),
+        m.t("client"),
+        m.t("document"),
+        m.t("issue_date"),
+        m.t("due_date"),
+        m.t("amount"),
+        m.t("open_amount"),
+        m.t("days_past_due"),
+        m.t("bucket"),
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<Cell>> = a
+        .clients
+        .iter()
+        .flat_map(|c| {
+            let client = &ledger.clients[c.client as usize];
+            c.open_items.iter().map(move |o| {
+                vec![
+                    text(&client.id),
+                    text(&client.name),
+                    text(&o.document_id),
+                    Cell::Date(o.issue),
+                    Cell::Date(o.due),
+                    Cell::Money(o.amount),
+                    Cell::Money(o.open),
+                    Cell::Int(o.days_past_due),
+                    text(&names[o.bucket]),
+                ]
+            })
+        })
+        .collect();
+    table(&mut ws, &f, &header, &rows)?;
+    wb.push_worksheet(ws);
+
+    // Trends: the monthly series, portfolio first.
+    let mut ws = sheet(m.t("trends"))?;
+    let header = [
+        "client_id",
+        "month",
+        "sales",
+        "net_ar",
+        "current_ar",
+        "dso_standard",
+        "dso_countback",
+        "cei",
+        "paid",
+        "late",
+        "wadl",
+        "adp",
+    ]
+    .map(String::from)
+    .to_vec();
+    let row = |id: &str, r: &crate::analytics::MonthRow| {
+        vec![
+            text(id),
+            text(calendar::label(r.month)),
+            Cell::Money(r.sales),
+            Cell::Money(r.net_ar),
+            Cell::Money(r.current_ar),
+            Cell::Days(r.dso_standard),
+            Cell::Days(Some(r.dso_countback)),
+            Cell::Pct(r.cei),
+            Cell::Int(r.behaviour.paid as i64),
+            Cell::Int(r.behaviour.late as i64),
+            Cell::Days(r.behaviour.wadl()),
+            Cell::Days(r.behaviour.adp()),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = a.portfolio.monthly.iter().map(|r| row("*", r)).collect();
+    for c in &a.clients {
+        let id = &ledger.clients[c.client as usize].id;
+        rows.extend(c.figures.monthly.iter().map(|r| row(id, r)));
+    }
+    table(&mut ws, &f, &header, &rows)?;
+    wb.push_worksheet(ws);
+
+    // Alerts.
+    let mut ws = sheet(m.t("alerts"))?;
+    let header = [
+        m.t("client_id"),
+        m.t("client"),
+        m.t("kind"),
+        m.t("direction"),
+        m.t("severity"),
+        m.t("previous"),
+        m.t("current"),
+        m.t("message"),
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<Cell>> = m
+        .alerts
+        .iter()
+        .map(|x| {
+            vec![
+                text(&x.client_id),
+                text(&x.client_name),
+                text(x.kind),
+                text(x.direction()),
+                text(x.severity.label()),
+                text(&x.previous),
+                text(&x.current),
+                text(&x.message),
+            ]
+        })
+        .collect();
+    table(&mut ws, &f, &header, &rows)?;
+    wb.push_worksheet(ws);
+
+    // Handover.
+    let mut ws = sheet(m.t("handover"))?;
+    let header = [
+        m.t("client_id"),
+        m.t("client"),
+        m.t("company_number"),
+        m.t("document"),
+        m.t("issue_date"),
+        m.t("due_date"),
+        m.t("amount"),
+        m.t("open_amount"),
+        m.t("days_past_due"),
+        m.t("interest"),
+        m.t("compensation"),
+        m.t("claim_total"),
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<Cell>> = m
+        .src
+        .handover
+        .iter()
+        .map(|l| {
+            let client = &ledger.clients[l.client as usize];
+            vec![
+                text(&client.id),
+                text(&client.name),
+                text(client.company_number.clone().unwrap_or_default()),
+                text(&l.document_id),
+                Cell::Date(l.issue),
+                Cell::Date(l.due),
+                Cell::Money(l.amount),
+                Cell::Money(l.open),
+                Cell::Int(l.days_past_due),
+                Cell::Money(l.interest.amount),
+                Cell::Money(l.compensation),
+                Cell::Money(l.claim()),
+            ]
+        })
+        .collect();
+    table(&mut ws, &f, &header, &rows)?;
+    wb.push_worksheet(ws);
+
+    // Data quality: the reconciliation, then every rejected row and warning.
+    let mut ws = sheet(m.t("data_quality"))?;
+    let header = [
+        m.t("source"),
+        m.t("rows_read"),
+        m.t("accepted"),
+        m.t("rejected"),
+        m.t("location"),
+        m.t("column"),
+        m.t("value"),
+        m.t("reason"),
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows: Vec<Vec<Cell>> = m
+        .inputs()
+        .iter()
+        .map(|st| {
+            vec![
+                text(&st.file),
+                Cell::Int(st.rows_read as i64),
+                Cell::Int(st.accepted as i64),
+                Cell::Int(st.rejected as i64),
+            ]
+        })
+        .collect();
+    for r in m.rejects() {
+        rows.push(vec![
+            text(&r.source),
+            text(""),
+            text(""),
+            text(""),
+            text(&r.location),
+            text(&r.column),
+            text(&r.value),
+            text(&r.reason),
+        ]);
+    }
+    for w in m.warnings() {
+        rows.push(vec![
+            text(&w.source),
+            text(""),
+            text(""),
+            text(""),
+            text(&w.location),
+            text(""),
+            text(""),
+            text(&w.message),
+        ]);
+    }
+    for w in m.src.analysis_warnings {
+        rows.push(vec![text("analysis"), text(""), text(""), text(""), text(""), text(""), text(""), text(w)]);
+    }
+    table(&mut ws, &f, &header, &rows)?;
+    wb.push_worksheet(ws);
+
+    wb.save_to_buffer()
+}
