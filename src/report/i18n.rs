@@ -33,6 +33,7 @@ const LABELS: &[(&str, &str, &str, &str)] = &[
     ("risks", "Risks", "Risico's", "Risques"),
     ("opportunities", "Opportunities", "Kansen", "Opportunités"),
     ("handover", "Collection handover", "Overdracht aan incasso", "Transmission au recouvrement"),
+    ("handover_sheet", "Handover", "Overdracht", "Recouvrement"),
     ("data_quality", "Data quality", "Datakwaliteit", "Qualité des données"),
     ("page", "Page", "Pagina", "Page"),
     ("of", "of", "van", "sur"),

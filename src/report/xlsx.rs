@@ -423,7 +423,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     // Handover.
-    let mut ws = sheet(m.t("handover"))?;
+    let mut ws = sheet(m.t("handover_sheet"))?;
     let header = [
         m.t("client_id"),
         m.t("client"),

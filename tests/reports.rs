@@ -1,0 +1,165 @@
+//! The human reports, read back the way their readers see them: the workbook through calamine,
+//! the PDFs through poppler's pdftotext and pdffonts, all checked against the data files.
+
+use assert_cmd::Command;
+use calamine::{Data, DataType, Reader, open_workbook_auto};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the sample pipeline into a fresh folder (September, then October, so there are alerts).
+fn sample_run(lang: &str) -> TempDir {
+    let out = TempDir::new().unwrap();
+    let cfg = root().join("sample_data/arwatch.toml");
+    for as_of in ["2026-09-30", "2026-10-31"] {
+        let o = Command::cargo_bin("arwatch")
+            .unwrap()
+            .args(["run", "-q", "--config", cfg.to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--as-of", as_of, "--lang", lang])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    out
+}
+
+fn csv_rows(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
+    (header, rows)
+}
+
+fn pdftotext(p: &Path) -> String {
+    let o = std::process::Command::new("pdftotext")
+        .args(["-layout", p.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed; .ci/run installs it");
+    assert!(o.status.success());
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn cents(s: &str) -> i64 {
+    let (a, b) = s.split_once('.').unwrap();
+    let v = a.trim_start_matches('-').parse::<i64>().unwrap() * 100 + b.parse::<i64>().unwrap();
+    if s.starts_with('-') { -v } else { v }
+}
+
+#[test]
+fn workbook_matches_the_data_files() {
+    let out = sample_run("en");
+    let month = out.path().join("2026-10");
+    let mut wb = open_workbook_auto(month.join("arwatch-2026-10.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["Summary", "Clients", "Open items", "Trends", "Alerts", "Handover", "Data quality"]);
+
+    // Clients: every column of clients.csv, the same values.
+    let (header, rows) = csv_rows(&month.join("data/clients.csv"));
+    let sheet = wb.worksheet_range("Clients").unwrap();
+    let got: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(got, header);
+    assert_eq!(sheet.height(), rows.len() + 1);
+    let net_ar = header.iter().position(|h| h == "net_ar").unwrap();
+    let tier = header.iter().position(|h| h == "risk_tier").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        let cells = sheet.rows().nth(r + 1).unwrap();
+        assert_eq!(cells[0].to_string(), row[0]);
+        // Money is a true number, equal to the data file to the cent.
+        match &cells[net_ar] {
+            Data::Float(v) => assert_eq!((v * 100.0).round() as i64, cents(&row[net_ar]), "client {}", row[0]),
+            other => panic!("net_ar of {} is not a number: {other:?}", row[0]),
+        }
+        assert_eq!(cells[tier].to_string(), row[tier]);
+    }
+
+    // Summary: the net AR KPI equals summary.json.
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
+    let s = wb.worksheet_range("Summary").unwrap();
+    let net = s.rows().find(|r| r[0].to_string() == "Net AR").expect("a Net AR row");
+    assert_eq!((net[1].as_f64().unwrap() * 100.0).round() as i64, cents(summary["portfolio"]["net_ar"].as_str().unwrap()));
+
+    // Open items: real date cells.
+    let open = wb.worksheet_range("Open items").unwrap();
+    assert!(matches!(open.rows().nth(1).unwrap()[3], Data::DateTime(_)), "issue date is not a date cell");
+
+    // Alerts and handover: as many rows as the data files.
+    let (_, alerts) = csv_rows(&month.join("data/alerts.csv"));
+    assert!(!alerts.is_empty());
+    assert_eq!(wb.worksheet_range("Alerts").unwrap().height(), alerts.len() + 1);
+    let (_, handover) = csv_rows(&month.join("data/handover.csv"));
+    assert!(!handover.is_empty());
+    assert_eq!(wb.worksheet_range("Handover").unwrap().height(), handover.len() + 1);
+}
+
+#[test]
+fn handover_file_and_dossiers() {
+    let out = sample_run("en");
+    let month = out.path().join("2026-10");
+    let (header, rows) = csv_rows(&month.join("data/handover.csv"));
+    assert_eq!(
+        header[..12],
+        ["client_id", "client_name", "company_number", "document_id", "issue_date", "due_date", "amount", "open_amount", "days_past_due", "interest", "compensation", "claim_total"]
+    );
+    let (ch, clients) = csv_rows(&month.join("data/clients.csv"));
+    let tier = ch.iter().position(|h| h == "risk_tier").unwrap();
+    let critical: Vec<&str> = clients.iter().filter(|c| c[tier] == "critical").map(|c| c[0].as_str()).collect();
+    for r in &rows {
+        // Claim = open + interest + 40.00, and only 60+ days past due unless the client is critical.
+        assert_eq!(cents(&r[11]), cents(&r[7]) + cents(&r[9]) + cents(&r[10]), "{r:?}");
+        assert_eq!(r[10], "40.00");
+        assert!(r[8].parse::<i64>().unwrap() >= 60 || critical.contains(&r[0].as_str()), "{r:?}");
+    }
+    // One dossier per debtor, with its invoices, interest and legal basis.
+    let debtors: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let files = std::fs::read_dir(month.join("handover")).unwrap().count();
+    assert_eq!(files, debtors.len());
+    let k8: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "K0008").collect();
+    let text = pdftotext(&month.join("handover/K0008.pdf"));
+    assert!(text.contains("Collection dossier") && text.contains("Belgian law of 2 August 2002"), "{text}");
+    assert!(text.contains("bankrupt") && text.contains("Voorbeeld Groothandel NV"));
+    for r in &k8 {
+        assert!(text.contains(&r[3]), "invoice {} missing", r[3]);
+    }
+    let first_interest = format!("€ {}", k8[0][9]);
+    assert!(text.contains(&first_interest), "{first_interest} not in the dossier");
+    assert!(text.contains("formal notice"), "the reminder history is missing");
+}
+
+#[test]
+fn management_report_pdf_has_the_key_figures() {
+    let out = sample_run("en");
+    let month = out.path().join("2026-10");
+    let pdf = month.join("arwatch-2026-10.pdf");
+    let text = pdftotext(&pdf);
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
+    let net = cents(summary["portfolio"]["net_ar"].as_str().unwrap());
+    let shown = format!("€ {},{:03}.{:02}", net / 100_000, (net / 100) % 1000, net % 100);
+    assert!(text.contains(&shown), "net AR {shown} not in the report");
+    let dso = summary["portfolio"]["dso_countback"]["days"].as_f64().unwrap();
+    assert!(text.contains(&format!("{dso:.1} days")), "countback DSO {dso:.1} not in the report");
+    for s in ["Accounts receivable report", "31/10/2026", "Headline alerts", "The 20 riskiest clients", "Collection handover", "Data quality", "Page 1 of"] {
+        assert!(text.contains(s), "{s:?} not in the report");
+    }
+    assert!(text.contains("legal status changed from active to bankrupt"));
+    // The font is embedded, with a Unicode map, so é, ë and € survive copy and paste.
+    let fonts = std::process::Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.lines().skip(2).all(|l| l.contains(" yes ")), "{fonts}");
+    assert!(text.contains('é') || text.contains('ë'));
+}
+
+#[test]
+fn dutch_report_uses_dutch_labels_and_number_formats() {
+    let out = sample_run("nl");
+    let month = out.path().join("2026-10");
+    let text = pdftotext(&month.join("arwatch-2026-10.pdf"));
+    assert!(text.contains("Rapport debiteurenbeheer") && text.contains("Pagina 1 van"), "labels");
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
+    let net = cents(summary["portfolio"]["net_ar"].as_str().unwrap());
+    let shown = format!("{}.{:03},{:02} €", net / 100_000, (net / 100) % 1000, net % 100);
+    assert!(text.contains(&shown), "{shown} not in the Dutch report");
+    let mut wb = open_workbook_auto(month.join("arwatch-2026-10.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names()[0], "Overzicht");
+    assert!(wb.worksheet_range("Klanten").is_ok());
+}
