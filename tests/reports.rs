@@ -17,7 +17,18 @@ fn sample_run(lang: &str) -> TempDir {
     for as_of in ["2026-09-30", "2026-10-31"] {
         let o = Command::cargo_bin("arwatch")
             .unwrap()
-            .args(["run", "-q", "--config", cfg.to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--as-of", as_of, "--lang", lang])
+            .args([
+                "run",
+                "-q",
+                "--config",
+                cfg.to_str().unwrap(),
+                "--out",
+                out.path().to_str().unwrap(),
+                "--as-of",
+                as_of,
+                "--lang",
+                lang,
+            ])
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -52,7 +63,10 @@ fn workbook_matches_the_data_files() {
     let out = sample_run("en");
     let month = out.path().join("2026-10");
     let mut wb = open_workbook_auto(month.join("arwatch-2026-10.xlsx")).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["Summary", "Clients", "Open items", "Trends", "Alerts", "Handover", "Data quality"]);
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["Summary", "Clients", "Open items", "Trends", "Alerts", "Handover", "Data quality"]
+    );
 
     // Clients: every column of clients.csv, the same values.
     let (header, rows) = csv_rows(&month.join("data/clients.csv"));
@@ -74,10 +88,14 @@ fn workbook_matches_the_data_files() {
     }
 
     // Summary: the net AR KPI equals summary.json.
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
     let s = wb.worksheet_range("Summary").unwrap();
     let net = s.rows().find(|r| r[0].to_string() == "Net AR").expect("a Net AR row");
-    assert_eq!((net[1].as_f64().unwrap() * 100.0).round() as i64, cents(summary["portfolio"]["net_ar"].as_str().unwrap()));
+    assert_eq!(
+        (net[1].as_f64().unwrap() * 100.0).round() as i64,
+        cents(summary["portfolio"]["net_ar"].as_str().unwrap())
+    );
 
     // Open items: real date cells.
     let open = wb.worksheet_range("Open items").unwrap();
@@ -99,7 +117,20 @@ fn handover_file_and_dossiers() {
     let (header, rows) = csv_rows(&month.join("data/handover.csv"));
     assert_eq!(
         header[..12],
-        ["client_id", "client_name", "company_number", "document_id", "issue_date", "due_date", "amount", "open_amount", "days_past_due", "interest", "compensation", "claim_total"]
+        [
+            "client_id",
+            "client_name",
+            "company_number",
+            "document_id",
+            "issue_date",
+            "due_date",
+            "amount",
+            "open_amount",
+            "days_past_due",
+            "interest",
+            "compensation",
+            "claim_total"
+        ]
     );
     let (ch, clients) = csv_rows(&month.join("data/clients.csv"));
     let tier = ch.iter().position(|h| h == "risk_tier").unwrap();
@@ -132,13 +163,22 @@ fn management_report_pdf_has_the_key_figures() {
     let month = out.path().join("2026-10");
     let pdf = month.join("arwatch-2026-10.pdf");
     let text = pdftotext(&pdf);
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
     let net = cents(summary["portfolio"]["net_ar"].as_str().unwrap());
     let shown = format!("€ {},{:03}.{:02}", net / 100_000, (net / 100) % 1000, net % 100);
     assert!(text.contains(&shown), "net AR {shown} not in the report");
     let dso = summary["portfolio"]["dso_countback"]["days"].as_f64().unwrap();
     assert!(text.contains(&format!("{dso:.1} days")), "countback DSO {dso:.1} not in the report");
-    for s in ["Accounts receivable report", "31/10/2026", "Headline alerts", "The 20 riskiest clients", "Collection handover", "Data quality", "Page 1 of"] {
+    for s in [
+        "Accounts receivable report",
+        "31/10/2026",
+        "Headline alerts",
+        "The 20 riskiest clients",
+        "Collection handover",
+        "Data quality",
+        "Page 1 of",
+    ] {
         assert!(text.contains(s), "{s:?} not in the report");
     }
     assert!(text.contains("legal status changed from active to bankrupt"));
@@ -155,7 +195,8 @@ fn dutch_report_uses_dutch_labels_and_number_formats() {
     let month = out.path().join("2026-10");
     let text = pdftotext(&month.join("arwatch-2026-10.pdf"));
     assert!(text.contains("Rapport debiteurenbeheer") && text.contains("Pagina 1 van"), "labels");
-    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
     let net = cents(summary["portfolio"]["net_ar"].as_str().unwrap());
     let shown = format!("{}.{:03},{:02} €", net / 100_000, (net / 100) % 1000, net % 100);
     assert!(text.contains(&shown), "{shown} not in the Dutch report");

@@ -46,24 +46,9 @@ pub fn ingest_bureau(
             out: &mut out,
         };
         let mut blank = Vec::new();
-        table::read_table(&input.path, &input.mapping, &mut loader, &mut blank)?;
+        let header = table::read_table(&input.path, &input.mapping, &mut loader, &mut blank)?;
         let mut stats = loader.stats;
-        stats.rows_read += blank.len() as u64;
-        stats.rejected += blank.len() as u64;
-        stats.rejected_benign += blank.len() as u64;
-        for line in blank {
-            out.rejects.push(Reject {
-                source: stats.file.clone(),
-                location: format!("line {line}"),
-                column: String::new(),
-                value: String::new(),
-                reason: "blank line".into(),
-                raw: String::new(),
-                line,
-                benign: true,
-                amount: None,
-            });
-        }
+        super::report_blank_lines(&mut stats, &mut out.rejects, &blank, &header.layout);
         out.stats.push(stats);
     }
     Ok(out)

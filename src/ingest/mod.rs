@@ -407,13 +407,23 @@ fn ingest_one(
     let first_reject = loader.out.rejects.len();
     let header = table::read_table(path, &input.mapping, &mut loader, &mut blank_lines)?;
     let Loader { mut stats, out, .. } = loader;
-    for line in blank_lines {
+    report_blank_lines(&mut stats, &mut out.rejects, &blank_lines, &header.layout);
+    out.rejects[first_reject..].sort_by_key(|r| r.line);
+    for (cur, t) in std::mem::take(&mut stats.pending_totals) {
+        stats.control_totals.insert(cur.code().to_string(), t);
+    }
+    Ok(stats)
+}
+
+/// Blank lines the CSV parser skipped: rows read and rejected, not errors.
+pub(crate) fn report_blank_lines(stats: &mut SourceStats, rejects: &mut Vec<Reject>, lines: &[u32], layout: &Layout) {
+    for &line in lines {
         stats.rows_read += 1;
         stats.rejected += 1;
         stats.rejected_benign += 1;
-        out.rejects.push(Reject {
-            source: file.clone(),
-            location: header.layout.location(line, None),
+        rejects.push(Reject {
+            source: stats.file.clone(),
+            location: layout.location(line, None),
             column: String::new(),
             value: String::new(),
             reason: "blank line".into(),
@@ -423,11 +433,6 @@ fn ingest_one(
             amount: None,
         });
     }
-    out.rejects[first_reject..].sort_by_key(|r| r.line);
-    for (cur, t) in std::mem::take(&mut stats.pending_totals) {
-        stats.control_totals.insert(cur.code().to_string(), t);
-    }
-    Ok(stats)
 }
 
 /// Receives one input's header and batches, converts rows in parallel and merges them.

@@ -9,6 +9,7 @@ use crate::ingest::{Ingested, Reject, SourceStats, Warning};
 use crate::model::{Currency, Ledger, format_minor};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
 
@@ -29,6 +30,26 @@ pub fn days(v: Option<f64>) -> String {
 }
 
 /// Writes a CSV file from rows of already formatted cells.
+/// CSV bytes of rows, without a header: per-client chunks are formatted in parallel.
+fn rows_bytes(rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    for r in rows {
+        // Writing into memory cannot fail.
+        let _ = w.write_record(&r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// A header and chunks of rows, in order.
+fn write_chunks(path: &Path, header: &[String], chunks: Vec<Vec<u8>>) -> std::io::Result<()> {
+    let mut bytes = rows_bytes(std::iter::once(header.to_vec()));
+    bytes.reserve(chunks.iter().map(Vec::len).sum());
+    for c in chunks {
+        bytes.extend_from_slice(&c);
+    }
+    write_atomic(path, &bytes)
+}
+
 fn write_csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     w.write_record(header)?;
@@ -43,17 +64,11 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-/// `clients.csv`: one row per client with any document or payment on or before A.
-pub fn write_clients(
-    dir: &Path,
-    ledger: &Ledger,
-    a: &Analysis,
-    assessment: Option<&Assessment>,
-    cur: Currency,
-) -> std::io::Result<()> {
-    let money = |v: i64| format_minor(v, cur.minor_digits());
+/// The columns of `clients.csv` (the bucket columns follow the configured boundaries), which
+/// the workbook's Clients sheet repeats.
+pub fn clients_header(settings: &crate::analytics::Settings) -> Vec<String> {
     let mut header = strings(&["client_id", "client_name", "company_number", "currency", "net_ar", "open_invoices"]);
-    header.extend(a.settings.bucket_names());
+    header.extend(settings.bucket_names());
     header.extend(strings(&[
         "unapplied_credit",
         "dbt",
@@ -79,6 +94,35 @@ pub fn write_clients(
         "risk_reasons",
         "avg_terms_days",
     ]));
+    header
+}
+
+/// The columns of `monthly.csv`, repeated by the workbook's Trends sheet.
+pub const MONTHLY_COLUMNS: [&str; 12] = [
+    "client_id",
+    "month",
+    "sales",
+    "net_ar",
+    "current_ar",
+    "dso_standard",
+    "dso_countback",
+    "cei",
+    "paid",
+    "late",
+    "wadl",
+    "adp",
+];
+
+/// `clients.csv`: one row per client with any document or payment on or before A.
+pub fn write_clients(
+    dir: &Path,
+    ledger: &Ledger,
+    a: &Analysis,
+    assessment: Option<&Assessment>,
+    cur: Currency,
+) -> std::io::Result<()> {
+    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let header = clients_header(&a.settings);
     let rows = a.clients.iter().enumerate().map(|(i, c)| {
         let client = &ledger.clients[c.client as usize];
         let view = assessment.and_then(|x| x.clients.get(i));
@@ -126,20 +170,7 @@ pub fn write_clients(
 /// `monthly.csv`: the full grid of months for each client, plus `*` rows for the portfolio.
 pub fn write_monthly(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
     let money = |v: i64| format_minor(v, cur.minor_digits());
-    let header = strings(&[
-        "client_id",
-        "month",
-        "sales",
-        "net_ar",
-        "current_ar",
-        "dso_standard",
-        "dso_countback",
-        "cei",
-        "paid",
-        "late",
-        "wadl",
-        "adp",
-    ]);
+    let header = strings(&MONTHLY_COLUMNS);
     let row = |id: &str, m: &crate::analytics::MonthRow| {
         vec![
             safe_text(id),
@@ -157,12 +188,12 @@ pub fn write_monthly(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -
         ]
     };
     // `*` sorts before every client id, as a byte-wise sort of the file would put it.
-    let portfolio = a.portfolio.monthly.iter().map(|m| row("*", m));
-    let clients = a.clients.iter().flat_map(|c| {
+    let mut chunks = vec![rows_bytes(a.portfolio.monthly.iter().map(|m| row("*", m)))];
+    chunks.par_extend(a.clients.par_iter().map(|c| {
         let id = &ledger.clients[c.client as usize].id;
-        c.figures.monthly.iter().map(move |m| row(id, m))
-    });
-    write_csv(&dir.join("monthly.csv"), &header, portfolio.chain(clients))
+        rows_bytes(c.figures.monthly.iter().map(|m| row(id, m)))
+    }));
+    write_chunks(&dir.join("monthly.csv"), &header, chunks)
 }
 
 /// `open_items.csv`: every open invoice at A.
@@ -180,10 +211,10 @@ pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency
         "bucket",
         "disputed",
     ]);
-    let rows = a.clients.iter().flat_map(|c| {
+    let chunks = a.clients.par_iter().map(|c| {
         let id = &ledger.clients[c.client as usize].id;
         let names = &names;
-        c.open_items.iter().map(move |o| {
+        rows_bytes(c.open_items.iter().map(move |o| {
             vec![
                 safe_text(id),
                 safe_text(&o.document_id),
@@ -195,9 +226,9 @@ pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency
                 names[o.bucket].clone(),
                 o.disputed.to_string(),
             ]
-        })
+        }))
     });
-    write_csv(&dir.join("open_items.csv"), &header, rows)
+    write_chunks(&dir.join("open_items.csv"), &header, chunks.collect())
 }
 
 /// `alerts.csv`: what changed since the previous run.

@@ -218,38 +218,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
 
     // Clients: every column of clients.csv.
     let mut ws = sheet(m.t("clients"))?;
-    let mut header: Vec<String> = ["client_id", "client_name", "company_number", "currency", "net_ar", "open_invoices"]
-        .map(String::from)
-        .to_vec();
-    header.extend(s.bucket_names());
-    header.extend(
-        [
-            "unapplied_credit",
-            "dbt",
-            "paid_12m",
-            "late_12m",
-            "late_ratio_12m",
-            "late_amount_ratio_12m",
-            "wadl_12m",
-            "adp_12m",
-            "wadl_slope_6m",
-            "late_ratio_trend",
-            "dso_standard",
-            "dso_countback",
-            "dso_countback_capped",
-            "bpdso",
-            "add",
-            "cei",
-            "credit_limit",
-            "utilisation",
-            "bureau_status",
-            "risk_score",
-            "risk_tier",
-            "risk_reasons",
-            "avg_terms_days",
-        ]
-        .map(String::from),
-    );
+    let header = super::data::clients_header(s);
     let tier_col = header.iter().position(|h| h == "risk_tier").unwrap_or(0) as u16;
     let rows: Vec<Vec<Cell>> = a
         .clients
@@ -349,22 +318,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
 
     // Trends: the monthly series, portfolio first.
     let mut ws = sheet(m.t("trends"))?;
-    let header = [
-        "client_id",
-        "month",
-        "sales",
-        "net_ar",
-        "current_ar",
-        "dso_standard",
-        "dso_countback",
-        "cei",
-        "paid",
-        "late",
-        "wadl",
-        "adp",
-    ]
-    .map(String::from)
-    .to_vec();
+    let header = super::data::MONTHLY_COLUMNS.map(String::from).to_vec();
     let row = |id: &str, r: &crate::analytics::MonthRow| {
         vec![
             text(id),

@@ -324,10 +324,11 @@ impl Canvas {
             series.iter().flat_map(|s| s.1.iter().flatten().copied()).filter(|v| v.is_finite()).collect();
         let max = values.iter().copied().fold(0.0f64, f64::max);
         let min = values.iter().copied().fold(0.0f64, f64::min);
-        let (lo, hi) = nice_range(min, max);
+        let (lo, hi, step) = nice_range(min, max);
         let ymap = |v: f64| y0 + ((v - lo) / (hi - lo)) as f32 * ch;
-        for k in 0..=4 {
-            let v = lo + (hi - lo) * k as f64 / 4.0;
+        let ticks = ((hi - lo) / step).round() as usize;
+        for k in 0..=ticks {
+            let v = lo + step * k as f64;
             let y = ymap(v);
             self.hline(x0, x0 + w, y, RULE, 0.4);
             self.text_right(x0 - 4.0, y - 2.5, &format_tick(v, unit), 6.5, false, MUTED);
@@ -411,14 +412,19 @@ impl Canvas {
     }
 }
 
-/// A rounded axis range that includes 0.
-fn nice_range(min: f64, max: f64) -> (f64, f64) {
+/// A rounded axis range that includes 0, and its tick step (at most five steps).
+fn nice_range(min: f64, max: f64) -> (f64, f64, f64) {
+    let (min, max) = (min.min(0.0), max.max(0.0));
     let span = (max - min).max(1e-9);
-    let mag = 10f64.powf(span.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| span / s <= 4.0).unwrap_or(10.0 * mag);
+    let mag = 10f64.powf(span.log10().floor() - 1.0);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= 5.0)
+        .unwrap_or(100.0 * mag);
     let lo = (min / step).floor() * step;
-    let hi = ((max / step).ceil() * step).max(lo + step);
-    (lo.min(0.0), hi)
+    let steps = (((max - lo) / step) - 1e-9).ceil().max(1.0);
+    (lo, lo + steps * step, step)
 }
 
 fn format_tick(v: f64, unit: &str) -> String {
@@ -439,9 +445,13 @@ mod tests {
 
     #[test]
     fn axis_ranges_are_round() {
-        assert_eq!(nice_range(0.0, 73.0), (0.0, 80.0));
-        assert_eq!(nice_range(0.0, 0.42), (0.0, 0.5));
-        assert_eq!(nice_range(-5.0, 12.0), (-5.0, 15.0));
+        let close = |a: (f64, f64, f64), b: (f64, f64, f64)| {
+            (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9 && (a.2 - b.2).abs() < 1e-9
+        };
+        assert!(close(nice_range(0.0, 73.0), (0.0, 80.0, 20.0)), "{:?}", nice_range(0.0, 73.0));
+        assert!(close(nice_range(0.0, 0.42), (0.0, 0.5, 0.1)), "{:?}", nice_range(0.0, 0.42));
+        assert!(close(nice_range(-5.0, 12.0), (-5.0, 15.0, 5.0)), "{:?}", nice_range(-5.0, 12.0));
+        assert!(close(nice_range(20.0, 45.0), (0.0, 50.0, 10.0)), "{:?}", nice_range(20.0, 45.0));
     }
 
     #[test]
