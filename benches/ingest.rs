@@ -91,7 +91,10 @@ fn pipeline(c: &mut Criterion) {
     });
     let ledger = ingest(&inputs, &opts, &|_| {}).unwrap().ledger;
     let as_of = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
-    g.bench_function("analyse 100k invoices", |b| b.iter(|| black_box(analyse(&ledger, as_of, &Settings::default()))));
+    let fx = arwatch::fx::Fx::none(arwatch::model::Currency::EUR);
+    g.bench_function("analyse 100k invoices", |b| {
+        b.iter(|| black_box(analyse(&ledger, as_of, &Settings::default(), &fx).unwrap()))
+    });
     g.finish();
 }
 

@@ -37,6 +37,8 @@ struct RawConfig {
     lang: Option<String>,
     default_terms_days: Option<u32>,
     max_rejected_share: Option<f64>,
+    /// Exchange-rate table: `date,currency,rate` (reporting units per unit).
+    fx_rates: Option<String>,
     #[serde(default)]
     inputs: Vec<RawInput>,
     #[serde(default)]
@@ -120,6 +122,7 @@ pub struct Config {
     /// A saved run to compare with instead of the latest earlier one.
     pub compare_with: Option<PathBuf>,
     pub handover: HandoverSettings,
+    pub fx_rates: Option<PathBuf>,
 }
 
 /// What the command line may override.
@@ -263,6 +266,7 @@ impl Config {
             risk: raw.risk.clone(),
             monitor: raw.monitor.clone(),
             compare_with,
+            fx_rates: raw.fx_rates.as_ref().map(|p| base.join(p)),
             handover: HandoverSettings {
                 rates: raw.handover.rates.as_ref().map(|p| base.join(p)),
                 reminders: raw.handover.reminders.as_ref().map(|p| base.join(p)),

@@ -4,6 +4,7 @@
 use crate::analytics::{Analysis, analyse, calendar};
 use crate::config::Config;
 use crate::exit::AppError;
+use crate::fx::Fx;
 use crate::ingest::bureau::{BureauIngested, ingest_bureau};
 use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, ingest};
 use crate::monitor::{self, Assessment, alerts::Alert, history};
@@ -68,8 +69,28 @@ pub fn check_threshold_of(config: &Config, stats: &[SourceStats], rejects: &[Rej
     Ok(())
 }
 
-/// Every document and payment must be in the reporting currency until an FX table is given.
+/// The exchange rates: the configured table, or none (a single-currency ledger needs none).
+pub fn fx(config: &Config) -> Result<Fx, AppError> {
+    match &config.fx_rates {
+        None => Ok(Fx::none(config.currency)),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                AppError::Data(format!(
+                    "cannot read the FX rate table {}: {e}\n  fix: check fx_rates in the configuration",
+                    p.display()
+                ))
+            })?;
+            Fx::from_csv(&text, &p.display().to_string(), config.currency).map_err(AppError::Data)
+        }
+    }
+}
+
+/// Without an FX table every document and payment must be in the reporting currency; with one,
+/// a missing rate stops the analysis with the currency and the date.
 pub fn check_currencies(config: &Config, ing: &Ingested) -> Result<(), AppError> {
+    if config.fx_rates.is_some() {
+        return Ok(());
+    }
     let l = &ing.ledger;
     let other = l
         .documents
@@ -79,7 +100,7 @@ pub fn check_currencies(config: &Config, ing: &Ingested) -> Result<(), AppError>
         .find(|(c, _, _)| *c != config.currency);
     if let Some((c, date, origin)) = other {
         return Err(AppError::Data(format!(
-            "{} line {}: an amount in {c} on {date}, but the reporting currency is {} and no FX rate table is configured.\n  fix: set currency = \"{c}\" in the configuration if the whole ledger is in {c}, or fix the currency column",
+            "{} line {}: an amount in {c} on {date}, but the reporting currency is {} and no FX rate table is configured.\n  fix: set fx_rates = \"rates.csv\" (date,currency,rate) in the configuration, or currency = \"{c}\" if the whole ledger is in {c}",
             l.sources.get(origin.source as usize).cloned().unwrap_or_default(),
             origin.line,
             config.currency
@@ -132,7 +153,9 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     let bureau = load_bureau(config, &ing)?;
     check_threshold_of(config, &bureau.stats, &bureau.rejects)?;
     let t1 = std::time::Instant::now();
-    let analysis = analyse(&ing.ledger, as_of, &config.analytics);
+    let fx = fx(config)?;
+    let analysis = analyse(&ing.ledger, as_of, &config.analytics, &fx)
+        .map_err(|e| AppError::Data(format!("{e}\n  fix: add the rate to the table named by fx_rates")))?;
     timings.push(("analyse", t1.elapsed()));
     let t2 = std::time::Instant::now();
     let assessment = monitor::assess(&ing.ledger, &analysis, bureau.snapshots.clone(), &config.bureau, &config.risk);

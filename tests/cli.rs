@@ -387,3 +387,47 @@ fn bad_bureau_rows_are_rejected_and_invalid_numbers_warned() {
     let summary: serde_json::Value = serde_json::from_str(&read(&d.join("out/2025-03/data/summary.json"))).unwrap();
     assert_eq!(summary["bureau"]["unmatched_clients"], serde_json::json!(["K1"]));
 }
+
+#[test]
+fn several_currencies_with_an_fx_table() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("inv.csv"),
+        "Klant;Nr;Datum;Verval;Bedrag;Munt\nK1;F1;01/02/2025;03/03/2025;100,00;EUR\nK2;F2;01/02/2025;03/03/2025;100,00;USD\nK2;F3;01/03/2025;31/03/2025;50,00;USD\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("map.toml"), format!("{MAP}currency = \"Munt\"\n")).unwrap();
+    std::fs::write(d.join("pay.csv"), "Klant;Datum;Bedrag;Munt;Ref\nK2;10/03/2025;90,00;EUR;F2\n").unwrap();
+    std::fs::write(
+        d.join("pmap.toml"),
+        "rows = \"payments\"\ndelimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\npayment_date = \"Datum\"\namount = \"Bedrag\"\ncurrency = \"Munt\"\nreference = \"Ref\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("fx.csv"),
+        "date,currency,rate\n2025-01-01,USD,0.80\n2025-03-01,USD,0.90\n2025-03-31,USD,0.95\n",
+    )
+    .unwrap();
+    let config = "currency = \"EUR\"\nout = \"out\"\nas_of = \"2025-03-31\"\nfx_rates = \"fx.csv\"\n[[inputs]]\nfile = \"inv.csv\"\nmapping = \"map.toml\"\n[[inputs]]\nfile = \"pay.csv\"\nmapping = \"pmap.toml\"\n";
+    std::fs::write(d.join("arwatch.toml"), config).unwrap();
+    let r = run(&["run", "-q", "--config", d.join("arwatch.toml").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // K2: 90 EUR on 10 March is 100 USD at 0.90: F2 is paid; F3 (50 USD) is open, worth
+    // 47.50 EUR at the as-of date's rate of 0.95.
+    let clients = read(&d.join("out/2025-03/data/clients.csv"));
+    let k2 = clients.lines().find(|l| l.starts_with("K2,")).unwrap();
+    assert!(k2.starts_with("K2,,,EUR,47.50,1,"), "{k2}");
+    let open = read(&d.join("out/2025-03/data/open_items.csv"));
+    assert!(open.contains("K2,F3,2025-03-01,2025-03-31,45.00,47.50,0,not_due,false,USD,50.00"), "{open}");
+    // Without a rate for the date, the run stops naming the currency and the date.
+    std::fs::write(d.join("fx.csv"), "date,currency,rate\n2025-03-15,USD,0.90\n").unwrap();
+    let r = run(&["run", "-q", "--config", d.join("arwatch.toml").to_str().unwrap()]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("USD") && r.stderr.contains("2025-0"), "{}", r.stderr);
+    // Without a table at all, the first foreign amount is named.
+    std::fs::write(d.join("arwatch.toml"), config.replace("fx_rates = \"fx.csv\"\n", "")).unwrap();
+    let r = run(&["run", "-q", "--config", d.join("arwatch.toml").to_str().unwrap()]);
+    assert_eq!(r.code, 4);
+    assert!(r.stderr.contains("an amount in USD") && r.stderr.contains("fx_rates"), "{}", r.stderr);
+}

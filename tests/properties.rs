@@ -1,6 +1,7 @@
 //! Property tests on random ledgers: the invariants every figure must keep, whatever the data.
 
-use arwatch::analytics::{Settings, analyse, invoice_outcomes};
+use arwatch::analytics::{Analysis, Settings, invoice_outcomes};
+use arwatch::fx::Fx;
 use arwatch::model::{Client, Currency, DocKind, Document, Ledger, Origin, Payment};
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -68,6 +69,10 @@ fn ledger(events: &[Ev]) -> Ledger {
     l
 }
 
+fn analyse(l: &Ledger, a: NaiveDate, s: &Settings) -> Analysis {
+    arwatch::analytics::analyse(l, a, s, &Fx::none(Currency::EUR)).unwrap()
+}
+
 fn as_of(day: i64) -> NaiveDate {
     base() + Duration::days(day)
 }
@@ -104,7 +109,7 @@ proptest! {
     #[test]
     fn allocations_never_exceed_amounts(events in proptest::collection::vec(event(), 0..60), day in 0i64..760) {
         let l = ledger(&events);
-        for o in invoice_outcomes(&l, as_of(day)) {
+        for o in invoice_outcomes(&l, as_of(day), &Fx::none(Currency::EUR)).unwrap() {
             prop_assert!(o.open >= 0 && o.open <= o.amount, "{:?}", o);
             prop_assert_eq!(o.settled.is_some(), o.open == 0);
             if let Some(late) = o.days_late {

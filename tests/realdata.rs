@@ -3,6 +3,7 @@
 
 use arwatch::analytics::{Settings, analyse, invoice_outcomes};
 use arwatch::config::{Config, Overrides};
+use arwatch::fx::Fx;
 use arwatch::ingest::Ingested;
 use arwatch::pipeline;
 use chrono::NaiveDate;
@@ -95,8 +96,11 @@ fn ibm_day_first_reexport_gives_the_same_ledger() {
 fn ibm_days_late_and_days_to_settle_match_the_file() {
     let (config, ing) = load("ibm.toml");
     let as_of = config.as_of.unwrap();
-    let outcomes: BTreeMap<String, _> =
-        invoice_outcomes(&ing.ledger, as_of).into_iter().map(|o| (o.document_id.clone(), o)).collect();
+    let outcomes: BTreeMap<String, _> = invoice_outcomes(&ing.ledger, as_of, &Fx::none(config.currency))
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.document_id.clone(), o))
+        .collect();
     let rows = read_csv(IBM, 0);
     assert_eq!(rows.len(), 2466);
     for r in &rows {
@@ -111,7 +115,7 @@ fn ibm_days_late_and_days_to_settle_match_the_file() {
 fn ibm_wadl_is_the_amount_weighted_mean_of_days_late() {
     let (config, ing) = load("ibm.toml");
     let as_of = config.as_of.unwrap();
-    let a = analyse(&ing.ledger, as_of, &Settings::default());
+    let a = analyse(&ing.ledger, as_of, &Settings::default(), &Fx::none(config.currency)).unwrap();
     // Window: settled in the 12 months ending with January 2014.
     let from = NaiveDate::from_ymd_opt(2013, 2, 1).unwrap();
     let mut expected: BTreeMap<String, (i64, i64)> = BTreeMap::new();
@@ -192,7 +196,7 @@ fn spain_days_past_due_and_days_late_match_pmt_delay() {
     let (config, ing) = load("abc-spain-csv.toml");
     let as_of = config.as_of.unwrap();
     assert_eq!(as_of, NaiveDate::from_ymd_opt(2014, 7, 31).unwrap());
-    let a = analyse(&ing.ledger, as_of, &Settings::default());
+    let a = analyse(&ing.ledger, as_of, &Settings::default(), &Fx::none(config.currency)).unwrap();
     let key = |client: &str, id: &str, issue: NaiveDate| format!("{client}|{}|{issue}", id.split('#').next().unwrap());
     let mut open = BTreeMap::new();
     for c in &a.clients {
@@ -203,7 +207,8 @@ fn spain_days_past_due_and_days_late_match_pmt_delay() {
     }
     // Two invoices may share client, number and date (settled on different days): the
     // settlement date is part of the key of settled ones.
-    let outcomes: BTreeMap<String, _> = invoice_outcomes(&ing.ledger, as_of)
+    let outcomes: BTreeMap<String, _> = invoice_outcomes(&ing.ledger, as_of, &Fx::none(config.currency))
+        .unwrap()
         .into_iter()
         .map(|o| {
             (format!("{}|{:?}", key(&ing.ledger.clients[o.client as usize].id, &o.document_id, o.issue), o.settled), o)

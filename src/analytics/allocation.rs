@@ -5,7 +5,8 @@
 //! which is what makes back-dated figures exact: a balance at E is the state after exactly the
 //! events dated ≤ E.
 
-use crate::model::{DocKind, Document, Payment, Texts};
+use crate::fx::Fx;
+use crate::model::{Currency, DocKind, Document, Payment, Texts};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
@@ -74,8 +75,10 @@ pub struct RefProblem {
 #[derive(Clone, Debug)]
 pub struct Outcome<'a> {
     pub invoices: Vec<InvoiceState<'a>>,
-    /// Credit not yet applied to any invoice; negative is a debit balance left by a reversal.
-    pub unapplied_credit: i64,
+    /// Credit not yet applied to any invoice, per currency; negative is a debit balance left by
+    /// a reversal.
+    pub unapplied: Vec<(Currency, i64)>,
+    /// Balances at the requested month ends, in the reporting currency at each end's rate.
     pub snapshots: Vec<Snapshot>,
     pub ref_problems: Vec<RefProblem>,
     /// Reversals that found nothing left to undo (amount in minor units, date).
@@ -88,24 +91,30 @@ enum Event {
 }
 
 struct Replay<'a> {
+    fx: &'a Fx,
+    /// Every document and payment is in the reporting currency: sums need no conversion.
+    single: bool,
     invoices: Vec<InvoiceState<'a>>,
     /// Open invoices in the order credit is applied: (due, issue, id).
     open: BTreeSet<(NaiveDate, NaiveDate, &'a str, usize)>,
     by_id: FxHashMap<&'a str, usize>,
-    /// Unapplied credit pieces in arrival order, with where they came from.
-    pool: Vec<(AllocKind, i64)>,
-    debit: i64,
+    /// Unapplied credit pieces in arrival order: where they came from, amount, currency.
+    pool: Vec<(AllocKind, i64, Currency)>,
+    /// A debit balance left by reversals, in the currency of the first one.
+    debit: (Currency, i64),
     total_open: i64,
 }
 
 /// Replays one client's documents and payments (all dated ≤ the as-of date) and snapshots the
-/// balances at each of `ends` (ascending).
+/// balances at each of `ends` (ascending). Amounts in another currency than the invoice they
+/// settle are converted at their date; a missing rate is an error naming currency and date.
 pub fn allocate<'a>(
     docs: &[&'a Document],
     payments: &[&'a Payment],
     texts: &'a Texts,
+    fx: &'a Fx,
     ends: &[NaiveDate],
-) -> Outcome<'a> {
+) -> Result<Outcome<'a>, String> {
     let mut events: Vec<Event> = (0..docs.len()).map(Event::Doc).chain((0..payments.len()).map(Event::Pay)).collect();
     let key = |e: &Event| -> (NaiveDate, u8, &'a [u8]) {
         match *e {
@@ -116,13 +125,17 @@ pub fn allocate<'a>(
         }
     };
     events.sort_by(|a, b| key(a).cmp(&key(b)));
+    let reporting = fx.reporting();
+    let single = docs.iter().all(|d| d.currency == reporting) && payments.iter().all(|p| p.currency == reporting);
 
     let mut r = Replay {
+        fx,
+        single,
         invoices: Vec::with_capacity(docs.len()),
         open: BTreeSet::new(),
         by_id: FxHashMap::with_capacity_and_hasher(docs.len(), Default::default()),
         pool: Vec::new(),
-        debit: 0,
+        debit: (reporting, 0),
         total_open: 0,
     };
     let mut snapshots = Vec::with_capacity(ends.len());
@@ -133,11 +146,11 @@ pub fn allocate<'a>(
     for e in &events {
         let (date, _, _) = key(e);
         while next_end < ends.len() && ends[next_end] < date {
-            snapshots.push(r.snapshot(ends[next_end]));
+            snapshots.push(r.snapshot(ends[next_end])?);
             next_end += 1;
         }
         match *e {
-            Event::Doc(i) if docs[i].kind == DocKind::Invoice => r.add_invoice(docs[i], texts.get(docs[i].id)),
+            Event::Doc(i) if docs[i].kind == DocKind::Invoice => r.add_invoice(docs[i], texts.get(docs[i].id))?,
             Event::Doc(i) => {
                 let d = docs[i];
                 let target = r.resolve(
@@ -148,7 +161,7 @@ pub fn allocate<'a>(
                     texts,
                     &mut ref_problems,
                 );
-                r.credit(d.amount, d.issue, AllocKind::Credit, target);
+                r.credit(d.amount, d.currency, d.issue, AllocKind::Credit, target)?;
             }
             Event::Pay(i) => {
                 let p = payments[i];
@@ -161,11 +174,12 @@ pub fn allocate<'a>(
                     &mut ref_problems,
                 );
                 if p.amount >= 0 {
-                    r.credit(p.amount, p.date, AllocKind::Payment, target);
+                    r.credit(p.amount, p.currency, p.date, AllocKind::Payment, target)?;
                 } else {
-                    let left = r.reverse(-p.amount, p.date, target);
+                    let left = r.reverse(-p.amount, p.currency, p.date, target)?;
                     if left > 0 {
-                        r.debit += left;
+                        let in_debit = r.fx.convert(left, p.currency, r.debit.0, p.date)?;
+                        r.debit.1 += in_debit;
                         unmatched_reversals.push((texts.get(p.id).to_string(), left, p.date));
                     }
                 }
@@ -173,25 +187,47 @@ pub fn allocate<'a>(
         }
     }
     while next_end < ends.len() {
-        snapshots.push(r.snapshot(ends[next_end]));
+        snapshots.push(r.snapshot(ends[next_end])?);
         next_end += 1;
     }
-    let unapplied_credit = r.pool_total() - r.debit;
-    Outcome { invoices: r.invoices, unapplied_credit, snapshots, ref_problems, unmatched_reversals }
+    let mut unapplied: Vec<(Currency, i64)> = Vec::new();
+    for (cur, v) in r.pool.iter().map(|p| (p.2, p.1)).chain(std::iter::once((r.debit.0, -r.debit.1))) {
+        match unapplied.iter_mut().find(|x| x.0 == cur) {
+            Some(x) => x.1 += v,
+            None => unapplied.push((cur, v)),
+        }
+    }
+    unapplied.retain(|x| x.1 != 0);
+    Ok(Outcome { invoices: r.invoices, unapplied, snapshots, ref_problems, unmatched_reversals })
 }
 
 impl<'a> Replay<'a> {
-    fn pool_total(&self) -> i64 {
-        self.pool.iter().map(|p| p.1).sum()
+    fn snapshot(&self, end: NaiveDate) -> Result<Snapshot, String> {
+        if self.single {
+            // Open invoices are ordered by due date, so the not-yet-due ones are at the back.
+            let current = self.open.iter().rev().take_while(|k| k.0 >= end).map(|k| self.invoices[k.3].open).sum();
+            let pool: i64 = self.pool.iter().map(|p| p.1).sum();
+            return Ok(Snapshot { end, ar: self.total_open - pool + self.debit.1, current });
+        }
+        // Several currencies: each amount at the rate of the month end.
+        let mut ar = 0;
+        let mut current = 0;
+        for k in &self.open {
+            let inv = &self.invoices[k.3];
+            let v = self.fx.to_reporting(inv.open, inv.doc.currency, end)?;
+            ar += v;
+            if k.0 >= end {
+                current += v;
+            }
+        }
+        for p in &self.pool {
+            ar -= self.fx.to_reporting(p.1, p.2, end)?;
+        }
+        ar += self.fx.to_reporting(self.debit.1, self.debit.0, end)?;
+        Ok(Snapshot { end, ar, current })
     }
 
-    fn snapshot(&self, end: NaiveDate) -> Snapshot {
-        // Open invoices are ordered by due date, so the not-yet-due ones are at the back.
-        let current = self.open.iter().rev().take_while(|k| k.0 >= end).map(|k| self.invoices[k.3].open).sum();
-        Snapshot { end, ar: self.total_open - self.pool_total() + self.debit, current }
-    }
-
-    fn add_invoice(&mut self, d: &'a Document, id: &'a str) {
+    fn add_invoice(&mut self, d: &'a Document, id: &'a str) -> Result<(), String> {
         let ix = self.invoices.len();
         self.invoices.push(InvoiceState { doc: d, id, open: d.amount, allocations: Vec::new(), settled: None });
         self.by_id.insert(id, ix);
@@ -200,12 +236,13 @@ impl<'a> Replay<'a> {
         // Unapplied credit goes to a new invoice at its issue date, oldest credit first.
         let mut k = 0;
         while k < self.pool.len() && self.invoices[ix].open > 0 {
-            let (kind, amount) = self.pool[k];
-            let used = self.apply(ix, amount, d.issue, kind);
+            let (kind, amount, cur) = self.pool[k];
+            let used = self.apply(ix, amount, cur, d.issue, kind)?;
             self.pool[k].1 -= used;
             k += 1;
         }
         self.pool.retain(|p| p.1 > 0);
+        Ok(())
     }
 
     /// The invoice a reference points to, if it can be used; otherwise records why not.
@@ -233,47 +270,81 @@ impl<'a> Replay<'a> {
         None
     }
 
-    /// Applies up to `amount` to invoice `ix`; returns what was applied.
-    fn apply(&mut self, ix: usize, amount: i64, date: NaiveDate, kind: AllocKind) -> i64 {
+    /// Applies up to `amount` (in `cur`) to invoice `ix`; returns what was used, in `cur`.
+    fn apply(
+        &mut self,
+        ix: usize,
+        amount: i64,
+        cur: Currency,
+        date: NaiveDate,
+        kind: AllocKind,
+    ) -> Result<i64, String> {
+        let inv_cur = self.invoices[ix].doc.currency;
+        let x = self.fx.convert(amount, cur, inv_cur, date)?;
         let inv = &mut self.invoices[ix];
-        let x = amount.min(inv.open);
-        if x <= 0 {
-            return 0;
+        let applied = x.min(inv.open);
+        if applied <= 0 {
+            return Ok(0);
         }
-        inv.open -= x;
-        self.total_open -= x;
-        inv.allocations.push(Allocation { date, amount: x, kind });
+        inv.open -= applied;
+        self.total_open -= applied;
+        inv.allocations.push(Allocation { date, amount: applied, kind });
         if inv.open == 0 {
             inv.settled = Some(date);
             self.open.remove(&(inv.doc.due, inv.doc.issue, inv.id, ix));
         }
-        x
+        if applied == x {
+            return Ok(amount);
+        }
+        // Part of it: what that part was worth in the paying currency (at least a cent, so
+        // the caller always moves on).
+        Ok(self.fx.convert(applied, inv_cur, cur, date)?.clamp(1, amount))
     }
 
     /// A payment or credit note: the referenced invoice first, then oldest first, then the rest
     /// becomes unapplied credit (after paying off any debit balance).
-    fn credit(&mut self, amount: i64, date: NaiveDate, kind: AllocKind, target: Option<usize>) {
+    fn credit(
+        &mut self,
+        amount: i64,
+        cur: Currency,
+        date: NaiveDate,
+        kind: AllocKind,
+        target: Option<usize>,
+    ) -> Result<(), String> {
         let mut left = amount;
         if let Some(ix) = target {
-            left -= self.apply(ix, left, date, kind);
+            left -= self.apply(ix, left, cur, date, kind)?;
         }
         while left > 0 {
             let Some(&(_, _, _, ix)) = self.open.iter().next() else { break };
-            left -= self.apply(ix, left, date, kind);
+            let used = self.apply(ix, left, cur, date, kind)?;
+            if used == 0 {
+                break;
+            }
+            left -= used;
+        }
+        if left > 0 && self.debit.1 > 0 {
+            let owed = self.fx.convert(self.debit.1, self.debit.0, cur, date)?;
+            if left >= owed {
+                left -= owed;
+                self.debit.1 = 0;
+            } else {
+                self.debit.1 -= self.fx.convert(left, cur, self.debit.0, date)?.min(self.debit.1);
+                left = 0;
+            }
         }
         if left > 0 {
-            let off = left.min(self.debit);
-            self.debit -= off;
-            left -= off;
+            self.pool.push((kind, left, cur));
         }
-        if left > 0 {
-            self.pool.push((kind, left));
-        }
+        Ok(())
     }
 
-    /// Takes back up to `amount` of invoice `ix`'s payment allocations, latest first.
-    fn undo_payments(&mut self, ix: usize, amount: i64) -> i64 {
-        let mut left = amount;
+    /// Takes back up to `amount` (in `cur`) of invoice `ix`'s payment allocations, latest
+    /// first; returns what was taken back, in `cur`.
+    fn undo_payments(&mut self, ix: usize, amount: i64, cur: Currency, date: NaiveDate) -> Result<i64, String> {
+        let inv_cur = self.invoices[ix].doc.currency;
+        let want = self.fx.convert(amount, cur, inv_cur, date)?;
+        let mut left = want;
         let inv = &mut self.invoices[ix];
         for a in inv.allocations.iter_mut().rev() {
             if left == 0 {
@@ -286,7 +357,7 @@ impl<'a> Replay<'a> {
             }
         }
         inv.allocations.retain(|a| a.amount != 0);
-        let undone = amount - left;
+        let undone = want - left;
         if undone > 0 {
             let was_settled = inv.open == 0;
             inv.open += undone;
@@ -296,29 +367,41 @@ impl<'a> Replay<'a> {
                 self.open.insert((inv.doc.due, inv.doc.issue, inv.id, ix));
             }
         }
-        undone
+        if undone == want {
+            Ok(amount)
+        } else if undone == 0 {
+            Ok(0)
+        } else {
+            Ok(self.fx.convert(undone, inv_cur, cur, date)?.clamp(1, amount))
+        }
     }
 
     /// A reversal: undoes unapplied payment credit, then the referenced invoice's payments,
     /// then settled invoices (latest settlement first), then partly paid open invoices (latest
-    /// payment first). Returns what is left (it becomes a debit balance).
-    fn reverse(&mut self, amount: i64, date: NaiveDate, target: Option<usize>) -> i64 {
-        let _ = date;
+    /// payment first). Returns what is left, in `cur` (it becomes a debit balance).
+    fn reverse(&mut self, amount: i64, cur: Currency, date: NaiveDate, target: Option<usize>) -> Result<i64, String> {
         let mut left = amount;
-        for p in self.pool.iter_mut().rev() {
+        for k in (0..self.pool.len()).rev() {
             if left == 0 {
                 break;
             }
-            if p.0 == AllocKind::Payment {
-                let take = p.1.min(left);
-                p.1 -= take;
-                left -= take;
+            let (kind, piece, pcur) = self.pool[k];
+            if kind != AllocKind::Payment {
+                continue;
+            }
+            let worth = self.fx.convert(piece, pcur, cur, date)?;
+            if worth <= left {
+                left -= worth;
+                self.pool[k].1 = 0;
+            } else {
+                self.pool[k].1 -= self.fx.convert(left, cur, pcur, date)?.min(piece);
+                left = 0;
             }
         }
         self.pool.retain(|p| p.1 > 0);
         if left > 0 {
             if let Some(ix) = target {
-                left -= self.undo_payments(ix, left);
+                left -= self.undo_payments(ix, left, cur, date)?;
             }
         }
         if left > 0 {
@@ -334,7 +417,7 @@ impl<'a> Replay<'a> {
                 if left == 0 {
                     break;
                 }
-                left -= self.undo_payments(ix, left);
+                left -= self.undo_payments(ix, left, cur, date)?;
             }
         }
         if left > 0 {
@@ -353,10 +436,10 @@ impl<'a> Replay<'a> {
                 if left == 0 {
                     break;
                 }
-                left -= self.undo_payments(ix, left);
+                left -= self.undo_payments(ix, left, cur, date)?;
             }
         }
-        left
+        Ok(left)
     }
 }
 
@@ -414,7 +497,7 @@ mod tests {
     fn run_at<'a>(docs: &'a [Document], pays: &'a [Payment], ends: &[NaiveDate]) -> Outcome<'a> {
         let dr: Vec<&Document> = docs.iter().collect();
         let pr: Vec<&Payment> = pays.iter().collect();
-        allocate(&dr, &pr, texts(), ends)
+        allocate(&dr, &pr, texts(), Box::leak(Box::new(Fx::none(Currency::EUR))), ends).unwrap()
     }
     fn state<'a, 'b>(o: &'b Outcome<'a>, id: &str) -> &'b InvoiceState<'a> {
         o.invoices.iter().find(|s| s.id == id).unwrap()
@@ -445,7 +528,7 @@ mod tests {
         // B is due first (5 Feb), so the 20 left goes there, not to C (issued earlier, due later).
         assert_eq!(state(&o, "B").open, 30_00);
         assert_eq!(state(&o, "C").open, 50_00);
-        assert_eq!(o.unapplied_credit, 0);
+        assert!(o.unapplied.is_empty());
     }
 
     #[test]
@@ -468,7 +551,7 @@ mod tests {
         let s = state(&o, "I2");
         assert_eq!(s.open, 30_00);
         assert_eq!(s.allocations, vec![Allocation { date: d("2025-03-01"), amount: 50_00, kind: AllocKind::Payment }]);
-        assert_eq!(o.unapplied_credit, 0);
+        assert!(o.unapplied.is_empty());
         assert_eq!(o.snapshots[1].ar, 30_00);
         assert_eq!(o.snapshots[1].current, 30_00);
     }
@@ -502,7 +585,7 @@ mod tests {
         let o = run(&docs, &pays);
         assert_eq!(state(&o, "I1").open, 100_00);
         // 30 more than was ever paid: a debit balance (negative unapplied credit).
-        assert_eq!(o.unapplied_credit, -30_00);
+        assert_eq!(o.unapplied, vec![(Currency::EUR, -30_00)]);
         assert_eq!(o.unmatched_reversals.len(), 1);
     }
 
@@ -514,7 +597,7 @@ mod tests {
         // P1 found nothing open: unapplied. R1 takes those 50 back; the credit note stays.
         assert_eq!(state(&o, "I1").open, 0);
         assert!(state(&o, "I1").is_credited());
-        assert_eq!(o.unapplied_credit, -30_00);
+        assert_eq!(o.unapplied, vec![(Currency::EUR, -30_00)]);
     }
 
     #[test]
@@ -538,5 +621,33 @@ mod tests {
         assert_eq!(state(&o, "INV10").open, 0);
         assert_eq!(state(&o, "INV9").open, 10_00);
         assert_eq!(o.invoices[0].id, "INV10");
+    }
+
+    #[test]
+    fn a_payment_in_another_currency_is_converted_at_its_date() {
+        let usd = Currency::parse("USD").unwrap();
+        let fx: &'static Fx = Box::leak(Box::new(
+            Fx::from_csv("date,currency,rate\n2025-01-01,USD,0.80\n2025-02-01,USD,0.90\n", "fx", Currency::EUR)
+                .unwrap(),
+        ));
+        let docs = [inv("I1", "2025-01-01", "2025-01-31", 90_00)];
+        // 100 USD on 1 February is 90 EUR: the invoice is settled, nothing is left over.
+        let pays = [Payment { currency: usd, ..pay("P1", "2025-02-01", 100_00, Some("I1")) }];
+        let dr: Vec<&Document> = docs.iter().collect();
+        let pr: Vec<&Payment> = pays.iter().collect();
+        let o = allocate(&dr, &pr, texts(), fx, &[d("2025-01-31")]).unwrap();
+        assert_eq!(state(&o, "I1").open, 0);
+        assert!(o.unapplied.is_empty());
+        // A USD invoice open at the end of January counts at January's rate in EUR.
+        let docs = [Document { currency: usd, ..inv("I2", "2025-01-05", "2025-02-05", 100_00) }];
+        let dr: Vec<&Document> = docs.iter().collect();
+        let o = allocate(&dr, &[], texts(), fx, &[d("2025-01-31")]).unwrap();
+        assert_eq!(o.snapshots[0].ar, 80_00);
+        // Without a rate the replay stops with an error naming currency and date.
+        let jpy = Currency::parse("JPY").unwrap();
+        let docs = [Document { currency: jpy, ..inv("I3", "2025-01-05", "2025-02-05", 100) }];
+        let dr: Vec<&Document> = docs.iter().collect();
+        let e = allocate(&dr, &[], texts(), fx, &[d("2025-01-31")]).unwrap_err();
+        assert!(e.contains("JPY") && e.contains("2025-01-31"), "{e}");
     }
 }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod metrics;
 pub mod risk;
 
+use crate::fx::Fx;
 use crate::model::{ClientIx, DocKind, Document, Ledger, Payment, Texts};
 use allocation::{Outcome, allocate};
 use calendar::Month;
@@ -91,6 +92,9 @@ pub struct OpenItem {
     pub days_past_due: i64,
     pub bucket: usize,
     pub disputed: bool,
+    /// The document's own currency and open amount in it.
+    pub currency: crate::model::Currency,
+    pub open_in_currency: i64,
 }
 
 /// One month of a client's (or the portfolio's) series.
@@ -200,8 +204,9 @@ impl Frame {
     }
 }
 
-/// Computes every figure at `as_of`. No clock, no I/O: the same inputs give the same result.
-pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings) -> Analysis {
+/// Computes every figure at `as_of`, in the reporting currency of `fx`. No clock, no I/O: the
+/// same inputs give the same result. Fails only on a missing exchange rate.
+pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) -> Result<Analysis, String> {
     let frame = Frame::new(as_of, settings);
     let n = ledger.clients.len();
     let (docs_by, pays_by) = by_client(ledger, as_of);
@@ -211,8 +216,8 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings) -> Analys
 
     let clients: Vec<ClientResult> = order
         .par_iter()
-        .map(|&c| client_figures(c, &docs_by[c as usize], &pays_by[c as usize], &ledger.texts, &frame, settings))
-        .collect();
+        .map(|&c| client_figures(c, &docs_by[c as usize], &pays_by[c as usize], &ledger.texts, fx, &frame, settings))
+        .collect::<Result<_, String>>()?;
 
     let mut total = Sums::default();
     for c in &clients {
@@ -223,7 +228,7 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings) -> Analys
         .iter()
         .flat_map(|c| c.warnings.iter().map(move |w| format!("client {}: {w}", ledger.clients[c.client as usize].id)))
         .collect();
-    Analysis { as_of, settings: settings.clone(), clients, portfolio, warnings }
+    Ok(Analysis { as_of, settings: settings.clone(), clients, portfolio, warnings })
 }
 
 /// Each client's documents and payments dated on or before `as_of`. Clients are dense
@@ -281,11 +286,15 @@ fn client_figures(
     docs: &[&Document],
     pays: &[&Payment],
     texts: &Texts,
+    fx: &Fx,
     frame: &Frame,
     s: &Settings,
-) -> ClientResult {
-    let outcome: Outcome<'_> = allocate(docs, pays, texts, &frame.snap_ends);
+) -> Result<ClientResult, String> {
+    let outcome: Outcome<'_> = allocate(docs, pays, texts, fx, &frame.snap_ends)?;
     let as_of = frame.as_of;
+    // Money in the reporting currency: open amounts at the as-of date's rate, sales and
+    // behaviour weights at the issue date's (spec section 9).
+    let at_issue = |d: &Document| fx.to_reporting(d.amount, d.currency, d.issue);
     let mut sums = Sums {
         buckets: vec![0; s.aging_boundaries.len() + 2],
         sales: vec![0; (frame.a_month - frame.sales_from + 1) as usize],
@@ -303,9 +312,10 @@ fn client_figures(
     for d in docs {
         let m = calendar::month_of(d.issue);
         if let Some(i) = frame.sales_ix(m) {
+            let v = at_issue(d)?;
             sums.sales[i] += match d.kind {
-                DocKind::Invoice => d.amount,
-                DocKind::CreditNote => -d.amount,
+                DocKind::Invoice => v,
+                DocKind::CreditNote => -v,
             };
         }
         if d.kind == DocKind::Invoice && m >= window_from {
@@ -319,37 +329,43 @@ fn client_figures(
             let basis = if s.aging_by_issue_date { d.issue } else { d.due };
             let dpd = (as_of - basis).num_days();
             let bucket = s.bucket_of(dpd);
-            sums.buckets[bucket] += inv.open;
-            sums.open_total += inv.open;
+            let open = fx.to_reporting(inv.open, d.currency, as_of)?;
+            sums.buckets[bucket] += open;
+            sums.open_total += open;
             sums.open_invoices += 1;
-            sums.open_days_overdue += inv.open as i128 * (as_of - d.due).num_days().max(0) as i128;
+            sums.open_days_overdue += open as i128 * (as_of - d.due).num_days().max(0) as i128;
             open_items.push(OpenItem {
                 client,
                 document_id: inv.id.to_string(),
                 issue: d.issue,
                 due: d.due,
-                amount: d.amount,
-                open: inv.open,
+                amount: at_issue(d)?,
+                open,
                 days_past_due: dpd,
                 bucket,
                 disputed: d.disputed,
+                currency: d.currency,
+                open_in_currency: inv.open,
             });
         }
         if let (true, Some(settled)) = (inv.is_paid(), inv.settled) {
             let late = (settled - d.due).num_days().max(0);
             let to_pay = (settled - d.issue).num_days();
             let m = calendar::month_of(settled);
+            let weight = at_issue(d)?;
             if m >= window_from {
-                sums.window.add(d.amount, late, to_pay);
+                sums.window.add(weight, late, to_pay);
             }
             if let Some(slot) = sums.by_settlement_month.iter_mut().find(|(mm, _)| *mm == m) {
-                slot.1.add(d.amount, late, to_pay);
+                slot.1.add(weight, late, to_pay);
             }
         }
     }
     open_items.sort_by(|a, b| (a.due, a.issue, &a.document_id).cmp(&(b.due, b.issue, &b.document_id)));
-    sums.unapplied_credit = outcome.unapplied_credit;
-    sums.net_ar = sums.open_total - outcome.unapplied_credit;
+    for &(cur, v) in &outcome.unapplied {
+        sums.unapplied_credit += fx.to_reporting(v, cur, as_of)?;
+    }
+    sums.net_ar = sums.open_total - sums.unapplied_credit;
     sums.ar = outcome.snapshots.iter().map(|x| x.ar).collect();
     sums.current = outcome.snapshots.iter().map(|x| x.current).collect();
     let mut warnings = Vec::new();
@@ -373,7 +389,7 @@ fn client_figures(
         ));
     }
     let figures = finish(sums, frame, s);
-    ClientResult { client, figures, open_items, warnings }
+    Ok(ClientResult { client, figures, open_items, warnings })
 }
 
 /// Turns sums into figures: the same code for a client and for the portfolio.
@@ -464,20 +480,24 @@ pub struct InvoiceOutcome {
     pub days_late: Option<i64>,
 }
 
-/// Every invoice issued on or before `as_of`, with its allocation outcome, in client order.
-pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate) -> Vec<InvoiceOutcome> {
+/// Every invoice issued on or before `as_of`, with its allocation outcome (amounts in the
+/// document currency), in client order.
+pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate, fx: &Fx) -> Result<Vec<InvoiceOutcome>, String> {
     let (docs_by, pays_by) = by_client(ledger, as_of);
     (0..ledger.clients.len())
         .into_par_iter()
         .flat_map_iter(|c| {
-            let outcome = allocate(&docs_by[c], &pays_by[c], &ledger.texts, &[]);
+            let outcome = match allocate(&docs_by[c], &pays_by[c], &ledger.texts, fx, &[]) {
+                Ok(o) => o,
+                Err(e) => return vec![Err(e)],
+            };
             outcome
                 .invoices
                 .into_iter()
                 .map(|s| {
                     let paid = s.is_paid();
                     let d = s.doc;
-                    InvoiceOutcome {
+                    Ok(InvoiceOutcome {
                         client: d.client,
                         document_id: s.id.to_string(),
                         issue: d.issue,
@@ -488,7 +508,7 @@ pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate) -> Vec<InvoiceOutcome
                         paid,
                         days_to_pay: s.settled.filter(|_| paid).map(|t| (t - d.issue).num_days()),
                         days_late: s.settled.filter(|_| paid).map(|t| (t - d.due).num_days().max(0)),
-                    }
+                    })
                 })
                 .collect::<Vec<_>>()
         })

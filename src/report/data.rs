@@ -210,6 +210,8 @@ pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency
         "days_past_due",
         "bucket",
         "disputed",
+        "document_currency",
+        "document_open_amount",
     ]);
     let chunks = a.clients.par_iter().map(|c| {
         let id = &ledger.clients[c.client as usize].id;
@@ -225,6 +227,8 @@ pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency
                 o.days_past_due.to_string(),
                 names[o.bucket].clone(),
                 o.disputed.to_string(),
+                o.currency.code().to_string(),
+                format_minor(o.open_in_currency, o.currency.minor_digits()),
             ]
         }))
     });
