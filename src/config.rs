@@ -53,6 +53,23 @@ struct RawConfig {
     monitor: Thresholds,
     #[serde(default)]
     handover: HandoverSettings,
+    #[serde(default)]
+    reports: ReportSettings,
+}
+
+/// `[reports]`: which human reports a run writes (the data files are always written).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportSettings {
+    pub workbook: bool,
+    pub pdf: bool,
+    pub dossiers: bool,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings { workbook: true, pdf: true, dossiers: true }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +140,7 @@ pub struct Config {
     pub compare_with: Option<PathBuf>,
     pub handover: HandoverSettings,
     pub fx_rates: Option<PathBuf>,
+    pub reports: ReportSettings,
 }
 
 /// What the command line may override.
@@ -267,6 +285,7 @@ impl Config {
             monitor: raw.monitor.clone(),
             compare_with,
             fx_rates: raw.fx_rates.as_ref().map(|p| base.join(p)),
+            reports: raw.reports.clone(),
             handover: HandoverSettings {
                 rates: raw.handover.rates.as_ref().map(|p| base.join(p)),
                 reminders: raw.handover.reminders.as_ref().map(|p| base.join(p)),

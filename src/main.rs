@@ -108,6 +108,9 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
                     ),
                 );
             }
+            for n in &out.notes {
+                say(common, &format!("note: {n}"));
+            }
             let p = &out.analysis.portfolio;
             say(
                 common,

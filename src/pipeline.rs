@@ -130,6 +130,8 @@ pub struct RunOutput {
     /// The saved run the alerts compare with; `None` when there was none.
     pub compared_with: Option<std::path::PathBuf>,
     pub data_dir: PathBuf,
+    /// What the user should know that is no error (dossiers left out).
+    pub notes: Vec<String>,
     /// Wall time of each step, for `-v` and the benchmarks (never part of any output file).
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -193,8 +195,12 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     w(data::write_rejected(&dir, &rejects))?;
     w(data::write_warnings(&dir, &[&ing.warnings[..], &bureau.warnings[..]].concat(), &analysis.warnings))?;
     w(data::write_alerts(&dir, &alerts))?;
+    timings.push(("data files", t3.elapsed()));
+    let t4 = std::time::Instant::now();
     let handover = handover_lines(config, &ing, &analysis, &assessment)?;
     w(data::write_handover(&dir, &ing.ledger, &handover, cur))?;
+    timings.push(("handover", t4.elapsed()));
+    let t5 = std::time::Instant::now();
     let run =
         data::RunInfo { bureau: &bureau, assessment: &assessment, alerts: &alerts, compared_with: previous.as_deref() };
     w(data::write_summary(&dir, &config.company, &ing, Some(&analysis), Some(&run), cur))?;
@@ -213,9 +219,9 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
         handover: &handover,
         analysis_warnings: &analysis.warnings,
     };
-    write_reports(config, &reports, ReportModel::build(sources))?;
+    let notes = write_reports(config, &reports, ReportModel::build(sources))?;
     history::save(&config.out, as_of, &entries).map_err(|e| AppError::output(&config.out, e))?;
-    timings.push(("write", t3.elapsed()));
+    timings.push(("reports and history", t5.elapsed()));
     Ok(RunOutput {
         ingested: ing,
         bureau,
@@ -225,6 +231,7 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
         compared_with: previous,
         data_dir: dir,
         timings,
+        notes,
     })
 }
 
@@ -249,15 +256,24 @@ fn handover_lines(
         .map_err(|e| AppError::Data(format!("handover: {e}")))
 }
 
-/// The workbook, the management report and one dossier per debtor, beside `data/`.
-fn write_reports(config: &Config, dir: &std::path::Path, m: ReportModel<'_>) -> Result<(), AppError> {
+/// The workbook, the management report and one dossier per debtor, beside `data/`. Returns
+/// notes for the user (dossiers left out).
+fn write_reports(config: &Config, dir: &std::path::Path, m: ReportModel<'_>) -> Result<Vec<String>, AppError> {
     let month = m.as_of.format("%Y-%m").to_string();
     let out =
         |p: std::path::PathBuf, bytes: Vec<u8>| report::write_atomic(&p, &bytes).map_err(|e| AppError::output(&p, e));
-    let book = xlsx::workbook(&m).map_err(|e| AppError::Data(format!("cannot build the workbook: {e}")))?;
-    out(dir.join(format!("arwatch-{month}.xlsx")), book)?;
-    let report = pdf::management_report(&m).map_err(|e| AppError::Data(format!("cannot build the PDF report: {e}")))?;
-    out(dir.join(format!("arwatch-{month}.pdf")), report)?;
+    if config.reports.workbook {
+        let book = xlsx::workbook(&m).map_err(|e| AppError::Data(format!("cannot build the workbook: {e}")))?;
+        out(dir.join(format!("arwatch-{month}.xlsx")), book)?;
+    }
+    if config.reports.pdf {
+        let report =
+            pdf::management_report(&m).map_err(|e| AppError::Data(format!("cannot build the PDF report: {e}")))?;
+        out(dir.join(format!("arwatch-{month}.pdf")), report)?;
+    }
+    if !config.reports.dossiers {
+        return Ok(Vec::new());
+    }
     let reminders = match &config.handover.reminders {
         Some(p) => handover::read_reminders(p).map_err(AppError::Data)?,
         None => Vec::new(),
@@ -270,7 +286,19 @@ fn write_reports(config: &Config, dir: &std::path::Path, m: ReportModel<'_>) -> 
     if !m.src.handover.is_empty() {
         std::fs::create_dir_all(&folder).map_err(|e| AppError::output(&folder, e))?;
     }
-    for d in &m.debtors {
+    // The largest claims first, up to the configured number of dossiers.
+    let mut debtors: Vec<&report::model::DebtorTotal> = m.debtors.iter().collect();
+    debtors.sort_by(|a, b| b.claim.cmp(&a.claim).then(a.client.cmp(&b.client)));
+    let mut notes_out = Vec::new();
+    if debtors.len() > config.handover.max_dossiers {
+        notes_out.push(format!(
+            "{} debtors qualify for the handover; dossiers were written for the {} largest claims (raise [handover] max_dossiers for more); data/handover.csv lists them all",
+            debtors.len(),
+            config.handover.max_dossiers
+        ));
+        debtors.truncate(config.handover.max_dossiers);
+    }
+    for d in debtors {
         let client = &m.src.ledger.clients[d.client as usize];
         let lines: Vec<&Line> = m.src.handover.iter().filter(|l| l.client == d.client).collect();
         let notes: Vec<&handover::Reminder> = reminders
@@ -281,5 +309,5 @@ fn write_reports(config: &Config, dir: &std::path::Path, m: ReportModel<'_>) -> 
             .map_err(|e| AppError::Data(format!("cannot build the dossier of {}: {e}", client.id)))?;
         out(folder.join(format!("{}.pdf", report::file_stem(&client.id))), bytes)?;
     }
-    Ok(())
+    Ok(notes_out)
 }

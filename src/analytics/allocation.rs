@@ -85,6 +85,7 @@ pub struct Outcome<'a> {
     pub unmatched_reversals: Vec<(String, i64, NaiveDate)>,
 }
 
+#[derive(Clone, Copy)]
 enum Event {
     Doc(usize),
     Pay(usize),
@@ -115,16 +116,17 @@ pub fn allocate<'a>(
     fx: &'a Fx,
     ends: &[NaiveDate],
 ) -> Result<Outcome<'a>, String> {
-    let mut events: Vec<Event> = (0..docs.len()).map(Event::Doc).chain((0..payments.len()).map(Event::Pay)).collect();
-    let key = |e: &Event| -> (NaiveDate, u8, &'a [u8]) {
-        match *e {
-            Event::Doc(i) => {
-                (docs[i].issue, if docs[i].kind == DocKind::Invoice { 0 } else { 1 }, texts.get(docs[i].id).as_bytes())
-            }
-            Event::Pay(i) => (payments[i].date, 2, texts.get(payments[i].id).as_bytes()),
-        }
-    };
-    events.sort_by(|a, b| key(a).cmp(&key(b)));
+    // Each event's sort key is made once: (date, invoices then credit notes then payments,
+    // id bytes, and the input position so the order is total).
+    let mut keyed: Vec<(NaiveDate, u8, &'a [u8], u32, Event)> = Vec::with_capacity(docs.len() + payments.len());
+    for (i, d) in docs.iter().enumerate() {
+        let kind = if d.kind == DocKind::Invoice { 0 } else { 1 };
+        keyed.push((d.issue, kind, texts.get(d.id).as_bytes(), i as u32, Event::Doc(i)));
+    }
+    for (i, p) in payments.iter().enumerate() {
+        keyed.push((p.date, 2, texts.get(p.id).as_bytes(), i as u32, Event::Pay(i)));
+    }
+    keyed.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
     let reporting = fx.reporting();
     let single = docs.iter().all(|d| d.currency == reporting) && payments.iter().all(|p| p.currency == reporting);
 
@@ -143,8 +145,8 @@ pub fn allocate<'a>(
     let mut ref_problems = Vec::new();
     let mut unmatched_reversals = Vec::new();
 
-    for e in &events {
-        let (date, _, _) = key(e);
+    for (date, _, _, _, e) in &keyed {
+        let date = *date;
         while next_end < ends.len() && ends[next_end] < date {
             snapshots.push(r.snapshot(ends[next_end])?);
             next_end += 1;

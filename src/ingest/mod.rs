@@ -18,11 +18,10 @@ use chrono::{Duration, NaiveDate};
 use mapping::{Field, Mapping, Resolved, RowKind, TypeOfRow};
 use parse::DateFormat;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use table::{Batch, CellRef, Header, Layout, RawRow};
 
@@ -136,16 +135,242 @@ pub fn ingest(
         out.ledger.sources.push(input.path.display().to_string());
         out.stats.push(stats);
     }
-    out.ledger.clients = merger.clients;
+    out.ledger.clients = std::mem::take(&mut merger.clients);
+    dedupe(&mut out, &merger, inputs)?;
     Ok(out)
+}
+
+/// A document id seen again for the same client.
+struct Repeat {
+    doc: u32,
+    first: u32,
+    /// Every ledger field equal: the same document repeated.
+    exact: bool,
+}
+
+/// Finds document ids used twice for one client, after reading: per client, in parallel, so
+/// that 10 million ids need no global table. The same document repeated (exports repeat an
+/// invoice once per dispute record) is counted once and its copies rejected; another document
+/// under a used id is kept as `ID#2` with a warning.
+fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), InputError> {
+    let l = &out.ledger;
+    let n = l.clients.len();
+    // Counting sort of document indices by client, keeping file order within a client.
+    let mut start = vec![0usize; n + 1];
+    for d in &l.documents {
+        start[d.client as usize + 1] += 1;
+    }
+    for c in 0..n {
+        start[c + 1] += start[c];
+    }
+    let mut order = vec![0u32; l.documents.len()];
+    let mut pos = start.clone();
+    for (i, d) in l.documents.iter().enumerate() {
+        order[pos[d.client as usize]] = i as u32;
+        pos[d.client as usize] += 1;
+    }
+    let repeats: Vec<Repeat> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let docs = &order[start[c]..start[c + 1]];
+            let mut found = Vec::new();
+            if docs.len() > 1 {
+                let mut seen: FxHashMap<&str, u32> =
+                    FxHashMap::with_capacity_and_hasher(docs.len(), Default::default());
+                for &i in docs {
+                    let d = &l.documents[i as usize];
+                    match seen.entry(l.text(d.id)) {
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(i);
+                        }
+                        std::collections::hash_map::Entry::Occupied(o) => {
+                            let f = &l.documents[*o.get() as usize];
+                            let exact = f.kind == d.kind
+                                && f.issue == d.issue
+                                && f.due == d.due
+                                && f.amount == d.amount
+                                && m.settled_of[*o.get() as usize] == m.settled_of[i as usize];
+                            found.push(Repeat { doc: i, first: *o.get(), exact });
+                        }
+                    }
+                }
+            }
+            found
+        })
+        .collect();
+    if repeats.is_empty() {
+        return Ok(());
+    }
+    let place = |o: Origin| -> String {
+        match m.layouts.get(&o.source) {
+            Some(layout) => layout.location(o.line, None),
+            None => format!("line {}", o.line),
+        }
+    };
+    // Raw values of the rejected copies, read again from their files (rare, so cheap).
+    let mut wanted: BTreeMap<u16, std::collections::BTreeSet<u32>> = BTreeMap::new();
+    for r in repeats.iter().filter(|r| r.exact) {
+        let o = out.ledger.documents[r.doc as usize].origin;
+        wanted.entry(o.source).or_default().insert(o.line);
+    }
+    let mut raw: BTreeMap<(u16, u32), String> = BTreeMap::new();
+    for (&source, lines) in &wanted {
+        let input = &inputs[source as usize];
+        for (line, values) in raw_lines(input, lines)? {
+            raw.insert((source, line), values);
+        }
+    }
+    let mut drop_doc = vec![false; out.ledger.documents.len()];
+    let mut drop_pay = vec![false; out.ledger.payments.len()];
+    for r in &repeats {
+        let d = out.ledger.documents[r.doc as usize].clone();
+        let first = out.ledger.documents[r.first as usize].origin;
+        let first_place = if first.source == d.origin.source {
+            place(first)
+        } else {
+            format!("{} {}", out.ledger.sources[first.source as usize], place(first))
+        };
+        let id = out.ledger.text(d.id).to_string();
+        let source = out.ledger.sources[d.origin.source as usize].clone();
+        let stats = &mut out.stats[d.origin.source as usize];
+        if r.exact {
+            out.ledger.documents[r.first as usize].disputed |= d.disputed;
+            drop_doc[r.doc as usize] = true;
+            let written = if m.written_neg[r.doc as usize] { -d.amount } else { d.amount };
+            stats.accepted -= 1;
+            stats.rejected += 1;
+            match d.kind {
+                DocKind::Invoice => stats.invoices -= 1,
+                DocKind::CreditNote => stats.credit_notes -= 1,
+            }
+            if let Some(t) = stats.control_totals.get_mut(d.currency.code()) {
+                t.accepted -= written;
+                t.rejected += written;
+            }
+            let p = m.derived[r.doc as usize];
+            if p != u32::MAX {
+                drop_pay[p as usize] = true;
+                stats.payments -= 1;
+            }
+            out.rejects.push(Reject {
+                source,
+                location: place(d.origin),
+                column: m.id_columns.get(&d.origin.source).cloned().unwrap_or_default(),
+                value: id,
+                reason: format!(
+                    "exact duplicate of the document at {first_place} (same id, dates and amounts); counted once"
+                ),
+                raw: raw.get(&(d.origin.source, d.origin.line)).cloned().unwrap_or_default(),
+                line: d.origin.line,
+                benign: false,
+                amount: Some((d.currency, written)),
+            });
+        } else {
+            let taken: std::collections::HashSet<&str> =
+                out.ledger.documents.iter().filter(|x| x.client == d.client).map(|x| out.ledger.text(x.id)).collect();
+            let new_id =
+                (2..).map(|k| format!("{id}#{k}")).find(|c| !taken.contains(c.as_str())).expect("some suffix is free");
+            let too_big = |e: String| InputError::file(Path::new(&source), e, "split the input into smaller runs");
+            let new_ref = out.ledger.texts.push(&new_id).map_err(too_big)?;
+            out.ledger.documents[r.doc as usize].id = new_ref;
+            let p = m.derived[r.doc as usize];
+            if p != u32::MAX {
+                let settled_id = out.ledger.texts.push_parts(&[&new_id, "/settled"]).map_err(too_big)?;
+                let pay = &mut out.ledger.payments[p as usize];
+                pay.id = settled_id;
+                pay.reference = Some(new_ref);
+            }
+            let client = &out.ledger.clients[d.client as usize].id;
+            out.warnings.push(Warning {
+                source,
+                location: place(d.origin),
+                message: format!("client {client}: document id {id} is used again (first at {first_place}); this one is kept as {new_id}"),
+            });
+        }
+    }
+    let mut k = 0;
+    out.ledger.documents.retain(|_| {
+        k += 1;
+        !drop_doc[k - 1]
+    });
+    let mut k = 0;
+    out.ledger.payments.retain(|_| {
+        k += 1;
+        !drop_pay[k - 1]
+    });
+    // Rejected rows in input order: by source, then line.
+    let order: BTreeMap<&str, usize> = out.ledger.sources.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+    out.rejects.sort_by_key(|r| (order.get(r.source.as_str()).copied().unwrap_or(usize::MAX), r.line));
+    Ok(())
+}
+
+/// The raw values of some lines of an input, read again.
+fn raw_lines(input: &InputSpec, lines: &std::collections::BTreeSet<u32>) -> Result<Vec<(u32, String)>, InputError> {
+    struct Capture<'a> {
+        lines: &'a std::collections::BTreeSet<u32>,
+        found: Vec<(u32, String)>,
+    }
+    impl table::Sink for Capture<'_> {
+        fn header(&mut self, _: &Header) -> Result<(), InputError> {
+            Ok(())
+        }
+        fn batch(&mut self, _: &Header, rows: Batch<'_>) -> Result<(), InputError> {
+            match rows {
+                Batch::Text(r) => self.take(r),
+                Batch::Sheet(r) => self.take(r),
+            }
+            Ok(())
+        }
+    }
+    impl Capture<'_> {
+        fn take<R: RawRow>(&mut self, rows: &[R]) {
+            for r in rows.iter().filter(|r| self.lines.contains(&r.line())) {
+                self.found.push((r.line(), r.raw_values()));
+            }
+        }
+    }
+    let mut c = Capture { lines, found: Vec::new() };
+    table::read_table(&input.path, &input.mapping, &mut c, &mut Vec::new())?;
+    Ok(c.found)
 }
 
 /// Client ids to indices. Ids of up to 15 bytes (nearly all) are kept inline as one integer,
 /// so a lookup compares two integers instead of following a pointer to a string.
 #[derive(Default)]
 struct ClientIndex {
-    short: FxHashMap<u128, ClientIx>,
+    short: std::collections::HashMap<u128, ClientIx, std::hash::BuildHasherDefault<MixHasher>>,
     long: FxHashMap<String, ClientIx>,
+}
+
+/// A hasher for the inline client keys. Ids like `C004723` differ in a few bytes only;
+/// FxHash leaves those in the low bits, which crowds hashbrown's probe groups. A full 64-bit
+/// finaliser (MurmurHash3's fmix64) spreads them.
+#[derive(Default)]
+struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0 ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.write_u64(v as u64);
+        self.write_u64((v >> 64) as u64);
+    }
 }
 
 impl ClientIndex {
@@ -181,12 +406,19 @@ struct Merger {
     client_index: ClientIndex,
     /// Clients whose company number was reported invalid (once each).
     bad_company: FxHashSet<ClientIx>,
-    /// Hash of (client, document id) -> index in `Ledger::documents`. A hash shared by two
-    /// different ids (practically never) sends the second to `collided`.
-    doc_index: FxHashMap<u64, u32>,
-    collided: FxHashMap<(ClientIx, Box<str>), u32>,
+    /// Per client: the name is known; the company number is known or was reported invalid.
+    /// Small and hot, so the common row (a known, complete client) touches nothing else.
+    name_done: Vec<bool>,
+    company_done: Vec<bool>,
     /// Per document: the settlement derived from its row, part of its fingerprint.
     settled_of: Vec<Option<(NaiveDate, i64)>>,
+    /// Per document: whether its amount was written negative (for the control totals).
+    written_neg: Vec<bool>,
+    /// Per document: the payment derived from its settled date (`u32::MAX` for none).
+    derived: Vec<u32>,
+    /// Per source: how places in it are named, and the header of its document-id column.
+    layouts: BTreeMap<u16, Layout>,
+    id_columns: BTreeMap<u16, String>,
 }
 
 impl Merger {
@@ -198,11 +430,17 @@ impl Merger {
             None => {
                 let ix = self.clients.len() as ClientIx;
                 self.clients.push(Client { id: c.id.to_string(), name: String::new(), company_number: None });
+                self.name_done.push(false);
+                self.company_done.push(false);
                 self.client_index.insert(c.id.as_ref(), ix);
                 ix
             }
         };
-        let client = &mut self.clients[ix as usize];
+        let i = ix as usize;
+        if (c.name.is_none() || self.name_done[i]) && (c.company.is_none() || self.company_done[i]) {
+            return ix;
+        }
+        let client = &mut self.clients[i];
         if client.name.is_empty() {
             if let Some(n) = &c.name {
                 client.name = n.to_string();
@@ -224,50 +462,9 @@ impl Merger {
                 }
             }
         }
+        self.name_done[i] = !client.name.is_empty();
+        self.company_done[i] = client.company_number.is_some() || self.bad_company.contains(&ix);
         ix
-    }
-
-    fn key(client: ClientIx, id: &str) -> u64 {
-        let mut h = FxHasher::default();
-        client.hash(&mut h);
-        id.hash(&mut h);
-        h.finish()
-    }
-
-    /// The document already holding this id for this client.
-    fn find(&self, ledger: &Ledger, client: ClientIx, id: &str) -> Option<u32> {
-        let ix = *self.doc_index.get(&Self::key(client, id))?;
-        let d = &ledger.documents[ix as usize];
-        if d.client == client && ledger.text(d.id) == id {
-            Some(ix)
-        } else {
-            self.collided.get(&(client, Box::from(id))).copied()
-        }
-    }
-
-    /// Records `ix` as the document with this id, or returns the one that already has it.
-    /// One hash-table probe for the common case, a new id.
-    fn claim(&mut self, ledger: &Ledger, client: ClientIx, id: &str, ix: u32) -> Option<u32> {
-        match self.doc_index.entry(Self::key(client, id)) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(ix);
-                None
-            }
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let d = &ledger.documents[*o.get() as usize];
-                if d.client == client && ledger.text(d.id) == id {
-                    return Some(*o.get());
-                }
-                // Another id with the same hash (practically never).
-                match self.collided.entry((client, Box::from(id))) {
-                    std::collections::hash_map::Entry::Occupied(c) => Some(*c.get()),
-                    std::collections::hash_map::Entry::Vacant(c) => {
-                        c.insert(ix);
-                        None
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -461,8 +658,9 @@ impl table::Sink for Loader<'_> {
             _ => l.documents.reserve(rows),
         }
         if self.map.rows != RowKind::Payments {
-            self.merger.doc_index.reserve(rows);
             self.merger.settled_of.reserve(rows);
+            self.merger.written_neg.reserve(rows);
+            self.merger.derived.reserve(rows);
         }
         // Ids and references: some 24 bytes a row in typical exports.
         l.texts.reserve(rows * 24);
@@ -470,7 +668,12 @@ impl table::Sink for Loader<'_> {
 
     fn header(&mut self, h: &Header) -> Result<(), InputError> {
         self.stats.layout = layout_label(&h.layout);
-        self.plan = Some(Plan::new(self.input, &self.map, self.opts, h)?);
+        self.merger.layouts.insert(self.source_ix, h.layout.clone());
+        let plan = Plan::new(self.input, &self.map, self.opts, h)?;
+        if let Some(&c) = plan.cols.get(&Field::DocumentId) {
+            self.merger.id_columns.insert(self.source_ix, h.names[c].clone());
+        }
+        self.plan = Some(plan);
         Ok(())
     }
 
@@ -629,61 +832,11 @@ fn merge_batch(
                     let location = location(plan.cols.get(&Field::CompanyNumber).copied());
                     out.warnings.push(Warning { source: file.to_string(), location, message });
                 }
-                let mut id: Cow<'_, str> = d.id;
-                let doc_ix = out.ledger.documents.len() as u32;
-                if let Some(first_ix) = merger.claim(&out.ledger, client, &id, doc_ix) {
-                    let first_doc = &out.ledger.documents[first_ix as usize];
-                    let first = if first_doc.origin.source == source_ix {
-                        h.layout.location(first_doc.origin.line, None)
-                    } else {
-                        format!(
-                            "{} {}",
-                            out.ledger.sources.get(first_doc.origin.source as usize).cloned().unwrap_or_default(),
-                            first_doc.origin.line
-                        )
-                    };
-                    let same = first_doc.kind == d.kind
-                        && first_doc.issue == d.issue
-                        && first_doc.due == d.due
-                        && first_doc.amount == d.amount
-                        && merger.settled_of[first_ix as usize] == d.settled;
-                    if same {
-                        // The same document again (exports repeat an invoice once per dispute
-                        // record): counted once, and a dispute on any copy marks it disputed.
-                        out.ledger.documents[first_ix as usize].disputed |= d.disputed;
-                        reject(
-                            stats,
-                            plan.cols.get(&Field::DocumentId).copied(),
-                            id.to_string(),
-                            format!(
-                                "exact duplicate of the document at {first} (same id, dates and amounts); counted once"
-                            ),
-                            false,
-                            Some((d.currency, d.written)),
-                        );
-                        continue;
-                    }
-                    let mut n = 2;
-                    let new_id = loop {
-                        let candidate = format!("{id}#{n}");
-                        if merger.find(&out.ledger, client, &candidate).is_none() {
-                            break candidate;
-                        }
-                        n += 1;
-                    };
-                    out.warnings.push(Warning {
-                        source: file.to_string(),
-                        location: location(None),
-                        message: format!(
-                            "client {}: document id {id} is used again (first at {first}); this one is kept as {new_id}",
-                            c.id
-                        ),
-                    });
-                    let claimed = merger.claim(&out.ledger, client, &new_id, doc_ix);
-                    debug_assert!(claimed.is_none());
-                    id = Cow::Owned(new_id);
-                }
+                let id: Cow<'_, str> = d.id;
+                // Duplicate ids are found after reading, per client (see `dedupe`).
                 merger.settled_of.push(d.settled);
+                merger.written_neg.push(d.written < 0);
+                merger.derived.push(if d.settled.is_some() { out.ledger.payments.len() as u32 } else { u32::MAX });
                 let t = totals_mut(stats, d.currency);
                 t.read += d.written;
                 t.accepted += d.written;

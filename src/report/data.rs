@@ -278,26 +278,31 @@ pub fn write_handover(
         "jurisdiction",
         "interest_provisional",
     ]);
-    let rows = lines.iter().map(|l| {
-        let c = &ledger.clients[l.client as usize];
-        vec![
-            safe_text(&c.id),
-            safe_text(&c.name),
-            c.company_number.clone().unwrap_or_default(),
-            safe_text(&l.document_id),
-            l.issue.to_string(),
-            l.due.to_string(),
-            money(l.amount),
-            money(l.open),
-            l.days_past_due.to_string(),
-            money(l.interest.amount),
-            money(l.compensation),
-            money(l.claim()),
-            l.jurisdiction.code().to_string(),
-            l.interest.provisional.to_string(),
-        ]
-    });
-    write_csv(&dir.join("handover.csv"), &header, rows)
+    let chunks = lines
+        .par_chunks(20_000)
+        .map(|chunk| {
+            rows_bytes(chunk.iter().map(|l| {
+                let c = &ledger.clients[l.client as usize];
+                vec![
+                    safe_text(&c.id),
+                    safe_text(&c.name),
+                    c.company_number.clone().unwrap_or_default(),
+                    safe_text(&l.document_id),
+                    l.issue.to_string(),
+                    l.due.to_string(),
+                    money(l.amount),
+                    money(l.open),
+                    l.days_past_due.to_string(),
+                    money(l.interest.amount),
+                    money(l.compensation),
+                    money(l.claim()),
+                    l.jurisdiction.code().to_string(),
+                    l.interest.provisional.to_string(),
+                ]
+            }))
+        })
+        .collect();
+    write_chunks(&dir.join("handover.csv"), &header, chunks)
 }
 
 /// What monitoring adds to `summary.json`.

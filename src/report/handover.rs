@@ -7,6 +7,7 @@ use crate::analytics::risk::Tier;
 use crate::model::{ClientIx, Ledger};
 use crate::monitor::Assessment;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -25,6 +26,11 @@ pub struct Creditor {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct HandoverSettings {
+    /// Whether to prepare a handover at all (the rate table starts in 2019: old ledgers set
+    /// this to false).
+    pub enabled: bool,
+    /// One PDF dossier per debtor, for at most this many debtors (the largest claims first).
+    pub max_dossiers: usize,
     /// Open invoices at least this many days past due are handed over.
     pub min_days_past_due: i64,
     /// Also every open invoice of a `critical` client (bankrupt, WCO…).
@@ -45,6 +51,8 @@ pub struct HandoverSettings {
 impl Default for HandoverSettings {
     fn default() -> Self {
         HandoverSettings {
+            enabled: true,
+            max_dossiers: 500,
             min_days_past_due: 60,
             include_critical: false,
             include_disputed: false,
@@ -112,34 +120,48 @@ pub fn select(
     s: &HandoverSettings,
     rates: &Rates,
 ) -> Result<Vec<Line>, String> {
+    if !s.enabled {
+        return Ok(Vec::new());
+    }
     let default = Jurisdiction::parse(&s.jurisdiction)
         .ok_or_else(|| format!("[handover] jurisdiction {:?} is not BE or NL", s.jurisdiction))?;
     let compensation = (s.compensation * 100.0).round() as i64;
-    let mut out = Vec::new();
-    for (i, c) in analysis.clients.iter().enumerate() {
-        let critical = assessment.clients.get(i).is_some_and(|v| v.risk.tier == Tier::Critical);
-        let client = &ledger.clients[c.client as usize];
-        let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
-        for o in &c.open_items {
-            let dpd = (analysis.as_of - o.due).num_days();
-            let due_enough = dpd >= s.min_days_past_due || (s.include_critical && critical);
-            if !due_enough || (o.disputed && !s.include_disputed) {
-                continue;
+    // Clients are independent: each one's lines in parallel, in client order.
+    let per_client: Vec<Result<Vec<Line>, String>> = analysis
+        .clients
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let critical = assessment.clients.get(i).is_some_and(|v| v.risk.tier == Tier::Critical);
+            let client = &ledger.clients[c.client as usize];
+            let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
+            let mut out = Vec::new();
+            for o in &c.open_items {
+                let dpd = (analysis.as_of - o.due).num_days();
+                let due_enough = dpd >= s.min_days_past_due || (s.include_critical && critical);
+                if !due_enough || (o.disputed && !s.include_disputed) {
+                    continue;
+                }
+                let interest = statutory_interest(o.open, o.due, analysis.as_of, j, rates)?;
+                out.push(Line {
+                    client: c.client,
+                    document_id: o.document_id.clone(),
+                    issue: o.issue,
+                    due: o.due,
+                    amount: o.amount,
+                    open: o.open,
+                    days_past_due: dpd,
+                    interest,
+                    compensation,
+                    jurisdiction: j,
+                });
             }
-            let interest = statutory_interest(o.open, o.due, analysis.as_of, j, rates)?;
-            out.push(Line {
-                client: c.client,
-                document_id: o.document_id.clone(),
-                issue: o.issue,
-                due: o.due,
-                amount: o.amount,
-                open: o.open,
-                days_past_due: dpd,
-                interest,
-                compensation,
-                jurisdiction: j,
-            });
-        }
+            Ok(out)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for lines in per_client {
+        out.extend(lines?);
     }
     Ok(out)
 }

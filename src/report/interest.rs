@@ -121,6 +121,29 @@ impl Rates {
     }
 }
 
+/// One stretch of days at one half-year's rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Period {
+    pub half: HalfYear,
+    pub percent: f64,
+    pub provisional: bool,
+    pub days: i64,
+}
+
+impl std::fmt::Display for Period {
+    /// `2025-H1 11.5 % × 46 days`, as the dossier shows it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, h) = self.half;
+        write!(
+            f,
+            "{y}-H{h} {}{} % × {} days",
+            self.percent,
+            if self.provisional { " (provisional)" } else { "" },
+            self.days
+        )
+    }
+}
+
 /// Interest on an overdue amount, with the half-years it used.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Interest {
@@ -129,8 +152,7 @@ pub struct Interest {
     pub days: i64,
     /// A provisional rate was used (say so wherever the amount is shown).
     pub provisional: bool,
-    /// `2025-H1 11.5 % × 46 days` pieces, for the dossier.
-    pub periods: Vec<String>,
+    pub periods: Vec<Period>,
 }
 
 fn next_half_start(d: NaiveDate) -> NaiveDate {
@@ -173,12 +195,12 @@ pub fn statutory_interest(
         accrued_year += piece;
         total += piece;
         out.provisional |= rate.provisional;
-        let (y, h) = half_of(from + chrono::Duration::days(1));
-        out.periods.push(format!(
-            "{y}-H{h} {}{} % × {days} days",
-            rate.percent,
-            if rate.provisional { " (provisional)" } else { "" }
-        ));
+        out.periods.push(Period {
+            half: half_of(from + chrono::Duration::days(1)),
+            percent: rate.percent,
+            provisional: rate.provisional,
+            days,
+        });
         if j.compounds() && to == anniversary {
             // The year's interest is added to the principal on the anniversary.
             base += (accrued_year).round();
@@ -206,7 +228,8 @@ mod tests {
         let be = statutory_interest(10_000_00, d("2025-05-15"), d("2025-08-14"), Jurisdiction::Belgium, &r).unwrap();
         assert_eq!(be.amount, 274_38);
         assert_eq!(be.days, 91);
-        assert_eq!(be.periods, vec!["2025-H1 11.5 % × 46 days", "2025-H2 10.5 % × 45 days"]);
+        let shown: Vec<String> = be.periods.iter().map(|p| p.to_string()).collect();
+        assert_eq!(shown, vec!["2025-H1 11.5 % × 46 days", "2025-H2 10.5 % × 45 days"]);
         let nl =
             statutory_interest(10_000_00, d("2025-05-15"), d("2025-08-14"), Jurisdiction::Netherlands, &r).unwrap();
         assert_eq!(nl.amount, 265_66);

@@ -53,10 +53,21 @@ fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
-/// Writes a table sheet: header, rows, frozen header, autofilter, fitted widths.
+/// Excel's last row (1,048,576) holds the note about rows left out, if any.
+const MAX_ROWS: usize = 1_048_574;
+
+/// Writes a table sheet: header, rows, frozen header, autofilter, fitted widths. Beyond Excel's
+/// row limit the sheet says how many rows are left out (the data files hold them all).
 fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, safe_text(h), &f.head)?;
+    }
+    let (rows, left_out) = if rows.len() > MAX_ROWS { (&rows[..MAX_ROWS], rows.len() - MAX_ROWS) } else { (rows, 0) };
+    if left_out > 0 {
+        let note = format!(
+            "{left_out} more rows are left out: Excel holds 1,048,576 rows; the data files in data/ have them all"
+        );
+        ws.write_string_with_format(MAX_ROWS as u32 + 1, 0, note, &f.muted)?;
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -93,7 +104,14 @@ fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>])
         ws.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
     }
     ws.set_autofit_max_width(400);
-    ws.autofit();
+    if rows.len() <= 100_000 {
+        // Fitting widths measures every cell: for very large sheets the header sets them.
+        ws.autofit();
+    } else {
+        for (c, h) in header.iter().enumerate() {
+            ws.set_column_width(c as u16, (h.chars().count() as f64 + 4.0).max(12.0))?;
+        }
+    }
     Ok(())
 }
 

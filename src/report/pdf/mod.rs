@@ -352,7 +352,8 @@ pub fn dossier(
     c.table(&cols, &rows, &|_| None);
     c.paragraph(m.t("interest_note"), 7.5, false, MUTED);
     for l in lines.iter().filter(|l| !l.interest.periods.is_empty()) {
-        c.paragraph(&format!("{}: {}", l.document_id, l.interest.periods.join(", ")), 7.0, false, MUTED);
+        let periods: Vec<String> = l.interest.periods.iter().map(|p| p.to_string()).collect();
+        c.paragraph(&format!("{}: {}", l.document_id, periods.join(", ")), 7.0, false, MUTED);
     }
     if lines.iter().any(|l| l.interest.provisional) {
         c.paragraph(&format!("* {}", m.t("provisional")), 7.5, false, RED);
