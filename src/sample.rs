@@ -481,7 +481,7 @@ fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> 
             }
             // Watched fields: one move, one board change in the last month.
             if last && ci == 3 {
-                address = format!("Meir 12, 2000 Antwerpen");
+                address = "Meir 12, 2000 Antwerpen".to_string();
             }
             if last && ci == 9 {
                 board = "Sofie Maes, Joël Noël".to_string();

@@ -206,7 +206,7 @@ impl DateFormat {
             DateFormat::Pattern(p) => parse_pattern(s, &p.tokens),
             DateFormat::Excel1900 | DateFormat::Excel1904 => {
                 let v: f64 = s.parse().ok()?;
-                self.from_serial(v)
+                self.serial_date(v)
             }
         }
     }
@@ -221,11 +221,11 @@ impl DateFormat {
                 }
                 parse_pattern(&format!("{}", v as i64), &p.tokens)
             }
-            _ => self.from_serial(v),
+            _ => self.serial_date(v),
         }
     }
 
-    fn from_serial(&self, v: f64) -> Option<NaiveDate> {
+    fn serial_date(&self, v: f64) -> Option<NaiveDate> {
         if !v.is_finite() || v.fract() != 0.0 || !(1.0..=2_958_465.0).contains(&v) {
             return None;
         }
@@ -421,7 +421,9 @@ mod tests {
 
     #[test]
     fn float_cells_round_to_cents() {
-        assert_eq!(amount_from_f64(1080.3800000000001, 2), Ok(108038));
+        // Excel stores 1080.38 as the nearest binary float, which prints as 1080.3800000000001.
+        assert_eq!(amount_from_f64(1080.38_f64, 2), Ok(108038));
+        assert_eq!(amount_from_f64(0.1 + 0.2, 2), Ok(30));
         assert_eq!(amount_from_f64(-0.005, 2), Ok(-1));
         assert!(amount_from_f64(f64::NAN, 2).is_err());
     }

@@ -5,7 +5,7 @@ pub mod canvas;
 
 use super::handover::{Creditor, Line, Reminder};
 use super::i18n::{self, date};
-use super::model::{ReportModel, Unit};
+use super::model::ReportModel;
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
 
 fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
@@ -248,7 +248,6 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
             c.paragraph(&format!("• {w}"), 7.5, false, INK);
         }
     }
-    let _ = Unit::Money;
     Ok(c.finish())
 }
 
