@@ -431,3 +431,35 @@ fn several_currencies_with_an_fx_table() {
     assert_eq!(r.code, 4);
     assert!(r.stderr.contains("an amount in USD") && r.stderr.contains("fx_rates"), "{}", r.stderr);
 }
+
+#[test]
+fn one_ledger_export_with_document_types() {
+    // An SAP-style open-items export: RV invoices, G2 credit notes, DZ payments written
+    // negative (credit side), and AB clearing lines the mapping ignores.
+    let data = "Klant;Doc;Soort;Datum;Verval;Bedrag;Ref\n\
+        K1;1800001;RV;01/02/2025;03/03/2025;1.000,00;\n\
+        K1;1800002;RV;05/02/2025;07/03/2025;500,00;\n\
+        K1;1700001;G2;10/02/2025;10/02/2025;-100,00;1800001\n\
+        K1;1400001;DZ;20/02/2025;20/02/2025;-900,00;1800001\n\
+        K1;1500001;AB;21/02/2025;21/02/2025;0,00;\n\
+        K1;1800003;XX;22/02/2025;22/02/2025;5,00;\n";
+    let map = "rows = \"ledger\"\ndelimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\npayments_negative = true\n\
+        [columns]\nclient_id = \"Klant\"\ndocument_id = \"Doc\"\ndoc_type = \"Soort\"\ndocument_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\nreference = \"Ref\"\n\
+        [doc_types]\ninvoice = [\"RV\"]\ncredit_note = [\"G2\"]\npayment = [\"DZ\"]\nignore = [\"AB\"]\n";
+    let f = Fixture::new("sap.csv", data.as_bytes(), map);
+    std::fs::write(
+        f.dir.path().join("arwatch.toml"),
+        "currency = \"EUR\"\nout = \"out\"\nas_of = \"2025-03-31\"\nmax_rejected_share = 0.5\n[[inputs]]\nfile = \"sap.csv\"\nmapping = \"map.toml\"\n",
+    )
+    .unwrap();
+    let r = f.run("run");
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("6 rows read = 4 accepted + 2 rejected (of which 1 blank, total or ignored) (2 invoices, 1 credit notes, 1 payments)"), "{}", r.stdout);
+    let rej = f.rejected();
+    assert!(rej.contains("line 6,Soort,AB,document type 'AB' is ignored by the mapping"), "{rej}");
+    assert!(rej.contains("line 7,Soort,XX,\"unknown document type; the mapping knows"), "{rej}");
+    // 1,000 - 100 (credit note) - 900 (payment) settles the first invoice; 500 stays open.
+    let open = read(&f.dir.path().join("out/2025-03/data/open_items.csv"));
+    assert!(open.contains("K1,1800002,2025-02-05,2025-03-07,500.00,500.00,24,overdue_1_30"), "{open}");
+    assert!(!open.contains("1800001"), "{open}");
+}
