@@ -30,6 +30,85 @@ pub fn days(v: Option<f64>) -> String {
 }
 
 /// Writes a CSV file from rows of already formatted cells.
+/// One CSV line appended to a buffer field by field, with no string made per cell: the large
+/// files (monthly, open items, handover) have millions of cells.
+struct Line<'a> {
+    buf: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl<'a> Line<'a> {
+    fn new(buf: &'a mut Vec<u8>) -> Line<'a> {
+        Line { buf, first: true }
+    }
+
+    fn sep(&mut self) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+    }
+
+    /// Text, neutralised against formulas and quoted when it must be.
+    fn text(&mut self, s: &str) -> &mut Self {
+        self.sep();
+        let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+        let quote = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+        if quote {
+            self.buf.push(b'"');
+        }
+        if risky {
+            self.buf.push(b'\'');
+        }
+        for b in s.bytes() {
+            if b == b'"' {
+                self.buf.push(b'"');
+            }
+            self.buf.push(b);
+        }
+        if quote {
+            self.buf.push(b'"');
+        }
+        self
+    }
+
+    /// Anything that formats without separators or quotes: numbers, dates, booleans.
+    fn plain(&mut self, v: impl std::fmt::Display) -> &mut Self {
+        use std::io::Write;
+        self.sep();
+        let _ = write!(self.buf, "{v}");
+        self
+    }
+
+    fn money(&mut self, minor: i64, digits: u32) -> &mut Self {
+        use std::io::Write;
+        self.sep();
+        if digits == 0 {
+            let _ = write!(self.buf, "{minor}");
+        } else {
+            let scale = 10u64.pow(digits);
+            let abs = minor.unsigned_abs();
+            let sign = if minor < 0 { "-" } else { "" };
+            let _ = write!(self.buf, "{sign}{}.{:0width$}", abs / scale, abs % scale, width = digits as usize);
+        }
+        self
+    }
+
+    /// A figure with `decimals` decimals, or empty when undefined.
+    fn fixed(&mut self, v: Option<f64>, decimals: usize) -> &mut Self {
+        use std::io::Write;
+        self.sep();
+        if let Some(x) = v {
+            let _ = write!(self.buf, "{x:.decimals$}");
+        }
+        self
+    }
+
+    fn end(&mut self) {
+        self.buf.push(b'\n');
+    }
+}
+
 /// CSV bytes of rows, without a header: per-client chunks are formatted in parallel.
 fn rows_bytes(rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
@@ -169,36 +248,36 @@ pub fn write_clients(
 
 /// `monthly.csv`: the full grid of months for each client, plus `*` rows for the portfolio.
 pub fn write_monthly(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
-    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let digits = cur.minor_digits();
     let header = strings(&MONTHLY_COLUMNS);
-    let row = |id: &str, m: &crate::analytics::MonthRow| {
-        vec![
-            safe_text(id),
-            crate::analytics::calendar::label(m.month),
-            money(m.sales),
-            money(m.net_ar),
-            money(m.current_ar),
-            days(m.dso_standard),
-            format!("{:.2}", m.dso_countback),
-            ratio(m.cei),
-            m.behaviour.paid.to_string(),
-            m.behaviour.late.to_string(),
-            days(m.behaviour.wadl()),
-            days(m.behaviour.adp()),
-        ]
+    let rows = |id: &str, months: &[crate::analytics::MonthRow]| {
+        let mut buf = Vec::with_capacity(months.len() * 96);
+        for m in months {
+            Line::new(&mut buf)
+                .text(id)
+                .plain(format_args!("{:04}-{:02}", m.month.div_euclid(12), m.month.rem_euclid(12) + 1))
+                .money(m.sales, digits)
+                .money(m.net_ar, digits)
+                .money(m.current_ar, digits)
+                .fixed(m.dso_standard, 2)
+                .fixed(Some(m.dso_countback), 2)
+                .fixed(m.cei, 4)
+                .plain(m.behaviour.paid)
+                .plain(m.behaviour.late)
+                .fixed(m.behaviour.wadl(), 2)
+                .fixed(m.behaviour.adp(), 2)
+                .end();
+        }
+        buf
     };
     // `*` sorts before every client id, as a byte-wise sort of the file would put it.
-    let mut chunks = vec![rows_bytes(a.portfolio.monthly.iter().map(|m| row("*", m)))];
-    chunks.par_extend(a.clients.par_iter().map(|c| {
-        let id = &ledger.clients[c.client as usize].id;
-        rows_bytes(c.figures.monthly.iter().map(|m| row(id, m)))
-    }));
+    let mut chunks = vec![rows("*", &a.portfolio.monthly)];
+    chunks.par_extend(a.clients.par_iter().map(|c| rows(&ledger.clients[c.client as usize].id, &c.figures.monthly)));
     write_chunks(&dir.join("monthly.csv"), &header, chunks)
 }
 
 /// `open_items.csv`: every open invoice at A.
 pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
-    let money = |v: i64| format_minor(v, cur.minor_digits());
     let names = a.settings.bucket_names();
     let header = strings(&[
         "client_id",
@@ -213,24 +292,26 @@ pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency
         "document_currency",
         "document_open_amount",
     ]);
+    let digits = cur.minor_digits();
     let chunks = a.clients.par_iter().map(|c| {
         let id = &ledger.clients[c.client as usize].id;
-        let names = &names;
-        rows_bytes(c.open_items.iter().map(move |o| {
-            vec![
-                safe_text(id),
-                safe_text(&o.document_id),
-                o.issue.to_string(),
-                o.due.to_string(),
-                money(o.amount),
-                money(o.open),
-                o.days_past_due.to_string(),
-                names[o.bucket].clone(),
-                o.disputed.to_string(),
-                o.currency.code().to_string(),
-                format_minor(o.open_in_currency, o.currency.minor_digits()),
-            ]
-        }))
+        let mut buf = Vec::with_capacity(c.open_items.len() * 128);
+        for o in &c.open_items {
+            Line::new(&mut buf)
+                .text(id)
+                .text(&o.document_id)
+                .plain(o.issue)
+                .plain(o.due)
+                .money(o.amount, digits)
+                .money(o.open, digits)
+                .plain(o.days_past_due)
+                .plain(&names[o.bucket])
+                .plain(o.disputed)
+                .plain(o.currency.code())
+                .money(o.open_in_currency, o.currency.minor_digits())
+                .end();
+        }
+        buf
     });
     write_chunks(&dir.join("open_items.csv"), &header, chunks.collect())
 }
@@ -261,7 +342,6 @@ pub fn write_handover(
     lines: &[super::handover::Line],
     cur: Currency,
 ) -> std::io::Result<()> {
-    let money = |v: i64| format_minor(v, cur.minor_digits());
     let header = strings(&[
         "client_id",
         "client_name",
@@ -278,28 +358,31 @@ pub fn write_handover(
         "jurisdiction",
         "interest_provisional",
     ]);
+    let digits = cur.minor_digits();
     let chunks = lines
         .par_chunks(20_000)
         .map(|chunk| {
-            rows_bytes(chunk.iter().map(|l| {
+            let mut buf = Vec::with_capacity(chunk.len() * 160);
+            for l in chunk {
                 let c = &ledger.clients[l.client as usize];
-                vec![
-                    safe_text(&c.id),
-                    safe_text(&c.name),
-                    c.company_number.clone().unwrap_or_default(),
-                    safe_text(&l.document_id),
-                    l.issue.to_string(),
-                    l.due.to_string(),
-                    money(l.amount),
-                    money(l.open),
-                    l.days_past_due.to_string(),
-                    money(l.interest.amount),
-                    money(l.compensation),
-                    money(l.claim()),
-                    l.jurisdiction.code().to_string(),
-                    l.interest.provisional.to_string(),
-                ]
-            }))
+                Line::new(&mut buf)
+                    .text(&c.id)
+                    .text(&c.name)
+                    .text(c.company_number.as_deref().unwrap_or(""))
+                    .text(&l.document_id)
+                    .plain(l.issue)
+                    .plain(l.due)
+                    .money(l.amount, digits)
+                    .money(l.open, digits)
+                    .plain(l.days_past_due)
+                    .money(l.interest.amount, digits)
+                    .money(l.compensation, digits)
+                    .money(l.claim(), digits)
+                    .plain(l.jurisdiction.code())
+                    .plain(l.interest.provisional)
+                    .end();
+            }
+            buf
         })
         .collect();
     write_chunks(&dir.join("handover.csv"), &header, chunks)
@@ -513,6 +596,20 @@ mod tests {
         assert_eq!(safe_text("-5"), "'-5");
         assert_eq!(safe_text("@SUM"), "'@SUM");
         assert_eq!(safe_text("Brasserie Zoë"), "Brasserie Zoë");
+    }
+
+    #[test]
+    fn lines_match_the_csv_writer() {
+        let values = ["plain", "a,b", "say \"hi\"", "=SUM(A1)", "-5", "multi\nline", "Zoë", ""];
+        for v in values {
+            let mut mine = Vec::new();
+            Line::new(&mut mine).text(v).text("x").end();
+            let theirs = rows_bytes(std::iter::once(vec![safe_text(v), "x".to_string()]));
+            assert_eq!(String::from_utf8(mine).unwrap(), String::from_utf8(theirs).unwrap(), "{v:?}");
+        }
+        let mut b = Vec::new();
+        Line::new(&mut b).money(-5, 2).money(123450, 2).money(7, 0).fixed(None, 2).fixed(Some(0.25), 4).end();
+        assert_eq!(String::from_utf8(b).unwrap(), "-0.05,1234.50,7,,0.2500\n");
     }
 
     #[test]
