@@ -60,7 +60,7 @@ pub trait RawRow: Sync {
     }
 }
 
-/// A CSV record plus the number of line breaks inside it, to count blank lines between records.
+/// A CSV record and the line it starts on.
 pub struct TextRow {
     pub record: csv::StringRecord,
     pub line: u32,
