@@ -464,7 +464,8 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
     }
 }
 
-/// One invoice as it stands at the as-of date: for audits, tests and the handover pack.
+/// One invoice as it stands at the as-of date (amounts in its own currency): for audits and
+/// for checking arwatch against the days late and days to pay that exports carry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvoiceOutcome {
     pub client: ClientIx,
