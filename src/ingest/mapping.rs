@@ -380,6 +380,14 @@ mod tests {
     }
 
     #[test]
+    fn field_list_is_in_declaration_order() {
+        // Plans index arrays by `field as usize`.
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
+    }
+
+    #[test]
     fn column_references() {
         let h = header();
         assert_eq!(ColumnRef::Name("factuurnr".into()).resolve(&h), Ok(1));

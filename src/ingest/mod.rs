@@ -588,7 +588,12 @@ impl Plan {
                 ));
             }
         }
-        Ok(Plan { map: map.clone(), cols, dates: None, opts: opts.clone(), header: h.names.clone() })
+        let mut by_field = [None; Field::ALL.len()];
+        for (&f, &c) in &cols {
+            by_field[f as usize] = Some(c);
+        }
+        let fixed = std::array::from_fn(|i| map.fixed.get(&Field::ALL[i]).cloned());
+        Ok(Plan { map: map.clone(), cols, by_field, fixed, dates: None, opts: opts.clone(), header: h.names.clone() })
     }
 }
 
@@ -596,6 +601,10 @@ impl Plan {
 pub(crate) struct Plan {
     map: Resolved,
     cols: BTreeMap<Field, usize>,
+    /// The same columns, and the fixed values, indexed by field: a row asks for them dozens
+    /// of times, so an array lookup instead of a tree walk.
+    by_field: [Option<usize>; Field::ALL.len()],
+    fixed: [Option<String>; Field::ALL.len()],
     /// Date formats per date field, fixed from the first batch.
     pub(crate) dates: Option<BTreeMap<Field, Vec<DateFormat>>>,
     opts: IngestOptions,
@@ -969,9 +978,9 @@ pub(crate) struct RowView<'r, R: RawRow> {
 
 impl<'r, R: RawRow> RowView<'r, R> {
     pub(crate) fn cell(&self, f: Field) -> CellRef<'r> {
-        match self.plan.cols.get(&f) {
-            Some(&c) => self.row.cell(c),
-            None => match self.plan.map.fixed.get(&f) {
+        match self.plan.by_field[f as usize] {
+            Some(c) => self.row.cell(c),
+            None => match &self.plan.fixed[f as usize] {
                 Some(v) => CellRef::Text(v.as_str()),
                 None => CellRef::Empty,
             },
@@ -981,7 +990,7 @@ impl<'r, R: RawRow> RowView<'r, R> {
     pub(crate) fn err(&self, f: Field, reason: String) -> RowError {
         RowError {
             benign: false,
-            column: self.plan.cols.get(&f).copied(),
+            column: self.plan.by_field[f as usize],
             value: self.cell(f).display(),
             reason,
             amount: None,
@@ -1097,7 +1106,7 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
     let currency = v.currency()?;
 
     // What kind of row this is.
-    let kind = if plan.cols.contains_key(&Field::DocType) {
+    let kind = if plan.by_field[Field::DocType as usize].is_some() {
         let t = v.required(Field::DocType)?;
         match plan.map.type_of(&t) {
             Some(TypeOfRow::Ignore) => return Ok(Row::Ignored(t.into_owned())),
