@@ -729,18 +729,46 @@ impl table::Sink for Loader<'_> {
             };
             plan.dates = Some(dates);
         }
-        let plan: &Plan = plan;
-        let (converted, raw): (_, Box<dyn Fn(usize) -> String>) = match batch {
-            Batch::Text(rows) => {
-                (convert_all(plan, rows, &self.merger.client_index), Box::new(move |i: usize| rows[i].raw_values()))
+        match batch {
+            Batch::Text(rows) => self.convert_and_merge(h, rows),
+            Batch::Sheet(rows) => self.convert_and_merge(h, rows),
+        }
+    }
+}
+
+impl Loader<'_> {
+    /// Converts a batch in parts and merges each part while the next one is being converted:
+    /// the merge is sequential, and overlapping it keeps both cores busy.
+    fn convert_and_merge<R: RawRow>(&mut self, h: &Header, rows: &[R]) -> Result<(), InputError> {
+        const PARTS: usize = 4;
+        let Loader { source_ix, input, plan, out, merger, stats, progress, .. } = self;
+        let plan: &Plan = plan.as_ref().expect("the header comes first");
+        let file = input.path.display().to_string();
+        progress(rows.len() as u64);
+        let parts: Vec<&[R]> = rows.chunks(rows.len().div_ceil(PARTS).max(1)).collect();
+        let Some(first) = parts.first() else { return Ok(()) };
+        let mut pending = convert_rows(plan, first);
+        find_clients(&mut pending, &merger.client_index);
+        let mut base = 0;
+        for k in 0..parts.len() {
+            let next = parts.get(k + 1);
+            let raw = move |i: usize| rows[base + i].raw_values();
+            let (merged, converted) = rayon::join(
+                || merge_batch(*source_ix, &file, h, plan, pending, &raw, out, merger, stats),
+                || next.map(|p| convert_rows(plan, p)),
+            );
+            merged?;
+            base += parts[k].len();
+            match converted {
+                Some(mut c) => {
+                    // Clients the merge just added are in the index now.
+                    find_clients(&mut c, &merger.client_index);
+                    pending = c;
+                }
+                None => break,
             }
-            Batch::Sheet(rows) => {
-                (convert_all(plan, rows, &self.merger.client_index), Box::new(move |i: usize| rows[i].raw_values()))
-            }
-        };
-        (self.progress)(converted.len() as u64);
-        let file = self.input.path.display().to_string();
-        merge_batch(self.source_ix, &file, h, plan, converted, &raw, self.out, self.merger, &mut self.stats)
+        }
+        Ok(())
     }
 }
 
@@ -790,16 +818,15 @@ pub(crate) fn detect_dates<R: RawRow>(
     Ok(dates)
 }
 
-fn convert_all<'r, R: RawRow>(
-    plan: &'r Plan,
-    rows: &'r [R],
-    clients: &ClientIndex,
-) -> Vec<(u32, Result<Row<'r>, RowError>)> {
-    let mut out: Vec<(u32, Result<Row<'r>, RowError>)> =
-        rows.par_iter().map(|r| (r.line(), convert(plan, r))).collect();
-    // Looking clients up here, in parallel, takes that work off the sequential merge; each
-    // chunk's slots are prefetched first, so the lookups overlap instead of waiting in turn.
-    out.par_chunks_mut(64).for_each(|chunk| {
+fn convert_rows<'r, R: RawRow>(plan: &'r Plan, rows: &'r [R]) -> Vec<(u32, Result<Row<'r>, RowError>)> {
+    rows.par_iter().map(|r| (r.line(), convert(plan, r))).collect()
+}
+
+/// Looks the rows' clients up, in parallel, which takes that work off the sequential merge;
+/// each chunk's table slots are prefetched first, so the lookups overlap instead of waiting
+/// in turn.
+fn find_clients(rows: &mut [(u32, Result<Row<'_>, RowError>)], clients: &ClientIndex) {
+    rows.par_chunks_mut(64).for_each(|chunk| {
         for (_, row) in chunk.iter() {
             if let Ok(Row::Doc(c, _) | Row::Pay(c, _)) = row {
                 clients.prefetch(&c.id);
@@ -811,7 +838,6 @@ fn convert_all<'r, R: RawRow>(
             }
         }
     });
-    out
 }
 
 #[allow(clippy::too_many_arguments)]
