@@ -51,8 +51,9 @@ pub enum Command {
     /// Run the whole pipeline: ingest, analyse, compare with the last run, write data files and reports.
     #[command(
         after_help = "Examples:\n  arwatch run --config sample_data/arwatch.toml --as-of 2026-09-30\n  arwatch run --config sample_data/arwatch.toml\n  arwatch run --config sample_data/arwatch.toml --compare-with 2026-08-31\n\n\
-Writes <out>/<YYYY-MM>/data/{clients,monthly,open_items,alerts,rejected,warnings}.csv and summary.json,\n\
-and saves the run in <out>/history/<as-of>.csv for the next run to compare with."
+Writes <out>/<YYYY-MM>/: arwatch-YYYY-MM.xlsx, arwatch-YYYY-MM.pdf, handover/<client>.pdf, and\n\
+data/{clients,monthly,open_items,alerts,handover,rejected,warnings}.csv with summary.json;\n\
+saves the run in <out>/history/<as-of>.csv for the next run to compare with."
     )]
     Run {
         /// Compare with this saved run (a history file, or its as-of date) instead of the latest earlier one.
