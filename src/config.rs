@@ -153,6 +153,22 @@ pub struct Overrides {
     pub compare_with: Option<String>,
 }
 
+/// `sample_data/../reports` as `reports`: the same place, said plainly in messages.
+fn tidy(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
+}
+
 impl Config {
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
@@ -187,7 +203,7 @@ impl Config {
         };
         let out = match &overrides.out {
             Some(o) => o.clone(),
-            None => base.join(raw.out.as_deref().unwrap_or("reports")),
+            None => tidy(&base.join(raw.out.as_deref().unwrap_or("reports"))),
         };
         let read_inputs = |list: Vec<RawInput>| -> Result<Vec<InputSpec>, ConfigError> {
             let mut inputs = Vec::new();
@@ -292,5 +308,21 @@ impl Config {
                 ..raw.handover.clone()
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_are_said_plainly() {
+        assert_eq!(tidy(Path::new("sample_data/../reports")), PathBuf::from("reports"));
+        assert_eq!(tidy(Path::new("a/./b/../../c")), PathBuf::from("c"));
+        assert_eq!(tidy(Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(
+            tidy(Path::new("/work/main/examples/realdata/../../reports/ibm")),
+            PathBuf::from("/work/main/reports/ibm")
+        );
     }
 }

@@ -162,10 +162,24 @@ fn print_inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warn
             .collect();
         let ok = s.rows_read == s.accepted + s.rejected
             && s.control_totals.values().all(|t| t.read == t.accepted + t.rejected);
+        // Ledger inputs count documents and payments and have money totals; bureau inputs
+        // have neither.
+        let ledger = s.invoices + s.credit_notes + s.payments > 0 || !totals.is_empty();
+        let content = if ledger {
+            format!(
+                " ({} invoices, {} credit notes, {} payments); {}",
+                s.invoices,
+                s.credit_notes,
+                s.payments,
+                totals.join(", ")
+            )
+        } else {
+            String::new()
+        };
         say(
             common,
             &format!(
-                "{}: {} rows read = {} accepted + {} rejected{} ({} invoices, {} credit notes, {} payments); {}; {}",
+                "{}: {} rows read = {} accepted + {} rejected{}{content}; {}",
                 s.file,
                 s.rows_read,
                 s.accepted,
@@ -175,10 +189,6 @@ fn print_inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warn
                 } else {
                     String::new()
                 },
-                s.invoices,
-                s.credit_notes,
-                s.payments,
-                totals.join(", "),
                 if ok { "reconciles" } else { "DOES NOT RECONCILE" }
             ),
         );
