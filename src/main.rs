@@ -160,8 +160,7 @@ fn print_inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warn
                 format!("{c} read {} = accepted {} + rejected {}", f(t.read), f(t.accepted), f(t.rejected))
             })
             .collect();
-        let ok = s.rows_read == s.accepted + s.rejected
-            && s.control_totals.values().all(|t| t.read == t.accepted + t.rejected);
+        let ok = s.reconciles();
         // Ledger inputs count documents and payments and have money totals; bureau inputs
         // have neither.
         let ledger = s.invoices + s.credit_notes + s.payments > 0 || !totals.is_empty();

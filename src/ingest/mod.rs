@@ -112,6 +112,12 @@ impl SourceStats {
         let errors = self.rejected - self.rejected_benign;
         if self.rows_read == 0 { 0.0 } else { errors as f64 / self.rows_read as f64 }
     }
+
+    /// Rows read = accepted + rejected, and the same for the money of every currency.
+    pub fn reconciles(&self) -> bool {
+        self.rows_read == self.accepted + self.rejected
+            && self.control_totals.values().all(|t| t.read == t.accepted + t.rejected)
+    }
 }
 
 #[derive(Debug, Default)]

@@ -130,13 +130,7 @@ fn write_chunks(path: &Path, header: &[String], chunks: Vec<Vec<u8>>) -> std::io
 }
 
 fn write_csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<()> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    w.write_record(header)?;
-    for r in rows {
-        w.write_record(&r)?;
-    }
-    let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
-    write_atomic(path, &bytes)
+    write_chunks(path, header, vec![rows_bytes(rows)])
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -459,8 +453,7 @@ fn input_summaries(stats: &[SourceStats]) -> Vec<InputSummary<'_>> {
             invoices: s.invoices,
             credit_notes: s.credit_notes,
             payments: s.payments,
-            reconciles: s.rows_read == s.accepted + s.rejected
-                && s.control_totals.values().all(|t| t.read == t.accepted + t.rejected),
+            reconciles: s.reconciles(),
             control_totals: s
                 .control_totals
                 .iter()

@@ -205,8 +205,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         .inputs()
         .iter()
         .map(|s| {
-            let ok = s.rows_read == s.accepted + s.rejected
-                && s.control_totals.values().all(|t| t.read == t.accepted + t.rejected);
+            let ok = s.reconciles();
             vec![
                 s.file.clone(),
                 s.rows_read.to_string(),
