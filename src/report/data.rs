@@ -2,7 +2,7 @@
 //! `outputs.md` fixes them: UTF-8, comma, ISO dates, money as plain decimals, ratios as
 //! fractions with 4 decimals, days with 2, empty for undefined.
 
-use super::write_atomic;
+use super::{write_atomic, write_atomic_parts};
 use crate::analytics::{Analysis, Figures};
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{Ingested, Reject, SourceStats, Warning};
@@ -96,10 +96,9 @@ impl<'a> Line<'a> {
 
     /// A figure with `decimals` decimals, or empty when undefined.
     fn fixed(&mut self, v: Option<f64>, decimals: usize) -> &mut Self {
-        use std::io::Write;
         self.sep();
         if let Some(x) = v {
-            let _ = write!(self.buf, "{x:.decimals$}");
+            push_fixed(self.buf, x, decimals);
         }
         self
     }
@@ -107,6 +106,31 @@ impl<'a> Line<'a> {
     fn end(&mut self) {
         self.buf.push(b'\n');
     }
+}
+
+/// `x` with `decimals` decimals, byte for byte what `format!("{x:.decimals$}")` gives, without
+/// its exact decimal expansion in the common case (millions of figures in `monthly.csv`).
+fn push_fixed(buf: &mut Vec<u8>, x: f64, decimals: usize) {
+    use std::io::Write;
+    if decimals <= 6 && x.is_finite() {
+        let scale = 10u64.pow(decimals as u32);
+        let y = x.abs() * scale as f64;
+        // Below 2^30 the product is within 2^-23 of the exact one, so unless the exact value
+        // is close to a tie, rounding the product gives the same digits.
+        let frac = y - y.trunc();
+        if y < (1u64 << 30) as f64 && (frac - 0.5).abs() > 1e-6 {
+            let r = y.round() as u64;
+            if x.is_sign_negative() {
+                buf.push(b'-');
+            }
+            let _ = write!(buf, "{}", r / scale);
+            if decimals > 0 {
+                let _ = write!(buf, ".{:0width$}", r % scale, width = decimals);
+            }
+            return;
+        }
+    }
+    let _ = write!(buf, "{x:.decimals$}");
 }
 
 /// CSV bytes of rows, without a header: per-client chunks are formatted in parallel.
@@ -121,12 +145,9 @@ fn rows_bytes(rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
 
 /// A header and chunks of rows, in order.
 fn write_chunks(path: &Path, header: &[String], chunks: Vec<Vec<u8>>) -> std::io::Result<()> {
-    let mut bytes = rows_bytes(std::iter::once(header.to_vec()));
-    bytes.reserve(chunks.iter().map(Vec::len).sum());
-    for c in chunks {
-        bytes.extend_from_slice(&c);
-    }
-    write_atomic(path, &bytes)
+    let head = rows_bytes(std::iter::once(header.to_vec()));
+    let parts: Vec<&[u8]> = std::iter::once(head.as_slice()).chain(chunks.iter().map(Vec::as_slice)).collect();
+    write_atomic_parts(path, &parts)
 }
 
 fn write_csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<()> {
@@ -603,6 +624,30 @@ mod tests {
         let mut b = Vec::new();
         Line::new(&mut b).money(-5, 2).money(123450, 2).money(7, 0).fixed(None, 2).fixed(Some(0.25), 4).end();
         assert_eq!(String::from_utf8(b).unwrap(), "-0.05,1234.50,7,,0.2500\n");
+    }
+
+    #[test]
+    fn fixed_decimals_match_the_standard_formatting() {
+        let mut values = vec![0.0, -0.0, -0.001, 0.005, 0.015, 0.125, 2.675, -2.675, 1e-9, 0.99995, 1e8 + 0.005, 3e9];
+        // A cheap deterministic spread of magnitudes, signs and near-ties.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let exp = (state % 14) as i32 - 4;
+            let sign = if state & 1 == 1 { -1.0 } else { 1.0 };
+            values.push(sign * mantissa * 10f64.powi(exp));
+            values.push((state % 1_000_000) as f64 / 1000.0 + 0.0005);
+        }
+        for x in values {
+            for d in [0, 1, 2, 4] {
+                let mut buf = Vec::new();
+                push_fixed(&mut buf, x, d);
+                assert_eq!(String::from_utf8(buf).unwrap(), format!("{x:.d$}"), "{x:e} with {d} decimals");
+            }
+        }
     }
 
     #[test]

@@ -159,7 +159,7 @@ pub fn select(
             Ok(out)
         })
         .collect();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(per_client.iter().map(|r| r.as_ref().map_or(0, Vec::len)).sum());
     for lines in per_client {
         out.extend(lines?);
     }
