@@ -74,14 +74,16 @@ pub fn format_minor(minor: i64, digits: u32) -> String {
     format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = digits as usize)
 }
 
-/// Identifier text (document, payment and reference ids) of the whole ledger in one buffer:
-/// millions of short ids cost no allocation each, and half the memory.
+/// Identifier text (document, payment and reference ids) of the whole ledger in a few large
+/// blocks: millions of short ids cost no allocation each, and half the memory. Blocks are
+/// never reallocated (a full one is left as it is and the next begins), so the text of
+/// 20 million ids is never copied to grow.
 #[derive(Clone, Debug, Default)]
 pub struct Texts {
-    buf: String,
+    blocks: Vec<String>,
 }
 
-/// A piece of `Texts`.
+/// A piece of `Texts`: `start` is the block number times `Texts::BLOCK` plus the offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TextRef {
     start: u32,
@@ -89,19 +91,29 @@ pub struct TextRef {
 }
 
 impl Texts {
+    const BLOCK: usize = 1 << 24;
+
     /// Stores `parts` one after the other as one text. Identifier text beyond 4 GiB (some
     /// 200 million documents) is refused rather than wrapped.
     pub fn push_parts(&mut self, parts: &[&str]) -> Result<TextRef, String> {
-        let start = self.buf.len();
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        if len > Self::BLOCK {
+            return Err(format!("an identifier of {len} bytes (more than 16 MiB)"));
+        }
+        let fits = self.blocks.last().is_some_and(|b| b.len() + len <= Self::BLOCK);
+        if !fits {
+            if (self.blocks.len() + 1) * Self::BLOCK > u32::MAX as usize + 1 {
+                return Err("more than 4 GiB of identifiers".into());
+            }
+            self.blocks.push(String::with_capacity(Self::BLOCK));
+        }
+        let block = self.blocks.len() - 1;
+        let b = &mut self.blocks[block];
+        let offset = b.len();
         for p in parts {
-            self.buf.push_str(p);
+            b.push_str(p);
         }
-        let end = self.buf.len();
-        if end > u32::MAX as usize {
-            self.buf.truncate(start);
-            return Err("more than 4 GiB of identifiers".into());
-        }
-        Ok(TextRef { start: start as u32, len: (end - start) as u32 })
+        Ok(TextRef { start: (block * Self::BLOCK + offset) as u32, len: len as u32 })
     }
 
     pub fn push(&mut self, s: &str) -> Result<TextRef, String> {
@@ -109,11 +121,9 @@ impl Texts {
     }
 
     pub fn get(&self, r: TextRef) -> &str {
-        &self.buf[r.start as usize..(r.start + r.len) as usize]
-    }
-
-    pub fn reserve(&mut self, bytes: usize) {
-        self.buf.reserve(bytes);
+        let start = r.start as usize;
+        let offset = start % Self::BLOCK;
+        &self.blocks[start / Self::BLOCK][offset..offset + r.len as usize]
     }
 }
 
@@ -190,6 +200,14 @@ impl Ledger {
         self.texts.get(r)
     }
 
+    /// Drops the documents, payments and id texts, keeping sources and clients: after the
+    /// analysis nothing reads them, and at 10 million invoices the reports reuse that memory.
+    pub fn release_rows(&mut self) {
+        self.documents = Vec::new();
+        self.payments = Vec::new();
+        self.texts = Texts::default();
+    }
+
     /// The latest document or payment date, which sets the default as-of date.
     pub fn latest_date(&self) -> Option<NaiveDate> {
         let d = self.documents.iter().map(|d| d.issue).max();
@@ -219,5 +237,17 @@ mod tests {
         assert_eq!(format_minor(0, 2), "0.00");
         assert_eq!(format_minor(-1200, 0), "-1200");
         assert_eq!(format_minor(1001, 3), "1.001");
+    }
+
+    #[test]
+    fn texts_span_blocks_without_splitting_an_id() {
+        let mut t = Texts::default();
+        let a = t.push("INV-1").unwrap();
+        let big = "x".repeat(Texts::BLOCK - 3);
+        let b = t.push(&big).unwrap();
+        let c = t.push_parts(&["INV-1", "/settled"]).unwrap();
+        assert_eq!(t.blocks.len(), 3, "the big text and the last one each need a new block");
+        assert_eq!((t.get(a), t.get(b).len(), t.get(c)), ("INV-1", Texts::BLOCK - 3, "INV-1/settled"));
+        assert!(t.push(&"y".repeat(Texts::BLOCK + 1)).is_err());
     }
 }

@@ -122,6 +122,8 @@ pub fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, AppError> {
 }
 
 pub struct RunOutput {
+    /// What ingestion read: statistics, rejects, warnings, and the ledger's sources and
+    /// clients (its rows are released once analysed; see `Ledger::release_rows`).
     pub ingested: Ingested,
     pub bureau: BureauIngested,
     pub analysis: Analysis,
@@ -139,7 +141,7 @@ pub struct RunOutput {
 /// The whole pipeline: ingest, analyse, write the data files.
 pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput, AppError> {
     let t0 = std::time::Instant::now();
-    let ing = load(config, progress)?;
+    let mut ing = load(config, progress)?;
     let mut timings = vec![("ingest", t0.elapsed())];
     let threshold = check_threshold(config, &ing);
     let as_of = as_of(config, &ing);
@@ -158,6 +160,7 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     let fx = fx(config)?;
     let analysis = analyse(&ing.ledger, as_of, &config.analytics, &fx)
         .map_err(|e| AppError::Data(format!("{e}\n  fix: add the rate to the table named by fx_rates")))?;
+    ing.ledger.release_rows();
     timings.push(("analyse", t1.elapsed()));
     let t2 = std::time::Instant::now();
     let assessment = monitor::assess(&ing.ledger, &analysis, bureau.snapshots.clone(), &config.bureau, &config.risk);

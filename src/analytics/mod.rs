@@ -211,12 +211,12 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) 
     let n = ledger.clients.len();
     let (docs_by, pays_by) = by_client(ledger, as_of);
     let mut order: Vec<ClientIx> =
-        (0..n as ClientIx).filter(|&c| !docs_by[c as usize].is_empty() || !pays_by[c as usize].is_empty()).collect();
+        (0..n).filter(|&c| !docs_by.of(c).is_empty() || !pays_by.of(c).is_empty()).map(|c| c as ClientIx).collect();
     order.sort_by(|a, b| ledger.clients[*a as usize].id.cmp(&ledger.clients[*b as usize].id));
 
     let clients: Vec<ClientResult> = order
         .par_iter()
-        .map(|&c| client_figures(c, &docs_by[c as usize], &pays_by[c as usize], &ledger.texts, fx, &frame, settings))
+        .map(|&c| client_figures(c, docs_by.of(c as usize), pays_by.of(c as usize), &ledger.texts, fx, &frame, settings))
         .collect::<Result<_, String>>()?;
 
     let mut total = Sums::default();
@@ -231,21 +231,52 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) 
     Ok(Analysis { as_of, settings: settings.clone(), clients, portfolio, warnings })
 }
 
-/// Each client's documents and payments dated on or before `as_of`. Clients are dense
-/// indices, so 10 million documents are grouped without a hash map.
-type ByClient<'a> = (Vec<Vec<&'a Document>>, Vec<Vec<&'a Payment>>);
+/// Records grouped by client, in input order within a client: one flat list and where each
+/// client's part starts.
+struct Grouped<'a, T> {
+    items: Vec<&'a T>,
+    start: Vec<usize>,
+}
 
-fn by_client(ledger: &Ledger, as_of: NaiveDate) -> ByClient<'_> {
+impl<'a, T> Grouped<'a, T> {
+    /// A counting sort: clients are dense indices, so 10 million records are grouped in two
+    /// passes, with no hash map and no list that grows.
+    fn new(n: usize, all: &'a [T], client: impl Fn(&T) -> Option<ClientIx>) -> Grouped<'a, T> {
+        let mut start = vec![0usize; n + 1];
+        for t in all {
+            if let Some(c) = client(t) {
+                start[c as usize + 1] += 1;
+            }
+        }
+        for c in 0..n {
+            start[c + 1] += start[c];
+        }
+        let mut next = start.clone();
+        // Every slot is overwritten below; the first record only fills the list meanwhile.
+        let mut items: Vec<&T> = match all.first() {
+            Some(first) => vec![first; start[n]],
+            None => Vec::new(),
+        };
+        for t in all {
+            if let Some(c) = client(t) {
+                items[next[c as usize]] = t;
+                next[c as usize] += 1;
+            }
+        }
+        Grouped { items, start }
+    }
+
+    fn of(&self, c: usize) -> &[&'a T] {
+        &self.items[self.start[c]..self.start[c + 1]]
+    }
+}
+
+/// Each client's documents and payments dated on or before `as_of`.
+fn by_client(ledger: &Ledger, as_of: NaiveDate) -> (Grouped<'_, Document>, Grouped<'_, Payment>) {
     let n = ledger.clients.len();
-    let mut docs_by: Vec<Vec<&Document>> = vec![Vec::new(); n];
-    for d in ledger.documents.iter().filter(|d| d.issue <= as_of) {
-        docs_by[d.client as usize].push(d);
-    }
-    let mut pays_by: Vec<Vec<&Payment>> = vec![Vec::new(); n];
-    for p in ledger.payments.iter().filter(|p| p.date <= as_of) {
-        pays_by[p.client as usize].push(p);
-    }
-    (docs_by, pays_by)
+    let docs = Grouped::new(n, &ledger.documents, |d| (d.issue <= as_of).then_some(d.client));
+    let pays = Grouped::new(n, &ledger.payments, |p| (p.date <= as_of).then_some(p.client));
+    (docs, pays)
 }
 
 fn merge_sums(t: &mut Sums, s: &Sums) {
@@ -488,7 +519,7 @@ pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate, fx: &Fx) -> Result<Ve
     (0..ledger.clients.len())
         .into_par_iter()
         .flat_map_iter(|c| {
-            let outcome = match allocate(&docs_by[c], &pays_by[c], &ledger.texts, fx, &[]) {
+            let outcome = match allocate(docs_by.of(c), pays_by.of(c), &ledger.texts, fx, &[]) {
                 Ok(o) => o,
                 Err(e) => return vec![Err(e)],
             };

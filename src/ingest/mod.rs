@@ -195,7 +195,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
                                 && f.issue == d.issue
                                 && f.due == d.due
                                 && f.amount == d.amount
-                                && m.settled_of[*o.get() as usize] == m.settled_of[i as usize];
+                                && m.settled_of(*o.get()).map(|s| (s.0, s.1)) == m.settled_of(i).map(|s| (s.0, s.1));
                             found.push(Repeat { doc: i, first: *o.get(), exact });
                         }
                     }
@@ -242,7 +242,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
         if r.exact {
             out.ledger.documents[r.first as usize].disputed |= d.disputed;
             drop_doc[r.doc as usize] = true;
-            let written = if m.written_neg[r.doc as usize] { -d.amount } else { d.amount };
+            let written = if m.written_neg.binary_search(&r.doc).is_ok() { -d.amount } else { d.amount };
             stats.accepted -= 1;
             stats.rejected += 1;
             match d.kind {
@@ -253,8 +253,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
                 t.accepted -= written;
                 t.rejected += written;
             }
-            let p = m.derived[r.doc as usize];
-            if p != u32::MAX {
+            if let Some((_, _, p)) = m.settled_of(r.doc) {
                 drop_pay[p as usize] = true;
                 stats.payments -= 1;
             }
@@ -279,8 +278,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
             let too_big = |e: String| InputError::file(Path::new(&source), e, "split the input into smaller runs");
             let new_ref = out.ledger.texts.push(&new_id).map_err(too_big)?;
             out.ledger.documents[r.doc as usize].id = new_ref;
-            let p = m.derived[r.doc as usize];
-            if p != u32::MAX {
+            if let Some((_, _, p)) = m.settled_of(r.doc) {
                 let settled_id = out.ledger.texts.push_parts(&[&new_id, "/settled"]).map_err(too_big)?;
                 let pay = &mut out.ledger.payments[p as usize];
                 pay.id = settled_id;
@@ -450,18 +448,24 @@ struct Merger {
     /// Small and hot, so the common row (a known, complete client) touches nothing else.
     name_done: Vec<bool>,
     company_done: Vec<bool>,
-    /// Per document: the settlement derived from its row, part of its fingerprint.
-    settled_of: Vec<Option<(NaiveDate, i64)>>,
-    /// Per document: whether its amount was written negative (for the control totals).
-    written_neg: Vec<bool>,
-    /// Per document: the payment derived from its settled date (`u32::MAX` for none).
-    derived: Vec<u32>,
+    /// Documents whose row carried a settlement, in document order: (document, settled date,
+    /// amount paid, the payment derived from it). Part of a document's fingerprint. Kept
+    /// only for the rows that have one, so a file of invoices costs nothing here.
+    settled: Vec<(u32, NaiveDate, i64, u32)>,
+    /// Documents whose amount was written negative, in order (for the control totals).
+    written_neg: Vec<u32>,
     /// Per source: how places in it are named, and the header of its document-id column.
     layouts: BTreeMap<u16, Layout>,
     id_columns: BTreeMap<u16, String>,
 }
 
 impl Merger {
+    fn settled_of(&self, doc: u32) -> Option<(NaiveDate, i64, u32)> {
+        let i = self.settled.binary_search_by_key(&doc, |s| s.0).ok()?;
+        let (_, date, amount, payment) = self.settled[i];
+        Some((date, amount, payment))
+    }
+
     /// The client of a row: found during the parallel conversion when it was known then,
     /// else looked up (or created) here. Fills in a name or company number seen first now.
     fn client(&mut self, c: &ClientFields<'_>, warnings: &mut Vec<(ClientIx, String)>) -> ClientIx {
@@ -706,13 +710,6 @@ impl table::Sink for Loader<'_> {
             }
             _ => l.documents.reserve(rows),
         }
-        if self.map.rows != RowKind::Payments {
-            self.merger.settled_of.reserve(rows);
-            self.merger.written_neg.reserve(rows);
-            self.merger.derived.reserve(rows);
-        }
-        // Ids and references: some 24 bytes a row in typical exports.
-        l.texts.reserve(rows * 24);
     }
 
     fn header(&mut self, h: &Header) -> Result<(), InputError> {
@@ -916,9 +913,13 @@ fn merge_batch(
                 }
                 let id: Cow<'_, str> = d.id;
                 // Duplicate ids are found after reading, per client (see `dedupe`).
-                merger.settled_of.push(d.settled);
-                merger.written_neg.push(d.written < 0);
-                merger.derived.push(if d.settled.is_some() { out.ledger.payments.len() as u32 } else { u32::MAX });
+                let doc_ix = out.ledger.documents.len() as u32;
+                if let Some((date, paid)) = d.settled {
+                    merger.settled.push((doc_ix, date, paid, out.ledger.payments.len() as u32));
+                }
+                if d.written < 0 {
+                    merger.written_neg.push(doc_ix);
+                }
                 let t = totals_mut(stats, d.currency);
                 t.read += d.written;
                 t.accepted += d.written;
@@ -1035,7 +1036,7 @@ impl<'r, R: RawRow> RowView<'r, R> {
             return None;
         }
         let mut t: Cow<'r, str> = match c {
-            CellRef::Text(s) => Cow::Borrowed(s.trim()),
+            CellRef::Text(s) => Cow::Borrowed(table::trim(s)),
             // Identifiers from spreadsheets arrive as numbers: 611365.0 is "611365".
             CellRef::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => Cow::Owned(format!("{}", v as i64)),
             other => Cow::Owned(other.display().trim().to_string()),
@@ -1100,7 +1101,7 @@ impl<'r, R: RawRow> RowView<'r, R> {
             CellRef::Number(v) => {
                 parse::amount_from_f64(v, currency.minor_digits()).map(Some).map_err(|e| self.err(f, e))
             }
-            CellRef::Text(s) if !s.trim().is_empty() => {
+            CellRef::Text(s) if !table::trim(s).is_empty() => {
                 parse::parse_amount(s, self.plan.map.number, currency.minor_digits())
                     .map(Some)
                     .map_err(|e| self.err(f, e))
@@ -1113,7 +1114,7 @@ impl<'r, R: RawRow> RowView<'r, R> {
     pub(crate) fn number(&self, f: Field) -> Result<Option<f64>, RowError> {
         match self.cell(f) {
             CellRef::Number(v) => Ok(Some(v)),
-            CellRef::Text(s) if !s.trim().is_empty() => parse::parse_amount(s, self.plan.map.number, 6)
+            CellRef::Text(s) if !table::trim(s).is_empty() => parse::parse_amount(s, self.plan.map.number, 6)
                 .map(|v| Some(v as f64 / 1e6))
                 .map_err(|e| self.err(f, e)),
             _ => Ok(None),

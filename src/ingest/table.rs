@@ -22,6 +22,14 @@ pub enum CellRef<'a> {
     Bool(bool),
 }
 
+/// `s.trim()`, answered without scanning when both ends are plain ASCII (nearly every cell).
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a > b' ' && a < 0x80 && z > b' ' && z < 0x80 => s,
+        _ => s.trim(),
+    }
+}
+
 impl CellRef<'_> {
     /// The value as shown in messages and in the rejected-rows file.
     pub fn display(&self) -> String {
@@ -37,7 +45,7 @@ impl CellRef<'_> {
     pub fn is_empty(&self) -> bool {
         match self {
             CellRef::Empty => true,
-            CellRef::Text(s) => s.trim().is_empty(),
+            CellRef::Text(s) => trim(s).is_empty(),
             _ => false,
         }
     }
@@ -564,6 +572,13 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_trim_is_trim() {
+        for t in ["", " ", "a", " a", "a ", "\tEUR\r", "\u{a0}12\u{a0}", "é", "x\u{3000}", "a b", "\u{7f}"] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+    }
 
     /// Hands out a few bytes at a time, to cross chunk boundaries everywhere.
     struct Trickle<'a>(&'a [u8], usize);
