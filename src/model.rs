@@ -84,10 +84,12 @@ pub struct Texts {
 }
 
 /// A piece of `Texts`: `start` is the block number times `Texts::BLOCK` plus the offset.
+/// The length is kept plus one, never zero, so that `Option<TextRef>` (every reference) takes
+/// no more room than a `TextRef`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TextRef {
     start: u32,
-    len: u32,
+    len_plus_one: std::num::NonZeroU32,
 }
 
 impl Texts {
@@ -113,25 +115,50 @@ impl Texts {
         for p in parts {
             b.push_str(p);
         }
-        Ok(TextRef { start: (block * Self::BLOCK + offset) as u32, len: len as u32 })
+        let len_plus_one = std::num::NonZeroU32::new(len as u32 + 1).expect("at most 16 MiB");
+        Ok(TextRef { start: (block * Self::BLOCK + offset) as u32, len_plus_one })
     }
 
     pub fn push(&mut self, s: &str) -> Result<TextRef, String> {
         self.push_parts(&[s])
     }
 
+    /// Asks the CPU to fetch `r`'s text ahead of use (see [`prefetch`]).
+    pub fn prefetch(&self, r: TextRef) {
+        let start = r.start as usize;
+        if let Some(block) = self.blocks.get(start / Self::BLOCK) {
+            prefetch(block.as_ptr().wrapping_add(start % Self::BLOCK));
+        }
+    }
+
     pub fn get(&self, r: TextRef) -> &str {
         let start = r.start as usize;
         let offset = start % Self::BLOCK;
-        &self.blocks[start / Self::BLOCK][offset..offset + r.len as usize]
+        &self.blocks[start / Self::BLOCK][offset..offset + r.len_plus_one.get() as usize - 1]
     }
+}
+
+/// A hint to bring the memory at `p` into cache. Gathering one client's rows from a ledger of
+/// millions reads scattered memory; asking a few rows ahead overlaps the waits. Never
+/// dereferences `p`, so any address is fine.
+#[inline]
+pub fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it does not fault on any address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// Index of a client in `Ledger::clients`.
 pub type ClientIx = u32;
 
-/// Where a record came from, for error messages and the rejected-rows file.
+/// Where a record came from, for error messages and the rejected-rows file. Packed to six
+/// bytes: there is one in each of millions of rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[repr(C, packed(2))]
 pub struct Origin {
     /// Index into `Ledger::sources`.
     pub source: u16,
@@ -163,7 +190,9 @@ pub struct Document {
 }
 
 /// A payment received. A negative amount is a reversal (refund, bounced direct debit).
-#[derive(Clone, Debug, PartialEq)]
+/// Aligned to four bytes, which saves a tenth of its size over millions of payments.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(packed(4))]
 pub struct Payment {
     pub client: ClientIx,
     pub id: TextRef,
@@ -237,6 +266,14 @@ mod tests {
         assert_eq!(format_minor(0, 2), "0.00");
         assert_eq!(format_minor(-1200, 0), "-1200");
         assert_eq!(format_minor(1001, 3), "1.001");
+    }
+
+    #[test]
+    fn rows_stay_small() {
+        // The ledger holds tens of millions of these; a field added carelessly costs gigabytes.
+        assert_eq!(std::mem::size_of::<Option<TextRef>>(), 8);
+        assert_eq!(std::mem::size_of::<Document>(), 48);
+        assert_eq!(std::mem::size_of::<Payment>(), 44);
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn check_currencies(config: &Config, ing: &Ingested) -> Result<(), AppError>
         return Err(AppError::Data(format!(
             "{} line {}: an amount in {c} on {date}, but the reporting currency is {} and no FX rate table is configured.\n  fix: set fx_rates = \"rates.csv\" (date,currency,rate) in the configuration, or currency = \"{c}\" if the whole ledger is in {c}",
             l.sources.get(origin.source as usize).cloned().unwrap_or_default(),
-            origin.line,
+            { origin.line },
             config.currency
         )));
     }

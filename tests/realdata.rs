@@ -44,7 +44,7 @@ fn ledger_rows(ing: &Ingested) -> (Vec<String>, Vec<String>) {
         .iter()
         .map(|p| {
             let c = &l.clients[p.client as usize].id;
-            format!("{c}|{}|{}|{}|{:?}", l.text(p.id), p.date, p.amount, p.reference.map(|r| l.text(r)))
+            format!("{c}|{}|{}|{}|{:?}", l.text(p.id), p.date, { p.amount }, p.reference.map(|r| l.text(r)))
         })
         .collect();
     docs.sort();

@@ -210,7 +210,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
     let place = |o: Origin| -> String {
         match m.layouts.get(&o.source) {
             Some(layout) => layout.location(o.line, None),
-            None => format!("line {}", o.line),
+            None => format!("line {}", { o.line }),
         }
     };
     // Raw values of the rejected copies, read again from their files (rare, so cheap).
