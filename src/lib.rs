@@ -9,6 +9,7 @@ pub mod config;
 pub mod exit;
 pub mod fx;
 pub mod ingest;
+pub mod memory;
 pub mod model;
 pub mod monitor;
 pub mod pipeline;

@@ -81,6 +81,8 @@ pub fn format_minor(minor: i64, digits: u32) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Texts {
     blocks: Vec<String>,
+    /// The block being filled; those after it are reserved and empty.
+    current: usize,
 }
 
 /// A piece of `Texts`: `start` is the block number times `Texts::BLOCK` plus the offset.
@@ -102,14 +104,18 @@ impl Texts {
         if len > Self::BLOCK {
             return Err(format!("an identifier of {len} bytes (more than 16 MiB)"));
         }
-        let fits = self.blocks.last().is_some_and(|b| b.len() + len <= Self::BLOCK);
+        let fits = self.blocks.get(self.current).is_some_and(|b| b.len() + len <= Self::BLOCK);
         if !fits {
-            if (self.blocks.len() + 1) * Self::BLOCK > u32::MAX as usize + 1 {
-                return Err("more than 4 GiB of identifiers".into());
+            if self.blocks.is_empty() {
+                self.add_block()?;
+            } else {
+                if self.current + 1 == self.blocks.len() {
+                    self.add_block()?;
+                }
+                self.current += 1;
             }
-            self.blocks.push(String::with_capacity(Self::BLOCK));
         }
-        let block = self.blocks.len() - 1;
+        let block = self.current;
         let b = &mut self.blocks[block];
         let offset = b.len();
         for p in parts {
@@ -117,6 +123,22 @@ impl Texts {
         }
         let len_plus_one = std::num::NonZeroU32::new(len as u32 + 1).expect("at most 16 MiB");
         Ok(TextRef { start: (block * Self::BLOCK + offset) as u32, len_plus_one })
+    }
+
+    fn add_block(&mut self) -> Result<(), String> {
+        if (self.blocks.len() + 1) * Self::BLOCK > u32::MAX as usize + 1 {
+            return Err("more than 4 GiB of identifiers".into());
+        }
+        self.blocks.push(String::with_capacity(Self::BLOCK));
+        Ok(())
+    }
+
+    /// Makes room for about `bytes` more text ahead of use; returns the addresses of the
+    /// reserved room, for [`crate::memory::populate`].
+    pub fn reserve(&mut self, bytes: usize) -> Vec<std::ops::Range<usize>> {
+        let room = |t: &Texts| t.blocks.iter().skip(t.current).map(|b| Self::BLOCK - b.len()).sum::<usize>();
+        while room(self) < bytes && self.add_block().is_ok() {}
+        self.blocks.iter().skip(self.current).map(|b| b.as_ptr() as usize + b.len()..b.as_ptr() as usize + b.capacity()).collect()
     }
 
     pub fn push(&mut self, s: &str) -> Result<TextRef, String> {
@@ -127,7 +149,7 @@ impl Texts {
     pub fn prefetch(&self, r: TextRef) {
         let start = r.start as usize;
         if let Some(block) = self.blocks.get(start / Self::BLOCK) {
-            prefetch(block.as_ptr().wrapping_add(start % Self::BLOCK));
+            crate::memory::prefetch(block.as_ptr().wrapping_add(start % Self::BLOCK));
         }
     }
 
@@ -136,20 +158,6 @@ impl Texts {
         let offset = start % Self::BLOCK;
         &self.blocks[start / Self::BLOCK][offset..offset + r.len_plus_one.get() as usize - 1]
     }
-}
-
-/// A hint to bring the memory at `p` into cache. Gathering one client's rows from a ledger of
-/// millions reads scattered memory; asking a few rows ahead overlaps the waits. Never
-/// dereferences `p`, so any address is fine.
-#[inline]
-pub fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint; it does not fault on any address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 /// Index of a client in `Ledger::clients`.
@@ -286,5 +294,17 @@ mod tests {
         assert_eq!(t.blocks.len(), 3, "the big text and the last one each need a new block");
         assert_eq!((t.get(a), t.get(b).len(), t.get(c)), ("INV-1", Texts::BLOCK - 3, "INV-1/settled"));
         assert!(t.push(&"y".repeat(Texts::BLOCK + 1)).is_err());
+
+        // Reserved blocks are filled in turn, and what was stored stays readable.
+        let mut t = Texts::default();
+        let first = t.push("A").unwrap();
+        let ranges = t.reserve(2 * Texts::BLOCK);
+        assert_eq!(t.blocks.len(), 3);
+        assert_eq!(ranges.len(), 3);
+        assert_eq!(ranges[0].end - ranges[0].start, Texts::BLOCK - 1);
+        let big = t.push(&"z".repeat(Texts::BLOCK - 1)).unwrap();
+        let next = t.push("B").unwrap();
+        assert_eq!((t.get(first), t.get(big).len(), t.get(next)), ("A", Texts::BLOCK - 1, "B"));
+        assert_eq!(t.current, 1);
     }
 }

@@ -6,7 +6,8 @@
 //! events dated ≤ E.
 
 use crate::fx::Fx;
-use crate::model::{Currency, DocKind, Document, Payment, Texts, prefetch};
+use crate::memory::prefetch;
+use crate::model::{Currency, DocKind, Document, Payment, Texts};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;

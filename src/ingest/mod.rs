@@ -652,6 +652,7 @@ fn ingest_one(
         out,
         merger,
         progress,
+        expected_rows: None,
     };
     let mut blank_lines = Vec::new();
     let first_reject = loader.out.rejects.len();
@@ -696,6 +697,8 @@ struct Loader<'a> {
     out: &'a mut Ingested,
     merger: &'a mut Merger,
     progress: &'a (dyn Fn(u64) + Sync),
+    /// The parser's estimate of the rows in the file, until the first batch uses it.
+    expected_rows: Option<usize>,
 }
 
 impl table::Sink for Loader<'_> {
@@ -710,8 +713,7 @@ impl table::Sink for Loader<'_> {
             }
             _ => l.documents.reserve(rows),
         }
-        populate_ahead(l.documents.spare_capacity_mut());
-        populate_ahead(l.payments.spare_capacity_mut());
+        self.expected_rows = Some(rows);
     }
 
     fn header(&mut self, h: &Header) -> Result<(), InputError> {
@@ -734,11 +736,32 @@ impl table::Sink for Loader<'_> {
             };
             plan.dates = Some(dates);
         }
+        if let Some(rows) = self.expected_rows.take() {
+            let per_row = match batch {
+                Batch::Text(r) => text_bytes_per_row(plan, r),
+                Batch::Sheet(r) => text_bytes_per_row(plan, r),
+            };
+            let l = &mut self.out.ledger;
+            let mut ahead = l.texts.reserve(rows * per_row);
+            ahead.push(crate::memory::spare(&l.documents));
+            ahead.push(crate::memory::spare(&l.payments));
+            crate::memory::populate(ahead);
+        }
         match batch {
             Batch::Text(rows) => self.convert_and_merge(h, rows),
             Batch::Sheet(rows) => self.convert_and_merge(h, rows),
         }
     }
+}
+
+/// The id and reference text a row adds to the ledger, on average over the first rows.
+fn text_bytes_per_row<R: RawRow>(plan: &Plan, rows: &[R]) -> usize {
+    let sample = &rows[..rows.len().min(1000)];
+    let len = |r: &R, f: Field| plan.by_field[f as usize].map_or(0, |c| r.cell(c).display().len());
+    // A payment without an id gets one made of its source and line.
+    let made_id = if plan.by_field[Field::DocumentId as usize].is_none() { 12 } else { 0 };
+    let total: usize = sample.iter().map(|r| len(r, Field::DocumentId) + len(r, Field::Reference) + made_id).sum();
+    total.div_ceil(sample.len().max(1)) + 1
 }
 
 impl Loader<'_> {
@@ -775,36 +798,6 @@ impl Loader<'_> {
         }
         Ok(())
     }
-}
-
-/// Has the kernel map the memory of `spare` in the background. Merging rows into the ledger
-/// is sequential, and on virtual machines a first touch of fresh memory is slow (about a
-/// second per gigabyte measured here); mapping it from another thread takes that off the
-/// merge. Only a hint: the contents do not change (fresh memory reads as zeros either way).
-fn populate_ahead<T>(spare: &mut [std::mem::MaybeUninit<T>]) {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let start = (spare.as_ptr() as usize).next_multiple_of(PAGE);
-        let end = (spare.as_ptr() as usize + std::mem::size_of_val(spare)) / PAGE * PAGE;
-        if end <= start + (1 << 20) {
-            return;
-        }
-        std::thread::spawn(move || {
-            // In steps, so that the merge, which fills the front, rarely waits on a step.
-            for at in (start..end).step_by(32 << 20) {
-                let len = (end - at).min(32 << 20);
-                // SAFETY: MADV_POPULATE_WRITE only faults pages in; it never changes their
-                // contents, and on a range no longer mapped it fails harmlessly.
-                let r = unsafe { libc::madvise(at as *mut libc::c_void, len, libc::MADV_POPULATE_WRITE) };
-                if r != 0 {
-                    return;
-                }
-            }
-        });
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = spare;
 }
 
 /// Chooses date formats for date columns that have none configured, from the first batch.
