@@ -81,16 +81,48 @@ impl<'a> Line<'a> {
     }
 
     fn money(&mut self, minor: i64, digits: u32) -> &mut Self {
-        use std::io::Write;
         self.sep();
+        if minor < 0 {
+            self.buf.push(b'-');
+        }
+        let abs = minor.unsigned_abs();
         if digits == 0 {
-            let _ = write!(self.buf, "{minor}");
+            push_digits(self.buf, abs, 1);
         } else {
             let scale = 10u64.pow(digits);
-            let abs = minor.unsigned_abs();
-            let sign = if minor < 0 { "-" } else { "" };
-            let _ = write!(self.buf, "{sign}{}.{:0width$}", abs / scale, abs % scale, width = digits as usize);
+            push_digits(self.buf, abs / scale, 1);
+            self.buf.push(b'.');
+            push_digits(self.buf, abs % scale, digits as usize);
         }
+        self
+    }
+
+    /// A whole number (days, counts).
+    fn int(&mut self, v: i64) -> &mut Self {
+        self.sep();
+        if v < 0 {
+            self.buf.push(b'-');
+        }
+        push_digits(self.buf, v.unsigned_abs(), 1);
+        self
+    }
+
+    /// An ISO date, `2026-10-31`.
+    fn date(&mut self, d: chrono::NaiveDate) -> &mut Self {
+        use chrono::Datelike;
+        self.sep();
+        match d.year() {
+            y @ 0..=9999 => push_digits(self.buf, y as u64, 4),
+            // Outside what exports hold; the library's own form.
+            _ => {
+                let _ = std::io::Write::write_fmt(self.buf, format_args!("{d}"));
+                return self;
+            }
+        }
+        self.buf.push(b'-');
+        push_digits(self.buf, d.month() as u64, 2);
+        self.buf.push(b'-');
+        push_digits(self.buf, d.day() as u64, 2);
         self
     }
 
@@ -108,6 +140,18 @@ impl<'a> Line<'a> {
     }
 }
 
+/// The decimal digits of `v`, left-padded with zeros to at least `width`.
+fn push_digits(buf: &mut Vec<u8>, mut v: u64, width: usize) {
+    let mut tmp = [b'0'; 20];
+    let mut i = tmp.len();
+    while v > 0 || tmp.len() - i < width {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    buf.extend_from_slice(&tmp[i..]);
+}
+
 /// `x` with `decimals` decimals, byte for byte what `format!("{x:.decimals$}")` gives, without
 /// its exact decimal expansion in the common case (millions of figures in `monthly.csv`).
 fn push_fixed(buf: &mut Vec<u8>, x: f64, decimals: usize) {
@@ -123,9 +167,10 @@ fn push_fixed(buf: &mut Vec<u8>, x: f64, decimals: usize) {
             if x.is_sign_negative() {
                 buf.push(b'-');
             }
-            let _ = write!(buf, "{}", r / scale);
+            push_digits(buf, r / scale, 1);
             if decimals > 0 {
-                let _ = write!(buf, ".{:0width$}", r % scale, width = decimals);
+                buf.push(b'.');
+                push_digits(buf, r % scale, decimals);
             }
             return;
         }
@@ -277,8 +322,8 @@ pub fn write_monthly(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -
                 .fixed(m.dso_standard, 2)
                 .fixed(Some(m.dso_countback), 2)
                 .fixed(m.cei, 4)
-                .plain(m.behaviour.paid)
-                .plain(m.behaviour.late)
+                .int(m.behaviour.paid as i64)
+                .int(m.behaviour.late as i64)
                 .fixed(m.behaviour.wadl(), 2)
                 .fixed(m.behaviour.adp(), 2)
                 .end();
@@ -315,11 +360,11 @@ pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency
             Line::new(&mut buf)
                 .text(id)
                 .text(&o.document_id)
-                .plain(o.issue)
-                .plain(o.due)
+                .date(o.issue)
+                .date(o.due)
                 .money(o.amount, digits)
                 .money(o.open, digits)
-                .plain(o.days_past_due)
+                .int(o.days_past_due)
                 .plain(&names[o.bucket])
                 .plain(o.disputed)
                 .plain(o.currency.code())
@@ -385,11 +430,11 @@ pub fn write_handover(
                     .text(&c.name)
                     .text(c.company_number.as_deref().unwrap_or(""))
                     .text(&l.document_id)
-                    .plain(l.issue)
-                    .plain(l.due)
+                    .date(l.issue)
+                    .date(l.due)
                     .money(l.amount, digits)
                     .money(l.open, digits)
-                    .plain(l.days_past_due)
+                    .int(l.days_past_due)
                     .money(l.interest.amount, digits)
                     .money(l.compensation, digits)
                     .money(l.claim(), digits)
@@ -624,6 +669,15 @@ mod tests {
         let mut b = Vec::new();
         Line::new(&mut b).money(-5, 2).money(123450, 2).money(7, 0).fixed(None, 2).fixed(Some(0.25), 4).end();
         assert_eq!(String::from_utf8(b).unwrap(), "-0.05,1234.50,7,,0.2500\n");
+        for (minor, digits) in [(0, 2), (-1, 2), (i64::MIN, 2), (i64::MAX, 3), (100, 0), (-99, 1), (5, 6)] {
+            let mut b = Vec::new();
+            Line::new(&mut b).money(minor, digits);
+            assert_eq!(String::from_utf8(b).unwrap(), crate::model::format_minor(minor, digits), "{minor} {digits}");
+        }
+        let mut b = Vec::new();
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        Line::new(&mut b).int(0).int(-120).int(i64::MIN).date(d("2026-01-05")).date(d("0999-12-31")).date(d("+10000-01-01"));
+        assert_eq!(String::from_utf8(b).unwrap(), format!("0,-120,{},2026-01-05,0999-12-31,{}", i64::MIN, d("+10000-01-01")));
     }
 
     #[test]

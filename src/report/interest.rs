@@ -179,6 +179,7 @@ pub fn statutory_interest(
         return Ok(out);
     }
     // Interest runs over (due, until]: a day counts at the rate of its half-year.
+    out.periods.reserve((out.days / 181 + 3) as usize);
     let mut base = principal as f64;
     let mut accrued_year = 0.0;
     let mut total = 0.0;
