@@ -17,7 +17,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+/// mimalloc's `mi_option_purge_delay` (its position in `mi_option_e` of the mimalloc 3 that
+/// libmimalloc-sys 0.1.49 builds; the Rust bindings do not name it). A test checks it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() {
+    // Memory freed by one client is needed again by the next: keep it instead of handing it
+    // back to the kernel and faulting it in again (measured ~0.5 s at 10M invoices, ~20 MB).
+    // SAFETY: set once, before any other thread exists, as mimalloc requires.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    arwatch::memory::no_huge_pages();
     let cli = Cli::parse();
     let code = match dispatch(&cli) {
         Ok(code) => code,
@@ -241,5 +250,16 @@ impl Progress {
         if let Some(pb) = &self.0 {
             pb.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // Its default in this mimalloc (options.c) is 1000 ms; the options beside it default
+        // to 1 and 0, so a shifted enum fails here.
+        // SAFETY: reading an option has no preconditions.
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }, 1000);
     }
 }

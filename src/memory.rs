@@ -17,6 +17,18 @@ pub fn prefetch<T>(p: *const T) {
     let _ = p;
 }
 
+/// Turns transparent huge pages off for this process. On the virtual machines measured here a
+/// fresh 2 MB page costs far more to fault in than the 4 KB pages actually used (at 10 million
+/// invoices: 5 s of system time against 2 s, and a run 1 s slower), and arwatch's large
+/// buffers gain nothing from them. Affects only this process.
+pub fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and only sets a process flag.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    };
+}
+
 /// The addresses of the unused capacity of `v`, for [`populate`].
 pub fn spare<T>(v: &Vec<T>) -> Range<usize> {
     let start = v.as_ptr() as usize + v.len() * std::mem::size_of::<T>();
