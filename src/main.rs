@@ -7,15 +7,15 @@ use arwatch::exit::{self, AppError};
 use arwatch::ingest::{Reject, SourceStats, Warning};
 use arwatch::{pipeline, sample};
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 // Ingestion and analytics make tens of millions of small allocations across two threads;
 // mimalloc keeps and reuses freed memory per thread where the system allocator returns it to
 // the kernel and faults it back in (measured: about 3 s of 15 at 10 million invoices).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
-use std::path::PathBuf;
 
 /// mimalloc's `mi_option_purge_delay` (its position in `mi_option_e` of the mimalloc 3 that
 /// libmimalloc-sys 0.1.49 builds; the Rust bindings do not name it). A test checks it.
