@@ -39,8 +39,9 @@ pub fn spare<T>(v: &Vec<T>) -> Range<usize> {
 /// from a background thread. Merging rows into the ledger is sequential, and on virtual
 /// machines a first touch of fresh memory is slow (about a second per gigabyte measured
 /// here); mapping it from another thread takes that off the merge. Ranges are mapped a step
-/// of each at a time, front first, as the merge fills them front first.
-pub fn populate(ranges: Vec<Range<usize>>) {
+/// of each at a time, front first, as the merge fills them front first. Returns the thread,
+/// if one was started (callers need not wait for it).
+pub fn populate(ranges: Vec<Range<usize>>) -> Option<std::thread::JoinHandle<()>> {
     #[cfg(target_os = "linux")]
     {
         const PAGE: usize = 4096;
@@ -51,9 +52,9 @@ pub fn populate(ranges: Vec<Range<usize>>) {
             .filter(|r| r.end > r.start + (1 << 20))
             .collect();
         if ranges.is_empty() {
-            return;
+            return None;
         }
-        std::thread::spawn(move || {
+        Some(std::thread::spawn(move || {
             while !ranges.is_empty() {
                 for r in &mut ranges {
                     let len = (r.end - r.start).min(STEP);
@@ -65,8 +66,34 @@ pub fn populate(ranges: Vec<Range<usize>>) {
                 }
                 ranges.retain(|r| r.start < r.end);
             }
-        });
+        }))
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = ranges;
+    {
+        let _ = ranges;
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn populating_spare_capacity_changes_nothing() {
+        let mut v: Vec<u64> = Vec::with_capacity(8 << 20);
+        v.extend(0..1000);
+        let spare = spare(&v);
+        assert_eq!(spare.end - spare.start, ((8 << 20) - 1000) * 8);
+        if let Some(t) = populate(vec![spare, v.as_ptr() as usize..v.as_ptr() as usize + 8000]) {
+            t.join().unwrap();
+        }
+        assert!(v.iter().copied().eq(0..1000), "the used part is untouched");
+        v.extend(1000..(8 << 20));
+        assert!(v.iter().copied().eq(0..(8 << 20)));
+        // A range that is not mapped is refused by the kernel, not a crash.
+        if let Some(t) = populate(vec![0x1000..0x1000 + (4 << 20)]) {
+            t.join().unwrap();
+        }
+    }
 }
