@@ -463,3 +463,48 @@ fn one_ledger_export_with_document_types() {
     assert!(open.contains("K1,1800002,2025-02-05,2025-03-07,500.00,500.00,24,overdue_1_30"), "{open}");
     assert!(!open.contains("1800001"), "{open}");
 }
+
+#[test]
+fn inputs_larger_than_a_batch_use_the_reserved_storage_correctly() {
+    // More than two batches of 50,000 rows: the size estimate, the id text reserved in
+    // blocks and the memory mapped ahead are all used, and every figure must still add up.
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let n = 120_000;
+    let paid = 80_000;
+    let mut inv = String::from(HEAD);
+    for i in 0..n {
+        inv.push_str(&format!("K{};INV-{i:09};01/02/2025;03/03/2025;10,00\n", i % 50));
+    }
+    std::fs::write(d.join("inv.csv"), inv).unwrap();
+    std::fs::write(d.join("map.toml"), MAP).unwrap();
+    let mut pay = String::from("Klant;Nr;Datum;Bedrag;Ref\n");
+    for i in 0..paid {
+        pay.push_str(&format!("K{};PAY-{i:09};10/03/2025;10,00;INV-{i:09}\n", i % 50));
+    }
+    std::fs::write(d.join("pay.csv"), pay).unwrap();
+    std::fs::write(
+        d.join("pmap.toml"),
+        "rows = \"payments\"\ndelimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\npayment_id = \"Nr\"\npayment_date = \"Datum\"\namount = \"Bedrag\"\nreference = \"Ref\"\n",
+    )
+    .unwrap();
+    let config = "currency = \"EUR\"\nout = \"out\"\nas_of = \"2025-03-31\"\n[reports]\nworkbook = false\npdf = false\ndossiers = false\n[[inputs]]\nfile = \"inv.csv\"\nmapping = \"map.toml\"\n[[inputs]]\nfile = \"pay.csv\"\nmapping = \"pmap.toml\"\n";
+    std::fs::write(d.join("arwatch.toml"), config).unwrap();
+    let r = run(&["run", "--config", d.join("arwatch.toml").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("120000 rows read = 120000 accepted + 0 rejected"), "{}", r.stdout);
+    assert!(r.stdout.contains("EUR read 1200000.00 = accepted 1200000.00"), "{}", r.stdout);
+    assert!(r.stdout.contains("80000 rows read = 80000 accepted + 0 rejected"), "{}", r.stdout);
+    // Each client: 2,400 invoices of 10.00, 1,600 paid by reference 7 days late, 800 open.
+    let clients = read(&d.join("out/2025-03/data/clients.csv"));
+    assert_eq!(clients.lines().count(), 51);
+    for line in clients.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!((f[4], f[5]), ("8000.00", "800"), "net AR and open invoices: {line}");
+        assert_eq!((f[14], f[15], f[18]), ("1600", "1600", "7.00"), "paid, late, WADL: {line}");
+    }
+    let open = read(&d.join("out/2025-03/data/open_items.csv"));
+    assert_eq!(open.lines().count(), 1 + (n - paid));
+    assert!(open.contains(&format!(",INV-{:09},2025-02-01,2025-03-03,10.00,10.00,28,", n - 1)), "last invoice open");
+    assert!(!open.contains(&format!(",INV-{:09},", paid - 1)), "a paid invoice is not open");
+}
