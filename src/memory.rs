@@ -61,7 +61,8 @@ pub fn populate(ranges: Vec<Range<usize>>) -> Option<std::thread::JoinHandle<()>
                     // SAFETY: MADV_POPULATE_WRITE only faults pages in; it never changes their
                     // contents (fresh memory reads as zeros either way), and on a range that is
                     // no longer mapped it fails harmlessly.
-                    let ok = unsafe { libc::madvise(r.start as *mut libc::c_void, len, libc::MADV_POPULATE_WRITE) } == 0;
+                    let ok =
+                        unsafe { libc::madvise(r.start as *mut libc::c_void, len, libc::MADV_POPULATE_WRITE) } == 0;
                     r.start = if ok { r.start + len } else { r.end };
                 }
                 ranges.retain(|r| r.start < r.end);

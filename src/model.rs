@@ -138,7 +138,11 @@ impl Texts {
     pub fn reserve(&mut self, bytes: usize) -> Vec<std::ops::Range<usize>> {
         let room = |t: &Texts| t.blocks.iter().skip(t.current).map(|b| Self::BLOCK - b.len()).sum::<usize>();
         while room(self) < bytes && self.add_block().is_ok() {}
-        self.blocks.iter().skip(self.current).map(|b| b.as_ptr() as usize + b.len()..b.as_ptr() as usize + b.capacity()).collect()
+        self.blocks
+            .iter()
+            .skip(self.current)
+            .map(|b| b.as_ptr() as usize + b.len()..b.as_ptr() as usize + b.capacity())
+            .collect()
     }
 
     pub fn push(&mut self, s: &str) -> Result<TextRef, String> {

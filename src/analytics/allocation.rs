@@ -89,7 +89,6 @@ pub struct Outcome<'a> {
     pub unmatched_reversals: Vec<(String, i64, NaiveDate)>,
 }
 
-
 struct Replay<'a> {
     fx: &'a Fx,
     /// Every document and payment is in the reporting currency: sums need no conversion.
@@ -574,7 +573,10 @@ mod tests {
         assert_eq!(o.snapshots[0].ar, -50_00);
         let s = state(&o, "I2");
         assert_eq!(s.open, 30_00);
-        assert_eq!(s.allocations.as_slice(), [Allocation { date: d("2025-03-01"), amount: 50_00, kind: AllocKind::Payment }]);
+        assert_eq!(
+            s.allocations.as_slice(),
+            [Allocation { date: d("2025-03-01"), amount: 50_00, kind: AllocKind::Payment }]
+        );
         assert!(o.unapplied.is_empty());
         assert_eq!(o.snapshots[1].ar, 30_00);
         assert_eq!(o.snapshots[1].current, 30_00);

@@ -225,8 +225,15 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) 
         .try_fold(
             || (Vec::new(), Sums::default()),
             |(mut done, mut total), &c| {
-                let mut r =
-                    client_figures(c, docs_by.of(c as usize), pays_by.of(c as usize), &ledger.texts, fx, &frame, settings)?;
+                let mut r = client_figures(
+                    c,
+                    docs_by.of(c as usize),
+                    pays_by.of(c as usize),
+                    &ledger.texts,
+                    fx,
+                    &frame,
+                    settings,
+                )?;
                 merge_sums(&mut total, &r.figures.sums);
                 r.figures.sums.shed_series();
                 done.push(r);

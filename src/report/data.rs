@@ -676,8 +676,17 @@ mod tests {
         }
         let mut b = Vec::new();
         let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-        Line::new(&mut b).int(0).int(-120).int(i64::MIN).date(d("2026-01-05")).date(d("0999-12-31")).date(d("+10000-01-01"));
-        assert_eq!(String::from_utf8(b).unwrap(), format!("0,-120,{},2026-01-05,0999-12-31,{}", i64::MIN, d("+10000-01-01")));
+        Line::new(&mut b)
+            .int(0)
+            .int(-120)
+            .int(i64::MIN)
+            .date(d("2026-01-05"))
+            .date(d("0999-12-31"))
+            .date(d("+10000-01-01"));
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            format!("0,-120,{},2026-01-05,0999-12-31,{}", i64::MIN, d("+10000-01-01"))
+        );
     }
 
     #[test]
