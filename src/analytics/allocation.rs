@@ -120,6 +120,8 @@ pub fn allocate<'a>(
     // id bytes, and the input position so the order is total). Exports are mostly in date
     // order already, so a stable sort finds the documents and the payments as two runs and
     // merges them, comparing ids only between events of one day.
+    const INVOICE: u8 = 0;
+    const CREDIT: u8 = 1;
     const PAY: u8 = 2;
     // A client's rows are scattered over the ledger: each row is fetched two rounds ahead and
     // its texts one round ahead, so the cache misses overlap instead of coming one by one.
@@ -132,7 +134,7 @@ pub fn allocate<'a>(
         if let Some(x) = docs.get(i + AHEAD) {
             texts.prefetch(x.id);
         }
-        let kind = if d.kind == DocKind::Invoice { 0 } else { 1 };
+        let kind = if d.kind == DocKind::Invoice { INVOICE } else { CREDIT };
         keyed.push((d.issue, kind, texts.get(d.id).as_bytes(), i as u32));
     }
     for (i, p) in payments.iter().enumerate() {
@@ -173,8 +175,8 @@ pub fn allocate<'a>(
             next_end += 1;
         }
         match kind {
-            0 => r.add_invoice(docs[i], texts.get(docs[i].id))?,
-            1 => {
+            INVOICE => r.add_invoice(docs[i], texts.get(docs[i].id))?,
+            CREDIT => {
                 let d = docs[i];
                 let target = r.resolve(
                     d.reference.map(|x| texts.get(x)),

@@ -363,16 +363,13 @@ fn client_figures(
     // Money in the reporting currency: open amounts at the as-of date's rate, sales and
     // behaviour weights at the issue date's (spec section 9).
     let at_issue = |d: &Document| fx.to_reporting(d.amount, d.currency, d.issue);
+    // Months of settlement the series and both trend windows (6 and 3 + 6 months) read.
+    let settle_from =
+        frame.series_from.min(frame.a_month - s.behaviour_window_months as i32 + 1).min(frame.a_month - 8);
     let mut sums = Sums {
         buckets: vec![0; s.aging_boundaries.len() + 2],
         sales: vec![0; (frame.a_month - frame.sales_from + 1) as usize],
-        // Months of settlement the series and both trend windows (6 and 3 + 6 months) read.
-        by_settlement_month: (frame
-            .series_from
-            .min(frame.a_month - s.behaviour_window_months as i32 + 1)
-            .min(frame.a_month - 8)..=frame.a_month)
-            .map(|m| (m, Behaviour::default()))
-            .collect(),
+        by_settlement_month: (settle_from..=frame.a_month).map(|m| (m, Behaviour::default())).collect(),
         ..Default::default()
     };
     let window_from = frame.a_month - s.behaviour_window_months as i32 + 1;
@@ -424,9 +421,9 @@ fn client_figures(
             if m >= window_from {
                 sums.window.add(weight, late, to_pay);
             }
-            // The months are consecutive from the first one.
-            let first = sums.by_settlement_month.first().map_or(m, |x| x.0);
-            if let Some(slot) = sums.by_settlement_month.get_mut((m - first) as usize).filter(|_| m >= first) {
+            if let Some(slot) =
+                sums.by_settlement_month.get_mut((m - settle_from) as usize).filter(|_| m >= settle_from)
+            {
                 slot.1.add(weight, late, to_pay);
             }
         }
