@@ -275,13 +275,34 @@ impl Config {
             Some("issue") => analytics.aging_by_issue_date = true,
             Some(o) => return Err(invalid(format!("aging_basis {o:?}"), "use \"due\" or \"issue\"")),
         }
-        if analytics.dso_months == 0
-            || analytics.behaviour_window_months == 0
-            || analytics.countback_lookback_months == 0
-        {
+        // Periods bound the per-client month vectors, so they are kept to what a report can use.
+        let periods = [
+            ("dso_months", analytics.dso_months as u64),
+            ("behaviour_window_months", analytics.behaviour_window_months as u64),
+            ("countback_lookback_months", analytics.countback_lookback_months as u64),
+            ("series_months", analytics.series_months as u64),
+        ];
+        for (name, months) in periods {
+            if !(1..=MAX_PERIOD_MONTHS).contains(&months) {
+                return Err(invalid(
+                    format!("[analytics] {name} = {months} is outside 1 to {MAX_PERIOD_MONTHS} months"),
+                    "use a number of months from 1 to 240 (20 years)",
+                ));
+            }
+        }
+        if let Some(&last) = analytics.aging_boundaries.last() {
+            if last > MAX_AGING_DAYS {
+                return Err(invalid(
+                    format!("aging_boundaries ends at {last} days, beyond {MAX_AGING_DAYS}"),
+                    "use boundaries in days, for example [30, 60, 90, 120]",
+                ));
+            }
+        }
+        let default_terms_days = raw.default_terms_days.unwrap_or(30);
+        if default_terms_days > crate::ingest::MAX_TERMS_DAYS {
             return Err(invalid(
-                "analytics periods must be at least one month".into(),
-                "use positive numbers of months",
+                format!("default_terms_days = {default_terms_days} is beyond {} days", crate::ingest::MAX_TERMS_DAYS),
+                "use the payment terms in days, for example 30",
             ));
         }
         Ok(Config {
@@ -291,7 +312,7 @@ impl Config {
             as_of,
             out,
             lang,
-            default_terms_days: raw.default_terms_days.unwrap_or(30),
+            default_terms_days,
             max_rejected_share: share,
             inputs,
             analytics,
@@ -310,6 +331,11 @@ impl Config {
         })
     }
 }
+
+/// The longest analytics period a configuration may ask for.
+const MAX_PERIOD_MONTHS: u64 = 240;
+/// The last aging boundary may be at most about a hundred years.
+const MAX_AGING_DAYS: u32 = 36_600;
 
 #[cfg(test)]
 mod tests {

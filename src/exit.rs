@@ -44,3 +44,23 @@ impl AppError {
         AppError::Output { path: path.display().to_string(), source }
     }
 }
+
+/// Makes a bug (a panic anywhere, in any thread) end the process with `INTERNAL` and a message
+/// that says so, instead of Rust's default exit code 101 and a bare backtrace. A run stopped
+/// this way has written nothing in place: its month is staged until it is complete.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!(
+            "internal error, please report: {what}{place}\n  arwatch {} stopped; no month folder was changed",
+            env!("CARGO_PKG_VERSION")
+        );
+        std::process::exit(INTERNAL);
+    }));
+}

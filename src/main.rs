@@ -27,6 +27,7 @@ fn main() {
     // SAFETY: set once, before any other thread exists, as mimalloc requires.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     arwatch::memory::no_huge_pages();
+    exit::install_panic_hook();
     let cli = Cli::parse();
     let code = match dispatch(&cli) {
         Ok(code) => code,

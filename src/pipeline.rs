@@ -11,6 +11,7 @@ use crate::monitor::{self, Assessment, alerts::Alert, history};
 use crate::report::handover::{self, Line};
 use crate::report::interest::Rates;
 use crate::report::model::{ReportModel, Sources};
+use crate::report::month_folder::{self, MonthFolder, RootLock};
 use crate::report::{self, data, pdf, xlsx};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -145,13 +146,17 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     let mut timings = vec![("ingest", t0.elapsed())];
     let threshold = check_threshold(config, &ing);
     let as_of = as_of(config, &ing);
-    // Rejected rows are written even when the run stops on them: they are what to fix.
-    let when = *as_of.as_ref().unwrap_or(&NaiveDate::MIN);
-    if threshold.is_err() && as_of.is_ok() {
-        let dir = report::data_dir(&config.out, when).map_err(|e| AppError::output(&config.out, e))?;
+    // Rejected rows are written even when the run stops on them: they are what to fix. They go
+    // beside the month folders, never into one, so the previous month stays as it was.
+    if let (Err(e), Ok(d)) = (&threshold, &as_of) {
+        let dir = config.out.join("failed-runs").join(month_folder::folder_name(*d));
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::output(&dir, e))?;
         data::write_rejected(&dir, &ing.rejects).map_err(|e| AppError::output(&dir, e))?;
+        return Err(AppError::Data(format!(
+            "{e}\n  the rejected rows of this run: {}",
+            dir.join("rejected.csv").display()
+        )));
     }
-    threshold?;
     let as_of = as_of?;
     check_currencies(config, &ing)?;
     let bureau = load_bureau(config, &ing)?;
@@ -187,7 +192,10 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     };
     timings.push(("monitor", t2.elapsed()));
     let t3 = std::time::Instant::now();
-    let dir = report::data_dir(&config.out, as_of).map_err(|e| AppError::output(&config.out, e))?;
+    let lock = RootLock::take(&config.out).map_err(|e| AppError::output(&config.out, e))?;
+    let name = month_folder::folder_name(as_of);
+    let month = MonthFolder::begin(&config.out, &name, &lock).map_err(|e| AppError::output(&config.out, e))?;
+    let dir = month.path().join("data");
     let cur = config.currency;
     let w = |r: std::io::Result<()>| r.map_err(|e| AppError::output(&dir, e));
     let mut rejects = ing.rejects.clone();
@@ -207,7 +215,6 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     let run =
         data::RunInfo { bureau: &bureau, assessment: &assessment, alerts: &alerts, compared_with: previous.as_deref() };
     w(data::write_summary(&dir, &config.company, &ing, Some(&analysis), Some(&run), cur))?;
-    let reports = dir.parent().unwrap_or(&dir).to_path_buf();
     let sources = Sources {
         company: &config.company,
         currency: cur,
@@ -222,8 +229,12 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
         handover: &handover,
         analysis_warnings: &analysis.warnings,
     };
-    let notes = write_reports(config, &reports, ReportModel::build(sources))?;
+    let notes = write_reports(config, month.path(), &name, ReportModel::build(sources))?;
+    // The month goes in place whole; the history entry that the next run compares with is
+    // saved only after that.
+    let target = month.commit().map_err(|e| AppError::output(&config.out, e))?;
     history::save(&config.out, as_of, &entries).map_err(|e| AppError::output(&config.out, e))?;
+    drop(lock);
     timings.push(("reports and history", t5.elapsed()));
     Ok(RunOutput {
         ingested: ing,
@@ -232,7 +243,7 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
         assessment,
         alerts,
         compared_with: previous,
-        data_dir: dir,
+        data_dir: target.join("data"),
         timings,
         notes,
     })
@@ -261,8 +272,12 @@ fn handover_lines(
 
 /// The workbook, the management report and one dossier per debtor, beside `data/`. Returns
 /// notes for the user (dossiers left out).
-fn write_reports(config: &Config, dir: &std::path::Path, m: ReportModel<'_>) -> Result<Vec<String>, AppError> {
-    let month = m.as_of.format("%Y-%m").to_string();
+fn write_reports(
+    config: &Config,
+    dir: &std::path::Path,
+    month: &str,
+    m: ReportModel<'_>,
+) -> Result<Vec<String>, AppError> {
     let out =
         |p: std::path::PathBuf, bytes: Vec<u8>| report::write_atomic(&p, &bytes).map_err(|e| AppError::output(&p, e));
     if config.reports.workbook {
@@ -282,10 +297,6 @@ fn write_reports(config: &Config, dir: &std::path::Path, m: ReportModel<'_>) -> 
         None => Vec::new(),
     };
     let folder = dir.join("handover");
-    if folder.exists() {
-        // Dossiers of an earlier run of this month may name debtors no longer handed over.
-        std::fs::remove_dir_all(&folder).map_err(|e| AppError::output(&folder, e))?;
-    }
     if !m.src.handover.is_empty() {
         std::fs::create_dir_all(&folder).map_err(|e| AppError::output(&folder, e))?;
     }

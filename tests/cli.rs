@@ -213,7 +213,11 @@ fn too_many_rejected_rows_stop_the_run_and_still_write_them() {
     let r = f.run("run");
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("2 of 12 rows rejected") && r.stderr.contains("max_rejected_share"), "{}", r.stderr);
-    assert!(f.rejected().contains("line 12,Bedrag,abc"));
+    // Written beside the month folders, never into one: a failed run changes no month.
+    let rej = read(&f.dir.path().join("out/failed-runs/2025-03/rejected.csv"));
+    assert!(rej.contains("line 12,Bedrag,abc"), "{rej}");
+    assert!(r.stderr.contains("failed-runs"), "{}", r.stderr);
+    assert!(!f.dir.path().join("out/2025-03").exists());
 }
 
 #[test]

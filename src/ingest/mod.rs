@@ -1128,6 +1128,7 @@ impl<'r, R: RawRow> RowView<'r, R> {
             }
             CellRef::Text(s) if !table::trim(s).is_empty() => {
                 parse::parse_amount(s, self.plan.map.number, currency.minor_digits())
+                    .and_then(|v| parse::check_magnitude(v, currency.minor_digits()))
                     .map(Some)
                     .map_err(|e| self.err(f, e))
             }
@@ -1154,6 +1155,10 @@ impl<'r, R: RawRow> RowView<'r, R> {
         }
     }
 }
+
+/// The longest payment terms a row may give: ten years. Longer terms are a typo or another
+/// column, and would push due dates off the calendar.
+pub const MAX_TERMS_DAYS: u32 = 3660;
 
 /// Converts one row. Pure: runs in parallel.
 fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowError> {
@@ -1227,9 +1232,12 @@ fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowErro
         Some(d) => d,
         None => {
             let terms = match v.text(Field::TermsDays) {
-                Some(t) => t
-                    .parse::<u32>()
-                    .map_err(|_| with_amount(v.err(Field::TermsDays, "terms must be a whole number of days".into())))?,
+                Some(t) => t.parse::<u32>().ok().filter(|&t| t <= MAX_TERMS_DAYS).ok_or_else(|| {
+                    with_amount(v.err(
+                        Field::TermsDays,
+                        format!("terms must be a whole number of days from 0 to {MAX_TERMS_DAYS}"),
+                    ))
+                })?,
                 None => plan.opts.default_terms_days,
             };
             date_value + Duration::days(terms as i64)

@@ -135,17 +135,58 @@ fn parse_amount_general(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Resu
     Ok(if negative { -value } else { value })
 }
 
-/// Converts a spreadsheet number to minor units. Binary floats from Excel (`1080.3800000000001`)
-/// are rounded to the currency's digits, which is the value the cell displays.
+/// The largest amount arwatch takes for money: 13 integer digits (up to 9,999,999,999,999.99).
+/// A larger value is nearly always an identifier or account number mapped as the amount, and
+/// the bound keeps every sum far from the 64-bit limit (see docs/guarantees.md).
+pub const MAX_MAJOR_DIGITS: u32 = 13;
+
+/// `minor` when it is within `MAX_MAJOR_DIGITS` integer digits, else the reason it is not money.
+pub fn check_magnitude(minor: i64, minor_digits: u32) -> Result<i64, String> {
+    let limit = 10i64.pow(MAX_MAJOR_DIGITS + minor_digits);
+    if minor.unsigned_abs() >= limit as u64 {
+        return Err(format!(
+            "beyond {MAX_MAJOR_DIGITS} integer digits (10^{MAX_MAJOR_DIGITS}): too large for an amount; is an id or account column mapped as the amount?"
+        ));
+    }
+    Ok(minor)
+}
+
+/// Converts a spreadsheet number to minor units by the rule text follows: no more decimals
+/// than the currency has. Spreadsheets keep 15 significant digits, so the value is read at
+/// that precision first: binary noise (`1080.3800000000001`) is the 1080.38 the cell shows,
+/// while a real extra digit (`12.345` for EUR) is an error, never rounded away.
 pub fn amount_from_f64(v: f64, minor_digits: u32) -> Result<i64, String> {
     if !v.is_finite() {
         return Err("not a finite number".into());
     }
-    let scaled = (v * 10f64.powi(minor_digits as i32)).round();
-    if scaled.abs() > 9.0e15 {
-        return Err("too large".into());
+    // `d.dddddddddddddde±x`: 15 significant digits and the power of ten of the first.
+    let sci = format!("{:.14e}", v.abs());
+    let (mantissa, exp) = sci.split_once('e').ok_or("not a number")?;
+    let exp: i32 = exp.parse().map_err(|_| "not a number")?;
+    let digits = mantissa.replace('.', "");
+    let significant = digits.trim_end_matches('0');
+    if significant.is_empty() {
+        return Ok(0);
     }
-    Ok(scaled as i64)
+    // The value is 0.<significant> × 10^(exp + 1); its decimals are the digits after the point.
+    let decimals = (significant.len() as i32 - 1 - exp).max(0);
+    if decimals > minor_digits as i32 {
+        return Err(format!("has {decimals} decimals, more than the currency's {minor_digits}"));
+    }
+    if exp >= (MAX_MAJOR_DIGITS + 1) as i32 {
+        return check_magnitude(i64::MAX, minor_digits);
+    }
+    let mut value: i64 = significant.parse().map_err(|_| "not a number")?;
+    for _ in 0..(minor_digits as i32 - decimals) {
+        value *= 10;
+    }
+    if exp + 1 > significant.len() as i32 {
+        // Integer digits beyond the significant ones: 1.5e12 has ten trailing zeros.
+        for _ in 0..(exp + 1 - significant.len() as i32) {
+            value *= 10;
+        }
+    }
+    check_magnitude(if v < 0.0 { -value } else { value }, minor_digits)
 }
 
 fn strip_currency(s: &str) -> &str {
@@ -508,8 +549,33 @@ mod tests {
         // Excel stores 1080.38 as the nearest binary float, which prints as 1080.3800000000001.
         assert_eq!(amount_from_f64(1080.38_f64, 2), Ok(108038));
         assert_eq!(amount_from_f64(0.1 + 0.2, 2), Ok(30));
-        assert_eq!(amount_from_f64(-0.005, 2), Ok(-1));
+        assert_eq!(amount_from_f64(-12.5, 2), Ok(-1250));
+        assert_eq!(amount_from_f64(1.5e12, 2), Ok(150_000_000_000_000));
+        assert_eq!(amount_from_f64(7.0, 0), Ok(7));
+        assert_eq!(amount_from_f64(1.234, 3), Ok(1234));
+        assert_eq!(amount_from_f64(0.0, 2), Ok(0));
         assert!(amount_from_f64(f64::NAN, 2).is_err());
+    }
+
+    #[test]
+    fn float_cells_with_a_real_extra_decimal_are_errors() {
+        // Issue 9: a third decimal on a euro amount is data, not noise; it is never rounded.
+        assert!(amount_from_f64(12.345, 2).unwrap_err().contains("3 decimals"));
+        assert!(amount_from_f64(-0.005, 2).is_err());
+        assert!(amount_from_f64(0.5, 0).is_err());
+        assert!(amount_from_f64(1.2345, 3).is_err());
+    }
+
+    #[test]
+    fn implausible_magnitudes_are_errors() {
+        assert_eq!(check_magnitude(999_999_999_999_999, 2), Ok(999_999_999_999_999));
+        assert!(check_magnitude(1_000_000_000_000_000, 2).is_err());
+        assert!(check_magnitude(-1_000_000_000_000_000, 2).is_err());
+        assert!(check_magnitude(i64::MIN, 0).is_err());
+        assert!(amount_from_f64(1e13, 2).is_err());
+        assert!(amount_from_f64(9e16, 2).is_err());
+        assert!(amount_from_f64(1e300, 2).is_err());
+        assert_eq!(amount_from_f64(9_999_999_999_999.0, 0), Ok(9_999_999_999_999));
     }
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {

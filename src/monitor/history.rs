@@ -156,7 +156,8 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, String> {
     Ok(out)
 }
 
-/// The run to compare with: the latest saved before `as_of`.
+/// The run to compare with: the latest month-end run saved before `as_of`. Mid-month runs are
+/// saved too, but only `--compare-with` makes a run compare with one.
 pub fn previous(out: &Path, as_of: NaiveDate) -> Option<(NaiveDate, PathBuf)> {
     let entries = std::fs::read_dir(dir(out)).ok()?;
     entries
@@ -164,7 +165,7 @@ pub fn previous(out: &Path, as_of: NaiveDate) -> Option<(NaiveDate, PathBuf)> {
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().to_string();
             let date = NaiveDate::parse_from_str(name.strip_suffix(".csv")?, "%Y-%m-%d").ok()?;
-            (date < as_of).then(|| (date, e.path()))
+            (date < as_of && crate::report::month_folder::is_month_end(date)).then(|| (date, e.path()))
         })
         .max_by_key(|(d, _)| *d)
 }
@@ -195,5 +196,9 @@ mod tests {
         assert_eq!(load(&path).unwrap()["K1"], e);
         // A run never compares with itself or with a later one.
         assert_eq!(previous(dir.path(), d("2026-08-31")), None);
+        // A mid-month run is saved but is not the month-end run the next month compares with.
+        save(dir.path(), d("2026-10-15"), &[]).unwrap();
+        assert_eq!(previous(dir.path(), d("2026-11-30")).unwrap().0, d("2026-09-30"));
+        assert!(dir.path().join("history/2026-10-15.csv").exists());
     }
 }

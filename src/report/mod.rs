@@ -6,11 +6,12 @@ pub mod handover;
 pub mod i18n;
 pub mod interest;
 pub mod model;
+pub mod month_folder;
 pub mod pdf;
 pub mod xlsx;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Writes a file under a temporary name and renames it when complete, so a crash or a full
 /// disk never leaves a half-written file that looks whole.
@@ -38,11 +39,4 @@ pub fn file_stem(id: &str) -> String {
     let s: String =
         id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     if s.is_empty() { "_".into() } else { s }
-}
-
-/// `<out>/<YYYY-MM>/data`, created if needed.
-pub fn data_dir(out: &Path, as_of: chrono::NaiveDate) -> std::io::Result<PathBuf> {
-    let dir = out.join(as_of.format("%Y-%m").to_string()).join("data");
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
