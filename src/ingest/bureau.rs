@@ -45,10 +45,10 @@ pub fn ingest_bureau(
             stats: SourceStats { file: input.path.display().to_string(), ..Default::default() },
             out: &mut out,
         };
-        let mut blank = Vec::new();
-        let header = table::read_table(&input.path, &input.mapping, &mut loader, &mut blank)?;
+        let mut extent = table::Extent::default();
+        let header = table::read_table(&input.path, &input.mapping, &mut loader, &mut extent)?;
         let mut stats = loader.stats;
-        super::report_blank_lines(&mut stats, &mut out.rejects, &blank, &header.layout);
+        super::account_extent(&mut stats, &mut out.rejects, &extent, &header);
         out.stats.push(stats);
     }
     Ok(out)
@@ -103,6 +103,10 @@ impl Loader<'_> {
                         amount: None,
                     },
                 );
+                continue;
+            }
+            if let Some(e) = super::shifted(plan, row) {
+                self.reject(plan, h, row, e);
                 continue;
             }
             match convert(

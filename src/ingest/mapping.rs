@@ -204,6 +204,11 @@ pub struct Mapping {
     /// Rows before the header row (report banners).
     #[serde(default)]
     pub skip_rows: usize,
+    /// Quoted CSV fields may span several lines (an address or a note with line breaks). Off by
+    /// default: a record over several lines then stops the run, because it is nearly always a
+    /// quote left open that would swallow the rows after it.
+    #[serde(default)]
+    pub multiline: bool,
     /// Decimal mark: `.` (default) or `,`.
     pub decimal: Option<String>,
     /// Date formats for every date column, tried in order; detected when absent.

@@ -89,6 +89,12 @@ pub struct Totals {
 pub struct SourceStats {
     pub file: String,
     pub layout: String,
+    /// Physical lines of the file (sheet rows for a workbook).
+    pub lines: u64,
+    /// Of those, the lines up to and including the header (banner rows, blank lines before it).
+    pub lines_before_rows: u64,
+    /// Lines inside rows beyond their first: quoted fields over several lines (`multiline`).
+    pub lines_within_rows: u64,
     pub rows_read: u64,
     pub accepted: u64,
     pub rejected: u64,
@@ -113,9 +119,11 @@ impl SourceStats {
         if self.rows_read == 0 { 0.0 } else { errors as f64 / self.rows_read as f64 }
     }
 
-    /// Rows read = accepted + rejected, and the same for the money of every currency.
+    /// Every line is before the rows or in one; rows read = accepted + rejected; and the same
+    /// for the money of every currency.
     pub fn reconciles(&self) -> bool {
-        self.rows_read == self.accepted + self.rejected
+        self.lines == self.lines_before_rows + self.rows_read + self.lines_within_rows
+            && self.rows_read == self.accepted + self.rejected
             && self.control_totals.values().all(|t| t.read == t.accepted + t.rejected)
     }
 }
@@ -334,7 +342,7 @@ fn raw_lines(input: &InputSpec, lines: &std::collections::BTreeSet<u32>) -> Resu
         }
     }
     let mut c = Capture { lines, found: Vec::new() };
-    table::read_table(&input.path, &input.mapping, &mut c, &mut Vec::new())?;
+    table::read_table(&input.path, &input.mapping, &mut c, &mut table::Extent::default())?;
     Ok(c.found)
 }
 
@@ -654,11 +662,11 @@ fn ingest_one(
         progress,
         expected_rows: None,
     };
-    let mut blank_lines = Vec::new();
+    let mut extent = table::Extent::default();
     let first_reject = loader.out.rejects.len();
-    let header = table::read_table(path, &input.mapping, &mut loader, &mut blank_lines)?;
+    let header = table::read_table(path, &input.mapping, &mut loader, &mut extent)?;
     let Loader { mut stats, out, .. } = loader;
-    report_blank_lines(&mut stats, &mut out.rejects, &blank_lines, &header.layout);
+    account_extent(&mut stats, &mut out.rejects, &extent, &header);
     out.rejects[first_reject..].sort_by_key(|r| r.line);
     for (cur, t) in std::mem::take(&mut stats.pending_totals) {
         stats.control_totals.insert(cur.code().to_string(), t);
@@ -666,9 +674,15 @@ fn ingest_one(
     Ok(stats)
 }
 
-/// Blank lines the CSV parser skipped: rows read and rejected, not errors.
-pub(crate) fn report_blank_lines(stats: &mut SourceStats, rejects: &mut Vec<Reject>, lines: &[u32], layout: &Layout) {
-    for &line in lines {
+/// The lines of a table that are no data rows: its physical lines, those before the rows
+/// (banner and header), and blank lines the CSV parser skipped (rows read and rejected, not
+/// errors).
+pub(crate) fn account_extent(stats: &mut SourceStats, rejects: &mut Vec<Reject>, extent: &table::Extent, h: &Header) {
+    stats.lines = extent.physical_lines;
+    stats.lines_before_rows = h.line as u64;
+    stats.lines_within_rows = extent.lines_within_rows;
+    let layout = &h.layout;
+    for &line in &extent.blank_lines {
         stats.rows_read += 1;
         stats.rejected += 1;
         stats.rejected_benign += 1;
@@ -1156,6 +1170,21 @@ impl<'r, R: RawRow> RowView<'r, R> {
     }
 }
 
+/// A row with more fields than the header, whose values would be shifted.
+pub(crate) fn shifted<R: RawRow>(plan: &Plan, row: &R) -> Option<RowError> {
+    let n = row.fields_beyond(plan.header.len())?;
+    Some(RowError {
+        benign: false,
+        column: None,
+        value: String::new(),
+        reason: format!(
+            "{n} fields, the header has {}: an unquoted delimiter in a text field? The values would be shifted",
+            plan.header.len()
+        ),
+        amount: None,
+    })
+}
+
 /// The longest payment terms a row may give: ten years. Longer terms are a typo or another
 /// column, and would push due dates off the calendar.
 pub const MAX_TERMS_DAYS: u32 = 3660;
@@ -1164,6 +1193,9 @@ pub const MAX_TERMS_DAYS: u32 = 3660;
 fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'r>, RowError> {
     if row.is_blank() {
         return Ok(Row::Blank);
+    }
+    if let Some(e) = shifted(plan, row) {
+        return Err(e);
     }
     let v = RowView { plan, row };
     let currency = v.currency()?;

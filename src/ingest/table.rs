@@ -62,6 +62,14 @@ pub trait RawRow: Sync {
         (0..self.width()).all(|i| self.cell(i).is_empty())
     }
 
+    /// For a delimited text row with more fields than its header has names, and something in
+    /// the extra ones: how many fields it has. Its values would be shifted (an unquoted
+    /// delimiter in a text field), so it is never read. Trailing empty fields are harmless,
+    /// and a sheet's cells cannot shift.
+    fn fields_beyond(&self, _header: usize) -> Option<usize> {
+        None
+    }
+
     /// All values of the row, for the rejected-rows file.
     fn raw_values(&self) -> String {
         (0..self.width()).map(|i| self.cell(i).display()).collect::<Vec<_>>().join(" | ")
@@ -86,6 +94,10 @@ impl RawRow for TextRow {
     }
     fn width(&self) -> usize {
         self.record.len()
+    }
+    fn fields_beyond(&self, header: usize) -> Option<usize> {
+        let n = self.record.len();
+        (n > header && self.record.iter().skip(header).any(|f| !trim(f).is_empty())).then_some(n)
     }
 }
 
@@ -154,84 +166,285 @@ pub const BATCH_ROWS: usize = 50_000;
 /// field instead, so blank lines are reported with their true line numbers.
 const BLANK_MARK: u8 = 0x01;
 
-/// Marks blank lines for the CSV parser, which would otherwise drop them without a trace and
-/// misplace the line numbers of the records after them. Bytes are read straight into the
-/// parser's buffer; only a chunk that holds a blank line is copied to insert the marks.
-struct MarkBlankLines<R> {
+/// The longest line, or quoted field, arwatch reads: longer is a broken export (or a quote left
+/// open), and stopping there keeps memory bounded whatever the file holds.
+pub const MAX_LINE_BYTES: u64 = 4 << 20;
+
+/// Why the scanner stopped reading, carried through the CSV parser as an I/O error.
+#[derive(Debug)]
+struct ScanError {
+    line: u64,
+    problem: String,
+    fix: &'static str,
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// Reads the bytes under the CSV parser and follows them as the parser does (quotes open only
+/// at the start of a field, `""` inside quotes is a quote), to:
+/// - count physical lines (`\n`, `\r\n` or a lone `\r` ends one), so that every line of the
+///   file is accounted for;
+/// - mark blank lines, which the parser would otherwise drop without a trace;
+/// - stop with the line where a quote opened when it is still open at the end of the file, and
+///   on a line or quoted field beyond [`MAX_LINE_BYTES`].
+///
+/// Bytes are read straight into the parser's buffer; only a chunk that holds a blank line, or
+/// follows a held-back byte, is copied.
+struct LineScanner<R> {
     inner: R,
+    delimiter: u8,
     /// Marked bytes not yet handed out.
     output: Vec<u8>,
     pos: usize,
+    /// Final `"` and `\r` bytes held back until the next byte tells what they are.
+    carry: Vec<u8>,
     in_quotes: bool,
+    /// Nothing but a `\r` since the current line started.
     line_start: bool,
+    /// The byte before the chunk being scanned (`\n` at the start of the file).
+    prev: u8,
+    /// Bytes handed on so far, to recognise a byte-order mark before the first field.
+    offset: u64,
+    /// Physical lines ended so far.
+    lines: u64,
+    /// Bytes of the current line, and of the current quoted field.
+    line_bytes: u64,
+    quote_bytes: u64,
+    /// The line where the open quoted field started.
+    quote_line: u64,
+    done: bool,
 }
 
-impl<R: Read> MarkBlankLines<R> {
-    fn new(inner: R) -> Self {
-        MarkBlankLines { inner, output: Vec::new(), pos: 0, in_quotes: false, line_start: true }
+impl<R: Read> LineScanner<R> {
+    fn new(inner: R, delimiter: u8) -> Self {
+        LineScanner {
+            inner,
+            delimiter,
+            output: Vec::new(),
+            pos: 0,
+            carry: Vec::new(),
+            in_quotes: false,
+            line_start: true,
+            prev: b'\n',
+            offset: 0,
+            lines: 0,
+            line_bytes: 0,
+            quote_bytes: 0,
+            quote_line: 0,
+            done: false,
+        }
     }
 
-    /// Follows quotes and line starts over `chunk`, marking blank lines into `out` when given
-    /// (the mark goes where the empty line starts). Returns whether the chunk holds one.
-    fn scan(&mut self, chunk: &[u8], mut out: Option<&mut Vec<u8>>) -> bool {
+    /// Physical lines in what was read (a last line without a line break counts).
+    fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    /// Follows `chunk` (which ends in no `"` or `\r` unless the file ends there),
+    /// marking blank lines into `out` when given. Returns whether the chunk holds one.
+    fn scan(&mut self, chunk: &[u8], mut out: Option<&mut Vec<u8>>) -> Result<bool, ScanError> {
         let mut found = false;
         let mut copied = 0;
         let mut seg_start = 0;
-        for i in memchr::memchr2_iter(b'"', b'\n', chunk) {
+        let mut skip_to = 0;
+        // Where the current line started in this chunk (0: in an earlier chunk, or here).
+        let mut line_begin = 0;
+        let byte_before = |i: usize, prev: u8| if i == 0 { prev } else { chunk[i - 1] };
+        for i in memchr::memchr3_iter(b'"', b'\n', b'\r', chunk) {
+            if i < skip_to {
+                continue;
+            }
+            let next = chunk.get(i + 1).copied();
+            if chunk[i] == b'\r' && next == Some(b'\n') {
+                // Half of a `\r\n`: the `\n` ends the line.
+                continue;
+            }
             let seg = &chunk[seg_start..i];
             if !seg.is_empty() && seg != b"\r" {
                 self.line_start = false;
             }
+            seg_start = i + 1;
             if chunk[i] == b'"' {
-                self.in_quotes = !self.in_quotes;
                 self.line_start = false;
-            } else {
-                if self.line_start && !self.in_quotes {
-                    found = true;
-                    if let Some(o) = out.as_deref_mut() {
-                        o.extend_from_slice(&chunk[copied..seg_start]);
-                        o.push(BLANK_MARK);
-                        copied = seg_start;
+                if self.in_quotes {
+                    if next == Some(b'"') {
+                        skip_to = i + 2;
+                        seg_start = i + 2;
+                    } else {
+                        self.in_quotes = false;
+                    }
+                } else {
+                    let before = byte_before(i, self.prev);
+                    let at_bom_end = self.offset + i as u64 == 3 && before == 0xBF;
+                    if before == self.delimiter || before == b'\n' || before == b'\r' || at_bom_end {
+                        self.in_quotes = true;
+                        self.quote_line = self.lines + 1;
+                        self.quote_bytes = 0;
                     }
                 }
-                if !self.in_quotes {
-                    self.line_start = true;
+                continue;
+            }
+            // A line ends at `i`.
+            if self.line_start && !self.in_quotes {
+                found = true;
+                if let Some(o) = out.as_deref_mut() {
+                    // The mark goes where the empty line starts.
+                    let at = line_begin.max(copied);
+                    o.extend_from_slice(&chunk[copied..at]);
+                    o.push(BLANK_MARK);
+                    copied = at;
                 }
             }
-            seg_start = i + 1;
+            line_begin = i + 1;
+            self.lines += 1;
+            self.line_bytes = 0;
+            if !self.in_quotes {
+                self.line_start = true;
+            }
         }
-        let tail = &chunk[seg_start..];
+        let tail = &chunk[seg_start.min(chunk.len())..];
         if !tail.is_empty() && tail != b"\r" {
             self.line_start = false;
+        }
+        // Bytes since the last line break, and since the quote opened: bounded per chunk.
+        let last_break = chunk.iter().rposition(|&b| b == b'\n' || b == b'\r');
+        self.line_bytes += (chunk.len() - last_break.map_or(0, |p| p + 1)) as u64;
+        if self.in_quotes {
+            self.quote_bytes += chunk.len() as u64;
+        }
+        if let Some(&b) = chunk.last() {
+            self.prev = b;
+        }
+        self.offset += chunk.len() as u64;
+        if self.in_quotes && self.quote_bytes > MAX_LINE_BYTES {
+            return Err(ScanError {
+                line: self.quote_line,
+                problem: format!(
+                    "a quoted field opened on this line runs over more than {} MiB: a quote left open?",
+                    MAX_LINE_BYTES >> 20
+                ),
+                fix: "close the quote in the export (or remove the stray \" character)",
+            });
+        }
+        if self.line_bytes > MAX_LINE_BYTES {
+            return Err(ScanError {
+                line: self.lines + 1,
+                problem: format!("the line is longer than {} MiB", MAX_LINE_BYTES >> 20),
+                fix: "this is no accounting export line; check the file (and the delimiter and line breaks) or export it again",
+            });
         }
         if let Some(o) = out {
             o.extend_from_slice(&chunk[copied..]);
         }
-        found
+        Ok(found)
+    }
+
+    /// At the end of the file: the last line counts, and a quote must not be open.
+    fn finish(&mut self) -> Result<(), ScanError> {
+        if self.offset > 0 && self.prev != b'\n' && self.prev != b'\r' {
+            self.lines += 1;
+        }
+        if self.in_quotes {
+            return Err(ScanError {
+                line: self.quote_line,
+                problem: format!(
+                    "a quote opened on this line is never closed: lines {} to {} (the end of the file) would be one field",
+                    self.quote_line, self.lines
+                ),
+                fix: "close the quote in the export (or remove the stray \" character)",
+            });
+        }
+        Ok(())
+    }
+
+    /// Scans `chunk` (at least one byte) and hands it out through `output`.
+    fn stage(&mut self, chunk: Vec<u8>) -> Result<(), ScanError> {
+        let (state, line_start) = (self.snapshot(), self.line_start);
+        if self.scan(&chunk, None)? {
+            self.restore(state, line_start);
+            let mut marked = Vec::with_capacity(chunk.len() + 16);
+            self.scan(&chunk, Some(&mut marked))?;
+            self.output = marked;
+        } else {
+            self.output = chunk;
+        }
+        self.pos = 0;
+        Ok(())
+    }
+
+    fn snapshot(&self) -> (bool, u8, u64, u64, u64, u64, u64) {
+        (self.in_quotes, self.prev, self.offset, self.lines, self.line_bytes, self.quote_bytes, self.quote_line)
+    }
+
+    fn restore(&mut self, s: (bool, u8, u64, u64, u64, u64, u64), line_start: bool) {
+        (self.in_quotes, self.prev, self.offset, self.lines, self.line_bytes, self.quote_bytes, self.quote_line) = s;
+        self.line_start = line_start;
     }
 }
 
-impl<R: Read> Read for MarkBlankLines<R> {
+fn scan_error(e: ScanError) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, e)
+}
+
+/// How many bytes at the end of `b` are `"` or `\r`: their meaning depends on the byte after.
+fn undecided_tail(b: &[u8]) -> usize {
+    b.iter().rev().take_while(|&&c| c == b'"' || c == b'\r').count()
+}
+
+impl<R: Read> Read for LineScanner<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.pos < self.output.len() {
-            let n = buf.len().min(self.output.len() - self.pos);
-            buf[..n].copy_from_slice(&self.output[self.pos..self.pos + n]);
-            self.pos += n;
-            return Ok(n);
+        loop {
+            if self.pos < self.output.len() {
+                let n = buf.len().min(self.output.len() - self.pos);
+                buf[..n].copy_from_slice(&self.output[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                self.done = true;
+                let rest = std::mem::take(&mut self.carry);
+                if !rest.is_empty() {
+                    self.stage(rest).map_err(scan_error)?;
+                }
+                self.finish().map_err(scan_error)?;
+                continue;
+            }
+            // Trailing quotes and carriage returns are held back until the next byte says what
+            // they are (a closing or an escaped quote; a line break or half of one).
+            let keep = undecided_tail(&buf[..n]);
+            if self.carry.is_empty() && keep < n {
+                let (state, line_start) = (self.snapshot(), self.line_start);
+                if !self.scan(&buf[..n - keep], None).map_err(scan_error)? {
+                    self.carry.extend_from_slice(&buf[n - keep..n]);
+                    return Ok(n - keep);
+                }
+                self.restore(state, line_start);
+            }
+            let mut chunk = std::mem::take(&mut self.carry);
+            chunk.extend_from_slice(&buf[..n]);
+            let keep = undecided_tail(&chunk);
+            self.carry = chunk.split_off(chunk.len() - keep);
+            if self.carry.len() as u64 > MAX_LINE_BYTES {
+                return Err(scan_error(ScanError {
+                    line: self.lines + 1,
+                    problem: format!("more than {} MiB of quotes and carriage returns", MAX_LINE_BYTES >> 20),
+                    fix: "this is no accounting export; check the file",
+                }));
+            }
+            if !chunk.is_empty() {
+                self.stage(chunk).map_err(scan_error)?;
+            }
         }
-        let n = self.inner.read(buf)?;
-        let (quotes, start) = (self.in_quotes, self.line_start);
-        if !self.scan(&buf[..n], None) {
-            return Ok(n);
-        }
-        // A blank line: scan again from the same state, this time writing the marks.
-        (self.in_quotes, self.line_start) = (quotes, start);
-        let chunk = buf[..n].to_vec();
-        let mut marked = Vec::with_capacity(n + 16);
-        self.scan(&chunk, Some(&mut marked));
-        self.output = marked;
-        self.pos = 0;
-        self.read(buf)
     }
 }
 
@@ -243,21 +456,30 @@ pub trait Sink {
     fn batch(&mut self, h: &Header, rows: Batch<'_>) -> Result<(), InputError>;
 }
 
-/// Reads `path` with `mapping` into `sink`. Blank lines that the CSV parser skips are
-/// collected in `blank_lines`, so that they can be reported.
+/// What a table holds besides its rows: its physical lines (sheet rows), and the blank lines
+/// the CSV parser would skip, so that both can be reported.
+#[derive(Debug, Default)]
+pub struct Extent {
+    pub physical_lines: u64,
+    /// Lines inside rows beyond their first (quoted fields over several lines, when allowed).
+    pub lines_within_rows: u64,
+    pub blank_lines: Vec<u32>,
+}
+
+/// Reads `path` with `mapping` into `sink`.
 pub fn read_table(
     path: &Path,
     mapping: &Mapping,
     sink: &mut dyn Sink,
-    blank_lines: &mut Vec<u32>,
+    extent: &mut Extent,
 ) -> Result<Header, InputError> {
     let format = mapping
         .format
         .clone()
         .unwrap_or_else(|| path.extension().and_then(|e| e.to_str()).unwrap_or("csv").to_ascii_lowercase());
     match format.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_sheet(path, mapping, sink),
-        "csv" | "tsv" | "txt" => read_text(path, mapping, sink, blank_lines),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_sheet(path, mapping, sink, extent),
+        "csv" | "tsv" | "txt" => read_text(path, mapping, sink, extent),
         other => Err(InputError::file(
             path,
             format!("unknown format '{other}'"),
@@ -317,12 +539,7 @@ fn detect_delimiter(header_line: &str) -> Option<u8> {
         .map(|(_, d)| d as u8)
 }
 
-fn read_text(
-    path: &Path,
-    mapping: &Mapping,
-    sink: &mut dyn Sink,
-    blank_lines: &mut Vec<u32>,
-) -> Result<Header, InputError> {
+fn read_text(path: &Path, mapping: &Mapping, sink: &mut dyn Sink, extent: &mut Extent) -> Result<Header, InputError> {
     let mut head = Vec::with_capacity(1 << 20);
     open(path)?
         .take(1 << 20)
@@ -368,7 +585,7 @@ fn read_text(
         .flexible(true)
         .delimiter(delimiter)
         .buffer_capacity(1 << 20)
-        .from_reader(MarkBlankLines::new(reader));
+        .from_reader(LineScanner::new(reader, delimiter));
     let layout = Layout::Text { delimiter, encoding: encoding.name() };
 
     // Parsing runs on its own thread, a batch ahead of conversion and merging, so that on two
@@ -377,7 +594,8 @@ fn read_text(
     let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<TextRow>>();
     std::thread::scope(|scope| {
         let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        scope.spawn(move || parse_records(rdr, path, mapping.skip_rows, file_len, tx, back_rx));
+        let rules = Rules { skip_rows: mapping.skip_rows, multiline: mapping.multiline };
+        scope.spawn(move || parse_records(rdr, path, rules, file_len, tx, back_rx));
         let mut header: Option<Header> = None;
         for msg in rx {
             match msg {
@@ -391,7 +609,8 @@ fn read_text(
                     sink.batch(h, Batch::Text(&rows))?;
                     let _ = back_tx.send(rows);
                 }
-                Parsed::Blank(line) => blank_lines.push(line),
+                Parsed::Blank(line) => extent.blank_lines.push(line),
+                Parsed::Lines(n, within) => (extent.physical_lines, extent.lines_within_rows) = (n, within),
                 Parsed::SizeHint(rows) => sink.size_hint(rows),
                 Parsed::Failed(e) => return Err(e),
             }
@@ -412,15 +631,44 @@ enum Parsed {
     Rows(Vec<TextRow>),
     Blank(u32),
     SizeHint(usize),
+    /// The physical lines of the whole file, once read, every one of them in a record; and
+    /// those inside rows beyond their first line.
+    Lines(u64, u64),
     Failed(InputError),
+}
+
+/// The mapping's rules for records.
+#[derive(Clone, Copy)]
+struct Rules {
+    skip_rows: usize,
+    multiline: bool,
+}
+
+/// Line breaks inside a record's fields (`\n`, `\r\n` or a lone `\r` each count one), field by
+/// field: a `\r` ending one field and a `\n` starting the next are two.
+fn record_breaks<'a>(all: &[u8], fields: impl Iterator<Item = &'a [u8]>) -> u64 {
+    if memchr::memchr2(b'\n', b'\r', all).is_none() {
+        return 0;
+    }
+    fields.map(line_breaks).sum()
+}
+
+fn line_breaks(b: &[u8]) -> u64 {
+    let mut n = 0;
+    for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Parses records into batches. Stops quietly when the consumer has stopped listening (it
 /// hit an error of its own).
 fn parse_records<R: Read>(
-    mut rdr: csv::Reader<R>,
+    mut rdr: csv::Reader<LineScanner<R>>,
     path: &Path,
-    skip_rows: usize,
+    rules: Rules,
     file_len: u64,
     tx: std::sync::mpsc::SyncSender<Parsed>,
     back: std::sync::mpsc::Receiver<Vec<TextRow>>,
@@ -431,6 +679,7 @@ fn parse_records<R: Read>(
     let mut batch: Vec<TextRow> = Vec::with_capacity(BATCH_ROWS);
     let mut filled = 0;
     let mut next_line = 1u64;
+    let mut within_rows = 0u64;
     loop {
         if filled == batch.len() {
             batch.push(TextRow { record: csv::StringRecord::new(), line: 0 });
@@ -439,6 +688,15 @@ fn parse_records<R: Read>(
         let more = match rdr.read_record(record) {
             Ok(more) => more,
             Err(e) => {
+                let scanned = match e.kind() {
+                    csv::ErrorKind::Io(io) => io.get_ref().and_then(|x| x.downcast_ref::<ScanError>()),
+                    _ => None,
+                };
+                if let Some(se) = scanned {
+                    let err = InputError::at(path, format!("line {}", se.line), se.problem.clone(), se.fix);
+                    let _ = tx.send(Parsed::Failed(err));
+                    return;
+                }
                 let (line, hint) = match e.kind() {
                     csv::ErrorKind::Utf8 { pos, .. } => (
                         pos.as_ref().map(|p| p.line()).unwrap_or(0),
@@ -457,7 +715,25 @@ fn parse_records<R: Read>(
         // Our own line count: the parser's positions lag by one line in CRLF files. Blank
         // lines are records here (marked), so every line is seen.
         let line = next_line;
-        next_line += 1 + memchr::memchr_iter(b'\n', record.as_slice().as_bytes()).count() as u64;
+        let breaks = record_breaks(record.as_slice().as_bytes(), record.iter().map(str::as_bytes));
+        next_line += 1 + breaks;
+        if header_seen {
+            within_rows += breaks;
+        }
+        if breaks > 0 && !rules.multiline {
+            let err = InputError::at(
+                path,
+                format!("line {line}"),
+                format!(
+                    "a quoted field opened on this line runs over {} lines, to line {}: a quote left open? The lines in it would be lost as rows",
+                    breaks + 1,
+                    line + breaks
+                ),
+                "close the quote in the export (or remove the stray \" character); if fields really span several lines, set multiline = true in the mapping",
+            );
+            let _ = tx.send(Parsed::Failed(err));
+            return;
+        }
         if record.len() == 1 && record[0].as_bytes() == [BLANK_MARK] {
             // Blank lines before the header are part of the banner, as the header search sees it.
             if header_seen && tx.send(Parsed::Blank(line as u32)).is_err() {
@@ -465,7 +741,7 @@ fn parse_records<R: Read>(
             }
             continue;
         }
-        if skipped < skip_rows {
+        if skipped < rules.skip_rows {
             skipped += 1;
             continue;
         }
@@ -497,12 +773,24 @@ fn parse_records<R: Read>(
         }
     }
     batch.truncate(filled);
-    if !batch.is_empty() {
-        let _ = tx.send(Parsed::Rows(batch));
+    if !batch.is_empty() && tx.send(Parsed::Rows(batch)).is_err() {
+        return;
     }
+    // Every physical line is in a record (blank ones are marked): the two counts are one.
+    let physical = rdr.get_ref().lines();
+    if physical != next_line - 1 {
+        let err = InputError::file(
+            path,
+            format!("the file has {physical} lines but its records cover {}: lines would be lost", next_line - 1),
+            "this is a bug in arwatch's reading of this file: please report it with the file's line endings and quoting",
+        );
+        let _ = tx.send(Parsed::Failed(err));
+        return;
+    }
+    let _ = tx.send(Parsed::Lines(physical, within_rows));
 }
 
-fn read_sheet(path: &Path, mapping: &Mapping, sink: &mut dyn Sink) -> Result<Header, InputError> {
+fn read_sheet(path: &Path, mapping: &Mapping, sink: &mut dyn Sink, extent: &mut Extent) -> Result<Header, InputError> {
     let mut wb = open_workbook_auto(path).map_err(|e| {
         InputError::file(
             path,
@@ -562,6 +850,7 @@ fn read_sheet(path: &Path, mapping: &Mapping, sink: &mut dyn Sink) -> Result<Hea
     if !batch.is_empty() {
         sink.batch(&header, Batch::Sheet(&batch))?;
     }
+    extent.physical_lines = (start_row as u64 + range.height() as u64).max(header.line as u64);
     Ok(header)
 }
 
@@ -596,12 +885,76 @@ mod tests {
         let text = b"a;b\n\nc;\"x\n\ny\"\r\n\r\nd;e\n";
         for step in [1, 2, 3, 5, 64] {
             let mut out = Vec::new();
-            MarkBlankLines::new(Trickle(text, step)).read_to_end(&mut out).unwrap();
-            // When a chunk ends inside "\r\n" the mark lands after the "\r": the parser then
-            // skips an empty line and still meets the mark, so both forms count the same.
-            let out = String::from_utf8(out).unwrap().replace("\r\x01\n", "\x01\r\n");
+            let mut scanner = LineScanner::new(Trickle(text, step), b';');
+            scanner.read_to_end(&mut out).unwrap();
+            let out = String::from_utf8(out).unwrap();
             assert_eq!(out, "a;b\n\x01\nc;\"x\n\ny\"\r\n\x01\r\nd;e\n", "step {step}");
+            assert_eq!(scanner.lines(), 7, "step {step}");
         }
+    }
+
+    /// Reads `text` through the scanner and the CSV parser, `step` bytes at a time: the
+    /// records (marks included) and the line count, or the scanner's error.
+    fn parse_all(text: &[u8], step: usize) -> Result<(Vec<Vec<String>>, u64, u64), String> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(b';')
+            .from_reader(LineScanner::new(Trickle(text, step), b';'));
+        let mut records = Vec::new();
+        let mut covered = 0;
+        let mut rec = csv::ByteRecord::new();
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    covered += 1 + record_breaks(rec.as_slice(), rec.iter());
+                    records.push(rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        Ok((records, rdr.get_ref().lines(), covered))
+    }
+
+    #[test]
+    fn the_scanner_follows_the_parser_on_any_text() {
+        // Random texts of quotes, delimiters, line breaks and letters: whatever the chunking,
+        // every physical line is in a record (or the scanner stops with a reason).
+        let alphabet = [b'a', b';', b'"', b'\n', b'\r', b' '];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 24) as usize;
+            let text: Vec<u8> = (0..len).map(|k| alphabet[((state >> (k * 5 % 59)) % 6) as usize]).collect();
+            let whole = parse_all(&text, 1 << 20);
+            for step in [1, 2, 3, 7] {
+                assert_eq!(parse_all(&text, step), whole, "{:?} step {step}", String::from_utf8_lossy(&text));
+            }
+            if let Ok((_, lines, covered)) = whole {
+                assert_eq!(lines, covered, "{:?}", String::from_utf8_lossy(&text));
+                let expected = text
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')))
+                    .count()
+                    + usize::from(!text.is_empty() && !matches!(text.last(), Some(b'\n' | b'\r')));
+                assert_eq!(lines as usize, expected, "{:?}", String::from_utf8_lossy(&text));
+            }
+        }
+    }
+
+    #[test]
+    fn an_endless_line_is_an_error_not_a_growing_buffer() {
+        let text = vec![b'a'; (MAX_LINE_BYTES + 10) as usize];
+        let err = parse_all(&text, 1 << 16).unwrap_err();
+        assert!(err.contains("longer than 4 MiB"), "{err}");
+        let mut quoted = b"a;\"".to_vec();
+        quoted.extend(std::iter::repeat_n(b'\n', (MAX_LINE_BYTES + 10) as usize));
+        let err = parse_all(&quoted, 1 << 16).unwrap_err();
+        assert!(err.contains("line 1") && err.contains("quote left open"), "{err}");
     }
 
     #[test]

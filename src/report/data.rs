@@ -486,6 +486,11 @@ pub fn write_warnings(dir: &Path, ingest: &[Warning], analysis: &[String]) -> st
 struct InputSummary<'a> {
     file: &'a str,
     layout: &'a str,
+    /// Physical lines (sheet rows), those before the rows (banner, header), and those inside
+    /// multi-line rows beyond their first: lines = before + rows_read + within.
+    lines: u64,
+    lines_before_rows: u64,
+    lines_within_rows: u64,
     rows_read: u64,
     accepted: u64,
     rejected: u64,
@@ -512,6 +517,9 @@ fn input_summaries(stats: &[SourceStats]) -> Vec<InputSummary<'_>> {
         .map(|s| InputSummary {
             file: &s.file,
             layout: &s.layout,
+            lines: s.lines,
+            lines_before_rows: s.lines_before_rows,
+            lines_within_rows: s.lines_within_rows,
             rows_read: s.rows_read,
             accepted: s.accepted,
             rejected: s.rejected,

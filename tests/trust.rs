@@ -1,0 +1,143 @@
+//! Issue 9, "trust": each class of input that once lost rows, shifted values, double-counted
+//! money or crashed, run through the binary. Every test names the class it guards.
+
+use assert_cmd::Command;
+use std::path::Path;
+use tempfile::TempDir;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// A folder with one ledger input, its mapping and a configuration.
+struct Case {
+    dir: TempDir,
+}
+
+const MAP: &str = "delimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\n";
+const HEAD: &str = "Klant;Nr;Datum;Verval;Bedrag\n";
+
+fn rows(n: usize) -> String {
+    rows_from(0, n)
+}
+
+fn rows_from(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("K{};F{i};01/02/2025;03/03/2025;100,00\n", i % 3)).collect()
+}
+
+impl Case {
+    fn new(data: &[u8], mapping: &str, extra_config: &str) -> Case {
+        let dir = TempDir::new().unwrap();
+        std::fs::write(dir.path().join("f.csv"), data).unwrap();
+        std::fs::write(dir.path().join("map.toml"), mapping).unwrap();
+        std::fs::write(
+            dir.path().join("arwatch.toml"),
+            format!("currency = \"EUR\"\nout = \"out\"\nas_of = \"2025-03-31\"\nmax_rejected_share = 1.0\n{extra_config}[[inputs]]\nfile = \"f.csv\"\nmapping = \"map.toml\"\n[reports]\nworkbook = false\npdf = false\ndossiers = false\n"),
+        )
+        .unwrap();
+        Case { dir }
+    }
+    fn path(&self, p: &str) -> std::path::PathBuf {
+        self.dir.path().join(p)
+    }
+    fn run(&self, args: &[&str]) -> Run {
+        let cfg = self.path("arwatch.toml");
+        let out = Command::cargo_bin("arwatch")
+            .unwrap()
+            .args(args)
+            .args(["--config", cfg.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let r = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        };
+        assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
+        r
+    }
+    fn summary(&self) -> serde_json::Value {
+        serde_json::from_str(&read(&self.path("out/2025-03/data/summary.json"))).unwrap()
+    }
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn a_quote_left_open_stops_the_run_naming_the_line_where_it_opened() {
+    // Line 4 opens a quote that line 203 closes: 199 rows would have vanished into one field.
+    let mut data = format!("{HEAD}{}", rows(2));
+    data += "K1;\"F-open;01/02/2025;03/03/2025;100,00\n";
+    data += &rows_from(2, 199);
+    data += "K1;F-close\";01/02/2025;03/03/2025;100,00\n";
+    data += &rows_from(201, 198);
+    let case = Case::new(data.as_bytes(), MAP, "");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("f.csv, line 4") && r.stderr.contains("runs over 201 lines"), "{}", r.stderr);
+    assert!(r.stderr.contains("multiline = true"), "{}", r.stderr);
+    assert!(!case.path("out/2025-03").exists());
+}
+
+#[test]
+fn a_quote_still_open_at_the_end_of_the_file_is_named_with_its_line() {
+    let mut data = format!("{HEAD}{}", rows(3));
+    data += "K1;\"F9;01/02/2025;03/03/2025;100,00\n";
+    data += &rows(5);
+    for mapping in [MAP.to_string(), MAP.replace("[columns]", "multiline = true\n[columns]")] {
+        let case = Case::new(data.as_bytes(), &mapping, "");
+        let r = case.run(&["check"]);
+        assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("line 5") && r.stderr.contains("never closed"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn fields_over_several_lines_are_read_when_the_mapping_allows_them_and_every_line_is_counted() {
+    let map = MAP.replace("[columns]", "multiline = true\n[columns]\nclient_name = \"Naam\"");
+    let data = "Klant;Naam;Nr;Datum;Verval;Bedrag\r\nK1;\"Zoë\r\nNV\";F1;01/02/2025;03/03/2025;100,00\r\n\r\nK2;Bo;F2;01/02/2025;03/03/2025;50,00\r\n";
+    let case = Case::new(data.as_bytes(), &map, "");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let input = &case.summary()["inputs"][0];
+    assert_eq!(input["lines"], 5);
+    assert_eq!(input["lines_before_rows"], 1);
+    assert_eq!(input["lines_within_rows"], 1);
+    assert_eq!(input["rows_read"], 3, "two documents and a blank line");
+    assert_eq!(input["accepted"], 2);
+    assert_eq!(input["reconciles"], true);
+}
+
+#[test]
+fn physical_lines_are_accounted_for_in_the_summary() {
+    let data = format!("Report of 2025\n\n{HEAD}{}\n{}", rows(4), rows_from(4, 2).trim_end());
+    let map = MAP.replace("[columns]", "skip_rows = 1\n[columns]");
+    let case = Case::new(data.as_bytes(), &map, "");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let input = &case.summary()["inputs"][0];
+    // 3 lines up to the header, 4 rows, a blank line, 2 rows (the last without a line break).
+    assert_eq!(input["lines"], 10);
+    assert_eq!(input["lines_before_rows"], 3);
+    assert_eq!(input["rows_read"], 7);
+    assert_eq!(input["reconciles"], true);
+}
+
+#[test]
+fn a_row_with_more_fields_than_the_header_is_rejected_not_shifted() {
+    // An unquoted ';' in the document number: read shifted, 5.000,00 would become "12".
+    let data = format!("{HEAD}{}K1;F;12;01/02/2025;03/03/2025;5.000,00\nK2;F7;01/02/2025;03/03/2025;7,00;;\n", rows(3));
+    let case = Case::new(data.as_bytes(), MAP, "");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    let rej = read(&case.path("out/2025-03/data/rejected.csv"));
+    assert!(rej.contains("line 5,,,\"6 fields, the header has 5: an unquoted delimiter"), "{rej}");
+    // Trailing empty fields shift nothing: that row is accepted.
+    let input = &case.summary()["inputs"][0];
+    assert_eq!(input["accepted"], 4);
+    assert_eq!(input["rejected"], 1);
+}
