@@ -141,3 +141,72 @@ fn a_row_with_more_fields_than_the_header_is_rejected_not_shifted() {
     assert_eq!(input["accepted"], 4);
     assert_eq!(input["rejected"], 1);
 }
+
+/// Invoices and two payment exports that overlap, as a bank export taken twice would.
+fn payments_case(pay_map_id: bool, first: &str, second: &str) -> Case {
+    let invoices =
+        "Klant;Nr;Datum;Verval;Bedrag\nK1;F1;01/02/2025;03/03/2025;1.000,00\nK1;F2;01/02/2025;03/03/2025;500,00\n";
+    let case = Case::new(invoices.as_bytes(), MAP, "");
+    let id = if pay_map_id { "payment_id = \"Id\"\n" } else { "" };
+    let pmap = format!(
+        "rows = \"payments\"\ndelimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\n{id}payment_date = \"Datum\"\namount = \"Bedrag\"\nreference = \"Ref\"\n"
+    );
+    std::fs::write(case.path("pmap.toml"), pmap).unwrap();
+    std::fs::write(case.path("bank-1.csv"), format!("Klant;Id;Datum;Bedrag;Ref\n{first}")).unwrap();
+    std::fs::write(case.path("bank-2.csv"), format!("Klant;Id;Datum;Bedrag;Ref\n{second}")).unwrap();
+    let cfg = read(&case.path("arwatch.toml")).replace(
+        "[reports]",
+        "[[inputs]]\nfile = \"bank-1.csv\"\nmapping = \"pmap.toml\"\n[[inputs]]\nfile = \"bank-2.csv\"\nmapping = \"pmap.toml\"\n[reports]",
+    );
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    case
+}
+
+fn net_ar(case: &Case) -> String {
+    case.summary()["portfolio"]["net_ar"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_payment_repeated_by_overlapping_exports_is_counted_once() {
+    let case = payments_case(
+        true,
+        "K1;P1;10/03/2025;1.000,00;F1\nK1;P2;12/03/2025;200,00;F2\n",
+        "K1;P2;12/03/2025;200,00;F2\nK1;P3;20/03/2025;100,00;F2\n",
+    );
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    // 1,500 invoiced, 1,300 paid once each: 200 open, not 0.
+    assert_eq!(net_ar(&case), "200.00");
+    let rej = read(&case.path("out/2025-03/data/rejected.csv"));
+    assert!(
+        rej.contains("bank-2.csv,line 2,Id,P2,\"exact duplicate of the payment at")
+            && rej.contains("bank-1.csv line 3"),
+        "{rej}"
+    );
+    let input = &case.summary()["inputs"][2];
+    assert_eq!(input["accepted"], 1);
+    assert_eq!(input["rejected"], 1);
+    assert_eq!(input["control_totals"]["EUR"]["rejected"], "200.00");
+    assert_eq!(input["reconciles"], true);
+}
+
+#[test]
+fn a_payment_id_used_again_with_other_fields_is_kept_with_a_warning() {
+    let case = payments_case(true, "K1;P1;10/03/2025;300,00;F1\n", "K1;P1;11/03/2025;300,00;F1\n");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert_eq!(net_ar(&case), "900.00");
+    let warnings = read(&case.path("out/2025-03/data/warnings.csv"));
+    assert!(warnings.contains("payment id P1 is used again") && warnings.contains("payment_id_reused"), "{warnings}");
+}
+
+#[test]
+fn identical_payments_without_an_id_are_kept_and_flagged_with_both_lines() {
+    let case = payments_case(false, "K1;;10/03/2025;300,00;F1\n", "K1;;10/03/2025;300,00;F1\n");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert_eq!(net_ar(&case), "900.00", "both kept: they may be two real payments");
+    let warnings = read(&case.path("out/2025-03/data/warnings.csv"));
+    let line = warnings.lines().find(|l| l.contains("possible_duplicate_payment")).expect(&warnings);
+    assert!(line.contains("bank-2.csv,line 2") && line.contains("bank-1.csv line 2"), "{line}");
+}

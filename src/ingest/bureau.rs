@@ -118,7 +118,12 @@ impl Loader<'_> {
                 Ok((snapshot, warning)) => {
                     if let Some(message) = warning {
                         let location = h.layout.location(row.line(), plan.cols.get(&Field::CompanyNumber).copied());
-                        self.out.warnings.push(Warning { source: self.stats.file.clone(), location, message });
+                        self.out.warnings.push(Warning {
+                            kind: "invalid_company_number",
+                            source: self.stats.file.clone(),
+                            location,
+                            message,
+                        });
                     }
                     self.stats.accepted += 1;
                     self.out.snapshots.push(snapshot);

@@ -71,6 +71,9 @@ pub struct Reject {
 /// duplicate document id kept under a new name.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Warning {
+    /// What was observed, in words a program can match: `reused_document_id`,
+    /// `invalid_company_number`, `possible_duplicate_payment`, `payment_id_reused`.
+    pub kind: &'static str,
     pub source: String,
     pub location: String,
     pub message: String,
@@ -167,22 +170,10 @@ struct Repeat {
 /// invoice once per dispute record) is counted once and its copies rejected; another document
 /// under a used id is kept as `ID#2` with a warning.
 fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), InputError> {
+    let mut drop_pay = duplicate_payments(out, m, inputs)?;
     let l = &out.ledger;
     let n = l.clients.len();
-    // Counting sort of document indices by client, keeping file order within a client.
-    let mut start = vec![0usize; n + 1];
-    for d in &l.documents {
-        start[d.client as usize + 1] += 1;
-    }
-    for c in 0..n {
-        start[c + 1] += start[c];
-    }
-    let mut order = vec![0u32; l.documents.len()];
-    let mut pos = start.clone();
-    for (i, d) in l.documents.iter().enumerate() {
-        order[pos[d.client as usize]] = i as u32;
-        pos[d.client as usize] += 1;
-    }
+    let (start, order) = by_client(n, l.documents.iter().map(|d| d.client));
     let repeats: Vec<Repeat> = (0..n)
         .into_par_iter()
         .flat_map_iter(|c| {
@@ -213,14 +204,10 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
         })
         .collect();
     if repeats.is_empty() {
+        drop_rows(out, &[], &drop_pay);
         return Ok(());
     }
-    let place = |o: Origin| -> String {
-        match m.layouts.get(&o.source) {
-            Some(layout) => layout.location(o.line, None),
-            None => format!("line {}", { o.line }),
-        }
-    };
+    let place = |o: Origin| m.place(o);
     // Raw values of the rejected copies, read again from their files (rare, so cheap).
     let mut wanted: BTreeMap<u16, std::collections::BTreeSet<u32>> = BTreeMap::new();
     for r in repeats.iter().filter(|r| r.exact) {
@@ -235,7 +222,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
         }
     }
     let mut drop_doc = vec![false; out.ledger.documents.len()];
-    let mut drop_pay = vec![false; out.ledger.payments.len()];
+    drop_pay.resize(out.ledger.payments.len(), false);
     for r in &repeats {
         let d = out.ledger.documents[r.doc as usize].clone();
         let first = out.ledger.documents[r.first as usize].origin;
@@ -294,26 +281,193 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
             }
             let client = &out.ledger.clients[d.client as usize].id;
             out.warnings.push(Warning {
+                kind: "reused_document_id",
                 source,
                 location: place(d.origin),
                 message: format!("client {client}: document id {id} is used again (first at {first_place}); this one is kept as {new_id}"),
             });
         }
     }
-    let mut k = 0;
-    out.ledger.documents.retain(|_| {
-        k += 1;
-        !drop_doc[k - 1]
-    });
-    let mut k = 0;
-    out.ledger.payments.retain(|_| {
-        k += 1;
-        !drop_pay[k - 1]
-    });
-    // Rejected rows in input order: by source, then line.
+    drop_rows(out, &drop_doc, &drop_pay);
+    Ok(())
+}
+
+/// Removes the documents and payments marked (an empty list marks none) and puts the rejected
+/// rows in input order: by source, then line.
+fn drop_rows(out: &mut Ingested, drop_doc: &[bool], drop_pay: &[bool]) {
+    if drop_doc.contains(&true) {
+        let mut k = 0;
+        out.ledger.documents.retain(|_| {
+            k += 1;
+            !drop_doc[k - 1]
+        });
+    }
+    if drop_pay.contains(&true) {
+        let mut k = 0;
+        out.ledger.payments.retain(|_| {
+            k += 1;
+            !drop_pay[k - 1]
+        });
+    }
     let order: BTreeMap<&str, usize> = out.ledger.sources.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
     out.rejects.sort_by_key(|r| (order.get(r.source.as_str()).copied().unwrap_or(usize::MAX), r.line));
-    Ok(())
+}
+
+/// Indices grouped by client (a counting sort that keeps file order within a client): the
+/// rows of client `c` are `order[start[c]..start[c + 1]]`.
+fn by_client(n: usize, clients: impl Iterator<Item = ClientIx> + Clone) -> (Vec<usize>, Vec<u32>) {
+    let mut start = vec![0usize; n + 1];
+    for c in clients.clone() {
+        start[c as usize + 1] += 1;
+    }
+    for c in 0..n {
+        start[c + 1] += start[c];
+    }
+    let mut order = vec![0u32; start[n]];
+    let mut pos = start.clone();
+    for (i, c) in clients.enumerate() {
+        order[pos[c as usize]] = i as u32;
+        pos[c as usize] += 1;
+    }
+    (start, order)
+}
+
+/// How a payment repeats an earlier one of the same client.
+#[derive(Clone, Copy, PartialEq)]
+enum PaymentRepeat {
+    /// The same payment id with the same date, amount, currency and reference: the same
+    /// payment in two overlapping exports. Counted once.
+    Exact,
+    /// The same payment id with other fields: kept, with a warning.
+    IdReused,
+    /// No payment id, and the same date, amount, currency and reference: kept, with a warning.
+    Possible,
+}
+
+/// Finds payments repeated in overlapping exports, per client in parallel. Payments made from
+/// an invoice row's settlement are left to the documents' check. Returns the payments to drop.
+fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<Vec<bool>, InputError> {
+    let l = &out.ledger;
+    // Pushed in payment order, so sorted by payment too.
+    let derived = |i: u32| m.settled.binary_search_by_key(&i, |s| s.3).is_ok();
+    let (start, order) = by_client(l.clients.len(), l.payments.iter().map(|p| p.client));
+    let made = |i: u32| m.made_pay_ids.binary_search(&i).is_ok();
+    let repeats: Vec<(u32, u32, PaymentRepeat)> = (0..l.clients.len())
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let pays = &order[start[c]..start[c + 1]];
+            let mut found = Vec::new();
+            if pays.len() > 1 {
+                let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
+                let mut by_fields: FxHashMap<(NaiveDate, i64, Currency, Option<&str>), u32> = FxHashMap::default();
+                for &i in pays {
+                    if derived(i) {
+                        continue;
+                    }
+                    let p = l.payments[i as usize];
+                    let reference = p.reference.map(|r| l.text(r));
+                    let fields = (p.date, p.amount, p.currency, reference);
+                    if made(i) {
+                        if let Some(&first) = by_fields.get(&fields) {
+                            found.push((i, first, PaymentRepeat::Possible));
+                        } else {
+                            by_fields.insert(fields, i);
+                        }
+                        continue;
+                    }
+                    match by_id.entry(l.text(p.id)) {
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(i);
+                        }
+                        std::collections::hash_map::Entry::Occupied(o) => {
+                            let f = l.payments[*o.get() as usize];
+                            let same = (f.date, f.amount, f.currency, f.reference.map(|r| l.text(r))) == fields;
+                            let kind = if same { PaymentRepeat::Exact } else { PaymentRepeat::IdReused };
+                            found.push((i, *o.get(), kind));
+                        }
+                    }
+                }
+            }
+            found
+        })
+        .collect();
+    let mut drop = Vec::new();
+    if repeats.is_empty() {
+        return Ok(drop);
+    }
+    drop = vec![false; l.payments.len()];
+    let mut wanted: BTreeMap<u16, std::collections::BTreeSet<u32>> = BTreeMap::new();
+    for &(i, _, kind) in &repeats {
+        if kind == PaymentRepeat::Exact {
+            let o = l.payments[i as usize].origin;
+            wanted.entry(o.source).or_default().insert(o.line);
+        }
+    }
+    let mut raw: BTreeMap<(u16, u32), String> = BTreeMap::new();
+    for (&source, lines) in &wanted {
+        for (line, values) in raw_lines(&inputs[source as usize], lines)? {
+            raw.insert((source, line), values);
+        }
+    }
+    for (i, first, kind) in repeats {
+        let p = out.ledger.payments[i as usize];
+        let f = out.ledger.payments[first as usize];
+        let first_place = if f.origin.source == p.origin.source {
+            m.place(f.origin)
+        } else {
+            format!("{} {}", out.ledger.sources[f.origin.source as usize], m.place(f.origin))
+        };
+        let source = out.ledger.sources[p.origin.source as usize].clone();
+        let client = &out.ledger.clients[p.client as usize].id;
+        let id = out.ledger.text(p.id).to_string();
+        let amount = crate::model::format_minor(p.amount, p.currency.minor_digits());
+        match kind {
+            PaymentRepeat::Exact => {
+                drop[i as usize] = true;
+                let written = if m.flipped_payments.contains(&p.origin.source) { -p.amount } else { p.amount };
+                let stats = &mut out.stats[p.origin.source as usize];
+                stats.accepted -= 1;
+                stats.rejected += 1;
+                stats.payments -= 1;
+                if let Some(t) = stats.control_totals.get_mut(p.currency.code()) {
+                    t.accepted -= written;
+                    t.rejected += written;
+                }
+                out.rejects.push(Reject {
+                    source,
+                    location: m.place(p.origin),
+                    column: m.id_columns.get(&p.origin.source).cloned().unwrap_or_default(),
+                    value: id,
+                    reason: format!(
+                        "exact duplicate of the payment at {first_place} (same id, date, amount and reference): counted once"
+                    ),
+                    raw: raw.get(&(p.origin.source, p.origin.line)).cloned().unwrap_or_default(),
+                    line: p.origin.line,
+                    benign: false,
+                    amount: Some((p.currency, written)),
+                });
+            }
+            PaymentRepeat::IdReused => out.warnings.push(Warning {
+                kind: "payment_id_reused",
+                source,
+                location: m.place(p.origin),
+                message: format!(
+                    "client {client}: payment id {id} is used again (first at {first_place}) with another date, amount or reference; both are kept"
+                ),
+            }),
+            PaymentRepeat::Possible => out.warnings.push(Warning {
+                kind: "possible_duplicate_payment",
+                source,
+                location: m.place(p.origin),
+                message: format!(
+                    "client {client}: a payment of {amount} {} on {} with the same reference as the one at {first_place}; both are kept (map payment_id so that repeated exports can be told apart)",
+                    p.currency,
+                    { p.date }
+                ),
+            }),
+        }
+    }
+    Ok(drop)
 }
 
 /// The raw values of some lines of an input, read again.
@@ -465,9 +619,21 @@ struct Merger {
     /// Per source: how places in it are named, and the header of its document-id column.
     layouts: BTreeMap<u16, Layout>,
     id_columns: BTreeMap<u16, String>,
+    /// Payments whose row had no id (arwatch made one of source and line), in order.
+    made_pay_ids: Vec<u32>,
+    /// Sources whose payments are written negative (their sign was turned on reading).
+    flipped_payments: FxHashSet<u16>,
 }
 
 impl Merger {
+    /// How a row is named in messages: `line 12` or `sheet 'X' row 12`.
+    fn place(&self, o: Origin) -> String {
+        match self.layouts.get(&o.source) {
+            Some(layout) => layout.location(o.line, None),
+            None => format!("line {}", { o.line }),
+        }
+    }
+
     fn settled_of(&self, doc: u32) -> Option<(NaiveDate, i64, u32)> {
         let i = self.settled.binary_search_by_key(&doc, |s| s.0).ok()?;
         let (_, date, amount, payment) = self.settled[i];
@@ -737,6 +903,9 @@ impl table::Sink for Loader<'_> {
         if let Some(&c) = plan.cols.get(&Field::DocumentId) {
             self.merger.id_columns.insert(self.source_ix, h.names[c].clone());
         }
+        if self.map.payments_negative && self.map.rows == RowKind::Ledger {
+            self.merger.flipped_payments.insert(self.source_ix);
+        }
         self.plan = Some(plan);
         Ok(())
     }
@@ -948,7 +1117,12 @@ fn merge_batch(
                 let client = merger.client(&c, &mut company_warnings);
                 for (_, message) in company_warnings {
                     let location = location(plan.cols.get(&Field::CompanyNumber).copied());
-                    out.warnings.push(Warning { source: file.to_string(), location, message });
+                    out.warnings.push(Warning {
+                        kind: "invalid_company_number",
+                        source: file.to_string(),
+                        location,
+                        message,
+                    });
                 }
                 let id: Cow<'_, str> = d.id;
                 // Duplicate ids are found after reading, per client (see `dedupe`).
@@ -1000,7 +1174,12 @@ fn merge_batch(
                 let client = merger.client(&c, &mut company_warnings);
                 for (_, message) in company_warnings {
                     let location = location(plan.cols.get(&Field::CompanyNumber).copied());
-                    out.warnings.push(Warning { source: file.to_string(), location, message });
+                    out.warnings.push(Warning {
+                        kind: "invalid_company_number",
+                        source: file.to_string(),
+                        location,
+                        message,
+                    });
                 }
                 let t = totals_mut(stats, p.currency);
                 t.read += p.written;
@@ -1010,7 +1189,10 @@ fn merge_batch(
                 let texts = &mut out.ledger.texts;
                 let id = match p.id {
                     Some(id) => texts.push(&id),
-                    None => texts.push(&format!("{}:{}", source_ix + 1, line)),
+                    None => {
+                        merger.made_pay_ids.push(out.ledger.payments.len() as u32);
+                        texts.push(&format!("{}:{}", source_ix + 1, line))
+                    }
                 }
                 .map_err(too_big)?;
                 let reference = p.reference.map(|r| texts.push(&r)).transpose().map_err(too_big)?;

@@ -474,11 +474,13 @@ pub fn write_rejected(dir: &Path, rejects: &[Reject]) -> std::io::Result<()> {
 
 /// `warnings.csv`: data-quality observations that did not stop a row.
 pub fn write_warnings(dir: &Path, ingest: &[Warning], analysis: &[String]) -> std::io::Result<()> {
-    let header = strings(&["source", "location", "message"]);
+    let header = strings(&["source", "location", "message", "kind"]);
     let rows = ingest
         .iter()
-        .map(|w| vec![safe_text(&w.source), w.location.clone(), safe_text(&w.message)])
-        .chain(analysis.iter().map(|m| vec!["analysis".to_string(), String::new(), safe_text(m)]));
+        .map(|w| vec![safe_text(&w.source), w.location.clone(), safe_text(&w.message), w.kind.to_string()])
+        .chain(
+            analysis.iter().map(|m| vec!["analysis".to_string(), String::new(), safe_text(m), "analysis".to_string()]),
+        );
     write_csv(&dir.join("warnings.csv"), &header, rows)
 }
 
