@@ -210,3 +210,67 @@ fn identical_payments_without_an_id_are_kept_and_flagged_with_both_lines() {
     let line = warnings.lines().find(|l| l.contains("possible_duplicate_payment")).expect(&warnings);
     assert!(line.contains("bank-2.csv,line 2") && line.contains("bank-1.csv line 2"), "{line}");
 }
+
+const XMAP: &str = "[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\n";
+
+/// A workbook of a header and `rows` invoices, made with rust_xlsxwriter; `extra` adds cells.
+fn workbook(path: &Path, rows: u32, extra: impl Fn(&mut rust_xlsxwriter::Worksheet)) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Klant", "Nr", "Datum", "Verval", "Bedrag"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=rows {
+        ws.write_string(r, 0, "K1").unwrap();
+        ws.write_string(r, 1, format!("F{r}")).unwrap();
+        ws.write_string(r, 2, "2025-02-01").unwrap();
+        ws.write_string(r, 3, "2025-03-03").unwrap();
+        ws.write_number(r, 4, 100.0).unwrap();
+    }
+    extra(ws);
+    wb.save(path).unwrap();
+}
+
+fn xlsx_case(extra: impl Fn(&mut rust_xlsxwriter::Worksheet)) -> Case {
+    let case = Case::new(b"", XMAP, "");
+    workbook(&case.path("f.xlsx"), 3, extra);
+    let cfg = read(&case.path("arwatch.toml")).replace("file = \"f.csv\"", "file = \"f.xlsx\"");
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    case
+}
+
+#[test]
+fn a_cell_at_the_last_cell_of_a_sheet_costs_one_cell_not_a_grid() {
+    // A1 to XFD1048576 as a dense grid is 512 GiB: this once aborted the process.
+    let case = xlsx_case(|ws| {
+        ws.write_string(1_048_575, 16_383, "stray").unwrap();
+    });
+    let r = case.run(&["check"]);
+    // Every row from the header to row 1048576 is read: three invoices, the rest blank.
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("1048575 rows read = 3 accepted + 1048572 rejected"), "{}", r.stdout);
+}
+
+#[test]
+fn a_header_beyond_the_readable_width_is_a_clear_error() {
+    let case = xlsx_case(|ws| {
+        ws.write_string(0, 16_383, "stray").unwrap();
+    });
+    let r = case.run(&["check"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("reaches column XFD") && r.stderr.contains("1024 columns"), "{}", r.stderr);
+}
+
+#[test]
+fn a_workbook_that_would_unpack_to_gigabytes_is_refused_before_unpacking() {
+    let case = xlsx_case(|_| {});
+    // Forge the declared size of the first part in the central directory (offset 24 of its
+    // entry), as a decompression bomb declares its true size.
+    let mut bytes = std::fs::read(case.path("f.xlsx")).unwrap();
+    let cd = bytes.windows(4).position(|w| w == [0x50, 0x4b, 0x01, 0x02]).unwrap();
+    bytes[cd + 24..cd + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
+    std::fs::write(case.path("f.xlsx"), bytes).unwrap();
+    let r = case.run(&["check"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("unpacks to more than"), "{}", r.stderr);
+}
