@@ -7,6 +7,7 @@ pub mod bureau;
 pub mod cli;
 pub mod config;
 pub mod exit;
+pub mod fuzz;
 pub mod fx;
 pub mod ingest;
 pub mod memory;

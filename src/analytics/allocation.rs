@@ -104,6 +104,16 @@ struct Replay<'a> {
     /// A debit balance left by reversals, in the currency of the first one.
     debit: (Currency, i64),
     total_open: i64,
+    /// Per invoice, when it was last settled in processing order (reversals reopen the one
+    /// settled last first, also among invoices settled on the same date).
+    settle_seq: Vec<u32>,
+    next_seq: u32,
+    /// Paid, settled invoices by (settled date, processing order): made at a client's first
+    /// reversal and kept up to date after, so reversals stay near-linear and clients without
+    /// one pay nothing for it.
+    settled_paid: Option<BTreeSet<(NaiveDate, u32, usize)>>,
+    /// Invoice ids to issue dates, made at the first unknown reference, for its warning.
+    issued: Option<FxHashMap<&'a str, NaiveDate>>,
 }
 
 /// Replays one client's documents and payments (all dated ≤ the as-of date) and snapshots the
@@ -162,6 +172,10 @@ pub fn allocate<'a>(
         pool: Vec::new(),
         debit: (reporting, 0),
         total_open: 0,
+        settle_seq: Vec::with_capacity(docs.len()),
+        next_seq: 0,
+        settled_paid: None,
+        issued: None,
     };
     let mut snapshots = Vec::with_capacity(ends.len());
     let mut next_end = 0;
@@ -255,6 +269,7 @@ impl<'a> Replay<'a> {
     fn add_invoice(&mut self, d: &'a Document, id: &'a str) -> Result<(), String> {
         let ix = self.invoices.len();
         self.invoices.push(InvoiceState { doc: d, id, open: d.amount, allocations: SmallVec::new(), settled: None });
+        self.settle_seq.push(0);
         self.by_id.insert(id, ix);
         self.open.insert((d.due, ix));
         self.total_open += d.amount;
@@ -272,20 +287,27 @@ impl<'a> Replay<'a> {
 
     /// The invoice a reference points to, if it can be used; otherwise records why not.
     fn resolve(
-        &self,
+        &mut self,
         reference: Option<&str>,
         from: &str,
         date: NaiveDate,
         docs: &[&Document],
-        texts: &Texts,
+        texts: &'a Texts,
         problems: &mut Vec<RefProblem>,
     ) -> Option<usize> {
         let reference = reference?;
         if let Some(&ix) = self.by_id.get(reference) {
             return Some(ix);
         }
-        // Rare: a linear search is cheaper than indexing every client's ids up front.
-        let later = docs.iter().find(|d| d.kind == DocKind::Invoice && texts.get(d.id) == reference).map(|d| d.issue);
+        // Rare, so the client's invoice ids are indexed only at its first unknown reference.
+        let issued = self.issued.get_or_insert_with(|| {
+            let mut m = FxHashMap::default();
+            for d in docs.iter().filter(|d| d.kind == DocKind::Invoice) {
+                m.entry(texts.get(d.id)).or_insert(d.issue);
+            }
+            m
+        });
+        let later = issued.get(reference).copied();
         problems.push(RefProblem {
             from: from.to_string(),
             reference: reference.to_string(),
@@ -317,6 +339,13 @@ impl<'a> Replay<'a> {
         if inv.open == 0 {
             inv.settled = Some(date);
             self.open.remove(&(inv.doc.due, ix));
+            self.settle_seq[ix] = self.next_seq;
+            self.next_seq += 1;
+            if let Some(set) = &mut self.settled_paid {
+                if inv.paid_net() > 0 {
+                    set.insert((date, self.settle_seq[ix], ix));
+                }
+            }
         }
         if applied == x {
             return Ok(amount);
@@ -386,10 +415,13 @@ impl<'a> Replay<'a> {
         if undone > 0 {
             let was_settled = inv.open == 0;
             inv.open += undone;
-            inv.settled = None;
+            let settled = inv.settled.take();
             self.total_open += undone;
             if was_settled {
                 self.open.insert((inv.doc.due, ix));
+                if let (Some(set), Some(date)) = (&mut self.settled_paid, settled) {
+                    set.remove(&(date, self.settle_seq[ix], ix));
+                }
             }
         }
         if undone == want {
@@ -430,27 +462,32 @@ impl<'a> Replay<'a> {
             }
         }
         if left > 0 {
-            let mut settled: Vec<(NaiveDate, &str, usize)> = self
-                .invoices
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.settled.is_some() && s.paid_net() > 0)
-                .map(|(i, s)| (s.settled.expect("filtered"), s.id, i))
-                .collect();
-            settled.sort_by(|a, b| b.cmp(a));
-            for (_, _, ix) in settled {
-                if left == 0 {
-                    break;
-                }
-                left -= self.undo_payments(ix, left, cur, date)?;
+            let (invoices, seq) = (&self.invoices, &self.settle_seq);
+            self.settled_paid.get_or_insert_with(|| {
+                invoices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.is_paid())
+                    .map(|(i, s)| (s.settled.expect("paid"), seq[i], i))
+                    .collect()
+            });
+            // Latest settlement first; undoing one removes it from the set, so walk down from
+            // a cursor rather than hold an iterator.
+            let mut cursor = (NaiveDate::MAX, u32::MAX, usize::MAX);
+            while left > 0 {
+                let set = self.settled_paid.as_ref().expect("made above");
+                let Some(&key) = set.range(..cursor).next_back() else { break };
+                cursor = key;
+                left -= self.undo_payments(key.2, left, cur, date)?;
             }
         }
         if left > 0 {
+            // Open invoices only: a reversal looks at what is open, not the whole history.
             let mut partly: Vec<(NaiveDate, &str, usize)> = self
-                .invoices
+                .open
                 .iter()
-                .enumerate()
-                .filter(|(_, s)| s.open > 0 && s.paid_net() > 0)
+                .map(|&(_, i)| (i, &self.invoices[i]))
+                .filter(|(_, s)| s.paid_net() > 0)
                 .filter_map(|(i, s)| {
                     let last = s.allocations.iter().filter(|a| a.kind == AllocKind::Payment).map(|a| a.date).max()?;
                     Some((last, s.id, i))
@@ -604,6 +641,41 @@ mod tests {
         let o = run(&docs, &pays2);
         assert_eq!(state(&o, "I1").settled, Some(d("2025-02-20")));
         assert_eq!(state(&o, "I2").settled, Some(d("2025-02-20")));
+    }
+
+    #[test]
+    fn reversal_reopens_the_invoice_settled_last_among_those_of_one_date() {
+        // One payment settles INV9 (due first) and then INV10 on the same day. The reversal
+        // reopens INV10, settled later in processing order, although "INV9" > "INV10" as text.
+        let docs = [inv("INV9", "2025-01-01", "2025-01-31", 100_00), inv("INV10", "2025-01-01", "2025-02-15", 100_00)];
+        let pays = [pay("P1", "2025-01-20", 200_00, None), pay("R1", "2025-02-05", -100_00, None)];
+        let o = run(&docs, &pays);
+        assert_eq!(state(&o, "INV10").open, 100_00);
+        assert_eq!(state(&o, "INV9").open, 0);
+        assert_eq!(state(&o, "INV9").settled, Some(d("2025-01-20")));
+    }
+
+    #[test]
+    fn many_reversals_over_many_settled_invoices_stay_exact() {
+        // The ordered set of settled invoices is kept across reversals: each reversal undoes
+        // the latest settlement still standing, as a scan of every invoice would.
+        let days: Vec<String> = (0..60).map(|k| (d("2025-01-01") + chrono::Duration::days(k)).to_string()).collect();
+        let docs: Vec<Document> = (0..60).map(|k| inv(&format!("I{k}"), &days[0], &days[59], 10_00)).collect();
+        let mut pays: Vec<Payment> =
+            (0..60).map(|k| pay(&format!("P{k}"), &days[k], 10_00, Some(&format!("I{k}")))).collect();
+        pays.push(pay("R1", "2025-04-01", -25_00, None));
+        pays.push(pay("R2", "2025-04-02", -10_00, None));
+        let o = run(&docs, &pays);
+        for k in 0..60 {
+            // R1 reopens I59, I58 and half of I57; R2 goes to the settled invoices before the
+            // partly paid one (spec section 2, rule 5): I56.
+            let expected = match k {
+                59 | 58 | 56 => 10_00,
+                57 => 5_00,
+                _ => 0,
+            };
+            assert_eq!(state(&o, &format!("I{k}")).open, expected, "I{k}");
+        }
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub fn dso_countback(ar: i64, months: &[(i64, i64)]) -> (f64, bool) {
         } else if r >= sales {
             d += days as f64;
             r -= sales;
+            if r == 0 {
+                // AR fully explained by the months walked: earlier months add nothing.
+                return (d, false);
+            }
         } else {
             d += days as f64 * r as f64 / sales as f64;
             return (d, false);
@@ -133,6 +137,19 @@ mod tests {
         // The lookback runs out first.
         let (d, capped) = dso_countback(500, &[(100, 30), (100, 31)]);
         assert!(close(d, 61.0, 1e-9) && capped);
+    }
+
+    #[test]
+    fn countback_stops_when_the_ar_is_explained() {
+        // Spec section 4: AR 31,000 equal to March's sales, no sales in February: 31 days, not
+        // 31 + 28 (issue 9: sporadic buyers were overstated up to the 730-day cap).
+        assert_eq!(dso_countback(31_000_00, &[(31_000_00, 31), (0, 28), (5_000_00, 31)]), (31.0, false));
+        // Explained exactly by the last month of the lookback: not capped.
+        assert_eq!(dso_countback(200, &[(100, 30), (100, 31)]), (61.0, false));
+        // A first month of a client's series: nothing before it counts.
+        let mut months = vec![(1_000, 30)];
+        months.extend(std::iter::repeat_n((0, 30), 23));
+        assert_eq!(dso_countback(1_000, &months), (30.0, false));
     }
 
     #[test]
