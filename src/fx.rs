@@ -76,7 +76,12 @@ impl Fx {
         }
         let major = minor as f64 / 10f64.powi(from.minor_digits() as i32);
         let value = major * self.rate(from, d)? / self.rate(to, d)?;
-        Ok((value * 10f64.powi(to.minor_digits() as i32)).round() as i64)
+        let minor = (value * 10f64.powi(to.minor_digits() as i32)).round();
+        // `as` would saturate silently: an amount beyond 64 bits is an error.
+        if !minor.is_finite() || minor.abs() >= 9.0e18 {
+            return Err(format!("{major} {from} in {to} on {d} is beyond what arwatch can hold"));
+        }
+        Ok(minor as i64)
     }
 
     pub fn to_reporting(&self, minor: i64, from: Currency, d: NaiveDate) -> Result<i64, String> {

@@ -42,6 +42,12 @@ impl Currency {
 
     /// Digits after the decimal mark. Every currency arwatch meets in B2B ledgers uses 2,
     /// except these, which have none or three.
+    /// Minor units as a number of major units, for Excel's cells and charts (the one place
+    /// money becomes a float).
+    pub fn major(&self, minor: i64) -> f64 {
+        minor as f64 / 10f64.powi(self.minor_digits() as i32)
+    }
+
     pub fn minor_digits(&self) -> u32 {
         match &self.0 {
             b"JPY" | b"KRW" | b"ISK" | b"CLP" | b"VND" | b"XOF" | b"XAF" => 0,

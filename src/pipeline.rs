@@ -186,6 +186,7 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
                 &config.monitor,
                 [b.score_scale[1] - b.score_scale[0], b.payment_score_scale[1] - b.payment_score_scale[0]],
                 [b.score_higher_is_safer, b.payment_score_higher_is_safer],
+                config.currency,
             )
         }
         None => Vec::new(),
@@ -208,7 +209,7 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     w(data::write_alerts(&dir, &alerts))?;
     timings.push(("data files", t3.elapsed()));
     let t4 = std::time::Instant::now();
-    let handover = handover_lines(config, &ing, &analysis, &assessment)?;
+    let handover = handover_lines(config, &ing, &analysis, &assessment, &fx)?;
     w(data::write_handover(&dir, &ing.ledger, &handover, cur))?;
     timings.push(("handover", t4.elapsed()));
     let t5 = std::time::Instant::now();
@@ -255,6 +256,7 @@ fn handover_lines(
     ing: &Ingested,
     analysis: &Analysis,
     assessment: &Assessment,
+    fx: &Fx,
 ) -> Result<Vec<Line>, AppError> {
     let mut rates = Rates::shipped();
     if let Some(p) = &config.handover.rates {
@@ -266,7 +268,7 @@ fn handover_lines(
         })?;
         rates.add_csv(&text, &p.display().to_string()).map_err(AppError::Data)?;
     }
-    handover::select(&ing.ledger, analysis, assessment, &config.handover, &rates)
+    handover::select(&ing.ledger, analysis, assessment, &config.handover, &rates, fx)
         .map_err(|e| AppError::Data(format!("handover: {e}")))
 }
 

@@ -274,3 +274,101 @@ fn a_workbook_that_would_unpack_to_gigabytes_is_refused_before_unpacking() {
     assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("unpacks to more than"), "{}", r.stderr);
 }
+
+/// A whole run, every report on, of a ledger in a currency with 0 or 3 decimals.
+fn currency_case(code: &str, amounts: [&str; 2], eur_rate: &str) -> Case {
+    let map = "delimiter = \";\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\n";
+    let data =
+        format!("{HEAD}K1;F1;01/10/2024;01/11/2024;{}\nK2;F2;01/03/2025;31/03/2025;{}\n", amounts[0], amounts[1]);
+    let case = Case::new(data.as_bytes(), map, &format!("fx_rates = \"fx.csv\"\n"));
+    std::fs::write(case.path("fx.csv"), format!("date,currency,rate\n2025-01-01,EUR,{eur_rate}\n")).unwrap();
+    let cfg = read(&case.path("arwatch.toml"))
+        .replace("currency = \"EUR\"", &format!("currency = \"{code}\""))
+        .replace("workbook = false\npdf = false\ndossiers = false\n", "");
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    case
+}
+
+fn pdftotext(p: &Path) -> String {
+    let o = std::process::Command::new("pdftotext").args(["-layout", p.to_str().unwrap(), "-"]).output().unwrap();
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn workbook_cell(path: &Path, sheet: &str, column: &str, row: usize) -> calamine::Data {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    let header: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let col = header.iter().position(|h| h == column).unwrap_or_else(|| panic!("{column} in {header:?}"));
+    range.rows().nth(row).unwrap()[col].clone()
+}
+
+#[test]
+fn a_yen_ledger_is_right_in_every_output() {
+    let case = currency_case("JPY", ["1234567", "5000"], "160");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("net AR 1239567 JPY"), "{}", r.stdout);
+    let month = case.path("out/2025-03");
+    let clients = read(&month.join("data/clients.csv"));
+    assert!(clients.contains("K1,,,JPY,1234567,"), "{clients}");
+    // The 40 EUR compensation is 40 EUR: 6,400 yen at 160, never 4,000 yen.
+    let handover = read(&month.join("data/handover.csv"));
+    assert!(handover.lines().nth(1).unwrap().contains(",6400,"), "{handover}");
+    assert_eq!(
+        workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "net_ar", 1),
+        calamine::Data::Float(1234567.0)
+    );
+    let report = pdftotext(&month.join("arwatch-2025-03.pdf"));
+    assert!(report.contains("JPY 1,239,567"), "{report}");
+    assert!(!report.contains("12,395.67"), "a hundredth of the amount: {report}");
+    let dossier = pdftotext(&month.join("handover/K1.pdf"));
+    assert!(dossier.contains("JPY 6,400") && dossier.contains("JPY 1,234,567"), "{dossier}");
+}
+
+#[test]
+fn a_dinar_ledger_keeps_its_three_decimals_in_every_output() {
+    let case = currency_case("KWD", ["1234.567", "0.005"], "0.33");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let month = case.path("out/2025-03");
+    let clients = read(&month.join("data/clients.csv"));
+    assert!(clients.contains("K1,,,KWD,1234.567,"), "{clients}");
+    let handover = read(&month.join("data/handover.csv"));
+    assert!(handover.lines().nth(1).unwrap().contains(",13.200,"), "{handover}");
+    assert_eq!(
+        workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "net_ar", 1),
+        calamine::Data::Float(1234.567)
+    );
+    let report = pdftotext(&month.join("arwatch-2025-03.pdf"));
+    assert!(report.contains("KWD 1,234.572"), "{report}");
+}
+
+#[test]
+fn the_compensation_in_another_currency_needs_its_rate() {
+    let case = currency_case("JPY", ["1234567", "5000"], "160");
+    std::fs::write(case.path("fx.csv"), "date,currency,rate\n2025-01-01,USD,150\n").unwrap();
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("compensation") && r.stderr.contains("EUR"), "{}", r.stderr);
+    assert!(!case.path("out/2025-03").exists());
+}
+
+#[test]
+fn formulas_are_neutralised_without_damaging_text_or_numbers() {
+    let map = MAP.replace("[columns]", "[columns]\nclient_name = \"Naam\"");
+    let data = "Klant;Naam;Nr;Datum;Verval;Bedrag\nK1;=HYPERLINK(\"x\");F1;01/02/2025;03/03/2025;100,00\nK2;Bo;F2;01/02/2025;03/03/2025;-12,345\n";
+    let case = Case::new(data.as_bytes(), &map, "");
+    let cfg = read(&case.path("arwatch.toml")).replace("workbook = false\n", "");
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    let month = case.path("out/2025-03");
+    // CSV: the text is prefixed, a negative number is not.
+    assert!(read(&month.join("data/clients.csv")).contains("K1,\"'=HYPERLINK(\"\"x\"\")\""));
+    let rejected = read(&month.join("data/rejected.csv"));
+    assert!(rejected.contains(",Bedrag,\"-12,345\",\"has 3 decimals"), "{rejected}");
+    // Workbook: a string cell, shown as written, without a visible quote.
+    let cell = workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "client_name", 1);
+    assert_eq!(cell, calamine::Data::String("=HYPERLINK(\"x\")".into()));
+}

@@ -2,7 +2,7 @@
 //! each with its previous and current value and a sentence a controller can forward.
 
 use super::history::Entry;
-use crate::model::format_minor;
+use crate::model::{Currency, format_minor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -90,10 +90,6 @@ impl Alert {
     }
 }
 
-fn money(v: i64) -> String {
-    format_minor(v, 2)
-}
-
 fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.1}")).unwrap_or_default()
 }
@@ -106,7 +102,11 @@ pub fn compare(
     t: &Thresholds,
     scales: [f64; 2],
     higher_safer: [bool; 2],
+    currency: Currency,
 ) -> Vec<Alert> {
+    // Money in the reporting currency's own digits (JPY has none, KWD three).
+    let money = |v: i64| format_minor(v, currency.minor_digits());
+    let unit = 10f64.powi(currency.minor_digits() as i32);
     let mut out = Vec::new();
     for c in cur {
         let Some(p) = prev.get(&c.client_id) else { continue };
@@ -278,7 +278,7 @@ pub fn compare(
         }
 
         // The ledger, for balances that matter.
-        let material = p.net_ar.max(c.net_ar) as f64 >= t.min_net_ar * 100.0;
+        let material = p.net_ar.max(c.net_ar) as f64 >= t.min_net_ar * unit;
         if let (true, Some(a), Some(b)) = (material, p.wadl_12m, c.wadl_12m) {
             if (b - a).abs() >= t.wadl_change_days {
                 let worse = b > a;
@@ -429,7 +429,7 @@ mod tests {
         let mut c = entry();
         change(&mut c);
         let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-        compare(&prev, &[c], &Thresholds::default(), [100.0, 10.0], [true, true])
+        compare(&prev, &[c], &Thresholds::default(), [100.0, 10.0], [true, true], Currency::EUR)
     }
 
     fn kinds(a: &[Alert]) -> Vec<(&str, &str, &str)> {
@@ -491,7 +491,7 @@ mod tests {
         c.net_ar = 500_00;
         c.dso_countback = Some(90.0);
         let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-        assert!(compare(&prev, &[c], &Thresholds::default(), [100.0, 10.0], [true, true]).is_empty());
+        assert!(compare(&prev, &[c], &Thresholds::default(), [100.0, 10.0], [true, true], Currency::EUR).is_empty());
         assert_eq!(kinds(&run(|c| c.risk_tier = "high".into())), [("risk_tier", "risk", "high")]);
         assert_eq!(kinds(&run(|c| c.risk_tier = "critical".into())), [("risk_tier", "risk", "critical")]);
         assert_eq!(kinds(&run(|c| c.in_bureau = false)), [("bureau_gone", "risk", "medium")]);
@@ -502,12 +502,14 @@ mod tests {
         let mut p = entry();
         p.in_bureau = false;
         let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-        let a = compare(&prev, &[entry()], &Thresholds::default(), [100.0, 10.0], [true, true]);
+        let a = compare(&prev, &[entry()], &Thresholds::default(), [100.0, 10.0], [true, true], Currency::EUR);
         assert_eq!(kinds(&a), [("bureau_new", "opportunity", "low")]);
         // A client the previous run did not know gives no alert.
         let mut other = entry();
         other.client_id = "K2".into();
-        assert!(compare(&prev, &[other], &Thresholds::default(), [100.0, 10.0], [true, true]).is_empty());
+        assert!(
+            compare(&prev, &[other], &Thresholds::default(), [100.0, 10.0], [true, true], Currency::EUR).is_empty()
+        );
     }
 
     #[test]

@@ -13,12 +13,24 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
 
-/// Neutralises text a spreadsheet would run as a formula.
-pub fn safe_text(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+/// Whether a spreadsheet could take `s` for a formula: it starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return, and is not simply a signed number (`-12,50` stays a number).
+pub fn formula_like(s: &str) -> bool {
+    let Some(first) = s.chars().next() else { return false };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+        return false;
     }
+    let rest = &s[1..];
+    let number = matches!(first, '+' | '-')
+        && rest.chars().any(|c| c.is_ascii_digit())
+        && rest.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\u{202f}'));
+    !number
+}
+
+/// Neutralises text a spreadsheet would run as a formula, for the CSV files: a leading `'`,
+/// which spreadsheets show as text. Signed numbers are left as they are.
+pub fn safe_text(s: &str) -> String {
+    if formula_like(s) { format!("'{s}") } else { s.to_string() }
 }
 
 pub fn ratio(v: Option<f64>) -> String {
@@ -52,7 +64,7 @@ impl<'a> Line<'a> {
     /// Text, neutralised against formulas and quoted when it must be.
     fn text(&mut self, s: &str) -> &mut Self {
         self.sep();
-        let risky = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+        let risky = formula_like(s);
         let quote = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
         if quote {
             self.buf.push(b'"');
@@ -662,7 +674,13 @@ mod tests {
     #[test]
     fn formulas_are_neutralised() {
         assert_eq!(safe_text("=1+1"), "'=1+1");
-        assert_eq!(safe_text("-5"), "'-5");
+        // A signed number is a number: neither a formula nor to be prefixed (issue 9).
+        assert_eq!(safe_text("-5"), "-5");
+        assert_eq!(safe_text("-1.234,56"), "-1.234,56");
+        assert_eq!(safe_text("+32 2 555 12 12"), "+32 2 555 12 12");
+        assert_eq!(safe_text("-5+cmd"), "'-5+cmd");
+        assert_eq!(safe_text("-"), "'-");
+        assert_eq!(safe_text("+"), "'+");
         assert_eq!(safe_text("@SUM"), "'@SUM");
         assert_eq!(safe_text("Brasserie Zoë"), "Brasserie Zoë");
     }

@@ -4,7 +4,8 @@
 use super::interest::{Interest, Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;
 use crate::analytics::risk::Tier;
-use crate::model::{ClientIx, Ledger};
+use crate::fx::Fx;
+use crate::model::{ClientIx, Currency, Ledger};
 use crate::monitor::Assessment;
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -37,8 +38,10 @@ pub struct HandoverSettings {
     pub include_critical: bool,
     /// Disputed invoices stay with the company unless this is set.
     pub include_disputed: bool,
-    /// Fixed recovery compensation per invoice (EU Directive 2011/7/EU: 40 EUR).
+    /// Fixed recovery compensation per invoice (EU Directive 2011/7/EU: 40 EUR), in
+    /// `compensation_currency`; converted to the reporting currency through the FX table.
     pub compensation: f64,
+    pub compensation_currency: String,
     /// Jurisdiction when the debtor's company number names none: BE or NL.
     pub jurisdiction: String,
     /// Extra or corrected interest rates (same columns as `rates/statutory-interest.csv`).
@@ -57,6 +60,7 @@ impl Default for HandoverSettings {
             include_critical: false,
             include_disputed: false,
             compensation: 40.0,
+            compensation_currency: "EUR".into(),
             jurisdiction: "BE".into(),
             rates: None,
             reminders: None,
@@ -112,6 +116,24 @@ pub fn read_reminders(path: &std::path::Path) -> Result<Vec<Reminder>, String> {
     Ok(out)
 }
 
+/// The fixed compensation per invoice in the reporting currency, in minor units: 40 EUR is
+/// 40 EUR whatever the ledger's currency, converted at the as-of date.
+fn compensation_in(s: &HandoverSettings, fx: &Fx, as_of: NaiveDate) -> Result<i64, String> {
+    let from = Currency::parse(&s.compensation_currency).ok_or_else(|| {
+        format!("[handover] compensation_currency {:?} is not a currency code", s.compensation_currency)
+    })?;
+    let minor = crate::ingest::parse::amount_from_f64(s.compensation, from.minor_digits())
+        .map_err(|e| format!("[handover] compensation {}: {e}", s.compensation))?;
+    fx.convert(minor, from, fx.reporting(), as_of).map_err(|e| {
+        format!(
+            "the {} {from} compensation in {}: {e}; add the rate to the table named by fx_rates, or set [handover] compensation and compensation_currency in {}",
+            s.compensation,
+            fx.reporting(),
+            fx.reporting()
+        )
+    })
+}
+
 /// The handover at the as-of date, by client then due date.
 pub fn select(
     ledger: &Ledger,
@@ -119,13 +141,14 @@ pub fn select(
     assessment: &Assessment,
     s: &HandoverSettings,
     rates: &Rates,
+    fx: &Fx,
 ) -> Result<Vec<Line>, String> {
     if !s.enabled {
         return Ok(Vec::new());
     }
     let default = Jurisdiction::parse(&s.jurisdiction)
         .ok_or_else(|| format!("[handover] jurisdiction {:?} is not BE or NL", s.jurisdiction))?;
-    let compensation = (s.compensation * 100.0).round() as i64;
+    let compensation = compensation_in(s, fx, analysis.as_of)?;
     // Clients are independent: each one's lines in parallel, in client order.
     let per_client: Vec<Result<Vec<Line>, String>> = analysis
         .clients

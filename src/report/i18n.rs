@@ -2,6 +2,7 @@
 //! them (`1.234,56 €` and `31/10/2026` in Dutch, as Belgian readers write them).
 
 use crate::config::Lang;
+use crate::model::Currency;
 use chrono::NaiveDate;
 
 /// (key, English, Dutch, French).
@@ -152,27 +153,33 @@ pub fn number(lang: Lang, v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "–".into();
     }
-    let neg = v < 0.0;
     let scaled = (v.abs() * 10f64.powi(decimals as i32)).round() as u64;
-    let p = 10u64.pow(decimals as u32);
+    fixed(lang, v < 0.0 && scaled > 0, scaled, decimals as u32)
+}
+
+/// `scaled` / 10^`decimals`, exactly, in the language's notation.
+fn fixed(lang: Lang, negative: bool, scaled: u64, decimals: u32) -> String {
+    let p = 10u64.pow(decimals);
     let (int, frac) = (scaled / p, scaled % p);
     let (gsep, dsep) = match lang {
         Lang::En => (",", "."),
         Lang::Nl => (".", ","),
         Lang::Fr => ("\u{202f}", ","),
     };
-    let mut s = format!("{}{}", if neg { "-" } else { "" }, group(int, gsep));
+    let mut s = format!("{}{}", if negative { "-" } else { "" }, group(int, gsep));
     if decimals > 0 {
         s.push_str(dsep);
-        s.push_str(&format!("{frac:0decimals$}"));
+        s.push_str(&format!("{frac:0w$}", w = decimals as usize));
     }
     s
 }
 
-/// Money from minor units: `€ 1,234.56`, `1.234,56 €`, `1 234,56 €`.
-pub fn money(lang: Lang, minor: i64, currency: &str) -> String {
-    let symbol = if currency == "EUR" { "€" } else { currency };
-    let n = number(lang, minor as f64 / 100.0, 2);
+/// Money from minor units, exactly, with the currency's own decimals: `€ 1,234.56`,
+/// `1.234,56 €`, `1 234,56 €`, `JPY 1,234`, `KWD 1,234.567`.
+pub fn money(lang: Lang, minor: i64, currency: Currency) -> String {
+    let code = currency.code();
+    let symbol = if code == "EUR" { "€" } else { code };
+    let n = fixed(lang, minor < 0, minor.unsigned_abs(), currency.minor_digits());
     match lang {
         Lang::En => format!("{symbol} {n}"),
         Lang::Nl | Lang::Fr => format!("{n} {symbol}"),
@@ -193,10 +200,15 @@ mod tests {
 
     #[test]
     fn numbers_and_money_per_language() {
-        assert_eq!(money(Lang::Nl, 123456, "EUR"), "1.234,56 €");
-        assert_eq!(money(Lang::En, 123456, "EUR"), "€ 1,234.56");
-        assert_eq!(money(Lang::Fr, 123456789, "EUR"), "1\u{202f}234\u{202f}567,89 €");
-        assert_eq!(money(Lang::Nl, -5, "EUR"), "-0,05 €");
+        let eur = Currency::EUR;
+        assert_eq!(money(Lang::Nl, 123456, eur), "1.234,56 €");
+        assert_eq!(money(Lang::En, 123456, eur), "€ 1,234.56");
+        assert_eq!(money(Lang::Fr, 123456789, eur), "1\u{202f}234\u{202f}567,89 €");
+        assert_eq!(money(Lang::Nl, -5, eur), "-0,05 €");
+        // Issue 9: the currency's own decimals, never a hundredth of the amount.
+        assert_eq!(money(Lang::En, 123456, Currency::parse("JPY").unwrap()), "JPY 123,456");
+        assert_eq!(money(Lang::Nl, -1234567, Currency::parse("KWD").unwrap()), "-1.234,567 KWD");
+        assert_eq!(money(Lang::En, i64::MIN, eur), "€ -92,233,720,368,547,758.08");
         assert_eq!(percent(Lang::Nl, 0.5593, 1), "55,9 %");
         assert_eq!(date(NaiveDate::from_ymd_opt(2026, 10, 31).unwrap()), "31/10/2026");
     }

@@ -25,8 +25,10 @@ pub enum Unit {
 pub struct Kpi {
     pub key: &'static str,
     pub label: String,
-    /// Money in currency units, a percent as a fraction, days as days.
+    /// Money in major units (for Excel), a percent as a fraction, days as days.
     pub value: Option<f64>,
+    /// Money exactly, in minor units: what the text shows.
+    pub minor: Option<i64>,
     pub unit: Unit,
     /// A comparison or method note shown under the value.
     pub note: String,
@@ -95,7 +97,8 @@ impl<'a> ReportModel<'a> {
             Kpi {
                 key: "net_ar",
                 label: t(lang, "net_ar").into(),
-                value: Some(p.sums.net_ar as f64 / 100.0),
+                value: Some(src.currency.major(p.sums.net_ar)),
+                minor: Some(p.sums.net_ar),
                 unit: Unit::Money,
                 note: String::new(),
             },
@@ -103,13 +106,15 @@ impl<'a> ReportModel<'a> {
                 key: "overdue_share",
                 label: t(lang, "overdue_share").into(),
                 value: (p.sums.open_total > 0).then(|| overdue as f64 / p.sums.open_total as f64),
+                minor: None,
                 unit: Unit::Percent,
-                note: i18n::money(lang, overdue, src.currency.code()),
+                note: i18n::money(lang, overdue, src.currency),
             },
             Kpi {
                 key: "dso_countback",
                 label: t(lang, "dso_countback").into(),
                 value: Some(p.dso_countback),
+                minor: None,
                 unit: Unit::Days,
                 note: change
                     .map(|c| {
@@ -127,14 +132,23 @@ impl<'a> ReportModel<'a> {
                 key: "dso_standard",
                 label: t(lang, "dso_standard").into(),
                 value: p.dso_standard,
+                minor: None,
                 unit: Unit::Days,
                 note: String::new(),
             },
-            Kpi { key: "cei", label: t(lang, "cei").into(), value: p.cei, unit: Unit::Percent, note: String::new() },
+            Kpi {
+                key: "cei",
+                label: t(lang, "cei").into(),
+                value: p.cei,
+                minor: None,
+                unit: Unit::Percent,
+                note: String::new(),
+            },
             Kpi {
                 key: "wadl",
                 label: t(lang, "wadl").into(),
                 value: p.sums.window.wadl(),
+                minor: None,
                 unit: Unit::Days,
                 note: String::new(),
             },
@@ -142,12 +156,9 @@ impl<'a> ReportModel<'a> {
                 key: "top10",
                 label: t(lang, "top10").into(),
                 value: (all > 0).then(|| top10 as f64 / all as f64),
+                minor: None,
                 unit: Unit::Percent,
-                note: format!(
-                    "{} / {}",
-                    i18n::money(lang, top10, src.currency.code()),
-                    i18n::money(lang, all, src.currency.code())
-                ),
+                note: format!("{} / {}", i18n::money(lang, top10, src.currency), i18n::money(lang, all, src.currency)),
             },
         ];
         let labels = a.settings.bucket_labels();
@@ -203,14 +214,14 @@ impl<'a> ReportModel<'a> {
     }
 
     pub fn money(&self, minor: i64) -> String {
-        i18n::money(self.src.lang, minor, self.src.currency.code())
+        i18n::money(self.src.lang, minor, self.src.currency)
     }
 
     /// A KPI's value as text.
     pub fn kpi_text(&self, k: &Kpi) -> String {
         match (k.value, k.unit) {
             (None, _) => "–".into(),
-            (Some(v), Unit::Money) => self.money((v * 100.0).round() as i64),
+            (Some(_), Unit::Money) => k.minor.map(|v| self.money(v)).unwrap_or_else(|| "–".into()),
             (Some(v), Unit::Percent) => i18n::percent(self.src.lang, v, 1),
             (Some(v), Unit::Days) => format!("{} {}", i18n::number(self.src.lang, v, 1), self.t("days")),
         }

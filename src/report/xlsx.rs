@@ -2,15 +2,17 @@
 //! table, with frozen headers, filters, fitted widths, euro formats on true numbers, real
 //! dates and percentages. Every text cell is neutralised against formulas.
 
-use super::data::safe_text;
+use super::data::formula_like;
 use super::model::{ReportModel, Unit};
 use crate::analytics::calendar;
+use crate::model::Currency;
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format, FormatAlign,
     Workbook, Worksheet, XlsxError,
 };
 
 struct Formats {
+    currency: Currency,
     head: Format,
     money: Format,
     pct: Format,
@@ -21,9 +23,15 @@ struct Formats {
     muted: Format,
 }
 
-fn formats(currency: &str) -> Formats {
-    let money = if currency == "EUR" { "#,##0.00 \"€\"".to_string() } else { format!("#,##0.00 \"{currency}\"") };
+fn formats(currency: Currency) -> Formats {
+    let digits = match currency.minor_digits() {
+        0 => String::new(),
+        d => format!(".{}", "0".repeat(d as usize)),
+    };
+    let code = currency.code();
+    let money = if code == "EUR" { format!("#,##0{digits} \"€\"") } else { format!("#,##0{digits} \"{code}\"") };
     Formats {
+        currency,
         head: Format::new()
             .set_bold()
             .set_background_color(Color::RGB(0xDCE6F1))
@@ -36,6 +44,31 @@ fn formats(currency: &str) -> Formats {
         title: Format::new().set_bold().set_font_size(16),
         muted: Format::new().set_font_color(Color::RGB(0x666666)),
     }
+}
+
+/// The most characters an Excel cell holds.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Writes text as a string cell. Text a spreadsheet could take for a formula gets Excel's
+/// quote prefix (shown as typed, kept as text when edited; no visible `'`); text beyond what a
+/// cell holds is shortened with a note saying so (the data files keep it whole).
+fn put(ws: &mut Worksheet, r: u32, c: u16, s: &str, fmt: Option<&Format>) -> Result<(), XlsxError> {
+    let shortened;
+    let mut s = s;
+    let chars = s.chars().count();
+    if chars > MAX_CELL_CHARS {
+        let note =
+            format!(" … [shortened from {chars} characters: Excel holds {MAX_CELL_CHARS}; the data files have it all]");
+        let keep: String = s.chars().take(MAX_CELL_CHARS - note.chars().count()).collect();
+        shortened = keep + &note;
+        s = &shortened;
+    }
+    match (formula_like(s), fmt) {
+        (false, None) => ws.write_string(r, c, s)?,
+        (false, Some(f)) => ws.write_string_with_format(r, c, s, f)?,
+        (true, f) => ws.write_string_with_format(r, c, s, &f.cloned().unwrap_or_default().set_quote_prefix())?,
+    };
+    Ok(())
 }
 
 /// A typed cell, so each sheet is described as data and written by one function.
@@ -60,7 +93,7 @@ const MAX_ROWS: usize = 1_048_574;
 /// row limit the sheet says how many rows are left out (the data files hold them all).
 fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
     for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, safe_text(h), &f.head)?;
+        put(ws, 0, c as u16, h, Some(&f.head))?;
     }
     let (rows, left_out) = if rows.len() > MAX_ROWS { (&rows[..MAX_ROWS], rows.len() - MAX_ROWS) } else { (rows, 0) };
     if left_out > 0 {
@@ -74,11 +107,9 @@ fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>])
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
-                Cell::Text(s) => {
-                    ws.write_string(r, c, safe_text(s))?;
-                }
+                Cell::Text(s) => put(ws, r, c, s, None)?,
                 Cell::Money(v) => {
-                    ws.write_number_with_format(r, c, *v as f64 / 100.0, &f.money)?;
+                    ws.write_number_with_format(r, c, f.currency.major(*v), &f.money)?;
                 }
                 Cell::Pct(Some(v)) if v.is_finite() => {
                     ws.write_number_with_format(r, c, *v, &f.pct)?;
@@ -130,7 +161,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.set_properties(
         &DocProperties::new().set_title(m.t("title")).set_company(m.src.company).set_creation_datetime(&m.as_of),
     );
-    let f = formats(m.src.currency.code());
+    let f = formats(m.src.currency);
     let a = m.src.analysis;
     let s = &a.settings;
     let ledger = m.src.ledger;
@@ -138,19 +169,15 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     // Summary: KPIs, the chart data, and three native charts.
     let mut ws = sheet(m.t("summary"))?;
     let summary = ws.name();
-    ws.write_string_with_format(0, 0, safe_text(m.t("title")), &f.title)?;
-    ws.write_string_with_format(
-        1,
-        0,
-        safe_text(&format!("{} · {} {}", m.src.company, m.t("as_of"), super::i18n::date(m.as_of))),
-        &f.muted,
-    )?;
+    put(&mut ws, 0, 0, m.t("title"), Some(&f.title))?;
+    let subtitle = format!("{} · {} {}", m.src.company, m.t("as_of"), super::i18n::date(m.as_of));
+    put(&mut ws, 1, 0, &subtitle, Some(&f.muted))?;
     ws.write_string_with_format(3, 0, m.t("kpi"), &f.head)?;
     ws.write_string_with_format(3, 1, m.t("value"), &f.head)?;
     ws.write_string_with_format(3, 2, "", &f.head)?;
     for (i, k) in m.kpis.iter().enumerate() {
         let r = 4 + i as u32;
-        ws.write_string(r, 0, safe_text(&k.label))?;
+        put(&mut ws, r, 0, &k.label, None)?;
         if let Some(v) = k.value {
             let fmt = match k.unit {
                 Unit::Money => &f.money,
@@ -159,7 +186,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
             };
             ws.write_number_with_format(r, 1, v, fmt)?;
         }
-        ws.write_string_with_format(r, 2, safe_text(&k.note), &f.muted)?;
+        put(&mut ws, r, 2, &k.note, Some(&f.muted))?;
     }
     // Chart data: the 24 months, and the aging buckets.
     let top = 6 + m.kpis.len() as u32;
@@ -193,7 +220,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     ws.write_string_with_format(aging_top, 1, m.t("open_amount"), &f.head)?;
     for (i, (label, v)) in m.aging.iter().enumerate() {
         ws.write_string(aging_top + 1 + i as u32, 0, label)?;
-        ws.write_number_with_format(aging_top + 1 + i as u32, 1, *v as f64 / 100.0, &f.money)?;
+        ws.write_number_with_format(aging_top + 1 + i as u32, 1, f.currency.major(*v), &f.money)?;
     }
     let aging_last = aging_top + m.aging.len() as u32;
     let mut dso = Chart::new(ChartType::Line);
