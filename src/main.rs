@@ -28,6 +28,10 @@ fn main() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     arwatch::memory::no_huge_pages();
     exit::install_panic_hook();
+    // Lets the tests check the hook end to end: the only way to make a bug on purpose.
+    if std::env::var_os("ARWATCH_TEST_PANIC").is_some() {
+        panic!("ARWATCH_TEST_PANIC is set");
+    }
     let cli = Cli::parse();
     let code = match dispatch(&cli) {
         Ok(code) => code,

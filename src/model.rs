@@ -70,14 +70,15 @@ impl fmt::Debug for Currency {
 }
 
 /// Formats minor units as a plain decimal (`-1234.50`): the data-file convention.
-pub fn format_minor(minor: i64, digits: u32) -> String {
+pub fn format_minor(minor: impl Into<i128>, digits: u32) -> String {
+    let minor: i128 = minor.into();
     if digits == 0 {
         return minor.to_string();
     }
-    let scale = 10i64.pow(digits);
+    let scale = 10u128.pow(digits);
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = digits as usize)
+    format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = digits as usize)
 }
 
 /// Identifier text (document, payment and reference ids) of the whole ledger in a few large
@@ -260,6 +261,23 @@ impl Ledger {
         let d = self.documents.iter().map(|d| d.issue).max();
         let p = self.payments.iter().map(|p| p.date).max();
         d.max(p)
+    }
+
+    /// The `k` latest document and payment dates with their rows, latest first (ties in file
+    /// order). One pass, keeping a sorted handful.
+    pub fn latest_rows(&self, k: usize) -> Vec<(NaiveDate, Origin)> {
+        let mut top: Vec<(NaiveDate, Origin)> = Vec::with_capacity(k + 1);
+        let rows =
+            self.documents.iter().map(|d| (d.issue, d.origin)).chain(self.payments.iter().map(|p| (p.date, p.origin)));
+        for (date, origin) in rows {
+            if top.len() == k && top.last().is_some_and(|l| l.0 >= date) {
+                continue;
+            }
+            let at = top.partition_point(|t| t.0 >= date);
+            top.insert(at, (date, origin));
+            top.truncate(k);
+        }
+        top
     }
 }
 

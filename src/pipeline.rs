@@ -110,16 +110,47 @@ pub fn check_currencies(config: &Config, ing: &Ingested) -> Result<(), AppError>
     Ok(())
 }
 
-/// The as-of date: configured, or the last month end in the data.
+/// The as-of date: configured, or the last month end on or before the latest date in the
+/// data, unless the latest dates are outliers (see [`outlying_latest`]).
 pub fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, AppError> {
-    match config.as_of {
-        Some(d) => Ok(d),
-        None => ing
-            .ledger
-            .latest_date()
-            .map(calendar::default_as_of)
-            .ok_or_else(|| AppError::Data("the inputs hold no document or payment, so there is nothing to analyse\n  fix: check the input files and their mappings".into())),
+    if let Some(d) = config.as_of {
+        return Ok(d);
     }
+    let l = &ing.ledger;
+    let rows = l.documents.len() + l.payments.len();
+    let latest = l.latest_rows(OUTLIER_ROWS_MAX + 1);
+    let Some(&(date, _)) = latest.first() else {
+        return Err(AppError::Data("the inputs hold no document or payment, so there is nothing to analyse\n  fix: check the input files and their mappings".into()));
+    };
+    if let Some(k) = outlying_latest(&latest, rows) {
+        let named: Vec<String> = latest[..k]
+            .iter()
+            .map(|(d, o)| {
+                format!("{} line {} ({d})", l.sources.get(o.source as usize).cloned().unwrap_or_default(), { o.line })
+            })
+            .collect();
+        return Err(AppError::Data(format!(
+            "the latest {} dated more than {OUTLIER_GAP_DAYS} days after every other row, so the default as-of date would rest on {}: {}\n  fix: correct the date if it is a typo, or give the as-of date with --as-of (or as_of in the configuration)",
+            if k == 1 { "row is".to_string() } else { format!("{k} rows are") },
+            if k == 1 { "it" } else { "them" },
+            named.join(", ")
+        )));
+    }
+    Ok(calendar::default_as_of(date))
+}
+
+/// At most this many rows, and at most one in a thousand, can be taken for outliers.
+const OUTLIER_ROWS_MAX: usize = 10;
+/// The gap, in days, that sets the latest rows apart from the rest.
+const OUTLIER_GAP_DAYS: i64 = 92;
+
+/// How many of the latest rows are outliers: the top `k` (at most one in a thousand rows, at
+/// least one, at most ten) when more than a quarter (92 days) separates them from every other
+/// row. A lone typo (2099 among 2025 rows) must not move the default as-of date.
+fn outlying_latest(latest: &[(NaiveDate, crate::model::Origin)], rows: usize) -> Option<usize> {
+    let most = (rows / 1000).clamp(1, OUTLIER_ROWS_MAX);
+    (1..=most.min(latest.len().saturating_sub(1)))
+        .rfind(|&k| (latest[k - 1].0 - latest[k].0).num_days() > OUTLIER_GAP_DAYS)
 }
 
 pub struct RunOutput {
@@ -326,4 +357,29 @@ fn write_reports(
         out(folder.join(format!("{}.pdf", report::file_stem(&client.id))), bytes)?;
     }
     Ok(notes_out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Origin;
+
+    fn rows(dates: &[&str]) -> Vec<(NaiveDate, Origin)> {
+        dates.iter().enumerate().map(|(i, d)| (d.parse().unwrap(), Origin { source: 0, line: i as u32 + 2 })).collect()
+    }
+
+    #[test]
+    fn a_lone_typo_is_an_outlier_and_a_quiet_quarter_is_not_enough() {
+        assert_eq!(outlying_latest(&rows(&["2099-03-01", "2025-10-30", "2025-10-29"]), 500), Some(1));
+        // Two typos among 2,500 rows: both named.
+        assert_eq!(outlying_latest(&rows(&["2099-03-01", "2098-01-01", "2025-10-30", "2025-10-29"]), 2500), Some(2));
+        // 92 days is still one ledger; 93 is not.
+        assert_eq!(outlying_latest(&rows(&["2026-02-01", "2025-11-01"]), 50), None);
+        assert_eq!(outlying_latest(&rows(&["2026-02-02", "2025-11-01"]), 50), Some(1));
+        // Without a gap, or with one row only, nothing is an outlier.
+        assert_eq!(outlying_latest(&rows(&["2025-10-31", "2025-10-30"]), 50), None);
+        assert_eq!(outlying_latest(&rows(&["2099-01-01"]), 1), None);
+        // A gap below the latest thousandth of the rows is the ledger's own history.
+        assert_eq!(outlying_latest(&rows(&["2025-10-31", "2025-10-30", "2025-01-01"]), 1500), None);
+    }
 }

@@ -79,8 +79,8 @@ fn ibm_counts_and_control_totals() {
     // 147,703.18 US$: the sum of InvoiceAmount, computed independently below.
     let file_total: i64 = read_csv(IBM, 0).iter().map(|r| cents(&r["invoiceamount"])).sum();
     assert_eq!(file_total, 14_770_318);
-    assert_eq!(s.control_totals["USD"].read, file_total);
-    assert_eq!(s.control_totals["USD"].accepted, file_total);
+    assert_eq!(s.control_totals["USD"].read, file_total as i128);
+    assert_eq!(s.control_totals["USD"].accepted, file_total as i128);
     // Leading zeros of invoice numbers are kept.
     assert!(ing.ledger.documents.iter().any(|d| ing.ledger.text(d.id) == "0000611365"));
 }
@@ -177,15 +177,15 @@ fn spain_counts_and_control_totals_csv_and_xlsx() {
     let s = &csv.stats[0];
     // Two trailing all-empty rows are reported as blank; 15 repeats are rejected, counted once.
     assert_eq!((s.rows_read, s.accepted, s.rejected, s.rejected_benign), (4677, 4660, 17, 2));
-    assert_eq!(s.control_totals["EUR"].read, total);
-    assert_eq!(s.control_totals["EUR"].accepted, unique_total);
-    assert_eq!(s.control_totals["EUR"].rejected, total - unique_total);
+    assert_eq!(s.control_totals["EUR"].read, total as i128);
+    assert_eq!(s.control_totals["EUR"].accepted, unique_total as i128);
+    assert_eq!(s.control_totals["EUR"].rejected, (total - unique_total) as i128);
     assert_eq!(s.payments, 4440);
 
     let (_, xlsx) = load("abc-spain-xlsx.toml");
     let s = &xlsx.stats[0];
     assert_eq!((s.rows_read, s.accepted, s.rejected), (4675, 4660, 15));
-    assert_eq!(s.control_totals["EUR"].read, total);
+    assert_eq!(s.control_totals["EUR"].read, total as i128);
     assert_eq!(ledger_rows(&csv), ledger_rows(&xlsx));
     // Zero-padded customer numbers stay text.
     assert!(csv.ledger.clients.iter().any(|c| c.id == "00004827"));

@@ -372,3 +372,60 @@ fn formulas_are_neutralised_without_damaging_text_or_numbers() {
     let cell = workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "client_name", 1);
     assert_eq!(cell, calamine::Data::String("=HYPERLINK(\"x\")".into()));
 }
+
+#[test]
+fn a_lone_typo_in_a_date_does_not_move_the_default_as_of_date() {
+    let data = format!("{HEAD}{}K1;F-typo;01/02/2099;03/03/2099;100,00\n", rows(20));
+    let case = Case::new(data.as_bytes(), MAP, "");
+    let cfg = read(&case.path("arwatch.toml")).replace("as_of = \"2025-03-31\"\n", "");
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("f.csv line 22 (2099-02-01)") && r.stderr.contains("--as-of"), "{}", r.stderr);
+    let r = case.run(&["run", "--as-of", "2025-03-31"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn amounts_beyond_thirteen_digits_are_rejected_and_never_wrap_the_totals() {
+    // Two rows of 9e16 (an id column mapped as the amount) once gave a negative net AR that
+    // "reconciled".
+    let data = format!(
+        "{HEAD}{}K1;F90;01/02/2025;03/03/2025;90000000000000000\nK1;F91;01/02/2025;03/03/2025;90000000000000000\n",
+        rows(3)
+    );
+    let case = Case::new(data.as_bytes(), MAP, "");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert_eq!(net_ar(&case), "300.00");
+    let rej = read(&case.path("out/2025-03/data/rejected.csv"));
+    assert_eq!(rej.matches("beyond 13 integer digits").count(), 2, "{rej}");
+}
+
+#[test]
+fn a_ledger_whose_amounts_add_up_beyond_the_bound_stops_with_the_reason() {
+    // Each row is below the row bound; together they pass 10^15 euros.
+    let big: String = (0..2000).map(|i| format!("K1;B{i};01/02/2025;03/03/2025;999.999.999.999,00\n")).collect();
+    let case = Case::new(format!("{HEAD}{big}").as_bytes(), MAP, "");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("add up to more than"), "{}", r.stderr);
+}
+
+#[test]
+fn the_release_build_checks_arithmetic_overflow() {
+    // A wrap would be a wrong number that looks right; the release profile must panic (and
+    // the panic hook turn it into exit code 1) instead.
+    let manifest = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"));
+    let release = manifest.split("[profile.release]").nth(1).expect("a release profile");
+    let release = release.split("\n[").next().unwrap();
+    assert!(release.contains("overflow-checks = true"), "{release}");
+}
+
+#[test]
+fn an_internal_error_exits_1_with_a_message_not_101() {
+    let out = Command::cargo_bin("arwatch").unwrap().env("ARWATCH_TEST_PANIC", "1").args(["--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("internal error, please report") && stderr.contains("src/main.rs"), "{stderr}");
+}

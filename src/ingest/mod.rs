@@ -79,13 +79,42 @@ pub struct Warning {
     pub message: String,
 }
 
-/// Money control totals of one input in one currency, in minor units.
+/// Money control totals of one input in one currency, in minor units. Wide integers: no
+/// number of rows can make them overflow.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Totals {
-    pub read: i64,
-    pub accepted: i64,
-    pub rejected: i64,
+    pub read: i128,
+    pub accepted: i128,
+    pub rejected: i128,
+    /// Σ |amount| of the accepted rows: what bounds every sum the analysis makes.
+    #[serde(skip)]
+    pub absolute: i128,
 }
+
+impl Totals {
+    fn accept(&mut self, v: i64) {
+        self.read += v as i128;
+        self.accepted += v as i128;
+        self.absolute += v.unsigned_abs() as i128;
+    }
+
+    fn reject(&mut self, v: i64) {
+        self.read += v as i128;
+        self.rejected += v as i128;
+    }
+
+    /// An accepted row found to be a duplicate after reading.
+    fn move_to_rejected(&mut self, v: i64) {
+        self.accepted -= v as i128;
+        self.rejected += v as i128;
+        self.absolute -= v.unsigned_abs() as i128;
+    }
+}
+
+/// The most a ledger's amounts may add up to in one currency (Σ |amount|), in major units:
+/// every sum the analysis makes (net AR, sales, buckets, their conversions) then stays far
+/// inside 64 bits. A thousand times the world's yearly trade is no accounts receivable.
+pub const MAX_LEDGER_MAJOR: i128 = 1_000_000_000_000_000;
 
 /// What one input contributed: the reconciliation that `summary.json` reports.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -154,7 +183,30 @@ pub fn ingest(
     }
     out.ledger.clients = std::mem::take(&mut merger.clients);
     dedupe(&mut out, &merger, inputs)?;
+    check_ledger_size(&out.stats)?;
     Ok(out)
+}
+
+/// Refuses a ledger whose amounts add up to more than [`MAX_LEDGER_MAJOR`] in a currency.
+fn check_ledger_size(stats: &[SourceStats]) -> Result<(), InputError> {
+    let mut by_currency: BTreeMap<&str, i128> = BTreeMap::new();
+    for s in stats {
+        for (code, t) in &s.control_totals {
+            let sum = by_currency.entry(code).or_default();
+            *sum += t.absolute;
+            let digits = Currency::parse(code).map_or(2, |c| c.minor_digits());
+            if *sum > MAX_LEDGER_MAJOR * 10i128.pow(digits) {
+                return Err(InputError::file(
+                    Path::new(&s.file),
+                    format!(
+                        "the amounts in {code} add up to more than {MAX_LEDGER_MAJOR} (10^15) with this input: no ledger is that large"
+                    ),
+                    "check the amount column of the mapping (an id or account number read as money?) and the decimal mark",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A document id seen again for the same client.
@@ -245,8 +297,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
                 DocKind::CreditNote => stats.credit_notes -= 1,
             }
             if let Some(t) = stats.control_totals.get_mut(d.currency.code()) {
-                t.accepted -= written;
-                t.rejected += written;
+                t.move_to_rejected(written);
             }
             if let Some((_, _, p)) = m.settled_of(r.doc) {
                 drop_pay[p as usize] = true;
@@ -430,8 +481,7 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
                 stats.rejected += 1;
                 stats.payments -= 1;
                 if let Some(t) = stats.control_totals.get_mut(p.currency.code()) {
-                    t.accepted -= written;
-                    t.rejected += written;
+                    t.move_to_rejected(written);
                 }
                 out.rejects.push(Reject {
                     source,
@@ -1081,9 +1131,7 @@ fn merge_batch(
             }
             match amount {
                 Some((cur, a)) => {
-                    let t = totals_mut(stats, cur);
-                    t.read += a;
-                    t.rejected += a;
+                    totals_mut(stats, cur).reject(a);
                 }
                 None if !benign => stats.rejected_without_amount += 1,
                 None => {}
@@ -1133,9 +1181,7 @@ fn merge_batch(
                 if d.written < 0 {
                     merger.written_neg.push(doc_ix);
                 }
-                let t = totals_mut(stats, d.currency);
-                t.read += d.written;
-                t.accepted += d.written;
+                totals_mut(stats, d.currency).accept(d.written);
                 stats.accepted += 1;
                 match d.kind {
                     DocKind::Invoice => stats.invoices += 1,
@@ -1181,9 +1227,7 @@ fn merge_batch(
                         message,
                     });
                 }
-                let t = totals_mut(stats, p.currency);
-                t.read += p.written;
-                t.accepted += p.written;
+                totals_mut(stats, p.currency).accept(p.written);
                 stats.accepted += 1;
                 stats.payments += 1;
                 let texts = &mut out.ledger.texts;
