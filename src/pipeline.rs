@@ -7,13 +7,16 @@ use crate::exit::AppError;
 use crate::fx::Fx;
 use crate::ingest::bureau::{BureauIngested, ingest_bureau};
 use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, ingest};
+use crate::model::ClientIx;
 use crate::monitor::{self, Assessment, alerts::Alert, history};
+use crate::report::dossier_names;
 use crate::report::handover::{self, Line};
 use crate::report::interest::Rates;
 use crate::report::model::{ReportModel, Sources};
 use crate::report::month_folder::{self, MonthFolder, RootLock};
 use crate::report::{self, data, pdf, xlsx};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 fn options(config: &Config) -> IngestOptions {
@@ -241,7 +244,11 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     timings.push(("data files", t3.elapsed()));
     let t4 = std::time::Instant::now();
     let handover = handover_lines(config, &ing, &analysis, &assessment, &fx)?;
-    w(data::write_handover(&dir, &ing.ledger, &handover, cur))?;
+    let dossiers = match config.reports.dossiers {
+        true => dossier_names::plan(&ing.ledger, &handover, config.handover.max_dossiers),
+        false => (BTreeMap::new(), 0),
+    };
+    w(data::write_handover(&dir, &ing.ledger, &handover, &dossiers.0, cur))?;
     timings.push(("handover", t4.elapsed()));
     let t5 = std::time::Instant::now();
     let run =
@@ -261,7 +268,7 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
         handover: &handover,
         analysis_warnings: &analysis.warnings,
     };
-    let notes = write_reports(config, month.path(), &name, ReportModel::build(sources))?;
+    let notes = write_reports(config, month.path(), &name, ReportModel::build(sources), &dossiers)?;
     // The month goes in place whole; the history entry that the next run compares with is
     // saved only after that.
     let target = month.commit().map_err(|e| AppError::output(&config.out, e))?;
@@ -310,6 +317,7 @@ fn write_reports(
     dir: &std::path::Path,
     month: &str,
     m: ReportModel<'_>,
+    (dossiers, qualifying): &(BTreeMap<ClientIx, String>, usize),
 ) -> Result<Vec<String>, AppError> {
     let out =
         |p: std::path::PathBuf, bytes: Vec<u8>| report::write_atomic(&p, &bytes).map_err(|e| AppError::output(&p, e));
@@ -330,31 +338,37 @@ fn write_reports(
         None => Vec::new(),
     };
     let folder = dir.join("handover");
-    if !m.src.handover.is_empty() {
+    if !dossiers.is_empty() {
         std::fs::create_dir_all(&folder).map_err(|e| AppError::output(&folder, e))?;
     }
-    // The largest claims first, up to the configured number of dossiers.
-    let mut debtors: Vec<&report::model::DebtorTotal> = m.debtors.iter().collect();
-    debtors.sort_by(|a, b| b.claim.cmp(&a.claim).then(a.client.cmp(&b.client)));
     let mut notes_out = Vec::new();
-    if debtors.len() > config.handover.max_dossiers {
+    if *qualifying > dossiers.len() {
         notes_out.push(format!(
-            "{} debtors qualify for the handover; dossiers were written for the {} largest claims (raise [handover] max_dossiers for more); data/handover.csv lists them all",
-            debtors.len(),
-            config.handover.max_dossiers
+            "{qualifying} debtors qualify for the handover; dossiers were written for the {} largest claims (raise [handover] max_dossiers for more); data/handover.csv lists them all",
+            dossiers.len()
         ));
-        debtors.truncate(config.handover.max_dossiers);
     }
-    for d in debtors {
-        let client = &m.src.ledger.clients[d.client as usize];
-        let lines: Vec<&Line> = m.src.handover.iter().filter(|l| l.client == d.client).collect();
-        let notes: Vec<&handover::Reminder> = reminders
+    // Lines and reminders grouped once, not searched per debtor.
+    let mut lines_of: BTreeMap<ClientIx, Vec<&Line>> = BTreeMap::new();
+    for l in m.src.handover {
+        lines_of.entry(l.client).or_default().push(l);
+    }
+    let mut reminders_of: BTreeMap<(&str, &str), Vec<&handover::Reminder>> = BTreeMap::new();
+    for r in &reminders {
+        reminders_of.entry((r.client_id.as_str(), r.document_id.as_str())).or_default().push(r);
+    }
+    for (client_ix, file) in dossiers {
+        let client = &m.src.ledger.clients[*client_ix as usize];
+        let lines = lines_of.get(client_ix).map(Vec::as_slice).unwrap_or_default();
+        let notes: Vec<&handover::Reminder> = lines
             .iter()
-            .filter(|r| r.client_id == client.id && lines.iter().any(|l| l.document_id == r.document_id))
+            .flat_map(|l| {
+                reminders_of.get(&(client.id.as_str(), l.document_id.as_str())).into_iter().flatten().copied()
+            })
             .collect();
-        let bytes = pdf::dossier(&m, &lines, &config.handover.creditor, &notes)
+        let bytes = pdf::dossier(&m, lines, &config.handover.creditor, &notes)
             .map_err(|e| AppError::Data(format!("cannot build the dossier of {}: {e}", client.id)))?;
-        out(folder.join(format!("{}.pdf", report::file_stem(&client.id))), bytes)?;
+        out(folder.join(file), bytes)?;
     }
     Ok(notes_out)
 }

@@ -429,3 +429,29 @@ fn an_internal_error_exits_1_with_a_message_not_101() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("internal error, please report") && stderr.contains("src/main.rs"), "{stderr}");
 }
+
+#[test]
+fn dossiers_of_similar_ids_never_overwrite_each_other_and_handover_csv_names_them() {
+    let data = format!(
+        "{HEAD}A/1;F1;01/10/2024;01/11/2024;100,00\nA.1;F2;01/10/2024;01/11/2024;200,00\nA 1;F3;01/10/2024;01/11/2024;300,00\nCON;F4;01/10/2024;01/11/2024;400,00\nK1;F5;01/10/2024;01/11/2024;500,00\n"
+    );
+    let case = Case::new(data.as_bytes(), MAP, "");
+    let cfg = read(&case.path("arwatch.toml")).replace("dossiers = false\n", "");
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let month = case.path("out/2025-03");
+    let mut files: Vec<String> = std::fs::read_dir(month.join("handover"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5, "{files:?}");
+    assert!(files.contains(&"K1.pdf".to_string()), "{files:?}");
+    assert!(files.iter().all(|f| f.len() <= 84 && !f.to_uppercase().starts_with("CON.")), "{files:?}");
+    let handover = read(&month.join("data/handover.csv"));
+    assert!(handover.lines().next().unwrap().ends_with(",dossier"));
+    for f in &files {
+        assert_eq!(handover.matches(&format!(",{f}\n")).count(), 1, "{f} in {handover}");
+    }
+}

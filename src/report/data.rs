@@ -412,6 +412,7 @@ pub fn write_handover(
     dir: &Path,
     ledger: &Ledger,
     lines: &[super::handover::Line],
+    dossiers: &std::collections::BTreeMap<crate::model::ClientIx, String>,
     cur: Currency,
 ) -> std::io::Result<()> {
     let header = strings(&[
@@ -429,6 +430,7 @@ pub fn write_handover(
         "claim_total",
         "jurisdiction",
         "interest_provisional",
+        "dossier",
     ]);
     let digits = cur.minor_digits();
     let chunks = lines
@@ -452,6 +454,7 @@ pub fn write_handover(
                     .money(l.claim(), digits)
                     .plain(l.jurisdiction.code())
                     .plain(l.interest.provisional)
+                    .text(dossiers.get(&l.client).map_or("", |f| f.as_str()))
                     .end();
             }
             buf

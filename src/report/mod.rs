@@ -2,6 +2,7 @@
 //! they are built) the workbook, the PDF report and the handover dossiers.
 
 pub mod data;
+pub mod dossier_names;
 pub mod handover;
 pub mod i18n;
 pub mod interest;
@@ -32,11 +33,4 @@ pub fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
         f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     }
     std::fs::rename(&tmp, path)
-}
-
-/// A file name made from a client id: letters, digits, `-` and `_` only.
-pub fn file_stem(id: &str) -> String {
-    let s: String =
-        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    if s.is_empty() { "_".into() } else { s }
 }
