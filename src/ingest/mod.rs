@@ -275,6 +275,8 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
     }
     let mut drop_doc = vec![false; out.ledger.documents.len()];
     drop_pay.resize(out.ledger.payments.len(), false);
+    let mut taken_ids: FxHashMap<ClientIx, FxHashSet<String>> = FxHashMap::default();
+    let mut next_suffix: FxHashMap<(ClientIx, String), u32> = FxHashMap::default();
     for r in &repeats {
         let d = out.ledger.documents[r.doc as usize].clone();
         let first = out.ledger.documents[r.first as usize].origin;
@@ -317,10 +319,25 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
                 amount: Some((d.currency, written)),
             });
         } else {
-            let taken: std::collections::HashSet<&str> =
-                out.ledger.documents.iter().filter(|x| x.client == d.client).map(|x| out.ledger.text(x.id)).collect();
-            let new_id =
-                (2..).map(|k| format!("{id}#{k}")).find(|c| !taken.contains(c.as_str())).expect("some suffix is free");
+            // The client's ids, gathered once per client (not per repeat), and the next suffix
+            // per id: ten thousand reuses of one id stay linear.
+            let ledger = &out.ledger;
+            let taken = taken_ids.entry(d.client).or_insert_with(|| {
+                let c = d.client as usize;
+                order[start[c]..start[c + 1]]
+                    .iter()
+                    .map(|&i| ledger.text(ledger.documents[i as usize].id).to_string())
+                    .collect()
+            });
+            let k = next_suffix.entry((d.client, id.clone())).or_insert(2);
+            let new_id = loop {
+                let candidate = format!("{id}#{k}");
+                *k += 1;
+                if !taken.contains(&candidate) {
+                    break candidate;
+                }
+            };
+            taken.insert(new_id.clone());
             let too_big = |e: String| InputError::file(Path::new(&source), e, "split the input into smaller runs");
             let new_ref = out.ledger.texts.push(&new_id).map_err(too_big)?;
             out.ledger.documents[r.doc as usize].id = new_ref;

@@ -158,11 +158,26 @@ impl Canvas {
         if self.width(s, size, bold) <= width {
             return s.to_string();
         }
-        let mut out: String = s.to_string();
-        while !out.is_empty() && self.width(&format!("{out}…"), size, bold) > width {
-            out.pop();
+        // The longest prefix that fits beside the ellipsis, measured once, character by
+        // character (re-measuring the whole text per character was quadratic).
+        let room = width - self.width("…", size, bold);
+        let mut used = 0.0;
+        let mut end = 0;
+        for (i, c) in s.char_indices() {
+            let w = self.width(c.encode_utf8(&mut [0; 4]), size, bold);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            end = i + c.len_utf8();
         }
-        format!("{}…", out.trim_end())
+        let mut out = format!("{}…", s[..end].trim_end());
+        // Sums of rounded widths may differ from the whole by a hair: check once, in case.
+        while end > 0 && self.width(&out, size, bold) > width {
+            end = s[..end].char_indices().next_back().map_or(0, |(i, _)| i);
+            out = format!("{}…", s[..end].trim_end());
+        }
+        out
     }
 
     /// Lines of at most `width`, broken at spaces (a word longer than a line is shortened).
@@ -464,5 +479,11 @@ mod tests {
         assert!(cut.ends_with('…') && c.width(&cut, 10.0, false) <= 80.0, "{cut}");
         let lines = c.wrap(long, 100.0, 10.0, false);
         assert!(lines.len() > 1 && lines.iter().all(|l| c.width(l, 10.0, false) <= 100.0), "{lines:?}");
+        // A cell of a million characters (issue 9: once quadratic) is cut as quickly.
+        let huge = "Zoë ".repeat(250_000);
+        let cut = c.fit(&huge, 80.0, 10.0, false);
+        assert!(cut.ends_with('…') && huge.starts_with(cut.trim_end_matches('…')), "{cut}");
+        let word = "x".repeat(1_000_000);
+        assert_eq!(c.wrap(&word, 100.0, 10.0, false).len(), 1);
     }
 }
