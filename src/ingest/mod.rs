@@ -260,64 +260,33 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
         return Ok(());
     }
     let place = |o: Origin| m.place(o);
-    // Raw values of the rejected copies, read again from their files (rare, so cheap).
-    let mut wanted: BTreeMap<u16, std::collections::BTreeSet<u32>> = BTreeMap::new();
-    for r in repeats.iter().filter(|r| r.exact) {
-        let o = out.ledger.documents[r.doc as usize].origin;
-        wanted.entry(o.source).or_default().insert(o.line);
-    }
-    let mut raw: BTreeMap<(u16, u32), String> = BTreeMap::new();
-    for (&source, lines) in &wanted {
-        let input = &inputs[source as usize];
-        for (line, values) in raw_lines(input, lines)? {
-            raw.insert((source, line), values);
-        }
-    }
+    let copies = repeats.iter().filter(|r| r.exact).map(|r| out.ledger.documents[r.doc as usize].origin);
+    let raw = raw_of(inputs, copies)?;
     let mut drop_doc = vec![false; out.ledger.documents.len()];
     drop_pay.resize(out.ledger.payments.len(), false);
     let mut taken_ids: FxHashMap<ClientIx, FxHashSet<String>> = FxHashMap::default();
     let mut next_suffix: FxHashMap<(ClientIx, String), u32> = FxHashMap::default();
     for r in &repeats {
         let d = out.ledger.documents[r.doc as usize].clone();
-        let first = out.ledger.documents[r.first as usize].origin;
-        let first_place = if first.source == d.origin.source {
-            place(first)
-        } else {
-            format!("{} {}", out.ledger.sources[first.source as usize], place(first))
-        };
+        let first_place = m.first_place(&out.ledger.sources, out.ledger.documents[r.first as usize].origin, d.origin);
         let id = out.ledger.text(d.id).to_string();
         let source = out.ledger.sources[d.origin.source as usize].clone();
-        let stats = &mut out.stats[d.origin.source as usize];
         if r.exact {
             out.ledger.documents[r.first as usize].disputed |= d.disputed;
             drop_doc[r.doc as usize] = true;
             let written = if m.written_neg.binary_search(&r.doc).is_ok() { -d.amount } else { d.amount };
-            stats.accepted -= 1;
-            stats.rejected += 1;
+            let reason =
+                format!("exact duplicate of the document at {first_place} (same id, dates and amounts); counted once");
+            count_once(out, m, &raw, d.origin, id, (d.currency, written), reason);
+            let stats = &mut out.stats[d.origin.source as usize];
             match d.kind {
                 DocKind::Invoice => stats.invoices -= 1,
                 DocKind::CreditNote => stats.credit_notes -= 1,
-            }
-            if let Some(t) = stats.control_totals.get_mut(d.currency.code()) {
-                t.move_to_rejected(written);
             }
             if let Some((_, _, p)) = m.settled_of(r.doc) {
                 drop_pay[p as usize] = true;
                 stats.payments -= 1;
             }
-            out.rejects.push(Reject {
-                source,
-                location: place(d.origin),
-                column: m.id_columns.get(&d.origin.source).cloned().unwrap_or_default(),
-                value: id,
-                reason: format!(
-                    "exact duplicate of the document at {first_place} (same id, dates and amounts); counted once"
-                ),
-                raw: raw.get(&(d.origin.source, d.origin.line)).cloned().unwrap_or_default(),
-                line: d.origin.line,
-                benign: false,
-                amount: Some((d.currency, written)),
-            });
         } else {
             // The client's ids, gathered once per client (not per repeat), and the next suffix
             // per id: ten thousand reuses of one id stay linear.
@@ -358,6 +327,37 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
     }
     drop_rows(out, &drop_doc, &drop_pay);
     Ok(())
+}
+
+/// Turns an accepted row found to repeat an earlier one into a rejected duplicate: its
+/// input's counts and control totals move from accepted to rejected, and its raw values go to
+/// the rejected rows.
+fn count_once(
+    out: &mut Ingested,
+    m: &Merger,
+    raw: &BTreeMap<(u16, u32), String>,
+    origin: Origin,
+    id: String,
+    (currency, written): (Currency, i64),
+    reason: String,
+) {
+    let stats = &mut out.stats[origin.source as usize];
+    stats.accepted -= 1;
+    stats.rejected += 1;
+    if let Some(t) = stats.control_totals.get_mut(currency.code()) {
+        t.move_to_rejected(written);
+    }
+    out.rejects.push(Reject {
+        source: out.ledger.sources[origin.source as usize].clone(),
+        location: m.place(origin),
+        column: m.id_columns.get(&origin.source).cloned().unwrap_or_default(),
+        value: id,
+        reason,
+        raw: raw.get(&(origin.source, origin.line)).cloned().unwrap_or_default(),
+        line: origin.line,
+        benign: false,
+        amount: Some((currency, written)),
+    });
 }
 
 /// Removes the documents and payments marked (an empty list marks none) and puts the rejected
@@ -464,27 +464,11 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
         return Ok(drop);
     }
     drop = vec![false; l.payments.len()];
-    let mut wanted: BTreeMap<u16, std::collections::BTreeSet<u32>> = BTreeMap::new();
-    for &(i, _, kind) in &repeats {
-        if kind == PaymentRepeat::Exact {
-            let o = l.payments[i as usize].origin;
-            wanted.entry(o.source).or_default().insert(o.line);
-        }
-    }
-    let mut raw: BTreeMap<(u16, u32), String> = BTreeMap::new();
-    for (&source, lines) in &wanted {
-        for (line, values) in raw_lines(&inputs[source as usize], lines)? {
-            raw.insert((source, line), values);
-        }
-    }
+    let copies = repeats.iter().filter(|r| r.2 == PaymentRepeat::Exact).map(|r| l.payments[r.0 as usize].origin);
+    let raw = raw_of(inputs, copies)?;
     for (i, first, kind) in repeats {
         let p = out.ledger.payments[i as usize];
-        let f = out.ledger.payments[first as usize];
-        let first_place = if f.origin.source == p.origin.source {
-            m.place(f.origin)
-        } else {
-            format!("{} {}", out.ledger.sources[f.origin.source as usize], m.place(f.origin))
-        };
+        let first_place = m.first_place(&out.ledger.sources, out.ledger.payments[first as usize].origin, p.origin);
         let source = out.ledger.sources[p.origin.source as usize].clone();
         let client = &out.ledger.clients[p.client as usize].id;
         let id = out.ledger.text(p.id).to_string();
@@ -493,26 +477,11 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
             PaymentRepeat::Exact => {
                 drop[i as usize] = true;
                 let written = if m.flipped_payments.contains(&p.origin.source) { -p.amount } else { p.amount };
-                let stats = &mut out.stats[p.origin.source as usize];
-                stats.accepted -= 1;
-                stats.rejected += 1;
-                stats.payments -= 1;
-                if let Some(t) = stats.control_totals.get_mut(p.currency.code()) {
-                    t.move_to_rejected(written);
-                }
-                out.rejects.push(Reject {
-                    source,
-                    location: m.place(p.origin),
-                    column: m.id_columns.get(&p.origin.source).cloned().unwrap_or_default(),
-                    value: id,
-                    reason: format!(
-                        "exact duplicate of the payment at {first_place} (same id, date, amount and reference): counted once"
-                    ),
-                    raw: raw.get(&(p.origin.source, p.origin.line)).cloned().unwrap_or_default(),
-                    line: p.origin.line,
-                    benign: false,
-                    amount: Some((p.currency, written)),
-                });
+                let reason = format!(
+                    "exact duplicate of the payment at {first_place} (same id, date, amount and reference): counted once"
+                );
+                count_once(out, m, &raw, p.origin, id, (p.currency, written), reason);
+                out.stats[p.origin.source as usize].payments -= 1;
             }
             PaymentRepeat::IdReused => out.warnings.push(Warning {
                 kind: "payment_id_reused",
@@ -535,6 +504,25 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
         }
     }
     Ok(drop)
+}
+
+/// The raw values of rows found to be duplicates after reading, read again from their files
+/// (rare, so cheap), by (source, line).
+fn raw_of(
+    inputs: &[InputSpec],
+    rows: impl Iterator<Item = Origin>,
+) -> Result<BTreeMap<(u16, u32), String>, InputError> {
+    let mut wanted: BTreeMap<u16, std::collections::BTreeSet<u32>> = BTreeMap::new();
+    for o in rows {
+        wanted.entry(o.source).or_default().insert(o.line);
+    }
+    let mut raw = BTreeMap::new();
+    for (&source, lines) in &wanted {
+        for (line, values) in raw_lines(&inputs[source as usize], lines)? {
+            raw.insert((source, line), values);
+        }
+    }
+    Ok(raw)
 }
 
 /// The raw values of some lines of an input, read again.
@@ -698,6 +686,15 @@ impl Merger {
         match self.layouts.get(&o.source) {
             Some(layout) => layout.location(o.line, None),
             None => format!("line {}", { o.line }),
+        }
+    }
+
+    /// Where the first of two repeated rows is: its place, with its file when that is another.
+    fn first_place(&self, sources: &[String], first: Origin, this: Origin) -> String {
+        if first.source == this.source {
+            self.place(first)
+        } else {
+            format!("{} {}", sources[first.source as usize], self.place(first))
         }
     }
 
