@@ -71,6 +71,7 @@ fn dispatch(cli: &Cli) -> Result<i32, AppError> {
             print_inputs(common, &ing.stats, &ing.rejects, &ing.warnings);
             pipeline::check_threshold(&config, &ing)?;
             let as_of = pipeline::as_of(&config, &ing)?;
+            pipeline::check_as_of(&ing, as_of)?;
             pipeline::check_currencies(&config, &ing)?;
             let bureau = pipeline::load_bureau(&config, &ing)?;
             print_inputs(common, &bureau.stats, &bureau.rejects, &bureau.warnings);

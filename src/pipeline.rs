@@ -142,6 +142,20 @@ pub fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, AppError> {
     Ok(calendar::default_as_of(date))
 }
 
+/// An empty ledger, or an as-of date before every document and payment, leaves nothing to
+/// report: say so.
+pub fn check_as_of(ing: &Ingested, as_of: NaiveDate) -> Result<(), AppError> {
+    let l = &ing.ledger;
+    let earliest = l.documents.iter().map(|d| d.issue).chain(l.payments.iter().map(|p| p.date)).min();
+    match earliest {
+        Some(first) if first > as_of => Err(AppError::Data(format!(
+            "the as-of date {as_of} is before every document and payment (the earliest is dated {first}): there is nothing to report\n  fix: give a later --as-of (or as_of in the configuration)"
+        ))),
+        Some(_) => Ok(()),
+        None => Err(AppError::Data("the inputs hold no document or payment, so there is nothing to analyse\n  fix: check the input files and their mappings".into())),
+    }
+}
+
 /// At most this many rows, and at most one in a thousand, can be taken for outliers.
 const OUTLIER_ROWS_MAX: usize = 10;
 /// The gap, in days, that sets the latest rows apart from the rest.
@@ -192,6 +206,7 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
         )));
     }
     let as_of = as_of?;
+    check_as_of(&ing, as_of)?;
     check_currencies(config, &ing)?;
     let bureau = load_bureau(config, &ing)?;
     check_threshold_of(config, &bureau.stats, &bureau.rejects)?;

@@ -455,3 +455,27 @@ fn dossiers_of_similar_ids_never_overwrite_each_other_and_handover_csv_names_the
         assert_eq!(handover.matches(&format!(",{f}\n")).count(), 1, "{f} in {handover}");
     }
 }
+
+#[test]
+fn as_of_dates_at_the_edges_of_the_calendar_give_clear_errors() {
+    let case = Case::new(format!("{HEAD}{}", rows(3)).as_bytes(), MAP, "");
+    let r = case.run(&["run", "--as-of", "1950-01-31"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("before every document and payment"), "{}", r.stderr);
+    // Far in the future: every figure computes; the handover asks for rates the table lacks.
+    let r = case.run(&["run", "--as-of", "9999-12-31"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("no statutory interest rate for BE 2027-H1"), "{}", r.stderr);
+}
+
+#[test]
+fn whitespace_only_and_header_only_files_are_clear() {
+    let case = Case::new(b" \r\n\t\n  ", MAP, "");
+    let r = case.run(&["check"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("empty"), "{}", r.stderr);
+    let case = Case::new(HEAD.as_bytes(), MAP, "");
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("no document or payment"), "{}", r.stderr);
+}
