@@ -479,3 +479,88 @@ fn whitespace_only_and_header_only_files_are_clear() {
     assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("no document or payment"), "{}", r.stderr);
 }
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_run_that_fails_half_way_leaves_the_previous_month_byte_for_byte() {
+    let data = format!("{HEAD}K1;F1;01/10/2024;01/11/2024;100,00\nK2;F2;01/03/2025;31/03/2025;50,00\n");
+    let case = Case::new(data.as_bytes(), MAP, "");
+    let cfg = read(&case.path("arwatch.toml")).replace("workbook = false\npdf = false\ndossiers = false\n", "");
+    std::fs::write(case.path("arwatch.toml"), &cfg).unwrap();
+    assert_eq!(case.run(&["run"]).code, 0);
+    let month = case.path("out/2025-03");
+    let before = snapshot(&month);
+    assert!(before.contains_key("handover/K1.pdf") && before.contains_key("data/clients.csv"), "{:?}", before.keys());
+    let history = read(&case.path("out/history/2025-03-31.csv"));
+
+    // The data files of the new run are written, then the handover fails on a missing table.
+    std::fs::write(case.path("f.csv"), format!("{data}K3;F3;01/03/2025;31/03/2025;70,00\n")).unwrap();
+    std::fs::write(
+        case.path("arwatch.toml"),
+        cfg.replace("[reports]", "[handover]\nrates = \"missing.csv\"\n[reports]"),
+    )
+    .unwrap();
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert_eq!(snapshot(&month), before, "the previous month changed");
+    assert_eq!(read(&case.path("out/history/2025-03-31.csv")), history);
+    let left: Vec<String> = std::fs::read_dir(case.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.iter().all(|n| !n.starts_with(".arwatch")), "{left:?}");
+
+    // Fixed, the re-run replaces the month whole.
+    std::fs::write(case.path("arwatch.toml"), &cfg).unwrap();
+    assert_eq!(case.run(&["run"]).code, 0);
+    assert!(read(&month.join("data/clients.csv")).contains("K3,"));
+}
+
+#[test]
+fn a_second_run_on_the_same_output_root_is_refused_while_the_first_writes() {
+    let case = Case::new(format!("{HEAD}{}", rows(3)).as_bytes(), MAP, "");
+    std::fs::create_dir_all(case.path("out")).unwrap();
+    // This test process stands for a run in progress.
+    std::fs::write(case.path("out/.arwatch.lock"), std::process::id().to_string()).unwrap();
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 5, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("another arwatch run") && r.stderr.contains(&std::process::id().to_string()),
+        "{}",
+        r.stderr
+    );
+    assert!(!case.path("out/2025-03").exists());
+    // Once it is gone, the next run goes ahead.
+    std::fs::remove_file(case.path("out/.arwatch.lock")).unwrap();
+    assert_eq!(case.run(&["run"]).code, 0);
+    assert!(!case.path("out/.arwatch.lock").exists());
+}
+
+#[test]
+fn a_mid_month_run_gets_its_own_folder_and_is_not_the_next_months_baseline() {
+    let case = Case::new(format!("{HEAD}{}", rows(3)).as_bytes(), MAP, "");
+    assert_eq!(case.run(&["run", "--as-of", "2025-02-28"]).code, 0);
+    assert_eq!(case.run(&["run", "--as-of", "2025-03-15"]).code, 0);
+    assert!(case.path("out/2025-03-15/data/clients.csv").exists());
+    assert!(!case.path("out/2025-03").exists());
+    let r = case.run(&["run"]);
+    assert!(r.stdout.contains("compared with the run of 2025-02-28"), "{}", r.stdout);
+    let r = case.run(&["run", "--compare-with", "2025-03-15"]);
+    assert!(r.stdout.contains("compared with the run of 2025-03-15"), "{}", r.stdout);
+}
