@@ -123,7 +123,7 @@ pub fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, AppError> {
     let rows = l.documents.len() + l.payments.len();
     let latest = l.latest_rows(OUTLIER_ROWS_MAX + 1);
     let Some(&(date, _)) = latest.first() else {
-        return Err(AppError::Data("the inputs hold no document or payment, so there is nothing to analyse\n  fix: check the input files and their mappings".into()));
+        return Err(nothing_to_analyse());
     };
     if let Some(k) = outlying_latest(&latest, rows) {
         let named: Vec<String> = latest[..k]
@@ -152,8 +152,12 @@ pub fn check_as_of(ing: &Ingested, as_of: NaiveDate) -> Result<(), AppError> {
             "the as-of date {as_of} is before every document and payment (the earliest is dated {first}): there is nothing to report\n  fix: give a later --as-of (or as_of in the configuration)"
         ))),
         Some(_) => Ok(()),
-        None => Err(AppError::Data("the inputs hold no document or payment, so there is nothing to analyse\n  fix: check the input files and their mappings".into())),
+        None => Err(nothing_to_analyse()),
     }
+}
+
+fn nothing_to_analyse() -> AppError {
+    AppError::Data("the inputs hold no document or payment, so there is nothing to analyse\n  fix: check the input files and their mappings".into())
 }
 
 /// At most this many rows, and at most one in a thousand, can be taken for outliers.
@@ -259,9 +263,10 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     timings.push(("data files", t3.elapsed()));
     let t4 = std::time::Instant::now();
     let handover = handover_lines(config, &ing, &analysis, &assessment, &fx)?;
-    let dossiers = match config.reports.dossiers {
-        true => dossier_names::plan(&ing.ledger, &handover, config.handover.max_dossiers),
-        false => (BTreeMap::new(), 0),
+    let dossiers = if config.reports.dossiers {
+        dossier_names::plan(&ing.ledger, &handover, config.handover.max_dossiers)
+    } else {
+        (BTreeMap::new(), 0)
     };
     w(data::write_handover(&dir, &ing.ledger, &handover, &dossiers.0, cur))?;
     timings.push(("handover", t4.elapsed()));
