@@ -564,3 +564,16 @@ fn a_mid_month_run_gets_its_own_folder_and_is_not_the_next_months_baseline() {
     let r = case.run(&["run", "--compare-with", "2025-03-15"]);
     assert!(r.stdout.contains("compared with the run of 2025-03-15"), "{}", r.stdout);
 }
+
+#[test]
+fn an_ods_whose_repeats_declare_billions_of_cells_is_refused() {
+    // 1,048,000 rows × 16,000 repeated cells in a file of 1 KB.
+    let case = Case::new(b"", XMAP, "");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/repeated-cells-bomb.ods"), case.path("f.ods"))
+        .unwrap();
+    let cfg = read(&case.path("arwatch.toml")).replace("file = \"f.csv\"", "file = \"f.ods\"");
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    let r = case.run(&["check"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("f.ods") && r.stderr.contains("limit"), "{}", r.stderr);
+}
