@@ -418,52 +418,76 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
     let l = &out.ledger;
     // Pushed in payment order, so sorted by payment too.
     let derived = |i: u32| m.settled.binary_search_by_key(&i, |s| s.3).is_ok();
-    let (start, order) = by_client(l.clients.len(), l.payments.iter().map(|p| p.client));
     let made = |i: u32| m.made_pay_ids.binary_search(&i).is_ok();
+    let fields = |p: &Payment| (p.date, p.amount, p.currency, p.reference.map(|r| l.text(r)));
+    // A key per payment, made in file order (ids and their text lie in that order in memory, so
+    // this pass streams): the hash of its id, or of its fields when it has none, with its class
+    // in the low bits. Per client only keys are then compared; texts only where keys meet.
+    const SKIP: u64 = 0;
+    const BY_ID: u64 = 1;
+    const BY_FIELDS: u64 = 2;
+    let keys: Vec<u64> = l
+        .payments
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            let class = if derived(i as u32) {
+                return SKIP;
+            } else if made(i as u32) {
+                fields(p).hash(&mut h);
+                BY_FIELDS
+            } else {
+                l.text(p.id).hash(&mut h);
+                BY_ID
+            };
+            (h.finish() << 2) | class
+        })
+        .collect();
+    let (start, order) = by_client(l.clients.len(), l.payments.iter().map(|p| p.client));
     let repeats: Vec<(u32, u32, PaymentRepeat)> = (0..l.clients.len())
         .into_par_iter()
-        .flat_map_iter(|c| {
+        .map_init(Vec::new, |keyed: &mut Vec<(u64, u32)>, c| {
             let pays = &order[start[c]..start[c + 1]];
             let mut found = Vec::new();
-            if pays.len() > 1 {
-                let mut by_id: FxHashMap<&str, u32> = FxHashMap::default();
-                let mut by_fields: FxHashMap<(NaiveDate, i64, Currency, Option<&str>), u32> = FxHashMap::default();
-                for &i in pays {
-                    if derived(i) {
-                        continue;
-                    }
-                    let p = l.payments[i as usize];
-                    let reference = p.reference.map(|r| l.text(r));
-                    let fields = (p.date, p.amount, p.currency, reference);
-                    if made(i) {
-                        if let Some(&first) = by_fields.get(&fields) {
-                            found.push((i, first, PaymentRepeat::Possible));
-                        } else {
-                            by_fields.insert(fields, i);
-                        }
-                        continue;
-                    }
-                    match by_id.entry(l.text(p.id)) {
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(i);
-                        }
-                        std::collections::hash_map::Entry::Occupied(o) => {
-                            let f = l.payments[*o.get() as usize];
-                            let same = (f.date, f.amount, f.currency, f.reference.map(|r| l.text(r))) == fields;
-                            let kind = if same { PaymentRepeat::Exact } else { PaymentRepeat::IdReused };
-                            found.push((i, *o.get(), kind));
-                        }
-                    }
+            if pays.len() < 2 {
+                return found;
+            }
+            keyed.clear();
+            keyed.extend(pays.iter().map(|&i| (keys[i as usize], i)).filter(|k| k.0 & 3 != SKIP));
+            keyed.sort_unstable();
+            for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+                // Equal keys are nearly always equal ids (or fields); the texts decide.
+                for (k, &(key, i)) in run.iter().enumerate().skip(1) {
+                    let p = &l.payments[i as usize];
+                    let same_key = |j: u32| {
+                        let q = &l.payments[j as usize];
+                        if key & 3 == BY_ID { l.text(q.id) == l.text(p.id) } else { fields(q) == fields(p) }
+                    };
+                    let Some(&(_, first)) = run[..k].iter().find(|&&(_, j)| same_key(j)) else { continue };
+                    let kind = if key & 3 == BY_FIELDS {
+                        PaymentRepeat::Possible
+                    } else if fields(&l.payments[first as usize]) == fields(p) {
+                        PaymentRepeat::Exact
+                    } else {
+                        PaymentRepeat::IdReused
+                    };
+                    found.push((i, first, kind));
                 }
             }
             found
         })
+        .flatten_iter()
         .collect();
-    let mut drop = Vec::new();
+    std::mem::drop(keys);
+    // Warnings and rejects in file order.
+    let mut repeats = repeats;
+    repeats.sort_unstable_by_key(|r| r.0);
     if repeats.is_empty() {
-        return Ok(drop);
+        return Ok(Vec::new());
     }
-    drop = vec![false; l.payments.len()];
+    let mut dropped = vec![false; l.payments.len()];
     let copies = repeats.iter().filter(|r| r.2 == PaymentRepeat::Exact).map(|r| l.payments[r.0 as usize].origin);
     let raw = raw_of(inputs, copies)?;
     for (i, first, kind) in repeats {
@@ -475,7 +499,7 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
         let amount = crate::model::format_minor(p.amount, p.currency.minor_digits());
         match kind {
             PaymentRepeat::Exact => {
-                drop[i as usize] = true;
+                dropped[i as usize] = true;
                 let written = if m.flipped_payments.contains(&p.origin.source) { -p.amount } else { p.amount };
                 let reason = format!(
                     "exact duplicate of the payment at {first_place} (same id, date, amount and reference): counted once"
@@ -503,7 +527,7 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
             }),
         }
     }
-    Ok(drop)
+    Ok(dropped)
 }
 
 /// The raw values of rows found to be duplicates after reading, read again from their files
