@@ -575,5 +575,5 @@ fn an_ods_whose_repeats_declare_billions_of_cells_is_refused() {
     std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
     let r = case.run(&["check"]);
     assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("f.ods") && r.stderr.contains("limit"), "{}", r.stderr);
+    assert!(r.stderr.contains("f.ods") && r.stderr.contains("limit") && r.stderr.contains("as CSV"), "{}", r.stderr);
 }

@@ -803,11 +803,13 @@ pub const MAX_SHEET_COLUMNS: u32 = 1024;
 const BATCH_CELLS: usize = 2_000_000;
 
 fn workbook_error(path: &Path, e: impl std::fmt::Display) -> InputError {
-    InputError::file(
-        path,
-        format!("cannot read the workbook: {e}"),
-        "check that the file is a complete .xlsx/.xls/.ods file (a truncated download or an open lock file gives this)",
-    )
+    let problem = format!("cannot read the workbook: {e}");
+    let fix = if problem.contains("limit") {
+        "the file declares more cells than any export holds: export the data again, or as CSV"
+    } else {
+        "check that the file is a complete .xlsx/.xls/.ods file (a truncated download or an open lock file gives this)"
+    };
+    InputError::file(path, problem, fix)
 }
 
 /// Refuses a zip-based workbook whose parts declare more than the limits; the zip reader then
