@@ -577,3 +577,28 @@ fn an_ods_whose_repeats_declare_billions_of_cells_is_refused() {
     assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("f.ods") && r.stderr.contains("limit") && r.stderr.contains("as CSV"), "{}", r.stderr);
 }
+
+#[test]
+fn text_beyond_a_cell_is_shortened_visibly_in_the_workbook_and_kept_whole_in_csv() {
+    let map = MAP.replace("[columns]", "[columns]\nclient_name = \"Naam\"");
+    let long = "Zoë ".repeat(10_000);
+    let data = format!("Klant;Naam;Nr;Datum;Verval;Bedrag\nK1;{long};F1;01/10/2024;01/11/2024;100,00\n");
+    let case = Case::new(data.as_bytes(), &map, "");
+    let cfg = read(&case.path("arwatch.toml")).replace("workbook = false\npdf = false\ndossiers = false\n", "");
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let month = case.path("out/2025-03");
+    assert!(read(&month.join("data/clients.csv")).contains(long.trim()));
+    let calamine::Data::String(cell) = workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "client_name", 1)
+    else {
+        panic!("not a string cell")
+    };
+    assert_eq!(cell.chars().count(), 32_767);
+    assert!(
+        cell.ends_with("characters: Excel holds 32767; the data files have it all]"),
+        "{}",
+        &cell[cell.len() - 120..]
+    );
+    assert!(month.join("handover/K1.pdf").exists());
+}
