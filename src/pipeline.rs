@@ -193,6 +193,8 @@ pub struct RunOutput {
 
 /// The whole pipeline: ingest, analyse, write the data files.
 pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput, AppError> {
+    // The whole run holds the output root: a second run is refused at once, not after reading.
+    let lock = RootLock::take(&config.out).map_err(|e| AppError::output(&config.out, e))?;
     let t0 = std::time::Instant::now();
     let mut ing = load(config, progress)?;
     let mut timings = vec![("ingest", t0.elapsed())];
@@ -246,7 +248,6 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     };
     timings.push(("monitor", t2.elapsed()));
     let t3 = std::time::Instant::now();
-    let lock = RootLock::take(&config.out).map_err(|e| AppError::output(&config.out, e))?;
     let name = month_folder::folder_name(as_of);
     let month = MonthFolder::begin(&config.out, &name, &lock).map_err(|e| AppError::output(&config.out, e))?;
     let dir = month.path().join("data");
