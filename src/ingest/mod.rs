@@ -225,34 +225,18 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
     let mut drop_pay = duplicate_payments(out, m, inputs)?;
     let l = &out.ledger;
     let n = l.clients.len();
-    let (start, order) = by_client(n, l.documents.iter().map(|d| d.client));
-    let repeats: Vec<Repeat> = (0..n)
-        .into_par_iter()
-        .flat_map_iter(|c| {
-            let docs = &order[start[c]..start[c + 1]];
-            let mut found = Vec::new();
-            if docs.len() > 1 {
-                let mut seen: FxHashMap<&str, u32> =
-                    FxHashMap::with_capacity_and_hasher(docs.len(), Default::default());
-                for &i in docs {
-                    let d = &l.documents[i as usize];
-                    match seen.entry(l.text(d.id)) {
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(i);
-                        }
-                        std::collections::hash_map::Entry::Occupied(o) => {
-                            let f = &l.documents[*o.get() as usize];
-                            let exact = f.kind == d.kind
-                                && f.issue == d.issue
-                                && f.due == d.due
-                                && f.amount == d.amount
-                                && m.settled_of(*o.get()).map(|s| (s.0, s.1)) == m.settled_of(i).map(|s| (s.0, s.1));
-                            found.push(Repeat { doc: i, first: *o.get(), exact });
-                        }
-                    }
-                }
-            }
-            found
+    let keys: Vec<u64> = l.documents.par_iter().map(|d| text_key(l.text(d.id)) | 1).collect();
+    let same_id = |a: u32, b: u32| l.text(l.documents[a as usize].id) == l.text(l.documents[b as usize].id);
+    let repeats: Vec<Repeat> = repeated_keys(n, l.documents.iter().map(|d| d.client), keys, same_id)
+        .into_iter()
+        .map(|(i, first)| {
+            let (d, f) = (&l.documents[i as usize], &l.documents[first as usize]);
+            let exact = f.kind == d.kind
+                && f.issue == d.issue
+                && f.due == d.due
+                && f.amount == d.amount
+                && m.settled_of(first).map(|s| (s.0, s.1)) == m.settled_of(i).map(|s| (s.0, s.1));
+            Repeat { doc: i, first, exact }
         })
         .collect();
     if repeats.is_empty() {
@@ -264,6 +248,10 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
     let raw = raw_of(inputs, copies)?;
     let mut drop_doc = vec![false; out.ledger.documents.len()];
     drop_pay.resize(out.ledger.payments.len(), false);
+    let (start, order) = match repeats.iter().any(|r| !r.exact) {
+        true => by_client(n, out.ledger.documents.iter().map(|d| d.client)),
+        false => (Vec::new(), Vec::new()),
+    };
     let mut taken_ids: FxHashMap<ClientIx, FxHashSet<String>> = FxHashMap::default();
     let mut next_suffix: FxHashMap<(ClientIx, String), u32> = FxHashMap::default();
     for r in &repeats {
@@ -381,9 +369,66 @@ fn drop_rows(out: &mut Ingested, drop_doc: &[bool], drop_pay: &[bool]) {
     out.rejects.sort_by_key(|r| (order.get(r.source.as_str()).copied().unwrap_or(usize::MAX), r.line));
 }
 
+/// A 64-bit hash of a value, for finding repeats (equal keys are then compared in full).
+fn text_key(v: &(impl std::hash::Hash + ?Sized)) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(v)
+}
+
+/// Rows of one client whose keys repeat an earlier row's, as (row, first row with the same
+/// value), in file order. `keys[i]` is row `i`'s key (0: not to be checked); `same` says whether
+/// two rows with equal keys are really equal. The keys are scattered by client in file order
+/// (they are made in that order, where ids and their text lie in memory: no random reads), and
+/// each client's are sorted on their own, in parallel: 10 million rows need no global table.
+fn repeated_keys(
+    n: usize,
+    clients: impl Iterator<Item = ClientIx> + Clone,
+    keys: Vec<u64>,
+    same: impl Fn(u32, u32) -> bool + Sync,
+) -> Vec<(u32, u32)> {
+    let (start, mut keyed) = by_client_with(n, clients, |i| (keys[i], i as u32));
+    std::mem::drop(keys);
+    let mut slices: Vec<&mut [(u64, u32)]> = Vec::with_capacity(n);
+    let mut rest = &mut keyed[..];
+    for c in 0..n {
+        let (slice, after) = rest.split_at_mut(start[c + 1] - start[c]);
+        slices.push(slice);
+        rest = after;
+    }
+    let mut found: Vec<(u32, u32)> = slices
+        .into_par_iter()
+        .flat_map_iter(|keyed| {
+            let mut found = Vec::new();
+            if keyed.len() > 1 {
+                keyed.sort_unstable();
+                for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1 && r[0].0 != 0) {
+                    // In row order within a run: the first equal row is the earliest.
+                    for (k, &(_, i)) in run.iter().enumerate().skip(1) {
+                        if let Some(&(_, first)) = run[..k].iter().find(|&&(_, j)| same(j, i)) {
+                            found.push((i, first));
+                        }
+                    }
+                }
+            }
+            found
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
 /// Indices grouped by client (a counting sort that keeps file order within a client): the
 /// rows of client `c` are `order[start[c]..start[c + 1]]`.
 fn by_client(n: usize, clients: impl Iterator<Item = ClientIx> + Clone) -> (Vec<usize>, Vec<u32>) {
+    by_client_with(n, clients, |i| i as u32)
+}
+
+/// [`by_client`] of `item(i)` for each row `i` instead of its index.
+fn by_client_with<T: Copy + Default>(
+    n: usize,
+    clients: impl Iterator<Item = ClientIx> + Clone,
+    item: impl Fn(usize) -> T,
+) -> (Vec<usize>, Vec<T>) {
     let mut start = vec![0usize; n + 1];
     for c in clients.clone() {
         start[c as usize + 1] += 1;
@@ -391,10 +436,10 @@ fn by_client(n: usize, clients: impl Iterator<Item = ClientIx> + Clone) -> (Vec<
     for c in 0..n {
         start[c + 1] += start[c];
     }
-    let mut order = vec![0u32; start[n]];
+    let mut order = vec![T::default(); start[n]];
     let mut pos = start.clone();
     for (i, c) in clients.enumerate() {
-        order[pos[c as usize]] = i as u32;
+        order[pos[c as usize]] = item(i);
         pos[c as usize] += 1;
     }
     (start, order)
@@ -420,9 +465,8 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
     let derived = |i: u32| m.settled.binary_search_by_key(&i, |s| s.3).is_ok();
     let made = |i: u32| m.made_pay_ids.binary_search(&i).is_ok();
     let fields = |p: &Payment| (p.date, p.amount, p.currency, p.reference.map(|r| l.text(r)));
-    // A key per payment, made in file order (ids and their text lie in that order in memory, so
-    // this pass streams): the hash of its id, or of its fields when it has none, with its class
-    // in the low bits. Per client only keys are then compared; texts only where keys meet.
+    // A key per payment: the hash of its id, or of its fields when it has none, with its class in
+    // the low bits (payments made from an invoice's settlement are left to the documents).
     const SKIP: u64 = 0;
     const BY_ID: u64 = 1;
     const BY_FIELDS: u64 = 2;
@@ -431,59 +475,34 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            use std::hash::{Hash, Hasher};
-            let mut h = rustc_hash::FxHasher::default();
-            let class = if derived(i as u32) {
-                return SKIP;
+            if derived(i as u32) {
+                SKIP
             } else if made(i as u32) {
-                fields(p).hash(&mut h);
-                BY_FIELDS
+                (text_key(&fields(p)) << 2) | BY_FIELDS
             } else {
-                l.text(p.id).hash(&mut h);
-                BY_ID
-            };
-            (h.finish() << 2) | class
+                (text_key(l.text(p.id)) << 2) | BY_ID
+            }
         })
         .collect();
-    let (start, order) = by_client(l.clients.len(), l.payments.iter().map(|p| p.client));
-    let repeats: Vec<(u32, u32, PaymentRepeat)> = (0..l.clients.len())
-        .into_par_iter()
-        .map_init(Vec::new, |keyed: &mut Vec<(u64, u32)>, c| {
-            let pays = &order[start[c]..start[c + 1]];
-            let mut found = Vec::new();
-            if pays.len() < 2 {
-                return found;
-            }
-            keyed.clear();
-            keyed.extend(pays.iter().map(|&i| (keys[i as usize], i)).filter(|k| k.0 & 3 != SKIP));
-            keyed.sort_unstable();
-            for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-                // Equal keys are nearly always equal ids (or fields); the texts decide.
-                for (k, &(key, i)) in run.iter().enumerate().skip(1) {
-                    let p = &l.payments[i as usize];
-                    let same_key = |j: u32| {
-                        let q = &l.payments[j as usize];
-                        if key & 3 == BY_ID { l.text(q.id) == l.text(p.id) } else { fields(q) == fields(p) }
-                    };
-                    let Some(&(_, first)) = run[..k].iter().find(|&&(_, j)| same_key(j)) else { continue };
-                    let kind = if key & 3 == BY_FIELDS {
-                        PaymentRepeat::Possible
-                    } else if fields(&l.payments[first as usize]) == fields(p) {
-                        PaymentRepeat::Exact
-                    } else {
-                        PaymentRepeat::IdReused
-                    };
-                    found.push((i, first, kind));
-                }
-            }
-            found
-        })
-        .flatten_iter()
-        .collect();
-    std::mem::drop(keys);
-    // Warnings and rejects in file order.
-    let mut repeats = repeats;
-    repeats.sort_unstable_by_key(|r| r.0);
+    // Equal keys are nearly always equal ids (or fields); the texts decide.
+    let same = |a: u32, b: u32| {
+        let (p, q) = (&l.payments[a as usize], &l.payments[b as usize]);
+        if made(a) { made(b) && fields(p) == fields(q) } else { !made(b) && l.text(p.id) == l.text(q.id) }
+    };
+    let repeats: Vec<(u32, u32, PaymentRepeat)> =
+        repeated_keys(l.clients.len(), l.payments.iter().map(|p| p.client), keys, same)
+            .into_iter()
+            .map(|(i, first)| {
+                let kind = if made(i) {
+                    PaymentRepeat::Possible
+                } else if fields(&l.payments[first as usize]) == fields(&l.payments[i as usize]) {
+                    PaymentRepeat::Exact
+                } else {
+                    PaymentRepeat::IdReused
+                };
+                (i, first, kind)
+            })
+            .collect();
     if repeats.is_empty() {
         return Ok(Vec::new());
     }

@@ -218,6 +218,9 @@ struct LineScanner<R> {
     quote_bytes: u64,
     /// The line where the open quoted field started.
     quote_line: u64,
+    /// Line breaks seen inside quotes so far: while there are none, no record spans lines and
+    /// the parser need not look for breaks in each record.
+    breaks_in_quotes: u64,
     done: bool,
 }
 
@@ -237,6 +240,7 @@ impl<R: Read> LineScanner<R> {
             line_bytes: 0,
             quote_bytes: 0,
             quote_line: 0,
+            breaks_in_quotes: 0,
             done: false,
         }
     }
@@ -244,6 +248,12 @@ impl<R: Read> LineScanner<R> {
     /// Physical lines in what was read (a last line without a line break counts).
     fn lines(&self) -> u64 {
         self.lines
+    }
+
+    /// Whether any quoted field read so far (the parser's buffer is ahead of its records)
+    /// spans lines.
+    fn quotes_span_lines(&self) -> bool {
+        self.breaks_in_quotes > 0
     }
 
     /// Follows `chunk` (which ends in no `"` or `\r` unless the file ends there),
@@ -303,6 +313,7 @@ impl<R: Read> LineScanner<R> {
             }
             line_begin = i + 1;
             self.lines += 1;
+            self.breaks_in_quotes += self.in_quotes as u64;
             self.line_bytes = 0;
             if !self.in_quotes {
                 self.line_start = true;
@@ -715,7 +726,13 @@ fn parse_records<R: Read>(
         // Our own line count: the parser's positions lag by one line in CRLF files. Blank
         // lines are records here (marked), so every line is seen.
         let line = next_line;
-        let breaks = record_breaks(record.as_slice().as_bytes(), record.iter().map(str::as_bytes));
+        // The scanner has read at least as far as this record: with no break inside quotes so
+        // far (nearly every file), no record holds one.
+        let breaks = if rdr.get_ref().quotes_span_lines() {
+            record_breaks(record.as_slice().as_bytes(), record.iter().map(str::as_bytes))
+        } else {
+            0
+        };
         next_line += 1 + breaks;
         if header_seen {
             within_rows += breaks;
