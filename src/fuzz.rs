@@ -11,11 +11,12 @@ use crate::ingest::{IngestOptions, InputSpec, ids, ingest};
 use crate::model::Currency;
 use std::path::PathBuf;
 
-/// Mappings the table target chooses from with its first byte: the three ledger shapes.
+/// Mappings the table target chooses from with its first byte: the three ledger shapes. Date
+/// formats are given, so that inputs reach the rows rather than stop at format detection.
 const MAPPINGS: [&str; 4] = [
-    "decimal = \",\"\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\ncurrency = \"Munt\"\nterms_days = \"Termijn\"\n",
-    "rows = \"payments\"\n[columns]\nclient_id = \"Klant\"\npayment_id = \"Nr\"\npayment_date = \"Datum\"\namount = \"Bedrag\"\nreference = \"Ref\"\n",
-    "rows = \"ledger\"\npayments_negative = true\nmultiline = true\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\ndoc_type = \"Type\"\nreference = \"Ref\"\n[doc_types]\ninvoice = [\"RV\"]\ncredit_note = [\"G2\"]\npayment = [\"DZ\"]\nignore = [\"AB\"]\n",
+    "decimal = \",\"\ndate_formats = [\"%d/%m/%Y\", \"%Y-%m-%d\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\ncurrency = \"Munt\"\nterms_days = \"Termijn\"\n",
+    "rows = \"payments\"\ndate_formats = [\"%d/%m/%Y\", \"%Y-%m-%d\"]\n[columns]\nclient_id = \"Klant\"\npayment_id = \"Nr\"\npayment_date = \"Datum\"\namount = \"Bedrag\"\nreference = \"Ref\"\n",
+    "rows = \"ledger\"\npayments_negative = true\nmultiline = true\ndate_formats = [\"%Y-%m-%d\", \"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\ndoc_type = \"Type\"\nreference = \"Ref\"\n[doc_types]\ninvoice = [\"RV\"]\ncredit_note = [\"G2\"]\npayment = [\"DZ\"]\nignore = [\"AB\"]\n",
     "date_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\nsettled_date = \"Betaald\"\namount = \"Bedrag\"\ncompany_number = \"Ondernemingsnummer\"\n",
 ];
 
@@ -25,10 +26,10 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// Ingests `path` with `mapping`; when it reads, every input must reconcile and the analysis
-/// must run.
-fn ingest_and_analyse(path: PathBuf, mapping: Mapping) {
+/// must run. Returns whether it read (so tests can tell a seed that reads from one refused).
+fn ingest_and_analyse(path: PathBuf, mapping: Mapping) -> bool {
     let inputs = [InputSpec { path, mapping }];
-    let Ok(ing) = ingest(&inputs, &IngestOptions::default(), &|_| {}) else { return };
+    let Ok(ing) = ingest(&inputs, &IngestOptions::default(), &|_| {}) else { return false };
     for s in &ing.stats {
         assert!(s.reconciles(), "an input that does not reconcile: {s:?}");
     }
@@ -40,32 +41,35 @@ fn ingest_and_analyse(path: PathBuf, mapping: Mapping) {
             let _ = analyse(&ing.ledger, as_of, &Settings::default(), &Fx::none(Currency::EUR));
         }
     }
+    true
 }
 
-/// A delimited text export of any bytes, read with one of the ledger mappings.
-pub fn csv_table(data: &[u8]) {
-    let Some((&pick, text)) = data.split_first() else { return };
+/// A delimited text export of any bytes, read with one of the ledger mappings. Returns whether
+/// it read.
+pub fn csv_table(data: &[u8]) -> bool {
+    let Some((&pick, text)) = data.split_first() else { return false };
     let mapping: Mapping = toml::from_str(MAPPINGS[pick as usize % MAPPINGS.len()]).expect("a valid mapping");
-    let path = scratch("table.csv");
-    if std::fs::write(&path, text).is_err() {
-        return;
-    }
-    ingest_and_analyse(path.clone(), mapping);
-    let _ = std::fs::remove_file(path);
+    read_file("table.csv", text, mapping)
 }
 
 /// A workbook of any bytes (xlsx, ods or xls by the first byte), read with the first mapping.
-pub fn workbook(data: &[u8]) {
-    let Some((&pick, bytes)) = data.split_first() else { return };
+/// Returns whether it read.
+pub fn workbook(data: &[u8]) -> bool {
+    let Some((&pick, bytes)) = data.split_first() else { return false };
     let ext = ["xlsx", "ods", "xls"][pick as usize % 3];
     let mut mapping: Mapping = toml::from_str(MAPPINGS[0]).expect("a valid mapping");
     mapping.format = Some(ext.into());
-    let path = scratch(&format!("book.{ext}"));
+    read_file(&format!("book.{ext}"), bytes, mapping)
+}
+
+fn read_file(name: &str, bytes: &[u8], mapping: Mapping) -> bool {
+    let path = scratch(name);
     if std::fs::write(&path, bytes).is_err() {
-        return;
+        return false;
     }
-    ingest_and_analyse(path.clone(), mapping);
+    let read = ingest_and_analyse(path.clone(), mapping);
     let _ = std::fs::remove_file(path);
+    read
 }
 
 /// The value parsers: amounts in every notation and precision, spreadsheet numbers, dates,
