@@ -894,25 +894,21 @@ fn read_sheet(path: &Path, mapping: &Mapping, sink: &mut dyn Sink, extent: &mut 
         cells.push((row, col, v));
         Ok(())
     };
+    // The xlsx and xlsb cell readers are two types with the same methods.
+    macro_rules! each_cell {
+        ($book:expr) => {{
+            let mut r = $book.worksheet_cells_reader(&sheet).map_err(|e| cant_read(&e))?;
+            while let Some(c) = r.next_cell().map_err(|e| cant_read(&e))? {
+                if !matches!(c.get_value(), calamine::DataRef::Empty) {
+                    let (row, col) = c.get_position();
+                    push(row, col, c.get_value().clone().into())?;
+                }
+            }
+        }};
+    }
     match &mut wb {
-        calamine::Sheets::Xlsx(x) => {
-            let mut r = x.worksheet_cells_reader(&sheet).map_err(|e| cant_read(&e))?;
-            while let Some(c) = r.next_cell().map_err(|e| cant_read(&e))? {
-                if !matches!(c.get_value(), calamine::DataRef::Empty) {
-                    let (row, col) = c.get_position();
-                    push(row, col, c.get_value().clone().into())?;
-                }
-            }
-        }
-        calamine::Sheets::Xlsb(x) => {
-            let mut r = x.worksheet_cells_reader(&sheet).map_err(|e| cant_read(&e))?;
-            while let Some(c) = r.next_cell().map_err(|e| cant_read(&e))? {
-                if !matches!(c.get_value(), calamine::DataRef::Empty) {
-                    let (row, col) = c.get_position();
-                    push(row, col, c.get_value().clone().into())?;
-                }
-            }
-        }
+        calamine::Sheets::Xlsx(x) => each_cell!(x),
+        calamine::Sheets::Xlsb(x) => each_cell!(x),
         // Legacy .xls is bounded by its format (65,536 × 256); .ods by the sizes checked above.
         other => {
             let range = other.worksheet_range(&sheet).map_err(|e| cant_read(&e))?;
