@@ -46,6 +46,18 @@ fn formats(currency: Currency) -> Formats {
     }
 }
 
+impl Formats {
+    /// How many characters a money cell shows: `-1,234,567.89 "EUR"`.
+    fn money_chars(&self, minor: i64) -> usize {
+        let digits = self.currency.minor_digits() as usize;
+        let text = crate::model::format_minor(minor.unsigned_abs(), 0);
+        let int = text.len().saturating_sub(digits).max(1);
+        let decimals = if digits > 0 { digits + 1 } else { 0 };
+        let symbol = if self.currency.code() == "EUR" { 2 } else { 4 };
+        usize::from(minor < 0) + int + (int - 1) / 3 + decimals + symbol
+    }
+}
+
 /// The most characters an Excel cell holds.
 const MAX_CELL_CHARS: usize = 32_767;
 
@@ -102,6 +114,9 @@ fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>])
         );
         ws.write_string_with_format(MAX_ROWS as u32 + 1, 0, note, &f.muted)?;
     }
+    // Autofit measures a number as its bare digits; a money cell shows grouping, decimals and
+    // the currency, so its column is widened to what it shows.
+    let mut money_chars = vec![0usize; header.len()];
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
@@ -110,6 +125,9 @@ fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>])
                 Cell::Text(s) => put(ws, r, c, s, None)?,
                 Cell::Money(v) => {
                     ws.write_number_with_format(r, c, f.currency.major(*v), &f.money)?;
+                    if let Some(w) = money_chars.get_mut(c as usize) {
+                        *w = (*w).max(f.money_chars(*v));
+                    }
                 }
                 Cell::Pct(Some(v)) if v.is_finite() => {
                     ws.write_number_with_format(r, c, *v, &f.pct)?;
@@ -141,6 +159,11 @@ fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>])
     } else {
         for (c, h) in header.iter().enumerate() {
             ws.set_column_width(c as u16, (h.chars().count() as f64 + 4.0).max(12.0))?;
+        }
+    }
+    for (c, (h, &w)) in header.iter().zip(&money_chars).enumerate() {
+        if w > 0 {
+            ws.set_column_width(c as u16, (w.max(h.chars().count()) + 3) as f64)?;
         }
     }
     Ok(())
@@ -521,4 +544,18 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_columns_are_as_wide_as_what_they_show() {
+        let c = |code: &str| formats(Currency::parse(code).unwrap());
+        assert_eq!(c("JPY").money_chars(1_234_567), "1,234,567 JPY".len());
+        assert_eq!(c("EUR").money_chars(-123_456), "-1,234.56 €".chars().count());
+        assert_eq!(c("KWD").money_chars(1_234_567), "1,234.567 KWD".len());
+        assert_eq!(c("EUR").money_chars(5), "0.05 €".chars().count());
+    }
 }
