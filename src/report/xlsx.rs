@@ -49,10 +49,10 @@ fn formats(currency: Currency) -> Formats {
 impl Formats {
     /// How many characters a money cell shows: `-1,234,567.89 "EUR"`.
     fn money_chars(&self, minor: i64) -> usize {
-        let digits = self.currency.minor_digits() as usize;
-        let text = crate::model::format_minor(minor.unsigned_abs(), 0);
-        let int = text.len().saturating_sub(digits).max(1);
-        let decimals = if digits > 0 { digits + 1 } else { 0 };
+        let digits = self.currency.minor_digits();
+        let major = minor.unsigned_abs() / 10u64.pow(digits);
+        let int = major.checked_ilog10().map_or(1, |l| l as usize + 1);
+        let decimals = if digits > 0 { digits as usize + 1 } else { 0 };
         let symbol = if self.currency.code() == "EUR" { 2 } else { 4 };
         usize::from(minor < 0) + int + (int - 1) / 3 + decimals + symbol
     }
