@@ -225,7 +225,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
     let mut drop_pay = duplicate_payments(out, m, inputs)?;
     let l = &out.ledger;
     let n = l.clients.len();
-    let keys: Vec<u64> = l.documents.par_iter().map(|d| text_key(l.text(d.id)) | 1).collect();
+    let keys: Vec<u64> = l.documents.par_iter().map(|d| hash_key(l.text(d.id)) | 1).collect();
     let same_id = |a: u32, b: u32| l.text(l.documents[a as usize].id) == l.text(l.documents[b as usize].id);
     let repeats: Vec<Repeat> = repeated_keys(n, l.documents.iter().map(|d| d.client), keys, same_id)
         .into_iter()
@@ -243,14 +243,15 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
         drop_rows(out, &[], &drop_pay);
         return Ok(());
     }
-    let place = |o: Origin| m.place(o);
     let copies = repeats.iter().filter(|r| r.exact).map(|r| out.ledger.documents[r.doc as usize].origin);
     let raw = raw_of(inputs, copies)?;
     let mut drop_doc = vec![false; out.ledger.documents.len()];
     drop_pay.resize(out.ledger.payments.len(), false);
-    let (start, order) = match repeats.iter().any(|r| !r.exact) {
-        true => by_client(n, out.ledger.documents.iter().map(|d| d.client)),
-        false => (Vec::new(), Vec::new()),
+    // The grouping by client is needed only to rename reused ids.
+    let (start, order) = if repeats.iter().any(|r| !r.exact) {
+        by_client(n, out.ledger.documents.iter().map(|d| d.client))
+    } else {
+        (Vec::new(), Vec::new())
     };
     let mut taken_ids: FxHashMap<ClientIx, FxHashSet<String>> = FxHashMap::default();
     let mut next_suffix: FxHashMap<(ClientIx, String), u32> = FxHashMap::default();
@@ -258,7 +259,6 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
         let d = out.ledger.documents[r.doc as usize].clone();
         let first_place = m.first_place(&out.ledger.sources, out.ledger.documents[r.first as usize].origin, d.origin);
         let id = out.ledger.text(d.id).to_string();
-        let source = out.ledger.sources[d.origin.source as usize].clone();
         if r.exact {
             out.ledger.documents[r.first as usize].disputed |= d.disputed;
             drop_doc[r.doc as usize] = true;
@@ -295,6 +295,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
                 }
             };
             taken.insert(new_id.clone());
+            let source = out.ledger.sources[d.origin.source as usize].clone();
             let too_big = |e: String| InputError::file(Path::new(&source), e, "split the input into smaller runs");
             let new_ref = out.ledger.texts.push(&new_id).map_err(too_big)?;
             out.ledger.documents[r.doc as usize].id = new_ref;
@@ -308,7 +309,7 @@ fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), In
             out.warnings.push(Warning {
                 kind: "reused_document_id",
                 source,
-                location: place(d.origin),
+                location: m.place(d.origin),
                 message: format!("client {client}: document id {id} is used again (first at {first_place}); this one is kept as {new_id}"),
             });
         }
@@ -370,7 +371,7 @@ fn drop_rows(out: &mut Ingested, drop_doc: &[bool], drop_pay: &[bool]) {
 }
 
 /// A 64-bit hash of a value, for finding repeats (equal keys are then compared in full).
-fn text_key(v: &(impl std::hash::Hash + ?Sized)) -> u64 {
+fn hash_key(v: &(impl std::hash::Hash + ?Sized)) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
     BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(v)
 }
@@ -478,9 +479,9 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
             if derived(i as u32) {
                 SKIP
             } else if made(i as u32) {
-                (text_key(&fields(p)) << 2) | BY_FIELDS
+                (hash_key(&fields(p)) << 2) | BY_FIELDS
             } else {
-                (text_key(l.text(p.id)) << 2) | BY_ID
+                (hash_key(l.text(p.id)) << 2) | BY_ID
             }
         })
         .collect();

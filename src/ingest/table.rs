@@ -196,14 +196,9 @@ impl std::error::Error for ScanError {}
 ///
 /// Bytes are read straight into the parser's buffer; only a chunk that holds a blank line, or
 /// follows a held-back byte, is copied.
-struct LineScanner<R> {
-    inner: R,
-    delimiter: u8,
-    /// Marked bytes not yet handed out.
-    output: Vec<u8>,
-    pos: usize,
-    /// Final `"` and `\r` bytes held back until the next byte tells what they are.
-    carry: Vec<u8>,
+/// What the scanner knows after the bytes it has seen.
+#[derive(Clone, Copy)]
+struct ScanState {
     in_quotes: bool,
     /// Nothing but a `\r` since the current line started.
     line_start: bool,
@@ -221,6 +216,18 @@ struct LineScanner<R> {
     /// Line breaks seen inside quotes so far: while there are none, no record spans lines and
     /// the parser need not look for breaks in each record.
     breaks_in_quotes: u64,
+}
+
+struct LineScanner<R> {
+    inner: R,
+    delimiter: u8,
+    /// Marked bytes not yet handed out.
+    output: Vec<u8>,
+    pos: usize,
+    /// Final `"` and `\r` bytes held back until the next byte tells what they are.
+    carry: Vec<u8>,
+    /// Where the scan stands; copied aside when a chunk is scanned twice (to mark blank lines).
+    at: ScanState,
     done: bool,
 }
 
@@ -232,28 +239,30 @@ impl<R: Read> LineScanner<R> {
             output: Vec::new(),
             pos: 0,
             carry: Vec::new(),
-            in_quotes: false,
-            line_start: true,
-            prev: b'\n',
-            offset: 0,
-            lines: 0,
-            line_bytes: 0,
-            quote_bytes: 0,
-            quote_line: 0,
-            breaks_in_quotes: 0,
+            at: ScanState {
+                in_quotes: false,
+                line_start: true,
+                prev: b'\n',
+                offset: 0,
+                lines: 0,
+                line_bytes: 0,
+                quote_bytes: 0,
+                quote_line: 0,
+                breaks_in_quotes: 0,
+            },
             done: false,
         }
     }
 
     /// Physical lines in what was read (a last line without a line break counts).
     fn lines(&self) -> u64 {
-        self.lines
+        self.at.lines
     }
 
     /// Whether any quoted field read so far (the parser's buffer is ahead of its records)
     /// spans lines.
     fn quotes_span_lines(&self) -> bool {
-        self.breaks_in_quotes > 0
+        self.at.breaks_in_quotes > 0
     }
 
     /// Follows `chunk` (which ends in no `"` or `\r` unless the file ends there),
@@ -277,31 +286,31 @@ impl<R: Read> LineScanner<R> {
             }
             let seg = &chunk[seg_start..i];
             if !seg.is_empty() && seg != b"\r" {
-                self.line_start = false;
+                self.at.line_start = false;
             }
             seg_start = i + 1;
             if chunk[i] == b'"' {
-                self.line_start = false;
-                if self.in_quotes {
+                self.at.line_start = false;
+                if self.at.in_quotes {
                     if next == Some(b'"') {
                         skip_to = i + 2;
                         seg_start = i + 2;
                     } else {
-                        self.in_quotes = false;
+                        self.at.in_quotes = false;
                     }
                 } else {
-                    let before = byte_before(i, self.prev);
-                    let at_bom_end = self.offset + i as u64 == 3 && before == 0xBF;
+                    let before = byte_before(i, self.at.prev);
+                    let at_bom_end = self.at.offset + i as u64 == 3 && before == 0xBF;
                     if before == self.delimiter || before == b'\n' || before == b'\r' || at_bom_end {
-                        self.in_quotes = true;
-                        self.quote_line = self.lines + 1;
-                        self.quote_bytes = 0;
+                        self.at.in_quotes = true;
+                        self.at.quote_line = self.at.lines + 1;
+                        self.at.quote_bytes = 0;
                     }
                 }
                 continue;
             }
             // A line ends at `i`.
-            if self.line_start && !self.in_quotes {
+            if self.at.line_start && !self.at.in_quotes {
                 found = true;
                 if let Some(o) = out.as_deref_mut() {
                     // The mark goes where the empty line starts.
@@ -312,30 +321,30 @@ impl<R: Read> LineScanner<R> {
                 }
             }
             line_begin = i + 1;
-            self.lines += 1;
-            self.breaks_in_quotes += self.in_quotes as u64;
-            self.line_bytes = 0;
-            if !self.in_quotes {
-                self.line_start = true;
+            self.at.lines += 1;
+            self.at.breaks_in_quotes += self.at.in_quotes as u64;
+            self.at.line_bytes = 0;
+            if !self.at.in_quotes {
+                self.at.line_start = true;
             }
         }
         let tail = &chunk[seg_start.min(chunk.len())..];
         if !tail.is_empty() && tail != b"\r" {
-            self.line_start = false;
+            self.at.line_start = false;
         }
         // Bytes since the last line break, and since the quote opened: bounded per chunk.
         let last_break = chunk.iter().rposition(|&b| b == b'\n' || b == b'\r');
-        self.line_bytes += (chunk.len() - last_break.map_or(0, |p| p + 1)) as u64;
-        if self.in_quotes {
-            self.quote_bytes += chunk.len() as u64;
+        self.at.line_bytes += (chunk.len() - last_break.map_or(0, |p| p + 1)) as u64;
+        if self.at.in_quotes {
+            self.at.quote_bytes += chunk.len() as u64;
         }
         if let Some(&b) = chunk.last() {
-            self.prev = b;
+            self.at.prev = b;
         }
-        self.offset += chunk.len() as u64;
-        if self.in_quotes && self.quote_bytes > MAX_LINE_BYTES {
+        self.at.offset += chunk.len() as u64;
+        if self.at.in_quotes && self.at.quote_bytes > MAX_LINE_BYTES {
             return Err(ScanError {
-                line: self.quote_line,
+                line: self.at.quote_line,
                 problem: format!(
                     "a quoted field opened on this line runs over more than {} MiB: a quote left open?",
                     MAX_LINE_BYTES >> 20
@@ -343,9 +352,9 @@ impl<R: Read> LineScanner<R> {
                 fix: "close the quote in the export (or remove the stray \" character)",
             });
         }
-        if self.line_bytes > MAX_LINE_BYTES {
+        if self.at.line_bytes > MAX_LINE_BYTES {
             return Err(ScanError {
-                line: self.lines + 1,
+                line: self.at.lines + 1,
                 problem: format!("the line is longer than {} MiB", MAX_LINE_BYTES >> 20),
                 fix: "this is no accounting export line; check the file (and the delimiter and line breaks) or export it again",
             });
@@ -358,15 +367,15 @@ impl<R: Read> LineScanner<R> {
 
     /// At the end of the file: the last line counts, and a quote must not be open.
     fn finish(&mut self) -> Result<(), ScanError> {
-        if self.offset > 0 && self.prev != b'\n' && self.prev != b'\r' {
-            self.lines += 1;
+        if self.at.offset > 0 && self.at.prev != b'\n' && self.at.prev != b'\r' {
+            self.at.lines += 1;
         }
-        if self.in_quotes {
+        if self.at.in_quotes {
             return Err(ScanError {
-                line: self.quote_line,
+                line: self.at.quote_line,
                 problem: format!(
                     "a quote opened on this line is never closed: lines {} to {} (the end of the file) would be one field",
-                    self.quote_line, self.lines
+                    self.at.quote_line, self.at.lines
                 ),
                 fix: "close the quote in the export (or remove the stray \" character)",
             });
@@ -376,9 +385,9 @@ impl<R: Read> LineScanner<R> {
 
     /// Scans `chunk` (at least one byte) and hands it out through `output`.
     fn stage(&mut self, chunk: Vec<u8>) -> Result<(), ScanError> {
-        let (state, line_start) = (self.snapshot(), self.line_start);
+        let saved = self.at;
         if self.scan(&chunk, None)? {
-            self.restore(state, line_start);
+            self.at = saved;
             let mut marked = Vec::with_capacity(chunk.len() + 16);
             self.scan(&chunk, Some(&mut marked))?;
             self.output = marked;
@@ -387,15 +396,6 @@ impl<R: Read> LineScanner<R> {
         }
         self.pos = 0;
         Ok(())
-    }
-
-    fn snapshot(&self) -> (bool, u8, u64, u64, u64, u64, u64) {
-        (self.in_quotes, self.prev, self.offset, self.lines, self.line_bytes, self.quote_bytes, self.quote_line)
-    }
-
-    fn restore(&mut self, s: (bool, u8, u64, u64, u64, u64, u64), line_start: bool) {
-        (self.in_quotes, self.prev, self.offset, self.lines, self.line_bytes, self.quote_bytes, self.quote_line) = s;
-        self.line_start = line_start;
     }
 }
 
@@ -434,12 +434,12 @@ impl<R: Read> Read for LineScanner<R> {
             // they are (a closing or an escaped quote; a line break or half of one).
             let keep = undecided_tail(&buf[..n]);
             if self.carry.is_empty() && keep < n {
-                let (state, line_start) = (self.snapshot(), self.line_start);
+                let saved = self.at;
                 if !self.scan(&buf[..n - keep], None).map_err(scan_error)? {
                     self.carry.extend_from_slice(&buf[n - keep..n]);
                     return Ok(n - keep);
                 }
-                self.restore(state, line_start);
+                self.at = saved;
             }
             let mut chunk = std::mem::take(&mut self.carry);
             chunk.extend_from_slice(&buf[..n]);
@@ -447,7 +447,7 @@ impl<R: Read> Read for LineScanner<R> {
             self.carry = chunk.split_off(chunk.len() - keep);
             if self.carry.len() as u64 > MAX_LINE_BYTES {
                 return Err(scan_error(ScanError {
-                    line: self.lines + 1,
+                    line: self.at.lines + 1,
                     problem: format!("more than {} MiB of quotes and carriage returns", MAX_LINE_BYTES >> 20),
                     fix: "this is no accounting export; check the file",
                 }));
