@@ -212,7 +212,8 @@ pub fn match_clients(
     for &ix in active {
         let c = &clients[ix as usize];
         by_id.insert(&c.id, ix);
-        let linked = settings.links.get(&c.id).and_then(|n| crate::ingest::ids::normalise_company_number(n).ok());
+        let linked =
+            settings.links.get(&c.id).and_then(|n| crate::model::company_number::normalise_company_number(n).ok());
         if let Some(n) = linked.or_else(|| c.company_number.clone()) {
             by_company.entry(n).or_default().push(ix);
         }
@@ -285,7 +286,7 @@ mod tests {
 
     fn snap(company: &str, date: &str) -> Snapshot {
         Snapshot {
-            company: crate::ingest::ids::normalise_company_number(company).ok(),
+            company: crate::model::company_number::normalise_company_number(company).ok(),
             raw_company: company.into(),
             client_id: None,
             date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),

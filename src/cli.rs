@@ -1,6 +1,6 @@
 //! The command line: subcommands, shared flags and their help texts.
 
-use crate::config::Lang;
+use crate::locale::Lang;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ pub struct Common {
     #[arg(long, global = true, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Report language, overriding the configuration.
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_parser = lang_values())]
     pub lang: Option<Lang>,
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -75,4 +75,11 @@ Prints, per input, rows read, accepted and rejected, and the control totals, and
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date; write it as YYYY-MM-DD"))
+}
+
+/// `--lang`'s values, listed in the help as clap lists an enum's.
+fn lang_values() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    // The listed values are exactly the ones `Lang::parse` reads, so the fallback is never taken.
+    PossibleValuesParser::new(["en", "nl", "fr"]).map(|s| Lang::parse(&s).unwrap_or_default())
 }

@@ -7,11 +7,12 @@
 use crate::analytics::Settings;
 use crate::analytics::risk::RiskSettings;
 use crate::bureau::BureauSettings;
+use crate::collection::handover::HandoverSettings;
 use crate::ingest::InputSpec;
 use crate::ingest::mapping::Mapping;
+use crate::locale::Lang;
 use crate::model::Currency;
 use crate::monitor::alerts::Thresholds;
-use crate::report::handover::HandoverSettings;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -96,26 +97,6 @@ struct RawAnalytics {
     aging_boundaries: Option<Vec<u32>>,
     aging_basis: Option<String>,
     series_months: Option<u32>,
-}
-
-/// Report language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Lang {
-    #[default]
-    En,
-    Nl,
-    Fr,
-}
-
-impl Lang {
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "en" => Some(Lang::En),
-            "nl" => Some(Lang::Nl),
-            "fr" => Some(Lang::Fr),
-            _ => None,
-        }
-    }
 }
 
 /// The resolved configuration.

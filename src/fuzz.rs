@@ -7,8 +7,9 @@ use crate::config::{Config, Overrides};
 use crate::fx::Fx;
 use crate::ingest::mapping::Mapping;
 use crate::ingest::parse::{self, DateFormat, NumberFormat};
-use crate::ingest::{IngestOptions, InputSpec, ids, ingest};
+use crate::ingest::{IngestOptions, InputSpec, ingest};
 use crate::model::Currency;
+use crate::model::company_number;
 use std::path::PathBuf;
 
 /// Mappings the table target chooses from with its first byte: the three ledger shapes. Date
@@ -105,7 +106,7 @@ pub fn values(data: &[u8]) {
     }
     let lines: Vec<String> = text.lines().map(String::from).collect();
     let _ = parse::detect_date_format(&lines);
-    let _ = ids::normalise_company_number(&text);
+    let _ = company_number::normalise_company_number(&text);
 }
 
 /// A configuration and a mapping of any text (split at the first NUL byte), loaded from files.

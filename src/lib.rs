@@ -5,14 +5,17 @@
 pub mod analytics;
 pub mod bureau;
 pub mod cli;
+pub mod collection;
 pub mod config;
 pub mod exit;
 pub mod fuzz;
 pub mod fx;
 pub mod ingest;
+pub mod locale;
 pub mod memory;
 pub mod model;
 pub mod monitor;
+pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod sample;

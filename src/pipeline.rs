@@ -2,6 +2,9 @@
 //! these; tests and benches call them too.
 
 use crate::analytics::{Analysis, analyse, calendar};
+use crate::collection::dossier_names;
+use crate::collection::handover::{self, Line};
+use crate::collection::interest::Rates;
 use crate::config::Config;
 use crate::exit::AppError;
 use crate::fx::Fx;
@@ -9,12 +12,9 @@ use crate::ingest::bureau::{BureauIngested, ingest_bureau};
 use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, ingest};
 use crate::model::ClientIx;
 use crate::monitor::{self, Assessment, alerts::Alert, history};
-use crate::report::dossier_names;
-use crate::report::handover::{self, Line};
-use crate::report::interest::Rates;
+use crate::output::month_folder::{self, MonthFolder, RootLock};
 use crate::report::model::{ReportModel, Sources};
-use crate::report::month_folder::{self, MonthFolder, RootLock};
-use crate::report::{self, data, pdf, xlsx};
+use crate::report::{data, pdf, xlsx};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -340,8 +340,9 @@ fn write_reports(
     m: ReportModel<'_>,
     (dossiers, qualifying): &(BTreeMap<ClientIx, String>, usize),
 ) -> Result<Vec<String>, AppError> {
-    let out =
-        |p: std::path::PathBuf, bytes: Vec<u8>| report::write_atomic(&p, &bytes).map_err(|e| AppError::output(&p, e));
+    let out = |p: std::path::PathBuf, bytes: Vec<u8>| {
+        crate::output::write_atomic(&p, &bytes).map_err(|e| AppError::output(&p, e))
+    };
     if config.reports.workbook {
         let book = xlsx::workbook(&m).map_err(|e| AppError::Data(format!("cannot build the workbook: {e}")))?;
         out(dir.join(format!("arwatch-{month}.xlsx")), book)?;

@@ -6,8 +6,8 @@
 //! Written twice: CSV with Belgian conventions (`;`, decimal comma, day-first dates,
 //! Windows-1252) and one XLSX workbook, each with its mapping files and configuration.
 
-use crate::ingest::ids::kbo_check_digits;
-use crate::report::write_atomic;
+use crate::model::company_number::kbo_check_digits;
+use crate::output::write_atomic;
 use chrono::{Datelike, Duration, NaiveDate};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet};
 use std::path::Path;
@@ -752,212 +752,17 @@ fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     wb.save_to_buffer()
 }
 
-/// Mapping files and configurations shipped with the sample set.
+/// Mapping files and configurations shipped with the sample set: the files in `sample_data/`
+/// are the one source, compiled in so that `arwatch sample` writes them anywhere.
 const MAPPINGS: [(&str, &str); 8] = [
-    (
-        "mappings/kredietinfo-csv.toml",
-        r#"# Monthly credit-bureau snapshots (one company on one date), Belgian CSV conventions.
-rows = "bureau"
-delimiter = ";"
-encoding = "windows-1252"
-decimal = ","
-date_formats = ["%d/%m/%Y"]
-
-[columns]
-company_number = "Ondernemingsnummer"
-snapshot_date = "Datum"
-name = "Naam"
-credit_limit = "Kredietlimiet"
-score = "Score"
-payment_score = "Betalingsscore"
-rating = "Rating"
-status = "Status"
-address = "Adres"
-board = "Bestuur"
-
-[fixed]
-currency = "EUR"
-"#,
-    ),
-    (
-        "mappings/kredietinfo-xlsx.toml",
-        r#"# The same bureau snapshots from the workbook.
-rows = "bureau"
-sheet = "Kredietinfo"
-
-[columns]
-company_number = "Ondernemingsnummer"
-snapshot_date = "Datum"
-name = "Naam"
-credit_limit = "Kredietlimiet"
-score = "Score"
-payment_score = "Betalingsscore"
-rating = "Rating"
-status = "Status"
-address = "Adres"
-board = "Bestuur"
-"#,
-    ),
-    (
-        "mappings/facturen-csv.toml",
-        r#"# Invoices and credit notes (negative amounts) as a Belgian accounting package exports them:
-# semicolon, decimal comma, day-first dates, Windows-1252.
-rows = "invoices"
-delimiter = ";"
-encoding = "windows-1252"
-decimal = ","
-date_formats = ["%d/%m/%Y"]
-
-[columns]
-client_id = "Klantnr"
-client_name = "Klant"
-company_number = "Ondernemingsnr"
-document_id = "Factuurnr"
-issue_date = "Factuurdatum"
-due_date = "Vervaldatum"
-amount = "Bedrag"
-currency = "Munt"
-reference = "Referentie"
-disputed = "Betwist"
-"#,
-    ),
-    (
-        "mappings/betalingen-csv.toml",
-        r#"# Payments received; a negative amount is a reversal (bounced direct debit).
-rows = "payments"
-delimiter = ";"
-encoding = "windows-1252"
-decimal = ","
-date_formats = ["%d/%m/%Y"]
-
-[columns]
-document_id = "Betaling"
-client_id = "Klantnr"
-payment_date = "Datum"
-amount = "Bedrag"
-currency = "Munt"
-reference = "Factuurnr"
-"#,
-    ),
-    (
-        "mappings/facturen-xlsx.toml",
-        r#"# The same invoices from the workbook: real date cells and numbers.
-rows = "invoices"
-sheet = "Facturen"
-
-[columns]
-client_id = "Klantnr"
-client_name = "Klant"
-company_number = "Ondernemingsnr"
-document_id = "Factuurnr"
-issue_date = "Factuurdatum"
-due_date = "Vervaldatum"
-amount = "Bedrag"
-currency = "Munt"
-reference = "Referentie"
-disputed = "Betwist"
-"#,
-    ),
-    (
-        "mappings/betalingen-xlsx.toml",
-        r#"# The same payments from the workbook.
-rows = "payments"
-sheet = "Betalingen"
-
-[columns]
-document_id = "Betaling"
-client_id = "Klantnr"
-payment_date = "Datum"
-amount = "Bedrag"
-currency = "Munt"
-reference = "Factuurnr"
-"#,
-    ),
-    (
-        "arwatch.toml",
-        r#"# arwatch configuration for the sample data set (CSV form).
-# Run: cargo run --release -- run --config sample_data/arwatch.toml
-company = "Voorbeeld Groothandel NV"
-currency = "EUR"
-out = "../reports"
-lang = "en"
-max_rejected_share = 0.01
-
-[[inputs]]
-file = "csv/facturen.csv"
-mapping = "mappings/facturen-csv.toml"
-
-[[inputs]]
-file = "csv/betalingen.csv"
-mapping = "mappings/betalingen-csv.toml"
-
-[[bureau_inputs]]
-file = "csv/kredietinfo.csv"
-mapping = "mappings/kredietinfo-csv.toml"
-
-# The sample bureau scores 0-100 and 0-10, higher is safer, and rates AAA (best) to D.
-[bureau]
-score_scale = [0, 100]
-payment_score_scale = [0, 10]
-ratings = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"]
-
-# Collection handover: open invoices 60+ days past due, and all open invoices of critical
-# clients (bankrupt, WCO), with statutory interest and the 40 EUR compensation.
-[handover]
-min_days_past_due = 60
-include_critical = true
-include_disputed = false
-jurisdiction = "BE"
-reminders = "csv/herinneringen.csv"
-
-[handover.creditor]
-name = "Voorbeeld Groothandel NV"
-company_number = "BE 0403.019.261"
-address = "Nijverheidsstraat 10, 2800 Mechelen"
-contact = "credit@voorbeeld.example · +32 15 00 00 00"
-iban = "BE68 5390 0754 7034"
-
-[analytics]
-dso_months = 3
-countback_lookback_months = 24
-behaviour_window_months = 12
-aging_boundaries = [30, 60, 90, 120]
-"#,
-    ),
-    (
-        "arwatch-xlsx.toml",
-        r#"# arwatch configuration for the sample data set (XLSX form); gives the same ledger as arwatch.toml.
-company = "Voorbeeld Groothandel NV"
-currency = "EUR"
-out = "../reports/xlsx"
-lang = "en"
-
-[[inputs]]
-file = "xlsx/arwatch-sample.xlsx"
-mapping = "mappings/facturen-xlsx.toml"
-
-[[inputs]]
-file = "xlsx/arwatch-sample.xlsx"
-mapping = "mappings/betalingen-xlsx.toml"
-
-[[bureau_inputs]]
-file = "xlsx/arwatch-sample.xlsx"
-mapping = "mappings/kredietinfo-xlsx.toml"
-
-[handover]
-min_days_past_due = 60
-include_critical = true
-jurisdiction = "BE"
-reminders = "csv/herinneringen.csv"
-
-[handover.creditor]
-name = "Voorbeeld Groothandel NV"
-company_number = "BE 0403.019.261"
-address = "Nijverheidsstraat 10, 2800 Mechelen"
-contact = "credit@voorbeeld.example · +32 15 00 00 00"
-iban = "BE68 5390 0754 7034"
-"#,
-    ),
+    ("mappings/kredietinfo-csv.toml", include_str!("../sample_data/mappings/kredietinfo-csv.toml")),
+    ("mappings/kredietinfo-xlsx.toml", include_str!("../sample_data/mappings/kredietinfo-xlsx.toml")),
+    ("mappings/facturen-csv.toml", include_str!("../sample_data/mappings/facturen-csv.toml")),
+    ("mappings/betalingen-csv.toml", include_str!("../sample_data/mappings/betalingen-csv.toml")),
+    ("mappings/facturen-xlsx.toml", include_str!("../sample_data/mappings/facturen-xlsx.toml")),
+    ("mappings/betalingen-xlsx.toml", include_str!("../sample_data/mappings/betalingen-xlsx.toml")),
+    ("arwatch.toml", include_str!("../sample_data/arwatch.toml")),
+    ("arwatch-xlsx.toml", include_str!("../sample_data/arwatch-xlsx.toml")),
 ];
 
 #[cfg(test)]
@@ -983,7 +788,11 @@ mod tests {
     fn company_numbers_are_valid() {
         let s = build(2026);
         for c in &s.clients {
-            assert!(crate::ingest::ids::normalise_company_number(&c.company_number).is_ok(), "{}", c.company_number);
+            assert!(
+                crate::model::company_number::normalise_company_number(&c.company_number).is_ok(),
+                "{}",
+                c.company_number
+            );
         }
     }
 }

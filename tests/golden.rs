@@ -22,7 +22,8 @@ type Texts = BTreeMap<String, String>;
 /// Runs arwatch once per as-of date into `out`; returns what each run printed.
 fn runs(config: &Path, out: &Path, lang: &str, as_ofs: &[&str], texts: &mut Texts) {
     for as_of in as_ofs {
-        let mut args = vec!["run", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", lang];
+        let mut args =
+            vec!["run", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", lang];
         if !as_of.is_empty() {
             args.extend(["--as-of", as_of]);
         }
@@ -197,7 +198,10 @@ fn sample_workbook_input_in_dutch() {
     let name = files(out.path()).iter().find_map(|f| f.strip_suffix("/data/summary.json").map(String::from)).unwrap();
     let dir = out.path().join(&name);
     texts.insert("data/summary.json".into(), std::fs::read_to_string(dir.join("data/summary.json")).unwrap());
-    texts.insert("workbook.txt".into(), workbook(&dir.join(format!("arwatch-{name}.xlsx")), Some(&["Overzicht", "Samenvatting"])));
+    texts.insert(
+        "workbook.txt".into(),
+        workbook(&dir.join(format!("arwatch-{name}.xlsx")), Some(&["Overzicht", "Samenvatting"])),
+    );
     texts.insert("report.txt".into(), pdftotext(&dir.join(format!("arwatch-{name}.pdf"))));
     texts.insert("digests.txt".into(), digests(out.path()));
     check("sample-xlsx-nl", out.path(), texts);
@@ -207,7 +211,13 @@ fn sample_workbook_input_in_dutch() {
 fn mixed_currencies_two_months_in_french() {
     let out = TempDir::new().unwrap();
     let mut texts = Texts::new();
-    runs(&root().join("tests/fixtures/mixed/arwatch.toml"), out.path(), "fr", &["2026-02-28", "2026-03-31"], &mut texts);
+    runs(
+        &root().join("tests/fixtures/mixed/arwatch.toml"),
+        out.path(),
+        "fr",
+        &["2026-02-28", "2026-03-31"],
+        &mut texts,
+    );
     month(&out.path().join("2026-03"), "2026-03", None, &mut texts);
     texts.insert("digests.txt".into(), digests(out.path()));
     check("mixed-fr", out.path(), texts);

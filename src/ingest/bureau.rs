@@ -3,7 +3,7 @@
 
 use super::mapping::Field;
 use super::table::{self, Batch, Header, RawRow};
-use super::{IngestOptions, InputError, InputSpec, Plan, Reject, RowError, RowView, SourceStats, Warning, ids};
+use super::{IngestOptions, InputError, InputSpec, Plan, Reject, RowError, RowView, SourceStats, Warning};
 use crate::bureau::{BureauSettings, Snapshot};
 use crate::model::Origin;
 
@@ -163,7 +163,7 @@ fn convert<R: RawRow>(
     origin: Origin,
 ) -> Result<(Snapshot, Option<String>), RowError> {
     let raw_company = v.required(Field::CompanyNumber)?.to_string();
-    let (company, warning) = match ids::normalise_company_number(&raw_company) {
+    let (company, warning) = match crate::model::company_number::normalise_company_number(&raw_company) {
         Ok(n) => (Some(n), None),
         Err(e) => (None, Some(format!("bureau company number {raw_company}: {e}; this row is matched to no client"))),
     };

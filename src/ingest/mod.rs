@@ -6,7 +6,6 @@
 
 pub mod bureau;
 pub mod error;
-pub mod ids;
 pub mod mapping;
 pub mod parse;
 pub mod table;
@@ -775,7 +774,7 @@ impl Merger {
         if client.company_number.is_none() {
             if let Some(raw) = &c.company {
                 if !self.bad_company.contains(&ix) {
-                    match ids::normalise_company_number(raw) {
+                    match crate::model::company_number::normalise_company_number(raw) {
                         Ok(n) => client.company_number = Some(n),
                         Err(e) => {
                             self.bad_company.insert(ix);

@@ -4,7 +4,7 @@
 //! The format is plain CSV, one row per client, documented in `docs/monitoring.md`; older files
 //! with fewer columns still read (missing columns are empty).
 
-use crate::report::write_atomic;
+use crate::output::write_atomic;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -165,7 +165,7 @@ pub fn previous(out: &Path, as_of: NaiveDate) -> Option<(NaiveDate, PathBuf)> {
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().to_string();
             let date = NaiveDate::parse_from_str(name.strip_suffix(".csv")?, "%Y-%m-%d").ok()?;
-            (date < as_of && crate::report::month_folder::is_month_end(date)).then(|| (date, e.path()))
+            (date < as_of && crate::output::month_folder::is_month_end(date)).then(|| (date, e.path()))
         })
         .max_by_key(|(d, _)| *d)
 }

@@ -2,13 +2,13 @@
 //! `outputs.md` fixes them: UTF-8, comma, ISO dates, money as plain decimals, ratios as
 //! fractions with 4 decimals, days with 2, empty for undefined.
 
-use super::{write_atomic, write_atomic_parts};
 use crate::analytics::{Analysis, Figures};
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{Ingested, Reject, SourceStats, Warning};
 use crate::model::{Currency, Ledger, format_minor};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
+use crate::output::{write_atomic, write_atomic_parts};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
@@ -411,7 +411,7 @@ pub fn write_alerts(dir: &Path, alerts: &[Alert]) -> std::io::Result<()> {
 pub fn write_handover(
     dir: &Path,
     ledger: &Ledger,
-    lines: &[super::handover::Line],
+    lines: &[crate::collection::handover::Line],
     dossiers: &std::collections::BTreeMap<crate::model::ClientIx, String>,
     cur: Currency,
 ) -> std::io::Result<()> {

@@ -1,7 +1,7 @@
 //! Report labels in English, Dutch and French, and the number and date formats that go with
 //! them (`1.234,56 €` and `31/10/2026` in Dutch, as Belgian readers write them).
 
-use crate::config::Lang;
+use crate::locale::Lang;
 use crate::model::Currency;
 use chrono::NaiveDate;
 

@@ -1,36 +1,8 @@
-//! Everything a run writes under `<out>/<YYYY-MM>/`: the data files for other tools, and (as
-//! they are built) the workbook, the PDF report and the handover dossiers.
+//! Everything a run shows its readers under `<out>/<YYYY-MM>/`: the data files for other
+//! tools, the workbook, the PDF report and the handover dossiers.
 
 pub mod data;
-pub mod dossier_names;
-pub mod handover;
 pub mod i18n;
-pub mod interest;
 pub mod model;
-pub mod month_folder;
 pub mod pdf;
 pub mod xlsx;
-
-use std::io::Write;
-use std::path::Path;
-
-/// Writes a file under a temporary name and renames it when complete, so a crash or a full
-/// disk never leaves a half-written file that looks whole.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_parts(path, &[bytes])
-}
-
-/// [`write_atomic`] of parts written one after the other: a large file made in parallel
-/// chunks is never copied into one buffer first.
-pub fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("{}.partial", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
-    {
-        // Small parts (one client's rows) are gathered into fewer system calls.
-        let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        for p in parts {
-            f.write_all(p)?;
-        }
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
-}

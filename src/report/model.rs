@@ -2,12 +2,12 @@
 //! the analysis and drawn by each renderer (workbook, PDF), so they can never disagree with
 //! each other or with the data files.
 
-use super::handover::Line;
 use super::i18n::{self, t};
 use crate::analytics::{Analysis, calendar};
-use crate::config::Lang;
+use crate::collection::handover::Line;
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{Ingested, Reject, SourceStats, Warning};
+use crate::locale::Lang;
 use crate::model::{ClientIx, Currency, Ledger};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;

@@ -3,9 +3,9 @@
 
 pub mod canvas;
 
-use super::handover::{Creditor, Line, Reminder};
 use super::i18n::{self, date};
 use super::model::ReportModel;
+use crate::collection::handover::{Creditor, Line, Reminder};
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
 
 fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {

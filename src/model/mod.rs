@@ -3,6 +3,8 @@
 //! Nothing in here is a raw string from a file: `ingest` turns rows into these types, and
 //! `analytics` reads only these types. Money is integer minor units (cents) with its currency.
 
+pub mod company_number;
+
 use chrono::NaiveDate;
 use std::fmt;
 

@@ -1,0 +1,23 @@
+//! The languages arwatch writes its reports in. The words themselves are the report's
+//! (`report/i18n.rs`); the command line maps its `--lang` values here (`cli.rs`).
+
+/// A report language: English, Dutch or French.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Nl,
+    Fr,
+}
+
+impl Lang {
+    /// `en`, `nl`, `fr` (any case, surrounding blanks ignored).
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "nl" => Some(Lang::Nl),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+}
