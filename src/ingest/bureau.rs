@@ -1,9 +1,12 @@
 //! Reading credit-bureau snapshot files (`rows = "bureau"`) through the same mappings, parsing
 //! and rejected-row accounting as ledgers.
 
+use super::convert::{RowError, RowView, shifted};
 use super::mapping::Field;
+use super::plan::{Plan, detect_dates};
+use super::stats::{account_extent, layout_label};
 use super::table::{self, Batch, Header, RawRow};
-use super::{IngestOptions, InputError, InputSpec, Plan, Reject, RowError, RowView, SourceStats, Warning};
+use super::{IngestOptions, InputError, InputSpec, Reject, SourceStats, Warning};
 use crate::bureau::{BureauSettings, Snapshot};
 use crate::model::Origin;
 
@@ -42,13 +45,13 @@ pub fn ingest_bureau(
             settings,
             source: source_base + i as u16,
             plan: None,
-            stats: SourceStats { file: input.path.display().to_string(), ..Default::default() },
+            stats: SourceStats::bureau(input.path.display().to_string()),
             out: &mut out,
         };
         let mut extent = table::Extent::default();
         let header = table::read_table(&input.path, &input.mapping, &mut loader, &mut extent)?;
         let mut stats = loader.stats;
-        super::account_extent(&mut stats, &mut out.rejects, &extent, &header);
+        account_extent(&mut stats, &mut out.rejects, &extent, &header);
         out.stats.push(stats);
     }
     Ok(out)
@@ -67,7 +70,7 @@ struct Loader<'a> {
 
 impl table::Sink for Loader<'_> {
     fn header(&mut self, h: &Header) -> Result<(), InputError> {
-        self.stats.layout = super::layout_label(&h.layout);
+        self.stats.layout = layout_label(&h.layout);
         self.plan = Some(Plan::new(self.input, &self.map, self.opts, h)?);
         Ok(())
     }
@@ -84,28 +87,17 @@ impl Loader<'_> {
     fn rows<R: RawRow>(&mut self, h: &Header, rows: &[R]) -> Result<(), InputError> {
         let mut plan = self.plan.take().expect("the header comes first");
         if plan.dates.is_none() {
-            plan.dates = Some(super::detect_dates(&plan, rows, h, &self.input.path)?);
+            plan.dates = Some(detect_dates(&plan, rows, h, &self.input.path)?);
         }
         let plan_ref = &plan;
         for row in rows {
             let plan = plan_ref;
             self.stats.rows_read += 1;
             if row.is_blank() {
-                self.reject(
-                    plan,
-                    h,
-                    row,
-                    RowError {
-                        benign: true,
-                        column: None,
-                        value: String::new(),
-                        reason: "blank row".into(),
-                        amount: None,
-                    },
-                );
+                self.reject(plan, h, row, RowError::benign(None, String::new(), "blank row".into()));
                 continue;
             }
-            if let Some(e) = super::shifted(plan, row) {
+            if let Some(e) = shifted(plan, row) {
                 self.reject(plan, h, row, e);
                 continue;
             }
@@ -136,21 +128,8 @@ impl Loader<'_> {
     }
 
     fn reject<R: RawRow>(&mut self, plan: &Plan, h: &Header, row: &R, e: RowError) {
-        self.stats.rejected += 1;
-        if e.benign {
-            self.stats.rejected_benign += 1;
-        }
-        self.out.rejects.push(Reject {
-            source: self.stats.file.clone(),
-            location: h.layout.location(row.line(), e.column),
-            column: e.column.and_then(|c| plan.header.get(c).cloned()).unwrap_or_default(),
-            value: e.value,
-            reason: e.reason,
-            raw: row.raw_values(),
-            line: row.line(),
-            benign: e.benign,
-            amount: None,
-        });
+        let r = e.into_reject(&self.stats.file, h, &plan.header, row.line(), row.raw_values());
+        self.stats.reject(&mut self.out.rejects, r);
     }
 }
 

@@ -3,6 +3,14 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+/// `s.trim()`, answered without scanning when both ends are plain ASCII (nearly every cell).
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a > b' ' && a < 0x80 && z > b' ' && z < 0x80 => s,
+        _ => s.trim(),
+    }
+}
+
 /// How a source writes its numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NumberFormat {
@@ -291,7 +299,7 @@ impl DateFormat {
 
     /// Parses a text value in this format.
     pub fn parse_text(&self, raw: &str) -> Option<NaiveDate> {
-        let s = super::table::trim(raw);
+        let s = trim(raw);
         match self {
             DateFormat::Pattern(p) => parse_pattern(s, &p.tokens),
             DateFormat::Excel1900 | DateFormat::Excel1904 => {
@@ -473,6 +481,13 @@ pub fn plausible(d: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_trim_is_trim() {
+        for t in ["", " ", "a", " a", "a ", "\tEUR\r", "\u{a0}12\u{a0}", "é", "x\u{3000}", "a b", "\u{7f}"] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+    }
 
     fn dot() -> NumberFormat {
         NumberFormat { decimal: '.' }

@@ -6,6 +6,7 @@
 
 use super::error::InputError;
 use super::mapping::{Mapping, column_letters};
+use super::parse::trim;
 use calamine::{Data, DataType, Reader, open_workbook_auto};
 use chrono::NaiveDate;
 use std::fs::File;
@@ -20,14 +21,6 @@ pub enum CellRef<'a> {
     Number(f64),
     Date(NaiveDate),
     Bool(bool),
-}
-
-/// `s.trim()`, answered without scanning when both ends are plain ASCII (nearly every cell).
-pub fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(&a), Some(&z)) if a > b' ' && a < 0x80 && z > b' ' && z < 0x80 => s,
-        _ => s.trim(),
-    }
 }
 
 impl CellRef<'_> {
@@ -1002,13 +995,6 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fast_trim_is_trim() {
-        for t in ["", " ", "a", " a", "a ", "\tEUR\r", "\u{a0}12\u{a0}", "é", "x\u{3000}", "a b", "\u{7f}"] {
-            assert_eq!(trim(t), t.trim(), "{t:?}");
-        }
-    }
 
     /// Hands out a few bytes at a time, to cross chunk boundaries everywhere.
     struct Trickle<'a>(&'a [u8], usize);

@@ -1,0 +1,196 @@
+//! Reads one input: its table streamed in batches, each batch converted in parallel while
+//! the previous one is merged.
+
+use super::client_index::ClientIndex;
+use super::convert::{Row, RowError, convert};
+use super::mapping::{Field, Resolved, RowKind};
+use super::merge::{Merger, merge_batch};
+use super::plan::{Plan, detect_dates};
+use super::stats::{SourceStats, account_extent, layout_label};
+use super::table::{self, Batch, Header, RawRow};
+use super::{IngestOptions, Ingested, InputError, InputSpec};
+use rayon::prelude::*;
+
+pub(super) fn ingest_one(
+    source_ix: u16,
+    input: &InputSpec,
+    opts: &IngestOptions,
+    out: &mut Ingested,
+    merger: &mut Merger,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SourceStats, InputError> {
+    let path = &input.path;
+    let map = input
+        .mapping
+        .resolve()
+        .map_err(|e| InputError::file(path, format!("mapping: {e}"), "correct the mapping file"))?;
+    if map.rows == RowKind::Bureau {
+        return Err(InputError::file(
+            path,
+            "a bureau mapping (rows = \"bureau\") is listed under [[inputs]]",
+            "list bureau files under [[bureau_inputs]] in the configuration",
+        ));
+    }
+    let file = path.display().to_string();
+    let mut loader = Loader {
+        source_ix,
+        input,
+        map,
+        opts,
+        stats: SourceStats::ledger(file.clone()),
+        plan: None,
+        out,
+        merger,
+        progress,
+        expected_rows: None,
+    };
+    let mut extent = table::Extent::default();
+    let first_reject = loader.out.rejects.len();
+    let header = table::read_table(path, &input.mapping, &mut loader, &mut extent)?;
+    let Loader { mut stats, out, .. } = loader;
+    account_extent(&mut stats, &mut out.rejects, &extent, &header);
+    out.rejects[first_reject..].sort_by_key(|r| r.line);
+    for (cur, t) in std::mem::take(&mut stats.pending_totals) {
+        stats.control_totals.insert(cur.code().to_string(), t);
+    }
+    Ok(stats)
+}
+
+/// Receives one input's header and batches, converts rows in parallel and merges them.
+struct Loader<'a> {
+    source_ix: u16,
+    input: &'a InputSpec,
+    map: Resolved,
+    opts: &'a IngestOptions,
+    stats: SourceStats,
+    plan: Option<Plan>,
+    out: &'a mut Ingested,
+    merger: &'a mut Merger,
+    progress: &'a (dyn Fn(u64) + Sync),
+    /// The parser's estimate of the rows in the file, until the first batch uses it.
+    expected_rows: Option<usize>,
+}
+
+impl table::Sink for Loader<'_> {
+    fn size_hint(&mut self, rows: usize) {
+        let l = &mut self.out.ledger;
+        let settles = self.input.mapping.columns.contains_key("settled_date");
+        match self.map.rows {
+            RowKind::Payments => l.payments.reserve(rows),
+            RowKind::Invoices if settles => {
+                l.documents.reserve(rows);
+                l.payments.reserve(rows);
+            }
+            _ => l.documents.reserve(rows),
+        }
+        self.expected_rows = Some(rows);
+    }
+
+    fn header(&mut self, h: &Header) -> Result<(), InputError> {
+        self.stats.layout = layout_label(&h.layout);
+        self.merger.layouts.insert(self.source_ix, h.layout.clone());
+        let plan = Plan::new(self.input, &self.map, self.opts, h)?;
+        if let Some(&c) = plan.cols.get(&Field::DocumentId) {
+            self.merger.id_columns.insert(self.source_ix, h.names[c].clone());
+        }
+        if self.map.payments_negative && self.map.rows == RowKind::Ledger {
+            self.merger.flipped_payments.insert(self.source_ix);
+        }
+        self.plan = Some(plan);
+        Ok(())
+    }
+
+    fn batch(&mut self, h: &Header, batch: Batch<'_>) -> Result<(), InputError> {
+        let plan = self.plan.as_mut().expect("the header comes first");
+        if plan.dates.is_none() {
+            let dates = match batch {
+                Batch::Text(rows) => detect_dates(plan, rows, h, &self.input.path)?,
+                Batch::Sheet(rows) => detect_dates(plan, rows, h, &self.input.path)?,
+            };
+            plan.dates = Some(dates);
+        }
+        if let Some(rows) = self.expected_rows.take() {
+            let per_row = match batch {
+                Batch::Text(r) => text_bytes_per_row(plan, r),
+                Batch::Sheet(r) => text_bytes_per_row(plan, r),
+            };
+            let l = &mut self.out.ledger;
+            let mut ahead = l.texts.reserve(rows * per_row);
+            ahead.push(crate::memory::spare(&l.documents));
+            ahead.push(crate::memory::spare(&l.payments));
+            crate::memory::populate(ahead);
+        }
+        match batch {
+            Batch::Text(rows) => self.convert_and_merge(h, rows),
+            Batch::Sheet(rows) => self.convert_and_merge(h, rows),
+        }
+    }
+}
+
+/// The id and reference text a row adds to the ledger, on average over the first rows.
+fn text_bytes_per_row<R: RawRow>(plan: &Plan, rows: &[R]) -> usize {
+    let sample = &rows[..rows.len().min(1000)];
+    let len = |r: &R, f: Field| plan.by_field[f as usize].map_or(0, |c| r.cell(c).display().len());
+    // A payment without an id gets one made of its source and line.
+    let made_id = if plan.by_field[Field::DocumentId as usize].is_none() { 12 } else { 0 };
+    let total: usize = sample.iter().map(|r| len(r, Field::DocumentId) + len(r, Field::Reference) + made_id).sum();
+    total.div_ceil(sample.len().max(1)) + 1
+}
+
+impl Loader<'_> {
+    /// Converts a batch in parts and merges each part while the next one is being converted:
+    /// the merge is sequential, and overlapping it keeps both cores busy.
+    fn convert_and_merge<R: RawRow>(&mut self, h: &Header, rows: &[R]) -> Result<(), InputError> {
+        const PARTS: usize = 4;
+        let Loader { source_ix, input, plan, out, merger, stats, progress, .. } = self;
+        let plan: &Plan = plan.as_ref().expect("the header comes first");
+        let file = input.path.display().to_string();
+        progress(rows.len() as u64);
+        let parts: Vec<&[R]> = rows.chunks(rows.len().div_ceil(PARTS).max(1)).collect();
+        let Some(first) = parts.first() else { return Ok(()) };
+        let mut pending = convert_rows(plan, first);
+        find_clients(&mut pending, &merger.client_index);
+        let mut base = 0;
+        for k in 0..parts.len() {
+            let next = parts.get(k + 1);
+            let raw = move |i: usize| rows[base + i].raw_values();
+            let (merged, converted) = rayon::join(
+                || merge_batch(*source_ix, &file, h, plan, pending, &raw, out, merger, stats),
+                || next.map(|p| convert_rows(plan, p)),
+            );
+            merged?;
+            base += parts[k].len();
+            match converted {
+                Some(mut c) => {
+                    // Clients the merge just added are in the index now.
+                    find_clients(&mut c, &merger.client_index);
+                    pending = c;
+                }
+                None => break,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn convert_rows<'r, R: RawRow>(plan: &'r Plan, rows: &'r [R]) -> Vec<(u32, Result<Row<'r>, RowError>)> {
+    rows.par_iter().map(|r| (r.line(), convert(plan, r))).collect()
+}
+
+/// Looks the rows' clients up, in parallel, which takes that work off the sequential merge;
+/// each chunk's table slots are prefetched first, so the lookups overlap instead of waiting
+/// in turn.
+fn find_clients(rows: &mut [(u32, Result<Row<'_>, RowError>)], clients: &ClientIndex) {
+    rows.par_chunks_mut(64).for_each(|chunk| {
+        for (_, row) in chunk.iter() {
+            if let Ok(Row::Doc(c, _) | Row::Pay(c, _)) = row {
+                clients.prefetch(&c.id);
+            }
+        }
+        for (_, row) in chunk.iter_mut() {
+            if let Ok(Row::Doc(c, _) | Row::Pay(c, _)) = row {
+                c.known = clients.get(&c.id);
+            }
+        }
+    });
+}

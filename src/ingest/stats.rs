@@ -1,0 +1,198 @@
+//! The reconciliation of every input: rows and lines read, accepted and rejected, and the
+//! money control totals, with the one accountant that moves a row to the rejected side.
+
+use super::table::{self, Header, Layout};
+use crate::model::Currency;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A row that did not make it into the ledger, and why.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Reject {
+    pub source: String,
+    pub location: String,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+    pub raw: String,
+    /// Line or sheet row, to keep the file in input order.
+    #[serde(skip)]
+    pub line: u32,
+    /// Blank and deliberately ignored rows are reported but do not count against the
+    /// rejected-share threshold.
+    #[serde(skip)]
+    pub benign: bool,
+    #[serde(skip)]
+    pub amount: Option<(Currency, i64)>,
+}
+
+/// A data-quality observation that does not stop a row: an invalid company number, a
+/// duplicate document id kept under a new name.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Warning {
+    /// What was observed, in words a program can match: `reused_document_id`,
+    /// `invalid_company_number`, `possible_duplicate_payment`, `payment_id_reused`.
+    pub kind: &'static str,
+    pub source: String,
+    pub location: String,
+    pub message: String,
+}
+
+/// Money control totals of one input in one currency, in minor units. Wide integers: no
+/// number of rows can make them overflow.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Totals {
+    pub read: i128,
+    pub accepted: i128,
+    pub rejected: i128,
+    /// Σ |amount| of the accepted rows: what bounds every sum the analysis makes.
+    #[serde(skip)]
+    pub absolute: i128,
+}
+
+impl Totals {
+    pub(super) fn accept(&mut self, v: i64) {
+        self.read += v as i128;
+        self.accepted += v as i128;
+        self.absolute += v.unsigned_abs() as i128;
+    }
+
+    pub(super) fn reject(&mut self, v: i64) {
+        self.read += v as i128;
+        self.rejected += v as i128;
+    }
+
+    /// An accepted row found to be a duplicate after reading.
+    pub(super) fn move_to_rejected(&mut self, v: i64) {
+        self.accepted -= v as i128;
+        self.rejected += v as i128;
+        self.absolute -= v.unsigned_abs() as i128;
+    }
+}
+
+/// The most a ledger's amounts may add up to in one currency (Σ |amount|), in major units:
+/// every sum the analysis makes (net AR, sales, buckets, their conversions) then stays far
+/// inside 64 bits. A thousand times the world's yearly trade is no accounts receivable.
+pub const MAX_LEDGER_MAJOR: i128 = 1_000_000_000_000_000;
+
+/// What one input contributed: the reconciliation that `summary.json` reports.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SourceStats {
+    pub file: String,
+    pub layout: String,
+    /// Physical lines of the file (sheet rows for a workbook).
+    pub lines: u64,
+    /// Of those, the lines up to and including the header (banner rows, blank lines before it).
+    pub lines_before_rows: u64,
+    /// Lines inside rows beyond their first: quoted fields over several lines (`multiline`).
+    pub lines_within_rows: u64,
+    pub rows_read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    /// Of the rejected rows: blank lines, total rows and rows whose type the mapping ignores.
+    pub rejected_benign: u64,
+    pub invoices: u64,
+    pub credit_notes: u64,
+    pub payments: u64,
+    /// Sums of the amount column as written in the file (signs included), per currency.
+    pub control_totals: BTreeMap<String, Totals>,
+    /// The same while reading, keyed cheaply; folded into `control_totals` at the end.
+    #[serde(skip)]
+    pub(super) pending_totals: Vec<(Currency, Totals)>,
+    /// Rejected rows whose amount could not be read, so are outside the control totals.
+    pub rejected_without_amount: u64,
+    /// Whether the input carries money (a ledger input; bureau inputs do not): only then is a
+    /// rejected row without a readable amount counted as outside the control totals.
+    #[serde(skip)]
+    pub(super) money: bool,
+}
+
+impl SourceStats {
+    /// A ledger input's reconciliation, empty.
+    pub(super) fn ledger(file: String) -> SourceStats {
+        SourceStats { file, money: true, ..Default::default() }
+    }
+
+    /// A bureau input's reconciliation, empty: it has rows but no money.
+    pub(super) fn bureau(file: String) -> SourceStats {
+        SourceStats { file, ..Default::default() }
+    }
+
+    /// The rejection accountant, one for every loader: counts a rejected row on its input's
+    /// side of the reconciliation (its amount, when it has one, into the rejected control
+    /// total) and records it with its raw values.
+    pub(super) fn reject(&mut self, rejects: &mut Vec<Reject>, r: Reject) {
+        self.rejected += 1;
+        if r.benign {
+            self.rejected_benign += 1;
+        }
+        match r.amount {
+            Some((cur, a)) => totals_mut(self, cur).reject(a),
+            None if !r.benign && self.money => self.rejected_without_amount += 1,
+            None => {}
+        }
+        rejects.push(r);
+    }
+
+    /// Errors (not blank or ignored rows) as a share of the rows read.
+    pub fn rejected_share(&self) -> f64 {
+        let errors = self.rejected - self.rejected_benign;
+        if self.rows_read == 0 { 0.0 } else { errors as f64 / self.rows_read as f64 }
+    }
+
+    /// Every line is before the rows or in one; rows read = accepted + rejected; and the same
+    /// for the money of every currency.
+    pub fn reconciles(&self) -> bool {
+        self.lines == self.lines_before_rows + self.rows_read + self.lines_within_rows
+            && self.rows_read == self.accepted + self.rejected
+            && self.control_totals.values().all(|t| t.read == t.accepted + t.rejected)
+    }
+}
+
+/// How a source is described in summaries: `text, delimiter ';', windows-1252`.
+pub(super) fn layout_label(l: &Layout) -> String {
+    match l {
+        Layout::Text { delimiter, encoding } => format!("text, delimiter {:?}, {}", *delimiter as char, encoding),
+        Layout::Sheet { name } => format!("sheet '{name}'"),
+    }
+}
+
+/// The lines of a table that are no data rows: its physical lines, those before the rows
+/// (banner and header), and blank lines the CSV parser skipped (rows read and rejected, not
+/// errors).
+pub(super) fn account_extent(stats: &mut SourceStats, rejects: &mut Vec<Reject>, extent: &table::Extent, h: &Header) {
+    stats.lines = extent.physical_lines;
+    stats.lines_before_rows = h.line as u64;
+    stats.lines_within_rows = extent.lines_within_rows;
+    let layout = &h.layout;
+    for &line in &extent.blank_lines {
+        stats.rows_read += 1;
+        let source = stats.file.clone();
+        stats.reject(
+            rejects,
+            Reject {
+                source,
+                location: layout.location(line, None),
+                column: String::new(),
+                value: String::new(),
+                reason: "blank line".into(),
+                raw: String::new(),
+                line,
+                benign: true,
+                amount: None,
+            },
+        );
+    }
+}
+
+/// The control totals of one currency, without allocating a key for every row.
+pub(super) fn totals_mut(stats: &mut SourceStats, cur: Currency) -> &mut Totals {
+    let i = match stats.pending_totals.iter().position(|(c, _)| *c == cur) {
+        Some(i) => i,
+        None => {
+            stats.pending_totals.push((cur, Totals::default()));
+            stats.pending_totals.len() - 1
+        }
+    };
+    &mut stats.pending_totals[i].1
+}
