@@ -1,0 +1,203 @@
+//! Reading a source file as a header plus rows of cells, whatever its format: delimited text in
+//! any of the usual encodings and delimiters, or a workbook sheet through calamine.
+//!
+//! Rows are handed out in batches so that a 10-million-row export is never held whole as text,
+//! and so that each batch can be converted in parallel.
+
+mod scanner;
+mod text;
+mod workbook;
+
+use text::read_text;
+use workbook::read_sheet;
+
+pub use scanner::MAX_LINE_BYTES;
+pub use workbook::{MAX_PART_BYTES, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_UNPACKED_BYTES};
+
+use super::error::InputError;
+use super::mapping::{Mapping, column_letters};
+use super::parse::trim;
+use calamine::{Data, DataType};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// One cell as the converter sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    Text(&'a str),
+    Number(f64),
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+impl CellRef<'_> {
+    /// The value as shown in messages and in the rejected-rows file.
+    pub fn display(&self) -> String {
+        match self {
+            CellRef::Empty => String::new(),
+            CellRef::Text(s) => s.to_string(),
+            CellRef::Number(v) => format!("{v}"),
+            CellRef::Date(d) => d.to_string(),
+            CellRef::Bool(b) => b.to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            CellRef::Empty => true,
+            CellRef::Text(s) => trim(s).is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A row of any source, with its place in the file.
+pub trait RawRow: Sync {
+    /// 1-based line (text) or row (sheet).
+    fn line(&self) -> u32;
+    fn cell(&self, col: usize) -> CellRef<'_>;
+    fn width(&self) -> usize;
+
+    fn is_blank(&self) -> bool {
+        (0..self.width()).all(|i| self.cell(i).is_empty())
+    }
+
+    /// For a delimited text row with more fields than its header has names, and something in
+    /// the extra ones: how many fields it has. Its values would be shifted (an unquoted
+    /// delimiter in a text field), so it is never read. Trailing empty fields are harmless,
+    /// and a sheet's cells cannot shift.
+    fn fields_beyond(&self, _header: usize) -> Option<usize> {
+        None
+    }
+
+    /// All values of the row, for the rejected-rows file.
+    fn raw_values(&self) -> String {
+        (0..self.width()).map(|i| self.cell(i).display()).collect::<Vec<_>>().join(" | ")
+    }
+}
+
+/// A CSV record and the line it starts on.
+pub struct TextRow {
+    pub record: csv::StringRecord,
+    pub line: u32,
+}
+
+impl RawRow for TextRow {
+    fn line(&self) -> u32 {
+        self.line
+    }
+    fn cell(&self, col: usize) -> CellRef<'_> {
+        match self.record.get(col) {
+            Some(s) if !s.is_empty() => CellRef::Text(s),
+            _ => CellRef::Empty,
+        }
+    }
+    fn width(&self) -> usize {
+        self.record.len()
+    }
+    fn fields_beyond(&self, header: usize) -> Option<usize> {
+        let n = self.record.len();
+        (n > header && self.record.iter().skip(header).any(|f| !trim(f).is_empty())).then_some(n)
+    }
+}
+
+pub struct SheetRow {
+    pub row: u32,
+    pub cells: Vec<Data>,
+}
+
+impl RawRow for SheetRow {
+    fn line(&self) -> u32 {
+        self.row
+    }
+    fn cell(&self, col: usize) -> CellRef<'_> {
+        match self.cells.get(col) {
+            None | Some(Data::Empty) => CellRef::Empty,
+            Some(Data::String(s)) | Some(Data::DateTimeIso(s)) | Some(Data::DurationIso(s)) => CellRef::Text(s),
+            Some(Data::Float(f)) => CellRef::Number(*f),
+            Some(Data::Int(i)) => CellRef::Number(*i as f64),
+            Some(Data::Bool(b)) => CellRef::Bool(*b),
+            Some(d @ Data::DateTime(_)) => match d.as_date() {
+                Some(date) => CellRef::Date(date),
+                None => CellRef::Empty,
+            },
+            Some(Data::Error(_)) => CellRef::Text("#ERROR"),
+        }
+    }
+    fn width(&self) -> usize {
+        self.cells.len()
+    }
+}
+
+/// Where rows come from, for messages: `line 12` or `sheet 'Invoices' row 12`.
+#[derive(Clone, Debug)]
+pub enum Layout {
+    Text { delimiter: u8, encoding: &'static str },
+    Sheet { name: String },
+}
+
+impl Layout {
+    pub fn location(&self, line: u32, col: Option<usize>) -> String {
+        match (self, col) {
+            (Layout::Text { .. }, _) => format!("line {line}"),
+            (Layout::Sheet { name }, Some(c)) => format!("sheet '{name}' cell {}{line}", column_letters(c)),
+            (Layout::Sheet { name }, None) => format!("sheet '{name}' row {line}"),
+        }
+    }
+}
+
+/// What a reader hands to its consumer.
+pub enum Batch<'a> {
+    Text(&'a [TextRow]),
+    Sheet(&'a [SheetRow]),
+}
+
+/// The header of a table, once found.
+#[derive(Clone, Debug)]
+pub struct Header {
+    pub names: Vec<String>,
+    pub line: u32,
+    pub layout: Layout,
+}
+
+pub const BATCH_ROWS: usize = 50_000;
+
+pub trait Sink {
+    fn header(&mut self, h: &Header) -> Result<(), InputError>;
+    /// An estimate of the rows to come, so that storage is reserved once, not regrown.
+    fn size_hint(&mut self, _rows: usize) {}
+    fn batch(&mut self, h: &Header, rows: Batch<'_>) -> Result<(), InputError>;
+}
+
+/// What a table holds besides its rows: its physical lines (sheet rows), and the blank lines
+/// the CSV parser would skip, so that both can be reported.
+#[derive(Debug, Default)]
+pub struct Extent {
+    pub physical_lines: u64,
+    /// Lines inside rows beyond their first (quoted fields over several lines, when allowed).
+    pub lines_within_rows: u64,
+    pub blank_lines: Vec<u32>,
+}
+
+/// Reads `path` with `mapping` into `sink`.
+pub fn read_table(
+    path: &Path,
+    mapping: &Mapping,
+    sink: &mut dyn Sink,
+    extent: &mut Extent,
+) -> Result<Header, InputError> {
+    let format = mapping
+        .format
+        .clone()
+        .unwrap_or_else(|| path.extension().and_then(|e| e.to_str()).unwrap_or("csv").to_ascii_lowercase());
+    match format.as_str() {
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_sheet(path, mapping, sink, extent),
+        "csv" | "tsv" | "txt" => read_text(path, mapping, sink, extent),
+        other => Err(InputError::file(
+            path,
+            format!("unknown format '{other}'"),
+            "set format = \"csv\" or \"xlsx\" in the mapping",
+        )),
+    }
+}
