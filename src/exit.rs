@@ -1,4 +1,5 @@
-//! Exit codes and the error type that carries them to `main`.
+//! How a run ends: the exit code (a type with its merge rule), the error that carries a failure
+//! to `main`, and the panic hook that turns a bug into exit code 1.
 //!
 //! | code | meaning |
 //! |---|---|
@@ -11,41 +12,101 @@
 
 use crate::config::ConfigError;
 use crate::ingest::InputError;
+use crate::pipeline::RunError;
+use crate::report::ReportError;
 
-pub const OK: i32 = 0;
-pub const INTERNAL: i32 = 1;
-pub const USAGE: i32 = 2;
-pub const DATA_WARNINGS: i32 = 3;
-pub const INPUT: i32 = 4;
-pub const OUTPUT: i32 = 5;
-
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error("{0}")]
-    Config(#[from] ConfigError),
-    #[error("{0}")]
-    Input(#[from] InputError),
-    #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
-    Output { path: String, source: std::io::Error },
-    #[error("{0}")]
-    Data(String),
+/// The exit codes of the table above.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    /// 0: done, nothing to report.
+    Ok,
+    /// 1: a bug.
+    Internal,
+    /// 2: the command line or the configuration.
+    Usage,
+    /// 3: done, with rejected rows (within the threshold) or warnings.
+    DataWarnings,
+    /// 4: the inputs stopped the run.
+    Input,
+    /// 5: the outputs could not be written.
+    Output,
 }
 
-impl AppError {
-    pub fn exit_code(&self) -> i32 {
+impl ExitCode {
+    /// The number the process exits with.
+    pub fn code(self) -> i32 {
         match self {
-            AppError::Config(_) => USAGE,
-            AppError::Input(_) | AppError::Data(_) => INPUT,
-            AppError::Output { .. } => OUTPUT,
+            ExitCode::Ok => 0,
+            ExitCode::Internal => 1,
+            ExitCode::Usage => 2,
+            ExitCode::DataWarnings => 3,
+            ExitCode::Input => 4,
+            ExitCode::Output => 5,
         }
     }
 
+    /// How much the code matters when several outcomes make one (the steps of a run, or the
+    /// portfolios of a batch): a bug above a usage error above an input error above an output
+    /// error above warnings above success.
+    fn weight(self) -> u8 {
+        match self {
+            ExitCode::Ok => 0,
+            ExitCode::DataWarnings => 1,
+            ExitCode::Output => 2,
+            ExitCode::Input => 3,
+            ExitCode::Usage => 4,
+            ExitCode::Internal => 5,
+        }
+    }
+
+    /// The code of two outcomes together: the one that matters more.
+    pub fn merge(self, other: ExitCode) -> ExitCode {
+        if other.weight() > self.weight() { other } else { self }
+    }
+
+    /// Success, or warnings when anything was rejected or warned about.
+    pub fn done(errors: usize, warnings: usize) -> ExitCode {
+        if errors > 0 || warnings > 0 { ExitCode::DataWarnings } else { ExitCode::Ok }
+    }
+}
+
+/// Why a command stopped, by layer; each message ends with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The configuration (or a mapping it names) cannot be used.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    /// An input cannot be read.
+    #[error("{0}")]
+    Input(#[from] InputError),
+    /// The inputs were read but the run cannot go on with them.
+    #[error("{0}")]
+    Run(#[from] RunError),
+    /// A report could not be made.
+    #[error("{0}")]
+    Report(#[from] ReportError),
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
+    Output { path: String, source: std::io::Error },
+}
+
+impl AppError {
+    /// The exit code this error ends the process with.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            AppError::Config(_) => ExitCode::Usage,
+            AppError::Input(_) | AppError::Run(_) => ExitCode::Input,
+            AppError::Report(_) | AppError::Output { .. } => ExitCode::Output,
+        }
+    }
+
+    /// A file under `path` could not be written.
     pub fn output(path: &std::path::Path, source: std::io::Error) -> AppError {
         AppError::Output { path: path.display().to_string(), source }
     }
 }
 
-/// Makes a bug (a panic anywhere, in any thread) end the process with `INTERNAL` and a message
+/// Makes a bug (a panic anywhere, in any thread) end the process with `Internal` and a message
 /// that says so, instead of Rust's default exit code 101 and a bare backtrace. A run stopped
 /// this way has written nothing in place: its month is staged until it is complete.
 pub fn install_panic_hook() {
@@ -61,6 +122,43 @@ pub fn install_panic_hook() {
             "internal error, please report: {what}{place}\n  arwatch {} stopped; no month folder was changed",
             env!("CARGO_PKG_VERSION")
         );
-        std::process::exit(INTERNAL);
+        std::process::exit(ExitCode::Internal.code());
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExitCode::{self, *};
+
+    const ALL: [ExitCode; 6] = [Ok, Internal, Usage, DataWarnings, Input, Output];
+
+    #[test]
+    fn codes_are_the_documented_numbers() {
+        assert_eq!(ALL.map(ExitCode::code), [0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn merging_keeps_what_matters_more_in_any_order() {
+        for a in ALL {
+            assert_eq!(a.merge(a), a);
+            assert_eq!(a.merge(Ok), a, "success adds nothing");
+            assert_eq!(a.merge(Internal), Internal, "a bug always shows");
+            for b in ALL {
+                assert_eq!(a.merge(b), b.merge(a), "{a:?} {b:?}");
+                for c in ALL {
+                    assert_eq!(a.merge(b).merge(c), a.merge(b.merge(c)));
+                }
+            }
+        }
+        assert_eq!(DataWarnings.merge(Output), Output);
+        assert_eq!(Output.merge(Input), Input);
+        assert_eq!(Input.merge(Usage), Usage);
+    }
+
+    #[test]
+    fn done_says_whether_anything_was_rejected_or_warned() {
+        assert_eq!(ExitCode::done(0, 0), Ok);
+        assert_eq!(ExitCode::done(1, 0), DataWarnings);
+        assert_eq!(ExitCode::done(0, 2), DataWarnings);
+    }
 }

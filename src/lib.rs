@@ -7,6 +7,7 @@ pub mod bureau;
 pub mod cli;
 pub mod collection;
 pub mod config;
+pub mod console;
 pub mod exit;
 pub mod fuzz;
 pub mod fx;

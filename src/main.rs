@@ -3,12 +3,10 @@
 
 use arwatch::cli::{Cli, Command, Common};
 use arwatch::config::{Config, Overrides};
-use arwatch::exit::{self, AppError};
-use arwatch::ingest::{Reject, SourceStats, Warning};
-use arwatch::{pipeline, sample};
+use arwatch::console::{self, Progress};
+use arwatch::exit::{self, AppError, ExitCode};
+use arwatch::pipeline;
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 // Ingestion and analytics make tens of millions of small allocations across two threads;
@@ -33,230 +31,72 @@ fn main() {
         panic!("ARWATCH_TEST_PANIC is set");
     }
     let cli = Cli::parse();
-    let code = match dispatch(&cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            e.exit_code()
-        }
-    };
-    std::process::exit(code);
-}
-
-fn dispatch(cli: &Cli) -> Result<i32, AppError> {
-    let common = &cli.common;
-    match &cli.command {
-        Command::Sample { seed } => {
-            let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("sample_data"));
-            let set = sample::build(*seed);
-            sample::write(&dir, &set).map_err(|e| AppError::output(&dir, e))?;
-            say(
-                common,
-                &format!(
-                    "sample data written to {}: {} clients, {} documents, {} payments, {} bureau rows",
-                    dir.display(),
-                    set.clients.len(),
-                    set.documents.len(),
-                    set.payments.len(),
-                    set.bureau.len()
-                ),
-            );
-            Ok(exit::OK)
-        }
-        Command::Check => {
-            let config = load_config(common, None)?;
-            let progress = Progress::new(common);
-            let ing = pipeline::load(&config, &|n| progress.inc(n))?;
-            progress.finish();
-            print_inputs(common, &ing.stats, &ing.rejects, &ing.warnings);
-            pipeline::check_threshold(&config, &ing)?;
-            let as_of = pipeline::as_of(&config, &ing)?;
-            pipeline::check_as_of(&ing, as_of)?;
-            pipeline::check_currencies(&config, &ing)?;
-            let bureau = pipeline::load_bureau(&config, &ing)?;
-            print_inputs(common, &bureau.stats, &bureau.rejects, &bureau.warnings);
-            pipeline::check_threshold_of(&config, &bureau.stats, &bureau.rejects)?;
-            say(common, &format!("as-of date would be {as_of}; nothing written"));
-            let warnings = ing.warnings.len() + bureau.warnings.len();
-            Ok(warnings_code(&[&ing.rejects[..], &bureau.rejects[..]].concat(), warnings))
-        }
-        Command::Run { compare_with } => {
-            let config = load_config(common, compare_with.clone())?;
-            let progress = Progress::new(common);
-            let out = pipeline::run(&config, &|n| progress.inc(n))?;
-            progress.finish();
-            print_inputs(common, &out.ingested.stats, &out.ingested.rejects, &out.ingested.warnings);
-            print_inputs(common, &out.bureau.stats, &out.bureau.rejects, &out.bureau.warnings);
-            if common.verbose {
-                for w in &out.analysis.warnings {
-                    eprintln!("warning: {w}");
-                }
-                let steps: Vec<String> =
-                    out.timings.iter().map(|(s, d)| format!("{s} {:.2} s", d.as_secs_f64())).collect();
-                eprintln!("time: {}", steps.join(", "));
-            }
-            match &out.compared_with {
-                Some(p) => say(
-                    common,
-                    &format!(
-                        "compared with the run of {}: {} alerts ({} risks, {} opportunities)",
-                        p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
-                        out.alerts.len(),
-                        out.alerts.iter().filter(|a| a.risk).count(),
-                        out.alerts.iter().filter(|a| !a.risk).count()
-                    ),
-                ),
-                None => say(
-                    common,
-                    "no earlier run saved under the output root: nothing to compare with yet (this run is saved for the next one)",
-                ),
-            }
-            if !config.bureau_inputs.is_empty() {
-                let m = &out.assessment.matched;
-                say(
-                    common,
-                    &format!(
-                        "bureau: {} snapshots, {} clients matched; no snapshot for {} clients{}; {} bureau companies are no client",
-                        out.bureau.snapshots.len(),
-                        m.latest.len(),
-                        m.unmatched_clients.len(),
-                        if m.unmatched_clients.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", m.unmatched_clients.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
-                        },
-                        m.unmatched_companies.len()
-                    ),
-                );
-            }
-            for n in &out.notes {
-                say(common, &format!("note: {n}"));
-            }
-            let p = &out.analysis.portfolio;
-            say(
-                common,
-                &format!(
-                    "as of {}: {} clients, net AR {} {}, countback DSO {:.1} days, data in {}",
-                    out.analysis.as_of,
-                    out.analysis.clients.len(),
-                    arwatch::model::format_minor(p.sums.net_ar, config.currency.minor_digits()),
-                    config.currency,
-                    p.dso_countback,
-                    out.data_dir.display()
-                ),
-            );
-            let warnings = out.ingested.warnings.len() + out.bureau.warnings.len() + out.analysis.warnings.len();
-            Ok(warnings_code(&[&out.ingested.rejects[..], &out.bureau.rejects[..]].concat(), warnings))
-        }
+    let code = match &cli.command {
+        Command::Sample { seed } => sample(&cli.common, *seed),
+        Command::Check => check(&cli.common),
+        Command::Run { compare_with } => run(&cli.common, compare_with.clone()),
     }
+    .unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        e.exit_code()
+    });
+    std::process::exit(code.code());
 }
 
+/// `arwatch sample`: writes the deterministic sample data set.
+fn sample(common: &Common, seed: u64) -> Result<ExitCode, AppError> {
+    let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("sample_data"));
+    let set = arwatch::sample::build(seed);
+    arwatch::sample::write(&dir, &set).map_err(|e| AppError::output(&dir, e))?;
+    console::say(
+        common,
+        &format!(
+            "sample data written to {}: {} clients, {} documents, {} payments, {} bureau rows",
+            dir.display(),
+            set.clients.len(),
+            set.documents.len(),
+            set.payments.len(),
+            set.bureau.len()
+        ),
+    );
+    Ok(ExitCode::Ok)
+}
+
+/// `arwatch check`: reads and checks the inputs (stage 1), writes nothing.
+fn check(common: &Common) -> Result<ExitCode, AppError> {
+    let config = load_config(common, None)?;
+    let progress = Progress::new(common);
+    let mut first = true;
+    let loaded = pipeline::check(&config, &|n| progress.inc(n), &mut |stats, rejects, warnings| {
+        // The ledger's inputs are read when the counter stops; the bureau's come after.
+        if std::mem::take(&mut first) {
+            progress.finish();
+        }
+        console::inputs(common, stats, rejects, warnings)
+    })?;
+    console::say(common, &format!("as-of date would be {}; nothing written", loaded.as_of));
+    let (ing, bureau) = (&loaded.ingested, &loaded.bureau);
+    let errors = ing.rejects.iter().chain(&bureau.rejects).filter(|r| !r.benign).count();
+    Ok(ExitCode::done(errors, ing.warnings.len() + bureau.warnings.len()))
+}
+
+/// `arwatch run`: the whole pipeline, then what happened.
+fn run(common: &Common, compare_with: Option<String>) -> Result<ExitCode, AppError> {
+    let config = load_config(common, compare_with)?;
+    let progress = Progress::new(common);
+    let out = pipeline::run(&config, &|n| progress.inc(n))?;
+    progress.finish();
+    console::run_summary(common, &config, &out);
+    let a = &out.analysed;
+    let errors = a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !r.benign).count();
+    Ok(ExitCode::done(errors, a.quality.warnings.len() + a.bureau.warnings.len() + a.analysis.warnings.len()))
+}
+
+/// The configuration file with the command line's overrides.
 fn load_config(common: &Common, compare_with: Option<String>) -> Result<Config, AppError> {
     let path = common.config.clone().unwrap_or_else(|| PathBuf::from("arwatch.toml"));
     let overrides = Overrides { as_of: common.as_of, out: common.out.clone(), lang: common.lang, compare_with };
     Ok(Config::load(&path, &overrides)?)
-}
-
-/// Exit code 3 when the run completed but rows were rejected or warnings raised.
-fn warnings_code(rejects: &[Reject], warnings: usize) -> i32 {
-    let errors = rejects.iter().filter(|r| !r.benign).count();
-    if errors > 0 || warnings > 0 { exit::DATA_WARNINGS } else { exit::OK }
-}
-
-fn say(common: &Common, line: &str) {
-    if !common.quiet {
-        println!("{line}");
-    }
-}
-
-/// The per-input reconciliation: read = accepted + rejected, and the control totals.
-fn print_inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warnings: &[Warning]) {
-    for s in stats {
-        let totals: Vec<String> = s
-            .control_totals
-            .iter()
-            .map(|(c, t)| {
-                let d = arwatch::model::Currency::parse(c).map(|c| c.minor_digits()).unwrap_or(2);
-                let f = |v| arwatch::model::format_minor(v, d);
-                format!("{c} read {} = accepted {} + rejected {}", f(t.read), f(t.accepted), f(t.rejected))
-            })
-            .collect();
-        let ok = s.reconciles();
-        // Ledger inputs count documents and payments and have money totals; bureau inputs
-        // have neither.
-        let ledger = s.invoices + s.credit_notes + s.payments > 0 || !totals.is_empty();
-        let content = if ledger {
-            format!(
-                " ({} invoices, {} credit notes, {} payments); {}",
-                s.invoices,
-                s.credit_notes,
-                s.payments,
-                totals.join(", ")
-            )
-        } else {
-            String::new()
-        };
-        say(
-            common,
-            &format!(
-                "{}: {} rows read = {} accepted + {} rejected{}{content}; {}",
-                s.file,
-                s.rows_read,
-                s.accepted,
-                s.rejected,
-                if s.rejected_benign > 0 {
-                    format!(" (of which {} blank, total or ignored)", s.rejected_benign)
-                } else {
-                    String::new()
-                },
-                if ok { "reconciles" } else { "DOES NOT RECONCILE" }
-            ),
-        );
-    }
-    if !common.quiet {
-        let shown = if common.verbose { usize::MAX } else { 5 };
-        for r in rejects.iter().filter(|r| !r.benign).take(shown) {
-            eprintln!(
-                "rejected: {}, {}, column '{}', value {:?}: {}",
-                r.source, r.location, r.column, r.value, r.reason
-            );
-        }
-        for w in warnings.iter().take(shown) {
-            eprintln!("warning: {}, {}: {}", w.source, w.location, w.message);
-        }
-        let hidden =
-            rejects.iter().filter(|r| !r.benign).count().saturating_sub(shown) + warnings.len().saturating_sub(shown);
-        if hidden > 0 {
-            eprintln!("… and {hidden} more (use -v, or see data/rejected.csv and data/warnings.csv)");
-        }
-    }
-}
-
-/// A row counter on stderr, only when stderr is a terminal and not quiet.
-struct Progress(Option<ProgressBar>);
-
-impl Progress {
-    fn new(common: &Common) -> Progress {
-        if common.quiet || !std::io::stderr().is_terminal() {
-            return Progress(None);
-        }
-        let pb = ProgressBar::new_spinner();
-        pb.set_style(
-            ProgressStyle::with_template("{spinner} {pos} rows read ({per_sec})")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        Progress(Some(pb))
-    }
-    fn inc(&self, n: u64) {
-        if let Some(pb) = &self.0 {
-            pb.inc(n);
-        }
-    }
-    fn finish(&self) {
-        if let Some(pb) = &self.0 {
-            pb.finish_and_clear();
-        }
-    }
 }
 
 #[cfg(test)]

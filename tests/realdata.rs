@@ -16,7 +16,7 @@ fn root() -> PathBuf {
 
 fn load(name: &str) -> (Config, Ingested) {
     let config = Config::load(&root().join("examples/realdata").join(name), &Overrides::default()).expect("config");
-    let ing = pipeline::load(&config, &|_| {}).expect("ingest");
+    let ing = pipeline::read_ledger(&config, &|_| {}).expect("ingest");
     (config, ing)
 }
 

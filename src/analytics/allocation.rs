@@ -5,7 +5,7 @@
 //! which is what makes back-dated figures exact: a balance at E is the state after exactly the
 //! events dated ≤ E.
 
-use crate::fx::Fx;
+use crate::fx::{Fx, FxError};
 use crate::memory::prefetch;
 use crate::model::{Currency, DocKind, Document, Payment, Texts};
 use chrono::NaiveDate;
@@ -125,7 +125,7 @@ pub fn allocate<'a>(
     texts: &'a Texts,
     fx: &'a Fx,
     ends: &[NaiveDate],
-) -> Result<Outcome<'a>, String> {
+) -> Result<Outcome<'a>, FxError> {
     // Each event's sort key is made once: (date, invoices then credit notes then payments,
     // id bytes, and the input position so the order is total). Exports are mostly in date
     // order already, so a stable sort finds the documents and the payments as two runs and
@@ -241,7 +241,7 @@ pub fn allocate<'a>(
 }
 
 impl<'a> Replay<'a> {
-    fn snapshot(&self, end: NaiveDate) -> Result<Snapshot, String> {
+    fn snapshot(&self, end: NaiveDate) -> Result<Snapshot, FxError> {
         if self.single {
             // Open invoices are ordered by due date, so the not-yet-due ones are at the back.
             let current = self.open.iter().rev().take_while(|k| k.0 >= end).map(|k| self.invoices[k.1].open).sum();
@@ -266,7 +266,7 @@ impl<'a> Replay<'a> {
         Ok(Snapshot { end, ar, current })
     }
 
-    fn add_invoice(&mut self, d: &'a Document, id: &'a str) -> Result<(), String> {
+    fn add_invoice(&mut self, d: &'a Document, id: &'a str) -> Result<(), FxError> {
         let ix = self.invoices.len();
         self.invoices.push(InvoiceState { doc: d, id, open: d.amount, allocations: SmallVec::new(), settled: None });
         self.settle_seq.push(0);
@@ -325,7 +325,7 @@ impl<'a> Replay<'a> {
         cur: Currency,
         date: NaiveDate,
         kind: AllocKind,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, FxError> {
         let inv_cur = self.invoices[ix].doc.currency;
         let x = self.fx.convert(amount, cur, inv_cur, date)?;
         let inv = &mut self.invoices[ix];
@@ -364,7 +364,7 @@ impl<'a> Replay<'a> {
         date: NaiveDate,
         kind: AllocKind,
         target: Option<usize>,
-    ) -> Result<(), String> {
+    ) -> Result<(), FxError> {
         let mut left = amount;
         if let Some(ix) = target {
             left -= self.apply(ix, left, cur, date, kind)?;
@@ -395,7 +395,7 @@ impl<'a> Replay<'a> {
 
     /// Takes back up to `amount` (in `cur`) of invoice `ix`'s payment allocations, latest
     /// first; returns what was taken back, in `cur`.
-    fn undo_payments(&mut self, ix: usize, amount: i64, cur: Currency, date: NaiveDate) -> Result<i64, String> {
+    fn undo_payments(&mut self, ix: usize, amount: i64, cur: Currency, date: NaiveDate) -> Result<i64, FxError> {
         let inv_cur = self.invoices[ix].doc.currency;
         let want = self.fx.convert(amount, cur, inv_cur, date)?;
         let mut left = want;
@@ -436,7 +436,7 @@ impl<'a> Replay<'a> {
     /// A reversal: undoes unapplied payment credit, then the referenced invoice's payments,
     /// then settled invoices (latest settlement first), then partly paid open invoices (latest
     /// payment first). Returns what is left, in `cur` (it becomes a debit balance).
-    fn reverse(&mut self, amount: i64, cur: Currency, date: NaiveDate, target: Option<usize>) -> Result<i64, String> {
+    fn reverse(&mut self, amount: i64, cur: Currency, date: NaiveDate, target: Option<usize>) -> Result<i64, FxError> {
         let mut left = amount;
         for k in (0..self.pool.len()).rev() {
             if left == 0 {
@@ -748,6 +748,7 @@ mod tests {
         let docs = [Document { currency: jpy, ..inv("I3", "2025-01-05", "2025-02-05", 100) }];
         let dr: Vec<&Document> = docs.iter().collect();
         let e = allocate(&dr, &[], texts(), fx, &[d("2025-01-31")]).unwrap_err();
+        let e = e.to_string();
         assert!(e.contains("JPY") && e.contains("2025-01-31"), "{e}");
     }
 }

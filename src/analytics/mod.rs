@@ -8,7 +8,7 @@ pub mod calendar;
 pub mod metrics;
 pub mod risk;
 
-use crate::fx::Fx;
+use crate::fx::{Fx, FxError};
 use crate::model::{ClientIx, DocKind, Document, Ledger, Payment, Texts};
 use allocation::{Outcome, allocate};
 use calendar::Month;
@@ -208,7 +208,7 @@ impl Frame {
 
 /// Computes every figure at `as_of`, in the reporting currency of `fx`. No clock, no I/O: the
 /// same inputs give the same result. Fails only on a missing exchange rate.
-pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) -> Result<Analysis, String> {
+pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) -> Result<Analysis, FxError> {
     let frame = Frame::new(as_of, settings);
     let n = ledger.clients.len();
     let (docs_by, pays_by) = by_client(ledger, as_of);
@@ -237,10 +237,10 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) 
                 merge_sums(&mut total, &r.figures.sums);
                 r.figures.sums.shed_series();
                 done.push(r);
-                Ok::<_, String>((done, total))
+                Ok::<_, FxError>((done, total))
             },
         )
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, FxError>>()?;
     let mut clients = Vec::with_capacity(order.len());
     let mut total = Sums::default();
     for (done, part) in parts {
@@ -357,7 +357,7 @@ fn client_figures(
     fx: &Fx,
     frame: &Frame,
     s: &Settings,
-) -> Result<ClientResult, String> {
+) -> Result<ClientResult, FxError> {
     let outcome: Outcome<'_> = allocate(docs, pays, texts, fx, &frame.snap_ends)?;
     let as_of = frame.as_of;
     // Money in the reporting currency: open amounts at the as-of date's rate, sales and
@@ -550,7 +550,7 @@ pub struct InvoiceOutcome {
 
 /// Every invoice issued on or before `as_of`, with its allocation outcome (amounts in the
 /// document currency), in client order.
-pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate, fx: &Fx) -> Result<Vec<InvoiceOutcome>, String> {
+pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate, fx: &Fx) -> Result<Vec<InvoiceOutcome>, FxError> {
     let (docs_by, pays_by) = by_client(ledger, as_of);
     (0..ledger.clients.len())
         .into_par_iter()

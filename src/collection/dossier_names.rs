@@ -2,7 +2,7 @@
 //! for a client id in every run, at most 80 characters, and valid on Windows as on Linux.
 
 use super::handover::Line;
-use crate::model::{ClientIx, Ledger};
+use crate::model::{ClientIx, Roster};
 use std::collections::{BTreeMap, HashMap};
 
 /// The longest readable part of a file name made from a client id.
@@ -42,7 +42,7 @@ pub fn stem(id: &str) -> String {
 /// The debtors that get a dossier (the largest claims first, at most `max`), each with its
 /// file name. Names that differ only in case (`k1`, `K1`) would be one file on Windows and
 /// macOS: those get the hash too.
-pub fn plan(ledger: &Ledger, lines: &[Line], max: usize) -> (BTreeMap<ClientIx, String>, usize) {
+pub fn plan(roster: &Roster, lines: &[Line], max: usize) -> (BTreeMap<ClientIx, String>, usize) {
     let mut claims: BTreeMap<ClientIx, i64> = BTreeMap::new();
     for l in lines {
         *claims.entry(l.client).or_default() += l.claim();
@@ -52,14 +52,14 @@ pub fn plan(ledger: &Ledger, lines: &[Line], max: usize) -> (BTreeMap<ClientIx, 
     debtors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     debtors.truncate(max);
     let mut names: BTreeMap<ClientIx, String> =
-        debtors.iter().map(|&(c, _)| (c, stem(&ledger.clients[c as usize].id))).collect();
+        debtors.iter().map(|&(c, _)| (c, stem(&roster.clients[c as usize].id))).collect();
     let mut folded: HashMap<String, usize> = HashMap::new();
     for n in names.values() {
         *folded.entry(n.to_lowercase()).or_default() += 1;
     }
     for (c, n) in names.iter_mut() {
-        if folded[&n.to_lowercase()] > 1 && !n.ends_with(&stable_hash(&ledger.clients[*c as usize].id)) {
-            *n = format!("{n}-{}", stable_hash(&ledger.clients[*c as usize].id));
+        if folded[&n.to_lowercase()] > 1 && !n.ends_with(&stable_hash(&roster.clients[*c as usize].id)) {
+            *n = format!("{n}-{}", stable_hash(&roster.clients[*c as usize].id));
         }
     }
     (names.into_iter().map(|(c, n)| (c, n + ".pdf")).collect(), qualifying)

@@ -1,11 +1,12 @@
 //! The collection handover: which open invoices go to the collection agency, with statutory
 //! interest to the handover date and the fixed 40 EUR compensation per invoice.
 
+use super::CollectionError;
 use super::interest::{Interest, Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;
 use crate::analytics::risk::Tier;
 use crate::fx::Fx;
-use crate::model::{ClientIx, Currency, Ledger};
+use crate::model::{ClientIx, Currency, Roster};
 use crate::monitor::Assessment;
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -100,17 +101,26 @@ pub struct Reminder {
 }
 
 /// Reads a reminder log (`client_id,document_id,date,note`).
-pub fn read_reminders(path: &std::path::Path) -> Result<Vec<Reminder>, String> {
-    let mut r =
-        csv::Reader::from_path(path).map_err(|e| format!("cannot read the reminder log {}: {e}", path.display()))?;
+pub fn read_reminders(path: &std::path::Path) -> Result<Vec<Reminder>, CollectionError> {
+    let table = path.display().to_string();
+    let mut r = csv::Reader::from_path(path).map_err(|e| CollectionError::Unreadable {
+        what: "reminder log",
+        path: table.clone(),
+        problem: e.to_string(),
+    })?;
     let mut out = Vec::new();
     for (n, rec) in r.records().enumerate() {
         let line = n + 2;
-        let rec = rec.map_err(|e| format!("{} line {line}: {e}", path.display()))?;
+        let bad = |column: &str, problem: String| CollectionError::Table {
+            table: table.clone(),
+            line,
+            column: if column.is_empty() { String::new() } else { format!(", column {column}") },
+            problem,
+        };
+        let rec = rec.map_err(|e| bad("", e.to_string()))?;
         let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
-        let date = NaiveDate::parse_from_str(&get(2), "%Y-%m-%d").map_err(|_| {
-            format!("{} line {line}, column date: {:?} is not a date like 2026-10-31", path.display(), get(2))
-        })?;
+        let date = NaiveDate::parse_from_str(&get(2), "%Y-%m-%d")
+            .map_err(|_| bad("date", format!("{:?} is not a date like 2026-10-31", get(2))))?;
         out.push(Reminder { client_id: get(0), document_id: get(1), date, note: get(3) });
     }
     Ok(out)
@@ -118,45 +128,47 @@ pub fn read_reminders(path: &std::path::Path) -> Result<Vec<Reminder>, String> {
 
 /// The fixed compensation per invoice in the reporting currency, in minor units: 40 EUR is
 /// 40 EUR whatever the ledger's currency, converted at the as-of date.
-fn compensation_in(s: &HandoverSettings, fx: &Fx, as_of: NaiveDate) -> Result<i64, String> {
+fn compensation_in(s: &HandoverSettings, fx: &Fx, as_of: NaiveDate) -> Result<i64, CollectionError> {
     let from = Currency::parse(&s.compensation_currency).ok_or_else(|| {
-        format!("[handover] compensation_currency {:?} is not a currency code", s.compensation_currency)
+        CollectionError::Settings(format!(
+            "[handover] compensation_currency {:?} is not a currency code",
+            s.compensation_currency
+        ))
     })?;
     let minor = crate::ingest::parse::amount_from_f64(s.compensation, from.minor_digits())
-        .map_err(|e| format!("[handover] compensation {}: {e}", s.compensation))?;
-    fx.convert(minor, from, fx.reporting(), as_of).map_err(|e| {
-        format!(
-            "the {} {from} compensation in {}: {e}; add the rate to the table named by fx_rates, or set [handover] compensation and compensation_currency in {}",
-            s.compensation,
-            fx.reporting(),
-            fx.reporting()
-        )
+        .map_err(|e| CollectionError::Settings(format!("[handover] compensation {}: {e}", s.compensation)))?;
+    fx.convert(minor, from, fx.reporting(), as_of).map_err(|source| CollectionError::Compensation {
+        amount: s.compensation,
+        from,
+        to: fx.reporting(),
+        source,
     })
 }
 
 /// The handover at the as-of date, by client then due date.
 pub fn select(
-    ledger: &Ledger,
+    roster: &Roster,
     analysis: &Analysis,
     assessment: &Assessment,
     s: &HandoverSettings,
     rates: &Rates,
     fx: &Fx,
-) -> Result<Vec<Line>, String> {
+) -> Result<Vec<Line>, CollectionError> {
     if !s.enabled {
         return Ok(Vec::new());
     }
-    let default = Jurisdiction::parse(&s.jurisdiction)
-        .ok_or_else(|| format!("[handover] jurisdiction {:?} is not BE or NL", s.jurisdiction))?;
+    let default = Jurisdiction::parse(&s.jurisdiction).ok_or_else(|| {
+        CollectionError::Settings(format!("[handover] jurisdiction {:?} is not BE or NL", s.jurisdiction))
+    })?;
     let compensation = compensation_in(s, fx, analysis.as_of)?;
     // Clients are independent: each one's lines in parallel, in client order.
-    let per_client: Vec<Result<Vec<Line>, String>> = analysis
+    let per_client: Vec<Result<Vec<Line>, CollectionError>> = analysis
         .clients
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
             let critical = assessment.clients.get(i).is_some_and(|v| v.risk.tier == Tier::Critical);
-            let client = &ledger.clients[c.client as usize];
+            let client = &roster.clients[c.client as usize];
             let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
             let mut out = Vec::new();
             for o in &c.open_items {

@@ -2,6 +2,7 @@
 //! Belgian law of 2 August 2002 (simple interest) and the Dutch wettelijke handelsrente
 //! (art. 6:119a BW, compounded yearly), from per-half-year rate tables shipped as data.
 
+use super::CollectionError;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
@@ -74,29 +75,33 @@ pub struct Rates {
 impl Rates {
     /// Reads a table (`jurisdiction,period,rate_percent,status,note`, period `2025-H1`) on top
     /// of what is already there.
-    pub fn add_csv(&mut self, text: &str, source: &str) -> Result<(), String> {
+    pub fn add_csv(&mut self, text: &str, source: &str) -> Result<(), CollectionError> {
         let mut r = csv::Reader::from_reader(text.as_bytes());
         for (n, rec) in r.records().enumerate() {
             let line = n + 2;
-            let rec = rec.map_err(|e| format!("{source} line {line}: {e}"))?;
+            let bad = |problem: String| CollectionError::Table {
+                table: source.to_string(),
+                line,
+                column: String::new(),
+                problem,
+            };
+            let rec = rec.map_err(|e| bad(e.to_string()))?;
             let get = |i: usize| rec.get(i).unwrap_or("").trim();
-            let j = Jurisdiction::parse(get(0))
-                .ok_or_else(|| format!("{source} line {line}: jurisdiction {:?} is not BE or NL", get(0)))?;
-            let (y, h) = get(1)
-                .split_once("-H")
-                .ok_or_else(|| format!("{source} line {line}: period {:?} is not like 2025-H1", get(1)))?;
-            let year: i32 = y.parse().map_err(|_| format!("{source} line {line}: bad year in {:?}", get(1)))?;
+            let j =
+                Jurisdiction::parse(get(0)).ok_or_else(|| bad(format!("jurisdiction {:?} is not BE or NL", get(0))))?;
+            let (y, h) =
+                get(1).split_once("-H").ok_or_else(|| bad(format!("period {:?} is not like 2025-H1", get(1))))?;
+            let year: i32 = y.parse().map_err(|_| bad(format!("bad year in {:?}", get(1))))?;
             let half: u8 = match h {
                 "1" => 1,
                 "2" => 2,
-                _ => return Err(format!("{source} line {line}: period {:?} is not like 2025-H1", get(1))),
+                _ => return Err(bad(format!("period {:?} is not like 2025-H1", get(1)))),
             };
-            let percent: f64 =
-                get(2).parse().map_err(|_| format!("{source} line {line}: rate {:?} is not a number", get(2)))?;
+            let percent: f64 = get(2).parse().map_err(|_| bad(format!("rate {:?} is not a number", get(2))))?;
             let provisional = match get(3) {
                 "" | "confirmed" => false,
                 "provisional" => true,
-                other => return Err(format!("{source} line {line}: status {other:?} is not confirmed or provisional")),
+                other => return Err(bad(format!("status {other:?} is not confirmed or provisional"))),
             };
             self.table.insert((j, (year, half)), Rate { percent, provisional, note: get(4).to_string() });
         }
@@ -109,15 +114,8 @@ impl Rates {
         r
     }
 
-    pub fn get(&self, j: Jurisdiction, h: HalfYear) -> Result<&Rate, String> {
-        self.table.get(&(j, h)).ok_or_else(|| {
-            format!(
-                "no statutory interest rate for {} {}-H{}: add it to the rate table (rates/statutory-interest.csv, or [handover] rates in the configuration)",
-                j.code(),
-                h.0,
-                h.1
-            )
-        })
+    pub fn get(&self, j: Jurisdiction, h: HalfYear) -> Result<&Rate, CollectionError> {
+        self.table.get(&(j, h)).ok_or(CollectionError::NoRate { jurisdiction: j.code(), year: h.0, half: h.1 })
     }
 }
 
@@ -172,7 +170,7 @@ pub fn statutory_interest(
     until: NaiveDate,
     j: Jurisdiction,
     rates: &Rates,
-) -> Result<Interest, String> {
+) -> Result<Interest, CollectionError> {
     let mut out =
         Interest { amount: 0, days: (until - due).num_days().max(0), provisional: false, periods: Vec::new() };
     if until <= due || principal <= 0 {
@@ -265,12 +263,14 @@ mod tests {
     fn a_missing_period_is_an_error_naming_it() {
         let r = Rates::shipped();
         let e = statutory_interest(1_000_00, d("2026-12-01"), d("2027-02-01"), Jurisdiction::Belgium, &r).unwrap_err();
-        assert!(e.contains("BE 2027-H1"), "{e}");
+        assert_eq!(e, CollectionError::NoRate { jurisdiction: "BE", year: 2027, half: 1 });
+        assert!(e.to_string().contains("BE 2027-H1"), "{e}");
         let mut user = Rates::shipped();
         user.add_csv("jurisdiction,period,rate_percent,status,note\nBE,2027-H1,10.00,confirmed,\n", "mine.csv")
             .unwrap();
         assert!(statutory_interest(1_000_00, d("2026-12-01"), d("2027-02-01"), Jurisdiction::Belgium, &user).is_ok());
-        assert!(user.add_csv("jurisdiction,period,rate_percent\nFR,2027-H1,10\n", "x.csv").unwrap_err().contains("FR"));
+        let e = user.add_csv("jurisdiction,period,rate_percent\nFR,2027-H1,10\n", "x.csv").unwrap_err();
+        assert_eq!(e.to_string(), "x.csv line 2: jurisdiction \"FR\" is not BE or NL");
     }
 
     #[test]

@@ -51,12 +51,30 @@ impl Default for IngestOptions {
     }
 }
 
+/// What reading the inputs gave: the ledger, and what was found on the way.
 #[derive(Debug, Default)]
 pub struct Ingested {
     pub ledger: Ledger,
     pub rejects: Vec<Reject>,
     pub warnings: Vec<Warning>,
     pub stats: Vec<SourceStats>,
+}
+
+/// What reading the inputs found besides the ledger: each input's reconciliation, the rejected
+/// rows and the warnings. It outlives the ledger's rows, which the analysis consumes.
+#[derive(Debug, Default)]
+pub struct DataQuality {
+    pub stats: Vec<SourceStats>,
+    pub rejects: Vec<Reject>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Ingested {
+    /// The ledger and what was found reading it.
+    pub fn into_parts(self) -> (Ledger, DataQuality) {
+        let Ingested { ledger, rejects, warnings, stats } = self;
+        (ledger, DataQuality { stats, rejects, warnings })
+    }
 }
 
 /// Reads every input into one ledger.

@@ -245,17 +245,24 @@ pub struct Ledger {
     pub texts: Texts,
 }
 
+/// Who a ledger is about: its source files and its clients. What is left of a ledger once its
+/// rows are analysed: the reports need no document or payment, and at 10 million invoices they
+/// reuse the memory the rows held.
+#[derive(Clone, Debug, Default)]
+pub struct Roster {
+    /// Source files, in configuration order (indexed by `Origin::source`).
+    pub sources: Vec<String>,
+    pub clients: Vec<Client>,
+}
+
 impl Ledger {
     pub fn text(&self, r: TextRef) -> &str {
         self.texts.get(r)
     }
 
-    /// Drops the documents, payments and id texts, keeping sources and clients: after the
-    /// analysis nothing reads them, and at 10 million invoices the reports reuse that memory.
-    pub fn release_rows(&mut self) {
-        self.documents = Vec::new();
-        self.payments = Vec::new();
-        self.texts = Texts::default();
+    /// The sources and clients, the rows dropped.
+    pub fn into_roster(self) -> Roster {
+        Roster { sources: self.sources, clients: self.clients }
     }
 
     /// The latest document or payment date, which sets the default as-of date.

@@ -8,7 +8,7 @@ pub mod history;
 use crate::analytics::Analysis;
 use crate::analytics::risk::{self, Risk, RiskInput, RiskSettings};
 use crate::bureau::{self, BureauSettings, Matched, Snapshot, Status};
-use crate::model::Ledger;
+use crate::model::Roster;
 use history::Entry;
 
 /// Bureau view and risk of one client (aligned with `Analysis::clients`).
@@ -34,7 +34,7 @@ pub struct Assessment {
 
 /// Matches bureau snapshots and scores every client.
 pub fn assess(
-    ledger: &Ledger,
+    roster: &Roster,
     analysis: &Analysis,
     snapshots: Vec<Snapshot>,
     bureau_settings: &BureauSettings,
@@ -44,7 +44,7 @@ pub fn assess(
     let matched = if snapshots.is_empty() {
         Matched::default()
     } else {
-        bureau::match_clients(&ledger.clients, &active, &snapshots, bureau_settings, analysis.as_of)
+        bureau::match_clients(&roster.clients, &active, &snapshots, bureau_settings, analysis.as_of)
     };
     let clients = analysis
         .clients
@@ -92,13 +92,13 @@ pub fn assess(
 }
 
 /// The run's per-client entries for the history and the comparison.
-pub fn entries(ledger: &Ledger, analysis: &Analysis, a: &Assessment) -> Vec<Entry> {
+pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment) -> Vec<Entry> {
     analysis
         .clients
         .iter()
         .zip(&a.clients)
         .map(|(c, v)| {
-            let client = &ledger.clients[c.client as usize];
+            let client = &roster.clients[c.client as usize];
             let f = &c.figures;
             let snap = v.snapshot.map(|i| &a.snapshots[i]);
             let text = |g: fn(&Snapshot) -> &Option<String>| snap.and_then(|s| g(s).clone()).unwrap_or_default();

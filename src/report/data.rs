@@ -4,8 +4,8 @@
 
 use crate::analytics::{Analysis, Figures};
 use crate::ingest::bureau::BureauIngested;
-use crate::ingest::{Ingested, Reject, SourceStats, Warning};
-use crate::model::{Currency, Ledger, format_minor};
+use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
+use crate::model::{Currency, Roster, format_minor};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
 use crate::output::{write_atomic, write_atomic_parts};
@@ -267,7 +267,7 @@ pub const MONTHLY_COLUMNS: [&str; 12] = [
 /// `clients.csv`: one row per client with any document or payment on or before A.
 pub fn write_clients(
     dir: &Path,
-    ledger: &Ledger,
+    roster: &Roster,
     a: &Analysis,
     assessment: Option<&Assessment>,
     cur: Currency,
@@ -275,7 +275,7 @@ pub fn write_clients(
     let money = |v: i64| format_minor(v, cur.minor_digits());
     let header = clients_header(&a.settings);
     let rows = a.clients.iter().enumerate().map(|(i, c)| {
-        let client = &ledger.clients[c.client as usize];
+        let client = &roster.clients[c.client as usize];
         let view = assessment.and_then(|x| x.clients.get(i));
         let f: &Figures = &c.figures;
         let b = &f.sums.window;
@@ -319,7 +319,7 @@ pub fn write_clients(
 }
 
 /// `monthly.csv`: the full grid of months for each client, plus `*` rows for the portfolio.
-pub fn write_monthly(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
+pub fn write_monthly(dir: &Path, roster: &Roster, a: &Analysis, cur: Currency) -> std::io::Result<()> {
     let digits = cur.minor_digits();
     let header = strings(&MONTHLY_COLUMNS);
     let rows = |id: &str, months: &[crate::analytics::MonthRow]| {
@@ -344,12 +344,12 @@ pub fn write_monthly(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -
     };
     // `*` sorts before every client id, as a byte-wise sort of the file would put it.
     let mut chunks = vec![rows("*", &a.portfolio.monthly)];
-    chunks.par_extend(a.clients.par_iter().map(|c| rows(&ledger.clients[c.client as usize].id, &c.figures.monthly)));
+    chunks.par_extend(a.clients.par_iter().map(|c| rows(&roster.clients[c.client as usize].id, &c.figures.monthly)));
     write_chunks(&dir.join("monthly.csv"), &header, chunks)
 }
 
 /// `open_items.csv`: every open invoice at A.
-pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency) -> std::io::Result<()> {
+pub fn write_open_items(dir: &Path, roster: &Roster, a: &Analysis, cur: Currency) -> std::io::Result<()> {
     let names = a.settings.bucket_names();
     let header = strings(&[
         "client_id",
@@ -366,7 +366,7 @@ pub fn write_open_items(dir: &Path, ledger: &Ledger, a: &Analysis, cur: Currency
     ]);
     let digits = cur.minor_digits();
     let chunks = a.clients.par_iter().map(|c| {
-        let id = &ledger.clients[c.client as usize].id;
+        let id = &roster.clients[c.client as usize].id;
         let mut buf = Vec::with_capacity(c.open_items.len() * 128);
         for o in &c.open_items {
             Line::new(&mut buf)
@@ -410,7 +410,7 @@ pub fn write_alerts(dir: &Path, alerts: &[Alert]) -> std::io::Result<()> {
 /// `handover.csv`: the invoices handed to collection.
 pub fn write_handover(
     dir: &Path,
-    ledger: &Ledger,
+    roster: &Roster,
     lines: &[crate::collection::handover::Line],
     dossiers: &std::collections::BTreeMap<crate::model::ClientIx, String>,
     cur: Currency,
@@ -438,7 +438,7 @@ pub fn write_handover(
         .map(|chunk| {
             let mut buf = Vec::with_capacity(chunk.len() * 160);
             for l in chunk {
-                let c = &ledger.clients[l.client as usize];
+                let c = &roster.clients[l.client as usize];
                 Line::new(&mut buf)
                     .text(&c.id)
                     .text(&c.name)
@@ -569,7 +569,7 @@ fn input_summaries(stats: &[SourceStats]) -> Vec<InputSummary<'_>> {
 pub fn write_summary(
     dir: &Path,
     company: &str,
-    ing: &Ingested,
+    ing: &DataQuality,
     a: Option<&Analysis>,
     run: Option<&RunInfo<'_>>,
     cur: Currency,

@@ -6,3 +6,18 @@ pub mod i18n;
 pub mod model;
 pub mod pdf;
 pub mod xlsx;
+
+/// A report that could not be drawn. The data files are written by then; the month is not
+/// put in place, so the previous one stays as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot build the workbook: {0}\n  fix: {FIX}")]
+    Workbook(String),
+    #[error("cannot build the PDF report: {0}\n  fix: {FIX}")]
+    Pdf(String),
+    #[error("cannot build the dossier of {client}: {problem}\n  fix: {FIX}")]
+    Dossier { client: String, problem: String },
+}
+
+/// Drawing a report fails only on a bug or a resource limit, never on the data.
+const FIX: &str = "run again with -v; if it fails again, please report it with the message";

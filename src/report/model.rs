@@ -6,9 +6,9 @@ use super::i18n::{self, t};
 use crate::analytics::{Analysis, calendar};
 use crate::collection::handover::Line;
 use crate::ingest::bureau::BureauIngested;
-use crate::ingest::{Ingested, Reject, SourceStats, Warning};
+use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
 use crate::locale::Lang;
-use crate::model::{ClientIx, Currency, Ledger};
+use crate::model::{ClientIx, Currency, Roster};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
 use chrono::NaiveDate;
@@ -39,8 +39,8 @@ pub struct Sources<'a> {
     pub company: &'a str,
     pub currency: Currency,
     pub lang: Lang,
-    pub ledger: &'a Ledger,
-    pub ingested: &'a Ingested,
+    pub roster: &'a Roster,
+    pub quality: &'a DataQuality,
     pub bureau: &'a BureauIngested,
     pub analysis: &'a Analysis,
     pub assessment: &'a Assessment,
@@ -228,20 +228,20 @@ impl<'a> ReportModel<'a> {
     }
 
     pub fn client_name(&self, ix: ClientIx) -> &str {
-        let c = &self.src.ledger.clients[ix as usize];
+        let c = &self.src.roster.clients[ix as usize];
         if c.name.is_empty() { &c.id } else { &c.name }
     }
 
     /// Every input's reconciliation, ledger then bureau.
     pub fn inputs(&self) -> Vec<&SourceStats> {
-        self.src.ingested.stats.iter().chain(&self.src.bureau.stats).collect()
+        self.src.quality.stats.iter().chain(&self.src.bureau.stats).collect()
     }
 
     pub fn rejects(&self) -> Vec<&Reject> {
-        self.src.ingested.rejects.iter().chain(&self.src.bureau.rejects).collect()
+        self.src.quality.rejects.iter().chain(&self.src.bureau.rejects).collect()
     }
 
     pub fn warnings(&self) -> Vec<&Warning> {
-        self.src.ingested.warnings.iter().chain(&self.src.bureau.warnings).collect()
+        self.src.quality.warnings.iter().chain(&self.src.bureau.warnings).collect()
     }
 }

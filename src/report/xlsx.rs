@@ -187,7 +187,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     let f = formats(m.src.currency);
     let a = m.src.analysis;
     let s = &a.settings;
-    let ledger = m.src.ledger;
+    let roster = m.src.roster;
 
     // Summary: KPIs, the chart data, and three native charts.
     let mut ws = sheet(m.t("summary"))?;
@@ -293,7 +293,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
         .iter()
         .zip(&m.src.assessment.clients)
         .map(|(c, v)| {
-            let client = &ledger.clients[c.client as usize];
+            let client = &roster.clients[c.client as usize];
             let fg = &c.figures;
             let b = &fg.sums.window;
             let mut r = vec![
@@ -365,7 +365,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
         .clients
         .iter()
         .flat_map(|c| {
-            let client = &ledger.clients[c.client as usize];
+            let client = &roster.clients[c.client as usize];
             c.open_items.iter().map(move |o| {
                 vec![
                     text(&client.id),
@@ -405,7 +405,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     };
     let mut rows: Vec<Vec<Cell>> = a.portfolio.monthly.iter().map(|r| row("*", r)).collect();
     for c in &a.clients {
-        let id = &ledger.clients[c.client as usize].id;
+        let id = &roster.clients[c.client as usize].id;
         rows.extend(c.figures.monthly.iter().map(|r| row(id, r)));
     }
     table(&mut ws, &f, &header, &rows)?;
@@ -467,7 +467,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
         .handover
         .iter()
         .map(|l| {
-            let client = &ledger.clients[l.client as usize];
+            let client = &roster.clients[l.client as usize];
             vec![
                 text(&client.id),
                 text(&client.name),

@@ -162,7 +162,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
             .debtors
             .iter()
             .map(|d| {
-                let cl = &m.src.ledger.clients[d.client as usize];
+                let cl = &m.src.roster.clients[d.client as usize];
                 vec![
                     m.client_name(d.client).to_string(),
                     cl.company_number.clone().unwrap_or_default(),
@@ -258,7 +258,7 @@ pub fn dossier(
     reminders: &[&Reminder],
 ) -> Result<Vec<u8>, String> {
     let first = lines.first().ok_or("a dossier needs at least one invoice")?;
-    let client = &m.src.ledger.clients[first.client as usize];
+    let client = &m.src.roster.clients[first.client as usize];
     let header = format!("{} — {} — {}", m.t("dossier"), m.client_name(first.client), date(m.as_of));
     let mut c = Canvas::new(m.t("dossier"), &header, (m.t("page"), m.t("of")), false)?;
     c.gap(14.0);

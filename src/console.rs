@@ -1,0 +1,176 @@
+//! What the command line prints: each input's reconciliation, the first rejected rows and
+//! warnings, a run's summary, and a row counter while reading.
+
+use crate::cli::Common;
+use crate::config::Config;
+use crate::ingest::{Reject, SourceStats, Warning};
+use crate::model::{Currency, format_minor};
+use crate::pipeline::RunOutput;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+
+/// Prints a line on stdout unless `-q`.
+pub fn say(common: &Common, line: &str) {
+    if !common.quiet {
+        println!("{line}");
+    }
+}
+
+/// The per-input reconciliation: read = accepted + rejected, and the control totals; then the
+/// first rejected rows and warnings on stderr (all of them with `-v`).
+pub fn inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warnings: &[Warning]) {
+    for s in stats {
+        say(common, &reconciliation(s));
+    }
+    if common.quiet {
+        return;
+    }
+    let shown = if common.verbose { usize::MAX } else { 5 };
+    for r in rejects.iter().filter(|r| !r.benign).take(shown) {
+        eprintln!("rejected: {}, {}, column '{}', value {:?}: {}", r.source, r.location, r.column, r.value, r.reason);
+    }
+    for w in warnings.iter().take(shown) {
+        eprintln!("warning: {}, {}: {}", w.source, w.location, w.message);
+    }
+    let hidden =
+        rejects.iter().filter(|r| !r.benign).count().saturating_sub(shown) + warnings.len().saturating_sub(shown);
+    if hidden > 0 {
+        eprintln!("… and {hidden} more (use -v, or see data/rejected.csv and data/warnings.csv)");
+    }
+}
+
+/// One input's line: `file: N rows read = A accepted + R rejected (…); totals; reconciles`.
+fn reconciliation(s: &SourceStats) -> String {
+    let totals: Vec<String> = s
+        .control_totals
+        .iter()
+        .map(|(c, t)| {
+            let d = Currency::parse(c).map(|c| c.minor_digits()).unwrap_or(2);
+            let f = |v| format_minor(v, d);
+            format!("{c} read {} = accepted {} + rejected {}", f(t.read), f(t.accepted), f(t.rejected))
+        })
+        .collect();
+    // Ledger inputs count documents and payments and have money totals; bureau inputs
+    // have neither.
+    let ledger = s.invoices + s.credit_notes + s.payments > 0 || !totals.is_empty();
+    let content = if ledger {
+        format!(
+            " ({} invoices, {} credit notes, {} payments); {}",
+            s.invoices,
+            s.credit_notes,
+            s.payments,
+            totals.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{}: {} rows read = {} accepted + {} rejected{}{content}; {}",
+        s.file,
+        s.rows_read,
+        s.accepted,
+        s.rejected,
+        if s.rejected_benign > 0 {
+            format!(" (of which {} blank, total or ignored)", s.rejected_benign)
+        } else {
+            String::new()
+        },
+        if s.reconciles() { "reconciles" } else { "DOES NOT RECONCILE" }
+    )
+}
+
+/// After a run: the inputs, what was compared, the bureau match, notes and the headline.
+pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
+    let a = &out.analysed;
+    inputs(common, &a.quality.stats, &a.quality.rejects, &a.quality.warnings);
+    inputs(common, &a.bureau.stats, &a.bureau.rejects, &a.bureau.warnings);
+    if common.verbose {
+        for w in &a.analysis.warnings {
+            eprintln!("warning: {w}");
+        }
+        let steps: Vec<String> = a.timings.iter().map(|(s, d)| format!("{s} {:.2} s", d.as_secs_f64())).collect();
+        eprintln!("time: {}", steps.join(", "));
+    }
+    match &a.compared_with {
+        Some(p) => say(
+            common,
+            &format!(
+                "compared with the run of {}: {} alerts ({} risks, {} opportunities)",
+                p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
+                a.alerts.len(),
+                a.alerts.iter().filter(|x| x.risk).count(),
+                a.alerts.iter().filter(|x| !x.risk).count()
+            ),
+        ),
+        None => say(
+            common,
+            "no earlier run saved under the output root: nothing to compare with yet (this run is saved for the next one)",
+        ),
+    }
+    if !config.bureau_inputs.is_empty() {
+        let m = &a.assessment.matched;
+        let named = if m.unmatched_clients.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", m.unmatched_clients.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
+        };
+        say(
+            common,
+            &format!(
+                "bureau: {} snapshots, {} clients matched; no snapshot for {} clients{named}; {} bureau companies are no client",
+                a.bureau.snapshots.len(),
+                m.latest.len(),
+                m.unmatched_clients.len(),
+                m.unmatched_companies.len()
+            ),
+        );
+    }
+    for n in &out.written.notes {
+        say(common, &format!("note: {n}"));
+    }
+    let p = &a.analysis.portfolio;
+    say(
+        common,
+        &format!(
+            "as of {}: {} clients, net AR {} {}, countback DSO {:.1} days, data in {}",
+            a.analysis.as_of,
+            a.analysis.clients.len(),
+            format_minor(p.sums.net_ar, config.currency.minor_digits()),
+            config.currency,
+            p.dso_countback,
+            out.written.data_dir.display()
+        ),
+    );
+}
+
+/// A row counter on stderr, only when stderr is a terminal and not quiet.
+pub struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    /// A spinner counting rows, or nothing.
+    pub fn new(common: &Common) -> Progress {
+        if common.quiet || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let pb = ProgressBar::new_spinner();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {pos} rows read ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        Progress(Some(pb))
+    }
+
+    /// `n` more rows read.
+    pub fn inc(&self, n: u64) {
+        if let Some(pb) = &self.0 {
+            pb.inc(n);
+        }
+    }
+
+    /// Clears the counter.
+    pub fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}

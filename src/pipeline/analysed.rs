@@ -1,0 +1,143 @@
+//! Stage two: from the checked inputs to every figure a report shows. The analysis consumes
+//! the ledger's rows; what follows (risk, alerts, handover) needs only its clients.
+
+use super::error::RunError;
+use super::loaded::Loaded;
+use crate::analytics::{Analysis, analyse};
+use crate::collection::dossier_names;
+use crate::collection::handover::{self, Line};
+use crate::collection::interest::Rates;
+use crate::config::Config;
+use crate::exit::AppError;
+use crate::fx::Fx;
+use crate::ingest::DataQuality;
+use crate::ingest::bureau::BureauIngested;
+use crate::model::{ClientIx, Roster};
+use crate::monitor::history::{self, Entry};
+use crate::monitor::{self, Assessment, alerts::Alert};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Everything a run found, ready to be written.
+pub struct Analysed {
+    pub as_of: NaiveDate,
+    /// The ledger's sources and clients (its rows are gone).
+    pub roster: Roster,
+    /// What reading the ledger found: reconciliation, rejected rows, warnings.
+    pub quality: DataQuality,
+    pub bureau: BureauIngested,
+    pub analysis: Analysis,
+    pub assessment: Assessment,
+    /// This run's entries for the history, which the next run compares with.
+    pub entries: Vec<Entry>,
+    /// The saved run the alerts compare with; `None` when there was none.
+    pub compared_with: Option<PathBuf>,
+    pub alerts: Vec<Alert>,
+    /// The invoices handed to collection, with statutory interest to the as-of date.
+    pub handover: Vec<Line>,
+    /// The dossier file of each debtor that gets one, and how many debtors qualify.
+    pub dossiers: (BTreeMap<ClientIx, String>, usize),
+    /// Wall time of each step so far.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Analysed {
+    /// Analyses the ledger, assesses each client's risk, compares with the previous run and
+    /// selects the handover.
+    pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, AppError> {
+        let Loaded { ingested, bureau, as_of } = loaded;
+        let mut timings = Vec::new();
+        let t = Instant::now();
+        let fx = fx(config)?;
+        let analysis = analyse(&ingested.ledger, as_of, &config.analytics, &fx).map_err(RunError::Fx)?;
+        let (ledger, quality) = ingested.into_parts();
+        let roster = ledger.into_roster();
+        timings.push(("analyse", t.elapsed()));
+
+        let t = Instant::now();
+        let assessment = monitor::assess(&roster, &analysis, bureau.snapshots.clone(), &config.bureau, &config.risk);
+        let entries = monitor::entries(&roster, &analysis, &assessment);
+        let compared_with = match &config.compare_with {
+            Some(p) => Some(p.clone()),
+            None => history::previous(&config.out, as_of).map(|(_, p)| p),
+        };
+        let alerts = match &compared_with {
+            Some(p) => {
+                let prev = history::load(p).map_err(RunError::History)?;
+                let b = &config.bureau;
+                monitor::alerts::compare(
+                    &prev,
+                    &entries,
+                    &config.monitor,
+                    [b.score_scale[1] - b.score_scale[0], b.payment_score_scale[1] - b.payment_score_scale[0]],
+                    [b.score_higher_is_safer, b.payment_score_higher_is_safer],
+                    config.currency,
+                )
+            }
+            None => Vec::new(),
+        };
+        timings.push(("monitor", t.elapsed()));
+
+        let t = Instant::now();
+        let handover = handover_lines(config, &roster, &analysis, &assessment, &fx)?;
+        let dossiers = if config.reports.dossiers {
+            dossier_names::plan(&roster, &handover, config.handover.max_dossiers)
+        } else {
+            (BTreeMap::new(), 0)
+        };
+        timings.push(("handover", t.elapsed()));
+        Ok(Analysed {
+            as_of,
+            roster,
+            quality,
+            bureau,
+            analysis,
+            assessment,
+            entries,
+            compared_with,
+            alerts,
+            handover,
+            dossiers,
+            timings,
+        })
+    }
+}
+
+/// The exchange rates: the configured table, or none (a single-currency ledger needs none).
+fn fx(config: &Config) -> Result<Fx, RunError> {
+    match &config.fx_rates {
+        None => Ok(Fx::none(config.currency)),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| RunError::Unreadable {
+                what: "FX rate table",
+                path: p.clone(),
+                problem: e.to_string(),
+                fix: "check fx_rates in the configuration",
+            })?;
+            Ok(Fx::from_csv(&text, &p.display().to_string(), config.currency)?)
+        }
+    }
+}
+
+/// The invoices handed to collection, with statutory interest to the as-of date.
+fn handover_lines(
+    config: &Config,
+    roster: &Roster,
+    analysis: &Analysis,
+    assessment: &Assessment,
+    fx: &Fx,
+) -> Result<Vec<Line>, RunError> {
+    let mut rates = Rates::shipped();
+    if let Some(p) = &config.handover.rates {
+        let text = std::fs::read_to_string(p).map_err(|e| RunError::Unreadable {
+            what: "interest rate table",
+            path: p.clone(),
+            problem: e.to_string(),
+            fix: "check [handover] rates",
+        })?;
+        rates.add_csv(&text, &p.display().to_string())?;
+    }
+    Ok(handover::select(roster, analysis, assessment, &config.handover, &rates, fx)?)
+}

@@ -1,0 +1,195 @@
+//! Stage one: the inputs read, reconciled and checked, and the as-of date fixed. `check` stops
+//! here; `run` goes on from here.
+
+use super::error::{RunError, TooManyRejected};
+use crate::analytics::calendar;
+use crate::config::Config;
+use crate::exit::AppError;
+use crate::ingest::bureau::{BureauIngested, ingest_bureau};
+use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, Warning, ingest};
+use crate::model::Origin;
+use crate::output::month_folder;
+use chrono::NaiveDate;
+
+/// The inputs of a run, read and checked.
+pub struct Loaded {
+    /// The ledger and what reading it found.
+    pub ingested: Ingested,
+    /// The credit-bureau snapshots (none without bureau inputs).
+    pub bureau: BureauIngested,
+    /// The date the run looks from.
+    pub as_of: NaiveDate,
+}
+
+/// Shown each set of inputs (the ledger's, then the bureau's) as soon as it is read, before
+/// the checks that may stop the run: `check` prints them there.
+pub type Seen<'a> = dyn FnMut(&[SourceStats], &[Reject], &[Warning]) + 'a;
+
+impl Loaded {
+    /// Reads the ledger, checks its rejected share, fixes the as-of date and checks the
+    /// currencies, then reads the bureau inputs and checks theirs.
+    pub fn load(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'_>) -> Result<Loaded, AppError> {
+        let ingested = read_ledger(config, progress)?;
+        seen(&ingested.stats, &ingested.rejects, &ingested.warnings);
+        let as_of = as_of(config, &ingested);
+        if let Some(mut t) = too_many_rejected(config, &ingested.stats, &ingested.rejects) {
+            // The rejected rows go with the error when there is a month to name them after.
+            if let Ok(d) = as_of {
+                t.rows_to_write = Some((month_folder::folder_name(d), ingested.rejects));
+            }
+            return Err(RunError::TooManyRejected(t).into());
+        }
+        let as_of = as_of?;
+        check_as_of(&ingested, as_of)?;
+        check_currencies(config, &ingested)?;
+        let bureau = read_bureau(config, &ingested)?;
+        seen(&bureau.stats, &bureau.rejects, &bureau.warnings);
+        if let Some(t) = too_many_rejected(config, &bureau.stats, &bureau.rejects) {
+            return Err(RunError::TooManyRejected(t).into());
+        }
+        Ok(Loaded { ingested, bureau, as_of })
+    }
+}
+
+fn options(config: &Config) -> IngestOptions {
+    IngestOptions { default_currency: config.currency, default_terms_days: config.default_terms_days }
+}
+
+/// Reads every ledger input of the configuration.
+pub fn read_ledger(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<Ingested, AppError> {
+    Ok(ingest(&config.inputs, &options(config), progress)?)
+}
+
+/// Reads the credit-bureau inputs, if any.
+fn read_bureau(config: &Config, ing: &Ingested) -> Result<BureauIngested, AppError> {
+    if config.bureau_inputs.is_empty() {
+        return Ok(BureauIngested::default());
+    }
+    Ok(ingest_bureau(&config.bureau_inputs, &config.bureau, &options(config), ing.ledger.sources.len() as u16)?)
+}
+
+/// The first input whose rejected share is above the threshold, with the most common reasons.
+fn too_many_rejected(config: &Config, stats: &[SourceStats], rejects: &[Reject]) -> Option<Box<TooManyRejected>> {
+    let s = stats.iter().find(|s| s.rejected_share() > config.max_rejected_share)?;
+    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut first = None;
+    for r in rejects.iter().filter(|r| r.source == s.file && !r.benign) {
+        let generic = r.reason.split(';').next().unwrap_or("").to_string();
+        *reasons.entry(format!("column '{}': {generic}", r.column)).or_default() += 1;
+        first
+            .get_or_insert_with(|| format!("{}, column '{}', value {:?}: {}", r.location, r.column, r.value, r.reason));
+    }
+    let mut top: Vec<_> = reasons.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let list: Vec<String> = top.iter().take(3).map(|(r, n)| format!("{n} × {r}")).collect();
+    Some(Box::new(TooManyRejected {
+        file: s.file.clone(),
+        errors: s.rejected - s.rejected_benign,
+        rows: s.rows_read,
+        share: s.rejected_share(),
+        limit: config.max_rejected_share,
+        first: first.unwrap_or_default(),
+        common: list.join("; "),
+        rows_to_write: None,
+        written: None,
+    }))
+}
+
+/// Without an FX table every document and payment must be in the reporting currency; with one,
+/// a missing rate stops the analysis with the currency and the date.
+fn check_currencies(config: &Config, ing: &Ingested) -> Result<(), RunError> {
+    if config.fx_rates.is_some() {
+        return Ok(());
+    }
+    let l = &ing.ledger;
+    let other = l
+        .documents
+        .iter()
+        .map(|d| (d.currency, d.issue, d.origin))
+        .chain(l.payments.iter().map(|p| (p.currency, p.date, p.origin)))
+        .find(|(c, _, _)| *c != config.currency);
+    match other {
+        Some((c, date, origin)) => Err(RunError::OtherCurrency {
+            file: l.sources.get(origin.source as usize).cloned().unwrap_or_default(),
+            line: origin.line,
+            currency: c.to_string(),
+            date,
+            reporting: config.currency.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The as-of date: configured, or the last month end on or before the latest date in the
+/// data, unless the latest dates are outliers (see [`outlying_latest`]).
+fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, RunError> {
+    if let Some(d) = config.as_of {
+        return Ok(d);
+    }
+    let l = &ing.ledger;
+    let rows = l.documents.len() + l.payments.len();
+    let latest = l.latest_rows(OUTLIER_ROWS_MAX + 1);
+    let Some(&(date, _)) = latest.first() else {
+        return Err(RunError::NothingToAnalyse);
+    };
+    if let Some(k) = outlying_latest(&latest, rows) {
+        let named = latest[..k]
+            .iter()
+            .map(|(d, o)| {
+                format!("{} line {} ({d})", l.sources.get(o.source as usize).cloned().unwrap_or_default(), { o.line })
+            })
+            .collect();
+        return Err(RunError::OutlyingDates { named });
+    }
+    Ok(calendar::default_as_of(date))
+}
+
+/// An empty ledger, or an as-of date before every document and payment, leaves nothing to
+/// report: say so.
+fn check_as_of(ing: &Ingested, as_of: NaiveDate) -> Result<(), RunError> {
+    let l = &ing.ledger;
+    let earliest = l.documents.iter().map(|d| d.issue).chain(l.payments.iter().map(|p| p.date)).min();
+    match earliest {
+        Some(first) if first > as_of => Err(RunError::AsOfBeforeData { as_of, first }),
+        Some(_) => Ok(()),
+        None => Err(RunError::NothingToAnalyse),
+    }
+}
+
+/// At most this many rows, and at most one in a thousand, can be taken for outliers.
+const OUTLIER_ROWS_MAX: usize = 10;
+/// The gap, in days, that sets the latest rows apart from the rest.
+pub(super) const OUTLIER_GAP_DAYS: i64 = 92;
+
+/// How many of the latest rows are outliers: the top `k` (at most one in a thousand rows, at
+/// least one, at most ten) when more than a quarter (92 days) separates them from every other
+/// row. A lone typo (2099 among 2025 rows) must not move the default as-of date.
+fn outlying_latest(latest: &[(NaiveDate, Origin)], rows: usize) -> Option<usize> {
+    let most = (rows / 1000).clamp(1, OUTLIER_ROWS_MAX);
+    (1..=most.min(latest.len().saturating_sub(1)))
+        .rfind(|&k| (latest[k - 1].0 - latest[k].0).num_days() > OUTLIER_GAP_DAYS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(dates: &[&str]) -> Vec<(NaiveDate, Origin)> {
+        dates.iter().enumerate().map(|(i, d)| (d.parse().unwrap(), Origin { source: 0, line: i as u32 + 2 })).collect()
+    }
+
+    #[test]
+    fn a_lone_typo_is_an_outlier_and_a_quiet_quarter_is_not_enough() {
+        assert_eq!(outlying_latest(&rows(&["2099-03-01", "2025-10-30", "2025-10-29"]), 500), Some(1));
+        // Two typos among 2,500 rows: both named.
+        assert_eq!(outlying_latest(&rows(&["2099-03-01", "2098-01-01", "2025-10-30", "2025-10-29"]), 2500), Some(2));
+        // 92 days is still one ledger; 93 is not.
+        assert_eq!(outlying_latest(&rows(&["2026-02-01", "2025-11-01"]), 50), None);
+        assert_eq!(outlying_latest(&rows(&["2026-02-02", "2025-11-01"]), 50), Some(1));
+        // Without a gap, or with one row only, nothing is an outlier.
+        assert_eq!(outlying_latest(&rows(&["2025-10-31", "2025-10-30"]), 50), None);
+        assert_eq!(outlying_latest(&rows(&["2099-01-01"]), 1), None);
+        // A gap below the latest thousandth of the rows is the ledger's own history.
+        assert_eq!(outlying_latest(&rows(&["2025-10-31", "2025-10-30", "2025-01-01"]), 1500), None);
+    }
+}

@@ -1,0 +1,62 @@
+//! A run, stage by stage. Each stage is a type made from the one before:
+//!
+//! 1. [`Loaded`]: the inputs read, reconciled and checked, the as-of date fixed;
+//! 2. [`Analysed`]: the ledger's rows consumed into figures, risk, alerts and the handover;
+//! 3. the report model built from those, 4. drawn by each renderer into a staged month folder,
+//!    5. put in place and saved in the history ([`written`]).
+//!
+//! `arwatch check` is stage 1; `arwatch run` is the whole chain.
+
+mod analysed;
+mod error;
+mod loaded;
+mod written;
+
+pub use analysed::Analysed;
+pub use error::{RunError, TooManyRejected};
+pub use loaded::{Loaded, Seen, read_ledger};
+pub use written::Written;
+
+use crate::config::Config;
+use crate::exit::AppError;
+use crate::output::month_folder::RootLock;
+use crate::report::data;
+use std::time::Instant;
+
+/// What a whole run gives back to the command line.
+pub struct RunOutput {
+    pub analysed: Analysed,
+    pub written: Written,
+}
+
+/// Stage 1 only: reads and checks the inputs, writes nothing.
+pub fn check(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'_>) -> Result<Loaded, AppError> {
+    Loaded::load(config, progress, seen)
+}
+
+/// The whole chain. The output root is held from the start: a second run is refused at once,
+/// not after reading.
+pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput, AppError> {
+    let lock = RootLock::take(&config.out).map_err(|e| AppError::output(&config.out, e))?;
+    let t = Instant::now();
+    let loaded = Loaded::load(config, progress, &mut |_, _, _| {}).map_err(|e| keep_rejected(config, e))?;
+    let read = t.elapsed();
+    let mut analysed = Analysed::from(config, loaded)?;
+    analysed.timings.insert(0, ("ingest", read));
+    let written = written::write(config, &mut analysed, &lock)?;
+    drop(lock);
+    Ok(RunOutput { analysed, written })
+}
+
+/// A run stopped on its rejected rows still writes them: they are what to fix. They go
+/// beside the month folders, never into one, so the previous month stays as it was.
+fn keep_rejected(config: &Config, e: AppError) -> AppError {
+    let AppError::Run(RunError::TooManyRejected(mut t)) = e else { return e };
+    let Some((name, rejects)) = t.rows_to_write.take() else { return AppError::Run(RunError::TooManyRejected(t)) };
+    let dir = config.out.join("failed-runs").join(name);
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| data::write_rejected(&dir, &rejects)) {
+        return AppError::output(&dir, e);
+    }
+    t.written = Some(dir.join("rejected.csv"));
+    AppError::Run(RunError::TooManyRejected(t))
+}
