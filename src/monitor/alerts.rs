@@ -71,11 +71,69 @@ impl Severity {
     }
 }
 
+/// What an alert is about: one kind per rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AlertKind {
+    BureauNew,
+    BureauGone,
+    BureauStatus,
+    CreditLimit,
+    Score,
+    PaymentScore,
+    Rating,
+    Address,
+    Board,
+    Name,
+    LegalForm,
+    OverLimit,
+    Wadl,
+    PayingLater,
+    LateRatio,
+    Overdue91,
+    PaymentTerms,
+    Dso,
+    RiskTier,
+}
+
+impl AlertKind {
+    /// The name in `alerts.csv` and the reports: an interface other tools match on.
+    pub fn code(self) -> &'static str {
+        match self {
+            AlertKind::BureauNew => "bureau_new",
+            AlertKind::BureauGone => "bureau_gone",
+            AlertKind::BureauStatus => "bureau_status",
+            AlertKind::CreditLimit => "credit_limit",
+            AlertKind::Score => "score",
+            AlertKind::PaymentScore => "payment_score",
+            AlertKind::Rating => "rating",
+            AlertKind::Address => "address",
+            AlertKind::Board => "board",
+            AlertKind::Name => "name",
+            AlertKind::LegalForm => "legal_form",
+            AlertKind::OverLimit => "over_limit",
+            AlertKind::Wadl => "wadl",
+            AlertKind::PayingLater => "paying_later",
+            AlertKind::LateRatio => "late_ratio",
+            AlertKind::Overdue91 => "overdue_91",
+            AlertKind::PaymentTerms => "payment_terms",
+            AlertKind::Dso => "dso",
+            AlertKind::RiskTier => "risk_tier",
+        }
+    }
+}
+
+impl std::fmt::Display for AlertKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One change worth telling.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alert {
     pub client_id: String,
     pub client_name: String,
-    pub kind: &'static str,
+    pub kind: AlertKind,
     /// `true` for a risk, `false` for an opportunity.
     pub risk: bool,
     pub severity: Severity,
@@ -85,6 +143,7 @@ pub struct Alert {
 }
 
 impl Alert {
+    /// `risk` or `opportunity`, as the data files write it.
     pub fn direction(&self) -> &'static str {
         if self.risk { "risk" } else { "opportunity" }
     }
@@ -94,299 +153,357 @@ fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.1}")).unwrap_or_default()
 }
 
-/// Compares the current run with the previous one. `scales` are the bureau score and payment
-/// score ranges (highest − lowest), for the score thresholds. Sorted: severity, then client.
+/// How the bureau's scores read: each one's range (highest − lowest) and whether higher is
+/// safer, for the score and then the payment score.
+#[derive(Clone, Copy, Debug)]
+pub struct ScoreScales {
+    pub ranges: [f64; 2],
+    pub higher_safer: [bool; 2],
+}
+
+/// One client's previous and current entries, the settings, and the alerts found so far.
+struct Change<'a> {
+    p: &'a Entry,
+    c: &'a Entry,
+    /// The client as messages name it.
+    name: String,
+    t: &'a Thresholds,
+    scales: ScoreScales,
+    currency: Currency,
+    out: &'a mut Vec<Alert>,
+}
+
+impl Change<'_> {
+    fn push(
+        &mut self,
+        kind: AlertKind,
+        risk: bool,
+        severity: Severity,
+        previous: String,
+        current: String,
+        message: String,
+    ) {
+        self.out.push(Alert {
+            client_id: self.c.client_id.clone(),
+            client_name: self.c.client_name.clone(),
+            kind,
+            risk,
+            severity,
+            previous,
+            current,
+            message,
+        });
+    }
+
+    /// Money in the reporting currency's own digits (JPY has none, KWD three).
+    fn money(&self, v: i64) -> String {
+        format_minor(v, self.currency.minor_digits())
+    }
+
+    /// Both runs had the client in the bureau file.
+    fn in_bureau(&self) -> bool {
+        self.p.in_bureau && self.c.in_bureau
+    }
+
+    /// The balance, now or before, is large enough for ledger alerts: small balances swing
+    /// without meaning.
+    fn material(&self) -> bool {
+        let unit = 10f64.powi(self.currency.minor_digits() as i32);
+        self.p.net_ar.max(self.c.net_ar) as f64 >= self.t.min_net_ar * unit
+    }
+}
+
+/// A rule: looks at one client's change and pushes the alerts it finds.
+type Rule = fn(&mut Change<'_>);
+
+/// Every rule, the bureau's first, then the ledger's.
+const RULES: [Rule; 14] = [
+    bureau_presence,
+    bureau_status,
+    credit_limit,
+    scores,
+    rating,
+    registry,
+    over_limit,
+    wadl,
+    paying_later,
+    late_ratio,
+    overdue_91,
+    payment_terms,
+    dso,
+    risk_tier,
+];
+
+/// Compares the current run with the previous one, client by client, rule by rule. Sorted:
+/// severity, risks before opportunities, then client and kind.
 pub fn compare(
     prev: &BTreeMap<String, Entry>,
     cur: &[Entry],
     t: &Thresholds,
-    scales: [f64; 2],
-    higher_safer: [bool; 2],
+    scales: ScoreScales,
     currency: Currency,
 ) -> Vec<Alert> {
-    // Money in the reporting currency's own digits (JPY has none, KWD three).
-    let money = |v: i64| format_minor(v, currency.minor_digits());
-    let unit = 10f64.powi(currency.minor_digits() as i32);
     let mut out = Vec::new();
     for c in cur {
         let Some(p) = prev.get(&c.client_id) else { continue };
-        let mut push =
-            |kind: &'static str, risk: bool, severity: Severity, previous: String, current: String, message: String| {
-                out.push(Alert {
-                    client_id: c.client_id.clone(),
-                    client_name: c.client_name.clone(),
-                    kind,
-                    risk,
-                    severity,
-                    previous,
-                    current,
-                    message,
-                })
-            };
         let name = if c.client_name.is_empty() { c.client_id.clone() } else { c.client_name.clone() };
+        let mut change = Change { p, c, name, t, scales, currency, out: &mut out };
+        for rule in RULES {
+            rule(&mut change);
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.severity, !a.risk, &a.client_id, a.kind.code()).cmp(&(b.severity, !b.risk, &b.client_id, b.kind.code()))
+    });
+    out
+}
 
-        // The bureau.
-        match (p.in_bureau, c.in_bureau) {
-            (false, true) => push(
-                "bureau_new",
-                false,
-                Severity::Low,
-                String::new(),
-                c.status.clone(),
-                format!("{name} now appears in the bureau file"),
-            ),
-            (true, false) => push(
-                "bureau_gone",
-                true,
-                Severity::Medium,
-                p.status.clone(),
-                String::new(),
-                format!("{name} is no longer in the bureau file: monitoring has stopped"),
-            ),
-            _ => {}
-        }
-        if p.in_bureau && c.in_bureau {
-            if p.status != c.status && !c.status.is_empty() {
-                let distress = c.status != "active";
-                let severity = if distress { Severity::Critical } else { Severity::Medium };
-                push(
-                    "bureau_status",
-                    distress,
-                    severity,
-                    p.status.clone(),
-                    c.status.clone(),
-                    format!("{name}: legal status changed from {} to {}", or_unknown(&p.status), c.status),
-                );
-            }
-            if let (Some(a), Some(b)) = (p.credit_limit, c.credit_limit) {
-                let change = if a > 0 {
-                    (b - a) as f64 / a as f64
-                } else if b > 0 {
-                    1.0
-                } else {
-                    0.0
-                };
-                if change.abs() >= t.credit_limit_change {
-                    let cut = b < a;
-                    push(
-                        "credit_limit",
-                        cut,
-                        if cut && change <= -0.5 { Severity::High } else { Severity::Medium },
-                        money(a),
-                        money(b),
-                        format!(
-                            "{name}: credit limit {} from {} to {} ({:+.0} %)",
-                            if cut { "cut" } else { "raised" },
-                            money(a),
-                            money(b),
-                            change * 100.0
-                        ),
-                    );
-                }
-            }
-            for (kind, label, pv, cv, scale, safer, thr) in [
-                ("score", "bureau score", p.score, c.score, scales[0], higher_safer[0], t.score_change),
-                (
-                    "payment_score",
-                    "bureau payment score",
-                    p.payment_score,
-                    c.payment_score,
-                    scales[1],
-                    higher_safer[1],
-                    t.payment_score_change,
-                ),
-            ] {
-                if let (Some(a), Some(b)) = (pv, cv) {
-                    if (b - a).abs() >= thr * scale && (b - a).abs() > 0.0 {
-                        let worse = if safer { b < a } else { b > a };
-                        push(
-                            kind,
-                            worse,
-                            Severity::Medium,
-                            format!("{a}"),
-                            format!("{b}"),
-                            format!("{name}: {label} {} from {a} to {b}", if worse { "fell" } else { "improved" }),
-                        );
-                    }
-                }
-            }
-            if p.rating != c.rating && (p.rating.is_some() || c.rating.is_some()) {
-                let (a, b) = (p.rating.map(|x| x as i64), c.rating.map(|x| x as i64));
-                let (worse, notches) = match (a, b) {
-                    (Some(a), Some(b)) => (b > a, (b - a).abs()),
-                    (None, Some(_)) => (false, 0),
-                    (Some(_), None) => (true, 0),
-                    (None, None) => (false, 0),
-                };
-                push(
-                    "rating",
-                    worse,
-                    if worse && notches >= 2 { Severity::High } else { Severity::Medium },
-                    p.rating_label.clone(),
-                    c.rating_label.clone(),
-                    format!(
-                        "{name}: rating {} from {} to {}",
-                        if worse { "downgraded" } else { "upgraded" },
-                        or_unknown(&p.rating_label),
-                        or_unknown(&c.rating_label)
-                    ),
-                );
-            }
-            for (kind, label, a, b, severity) in [
-                ("address", "address", &p.address, &c.address, Severity::Low),
-                ("board", "board", &p.board, &c.board, Severity::Medium),
-                ("name", "registered name", &p.bureau_name, &c.bureau_name, Severity::Low),
-                ("legal_form", "legal form", &p.legal_form, &c.legal_form, Severity::Low),
-            ] {
-                if a != b && !(a.is_empty() && b.is_empty()) {
-                    push(
-                        kind,
-                        true,
-                        severity,
-                        a.clone(),
-                        b.clone(),
-                        format!("{name}: {label} changed from {} to {}", or_unknown(a), or_unknown(b)),
-                    );
-                }
-            }
-            if let (Some(l0), Some(l1)) = (p.credit_limit, c.credit_limit) {
-                let over = |ar: i64, l: i64| ar > l;
-                match (over(p.net_ar, l0), over(c.net_ar, l1)) {
-                    (false, true) => push(
-                        "over_limit",
-                        true,
-                        Severity::High,
-                        money(p.net_ar),
-                        money(c.net_ar),
-                        format!("{name}: exposure {} is now over the credit limit of {}", money(c.net_ar), money(l1)),
-                    ),
-                    (true, false) => push(
-                        "over_limit",
-                        false,
-                        Severity::Low,
-                        money(p.net_ar),
-                        money(c.net_ar),
-                        format!(
-                            "{name}: exposure {} is back within the credit limit of {}",
-                            money(c.net_ar),
-                            money(l1)
-                        ),
-                    ),
-                    _ => {}
-                }
-            }
-        }
+/// The client appears in, or disappears from, the bureau file.
+fn bureau_presence(x: &mut Change<'_>) {
+    let (p, c, name) = (x.p, x.c, x.name.clone());
+    match (p.in_bureau, c.in_bureau) {
+        (false, true) => x.push(
+            AlertKind::BureauNew,
+            false,
+            Severity::Low,
+            String::new(),
+            c.status.clone(),
+            format!("{name} now appears in the bureau file"),
+        ),
+        (true, false) => x.push(
+            AlertKind::BureauGone,
+            true,
+            Severity::Medium,
+            p.status.clone(),
+            String::new(),
+            format!("{name} is no longer in the bureau file: monitoring has stopped"),
+        ),
+        _ => {}
+    }
+}
 
-        // The ledger, for balances that matter.
-        let material = p.net_ar.max(c.net_ar) as f64 >= t.min_net_ar * unit;
-        if let (true, Some(a), Some(b)) = (material, p.wadl_12m, c.wadl_12m) {
-            if (b - a).abs() >= t.wadl_change_days {
-                let worse = b > a;
-                push(
-                    "wadl",
-                    worse,
-                    Severity::Medium,
-                    num(Some(a)),
-                    num(Some(b)),
-                    format!(
-                        "{name}: pays {} on average, {:.1} days late instead of {a:.1}",
-                        if worse { "later" } else { "sooner" },
-                        b
-                    ),
-                );
-            }
-            if b > a
-                && b >= t.paying_later_min_wadl
-                && c.wadl_slope_6m.is_some_and(|s| s >= t.paying_later_days_per_month)
-            {
-                push(
-                    "paying_later",
-                    true,
-                    Severity::Medium,
-                    num(Some(a)),
-                    num(Some(b)),
-                    format!(
-                        "{name} is paying later and later: WADL rising {:.1} days a month over 6 months, now {b:.1} days",
-                        c.wadl_slope_6m.unwrap_or(0.0)
-                    ),
-                );
-            }
-        }
-        if let (true, Some(a), Some(b)) = (material, p.late_ratio_12m, c.late_ratio_12m) {
-            if b - a >= t.late_ratio_jump {
-                push(
-                    "late_ratio",
-                    true,
-                    Severity::Medium,
-                    format!("{a:.4}"),
-                    format!("{b:.4}"),
-                    format!("{name}: share of invoices paid late rose from {:.0} % to {:.0} %", a * 100.0, b * 100.0),
-                );
-            }
-        }
-        if p.overdue_91_plus == 0 && c.overdue_91_plus > 0 {
-            push(
-                "overdue_91",
-                true,
-                Severity::Medium,
-                money(0),
-                money(c.overdue_91_plus),
-                format!("{name}: a first invoice is more than 90 days past due ({} open)", money(c.overdue_91_plus)),
-            );
-        }
-        if let (true, Some(a), Some(b)) = (material, p.avg_terms_days, c.avg_terms_days) {
-            if b - a >= t.terms_increase_days {
-                push(
-                    "payment_terms",
-                    true,
-                    Severity::Medium,
-                    num(Some(a)),
-                    num(Some(b)),
-                    format!("{name}: agreed payment terms lengthened from {a:.0} to {b:.0} days on average"),
-                );
-            }
-        }
-        if let (true, Some(a), Some(b)) = (material, p.dso_countback, c.dso_countback) {
-            if (b - a).abs() >= t.dso_change_days && (b - a).abs() >= t.dso_change_share * a {
-                let worse = b > a;
-                push(
-                    "dso",
-                    worse,
-                    Severity::Medium,
-                    num(Some(a)),
-                    num(Some(b)),
-                    format!("{name}: countback DSO {} from {a:.1} to {b:.1} days", if worse { "rose" } else { "fell" }),
-                );
-            }
-        }
-        if p.risk_tier != c.risk_tier && !p.risk_tier.is_empty() {
-            use crate::analytics::risk::Tier;
-            if let (Some(a), Some(b)) = (Tier::from_label(&p.risk_tier), Tier::from_label(&c.risk_tier)) {
-                let worse = b > a;
-                let severity = match (worse, b) {
-                    (true, Tier::Critical) => Severity::Critical,
-                    (true, Tier::High) => Severity::High,
-                    (true, _) => Severity::Medium,
-                    (false, _) => Severity::Low,
-                };
-                push(
-                    "risk_tier",
-                    worse,
-                    severity,
-                    p.risk_tier.clone(),
-                    c.risk_tier.clone(),
-                    format!(
-                        "{name}: risk tier {} from {} to {}",
-                        if worse { "up" } else { "down" },
-                        p.risk_tier,
-                        c.risk_tier
-                    ),
-                );
+/// A change of legal status: any status but active is distress.
+fn bureau_status(x: &mut Change<'_>) {
+    let (p, c, name) = (x.p, x.c, x.name.clone());
+    if !x.in_bureau() || p.status == c.status || c.status.is_empty() {
+        return;
+    }
+    let distress = c.status != "active";
+    let severity = if distress { Severity::Critical } else { Severity::Medium };
+    x.push(
+        AlertKind::BureauStatus,
+        distress,
+        severity,
+        p.status.clone(),
+        c.status.clone(),
+        format!("{name}: legal status changed from {} to {}", or_unknown(&p.status), c.status),
+    );
+}
+
+/// The credit limit cut or raised by at least the threshold; a cut by half or more is high.
+fn credit_limit(x: &mut Change<'_>) {
+    let (Some(a), Some(b), true) = (x.p.credit_limit, x.c.credit_limit, x.in_bureau()) else { return };
+    let change = if a > 0 {
+        (b - a) as f64 / a as f64
+    } else if b > 0 {
+        1.0
+    } else {
+        0.0
+    };
+    if change.abs() < x.t.credit_limit_change {
+        return;
+    }
+    let cut = b < a;
+    let message = format!(
+        "{}: credit limit {} from {} to {} ({:+.0} %)",
+        x.name,
+        if cut { "cut" } else { "raised" },
+        x.money(a),
+        x.money(b),
+        change * 100.0
+    );
+    let severity = if cut && change <= -0.5 { Severity::High } else { Severity::Medium };
+    let (previous, current) = (x.money(a), x.money(b));
+    x.push(AlertKind::CreditLimit, cut, severity, previous, current, message);
+}
+
+/// The bureau score and payment score, each moved by at least its share of its scale.
+fn scores(x: &mut Change<'_>) {
+    if !x.in_bureau() {
+        return;
+    }
+    let (p, c, t, s) = (x.p, x.c, x.t, x.scales);
+    for (kind, label, pv, cv, scale, safer, thr) in [
+        (AlertKind::Score, "bureau score", p.score, c.score, s.ranges[0], s.higher_safer[0], t.score_change),
+        (
+            AlertKind::PaymentScore,
+            "bureau payment score",
+            p.payment_score,
+            c.payment_score,
+            s.ranges[1],
+            s.higher_safer[1],
+            t.payment_score_change,
+        ),
+    ] {
+        if let (Some(a), Some(b)) = (pv, cv) {
+            if (b - a).abs() >= thr * scale && (b - a).abs() > 0.0 {
+                let worse = if safer { b < a } else { b > a };
+                let message =
+                    format!("{}: {label} {} from {a} to {b}", x.name, if worse { "fell" } else { "improved" });
+                x.push(kind, worse, Severity::Medium, format!("{a}"), format!("{b}"), message);
             }
         }
     }
-    out.sort_by(|a, b| (a.severity, !a.risk, &a.client_id, a.kind).cmp(&(b.severity, !b.risk, &b.client_id, b.kind)));
-    out
+}
+
+/// A rating up- or downgrade; two notches down or more is high.
+fn rating(x: &mut Change<'_>) {
+    let (p, c) = (x.p, x.c);
+    if !x.in_bureau() || p.rating == c.rating || (p.rating.is_none() && c.rating.is_none()) {
+        return;
+    }
+    let (a, b) = (p.rating.map(|r| r as i64), c.rating.map(|r| r as i64));
+    let (worse, notches) = match (a, b) {
+        (Some(a), Some(b)) => (b > a, (b - a).abs()),
+        (None, Some(_)) => (false, 0),
+        (Some(_), None) => (true, 0),
+        (None, None) => (false, 0),
+    };
+    let message = format!(
+        "{}: rating {} from {} to {}",
+        x.name,
+        if worse { "downgraded" } else { "upgraded" },
+        or_unknown(&p.rating_label),
+        or_unknown(&c.rating_label)
+    );
+    let severity = if worse && notches >= 2 { Severity::High } else { Severity::Medium };
+    x.push(AlertKind::Rating, worse, severity, p.rating_label.clone(), c.rating_label.clone(), message);
+}
+
+/// What the company register says: address, board, name, legal form.
+fn registry(x: &mut Change<'_>) {
+    if !x.in_bureau() {
+        return;
+    }
+    let (p, c) = (x.p, x.c);
+    for (kind, label, a, b, severity) in [
+        (AlertKind::Address, "address", &p.address, &c.address, Severity::Low),
+        (AlertKind::Board, "board", &p.board, &c.board, Severity::Medium),
+        (AlertKind::Name, "registered name", &p.bureau_name, &c.bureau_name, Severity::Low),
+        (AlertKind::LegalForm, "legal form", &p.legal_form, &c.legal_form, Severity::Low),
+    ] {
+        if a != b && !(a.is_empty() && b.is_empty()) {
+            let message = format!("{}: {label} changed from {} to {}", x.name, or_unknown(a), or_unknown(b));
+            x.push(kind, true, severity, a.clone(), b.clone(), message);
+        }
+    }
+}
+
+/// Exposure crossing the credit limit, either way.
+fn over_limit(x: &mut Change<'_>) {
+    let (p, c) = (x.p, x.c);
+    let (Some(l0), Some(l1), true) = (p.credit_limit, c.credit_limit, x.in_bureau()) else { return };
+    let (previous, current, now, limit) = (x.money(p.net_ar), x.money(c.net_ar), x.money(c.net_ar), x.money(l1));
+    match (p.net_ar > l0, c.net_ar > l1) {
+        (false, true) => {
+            let message = format!("{}: exposure {now} is now over the credit limit of {limit}", x.name);
+            x.push(AlertKind::OverLimit, true, Severity::High, previous, current, message)
+        }
+        (true, false) => {
+            let message = format!("{}: exposure {now} is back within the credit limit of {limit}", x.name);
+            x.push(AlertKind::OverLimit, false, Severity::Low, previous, current, message)
+        }
+        _ => {}
+    }
+}
+
+/// WADL (12 months) moved by at least the threshold, either way.
+fn wadl(x: &mut Change<'_>) {
+    let (Some(a), Some(b), true) = (x.p.wadl_12m, x.c.wadl_12m, x.material()) else { return };
+    if (b - a).abs() < x.t.wadl_change_days {
+        return;
+    }
+    let worse = b > a;
+    let message = format!(
+        "{}: pays {} on average, {b:.1} days late instead of {a:.1}",
+        x.name,
+        if worse { "later" } else { "sooner" }
+    );
+    x.push(AlertKind::Wadl, worse, Severity::Medium, num(Some(a)), num(Some(b)), message);
+}
+
+/// WADL up since the last run, high enough, and rising steadily over six months.
+fn paying_later(x: &mut Change<'_>) {
+    let (Some(a), Some(b), true) = (x.p.wadl_12m, x.c.wadl_12m, x.material()) else { return };
+    let slope = x.c.wadl_slope_6m;
+    if b > a && b >= x.t.paying_later_min_wadl && slope.is_some_and(|s| s >= x.t.paying_later_days_per_month) {
+        let message = format!(
+            "{} is paying later and later: WADL rising {:.1} days a month over 6 months, now {b:.1} days",
+            x.name,
+            slope.unwrap_or(0.0)
+        );
+        x.push(AlertKind::PayingLater, true, Severity::Medium, num(Some(a)), num(Some(b)), message);
+    }
+}
+
+/// The share of invoices paid late jumped.
+fn late_ratio(x: &mut Change<'_>) {
+    let (Some(a), Some(b), true) = (x.p.late_ratio_12m, x.c.late_ratio_12m, x.material()) else { return };
+    if b - a >= x.t.late_ratio_jump {
+        let message =
+            format!("{}: share of invoices paid late rose from {:.0} % to {:.0} %", x.name, a * 100.0, b * 100.0);
+        x.push(AlertKind::LateRatio, true, Severity::Medium, format!("{a:.4}"), format!("{b:.4}"), message);
+    }
+}
+
+/// A first invoice more than 90 days past due (whatever the balance).
+fn overdue_91(x: &mut Change<'_>) {
+    if x.p.overdue_91_plus == 0 && x.c.overdue_91_plus > 0 {
+        let open = x.money(x.c.overdue_91_plus);
+        let message = format!("{}: a first invoice is more than 90 days past due ({open} open)", x.name);
+        let previous = x.money(0);
+        x.push(AlertKind::Overdue91, true, Severity::Medium, previous, open, message);
+    }
+}
+
+/// Longer agreed payment terms on average.
+fn payment_terms(x: &mut Change<'_>) {
+    let (Some(a), Some(b), true) = (x.p.avg_terms_days, x.c.avg_terms_days, x.material()) else { return };
+    if b - a >= x.t.terms_increase_days {
+        let message = format!("{}: agreed payment terms lengthened from {a:.0} to {b:.0} days on average", x.name);
+        x.push(AlertKind::PaymentTerms, true, Severity::Medium, num(Some(a)), num(Some(b)), message);
+    }
+}
+
+/// Countback DSO moved by both the days and the share thresholds.
+fn dso(x: &mut Change<'_>) {
+    let (Some(a), Some(b), true) = (x.p.dso_countback, x.c.dso_countback, x.material()) else { return };
+    if (b - a).abs() >= x.t.dso_change_days && (b - a).abs() >= x.t.dso_change_share * a {
+        let worse = b > a;
+        let message =
+            format!("{}: countback DSO {} from {a:.1} to {b:.1} days", x.name, if worse { "rose" } else { "fell" });
+        x.push(AlertKind::Dso, worse, Severity::Medium, num(Some(a)), num(Some(b)), message);
+    }
+}
+
+/// The risk tier moved; up to critical is critical, up to high is high.
+fn risk_tier(x: &mut Change<'_>) {
+    use crate::analytics::risk::Tier;
+    let (p, c) = (x.p, x.c);
+    if p.risk_tier == c.risk_tier || p.risk_tier.is_empty() {
+        return;
+    }
+    let (Some(a), Some(b)) = (Tier::from_label(&p.risk_tier), Tier::from_label(&c.risk_tier)) else { return };
+    let worse = b > a;
+    let severity = match (worse, b) {
+        (true, Tier::Critical) => Severity::Critical,
+        (true, Tier::High) => Severity::High,
+        (true, _) => Severity::Medium,
+        (false, _) => Severity::Low,
+    };
+    let message =
+        format!("{}: risk tier {} from {} to {}", x.name, if worse { "up" } else { "down" }, p.risk_tier, c.risk_tier);
+    x.push(AlertKind::RiskTier, worse, severity, p.risk_tier.clone(), c.risk_tier.clone(), message);
 }
 
 fn or_unknown(s: &str) -> &str {
@@ -396,6 +513,8 @@ fn or_unknown(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SCALES: ScoreScales = ScoreScales { ranges: [100.0, 10.0], higher_safer: [true, true] };
 
     fn entry() -> Entry {
         Entry {
@@ -429,11 +548,11 @@ mod tests {
         let mut c = entry();
         change(&mut c);
         let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-        compare(&prev, &[c], &Thresholds::default(), [100.0, 10.0], [true, true], Currency::EUR)
+        compare(&prev, &[c], &Thresholds::default(), SCALES, Currency::EUR)
     }
 
     fn kinds(a: &[Alert]) -> Vec<(&str, &str, &str)> {
-        a.iter().map(|x| (x.kind, x.direction(), x.severity.label())).collect()
+        a.iter().map(|x| (x.kind.code(), x.direction(), x.severity.label())).collect()
     }
 
     #[test]
@@ -491,7 +610,7 @@ mod tests {
         c.net_ar = 500_00;
         c.dso_countback = Some(90.0);
         let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-        assert!(compare(&prev, &[c], &Thresholds::default(), [100.0, 10.0], [true, true], Currency::EUR).is_empty());
+        assert!(compare(&prev, &[c], &Thresholds::default(), SCALES, Currency::EUR).is_empty());
         assert_eq!(kinds(&run(|c| c.risk_tier = "high".into())), [("risk_tier", "risk", "high")]);
         assert_eq!(kinds(&run(|c| c.risk_tier = "critical".into())), [("risk_tier", "risk", "critical")]);
         assert_eq!(kinds(&run(|c| c.in_bureau = false)), [("bureau_gone", "risk", "medium")]);
@@ -502,14 +621,12 @@ mod tests {
         let mut p = entry();
         p.in_bureau = false;
         let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-        let a = compare(&prev, &[entry()], &Thresholds::default(), [100.0, 10.0], [true, true], Currency::EUR);
+        let a = compare(&prev, &[entry()], &Thresholds::default(), SCALES, Currency::EUR);
         assert_eq!(kinds(&a), [("bureau_new", "opportunity", "low")]);
         // A client the previous run did not know gives no alert.
         let mut other = entry();
         other.client_id = "K2".into();
-        assert!(
-            compare(&prev, &[other], &Thresholds::default(), [100.0, 10.0], [true, true], Currency::EUR).is_empty()
-        );
+        assert!(compare(&prev, &[other], &Thresholds::default(), SCALES, Currency::EUR).is_empty());
     }
 
     #[test]
@@ -523,6 +640,6 @@ mod tests {
         let mut sorted = sev.clone();
         sorted.sort();
         assert_eq!(sev, sorted);
-        assert_eq!(a[0].kind, "bureau_status");
+        assert_eq!(a[0].kind, AlertKind::BureauStatus);
     }
 }

@@ -13,8 +13,9 @@ use crate::fx::Fx;
 use crate::ingest::DataQuality;
 use crate::ingest::bureau::BureauIngested;
 use crate::model::{ClientIx, Roster};
+use crate::monitor::alerts::{Alert, ScoreScales};
 use crate::monitor::history::{self, Entry};
-use crate::monitor::{self, Assessment, alerts::Alert};
+use crate::monitor::{self, Assessment};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -67,14 +68,11 @@ impl Analysed {
             Some(p) => {
                 let prev = history::load(p).map_err(RunError::History)?;
                 let b = &config.bureau;
-                monitor::alerts::compare(
-                    &prev,
-                    &entries,
-                    &config.monitor,
-                    [b.score_scale[1] - b.score_scale[0], b.payment_score_scale[1] - b.payment_score_scale[0]],
-                    [b.score_higher_is_safer, b.payment_score_higher_is_safer],
-                    config.currency,
-                )
+                let scales = ScoreScales {
+                    ranges: [b.score_scale[1] - b.score_scale[0], b.payment_score_scale[1] - b.payment_score_scale[0]],
+                    higher_safer: [b.score_higher_is_safer, b.payment_score_higher_is_safer],
+                };
+                monitor::alerts::compare(&prev, &entries, &config.monitor, scales, config.currency)
             }
             None => Vec::new(),
         };

@@ -432,7 +432,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
             vec![
                 text(&x.client_id),
                 text(&x.client_name),
-                text(x.kind),
+                text(x.kind.code()),
                 text(x.direction()),
                 text(x.severity.label()),
                 text(&x.previous),
