@@ -2,7 +2,7 @@
 //! the analysis and drawn by each renderer (workbook, PDF), so they can never disagree with
 //! each other or with the data files.
 
-use super::i18n::{self, t};
+use super::i18n::{self, Label, t};
 use crate::analytics::{Analysis, calendar};
 use crate::collection::handover::Line;
 use crate::ingest::bureau::BureauIngested;
@@ -23,7 +23,7 @@ pub enum Unit {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Kpi {
-    pub key: &'static str,
+    pub key: Label,
     pub label: String,
     /// Money in major units (for Excel), a percent as a fraction, days as days.
     pub value: Option<f64>,
@@ -95,24 +95,24 @@ impl<'a> ReportModel<'a> {
         let change = prev_countback.map(|prev| p.dso_countback - prev);
         let kpis = vec![
             Kpi {
-                key: "net_ar",
-                label: t(lang, "net_ar").into(),
+                key: Label::NetAr,
+                label: t(lang, Label::NetAr).into(),
                 value: Some(src.currency.major(p.sums.net_ar)),
                 minor: Some(p.sums.net_ar),
                 unit: Unit::Money,
                 note: String::new(),
             },
             Kpi {
-                key: "overdue_share",
-                label: t(lang, "overdue_share").into(),
+                key: Label::OverdueShare,
+                label: t(lang, Label::OverdueShare).into(),
                 value: (p.sums.open_total > 0).then(|| overdue as f64 / p.sums.open_total as f64),
                 minor: None,
                 unit: Unit::Percent,
                 note: i18n::money(lang, overdue, src.currency),
             },
             Kpi {
-                key: "dso_countback",
-                label: t(lang, "dso_countback").into(),
+                key: Label::DsoCountback,
+                label: t(lang, Label::DsoCountback).into(),
                 value: Some(p.dso_countback),
                 minor: None,
                 unit: Unit::Days,
@@ -122,39 +122,39 @@ impl<'a> ReportModel<'a> {
                             "{}{} {} {}",
                             if c >= 0.0 { "+" } else { "" },
                             i18n::number(lang, c, 1),
-                            t(lang, "days"),
-                            t(lang, "vs_last_month")
+                            t(lang, Label::Days),
+                            t(lang, Label::VsLastMonth)
                         )
                     })
                     .unwrap_or_default(),
             },
             Kpi {
-                key: "dso_standard",
-                label: t(lang, "dso_standard").into(),
+                key: Label::DsoStandard,
+                label: t(lang, Label::DsoStandard).into(),
                 value: p.dso_standard,
                 minor: None,
                 unit: Unit::Days,
                 note: String::new(),
             },
             Kpi {
-                key: "cei",
-                label: t(lang, "cei").into(),
+                key: Label::Cei,
+                label: t(lang, Label::Cei).into(),
                 value: p.cei,
                 minor: None,
                 unit: Unit::Percent,
                 note: String::new(),
             },
             Kpi {
-                key: "wadl",
-                label: t(lang, "wadl").into(),
+                key: Label::Wadl,
+                label: t(lang, Label::Wadl).into(),
                 value: p.sums.window.wadl(),
                 minor: None,
                 unit: Unit::Days,
                 note: String::new(),
             },
             Kpi {
-                key: "top10",
-                label: t(lang, "top10").into(),
+                key: Label::Top10,
+                label: t(lang, Label::Top10).into(),
                 value: (all > 0).then(|| top10 as f64 / all as f64),
                 minor: None,
                 unit: Unit::Percent,
@@ -209,7 +209,7 @@ impl<'a> ReportModel<'a> {
         }
     }
 
-    pub fn t(&self, key: &str) -> &'static str {
+    pub fn t(&self, key: Label) -> &'static str {
         t(self.src.lang, key)
     }
 
@@ -223,7 +223,7 @@ impl<'a> ReportModel<'a> {
             (None, _) => "–".into(),
             (Some(_), Unit::Money) => k.minor.map(|v| self.money(v)).unwrap_or_else(|| "–".into()),
             (Some(v), Unit::Percent) => i18n::percent(self.src.lang, v, 1),
-            (Some(v), Unit::Days) => format!("{} {}", i18n::number(self.src.lang, v, 1), self.t("days")),
+            (Some(v), Unit::Days) => format!("{} {}", i18n::number(self.src.lang, v, 1), self.t(Label::Days)),
         }
     }
 

@@ -3,6 +3,7 @@
 //! dates and percentages. Every text cell is neutralised against formulas.
 
 use super::data::formula_like;
+use super::i18n::Label;
 use super::model::{ReportModel, Unit};
 use crate::analytics::calendar;
 use crate::model::Currency;
@@ -182,7 +183,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // A fixed creation date (the as-of date) keeps the file the same from run to run.
     wb.set_properties(
-        &DocProperties::new().set_title(m.t("title")).set_company(m.src.company).set_creation_datetime(&m.as_of),
+        &DocProperties::new().set_title(m.t(Label::Title)).set_company(m.src.company).set_creation_datetime(&m.as_of),
     );
     let f = formats(m.src.currency);
     let a = m.src.analysis;
@@ -190,13 +191,13 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     let roster = m.src.roster;
 
     // Summary: KPIs, the chart data, and three native charts.
-    let mut ws = sheet(m.t("summary"))?;
+    let mut ws = sheet(m.t(Label::Summary))?;
     let summary = ws.name();
-    put(&mut ws, 0, 0, m.t("title"), Some(&f.title))?;
-    let subtitle = format!("{} · {} {}", m.src.company, m.t("as_of"), super::i18n::date(m.as_of));
+    put(&mut ws, 0, 0, m.t(Label::Title), Some(&f.title))?;
+    let subtitle = format!("{} · {} {}", m.src.company, m.t(Label::AsOf), super::i18n::date(m.as_of));
     put(&mut ws, 1, 0, &subtitle, Some(&f.muted))?;
-    ws.write_string_with_format(3, 0, m.t("kpi"), &f.head)?;
-    ws.write_string_with_format(3, 1, m.t("value"), &f.head)?;
+    ws.write_string_with_format(3, 0, m.t(Label::Kpi), &f.head)?;
+    ws.write_string_with_format(3, 1, m.t(Label::Value), &f.head)?;
     ws.write_string_with_format(3, 2, "", &f.head)?;
     for (i, k) in m.kpis.iter().enumerate() {
         let r = 4 + i as u32;
@@ -214,10 +215,10 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     // Chart data: the 24 months, and the aging buckets.
     let top = 6 + m.kpis.len() as u32;
     let heads = [
-        m.t("month").to_string(),
-        format!("DSO {}", m.t("standard")),
-        format!("DSO {}", m.t("countback")),
-        m.t("late_ratio").into(),
+        m.t(Label::Month).to_string(),
+        format!("DSO {}", m.t(Label::Standard)),
+        format!("DSO {}", m.t(Label::Countback)),
+        m.t(Label::LateRatio).into(),
         "WADL".into(),
     ];
     for (c, h) in heads.iter().enumerate() {
@@ -239,15 +240,15 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     let last = top + m.months.len() as u32;
     let aging_top = last + 2;
-    ws.write_string_with_format(aging_top, 0, m.t("bucket"), &f.head)?;
-    ws.write_string_with_format(aging_top, 1, m.t("open_amount"), &f.head)?;
+    ws.write_string_with_format(aging_top, 0, m.t(Label::Bucket), &f.head)?;
+    ws.write_string_with_format(aging_top, 1, m.t(Label::OpenAmount), &f.head)?;
     for (i, (label, v)) in m.aging.iter().enumerate() {
         ws.write_string(aging_top + 1 + i as u32, 0, label)?;
         ws.write_number_with_format(aging_top + 1 + i as u32, 1, f.currency.major(*v), &f.money)?;
     }
     let aging_last = aging_top + m.aging.len() as u32;
     let mut dso = Chart::new(ChartType::Line);
-    dso.title().set_name(m.t("dso_trend"));
+    dso.title().set_name(m.t(Label::DsoTrend));
     for c in [1u16, 2] {
         dso.add_series()
             .set_name((summary.as_str(), top, c))
@@ -257,7 +258,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     dso.set_width(640).set_height(300);
     ws.insert_chart(3, 4, &dso)?;
     let mut aging = Chart::new(ChartType::Column);
-    aging.title().set_name(m.t("aging"));
+    aging.title().set_name(m.t(Label::Aging));
     aging
         .add_series()
         .set_name((summary.as_str(), aging_top, 1))
@@ -266,7 +267,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     aging.set_width(640).set_height(300);
     ws.insert_chart(19, 4, &aging)?;
     let mut late = Chart::new(ChartType::Line);
-    late.title().set_name(m.t("late_trend"));
+    late.title().set_name(m.t(Label::LateTrend));
     late.add_series()
         .set_name((summary.as_str(), top, 3))
         .set_categories((summary.as_str(), top + 1, 0, last, 0))
@@ -285,7 +286,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     // Clients: every column of clients.csv.
-    let mut ws = sheet(m.t("clients"))?;
+    let mut ws = sheet(m.t(Label::Clients))?;
     let header = super::data::clients_header(s);
     let tier_col = header.iter().position(|h| h == "risk_tier").unwrap_or(0) as u16;
     let rows: Vec<Vec<Cell>> = a
@@ -346,18 +347,18 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     // Open items.
-    let mut ws = sheet(m.t("open_items"))?;
+    let mut ws = sheet(m.t(Label::OpenItems))?;
     let names = &s.bucket_names();
     let header = [
-        m.t("client_id"),
-        m.t("client"),
-        m.t("document"),
-        m.t("issue_date"),
-        m.t("due_date"),
-        m.t("amount"),
-        m.t("open_amount"),
-        m.t("days_past_due"),
-        m.t("bucket"),
+        m.t(Label::ClientId),
+        m.t(Label::Client),
+        m.t(Label::Document),
+        m.t(Label::IssueDate),
+        m.t(Label::DueDate),
+        m.t(Label::Amount),
+        m.t(Label::OpenAmount),
+        m.t(Label::DaysPastDue),
+        m.t(Label::Bucket),
     ]
     .map(String::from)
     .to_vec();
@@ -385,7 +386,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     // Trends: the monthly series, portfolio first.
-    let mut ws = sheet(m.t("trends"))?;
+    let mut ws = sheet(m.t(Label::Trends))?;
     let header = super::data::MONTHLY_COLUMNS.map(String::from).to_vec();
     let row = |id: &str, r: &crate::analytics::MonthRow| {
         vec![
@@ -412,16 +413,16 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     // Alerts.
-    let mut ws = sheet(m.t("alerts"))?;
+    let mut ws = sheet(m.t(Label::Alerts))?;
     let header = [
-        m.t("client_id"),
-        m.t("client"),
-        m.t("kind"),
-        m.t("direction"),
-        m.t("severity"),
-        m.t("previous"),
-        m.t("current"),
-        m.t("message"),
+        m.t(Label::ClientId),
+        m.t(Label::Client),
+        m.t(Label::Kind),
+        m.t(Label::Direction),
+        m.t(Label::Severity),
+        m.t(Label::Previous),
+        m.t(Label::Current),
+        m.t(Label::Message),
     ]
     .map(String::from)
     .to_vec();
@@ -445,20 +446,20 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     // Handover.
-    let mut ws = sheet(m.t("handover_sheet"))?;
+    let mut ws = sheet(m.t(Label::HandoverSheet))?;
     let header = [
-        m.t("client_id"),
-        m.t("client"),
-        m.t("company_number"),
-        m.t("document"),
-        m.t("issue_date"),
-        m.t("due_date"),
-        m.t("amount"),
-        m.t("open_amount"),
-        m.t("days_past_due"),
-        m.t("interest"),
-        m.t("compensation"),
-        m.t("claim_total"),
+        m.t(Label::ClientId),
+        m.t(Label::Client),
+        m.t(Label::CompanyNumber),
+        m.t(Label::Document),
+        m.t(Label::IssueDate),
+        m.t(Label::DueDate),
+        m.t(Label::Amount),
+        m.t(Label::OpenAmount),
+        m.t(Label::DaysPastDue),
+        m.t(Label::Interest),
+        m.t(Label::Compensation),
+        m.t(Label::ClaimTotal),
     ]
     .map(String::from)
     .to_vec();
@@ -488,16 +489,16 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     // Data quality: the reconciliation, then every rejected row and warning.
-    let mut ws = sheet(m.t("data_quality"))?;
+    let mut ws = sheet(m.t(Label::DataQuality))?;
     let header = [
-        m.t("source"),
-        m.t("rows_read"),
-        m.t("accepted"),
-        m.t("rejected"),
-        m.t("location"),
-        m.t("column"),
-        m.t("value"),
-        m.t("reason"),
+        m.t(Label::Source),
+        m.t(Label::RowsRead),
+        m.t(Label::Accepted),
+        m.t(Label::Rejected),
+        m.t(Label::Location),
+        m.t(Label::Column),
+        m.t(Label::Value),
+        m.t(Label::Reason),
     ]
     .map(String::from)
     .to_vec();

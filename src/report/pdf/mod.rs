@@ -3,7 +3,7 @@
 
 pub mod canvas;
 
-use super::i18n::{self, date};
+use super::i18n::{self, Label, date};
 use super::model::ReportModel;
 use crate::collection::handover::{Creditor, Line, Reminder};
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
@@ -19,14 +19,14 @@ fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
 /// The management report.
 pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     let lang = m.src.lang;
-    let header = format!("{} — {} — {} {}", m.src.company, m.t("title"), m.t("as_of"), date(m.as_of));
-    let mut c = Canvas::new(m.t("title"), &header, (m.t("page"), m.t("of")), true)?;
+    let header = format!("{} — {} — {} {}", m.src.company, m.t(Label::Title), m.t(Label::AsOf), date(m.as_of));
+    let mut c = Canvas::new(m.t(Label::Title), &header, (m.t(Label::Page), m.t(Label::Of)), true)?;
 
     // Page 1: title, KPI tiles, headline alerts.
     c.gap(14.0);
-    c.text(MARGIN, c.y, m.t("title"), 20.0, true, INK);
+    c.text(MARGIN, c.y, m.t(Label::Title), 20.0, true, INK);
     c.gap(18.0);
-    c.text(MARGIN, c.y, &format!("{} · {} {}", m.src.company, m.t("as_of"), date(m.as_of)), 11.0, false, MUTED);
+    c.text(MARGIN, c.y, &format!("{} · {} {}", m.src.company, m.t(Label::AsOf), date(m.as_of)), 11.0, false, MUTED);
     c.gap(14.0);
     let tile_w = (PAGE_W - 2.0 * MARGIN - 3.0 * 8.0) / 4.0;
     let tile_h = 58.0;
@@ -40,18 +40,18 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         c.text(x + 6.0, y + tile_h - 15.0, &label, 7.5, false, MUTED);
         let value = c.fit(&m.kpi_text(k), tile_w - 10.0, 14.0, true);
         c.text(x + 6.0, y + 22.0, &value, 14.0, true, INK);
-        let note_color = if k.key == "dso_countback" && k.note.starts_with('+') { RED } else { MUTED };
+        let note_color = if k.key == Label::DsoCountback && k.note.starts_with('+') { RED } else { MUTED };
         let note = c.fit(&k.note, tile_w - 10.0, 6.5, false);
         c.text(x + 6.0, y + 8.0, &note, 6.5, false, note_color);
     }
     let rows = m.kpis.len().div_ceil(4) as f32;
     c.gap(rows * (tile_h + 8.0) + 6.0);
-    c.heading(m.t("headline_alerts"));
+    c.heading(m.t(Label::HeadlineAlerts));
     let headline: Vec<_> = m.alerts.iter().filter(|a| a.risk && a.severity.label() != "low").take(8).collect();
     if m.src.compared_with.is_none() {
-        c.paragraph(m.t("no_history"), 9.0, false, MUTED);
+        c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
     } else if headline.is_empty() {
-        c.paragraph(m.t("no_alerts"), 9.0, false, MUTED);
+        c.paragraph(m.t(Label::NoAlerts), 9.0, false, MUTED);
     }
     for a in headline {
         let color = if a.severity.label() == "critical" { RED } else { INK };
@@ -59,32 +59,37 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     }
 
     // Charts.
-    c.heading(m.t("trends"));
+    c.heading(m.t(Label::Trends));
     let series = vec![
-        (format!("DSO {}", m.t("countback")), m.dso_countback.clone(), ACCENT),
-        (m.t("dso_standard").to_string(), m.dso_standard.clone(), ACCENT2),
+        (format!("DSO {}", m.t(Label::Countback)), m.dso_countback.clone(), ACCENT),
+        (m.t(Label::DsoStandard).to_string(), m.dso_standard.clone(), ACCENT2),
     ];
-    c.line_chart(m.t("dso_trend"), &m.months, &series, "days", 170.0);
+    c.line_chart(m.t(Label::DsoTrend), &m.months, &series, "days", 170.0);
     let bars: Vec<(String, f64, String)> = m.aging.iter().map(|(l, v)| (l.clone(), *v as f64, m.money(*v))).collect();
-    c.bar_chart(m.t("aging"), &bars, ACCENT, 160.0);
+    c.bar_chart(m.t(Label::Aging), &bars, ACCENT, 160.0);
     c.line_chart(
-        m.t("late_ratio"),
+        m.t(Label::LateRatio),
         &m.months,
-        &[(m.t("late_ratio").to_string(), m.late_ratio.clone(), RED)],
+        &[(m.t(Label::LateRatio).to_string(), m.late_ratio.clone(), RED)],
         "%",
         130.0,
     );
-    c.line_chart(m.t("wadl"), &m.months, &[("WADL".to_string(), m.wadl.clone(), ACCENT2)], "days", 130.0);
+    c.line_chart(m.t(Label::Wadl), &m.months, &[("WADL".to_string(), m.wadl.clone(), ACCENT2)], "days", 130.0);
 
     // The riskiest clients.
     c.new_page();
-    c.heading(m.t("riskiest"));
+    c.heading(m.t(Label::Riskiest));
     let cols = [
-        col(m.t("client"), 150.0, Align::Left),
-        col(m.t("tier"), 45.0, Align::Left),
-        col(m.t("score"), 35.0, Align::Right),
-        col(m.t("net_ar"), 70.0, Align::Right),
-        Column { title: m.t("reasons").into(), width: PAGE_W - 2.0 * MARGIN - 300.0, align: Align::Left, wrap: true },
+        col(m.t(Label::Client), 150.0, Align::Left),
+        col(m.t(Label::Tier), 45.0, Align::Left),
+        col(m.t(Label::Score), 35.0, Align::Right),
+        col(m.t(Label::NetAr), 70.0, Align::Right),
+        Column {
+            title: m.t(Label::Reasons).into(),
+            width: PAGE_W - 2.0 * MARGIN - 300.0,
+            align: Align::Left,
+            wrap: true,
+        },
     ];
     let a = m.src.analysis;
     let rows: Vec<Vec<String>> = m
@@ -106,11 +111,11 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     c.table(&cols, &rows, &|i| tier_color(&tiers[i]));
 
     // All alerts, risks then opportunities.
-    c.heading(m.t("alerts"));
+    c.heading(m.t(Label::Alerts));
     if m.src.compared_with.is_none() {
-        c.paragraph(m.t("no_history"), 9.0, false, MUTED);
+        c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
     }
-    for (risk, title) in [(true, m.t("risks")), (false, m.t("opportunities"))] {
+    for (risk, title) in [(true, m.t(Label::Risks)), (false, m.t(Label::Opportunities))] {
         let list: Vec<_> = m.alerts.iter().filter(|a| a.risk == risk).collect();
         if list.is_empty() {
             continue;
@@ -119,11 +124,11 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         c.gap(12.0);
         c.text(MARGIN, c.y, &format!("{title} ({})", list.len()), 10.0, true, if risk { RED } else { GREEN });
         let cols = [
-            col(m.t("client"), 110.0, Align::Left),
-            col(m.t("kind"), 62.0, Align::Left),
-            col(m.t("severity"), 45.0, Align::Left),
+            col(m.t(Label::Client), 110.0, Align::Left),
+            col(m.t(Label::Kind), 62.0, Align::Left),
+            col(m.t(Label::Severity), 45.0, Align::Left),
             Column {
-                title: m.t("message").into(),
+                title: m.t(Label::Message).into(),
                 width: PAGE_W - 2.0 * MARGIN - 217.0,
                 align: Align::Left,
                 wrap: true,
@@ -145,18 +150,18 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     }
 
     // The handover summary.
-    c.heading(m.t("handover"));
+    c.heading(m.t(Label::Handover));
     if m.debtors.is_empty() {
-        c.paragraph(m.t("nothing_handed_over"), 9.0, false, MUTED);
+        c.paragraph(m.t(Label::NothingHandedOver), 9.0, false, MUTED);
     } else {
         let cols = [
-            col(m.t("debtor"), 140.0, Align::Left),
-            col(m.t("company_number"), 75.0, Align::Left),
-            col(m.t("invoices"), 40.0, Align::Right),
-            col(m.t("open_amount"), 65.0, Align::Right),
-            col(m.t("interest"), 60.0, Align::Right),
-            col(m.t("compensation"), 60.0, Align::Right),
-            col(m.t("claim_total"), PAGE_W - 2.0 * MARGIN - 440.0, Align::Right),
+            col(m.t(Label::Debtor), 140.0, Align::Left),
+            col(m.t(Label::CompanyNumber), 75.0, Align::Left),
+            col(m.t(Label::Invoices), 40.0, Align::Right),
+            col(m.t(Label::OpenAmount), 65.0, Align::Right),
+            col(m.t(Label::Interest), 60.0, Align::Right),
+            col(m.t(Label::Compensation), 60.0, Align::Right),
+            col(m.t(Label::ClaimTotal), PAGE_W - 2.0 * MARGIN - 440.0, Align::Right),
         ];
         let mut rows: Vec<Vec<String>> = m
             .debtors
@@ -176,7 +181,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
             .collect();
         let sum = |f: fn(&super::model::DebtorTotal) -> i64| m.debtors.iter().map(f).sum::<i64>();
         rows.push(vec![
-            m.t("total").to_string(),
+            m.t(Label::Total).to_string(),
             String::new(),
             m.debtors.iter().map(|d| d.invoices).sum::<usize>().to_string(),
             m.money(sum(|d| d.open)),
@@ -185,20 +190,20 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
             m.money(sum(|d| d.claim)),
         ]);
         c.table(&cols, &rows, &|_| None);
-        c.paragraph(m.t("interest_note"), 7.5, false, MUTED);
+        c.paragraph(m.t(Label::InterestNote), 7.5, false, MUTED);
         if m.debtors.iter().any(|d| d.provisional) {
-            c.paragraph(&format!("* {}", m.t("provisional")), 7.5, false, MUTED);
+            c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, MUTED);
         }
     }
 
     // Data-quality appendix.
     c.new_page();
-    c.heading(m.t("data_quality"));
+    c.heading(m.t(Label::DataQuality));
     let cols = [
-        col(m.t("source"), 230.0, Align::Left),
-        col(m.t("rows_read"), 55.0, Align::Right),
-        col(m.t("accepted"), 55.0, Align::Right),
-        col(m.t("rejected"), 55.0, Align::Right),
+        col(m.t(Label::Source), 230.0, Align::Left),
+        col(m.t(Label::RowsRead), 55.0, Align::Right),
+        col(m.t(Label::Accepted), 55.0, Align::Right),
+        col(m.t(Label::Rejected), 55.0, Align::Right),
         col("", PAGE_W - 2.0 * MARGIN - 395.0, Align::Left),
     ];
     let rows: Vec<Vec<String>> = m
@@ -219,13 +224,13 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     let rejects = m.rejects();
     if !rejects.is_empty() {
         c.gap(8.0);
-        c.text(MARGIN, c.y, &format!("{} ({})", m.t("rejected"), rejects.len()), 10.0, true, INK);
+        c.text(MARGIN, c.y, &format!("{} ({})", m.t(Label::Rejected), rejects.len()), 10.0, true, INK);
         let cols = [
-            col(m.t("location"), 120.0, Align::Left),
-            col(m.t("column"), 70.0, Align::Left),
-            col(m.t("value"), 70.0, Align::Left),
+            col(m.t(Label::Location), 120.0, Align::Left),
+            col(m.t(Label::Column), 70.0, Align::Left),
+            col(m.t(Label::Value), 70.0, Align::Left),
             Column {
-                title: m.t("reason").into(),
+                title: m.t(Label::Reason).into(),
                 width: PAGE_W - 2.0 * MARGIN - 260.0,
                 align: Align::Left,
                 wrap: true,
@@ -242,7 +247,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         m.warnings().iter().map(|w| w.message.clone()).chain(m.src.analysis_warnings.iter().cloned()).collect();
     if !warnings.is_empty() {
         c.gap(8.0);
-        c.text(MARGIN, c.y, &format!("{} ({})", m.t("warnings"), warnings.len()), 10.0, true, INK);
+        c.text(MARGIN, c.y, &format!("{} ({})", m.t(Label::Warnings), warnings.len()), 10.0, true, INK);
         for w in warnings.iter().take(200) {
             c.paragraph(&format!("• {w}"), 7.5, false, INK);
         }
@@ -259,12 +264,12 @@ pub fn dossier(
 ) -> Result<Vec<u8>, String> {
     let first = lines.first().ok_or("a dossier needs at least one invoice")?;
     let client = &m.src.roster.clients[first.client as usize];
-    let header = format!("{} — {} — {}", m.t("dossier"), m.client_name(first.client), date(m.as_of));
-    let mut c = Canvas::new(m.t("dossier"), &header, (m.t("page"), m.t("of")), false)?;
+    let header = format!("{} — {} — {}", m.t(Label::Dossier), m.client_name(first.client), date(m.as_of));
+    let mut c = Canvas::new(m.t(Label::Dossier), &header, (m.t(Label::Page), m.t(Label::Of)), false)?;
     c.gap(14.0);
-    c.text(MARGIN, c.y, &format!("{}: {}", m.t("dossier"), m.client_name(first.client)), 16.0, false, INK);
+    c.text(MARGIN, c.y, &format!("{}: {}", m.t(Label::Dossier), m.client_name(first.client)), 16.0, false, INK);
     c.gap(16.0);
-    c.text(MARGIN, c.y, &format!("{}: {}", m.t("handover_date"), date(m.as_of)), 9.0, false, MUTED);
+    c.text(MARGIN, c.y, &format!("{}: {}", m.t(Label::HandoverDate), date(m.as_of)), 9.0, false, MUTED);
     c.gap(8.0);
     let half = (PAGE_W - 2.0 * MARGIN) / 2.0;
     let block_top = c.y;
@@ -295,27 +300,27 @@ pub fn dossier(
     let snapshot = view.and_then(|v| v.snapshot).map(|i| &m.src.assessment.snapshots[i]);
     let debtor_lines = vec![
         m.client_name(first.client).to_string(),
-        format!("{}: {}", m.t("client_id"), client.id),
-        format!("{}: {}", m.t("company_number"), client.company_number.clone().unwrap_or_else(|| "–".into())),
-        snapshot.and_then(|s| s.address.clone()).map(|a| format!("{}: {a}", m.t("address"))).unwrap_or_default(),
+        format!("{}: {}", m.t(Label::ClientId), client.id),
+        format!("{}: {}", m.t(Label::CompanyNumber), client.company_number.clone().unwrap_or_else(|| "–".into())),
+        snapshot.and_then(|s| s.address.clone()).map(|a| format!("{}: {a}", m.t(Label::Address))).unwrap_or_default(),
         snapshot.and_then(|s| s.status).map(|s| format!("status: {}", s.label())).unwrap_or_default(),
     ];
-    let y1 = block(&mut c, MARGIN, m.t("creditor"), &creditor_lines);
-    let y2 = block(&mut c, MARGIN + half, m.t("debtor"), &debtor_lines);
+    let y1 = block(&mut c, MARGIN, m.t(Label::Creditor), &creditor_lines);
+    let y2 = block(&mut c, MARGIN + half, m.t(Label::Debtor), &debtor_lines);
     c.y = y1.min(y2) - 10.0;
-    c.paragraph(&format!("{}: {}", m.t("legal_basis"), first.jurisdiction.legal_basis()), 8.5, false, INK);
+    c.paragraph(&format!("{}: {}", m.t(Label::LegalBasis), first.jurisdiction.legal_basis()), 8.5, false, INK);
     c.gap(4.0);
     let cols = [
-        col(m.t("document"), 58.0, Align::Left),
-        col(m.t("issue_date"), 48.0, Align::Left),
-        col(m.t("due_date"), 48.0, Align::Left),
-        col(m.t("amount"), 56.0, Align::Right),
-        col(m.t("paid"), 46.0, Align::Right),
-        col(m.t("open_amount"), 56.0, Align::Right),
-        col(m.t("days"), 28.0, Align::Right),
-        col(m.t("interest"), 50.0, Align::Right),
-        col(m.t("compensation"), 50.0, Align::Right),
-        col(m.t("claim_total"), PAGE_W - 2.0 * MARGIN - 440.0, Align::Right),
+        col(m.t(Label::Document), 58.0, Align::Left),
+        col(m.t(Label::IssueDate), 48.0, Align::Left),
+        col(m.t(Label::DueDate), 48.0, Align::Left),
+        col(m.t(Label::Amount), 56.0, Align::Right),
+        col(m.t(Label::Paid), 46.0, Align::Right),
+        col(m.t(Label::OpenAmount), 56.0, Align::Right),
+        col(m.t(Label::Days), 28.0, Align::Right),
+        col(m.t(Label::Interest), 50.0, Align::Right),
+        col(m.t(Label::Compensation), 50.0, Align::Right),
+        col(m.t(Label::ClaimTotal), PAGE_W - 2.0 * MARGIN - 440.0, Align::Right),
     ];
     let mut rows: Vec<Vec<String>> = lines
         .iter()
@@ -336,7 +341,7 @@ pub fn dossier(
         .collect();
     let sum = |f: &dyn Fn(&Line) -> i64| lines.iter().map(|l| f(l)).sum::<i64>();
     rows.push(vec![
-        m.t("total").into(),
+        m.t(Label::Total).into(),
         String::new(),
         String::new(),
         m.money(sum(&|l| l.amount)),
@@ -348,20 +353,20 @@ pub fn dossier(
         m.money(sum(&|l| l.claim())),
     ]);
     c.table(&cols, &rows, &|_| None);
-    c.paragraph(m.t("interest_note"), 7.5, false, MUTED);
+    c.paragraph(m.t(Label::InterestNote), 7.5, false, MUTED);
     for l in lines.iter().filter(|l| !l.interest.periods.is_empty()) {
         let periods: Vec<String> = l.interest.periods.iter().map(|p| p.to_string()).collect();
         c.paragraph(&format!("{}: {}", l.document_id, periods.join(", ")), 7.0, false, MUTED);
     }
     if lines.iter().any(|l| l.interest.provisional) {
-        c.paragraph(&format!("* {}", m.t("provisional")), 7.5, false, RED);
+        c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, RED);
     }
-    c.heading(m.t("reminders"));
+    c.heading(m.t(Label::Reminders));
     if reminders.is_empty() {
-        c.paragraph(m.t("no_reminders"), 8.5, false, MUTED);
+        c.paragraph(m.t(Label::NoReminders), 8.5, false, MUTED);
     } else {
         let cols = [
-            col(m.t("document"), 90.0, Align::Left),
+            col(m.t(Label::Document), 90.0, Align::Left),
             col("", 60.0, Align::Left),
             Column { title: String::new(), width: PAGE_W - 2.0 * MARGIN - 150.0, align: Align::Left, wrap: true },
         ];
