@@ -222,3 +222,123 @@ fn mixed_currencies_two_months_in_french() {
     texts.insert("digests.txt".into(), digests(out.path()));
     check("mixed-fr", out.path(), texts);
 }
+
+/// A ledger case for the error messages: its rows and configuration lines, and side files.
+struct Case {
+    name: &'static str,
+    rows: &'static str,
+    config: &'static str,
+    /// Lines of the `[handover]` table.
+    handover: &'static str,
+    files: &'static [(&'static str, &'static str)],
+}
+
+const HEAD: &str = "Klant;Nr;Datum;Verval;Bedrag;Munt\nK1;F1;01/02/2025;03/03/2025;100,00;EUR\nK2;F2;01/02/2025;03/03/2025;50,00;EUR\n";
+const BAD_DATES: &str = "K1;F3;31/02/2025;03/03/2025;5,00;EUR\nK1;F4;xx;03/03/2025;5,00;EUR\n";
+const IN_USD: &str = "K1;F3;01/02/2025;03/03/2025;5,00;USD\n";
+
+/// Every way the data can stop a run, and what `check` and `run` then say.
+const CASES: &[Case] = &[
+    Case { name: "too_many_rejected", rows: BAD_DATES, config: "as_of = \"2025-03-31\"", handover: "", files: &[] },
+    Case { name: "too_many_rejected_without_as_of", rows: BAD_DATES, config: "", handover: "", files: &[] },
+    Case { name: "other_currency", rows: IN_USD, config: "as_of = \"2025-03-31\"", handover: "", files: &[] },
+    Case {
+        name: "fx_table_missing",
+        rows: IN_USD,
+        config: "as_of = \"2025-03-31\"\nfx_rates = \"nofx.csv\"",
+        handover: "",
+        files: &[],
+    },
+    Case {
+        name: "fx_table_bad",
+        rows: IN_USD,
+        config: "as_of = \"2025-03-31\"\nfx_rates = \"fx.csv\"",
+        handover: "",
+        files: &[("fx.csv", "date,currency,rate\n2025-01-01,USD,-1\n")],
+    },
+    Case {
+        name: "fx_rate_missing",
+        rows: IN_USD,
+        config: "as_of = \"2025-03-31\"\nfx_rates = \"fx.csv\"",
+        handover: "",
+        files: &[("fx.csv", "date,currency,rate\n2025-06-01,USD,0.9\n")],
+    },
+    Case { name: "as_of_before_data", rows: "", config: "as_of = \"2024-01-31\"", handover: "", files: &[] },
+    Case {
+        name: "outlying_date",
+        rows: "K1;F9;01/02/2099;03/03/2099;5,00;EUR\n",
+        config: "",
+        handover: "",
+        files: &[],
+    },
+    Case {
+        name: "interest_rates_missing",
+        rows: "",
+        config: "as_of = \"2025-06-30\"",
+        handover: "rates = \"norates.csv\"",
+        files: &[],
+    },
+    Case {
+        name: "interest_rates_bad",
+        rows: "",
+        config: "as_of = \"2025-06-30\"",
+        handover: "rates = \"rates.csv\"",
+        files: &[("rates.csv", "jurisdiction,period,rate_percent,status,note\nFR,2025-H1,10,confirmed,\n")],
+    },
+    Case {
+        name: "reminders_missing",
+        rows: "",
+        config: "as_of = \"2025-06-30\"",
+        handover: "reminders = \"nothere.csv\"",
+        files: &[],
+    },
+    Case {
+        name: "jurisdiction_bad",
+        rows: "",
+        config: "as_of = \"2025-06-30\"",
+        handover: "jurisdiction = \"FR\"",
+        files: &[],
+    },
+];
+
+#[test]
+fn what_stops_a_run_and_how_it_is_said() {
+    const MAP: &str = "delimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\ncurrency = \"Munt\"\n";
+    let root_dir = TempDir::new().unwrap();
+    let mut texts = Texts::new();
+    for case in CASES {
+        let dir = root_dir.path().join(case.name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("f.csv"), format!("{HEAD}{}", case.rows)).unwrap();
+        std::fs::write(dir.join("map.toml"), MAP).unwrap();
+        std::fs::write(
+            dir.join("arwatch.toml"),
+            format!(
+                "currency = \"EUR\"\nmax_rejected_share = 0.1\n{}\n[[inputs]]\nfile = \"f.csv\"\nmapping = \"map.toml\"\n[handover]\n{}\n",
+                case.config, case.handover
+            ),
+        )
+        .unwrap();
+        for (name, text) in case.files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        let mut said = String::new();
+        for cmd in ["check", "run"] {
+            let o =
+                arwatch().current_dir(&dir).args([cmd, "--config", "arwatch.toml", "--out", "out"]).output().unwrap();
+            writeln!(
+                said,
+                "$ arwatch {cmd}\n{}{}exit code {}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr),
+                o.status.code().unwrap_or(-1)
+            )
+            .unwrap();
+        }
+        let mut written: Vec<String> = files(&dir.join("out")).into_iter().filter(|f| !f.ends_with(".lock")).collect();
+        written.sort();
+        writeln!(said, "written under out/: {written:?}").unwrap();
+        texts.insert(format!("{}.txt", case.name), said);
+    }
+    check("errors", root_dir.path(), texts);
+}
