@@ -7,7 +7,7 @@
 
 use crate::fx::{Fx, FxError};
 use crate::memory::prefetch;
-use crate::model::{Currency, DocKind, Document, Payment, Texts};
+use crate::model::{Currency, DocKind, Document, Money, Payment, Texts};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
@@ -86,7 +86,7 @@ pub struct Outcome<'a> {
     pub snapshots: Vec<Snapshot>,
     pub ref_problems: Vec<RefProblem>,
     /// Reversals that found nothing left to undo (amount in minor units, date).
-    pub unmatched_reversals: Vec<(String, i64, NaiveDate)>,
+    pub unmatched_reversals: Vec<(String, Money, NaiveDate)>,
 }
 
 struct Replay<'a> {
@@ -219,7 +219,7 @@ pub fn allocate<'a>(
                     if left > 0 {
                         let in_debit = r.fx.convert(left, p.currency, r.debit.0, p.date)?;
                         r.debit.1 += in_debit;
-                        unmatched_reversals.push((texts.get(p.id).to_string(), left, p.date));
+                        unmatched_reversals.push((texts.get(p.id).to_string(), Money::new(left, p.currency), p.date));
                     }
                 }
             }

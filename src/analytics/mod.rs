@@ -451,8 +451,8 @@ fn client_figures(
     }
     for (id, left, date) in &outcome.unmatched_reversals {
         warnings.push(format!(
-            "reversal {id} on {date}: {} found no payment to undo; kept as a debit balance",
-            crate::model::format_minor(*left, 2)
+            "reversal {id} on {date}: {left} {} found no payment to undo; kept as a debit balance",
+            left.currency()
         ));
     }
     let figures = finish(sums, frame, s);

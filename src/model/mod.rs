@@ -4,6 +4,9 @@
 //! `analytics` reads only these types. Money is integer minor units (cents) with its currency.
 
 pub mod company_number;
+mod money;
+
+pub use money::Money;
 
 use chrono::NaiveDate;
 use std::fmt;
