@@ -4,7 +4,7 @@
 use crate::cli::Common;
 use crate::config::Config;
 use crate::ingest::{Reject, SourceStats, Warning};
-use crate::model::{Currency, format_minor};
+use crate::model::{Currency, Money, format_minor};
 use crate::pipeline::RunOutput;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -135,7 +135,7 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
             "as of {}: {} clients, net AR {} {}, countback DSO {:.1} days, data in {}",
             a.analysis.as_of,
             a.analysis.clients.len(),
-            format_minor(p.sums.net_ar, config.currency.minor_digits()),
+            Money::new(p.sums.net_ar, config.currency),
             config.currency,
             p.dso_countback,
             out.written.data_dir.display()

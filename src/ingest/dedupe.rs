@@ -319,7 +319,7 @@ fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> R
         let source = out.ledger.sources[p.origin.source as usize].clone();
         let client = &out.ledger.clients[p.client as usize].id;
         let id = out.ledger.text(p.id).to_string();
-        let amount = crate::model::format_minor(p.amount, p.currency.minor_digits());
+        let amount = crate::model::Money::new(p.amount, p.currency);
         match kind {
             PaymentRepeat::Exact => {
                 dropped[i as usize] = true;

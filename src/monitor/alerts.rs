@@ -2,7 +2,7 @@
 //! each with its previous and current value and a sentence a controller can forward.
 
 use super::history::Entry;
-use crate::model::{Currency, format_minor};
+use crate::model::{Currency, Money};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -197,7 +197,7 @@ impl Change<'_> {
 
     /// Money in the reporting currency's own digits (JPY has none, KWD three).
     fn money(&self, v: i64) -> String {
-        format_minor(v, self.currency.minor_digits())
+        Money::new(v, self.currency).to_string()
     }
 
     /// Both runs had the client in the bureau file.

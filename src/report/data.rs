@@ -5,7 +5,7 @@
 use crate::analytics::{Analysis, Figures};
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
-use crate::model::{Currency, Roster, format_minor};
+use crate::model::{Currency, Money, Roster, format_minor};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
 use crate::output::{write_atomic, write_atomic_parts};
@@ -272,7 +272,7 @@ pub fn write_clients(
     assessment: Option<&Assessment>,
     cur: Currency,
 ) -> std::io::Result<()> {
-    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let money = |v: i64| Money::new(v, cur).to_string();
     let header = clients_header(&a.settings);
     let rows = a.clients.iter().enumerate().map(|(i, c)| {
         let client = &roster.clients[c.client as usize];
@@ -574,7 +574,7 @@ pub fn write_summary(
     run: Option<&RunInfo<'_>>,
     cur: Currency,
 ) -> std::io::Result<()> {
-    let money = |v: i64| format_minor(v, cur.minor_digits());
+    let money = |v: i64| Money::new(v, cur).to_string();
     let round = |v: Option<f64>, d: i32| v.map(|x| (x * 10f64.powi(d)).round() / 10f64.powi(d));
     let mut root = serde_json::Map::new();
     root.insert("software".into(), serde_json::json!({"name": "arwatch", "version": env!("CARGO_PKG_VERSION")}));
