@@ -5,7 +5,7 @@
 //! status vocabulary are configuration (`[bureau]`), with defaults that read Belgian and Dutch
 //! bureau exports in English, Dutch and French.
 
-use crate::model::{Client, ClientIx, Origin};
+use crate::model::{Client, ClientIx, CompanyNumber, Origin};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -166,7 +166,7 @@ fn badness(v: f64, [lo, hi]: [f64; 2], higher_is_safer: bool) -> f64 {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
     /// Normalised company number; `None` when the bureau's number is invalid (never matched).
-    pub company: Option<String>,
+    pub company: Option<CompanyNumber>,
     /// The company number as the bureau wrote it.
     pub raw_company: String,
     /// The client's own id, when the bureau file carries it (portfolio uploads do).
@@ -207,7 +207,7 @@ pub fn match_clients(
     settings: &BureauSettings,
     as_of: NaiveDate,
 ) -> Matched {
-    let mut by_company: HashMap<String, Vec<ClientIx>> = HashMap::new();
+    let mut by_company: HashMap<CompanyNumber, Vec<ClientIx>> = HashMap::new();
     let mut by_id: HashMap<&str, ClientIx> = HashMap::new();
     for &ix in active {
         let c = &clients[ix as usize];
@@ -226,7 +226,7 @@ pub fn match_clients(
         }
         let targets: Vec<ClientIx> = match (&s.client_id, &s.company) {
             (Some(id), _) if by_id.contains_key(id.as_str()) => vec![by_id[id.as_str()]],
-            (_, Some(n)) => by_company.get(n.as_str()).cloned().unwrap_or_default(),
+            (_, Some(n)) => by_company.get(n).cloned().unwrap_or_default(),
             _ => Vec::new(),
         };
         if targets.is_empty() {
@@ -307,7 +307,11 @@ mod tests {
     #[test]
     fn matching_by_number_link_and_latest_date() {
         let clients = vec![
-            Client { id: "K1".into(), name: "A".into(), company_number: Some("BE0403019261".into()) },
+            Client {
+                id: "K1".into(),
+                name: "A".into(),
+                company_number: crate::model::company_number::normalise_company_number("BE0403019261").ok(),
+            },
             Client { id: "K2".into(), name: "B".into(), company_number: None },
             Client { id: "K3".into(), name: "C".into(), company_number: None },
         ];

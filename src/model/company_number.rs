@@ -1,9 +1,38 @@
 //! Company identifiers: Belgian enterprise numbers (KBO/BCE, also the VAT number with `BE`) and
 //! Dutch KvK numbers, normalised so that the same company always has the same key.
 
-/// Normalises a company number to `BE0403019261` or `NL12345678` (or a Dutch VAT number
-/// `NL123456789B01`), or says why it is not valid. An invalid number never matches anything.
-pub fn normalise_company_number(raw: &str) -> Result<String, String> {
+/// A valid company number, normalised so that the same company always has the same key:
+/// `BE0403019261`, `NL12345678` or a Dutch VAT number `NL123456789B01`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CompanyNumber(String);
+
+impl CompanyNumber {
+    /// The normalised number.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for CompanyNumber {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CompanyNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Normalises a company number, or says why it is not valid. An invalid number never matches
+/// anything.
+pub fn normalise_company_number(raw: &str) -> Result<CompanyNumber, String> {
+    normalise(raw).map(CompanyNumber)
+}
+
+fn normalise(raw: &str) -> Result<String, String> {
     let t = raw.trim();
     let upper: String =
         t.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '/' | '\u{a0}')).collect::<String>().to_ascii_uppercase();
@@ -61,31 +90,35 @@ pub fn kbo_check_digits(first8: u64) -> u64 {
 mod tests {
     use super::*;
 
+    fn norm(raw: &str) -> Result<String, String> {
+        normalise_company_number(raw).map(|n| n.to_string())
+    }
+
     #[test]
     fn spec_vectors_valid() {
         for n in ["0403019261", "0417497106", "0314595348", "0428759497"] {
-            assert_eq!(normalise_company_number(n), Ok(format!("BE{n}")), "{n}");
+            assert_eq!(norm(n), Ok(format!("BE{n}")), "{n}");
         }
-        assert_eq!(normalise_company_number("BE 0403.019.261"), Ok("BE0403019261".into()));
-        assert_eq!(normalise_company_number("403019261"), Ok("BE0403019261".into()));
-        assert_eq!(normalise_company_number("be0403019261"), Ok("BE0403019261".into()));
+        assert_eq!(norm("BE 0403.019.261"), Ok("BE0403019261".into()));
+        assert_eq!(norm("403019261"), Ok("BE0403019261".into()));
+        assert_eq!(norm("be0403019261"), Ok("BE0403019261".into()));
     }
 
     #[test]
     fn spec_vectors_invalid() {
-        let e = normalise_company_number("0431150351").unwrap_err();
+        let e = norm("0431150351").unwrap_err();
         assert!(e.contains("check digits"), "{e}");
-        assert!(normalise_company_number("2403019261").is_err());
-        assert!(normalise_company_number("12345").is_err());
-        assert!(normalise_company_number("BE04030192AB").is_err());
+        assert!(norm("2403019261").is_err());
+        assert!(norm("12345").is_err());
+        assert!(norm("BE04030192AB").is_err());
     }
 
     #[test]
     fn dutch_numbers_keep_leading_zeros() {
-        assert_eq!(normalise_company_number("01234567"), Ok("NL01234567".into()));
-        assert_eq!(normalise_company_number("NL 3412.3456"), Ok("NL34123456".into()));
-        assert_eq!(normalise_company_number("NL123456789B01"), Ok("NL123456789B01".into()));
-        assert!(normalise_company_number("NL123").is_err());
+        assert_eq!(norm("01234567"), Ok("NL01234567".into()));
+        assert_eq!(norm("NL 3412.3456"), Ok("NL34123456".into()));
+        assert_eq!(norm("NL123456789B01"), Ok("NL123456789B01".into()));
+        assert!(norm("NL123").is_err());
     }
 
     #[test]

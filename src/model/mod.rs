@@ -6,6 +6,7 @@
 pub mod company_number;
 mod money;
 
+pub use company_number::CompanyNumber;
 pub use money::Money;
 
 use chrono::NaiveDate;
@@ -233,7 +234,7 @@ pub struct Client {
     pub id: String,
     pub name: String,
     /// Normalised company number (`BE0403019261`, `NL12345678`), when the export has one.
-    pub company_number: Option<String>,
+    pub company_number: Option<CompanyNumber>,
 }
 
 /// Everything ingestion accepted, ready for analytics.

@@ -105,7 +105,7 @@ pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment) -> Vec<Entr
             Entry {
                 client_id: client.id.clone(),
                 client_name: client.name.clone(),
-                company_number: client.company_number.clone().unwrap_or_default(),
+                company_number: client.company_number.as_ref().map(ToString::to_string).unwrap_or_default(),
                 net_ar: f.sums.net_ar,
                 overdue_91_plus: v.over_90,
                 wadl_12m: f.sums.window.wadl(),

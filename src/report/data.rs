@@ -282,7 +282,7 @@ pub fn write_clients(
         let mut r = vec![
             safe_text(&client.id),
             safe_text(&client.name),
-            client.company_number.clone().unwrap_or_default(),
+            client.company_number.as_ref().map(ToString::to_string).unwrap_or_default(),
             cur.code().to_string(),
             money(f.sums.net_ar),
             f.sums.open_invoices.to_string(),

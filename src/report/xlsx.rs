@@ -300,7 +300,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
             let mut r = vec![
                 text(&client.id),
                 text(&client.name),
-                text(client.company_number.clone().unwrap_or_default()),
+                text(client.company_number.as_deref().unwrap_or("")),
                 text(m.src.currency.code()),
                 Cell::Money(fg.sums.net_ar),
                 Cell::Int(fg.sums.open_invoices as i64),
@@ -472,7 +472,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
             vec![
                 text(&client.id),
                 text(&client.name),
-                text(client.company_number.clone().unwrap_or_default()),
+                text(client.company_number.as_deref().unwrap_or("")),
                 text(&l.document_id),
                 Cell::Date(l.issue),
                 Cell::Date(l.due),

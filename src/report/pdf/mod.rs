@@ -170,7 +170,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
                 let cl = &m.src.roster.clients[d.client as usize];
                 vec![
                     m.client_name(d.client).to_string(),
-                    cl.company_number.clone().unwrap_or_default(),
+                    cl.company_number.as_ref().map(ToString::to_string).unwrap_or_default(),
                     d.invoices.to_string(),
                     m.money(d.open),
                     format!("{}{}", m.money(d.interest), if d.provisional { " *" } else { "" }),
@@ -301,7 +301,11 @@ pub fn dossier(
     let debtor_lines = vec![
         m.client_name(first.client).to_string(),
         format!("{}: {}", m.t(Label::ClientId), client.id),
-        format!("{}: {}", m.t(Label::CompanyNumber), client.company_number.clone().unwrap_or_else(|| "–".into())),
+        format!(
+            "{}: {}",
+            m.t(Label::CompanyNumber),
+            client.company_number.as_ref().map_or("–".to_string(), ToString::to_string)
+        ),
         snapshot.and_then(|s| s.address.clone()).map(|a| format!("{}: {a}", m.t(Label::Address))).unwrap_or_default(),
         snapshot.and_then(|s| s.status).map(|s| format!("status: {}", s.label())).unwrap_or_default(),
     ];
