@@ -60,7 +60,7 @@ fn write_data(config: &Config, a: &Analysed, dir: &Path) -> Result<(), AppError>
     let w = |r: std::io::Result<()>| r.map_err(|e| AppError::output(dir, e));
     let mut rejects = a.quality.rejects.clone();
     rejects.extend(a.bureau.rejects.iter().cloned());
-    w(data::write_clients(dir, &a.roster, &a.analysis, Some(&a.assessment), cur))?;
+    w(data::write_clients(dir, &a.roster, &a.analysis, &a.assessment, cur))?;
     w(data::write_monthly(dir, &a.roster, &a.analysis, cur))?;
     w(data::write_open_items(dir, &a.roster, &a.analysis, cur))?;
     w(data::write_rejected(dir, &rejects))?;

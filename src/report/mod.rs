@@ -1,10 +1,13 @@
 //! Everything a run shows its readers under `<out>/<YYYY-MM>/`: the data files for other
 //! tools, the workbook, the PDF report and the handover dossiers.
 
+pub mod csv;
 pub mod data;
 pub mod i18n;
 pub mod model;
 pub mod pdf;
+pub mod table;
+pub mod tables;
 pub mod xlsx;
 
 /// A report that could not be drawn. The data files are written by then; the month is not

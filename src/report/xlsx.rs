@@ -2,10 +2,13 @@
 //! table, with frozen headers, filters, fitted widths, euro formats on true numbers, real
 //! dates and percentages. Every text cell is neutralised against formulas.
 
-use super::data::formula_like;
-use super::i18n::Label;
+use super::csv::formula_like;
+use super::i18n::{Label, t};
 use super::model::{ReportModel, Unit};
+use super::table::{Cell, Column, Table};
+use super::tables::{self, QualityRow};
 use crate::analytics::calendar;
+use crate::locale::Lang;
 use crate::model::Currency;
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format, FormatAlign,
@@ -84,31 +87,63 @@ fn put(ws: &mut Worksheet, r: u32, c: u16, s: &str, fmt: Option<&Format>) -> Res
     Ok(())
 }
 
-/// A typed cell, so each sheet is described as data and written by one function.
-enum Cell {
-    Text(String),
-    Money(i64),
-    Pct(Option<f64>),
-    Days(Option<f64>),
-    Int(i64),
-    Date(chrono::NaiveDate),
-    Bool(bool),
-}
-
-fn text(s: impl Into<String>) -> Cell {
-    Cell::Text(s.into())
-}
-
 /// Excel's last row (1,048,576) holds the note about rows left out, if any.
 const MAX_ROWS: usize = 1_048_574;
 
-/// Writes a table sheet: header, rows, frozen header, autofilter, fitted widths. Beyond Excel's
-/// row limit the sheet says how many rows are left out (the data files hold them all).
-fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
+/// Writes one typed cell; undefined figures and blanks leave the cell empty. Returns the
+/// characters a money cell shows, for its column's width.
+fn put_cell(ws: &mut Worksheet, f: &Formats, r: u32, c: u16, cell: &Cell<'_>) -> Result<usize, XlsxError> {
+    match cell {
+        Cell::Text(s) => put(ws, r, c, s, None)?,
+        Cell::Money(v) => {
+            ws.write_number_with_format(r, c, v.major(), &f.money)?;
+            return Ok(f.money_chars(v.minor()));
+        }
+        Cell::Percent(Some(v)) if v.is_finite() => {
+            ws.write_number_with_format(r, c, *v, &f.pct)?;
+        }
+        Cell::Days(Some(v)) if v.is_finite() => {
+            ws.write_number_with_format(r, c, *v, &f.days)?;
+        }
+        Cell::Score(v) => {
+            ws.write_number_with_format(r, c, *v, &f.days)?;
+        }
+        Cell::Int(v) => {
+            ws.write_number_with_format(r, c, *v as f64, &f.int)?;
+        }
+        Cell::Date(d) => {
+            ws.write_date_with_format(r, c, d, &f.date)?;
+        }
+        Cell::Month(m) => put(ws, r, c, &calendar::label(*m), None)?,
+        Cell::Bool(b) => {
+            ws.write_boolean(r, c, *b)?;
+        }
+        Cell::Percent(_) | Cell::Days(_) | Cell::Blank => {}
+    }
+    Ok(0)
+}
+
+/// Writes a table sheet from a view of a table (all columns when `keys` is `None`): header
+/// (each column's label, or its key), rows, frozen header, autofilter, fitted widths. Beyond
+/// Excel's row limit the sheet says how many rows are left out (the data files hold them all).
+fn table<R>(
+    ws: &mut Worksheet,
+    f: &Formats,
+    lang: Lang,
+    table: &Table<'_, R>,
+    keys: Option<&[&str]>,
+) -> Result<(), XlsxError> {
+    let view: Vec<&Column<'_, R>> = match keys {
+        Some(k) => table.view(k),
+        None => table.all(),
+    };
+    let header: Vec<String> =
+        view.iter().map(|c| c.label.map_or_else(|| c.key.to_string(), |l| t(lang, l).to_string())).collect();
     for (c, h) in header.iter().enumerate() {
         put(ws, 0, c as u16, h, Some(&f.head))?;
     }
-    let (rows, left_out) = if rows.len() > MAX_ROWS { (&rows[..MAX_ROWS], rows.len() - MAX_ROWS) } else { (rows, 0) };
+    let rows = table.rows();
+    let (shown, left_out) = (rows.min(MAX_ROWS), rows.saturating_sub(MAX_ROWS));
     if left_out > 0 {
         let note = format!(
             "{left_out} more rows are left out: Excel holds 1,048,576 rows; the data files in data/ have them all"
@@ -118,43 +153,29 @@ fn table(ws: &mut Worksheet, f: &Formats, header: &[String], rows: &[Vec<Cell>])
     // Autofit measures a number as its bare digits; a money cell shows grouping, decimals and
     // the currency, so its column is widened to what it shows.
     let mut money_chars = vec![0usize; header.len()];
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(s) => put(ws, r, c, s, None)?,
-                Cell::Money(v) => {
-                    ws.write_number_with_format(r, c, f.currency.major(*v), &f.money)?;
-                    if let Some(w) = money_chars.get_mut(c as usize) {
-                        *w = (*w).max(f.money_chars(*v));
-                    }
-                }
-                Cell::Pct(Some(v)) if v.is_finite() => {
-                    ws.write_number_with_format(r, c, *v, &f.pct)?;
-                }
-                Cell::Days(Some(v)) if v.is_finite() => {
-                    ws.write_number_with_format(r, c, *v, &f.days)?;
-                }
-                Cell::Int(v) => {
-                    ws.write_number_with_format(r, c, *v as f64, &f.int)?;
-                }
-                Cell::Date(d) => {
-                    ws.write_date_with_format(r, c, d, &f.date)?;
-                }
-                Cell::Bool(b) => {
-                    ws.write_boolean(r, c, *b)?;
-                }
-                Cell::Pct(_) | Cell::Days(_) => {}
+    let mut r = 0u32;
+    let mut result = Ok(());
+    for b in 0..table.blocks() {
+        table.each(b, &mut |row| {
+            if result.is_err() || r as usize >= shown {
+                return;
             }
-        }
+            r += 1;
+            for (c, col) in view.iter().enumerate() {
+                match put_cell(ws, f, r, c as u16, &(col.cell)(row)) {
+                    Ok(w) => money_chars[c] = money_chars[c].max(w),
+                    Err(e) => result = Err(e),
+                }
+            }
+        });
     }
+    result?;
     ws.set_freeze_panes(1, 0)?;
     if !header.is_empty() {
-        ws.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
+        ws.autofilter(0, 0, shown as u32, header.len() as u16 - 1)?;
     }
     ws.set_autofit_max_width(400);
-    if rows.len() <= 100_000 {
+    if shown <= 100_000 {
         // Fitting widths measures every cell: for very large sheets the header sets them.
         ws.autofit();
     } else {
@@ -177,6 +198,40 @@ fn sheet(name: &str) -> Result<Worksheet, XlsxError> {
     ws.set_name(clean)?;
     Ok(ws)
 }
+
+/// The Open items sheet: the open invoices with the client's name, without the document
+/// currency columns of `open_items.csv`.
+const OPEN_ITEMS: [&str; 9] = [
+    "client_id",
+    "client_name",
+    "document_id",
+    "issue_date",
+    "due_date",
+    "amount",
+    "open_amount",
+    "days_past_due",
+    "bucket",
+];
+
+/// The Alerts sheet: the client's name beside its id.
+const ALERTS: [&str; 8] =
+    ["client_id", "client_name", "kind", "direction", "severity", "previous", "current", "message"];
+
+/// The Handover sheet: the claim, without the jurisdiction, interest status and dossier file.
+const HANDOVER: [&str; 12] = [
+    "client_id",
+    "client_name",
+    "company_number",
+    "document_id",
+    "issue_date",
+    "due_date",
+    "amount",
+    "open_amount",
+    "days_past_due",
+    "interest",
+    "compensation",
+    "claim_total",
+];
 
 /// The workbook's bytes.
 pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
@@ -285,57 +340,13 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     ws.set_column_width(2, 30)?;
     wb.push_worksheet(ws);
 
-    // Clients: every column of clients.csv.
+    // Clients: every column of clients.csv, the tiers coloured.
+    let lang = m.src.lang;
     let mut ws = sheet(m.t(Label::Clients))?;
-    let header = super::data::clients_header(s);
-    let tier_col = header.iter().position(|h| h == "risk_tier").unwrap_or(0) as u16;
-    let rows: Vec<Vec<Cell>> = a
-        .clients
-        .iter()
-        .zip(&m.src.assessment.clients)
-        .map(|(c, v)| {
-            let client = &roster.clients[c.client as usize];
-            let fg = &c.figures;
-            let b = &fg.sums.window;
-            let mut r = vec![
-                text(&client.id),
-                text(&client.name),
-                text(client.company_number.as_deref().unwrap_or("")),
-                text(m.src.currency.code()),
-                Cell::Money(fg.sums.net_ar),
-                Cell::Int(fg.sums.open_invoices as i64),
-            ];
-            r.extend(fg.sums.buckets.iter().map(|x| Cell::Money(*x)));
-            r.extend([
-                Cell::Money(-fg.sums.unapplied_credit),
-                Cell::Days(Some(fg.dbt)),
-                Cell::Int(b.paid as i64),
-                Cell::Int(b.late as i64),
-                Cell::Pct(b.late_ratio()),
-                Cell::Pct(b.late_amount_ratio()),
-                Cell::Days(b.wadl()),
-                Cell::Days(b.adp()),
-                Cell::Days(fg.wadl_slope_6m),
-                Cell::Pct(fg.late_ratio_trend),
-                Cell::Days(fg.dso_standard),
-                Cell::Days(Some(fg.dso_countback)),
-                Cell::Bool(fg.dso_countback_capped),
-                Cell::Days(fg.bpdso),
-                Cell::Days(fg.add),
-                Cell::Pct(fg.cei),
-                v.credit_limit.map(Cell::Money).unwrap_or(Cell::Text(String::new())),
-                Cell::Pct(v.utilisation.filter(|u| u.is_finite())),
-                text(v.status.map(|x| x.label()).unwrap_or("")),
-                Cell::Days(Some(v.risk.score)),
-                text(v.risk.tier.label()),
-                text(&v.risk.reasons),
-                Cell::Days(fg.avg_terms_days),
-            ]);
-            r
-        })
-        .collect();
-    table(&mut ws, &f, &header, &rows)?;
-    let n = rows.len() as u32;
+    let clients = tables::clients(roster, a, m.src.assessment, m.src.currency);
+    table(&mut ws, &f, lang, &clients, None)?;
+    let tier_col = clients.columns.iter().position(|c| c.key == "risk_tier").unwrap_or(0) as u16;
+    let n = a.clients.len() as u32;
     if n > 0 {
         for (word, color) in [("critical", 0xF4CCCC), ("high", 0xFCE5CD), ("medium", 0xFFF2CC), ("low", 0xD9EAD3)] {
             let cf = ConditionalFormatText::new()
@@ -346,203 +357,35 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     wb.push_worksheet(ws);
 
-    // Open items.
-    let mut ws = sheet(m.t(Label::OpenItems))?;
-    let names = &s.bucket_names();
-    let header = [
-        m.t(Label::ClientId),
-        m.t(Label::Client),
-        m.t(Label::Document),
-        m.t(Label::IssueDate),
-        m.t(Label::DueDate),
-        m.t(Label::Amount),
-        m.t(Label::OpenAmount),
-        m.t(Label::DaysPastDue),
-        m.t(Label::Bucket),
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows: Vec<Vec<Cell>> = a
-        .clients
-        .iter()
-        .flat_map(|c| {
-            let client = &roster.clients[c.client as usize];
-            c.open_items.iter().map(move |o| {
-                vec![
-                    text(&client.id),
-                    text(&client.name),
-                    text(&o.document_id),
-                    Cell::Date(o.issue),
-                    Cell::Date(o.due),
-                    Cell::Money(o.amount),
-                    Cell::Money(o.open),
-                    Cell::Int(o.days_past_due),
-                    text(&names[o.bucket]),
-                ]
-            })
-        })
-        .collect();
-    table(&mut ws, &f, &header, &rows)?;
-    wb.push_worksheet(ws);
-
-    // Trends: the monthly series, portfolio first.
-    let mut ws = sheet(m.t(Label::Trends))?;
-    let header = super::data::MONTHLY_COLUMNS.map(String::from).to_vec();
-    let row = |id: &str, r: &crate::analytics::MonthRow| {
-        vec![
-            text(id),
-            text(calendar::label(r.month)),
-            Cell::Money(r.sales),
-            Cell::Money(r.net_ar),
-            Cell::Money(r.current_ar),
-            Cell::Days(r.dso_standard),
-            Cell::Days(Some(r.dso_countback)),
-            Cell::Pct(r.cei),
-            Cell::Int(r.behaviour.paid as i64),
-            Cell::Int(r.behaviour.late as i64),
-            Cell::Days(r.behaviour.wadl()),
-            Cell::Days(r.behaviour.adp()),
-        ]
-    };
-    let mut rows: Vec<Vec<Cell>> = a.portfolio.monthly.iter().map(|r| row("*", r)).collect();
-    for c in &a.clients {
-        let id = &roster.clients[c.client as usize].id;
-        rows.extend(c.figures.monthly.iter().map(|r| row(id, r)));
+    let names = s.bucket_names();
+    let alerts = m.alerts.clone();
+    let sheets: [(Label, &dyn Fn(&mut Worksheet) -> Result<(), XlsxError>); 5] = [
+        (Label::OpenItems, &|ws| {
+            table(ws, &f, lang, &tables::open_items(roster, a, &names, m.src.currency), Some(&OPEN_ITEMS))
+        }),
+        // The monthly series, portfolio first: every column of monthly.csv.
+        (Label::Trends, &|ws| table(ws, &f, lang, &tables::monthly(roster, a, m.src.currency), None)),
+        (Label::Alerts, &|ws| table(ws, &f, lang, &tables::alerts(alerts.clone()), Some(&ALERTS))),
+        (Label::HandoverSheet, &|ws| {
+            let dossiers = Default::default();
+            let handover = tables::handover(roster, m.src.handover, &dossiers, m.src.currency);
+            table(ws, &f, lang, &handover, Some(&HANDOVER))
+        }),
+        // The reconciliation, then every rejected row and warning.
+        (Label::DataQuality, &|ws| {
+            let rows = (m.inputs().into_iter().map(QualityRow::Input))
+                .chain(m.rejects().into_iter().map(QualityRow::Rejected))
+                .chain(m.warnings().into_iter().map(QualityRow::Warning))
+                .chain(m.src.analysis_warnings.iter().map(|w| QualityRow::Analysis(w)))
+                .collect();
+            table(ws, &f, lang, &tables::quality(rows), None)
+        }),
+    ];
+    for (name, draw) in sheets {
+        let mut ws = sheet(m.t(name))?;
+        draw(&mut ws)?;
+        wb.push_worksheet(ws);
     }
-    table(&mut ws, &f, &header, &rows)?;
-    wb.push_worksheet(ws);
-
-    // Alerts.
-    let mut ws = sheet(m.t(Label::Alerts))?;
-    let header = [
-        m.t(Label::ClientId),
-        m.t(Label::Client),
-        m.t(Label::Kind),
-        m.t(Label::Direction),
-        m.t(Label::Severity),
-        m.t(Label::Previous),
-        m.t(Label::Current),
-        m.t(Label::Message),
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows: Vec<Vec<Cell>> = m
-        .alerts
-        .iter()
-        .map(|x| {
-            vec![
-                text(&x.client_id),
-                text(&x.client_name),
-                text(x.kind.code()),
-                text(x.direction()),
-                text(x.severity.label()),
-                text(&x.previous),
-                text(&x.current),
-                text(&x.message),
-            ]
-        })
-        .collect();
-    table(&mut ws, &f, &header, &rows)?;
-    wb.push_worksheet(ws);
-
-    // Handover.
-    let mut ws = sheet(m.t(Label::HandoverSheet))?;
-    let header = [
-        m.t(Label::ClientId),
-        m.t(Label::Client),
-        m.t(Label::CompanyNumber),
-        m.t(Label::Document),
-        m.t(Label::IssueDate),
-        m.t(Label::DueDate),
-        m.t(Label::Amount),
-        m.t(Label::OpenAmount),
-        m.t(Label::DaysPastDue),
-        m.t(Label::Interest),
-        m.t(Label::Compensation),
-        m.t(Label::ClaimTotal),
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows: Vec<Vec<Cell>> = m
-        .src
-        .handover
-        .iter()
-        .map(|l| {
-            let client = &roster.clients[l.client as usize];
-            vec![
-                text(&client.id),
-                text(&client.name),
-                text(client.company_number.as_deref().unwrap_or("")),
-                text(&l.document_id),
-                Cell::Date(l.issue),
-                Cell::Date(l.due),
-                Cell::Money(l.amount),
-                Cell::Money(l.open),
-                Cell::Int(l.days_past_due),
-                Cell::Money(l.interest.amount),
-                Cell::Money(l.compensation),
-                Cell::Money(l.claim()),
-            ]
-        })
-        .collect();
-    table(&mut ws, &f, &header, &rows)?;
-    wb.push_worksheet(ws);
-
-    // Data quality: the reconciliation, then every rejected row and warning.
-    let mut ws = sheet(m.t(Label::DataQuality))?;
-    let header = [
-        m.t(Label::Source),
-        m.t(Label::RowsRead),
-        m.t(Label::Accepted),
-        m.t(Label::Rejected),
-        m.t(Label::Location),
-        m.t(Label::Column),
-        m.t(Label::Value),
-        m.t(Label::Reason),
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut rows: Vec<Vec<Cell>> = m
-        .inputs()
-        .iter()
-        .map(|st| {
-            vec![
-                text(&st.file),
-                Cell::Int(st.rows_read as i64),
-                Cell::Int(st.accepted as i64),
-                Cell::Int(st.rejected as i64),
-            ]
-        })
-        .collect();
-    for r in m.rejects() {
-        rows.push(vec![
-            text(&r.source),
-            text(""),
-            text(""),
-            text(""),
-            text(&r.location),
-            text(&r.column),
-            text(&r.value),
-            text(&r.reason),
-        ]);
-    }
-    for w in m.warnings() {
-        rows.push(vec![
-            text(&w.source),
-            text(""),
-            text(""),
-            text(""),
-            text(&w.location),
-            text(""),
-            text(""),
-            text(&w.message),
-        ]);
-    }
-    for w in m.src.analysis_warnings {
-        rows.push(vec![text("analysis"), text(""), text(""), text(""), text(""), text(""), text(""), text(w)]);
-    }
-    table(&mut ws, &f, &header, &rows)?;
-    wb.push_worksheet(ws);
 
     wb.save_to_buffer()
 }

@@ -1,0 +1,284 @@
+//! Every table arwatch writes, defined once: its columns (key, report label, cell) and where
+//! its rows come from. The data files, the workbook and the PDF draw these through their views
+//! (which columns, in which order); adding a column is one line here and, where a renderer
+//! shows only some columns, its key in that renderer's view.
+
+use super::i18n::Label;
+use super::table::{Cell, Column, Table};
+use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
+use crate::collection::handover::Line;
+use crate::ingest::{Reject, SourceStats, Warning};
+use crate::model::{Client, ClientIx, Currency, Money, Roster};
+use crate::monitor::alerts::Alert;
+use crate::monitor::{Assessment, ClientView};
+use std::collections::BTreeMap;
+
+/// Rows per block of the tables that are not per client: enough to keep both cores busy.
+const BLOCK_ROWS: usize = 4096;
+
+/// One client's row: who, its figures, its bureau view and risk.
+pub struct ClientRow<'a> {
+    pub client: &'a Client,
+    pub result: &'a ClientResult,
+    pub view: &'a ClientView,
+    pub currency: Currency,
+}
+
+/// `clients.csv` and the Clients sheet: one row per client with any document or payment on or
+/// before the as-of date. The bucket columns follow the configured boundaries.
+pub fn clients<'a>(
+    roster: &'a Roster,
+    a: &'a Analysis,
+    assessment: &'a Assessment,
+    cur: Currency,
+) -> Table<'a, ClientRow<'a>> {
+    let money = move |v: i64| Cell::Money(Money::new(v, cur));
+    let mut columns: Vec<Column<'a, ClientRow<'a>>> = vec![
+        Column::new("client_id", |r: &ClientRow| Cell::text(&r.client.id)),
+        Column::new("client_name", |r: &ClientRow| Cell::text(&r.client.name)),
+        Column::new("company_number", |r: &ClientRow| Cell::text(r.client.company_number.as_deref().unwrap_or(""))),
+        Column::new("currency", |r: &ClientRow| Cell::text(r.currency.code())),
+        Column::new("net_ar", move |r: &ClientRow| money(r.result.figures.sums.net_ar)),
+        Column::new("open_invoices", |r: &ClientRow| Cell::Int(r.result.figures.sums.open_invoices as i64)),
+    ];
+    for (i, name) in a.settings.bucket_names().into_iter().enumerate() {
+        columns.push(Column::keyed(name, move |r: &ClientRow| money(r.result.figures.sums.buckets[i])));
+    }
+    columns.extend([
+        Column::new("unapplied_credit", move |r: &ClientRow| money(-r.result.figures.sums.unapplied_credit)),
+        Column::new("dbt", |r: &ClientRow| Cell::Days(Some(r.result.figures.dbt))),
+        Column::new("paid_12m", |r: &ClientRow| Cell::Int(r.result.figures.sums.window.paid as i64)),
+        Column::new("late_12m", |r: &ClientRow| Cell::Int(r.result.figures.sums.window.late as i64)),
+        Column::new("late_ratio_12m", |r: &ClientRow| Cell::Percent(r.result.figures.sums.window.late_ratio())),
+        Column::new("late_amount_ratio_12m", |r: &ClientRow| {
+            Cell::Percent(r.result.figures.sums.window.late_amount_ratio())
+        }),
+        Column::new("wadl_12m", |r: &ClientRow| Cell::Days(r.result.figures.sums.window.wadl())),
+        Column::new("adp_12m", |r: &ClientRow| Cell::Days(r.result.figures.sums.window.adp())),
+        Column::new("wadl_slope_6m", |r: &ClientRow| Cell::Days(r.result.figures.wadl_slope_6m)),
+        Column::new("late_ratio_trend", |r: &ClientRow| Cell::Percent(r.result.figures.late_ratio_trend)),
+        Column::new("dso_standard", |r: &ClientRow| Cell::Days(r.result.figures.dso_standard)),
+        Column::new("dso_countback", |r: &ClientRow| Cell::Days(Some(r.result.figures.dso_countback))),
+        Column::new("dso_countback_capped", |r: &ClientRow| Cell::Bool(r.result.figures.dso_countback_capped)),
+        Column::new("bpdso", |r: &ClientRow| Cell::Days(r.result.figures.bpdso)),
+        Column::new("add", |r: &ClientRow| Cell::Days(r.result.figures.add)),
+        Column::new("cei", |r: &ClientRow| Cell::Percent(r.result.figures.cei)),
+        // No limit is an empty text, not a zero.
+        Column::new("credit_limit", move |r: &ClientRow| r.view.credit_limit.map_or(Cell::text(""), money)),
+        Column::new("utilisation", |r: &ClientRow| Cell::Percent(r.view.utilisation.filter(|u| u.is_finite()))),
+        Column::new("bureau_status", |r: &ClientRow| Cell::text(r.view.status.map_or("", |s| s.label()))),
+        Column::new("risk_score", |r: &ClientRow| Cell::Score(r.view.risk.score)),
+        Column::new("risk_tier", |r: &ClientRow| Cell::text(r.view.risk.tier.label())),
+        Column::new("risk_reasons", |r: &ClientRow| Cell::text(&r.view.risk.reasons)),
+        Column::new("avg_terms_days", |r: &ClientRow| Cell::Days(r.result.figures.avg_terms_days)),
+    ]);
+    let rows = move |i: usize| {
+        let c = &a.clients[i];
+        ClientRow { client: &roster.clients[c.client as usize], result: c, view: &assessment.clients[i], currency: cur }
+    };
+    Table::blocked(columns, a.clients.len().div_ceil(BLOCK_ROWS), move |b, f| {
+        for i in b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(a.clients.len()) {
+            f(&rows(i));
+        }
+    })
+}
+
+/// One month of a client's series (`*` for the portfolio).
+pub struct MonthlyRow<'a> {
+    pub id: &'a str,
+    pub row: &'a MonthRow,
+    pub currency: Currency,
+}
+
+/// `monthly.csv` and the Trends sheet: the full grid of months for each client, the portfolio
+/// first. One block per client (the portfolio is block 0).
+pub fn monthly<'a>(roster: &'a Roster, a: &'a Analysis, cur: Currency) -> Table<'a, MonthlyRow<'a>> {
+    let money = move |v: i64| Cell::Money(Money::new(v, cur));
+    let columns: Vec<Column<'a, MonthlyRow<'a>>> = vec![
+        Column::new("client_id", |r: &MonthlyRow| Cell::text(r.id)),
+        Column::new("month", |r: &MonthlyRow| Cell::Month(r.row.month)),
+        Column::new("sales", move |r: &MonthlyRow| money(r.row.sales)),
+        Column::new("net_ar", move |r: &MonthlyRow| money(r.row.net_ar)),
+        Column::new("current_ar", move |r: &MonthlyRow| money(r.row.current_ar)),
+        Column::new("dso_standard", |r: &MonthlyRow| Cell::Days(r.row.dso_standard)),
+        Column::new("dso_countback", |r: &MonthlyRow| Cell::Days(Some(r.row.dso_countback))),
+        Column::new("cei", |r: &MonthlyRow| Cell::Percent(r.row.cei)),
+        Column::new("paid", |r: &MonthlyRow| Cell::Int(r.row.behaviour.paid as i64)),
+        Column::new("late", |r: &MonthlyRow| Cell::Int(r.row.behaviour.late as i64)),
+        Column::new("wadl", |r: &MonthlyRow| Cell::Days(r.row.behaviour.wadl())),
+        Column::new("adp", |r: &MonthlyRow| Cell::Days(r.row.behaviour.adp())),
+    ];
+    Table::blocked(columns, a.clients.len() + 1, move |b, f| {
+        // `*` sorts before every client id, as a byte-wise sort of the file would put it.
+        let (id, months) = match b {
+            0 => ("*", &a.portfolio.monthly),
+            _ => {
+                let c = &a.clients[b - 1];
+                (roster.clients[c.client as usize].id.as_str(), &c.figures.monthly)
+            }
+        };
+        for row in months {
+            f(&MonthlyRow { id, row, currency: cur });
+        }
+    })
+}
+
+/// One open invoice.
+pub struct OpenItemRow<'a> {
+    pub client: &'a Client,
+    pub item: &'a OpenItem,
+    pub bucket: &'a str,
+    pub currency: Currency,
+}
+
+/// `open_items.csv` and the Open items sheet: every open invoice at the as-of date, a block
+/// per client.
+pub fn open_items<'a>(
+    roster: &'a Roster,
+    a: &'a Analysis,
+    names: &'a [String],
+    cur: Currency,
+) -> Table<'a, OpenItemRow<'a>> {
+    let money = move |v: i64| Cell::Money(Money::new(v, cur));
+    let columns: Vec<Column<'a, OpenItemRow<'a>>> = vec![
+        Column::new("client_id", |r: &OpenItemRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
+        Column::new("client_name", |r: &OpenItemRow| Cell::text(&r.client.name)).labelled(Label::Client),
+        Column::new("document_id", |r: &OpenItemRow| Cell::text(&r.item.document_id)).labelled(Label::Document),
+        Column::new("issue_date", |r: &OpenItemRow| Cell::Date(r.item.issue)).labelled(Label::IssueDate),
+        Column::new("due_date", |r: &OpenItemRow| Cell::Date(r.item.due)).labelled(Label::DueDate),
+        Column::new("amount", move |r: &OpenItemRow| money(r.item.amount)).labelled(Label::Amount),
+        Column::new("open_amount", move |r: &OpenItemRow| money(r.item.open)).labelled(Label::OpenAmount),
+        Column::new("days_past_due", |r: &OpenItemRow| Cell::Int(r.item.days_past_due)).labelled(Label::DaysPastDue),
+        Column::new("bucket", |r: &OpenItemRow| Cell::text(r.bucket)).labelled(Label::Bucket),
+        Column::new("disputed", |r: &OpenItemRow| Cell::Bool(r.item.disputed)),
+        Column::new("document_currency", |r: &OpenItemRow| Cell::text(r.item.currency.code())),
+        Column::new("document_open_amount", |r: &OpenItemRow| {
+            Cell::Money(Money::new(r.item.open_in_currency, r.item.currency))
+        }),
+    ];
+    Table::blocked(columns, a.clients.len(), move |b, f| {
+        let c = &a.clients[b];
+        let client = &roster.clients[c.client as usize];
+        for item in &c.open_items {
+            f(&OpenItemRow { client, item, bucket: &names[item.bucket], currency: cur });
+        }
+    })
+}
+
+/// `alerts.csv` and the Alerts sheet: what changed since the previous run.
+pub fn alerts<'a>(alerts: Vec<&'a Alert>) -> Table<'a, &'a Alert> {
+    let columns: Vec<Column<'a, &'a Alert>> = vec![
+        Column::new("client_id", |a: &&Alert| Cell::text(&a.client_id)).labelled(Label::ClientId),
+        Column::new("client_name", |a: &&Alert| Cell::text(&a.client_name)).labelled(Label::Client),
+        Column::new("kind", |a: &&Alert| Cell::text(a.kind.code())).labelled(Label::Kind),
+        Column::new("direction", |a: &&Alert| Cell::text(a.direction())).labelled(Label::Direction),
+        Column::new("severity", |a: &&Alert| Cell::text(a.severity.label())).labelled(Label::Severity),
+        Column::new("previous", |a: &&Alert| Cell::text(&a.previous)).labelled(Label::Previous),
+        Column::new("current", |a: &&Alert| Cell::text(&a.current)).labelled(Label::Current),
+        Column::new("message", |a: &&Alert| Cell::text(&a.message)).labelled(Label::Message),
+    ];
+    Table::of(columns, alerts)
+}
+
+/// One invoice handed over.
+pub struct HandoverRow<'a> {
+    pub client: &'a Client,
+    pub line: &'a Line,
+    /// The debtor's dossier file, empty when it has none.
+    pub dossier: &'a str,
+    pub currency: Currency,
+}
+
+/// `handover.csv` and the Handover sheet: the invoices handed to collection.
+pub fn handover<'a>(
+    roster: &'a Roster,
+    lines: &'a [Line],
+    dossiers: &'a BTreeMap<ClientIx, String>,
+    cur: Currency,
+) -> Table<'a, HandoverRow<'a>> {
+    let money = move |v: i64| Cell::Money(Money::new(v, cur));
+    let columns: Vec<Column<'a, HandoverRow<'a>>> = vec![
+        Column::new("client_id", |r: &HandoverRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
+        Column::new("client_name", |r: &HandoverRow| Cell::text(&r.client.name)).labelled(Label::Client),
+        Column::new("company_number", |r: &HandoverRow| Cell::text(r.client.company_number.as_deref().unwrap_or("")))
+            .labelled(Label::CompanyNumber),
+        Column::new("document_id", |r: &HandoverRow| Cell::text(&r.line.document_id)).labelled(Label::Document),
+        Column::new("issue_date", |r: &HandoverRow| Cell::Date(r.line.issue)).labelled(Label::IssueDate),
+        Column::new("due_date", |r: &HandoverRow| Cell::Date(r.line.due)).labelled(Label::DueDate),
+        Column::new("amount", move |r: &HandoverRow| money(r.line.amount)).labelled(Label::Amount),
+        Column::new("open_amount", move |r: &HandoverRow| money(r.line.open)).labelled(Label::OpenAmount),
+        Column::new("days_past_due", |r: &HandoverRow| Cell::Int(r.line.days_past_due)).labelled(Label::DaysPastDue),
+        Column::new("interest", move |r: &HandoverRow| money(r.line.interest.amount)).labelled(Label::Interest),
+        Column::new("compensation", move |r: &HandoverRow| money(r.line.compensation)).labelled(Label::Compensation),
+        Column::new("claim_total", move |r: &HandoverRow| money(r.line.claim())).labelled(Label::ClaimTotal),
+        Column::new("jurisdiction", |r: &HandoverRow| Cell::text(r.line.jurisdiction.code())),
+        Column::new("interest_provisional", |r: &HandoverRow| Cell::Bool(r.line.interest.provisional)),
+        Column::new("dossier", |r: &HandoverRow| Cell::text(r.dossier)),
+    ];
+    Table::blocked(columns, lines.len().div_ceil(BLOCK_ROWS), move |b, f| {
+        for line in &lines[b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(lines.len())] {
+            let client = &roster.clients[line.client as usize];
+            let dossier = dossiers.get(&line.client).map_or("", String::as_str);
+            f(&HandoverRow { client, line, dossier, currency: cur });
+        }
+    })
+}
+
+/// One line of the data-quality table: an input's reconciliation, a rejected row, or a
+/// warning.
+pub enum QualityRow<'a> {
+    Input(&'a SourceStats),
+    Rejected(&'a Reject),
+    Warning(&'a Warning),
+    /// A warning of the analysis (no source file).
+    Analysis(&'a str),
+}
+
+/// The Data quality sheet: every input's reconciliation, then every rejected row and warning.
+pub fn quality<'a>(rows: Vec<QualityRow<'a>>) -> Table<'a, QualityRow<'a>> {
+    use QualityRow::*;
+    // An input's line has counts and no place; the others the reverse, with empty counts.
+    let count = |r: &QualityRow, n: fn(&SourceStats) -> u64| match r {
+        Input(s) => Cell::Int(n(s) as i64),
+        _ => Cell::text(""),
+    };
+    let columns: Vec<Column<'a, QualityRow<'a>>> = vec![
+        Column::new("source", |r: &QualityRow| match r {
+            Input(s) => Cell::text(&s.file),
+            Rejected(x) => Cell::text(&x.source),
+            Warning(w) => Cell::text(&w.source),
+            Analysis(_) => Cell::text("analysis"),
+        })
+        .labelled(Label::Source),
+        Column::new("rows_read", move |r: &QualityRow| count(r, |s| s.rows_read)).labelled(Label::RowsRead),
+        Column::new("accepted", move |r: &QualityRow| count(r, |s| s.accepted)).labelled(Label::Accepted),
+        Column::new("rejected", move |r: &QualityRow| count(r, |s| s.rejected)).labelled(Label::Rejected),
+        Column::new("location", |r: &QualityRow| match r {
+            Input(_) => Cell::Blank,
+            Rejected(x) => Cell::text(&x.location),
+            Warning(w) => Cell::text(&w.location),
+            Analysis(_) => Cell::text(""),
+        })
+        .labelled(Label::Location),
+        Column::new("column", |r: &QualityRow| match r {
+            Input(_) => Cell::Blank,
+            Rejected(x) => Cell::text(&x.column),
+            _ => Cell::text(""),
+        })
+        .labelled(Label::Column),
+        Column::new("value", |r: &QualityRow| match r {
+            Input(_) => Cell::Blank,
+            Rejected(x) => Cell::text(&x.value),
+            _ => Cell::text(""),
+        })
+        .labelled(Label::Value),
+        Column::new("reason", |r: &QualityRow| match r {
+            Input(_) => Cell::Blank,
+            Rejected(x) => Cell::text(&x.reason),
+            Warning(w) => Cell::text(&w.message),
+            Analysis(m) => Cell::text(m),
+        })
+        .labelled(Label::Reason),
+    ];
+    Table::of(columns, rows)
+}
