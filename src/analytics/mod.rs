@@ -308,6 +308,16 @@ fn by_client(ledger: &Ledger, as_of: NaiveDate) -> (Grouped<'_, Document>, Group
 }
 
 impl Sums {
+    /// The open amount past due: every aging bucket but the first (not yet due).
+    pub fn overdue(&self) -> i64 {
+        self.buckets.iter().skip(1).sum()
+    }
+
+    /// The past-due share of the open invoices; undefined when nothing is open.
+    pub fn overdue_share(&self) -> Option<f64> {
+        (self.open_total > 0).then(|| self.overdue() as f64 / self.open_total as f64)
+    }
+
     fn shed_series(&mut self) {
         self.by_settlement_month = Vec::new();
         self.sales = Vec::new();

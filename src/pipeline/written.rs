@@ -114,7 +114,7 @@ fn write_reports(
     }
     // Lines and reminders grouped once, not searched per debtor.
     let mut lines_of: BTreeMap<ClientIx, Vec<&Line>> = BTreeMap::new();
-    for l in m.src.handover {
+    for l in m.handover_lines() {
         lines_of.entry(l.client).or_default().push(l);
     }
     let mut reminders_of: BTreeMap<(&str, &str), Vec<&handover::Reminder>> = BTreeMap::new();
@@ -122,7 +122,7 @@ fn write_reports(
         reminders_of.entry((r.client_id.as_str(), r.document_id.as_str())).or_default().push(r);
     }
     for (client_ix, file) in dossiers {
-        let client = &m.src.roster.clients[*client_ix as usize];
+        let client = m.client(*client_ix);
         let lines = lines_of.get(client_ix).map(Vec::as_slice).unwrap_or_default();
         let notes: Vec<&handover::Reminder> = lines
             .iter()

@@ -210,7 +210,6 @@ pub fn write_summary(
         for (name, v) in s.bucket_names().iter().zip(&p.sums.buckets) {
             buckets.insert(name.clone(), money(*v).into());
         }
-        let overdue: i64 = p.sums.buckets.iter().skip(1).sum();
         root.insert(
             "portfolio".into(),
             serde_json::json!({
@@ -219,7 +218,7 @@ pub fn write_summary(
                 "open_invoices": p.sums.open_invoices,
                 "aging": buckets,
                 "unapplied_credit": money(-p.sums.unapplied_credit),
-                "overdue_share": round((p.sums.open_total > 0).then(|| overdue as f64 / p.sums.open_total as f64), 4),
+                "overdue_share": round(p.sums.overdue_share(), 4),
                 "dbt": round(Some(p.dbt), 2),
                 "dso_standard": {"method": "standard", "period_months": s.dso_months, "days": round(p.dso_standard, 2)},
                 "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": round(Some(p.dso_countback), 2), "capped": p.dso_countback_capped},

@@ -1,40 +1,43 @@
-//! The neutral report model: KPI figures, chart series and table selections, built once from
-//! the analysis and drawn by each renderer (workbook, PDF), so they can never disagree with
-//! each other or with the data files.
+//! The neutral report model, built once from a run's results: KPIs with exact money, chart
+//! series, the riskiest clients, the handover per debtor with its total, and every table
+//! (`tables.rs`). Each renderer (data files, workbook, PDF, dossiers) only draws it, so they can
+//! never disagree with each other or with the data files.
 
 use super::i18n::{self, Label, t};
+use super::table::Table;
+use super::tables::{self, ClientRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow};
+use crate::analytics::risk::Tier;
 use crate::analytics::{Analysis, calendar};
+use crate::bureau::Snapshot;
 use crate::collection::handover::Line;
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
 use crate::locale::Lang;
-use crate::model::{ClientIx, Currency, Roster};
+use crate::model::{Client, ClientIx, Currency, Money, Roster};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
-/// What a KPI's value is, for formatting (number formats in Excel, text in the PDF).
+/// A KPI's figure: exact money, a fraction, or days; `None` when undefined.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Unit {
-    Money,
-    Percent,
-    Days,
+pub enum Figure {
+    Money(Money),
+    Percent(Option<f64>),
+    Days(Option<f64>),
 }
 
+/// One headline figure.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Kpi {
     pub key: Label,
     pub label: String,
-    /// Money in major units (for Excel), a percent as a fraction, days as days.
-    pub value: Option<f64>,
-    /// Money exactly, in minor units: what the text shows.
-    pub minor: Option<i64>,
-    pub unit: Unit,
+    pub figure: Figure,
     /// A comparison or method note shown under the value.
     pub note: String,
 }
 
-/// Everything the renderers need, by reference.
+/// What a run gives the report, by reference: the model is built from these.
 pub struct Sources<'a> {
     pub company: &'a str,
     pub currency: Currency,
@@ -50,8 +53,8 @@ pub struct Sources<'a> {
     pub analysis_warnings: &'a [String],
 }
 
-/// One debtor's handover totals.
-#[derive(Clone, Debug, PartialEq)]
+/// One debtor's handover totals (or, for [`ReportModel::handover_total`], all debtors').
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DebtorTotal {
     pub client: ClientIx,
     pub invoices: usize,
@@ -59,189 +62,265 @@ pub struct DebtorTotal {
     pub interest: i64,
     pub compensation: i64,
     pub claim: i64,
+    /// Some interest was computed at a provisional rate.
     pub provisional: bool,
 }
 
+impl DebtorTotal {
+    fn add(&mut self, l: &Line) {
+        self.invoices += 1;
+        self.open += l.open;
+        self.interest += l.interest.amount;
+        self.compensation += l.compensation;
+        self.claim += l.claim();
+        self.provisional |= l.interest.provisional;
+    }
+}
+
+/// One of the riskiest clients, as the report lists it.
+pub struct RiskyClient<'a> {
+    pub name: &'a str,
+    pub tier: Tier,
+    pub score: f64,
+    pub net_ar: Money,
+    pub reasons: &'a str,
+}
+
+/// A debtor and what the bureau last said of it, for its dossier.
+pub struct DebtorView<'a> {
+    pub client: &'a Client,
+    pub snapshot: Option<&'a Snapshot>,
+}
+
+/// The report, ready to draw.
 pub struct ReportModel<'a> {
-    pub src: Sources<'a>,
+    pub company: &'a str,
+    pub currency: Currency,
+    pub lang: Lang,
     pub as_of: NaiveDate,
+    /// The saved run the alerts compare with; `None` on a first run.
+    pub compared_with: Option<String>,
     pub kpis: Vec<Kpi>,
     pub months: Vec<String>,
     pub dso_standard: Vec<Option<f64>>,
     pub dso_countback: Vec<Option<f64>>,
     pub late_ratio: Vec<Option<f64>>,
     pub wadl: Vec<Option<f64>>,
-    /// Bucket labels and their open amounts (minor units).
-    pub aging: Vec<(String, i64)>,
-    /// Indices into `analysis.clients`, riskiest first (at most 20).
-    pub riskiest: Vec<usize>,
+    /// Bucket labels and their open amounts.
+    pub aging: Vec<(String, Money)>,
+    /// The riskiest clients, riskiest first (at most 20).
+    pub riskiest: Vec<RiskyClient<'a>>,
     /// Alerts, risks first, then opportunities, each by severity.
     pub alerts: Vec<&'a Alert>,
+    /// The handover per debtor, and in all.
     pub debtors: Vec<DebtorTotal>,
+    pub handover_total: DebtorTotal,
+    /// The data files' names of the aging buckets.
+    bucket_names: Vec<String>,
+    /// Where each client is in the analysis.
+    position: BTreeMap<ClientIx, usize>,
+    src: Sources<'a>,
 }
 
 impl<'a> ReportModel<'a> {
     pub fn build(src: Sources<'a>) -> ReportModel<'a> {
         let a = src.analysis;
         let p = &a.portfolio;
-        let lang = src.lang;
-        let months: Vec<String> = p.monthly.iter().map(|m| calendar::label(m.month)).collect();
-        let overdue: i64 = p.sums.buckets.iter().skip(1).sum();
-        let mut positive: Vec<i64> = a.clients.iter().map(|c| c.figures.sums.net_ar.max(0)).collect();
-        positive.sort_unstable_by(|x, y| y.cmp(x));
-        let all: i64 = positive.iter().sum();
-        let top10: i64 = positive.iter().take(10).sum();
-        let prev_countback = p.monthly.iter().rev().nth(1).map(|m| m.dso_countback);
-        let change = prev_countback.map(|prev| p.dso_countback - prev);
-        let kpis = vec![
-            Kpi {
-                key: Label::NetAr,
-                label: t(lang, Label::NetAr).into(),
-                value: Some(src.currency.major(p.sums.net_ar)),
-                minor: Some(p.sums.net_ar),
-                unit: Unit::Money,
-                note: String::new(),
-            },
-            Kpi {
-                key: Label::OverdueShare,
-                label: t(lang, Label::OverdueShare).into(),
-                value: (p.sums.open_total > 0).then(|| overdue as f64 / p.sums.open_total as f64),
-                minor: None,
-                unit: Unit::Percent,
-                note: i18n::money(lang, overdue, src.currency),
-            },
-            Kpi {
-                key: Label::DsoCountback,
-                label: t(lang, Label::DsoCountback).into(),
-                value: Some(p.dso_countback),
-                minor: None,
-                unit: Unit::Days,
-                note: change
-                    .map(|c| {
-                        format!(
-                            "{}{} {} {}",
-                            if c >= 0.0 { "+" } else { "" },
-                            i18n::number(lang, c, 1),
-                            t(lang, Label::Days),
-                            t(lang, Label::VsLastMonth)
-                        )
-                    })
-                    .unwrap_or_default(),
-            },
-            Kpi {
-                key: Label::DsoStandard,
-                label: t(lang, Label::DsoStandard).into(),
-                value: p.dso_standard,
-                minor: None,
-                unit: Unit::Days,
-                note: String::new(),
-            },
-            Kpi {
-                key: Label::Cei,
-                label: t(lang, Label::Cei).into(),
-                value: p.cei,
-                minor: None,
-                unit: Unit::Percent,
-                note: String::new(),
-            },
-            Kpi {
-                key: Label::Wadl,
-                label: t(lang, Label::Wadl).into(),
-                value: p.sums.window.wadl(),
-                minor: None,
-                unit: Unit::Days,
-                note: String::new(),
-            },
-            Kpi {
-                key: Label::Top10,
-                label: t(lang, Label::Top10).into(),
-                value: (all > 0).then(|| top10 as f64 / all as f64),
-                minor: None,
-                unit: Unit::Percent,
-                note: format!("{} / {}", i18n::money(lang, top10, src.currency), i18n::money(lang, all, src.currency)),
-            },
-        ];
-        let labels = a.settings.bucket_labels();
-        let aging = labels.into_iter().zip(p.sums.buckets.iter().copied()).collect();
-        let mut riskiest: Vec<usize> = (0..a.clients.len()).collect();
-        riskiest.sort_by(|&x, &y| {
+        let kpis = kpis(&src);
+        let aging = a
+            .settings
+            .bucket_labels()
+            .into_iter()
+            .zip(p.sums.buckets.iter().map(|v| Money::new(*v, src.currency)))
+            .collect();
+        let mut order: Vec<usize> = (0..a.clients.len()).collect();
+        order.sort_by(|&x, &y| {
             let (rx, ry) = (&src.assessment.clients[x].risk, &src.assessment.clients[y].risk);
             ry.tier.cmp(&rx.tier).then(ry.score.total_cmp(&rx.score)).then(x.cmp(&y))
         });
-        riskiest.truncate(20);
+        let riskiest = order
+            .into_iter()
+            .take(20)
+            .map(|i| {
+                let (c, v) = (&a.clients[i], &src.assessment.clients[i]);
+                RiskyClient {
+                    name: name_of(&src.roster.clients[c.client as usize]),
+                    tier: v.risk.tier,
+                    score: v.risk.score,
+                    net_ar: Money::new(c.figures.sums.net_ar, src.currency),
+                    reasons: &v.risk.reasons,
+                }
+            })
+            .collect();
         let mut alerts: Vec<&Alert> = src.alerts.iter().collect();
         alerts.sort_by_key(|x| !x.risk);
         let mut debtors: Vec<DebtorTotal> = Vec::new();
+        let mut handover_total = DebtorTotal::default();
         for l in src.handover {
             match debtors.last_mut() {
-                Some(d) if d.client == l.client => {
-                    d.invoices += 1;
-                    d.open += l.open;
-                    d.interest += l.interest.amount;
-                    d.compensation += l.compensation;
-                    d.claim += l.claim();
-                    d.provisional |= l.interest.provisional;
+                Some(d) if d.client == l.client => d.add(l),
+                _ => {
+                    let mut d = DebtorTotal { client: l.client, ..Default::default() };
+                    d.add(l);
+                    debtors.push(d);
                 }
-                _ => debtors.push(DebtorTotal {
-                    client: l.client,
-                    invoices: 1,
-                    open: l.open,
-                    interest: l.interest.amount,
-                    compensation: l.compensation,
-                    claim: l.claim(),
-                    provisional: l.interest.provisional,
-                }),
             }
+            handover_total.add(l);
         }
         ReportModel {
+            company: src.company,
+            currency: src.currency,
+            lang: src.lang,
             as_of: a.as_of,
+            compared_with: src.compared_with.clone(),
             kpis,
+            months: p.monthly.iter().map(|m| calendar::label(m.month)).collect(),
             dso_standard: p.monthly.iter().map(|m| m.dso_standard).collect(),
             dso_countback: p.monthly.iter().map(|m| Some(m.dso_countback)).collect(),
             late_ratio: p.monthly.iter().map(|m| m.behaviour.late_ratio()).collect(),
             wadl: p.monthly.iter().map(|m| m.behaviour.wadl()).collect(),
-            months,
             aging,
             riskiest,
             alerts,
             debtors,
+            handover_total,
+            bucket_names: a.settings.bucket_names(),
+            position: a.clients.iter().enumerate().map(|(i, c)| (c.client, i)).collect(),
             src,
         }
     }
 
     pub fn t(&self, key: Label) -> &'static str {
-        t(self.src.lang, key)
+        t(self.lang, key)
     }
 
+    /// Money in the report's language, with its currency.
     pub fn money(&self, minor: i64) -> String {
-        i18n::money(self.src.lang, minor, self.src.currency)
+        i18n::money(self.lang, minor, self.currency)
     }
 
     /// A KPI's value as text.
     pub fn kpi_text(&self, k: &Kpi) -> String {
-        match (k.value, k.unit) {
-            (None, _) => "–".into(),
-            (Some(_), Unit::Money) => k.minor.map(|v| self.money(v)).unwrap_or_else(|| "–".into()),
-            (Some(v), Unit::Percent) => i18n::percent(self.src.lang, v, 1),
-            (Some(v), Unit::Days) => format!("{} {}", i18n::number(self.src.lang, v, 1), self.t(Label::Days)),
+        match k.figure {
+            Figure::Money(m) => self.money(m.minor()),
+            Figure::Percent(Some(v)) => i18n::percent(self.lang, v, 1),
+            Figure::Days(Some(v)) => format!("{} {}", i18n::number(self.lang, v, 1), self.t(Label::Days)),
+            Figure::Percent(None) | Figure::Days(None) => "–".into(),
         }
     }
 
-    pub fn client_name(&self, ix: ClientIx) -> &str {
-        let c = &self.src.roster.clients[ix as usize];
-        if c.name.is_empty() { &c.id } else { &c.name }
+    pub fn client(&self, ix: ClientIx) -> &'a Client {
+        &self.src.roster.clients[ix as usize]
+    }
+
+    /// The client's name, or its id when it has none.
+    pub fn client_name(&self, ix: ClientIx) -> &'a str {
+        name_of(self.client(ix))
+    }
+
+    /// A debtor with its bureau view and latest snapshot.
+    pub fn debtor(&self, ix: ClientIx) -> DebtorView<'a> {
+        let view = self.position.get(&ix).and_then(|&i| self.src.assessment.clients.get(i));
+        let snapshot = view.and_then(|v| v.snapshot).map(|i| &self.src.assessment.snapshots[i]);
+        DebtorView { client: self.client(ix), snapshot }
+    }
+
+    /// The invoices handed over, by client then due date.
+    pub fn handover_lines(&self) -> &'a [Line] {
+        self.src.handover
     }
 
     /// Every input's reconciliation, ledger then bureau.
-    pub fn inputs(&self) -> Vec<&SourceStats> {
+    pub fn inputs(&self) -> Vec<&'a SourceStats> {
         self.src.quality.stats.iter().chain(&self.src.bureau.stats).collect()
     }
 
-    pub fn rejects(&self) -> Vec<&Reject> {
+    pub fn rejects(&self) -> Vec<&'a Reject> {
         self.src.quality.rejects.iter().chain(&self.src.bureau.rejects).collect()
     }
 
-    pub fn warnings(&self) -> Vec<&Warning> {
+    /// The warnings of reading (ledger, then bureau).
+    pub fn warnings(&self) -> Vec<&'a Warning> {
         self.src.quality.warnings.iter().chain(&self.src.bureau.warnings).collect()
     }
+
+    /// The warnings of the analysis.
+    pub fn analysis_warnings(&self) -> &'a [String] {
+        self.src.analysis_warnings
+    }
+
+    pub fn clients(&self) -> Table<'a, ClientRow<'a>> {
+        tables::clients(self.src.roster, self.src.analysis, self.src.assessment, self.currency)
+    }
+
+    pub fn monthly(&self) -> Table<'a, MonthlyRow<'a>> {
+        tables::monthly(self.src.roster, self.src.analysis, self.currency)
+    }
+
+    pub fn open_items(&self) -> Table<'_, OpenItemRow<'_>> {
+        tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names, self.currency)
+    }
+
+    pub fn alerts_table(&self) -> Table<'a, &'a Alert> {
+        tables::alerts(self.alerts.clone())
+    }
+
+    /// The handover table, naming each debtor's dossier file.
+    pub fn handover<'m>(&'m self, dossiers: &'m BTreeMap<ClientIx, String>) -> Table<'m, HandoverRow<'m>> {
+        tables::handover(self.src.roster, self.src.handover, dossiers, self.currency)
+    }
+
+    /// Every input's reconciliation, then every rejected row and warning.
+    pub fn quality(&self) -> Table<'a, QualityRow<'a>> {
+        let rows = (self.inputs().into_iter().map(QualityRow::Input))
+            .chain(self.rejects().into_iter().map(QualityRow::Rejected))
+            .chain(self.warnings().into_iter().map(QualityRow::Warning))
+            .chain(self.src.analysis_warnings.iter().map(|w| QualityRow::Analysis(w)))
+            .collect();
+        tables::quality(rows)
+    }
+}
+
+fn name_of(c: &Client) -> &str {
+    if c.name.is_empty() { &c.id } else { &c.name }
+}
+
+/// The headline figures with their notes.
+fn kpis(src: &Sources<'_>) -> Vec<Kpi> {
+    let (a, lang, cur) = (src.analysis, src.lang, src.currency);
+    let p = &a.portfolio;
+    let mut positive: Vec<i64> = a.clients.iter().map(|c| c.figures.sums.net_ar.max(0)).collect();
+    positive.sort_unstable_by(|x, y| y.cmp(x));
+    let all: i64 = positive.iter().sum();
+    let top10: i64 = positive.iter().take(10).sum();
+    let prev_countback = p.monthly.iter().rev().nth(1).map(|m| m.dso_countback);
+    let change = prev_countback.map(|prev| p.dso_countback - prev);
+    let kpi = |key: Label, figure: Figure, note: String| Kpi { key, label: t(lang, key).into(), figure, note };
+    vec![
+        kpi(Label::NetAr, Figure::Money(Money::new(p.sums.net_ar, cur)), String::new()),
+        kpi(Label::OverdueShare, Figure::Percent(p.sums.overdue_share()), i18n::money(lang, p.sums.overdue(), cur)),
+        kpi(
+            Label::DsoCountback,
+            Figure::Days(Some(p.dso_countback)),
+            change
+                .map(|c| {
+                    format!(
+                        "{}{} {} {}",
+                        if c >= 0.0 { "+" } else { "" },
+                        i18n::number(lang, c, 1),
+                        t(lang, Label::Days),
+                        t(lang, Label::VsLastMonth)
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+        kpi(Label::DsoStandard, Figure::Days(p.dso_standard), String::new()),
+        kpi(Label::Cei, Figure::Percent(p.cei), String::new()),
+        kpi(Label::Wadl, Figure::Days(p.sums.window.wadl()), String::new()),
+        kpi(
+            Label::Top10,
+            Figure::Percent((all > 0).then(|| top10 as f64 / all as f64)),
+            format!("{} / {}", i18n::money(lang, top10, cur), i18n::money(lang, all, cur)),
+        ),
+    ]
 }

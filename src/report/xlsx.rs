@@ -4,9 +4,8 @@
 
 use super::csv::formula_like;
 use super::i18n::{Label, t};
-use super::model::{ReportModel, Unit};
+use super::model::{Figure, ReportModel};
 use super::table::{Cell, Column, Table};
-use super::tables::{self, QualityRow};
 use crate::analytics::calendar;
 use crate::locale::Lang;
 use crate::model::Currency;
@@ -238,18 +237,15 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // A fixed creation date (the as-of date) keeps the file the same from run to run.
     wb.set_properties(
-        &DocProperties::new().set_title(m.t(Label::Title)).set_company(m.src.company).set_creation_datetime(&m.as_of),
+        &DocProperties::new().set_title(m.t(Label::Title)).set_company(m.company).set_creation_datetime(&m.as_of),
     );
-    let f = formats(m.src.currency);
-    let a = m.src.analysis;
-    let s = &a.settings;
-    let roster = m.src.roster;
+    let f = formats(m.currency);
 
     // Summary: KPIs, the chart data, and three native charts.
     let mut ws = sheet(m.t(Label::Summary))?;
     let summary = ws.name();
     put(&mut ws, 0, 0, m.t(Label::Title), Some(&f.title))?;
-    let subtitle = format!("{} · {} {}", m.src.company, m.t(Label::AsOf), super::i18n::date(m.as_of));
+    let subtitle = format!("{} · {} {}", m.company, m.t(Label::AsOf), super::i18n::date(m.as_of));
     put(&mut ws, 1, 0, &subtitle, Some(&f.muted))?;
     ws.write_string_with_format(3, 0, m.t(Label::Kpi), &f.head)?;
     ws.write_string_with_format(3, 1, m.t(Label::Value), &f.head)?;
@@ -257,13 +253,11 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     for (i, k) in m.kpis.iter().enumerate() {
         let r = 4 + i as u32;
         put(&mut ws, r, 0, &k.label, None)?;
-        if let Some(v) = k.value {
-            let fmt = match k.unit {
-                Unit::Money => &f.money,
-                Unit::Percent => &f.pct,
-                Unit::Days => &f.days,
-            };
-            ws.write_number_with_format(r, 1, v, fmt)?;
+        match k.figure {
+            Figure::Money(v) => ws.write_number_with_format(r, 1, v.major(), &f.money).map(|_| ())?,
+            Figure::Percent(Some(v)) => ws.write_number_with_format(r, 1, v, &f.pct).map(|_| ())?,
+            Figure::Days(Some(v)) => ws.write_number_with_format(r, 1, v, &f.days).map(|_| ())?,
+            Figure::Percent(None) | Figure::Days(None) => {}
         }
         put(&mut ws, r, 2, &k.note, Some(&f.muted))?;
     }
@@ -299,7 +293,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     ws.write_string_with_format(aging_top, 1, m.t(Label::OpenAmount), &f.head)?;
     for (i, (label, v)) in m.aging.iter().enumerate() {
         ws.write_string(aging_top + 1 + i as u32, 0, label)?;
-        ws.write_number_with_format(aging_top + 1 + i as u32, 1, f.currency.major(*v), &f.money)?;
+        ws.write_number_with_format(aging_top + 1 + i as u32, 1, v.major(), &f.money)?;
     }
     let aging_last = aging_top + m.aging.len() as u32;
     let mut dso = Chart::new(ChartType::Line);
@@ -341,12 +335,12 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     // Clients: every column of clients.csv, the tiers coloured.
-    let lang = m.src.lang;
+    let lang = m.lang;
     let mut ws = sheet(m.t(Label::Clients))?;
-    let clients = tables::clients(roster, a, m.src.assessment, m.src.currency);
+    let clients = m.clients();
     table(&mut ws, &f, lang, &clients, None)?;
     let tier_col = clients.columns.iter().position(|c| c.key == "risk_tier").unwrap_or(0) as u16;
-    let n = a.clients.len() as u32;
+    let n = clients.rows() as u32;
     if n > 0 {
         for (word, color) in [("critical", 0xF4CCCC), ("high", 0xFCE5CD), ("medium", 0xFFF2CC), ("low", 0xD9EAD3)] {
             let cf = ConditionalFormatText::new()
@@ -357,29 +351,17 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     wb.push_worksheet(ws);
 
-    let names = s.bucket_names();
-    let alerts = m.alerts.clone();
     let sheets: [(Label, &dyn Fn(&mut Worksheet) -> Result<(), XlsxError>); 5] = [
-        (Label::OpenItems, &|ws| {
-            table(ws, &f, lang, &tables::open_items(roster, a, &names, m.src.currency), Some(&OPEN_ITEMS))
-        }),
+        (Label::OpenItems, &|ws| table(ws, &f, lang, &m.open_items(), Some(&OPEN_ITEMS))),
         // The monthly series, portfolio first: every column of monthly.csv.
-        (Label::Trends, &|ws| table(ws, &f, lang, &tables::monthly(roster, a, m.src.currency), None)),
-        (Label::Alerts, &|ws| table(ws, &f, lang, &tables::alerts(alerts.clone()), Some(&ALERTS))),
+        (Label::Trends, &|ws| table(ws, &f, lang, &m.monthly(), None)),
+        (Label::Alerts, &|ws| table(ws, &f, lang, &m.alerts_table(), Some(&ALERTS))),
         (Label::HandoverSheet, &|ws| {
-            let dossiers = Default::default();
-            let handover = tables::handover(roster, m.src.handover, &dossiers, m.src.currency);
-            table(ws, &f, lang, &handover, Some(&HANDOVER))
+            // The sheet does not name the dossier files.
+            table(ws, &f, lang, &m.handover(&Default::default()), Some(&HANDOVER))
         }),
         // The reconciliation, then every rejected row and warning.
-        (Label::DataQuality, &|ws| {
-            let rows = (m.inputs().into_iter().map(QualityRow::Input))
-                .chain(m.rejects().into_iter().map(QualityRow::Rejected))
-                .chain(m.warnings().into_iter().map(QualityRow::Warning))
-                .chain(m.src.analysis_warnings.iter().map(|w| QualityRow::Analysis(w)))
-                .collect();
-            table(ws, &f, lang, &tables::quality(rows), None)
-        }),
+        (Label::DataQuality, &|ws| table(ws, &f, lang, &m.quality(), None)),
     ];
     for (name, draw) in sheets {
         let mut ws = sheet(m.t(name))?;

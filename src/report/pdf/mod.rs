@@ -18,15 +18,15 @@ fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
 
 /// The management report.
 pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
-    let lang = m.src.lang;
-    let header = format!("{} — {} — {} {}", m.src.company, m.t(Label::Title), m.t(Label::AsOf), date(m.as_of));
+    let lang = m.lang;
+    let header = format!("{} — {} — {} {}", m.company, m.t(Label::Title), m.t(Label::AsOf), date(m.as_of));
     let mut c = Canvas::new(m.t(Label::Title), &header, (m.t(Label::Page), m.t(Label::Of)), true)?;
 
     // Page 1: title, KPI tiles, headline alerts.
     c.gap(14.0);
     c.text(MARGIN, c.y, m.t(Label::Title), 20.0, true, INK);
     c.gap(18.0);
-    c.text(MARGIN, c.y, &format!("{} · {} {}", m.src.company, m.t(Label::AsOf), date(m.as_of)), 11.0, false, MUTED);
+    c.text(MARGIN, c.y, &format!("{} · {} {}", m.company, m.t(Label::AsOf), date(m.as_of)), 11.0, false, MUTED);
     c.gap(14.0);
     let tile_w = (PAGE_W - 2.0 * MARGIN - 3.0 * 8.0) / 4.0;
     let tile_h = 58.0;
@@ -48,7 +48,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     c.gap(rows * (tile_h + 8.0) + 6.0);
     c.heading(m.t(Label::HeadlineAlerts));
     let headline: Vec<_> = m.alerts.iter().filter(|a| a.risk && a.severity.label() != "low").take(8).collect();
-    if m.src.compared_with.is_none() {
+    if m.compared_with.is_none() {
         c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
     } else if headline.is_empty() {
         c.paragraph(m.t(Label::NoAlerts), 9.0, false, MUTED);
@@ -65,7 +65,8 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         (m.t(Label::DsoStandard).to_string(), m.dso_standard.clone(), ACCENT2),
     ];
     c.line_chart(m.t(Label::DsoTrend), &m.months, &series, "days", 170.0);
-    let bars: Vec<(String, f64, String)> = m.aging.iter().map(|(l, v)| (l.clone(), *v as f64, m.money(*v))).collect();
+    let bars: Vec<(String, f64, String)> =
+        m.aging.iter().map(|(l, v)| (l.clone(), v.minor() as f64, m.money(v.minor()))).collect();
     c.bar_chart(m.t(Label::Aging), &bars, ACCENT, 160.0);
     c.line_chart(
         m.t(Label::LateRatio),
@@ -91,19 +92,16 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
             wrap: true,
         },
     ];
-    let a = m.src.analysis;
     let rows: Vec<Vec<String>> = m
         .riskiest
         .iter()
-        .map(|&i| {
-            let cl = &a.clients[i];
-            let v = &m.src.assessment.clients[i];
+        .map(|r| {
             vec![
-                m.client_name(cl.client).to_string(),
-                v.risk.tier.label().to_string(),
-                i18n::number(lang, v.risk.score, 0),
-                m.money(cl.figures.sums.net_ar),
-                v.risk.reasons.clone(),
+                r.name.to_string(),
+                r.tier.label().to_string(),
+                i18n::number(lang, r.score, 0),
+                m.money(r.net_ar.minor()),
+                r.reasons.to_string(),
             ]
         })
         .collect();
@@ -112,7 +110,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
 
     // All alerts, risks then opportunities.
     c.heading(m.t(Label::Alerts));
-    if m.src.compared_with.is_none() {
+    if m.compared_with.is_none() {
         c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
     }
     for (risk, title) in [(true, m.t(Label::Risks)), (false, m.t(Label::Opportunities))] {
@@ -167,7 +165,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
             .debtors
             .iter()
             .map(|d| {
-                let cl = &m.src.roster.clients[d.client as usize];
+                let cl = m.client(d.client);
                 vec![
                     m.client_name(d.client).to_string(),
                     cl.company_number.as_ref().map(ToString::to_string).unwrap_or_default(),
@@ -179,19 +177,19 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
                 ]
             })
             .collect();
-        let sum = |f: fn(&super::model::DebtorTotal) -> i64| m.debtors.iter().map(f).sum::<i64>();
+        let total = &m.handover_total;
         rows.push(vec![
             m.t(Label::Total).to_string(),
             String::new(),
-            m.debtors.iter().map(|d| d.invoices).sum::<usize>().to_string(),
-            m.money(sum(|d| d.open)),
-            m.money(sum(|d| d.interest)),
-            m.money(sum(|d| d.compensation)),
-            m.money(sum(|d| d.claim)),
+            total.invoices.to_string(),
+            m.money(total.open),
+            m.money(total.interest),
+            m.money(total.compensation),
+            m.money(total.claim),
         ]);
         c.table(&cols, &rows, &|_| None);
         c.paragraph(m.t(Label::InterestNote), 7.5, false, MUTED);
-        if m.debtors.iter().any(|d| d.provisional) {
+        if m.handover_total.provisional {
             c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, MUTED);
         }
     }
@@ -244,7 +242,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         c.table(&cols, &rows, &|_| None);
     }
     let warnings: Vec<String> =
-        m.warnings().iter().map(|w| w.message.clone()).chain(m.src.analysis_warnings.iter().cloned()).collect();
+        m.warnings().iter().map(|w| w.message.clone()).chain(m.analysis_warnings().iter().cloned()).collect();
     if !warnings.is_empty() {
         c.gap(8.0);
         c.text(MARGIN, c.y, &format!("{} ({})", m.t(Label::Warnings), warnings.len()), 10.0, true, INK);
@@ -263,7 +261,8 @@ pub fn dossier(
     reminders: &[&Reminder],
 ) -> Result<Vec<u8>, String> {
     let first = lines.first().ok_or("a dossier needs at least one invoice")?;
-    let client = &m.src.roster.clients[first.client as usize];
+    let debtor = m.debtor(first.client);
+    let client = debtor.client;
     let header = format!("{} — {} — {}", m.t(Label::Dossier), m.client_name(first.client), date(m.as_of));
     let mut c = Canvas::new(m.t(Label::Dossier), &header, (m.t(Label::Page), m.t(Label::Of)), false)?;
     c.gap(14.0);
@@ -290,14 +289,7 @@ pub fn dossier(
         creditor.contact.clone(),
         creditor.iban.clone(),
     ];
-    let view = m
-        .src
-        .analysis
-        .clients
-        .iter()
-        .position(|x| x.client == first.client)
-        .and_then(|i| m.src.assessment.clients.get(i));
-    let snapshot = view.and_then(|v| v.snapshot).map(|i| &m.src.assessment.snapshots[i]);
+    let snapshot = debtor.snapshot;
     let debtor_lines = vec![
         m.client_name(first.client).to_string(),
         format!("{}: {}", m.t(Label::ClientId), client.id),
