@@ -1,38 +1,10 @@
 //! The binary end to end: the sample pipeline, determinism, and bad inputs that must give a
 //! clear error or a rejected row, never a panic.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{Run, cents, read, root, run};
 use tempfile::TempDir;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn arwatch() -> Command {
-    Command::cargo_bin("arwatch").unwrap()
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = arwatch().args(args).output().unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    };
-    assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
-    r
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 #[test]
 fn sample_pipeline_writes_the_data_files() {
@@ -61,19 +33,9 @@ fn sample_pipeline_writes_the_data_files() {
     assert_eq!(summary["as_of"], "2026-10-31");
     assert_eq!(summary["inputs"][0]["reconciles"], true);
     assert_eq!(summary["portfolio"]["dso_countback"]["method"], "countback");
-    // The portfolio's net AR is the sum of the clients'.
-    let sum: i64 = clients.lines().skip(1).map(|l| cents(l.split(',').nth(4).unwrap_or("0"))).sum();
-    // (names with commas are quoted, so take the column from a proper parse)
+    // The portfolio's net AR is the sum of the clients' (names with commas are quoted: parse).
     let parsed: i64 = csv::Reader::from_reader(clients.as_bytes()).records().map(|r| cents(&r.unwrap()[4])).sum();
     assert_eq!(cents(summary["portfolio"]["net_ar"].as_str().unwrap()), parsed);
-    let _ = sum;
-}
-
-fn cents(s: &str) -> i64 {
-    let (a, b) = s.split_once('.').unwrap_or((s, "0"));
-    let neg = a.starts_with('-');
-    let v = a.trim_start_matches('-').parse::<i64>().unwrap_or(0) * 100 + b.parse::<i64>().unwrap_or(0);
-    if neg { -v } else { v }
 }
 
 #[test]

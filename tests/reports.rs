@@ -1,22 +1,18 @@
 //! The human reports, read back the way their readers see them: the workbook through calamine,
 //! the PDFs through poppler's pdftotext and pdffonts, all checked against the data files.
 
-use assert_cmd::Command;
-use calamine::{Data, DataType, Reader, open_workbook_auto};
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use calamine::{Data, DataType, Reader, open_workbook_auto};
+use common::{arwatch, cents, csv_rows, pdftotext, root};
+use tempfile::TempDir;
 
 /// Runs the sample pipeline into a fresh folder (September, then October, so there are alerts).
 fn sample_run(lang: &str) -> TempDir {
     let out = TempDir::new().unwrap();
     let cfg = root().join("sample_data/arwatch.toml");
     for as_of in ["2026-09-30", "2026-10-31"] {
-        let o = Command::cargo_bin("arwatch")
-            .unwrap()
+        let o = arwatch()
             .args([
                 "run",
                 "-q",
@@ -34,28 +30,6 @@ fn sample_run(lang: &str) -> TempDir {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     out
-}
-
-fn csv_rows(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(p).unwrap();
-    let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
-    (header, rows)
-}
-
-fn pdftotext(p: &Path) -> String {
-    let o = std::process::Command::new("pdftotext")
-        .args(["-layout", p.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is needed; .ci/run installs it");
-    assert!(o.status.success());
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn cents(s: &str) -> i64 {
-    let (a, b) = s.split_once('.').unwrap();
-    let v = a.trim_start_matches('-').parse::<i64>().unwrap() * 100 + b.parse::<i64>().unwrap();
-    if s.starts_with('-') { -v } else { v }
 }
 
 #[test]

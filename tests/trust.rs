@@ -1,15 +1,11 @@
 //! Issue 9, "trust": each class of input that once lost rows, shifted values, double-counted
 //! money or crashed, run through the binary. Every test names the class it guards.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{Run, arwatch, pdftotext, read, run};
 use std::path::Path;
 use tempfile::TempDir;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// A folder with one ledger input, its mapping and a configuration.
 struct Case {
@@ -44,27 +40,11 @@ impl Case {
     }
     fn run(&self, args: &[&str]) -> Run {
         let cfg = self.path("arwatch.toml");
-        let out = Command::cargo_bin("arwatch")
-            .unwrap()
-            .args(args)
-            .args(["--config", cfg.to_str().unwrap()])
-            .output()
-            .unwrap();
-        let r = Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into(),
-        };
-        assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
-        r
+        run(&[args, &["--config", cfg.to_str().unwrap()]].concat())
     }
     fn summary(&self) -> serde_json::Value {
         serde_json::from_str(&read(&self.path("out/2025-03/data/summary.json"))).unwrap()
     }
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 #[test]
@@ -289,11 +269,6 @@ fn currency_case(code: &str, amounts: [&str; 2], eur_rate: &str) -> Case {
     case
 }
 
-fn pdftotext(p: &Path) -> String {
-    let o = std::process::Command::new("pdftotext").args(["-layout", p.to_str().unwrap(), "-"]).output().unwrap();
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 fn workbook_cell(path: &Path, sheet: &str, column: &str, row: usize) -> calamine::Data {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(path).unwrap();
@@ -424,7 +399,7 @@ fn the_release_build_checks_arithmetic_overflow() {
 
 #[test]
 fn an_internal_error_exits_1_with_a_message_not_101() {
-    let out = Command::cargo_bin("arwatch").unwrap().env("ARWATCH_TEST_PANIC", "1").args(["--help"]).output().unwrap();
+    let out = arwatch().env("ARWATCH_TEST_PANIC", "1").args(["--help"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("internal error, please report") && stderr.contains("src/main.rs"), "{stderr}");

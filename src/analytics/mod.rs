@@ -592,3 +592,29 @@ pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate, fx: &Fx) -> Result<Ve
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The boundary table of docs/metrics.md: A = 2025-03-31 and the default buckets.
+    #[test]
+    fn spec_bucket_boundaries() {
+        let s = Settings::default();
+        let a = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+        let names = s.bucket_labels();
+        for (due, d, label) in [
+            ("2025-03-31", 0, "not due"),
+            ("2025-03-30", 1, "1-30"),
+            ("2025-01-30", 60, "31-60"),
+            ("2024-12-31", 90, "61-90"),
+            ("2024-12-01", 120, "91-120"),
+            ("2024-11-30", 121, ">120"),
+        ] {
+            let dpd = (a - due.parse::<NaiveDate>().unwrap()).num_days();
+            assert_eq!(dpd, d, "{due}");
+            let bucket = s.bucket_of(dpd);
+            assert_eq!(names[bucket], label, "{due}: {d} days");
+        }
+    }
+}

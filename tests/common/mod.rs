@@ -57,8 +57,11 @@ pub fn pdftotext(p: &Path) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// `"-12.34"` as -1234 (two decimals, as the data files write euros).
+/// `"-12.34"` as -1234 (two decimals, as the data files write euros); an empty field is 0.
 pub fn cents(s: &str) -> i64 {
+    if s.is_empty() {
+        return 0;
+    }
     let (a, b) = s.split_once('.').unwrap_or((s, "0"));
     let v = a.trim_start_matches('-').parse::<i64>().unwrap() * 100 + b.parse::<i64>().unwrap();
     if s.starts_with('-') { -v } else { v }
