@@ -13,15 +13,20 @@ use std::collections::{BTreeMap, HashMap};
 /// A company's legal status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
+    /// Trading normally.
     Active,
     /// Judicial reorganisation: WCO/PRJ in Belgium, surseance van betaling in the Netherlands.
     Reorganisation,
+    /// Being wound up.
     Liquidation,
+    /// No longer exists.
     Dissolved,
+    /// Declared bankrupt.
     Bankrupt,
 }
 
 impl Status {
+    /// The status as the data files write it.
     pub fn label(self) -> &'static str {
         match self {
             Status::Active => "active",
@@ -37,6 +42,7 @@ impl Status {
         self != Status::Active
     }
 
+    /// The status a data file's label names.
     pub fn from_label(s: &str) -> Option<Status> {
         [Status::Active, Status::Reorganisation, Status::Liquidation, Status::Dissolved, Status::Bankrupt]
             .into_iter()
@@ -50,8 +56,11 @@ impl Status {
 pub struct BureauSettings {
     /// Lowest and highest score, and whether higher is safer.
     pub score_scale: [f64; 2],
+    /// Whether a higher score is safer.
     pub score_higher_is_safer: bool,
+    /// Lowest and highest payment score.
     pub payment_score_scale: [f64; 2],
+    /// Whether a higher payment score is safer.
     pub payment_score_higher_is_safer: bool,
     /// Rating labels from best to worst; the last is insolvency.
     pub ratings: Vec<String>,
@@ -100,6 +109,8 @@ impl Default for BureauSettings {
 }
 
 impl BureauSettings {
+    /// Refuses scales and vocabularies that cannot be applied (an empty scale, fewer than two
+    /// ratings, an unknown status).
     pub fn check(&self) -> Result<(), String> {
         for (name, [lo, hi]) in [("score_scale", self.score_scale), ("payment_score_scale", self.payment_score_scale)] {
             if !(lo < hi) {
@@ -119,6 +130,7 @@ impl BureauSettings {
         Ok(())
     }
 
+    /// The status a bureau's raw value means, through the configured vocabulary.
     pub fn status_of(&self, raw: &str) -> Option<Status> {
         let v = raw.trim().to_lowercase();
         self.status.iter().find(|(_, values)| values.iter().any(|x| x.to_lowercase() == v)).map(|(k, _)| {
@@ -152,6 +164,7 @@ impl BureauSettings {
         badness(v, self.score_scale, self.score_higher_is_safer)
     }
 
+    /// A payment score as badness in [0, 1]: 0 is the safest end of the scale.
     pub fn payment_score_badness(&self, v: f64) -> f64 {
         badness(v, self.payment_score_scale, self.payment_score_higher_is_safer)
     }
@@ -171,19 +184,29 @@ pub struct Snapshot {
     pub raw_company: String,
     /// The client's own id, when the bureau file carries it (portfolio uploads do).
     pub client_id: Option<String>,
+    /// The snapshot's date.
     pub date: NaiveDate,
+    /// The registered name.
     pub name: Option<String>,
     /// Credit limit in minor units of the reporting currency.
     pub credit_limit: Option<i64>,
+    /// The score, on the configured scale.
     pub score: Option<f64>,
+    /// The payment score, on the configured scale.
     pub payment_score: Option<f64>,
     /// Notch on the rating ladder (0 = best); `None` when not rated or absent.
     pub rating: Option<usize>,
+    /// The rating as the bureau writes it.
     pub rating_label: Option<String>,
+    /// The legal status.
     pub status: Option<Status>,
+    /// The registered address.
     pub address: Option<String>,
+    /// The board (management).
     pub board: Option<String>,
+    /// The legal form (NV, BV, SRL…).
     pub legal_form: Option<String>,
+    /// Where the row is in its input.
     pub origin: Origin,
 }
 

@@ -16,9 +16,12 @@ Exit codes: 0 ok; 1 internal error; 2 usage or configuration error; 3 done with 
 (rows rejected within the threshold, or warnings); 4 input error; 5 output error.",
     after_help = "Examples:\n  arwatch run --config sample_data/arwatch.toml\n  arwatch check --config my.toml --as-of 2026-10-31\n  arwatch sample --out sample_data"
 )]
+/// The command line: a command and the options every command takes.
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Options of every command.
     #[command(flatten)]
     pub common: Common,
 }
@@ -46,6 +49,7 @@ pub struct Common {
     pub verbose: bool,
 }
 
+/// arwatch's commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the whole pipeline: ingest, analyse, compare with the last run, write data files and reports.

@@ -17,14 +17,29 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+/// Why the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
         "cannot read the configuration {path}: {source}\n  fix: pass --config FILE, or run from a folder with an arwatch.toml"
     )]
-    Read { path: String, source: std::io::Error },
+    /// The file cannot be read.
+    Read {
+        /// Its path.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
     #[error("configuration {path}: {message}\n  fix: {fix}")]
-    Invalid { path: String, message: String, fix: String },
+    /// The file says something arwatch cannot use.
+    Invalid {
+        /// Its path.
+        path: String,
+        /// What is wrong.
+        message: String,
+        /// What to do about it.
+        fix: String,
+    },
 }
 
 /// The file as written.
@@ -62,8 +77,11 @@ struct RawConfig {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReportSettings {
+    /// Write the workbook.
     pub workbook: bool,
+    /// Write the PDF management report.
     pub pdf: bool,
+    /// Write a collection dossier per debtor.
     pub dossiers: bool,
 }
 
@@ -102,33 +120,52 @@ struct RawAnalytics {
 /// The resolved configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// The configuration file.
     pub path: PathBuf,
+    /// The company whose receivables these are.
     pub company: String,
+    /// The reporting currency.
     pub currency: Currency,
+    /// The as-of date, when given (else it follows from the data).
     pub as_of: Option<NaiveDate>,
+    /// The output root: months go to `<out>/<YYYY-MM>/`.
     pub out: PathBuf,
+    /// The reports' language.
     pub lang: Lang,
+    /// Payment terms of a row without due date or terms.
     pub default_terms_days: u32,
+    /// The most rows of an input that may be rejected before the run stops.
     pub max_rejected_share: f64,
+    /// The ledger inputs.
     pub inputs: Vec<InputSpec>,
+    /// `[analytics]`.
     pub analytics: Settings,
     /// Credit-bureau snapshot files (`[[bureau_inputs]]`).
     pub bureau_inputs: Vec<InputSpec>,
+    /// `[bureau]`.
     pub bureau: BureauSettings,
+    /// `[risk]`.
     pub risk: RiskSettings,
+    /// `[monitor]`.
     pub monitor: Thresholds,
     /// A saved run to compare with instead of the latest earlier one.
     pub compare_with: Option<PathBuf>,
+    /// `[handover]`.
     pub handover: HandoverSettings,
+    /// The FX rate table, for ledgers in several currencies.
     pub fx_rates: Option<PathBuf>,
+    /// `[reports]`.
     pub reports: ReportSettings,
 }
 
 /// What the command line may override.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
+    /// `--as-of`.
     pub as_of: Option<NaiveDate>,
+    /// `--out`.
     pub out: Option<PathBuf>,
+    /// `--lang`.
     pub lang: Option<Lang>,
     /// A history file, or the as-of date of a saved run (`2026-09-30`).
     pub compare_with: Option<String>,
@@ -151,6 +188,7 @@ fn tidy(p: &Path) -> PathBuf {
 }
 
 impl Config {
+    /// Reads and checks a configuration file; paths in it are relative to its folder.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;

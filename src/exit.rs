@@ -87,7 +87,12 @@ pub enum AppError {
     Report(#[from] ReportError),
     /// A file could not be written.
     #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
-    Output { path: String, source: std::io::Error },
+    Output {
+        /// What could not be written.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 impl AppError {

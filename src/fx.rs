@@ -11,13 +11,38 @@ use std::collections::HashMap;
 pub enum FxError {
     /// A line of the rate table that is no rate.
     #[error("{table} line {line}{column}: {problem}")]
-    Table { table: String, line: usize, column: String, problem: String },
+    Table {
+        /// The table's file.
+        table: String,
+        /// Its line.
+        line: usize,
+        /// `, column X` when the problem is one column's.
+        column: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A conversion needs a rate the table does not have.
     #[error("no exchange rate for {currency} (to {reporting}) on or before {date}: add it to the FX rate table")]
-    MissingRate { currency: Currency, reporting: Currency, date: NaiveDate },
+    MissingRate {
+        /// The currency to convert.
+        currency: Currency,
+        /// The reporting currency.
+        reporting: Currency,
+        /// The date a rate is needed for.
+        date: NaiveDate,
+    },
     /// A converted amount beyond 64 bits (only a wrong rate gets there).
     #[error("{major} {from} in {to} on {date} is beyond what arwatch can hold")]
-    TooLarge { major: f64, from: Currency, to: Currency, date: NaiveDate },
+    TooLarge {
+        /// The amount, in units of `from`.
+        major: f64,
+        /// Its currency.
+        from: Currency,
+        /// The currency it would become.
+        to: Currency,
+        /// The rates' date.
+        date: NaiveDate,
+    },
 }
 
 impl FxError {
@@ -33,6 +58,7 @@ impl FxError {
     }
 }
 
+/// Exchange rates into the reporting currency, by currency and date.
 #[derive(Clone, Debug)]
 pub struct Fx {
     reporting: Currency,
@@ -77,6 +103,7 @@ impl Fx {
         Ok(fx)
     }
 
+    /// The currency amounts are converted into.
     pub fn reporting(&self) -> Currency {
         self.reporting
     }

@@ -2,6 +2,8 @@
 //! credit-bureau snapshots, computes aging, the DSO family and payment behaviour per client,
 //! and writes data files and reports. The binary is a thin shell over this library.
 
+#![warn(missing_docs)]
+
 pub mod analytics;
 pub mod bureau;
 pub mod cli;

@@ -4,9 +4,12 @@
 /// A report language: English, Dutch or French.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
+    /// English.
     #[default]
     En,
+    /// Dutch (Belgian number and date conventions).
     Nl,
+    /// French (Belgian number and date conventions).
     Fr,
 }
 

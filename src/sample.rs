@@ -14,13 +14,13 @@ use std::path::Path;
 
 /// SplitMix64: small, fast and stable across platforms and crate versions, so the same seed
 /// always gives byte-identical files.
-pub struct Rng(u64);
+struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    fn new(seed: u64) -> Rng {
         Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
-    pub fn next_u64(&mut self) -> u64 {
+    fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -28,24 +28,24 @@ impl Rng {
         z ^ (z >> 31)
     }
     /// Uniform in [0, 1).
-    pub fn f(&mut self) -> f64 {
+    fn f(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
-    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
         lo + (self.next_u64() % ((hi - lo + 1) as u64)) as i64
     }
-    pub fn chance(&mut self, p: f64) -> bool {
+    fn chance(&mut self, p: f64) -> bool {
         self.f() < p
     }
-    pub fn normal(&mut self) -> f64 {
+    fn normal(&mut self) -> f64 {
         let u1 = self.f().max(1e-12);
         let u2 = self.f();
         (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
     }
-    pub fn exp(&mut self, mean: f64) -> f64 {
+    fn exp(&mut self, mean: f64) -> f64 {
         -mean * (1.0 - self.f()).ln()
     }
-    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
         &v[(self.next_u64() % v.len() as u64) as usize]
     }
 }
@@ -53,6 +53,7 @@ impl Rng {
 /// What happens to a client in the story the sample tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
+    /// Pays as the sample's clients usually do.
     Normal,
     /// Pays later and later, stops paying, and is declared bankrupt in the last month.
     Bankrupt,
@@ -68,14 +69,15 @@ pub enum Role {
     Deteriorating,
 }
 
+/// A client of the sample.
 #[derive(Clone, Debug)]
 pub struct SampleClient {
-    pub id: String,
-    pub name: String,
+    pub(crate) id: String,
+    pub(crate) name: String,
     /// As the accounting system writes it (`BE 0403.019.261`, `34123456`).
-    pub company_number: String,
-    pub terms: i64,
-    pub role: Role,
+    pub(crate) company_number: String,
+    pub(crate) terms: i64,
+    pub(crate) role: Role,
     monthly_invoices: f64,
     median_amount: f64,
     on_time: f64,
@@ -84,50 +86,58 @@ pub struct SampleClient {
     board: String,
 }
 
+/// An invoice or credit note of the sample.
 #[derive(Clone, Debug)]
 pub struct SampleDoc {
-    pub client: usize,
-    pub id: String,
-    pub credit_note: bool,
-    pub issue: NaiveDate,
-    pub due: NaiveDate,
-    pub amount: i64,
-    pub reference: String,
-    pub disputed: bool,
+    pub(crate) client: usize,
+    pub(crate) id: String,
+    pub(crate) credit_note: bool,
+    pub(crate) issue: NaiveDate,
+    pub(crate) due: NaiveDate,
+    pub(crate) amount: i64,
+    pub(crate) reference: String,
+    pub(crate) disputed: bool,
 }
 
+/// A payment of the sample.
 #[derive(Clone, Debug)]
 pub struct SamplePayment {
-    pub id: String,
-    pub client: usize,
-    pub date: NaiveDate,
-    pub amount: i64,
-    pub reference: String,
+    pub(crate) id: String,
+    pub(crate) client: usize,
+    pub(crate) date: NaiveDate,
+    pub(crate) amount: i64,
+    pub(crate) reference: String,
 }
 
+/// A bureau snapshot of the sample.
 #[derive(Clone, Debug)]
 pub struct BureauRow {
-    pub company_number: String,
-    pub date: NaiveDate,
-    pub name: String,
-    pub credit_limit: i64,
-    pub score: i64,
-    pub payment_score: i64,
-    pub rating: &'static str,
-    pub status: &'static str,
-    pub address: String,
-    pub board: String,
+    pub(crate) company_number: String,
+    pub(crate) date: NaiveDate,
+    pub(crate) name: String,
+    pub(crate) credit_limit: i64,
+    pub(crate) score: i64,
+    pub(crate) payment_score: i64,
+    pub(crate) rating: &'static str,
+    pub(crate) status: &'static str,
+    pub(crate) address: String,
+    pub(crate) board: String,
 }
 
+/// The whole sample: what `arwatch sample` writes.
 pub struct SampleSet {
+    /// The clients.
     pub clients: Vec<SampleClient>,
+    /// Invoices and credit notes.
     pub documents: Vec<SampleDoc>,
+    /// Payments.
     pub payments: Vec<SamplePayment>,
+    /// Monthly bureau snapshots.
     pub bureau: Vec<BureauRow>,
 }
 
-pub const START: (i32, u32) = (2024, 5);
-pub const END: (i32, u32, u32) = (2026, 10, 31);
+pub(crate) const START: (i32, u32) = (2024, 5);
+pub(crate) const END: (i32, u32, u32) = (2026, 10, 31);
 
 fn end() -> NaiveDate {
     NaiveDate::from_ymd_opt(END.0, END.1, END.2).expect("valid")
@@ -519,6 +529,7 @@ fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> 
     rows
 }
 
+/// The sample for a seed: the same seed gives the same set.
 pub fn build(seed: u64) -> SampleSet {
     let mut rng = Rng::new(seed);
     let clients = make_clients(&mut rng);

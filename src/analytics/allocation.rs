@@ -13,25 +13,34 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::collections::BTreeSet;
 
+/// Where an allocation's money came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AllocKind {
+    /// A payment (what counts for payment behaviour).
     Payment,
+    /// A credit note.
     Credit,
 }
 
+/// Money applied to an invoice on a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Allocation {
+    /// The day it was applied.
     pub date: NaiveDate,
+    /// In minor units of the invoice's currency; negative when a reversal took money back.
     pub amount: i64,
+    /// Payment or credit note.
     pub kind: AllocKind,
 }
 
 /// An invoice after replaying every event up to the as-of date.
 #[derive(Clone, Debug)]
 pub struct InvoiceState<'a> {
+    /// The invoice.
     pub doc: &'a Document,
     /// The document id's text.
     pub id: &'a str,
+    /// What is still open, in minor units of its currency.
     pub open: i64,
     /// Most invoices are settled by one or two allocations: those stay inline, so 10 million
     /// invoices do not mean 10 million small heap blocks.
@@ -41,6 +50,7 @@ pub struct InvoiceState<'a> {
 }
 
 impl InvoiceState<'_> {
+    /// The payments applied to it, net of reversals.
     pub fn paid_net(&self) -> i64 {
         self.allocations.iter().filter(|a| a.kind == AllocKind::Payment).map(|a| a.amount).sum()
     }
@@ -59,6 +69,7 @@ impl InvoiceState<'_> {
 /// Balances at one month end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Snapshot {
+    /// The month end (the as-of date for its own month).
     pub end: NaiveDate,
     /// Net AR: Σ open − unapplied credit.
     pub ar: i64,
@@ -71,19 +82,25 @@ pub struct Snapshot {
 pub struct RefProblem {
     /// The payment or credit note that carries the reference.
     pub from: String,
+    /// The invoice id it named.
     pub reference: String,
+    /// The date of the payment or credit note.
     pub date: NaiveDate,
+    /// The invoice exists but is issued after that date.
     pub not_yet_issued: bool,
 }
 
+/// What replaying a client's events gives.
 #[derive(Clone, Debug)]
 pub struct Outcome<'a> {
+    /// Every invoice issued up to the as-of date, with its allocations.
     pub invoices: Vec<InvoiceState<'a>>,
     /// Credit not yet applied to any invoice, per currency; negative is a debit balance left by
     /// a reversal.
     pub unapplied: Vec<(Currency, i64)>,
     /// Balances at the requested month ends, in the reporting currency at each end's rate.
     pub snapshots: Vec<Snapshot>,
+    /// References that could not be used (data-quality warnings).
     pub ref_problems: Vec<RefProblem>,
     /// Reversals that found nothing left to undo (amount in minor units, date).
     pub unmatched_reversals: Vec<(String, Money, NaiveDate)>,

@@ -5,18 +5,22 @@ use chrono::{Datelike, NaiveDate};
 /// A calendar month: `year * 12 + (month - 1)`.
 pub type Month = i32;
 
+/// The month a date falls in.
 pub fn month_of(d: NaiveDate) -> Month {
     d.year() * 12 + d.month0() as i32
 }
 
+/// A month's first day.
 pub fn first_day(m: Month) -> NaiveDate {
     NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1).expect("valid month")
 }
 
+/// A month's last day.
 pub fn last_day(m: Month) -> NaiveDate {
     first_day(m + 1).pred_opt().expect("valid date")
 }
 
+/// The number of days in a month.
 pub fn days_in(m: Month) -> i64 {
     // Plain arithmetic: the DSO figures ask this tens of millions of times.
     let y = m.div_euclid(12);

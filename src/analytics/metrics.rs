@@ -48,9 +48,13 @@ pub fn cei(begin_ar: i64, period_sales: i64, months: u32, end_ar: i64, end_curre
 /// Payment-behaviour sums over paid invoices; merged across months and clients.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Behaviour {
+    /// Paid invoices.
     pub paid: u64,
+    /// Of those, paid after their due date.
     pub late: u64,
+    /// Σ amount of the paid invoices (minor units).
     pub amount: i128,
+    /// Σ amount of the late ones.
     pub late_amount: i128,
     /// Σ amount × days late.
     pub amount_days_late: i128,
@@ -59,6 +63,7 @@ pub struct Behaviour {
 }
 
 impl Behaviour {
+    /// Counts one paid invoice: its amount, days late and days to pay.
     pub fn add(&mut self, amount: i64, days_late: i64, days_to_pay: i64) {
         self.paid += 1;
         self.amount += amount as i128;
@@ -70,6 +75,7 @@ impl Behaviour {
         self.amount_days_to_pay += amount as i128 * days_to_pay as i128;
     }
 
+    /// Adds another set of sums (a client's into the portfolio's).
     pub fn merge(&mut self, o: &Behaviour) {
         self.paid += o.paid;
         self.late += o.late;
@@ -79,10 +85,12 @@ impl Behaviour {
         self.amount_days_to_pay += o.amount_days_to_pay;
     }
 
+    /// Late count / paid count; undefined without paid invoices.
     pub fn late_ratio(&self) -> Option<f64> {
         (self.paid > 0).then(|| self.late as f64 / self.paid as f64)
     }
 
+    /// Late amount / paid amount; undefined without paid invoices.
     pub fn late_amount_ratio(&self) -> Option<f64> {
         (self.amount > 0).then(|| self.late_amount as f64 / self.amount as f64)
     }

@@ -11,15 +11,25 @@ use serde::Deserialize;
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Weights {
+    /// Weighted average days late (12 months).
     pub wadl: f64,
+    /// The WADL trend (paying later and later).
     pub wadl_trend: f64,
+    /// Days beyond terms.
     pub dbt: f64,
+    /// Share of the open amount more than 60 days past due.
     pub overdue_60: f64,
+    /// Share of the open amount more than 90 days past due.
     pub overdue_90: f64,
+    /// Average days delinquent.
     pub add: f64,
+    /// The bureau score.
     pub score: f64,
+    /// The bureau payment score.
     pub payment_score: f64,
+    /// The bureau rating.
     pub rating: f64,
+    /// Exposure against the credit limit.
     pub utilisation: f64,
 }
 
@@ -44,16 +54,21 @@ impl Default for Weights {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct RiskSettings {
+    /// Each factor's weight.
     pub weights: Weights,
     /// Lowest scores of the medium, high and critical tiers.
     pub tiers: [f64; 3],
     /// Where each ledger factor reaches its full weight.
     pub wadl_full_days: f64,
+    /// WADL trend (days a month) at which that factor is full.
     pub wadl_trend_full_days_per_month: f64,
+    /// DBT (days) at which that factor is full.
     pub dbt_full_days: f64,
+    /// ADD (days) at which that factor is full.
     pub add_full_days: f64,
     /// Utilisation counts from this share of the credit limit, fully at `utilisation_full`.
     pub utilisation_from: f64,
+    /// Utilisation at which that factor is full.
     pub utilisation_full: f64,
 }
 
@@ -73,6 +88,7 @@ impl Default for RiskSettings {
 }
 
 impl RiskSettings {
+    /// Refuses settings that cannot rank clients (tiers out of order, negative weights).
     pub fn check(&self) -> Result<(), String> {
         let w = &self.weights;
         let all = [
@@ -101,15 +117,21 @@ impl RiskSettings {
     }
 }
 
+/// A client's risk tier, from its score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tier {
+    /// Below the medium threshold.
     Low,
+    /// From the medium threshold.
     Medium,
+    /// From the high threshold.
     High,
+    /// From the critical threshold, or any legal status but active.
     Critical,
 }
 
 impl Tier {
+    /// The tier as the data files write it.
     pub fn label(self) -> &'static str {
         match self {
             Tier::Low => "low",
@@ -119,6 +141,7 @@ impl Tier {
         }
     }
 
+    /// The tier a data file's label names.
     pub fn from_label(s: &str) -> Option<Tier> {
         [Tier::Low, Tier::Medium, Tier::High, Tier::Critical].into_iter().find(|t| t.label() == s)
     }
@@ -127,24 +150,36 @@ impl Tier {
 /// What the score is computed from.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskInput {
+    /// WADL (12 months), if any invoice was paid.
     pub wadl: Option<f64>,
+    /// WADL slope over 6 months.
     pub wadl_slope: Option<f64>,
+    /// Days beyond terms.
     pub dbt: f64,
-    /// Shares of the open amount more than 60 and more than 90 days past due.
+    /// Share of the open amount more than 60 days past due.
     pub share_over_60: f64,
+    /// Share of the open amount more than 90 days past due.
     pub share_over_90: f64,
+    /// Average days delinquent.
     pub add: Option<f64>,
+    /// Bureau score.
     pub score: Option<f64>,
+    /// Bureau payment score.
     pub payment_score: Option<f64>,
+    /// Bureau rating, as its position in the configured list (0 is best).
     pub rating: Option<usize>,
+    /// The rating as the bureau writes it.
     pub rating_label: Option<String>,
+    /// Legal status.
     pub status: Option<Status>,
+    /// Exposure / credit limit.
     pub utilisation: Option<f64>,
     /// Whether the client has a bureau snapshot at all.
     pub has_bureau: bool,
 }
 
 impl RiskInput {
+    /// Adds what a bureau snapshot says, and the utilisation of its credit limit by `net_ar`.
     pub fn with_bureau(mut self, s: &Snapshot, net_ar: i64) -> RiskInput {
         self.has_bureau = true;
         self.score = s.score;
@@ -166,10 +201,14 @@ pub fn utilisation(net_ar: i64, limit: Option<i64>) -> Option<f64> {
     }
 }
 
+/// A client's risk: score, tier and the reasons in words.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Risk {
+    /// 0 (no risk seen) to 100.
     pub score: f64,
+    /// The tier the score (or the legal status) gives.
     pub tier: Tier,
+    /// The factors that weigh most, in words (`days beyond terms 40.2 (+13)`).
     pub reasons: String,
 }
 

@@ -17,10 +17,15 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Creditor {
+    /// Its name.
     pub name: String,
+    /// Its company number, as it should appear.
     pub company_number: String,
+    /// Its postal address.
     pub address: String,
+    /// Who the collection partner can reach.
     pub contact: String,
+    /// The account payments go to.
     pub iban: String,
 }
 
@@ -42,6 +47,7 @@ pub struct HandoverSettings {
     /// Fixed recovery compensation per invoice (EU Directive 2011/7/EU: 40 EUR), in
     /// `compensation_currency`; converted to the reporting currency through the FX table.
     pub compensation: f64,
+    /// The currency of `compensation` (EUR).
     pub compensation_currency: String,
     /// Jurisdiction when the debtor's company number names none: BE or NL.
     pub jurisdiction: String,
@@ -49,6 +55,7 @@ pub struct HandoverSettings {
     pub rates: Option<PathBuf>,
     /// Reminder log: `client_id,document_id,date,note` (ISO dates).
     pub reminders: Option<PathBuf>,
+    /// The creditor the dossiers name.
     pub creditor: Creditor,
 }
 
@@ -73,19 +80,30 @@ impl Default for HandoverSettings {
 /// One invoice handed over.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
+    /// The debtor.
     pub client: ClientIx,
+    /// The invoice's id.
     pub document_id: String,
+    /// Its issue date.
     pub issue: NaiveDate,
+    /// Its due date.
     pub due: NaiveDate,
+    /// Its amount (minor units of the reporting currency).
     pub amount: i64,
+    /// What is open on it at the handover date.
     pub open: i64,
+    /// Handover date − due date.
     pub days_past_due: i64,
+    /// Statutory interest to the handover date.
     pub interest: Interest,
+    /// The fixed compensation, in the reporting currency.
     pub compensation: i64,
+    /// Whose law the interest follows.
     pub jurisdiction: Jurisdiction,
 }
 
 impl Line {
+    /// Open amount + interest + compensation.
     pub fn claim(&self) -> i64 {
         self.open + self.interest.amount + self.compensation
     }
@@ -94,9 +112,13 @@ impl Line {
 /// A reminder sent before the handover.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reminder {
+    /// The client.
     pub client_id: String,
+    /// The invoice reminded of.
     pub document_id: String,
+    /// When.
     pub date: NaiveDate,
+    /// What was sent (first reminder, formal notice…).
     pub note: String,
 }
 

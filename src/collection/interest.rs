@@ -10,13 +10,17 @@ use std::collections::BTreeMap;
 /// or overrides it.
 pub const SHIPPED_RATES: &str = include_str!("../../rates/statutory-interest.csv");
 
+/// Whose late-payment law applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Jurisdiction {
+    /// Belgium: law of 2 August 2002.
     Belgium,
+    /// The Netherlands: wettelijke handelsrente.
     Netherlands,
 }
 
 impl Jurisdiction {
+    /// `BE` or `NL`.
     pub fn code(self) -> &'static str {
         match self {
             Jurisdiction::Belgium => "BE",
@@ -24,6 +28,7 @@ impl Jurisdiction {
         }
     }
 
+    /// `BE` or `NL` (any case).
     pub fn parse(s: &str) -> Option<Jurisdiction> {
         match s.trim().to_ascii_uppercase().as_str() {
             "BE" => Some(Jurisdiction::Belgium),
@@ -56,17 +61,23 @@ impl Jurisdiction {
 /// A half-year: 2025 H1 is (2025, 1).
 pub type HalfYear = (i32, u8);
 
+/// The half-year a date falls in.
 pub fn half_of(d: NaiveDate) -> HalfYear {
     (d.year(), if d.month() <= 6 { 1 } else { 2 })
 }
 
+/// One half-year's statutory rate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rate {
+    /// The rate, in percent a year.
     pub percent: f64,
+    /// Not yet confirmed by the authority that publishes it.
     pub provisional: bool,
+    /// Where it comes from.
     pub note: String,
 }
 
+/// The statutory rates per jurisdiction and half-year.
 #[derive(Clone, Debug, Default)]
 pub struct Rates {
     table: BTreeMap<(Jurisdiction, HalfYear), Rate>,
@@ -108,12 +119,14 @@ impl Rates {
         Ok(())
     }
 
+    /// The table shipped with arwatch (`rates/statutory-interest.csv`).
     pub fn shipped() -> Rates {
         let mut r = Rates::default();
         r.add_csv(SHIPPED_RATES, "rates/statutory-interest.csv").expect("the shipped rate table is valid");
         r
     }
 
+    /// The rate of a jurisdiction and half-year, or the error naming both.
     pub fn get(&self, j: Jurisdiction, h: HalfYear) -> Result<&Rate, CollectionError> {
         self.table.get(&(j, h)).ok_or(CollectionError::NoRate { jurisdiction: j.code(), year: h.0, half: h.1 })
     }
@@ -122,9 +135,13 @@ impl Rates {
 /// One stretch of days at one half-year's rate.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Period {
+    /// The half-year.
     pub half: HalfYear,
+    /// Its rate, in percent a year.
     pub percent: f64,
+    /// Whether the rate is provisional.
     pub provisional: bool,
+    /// Days at that rate.
     pub days: i64,
 }
 
@@ -147,9 +164,11 @@ impl std::fmt::Display for Period {
 pub struct Interest {
     /// Minor units.
     pub amount: i64,
+    /// Days from the due date to the handover date.
     pub days: i64,
     /// A provisional rate was used (say so wherever the amount is shown).
     pub provisional: bool,
+    /// The stretches at each rate, in order.
     pub periods: Vec<Period>,
 }
 

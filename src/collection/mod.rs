@@ -16,20 +16,52 @@ pub enum CollectionError {
     Settings(String),
     /// A line of a side table (interest rates, reminder log) that cannot be read.
     #[error("{table} line {line}{column}: {problem}")]
-    Table { table: String, line: usize, column: String, problem: String },
+    Table {
+        /// The table's file.
+        table: String,
+        /// Its line.
+        line: usize,
+        /// `, column X` when the problem is one column's.
+        column: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A side table that cannot be opened.
     #[error("cannot read the {what} {path}: {problem}")]
-    Unreadable { what: &'static str, path: String, problem: String },
+    Unreadable {
+        /// Which table (`reminder log`).
+        what: &'static str,
+        /// Its path.
+        path: String,
+        /// Why it cannot be read.
+        problem: String,
+    },
     /// Interest runs over a half-year the rate table does not have.
     #[error(
         "handover: no statutory interest rate for {jurisdiction} {year}-H{half}: add it to the rate table (rates/statutory-interest.csv, or [handover] rates in the configuration)"
     )]
-    NoRate { jurisdiction: &'static str, year: i32, half: u8 },
+    NoRate {
+        /// `BE` or `NL`.
+        jurisdiction: &'static str,
+        /// The half-year without a rate.
+        year: i32,
+        /// 1 or 2.
+        half: u8,
+    },
     /// The compensation cannot be converted into the reporting currency.
     #[error(
         "handover: the {amount} {from} compensation in {to}: {source}; add the rate to the table named by fx_rates, or set [handover] compensation and compensation_currency in {to}"
     )]
-    Compensation { amount: f64, from: crate::model::Currency, to: crate::model::Currency, source: FxError },
+    Compensation {
+        /// The configured compensation, in `from`.
+        amount: f64,
+        /// Its currency.
+        from: crate::model::Currency,
+        /// The reporting currency.
+        to: crate::model::Currency,
+        /// Why it cannot be converted.
+        source: FxError,
+    },
 }
 
 impl CollectionError {

@@ -10,11 +10,16 @@ use super::{IngestOptions, InputError, InputSpec, Reject, SourceStats, Warning};
 use crate::bureau::{BureauSettings, Snapshot};
 use crate::model::Origin;
 
+/// What reading the bureau inputs gave.
 #[derive(Debug, Default)]
 pub struct BureauIngested {
+    /// The accepted rows.
     pub snapshots: Vec<Snapshot>,
+    /// The rejected rows, with their reasons.
     pub rejects: Vec<Reject>,
+    /// Observations that did not stop a row.
     pub warnings: Vec<Warning>,
+    /// Each input's reconciliation.
     pub stats: Vec<SourceStats>,
 }
 

@@ -4,18 +4,25 @@
 use std::fmt;
 use std::path::Path;
 
+/// An input that cannot be read, with where, what and how to fix it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputError {
+    /// The file.
     pub file: String,
     /// `line 12`, `sheet 'X' cell C12`, or nothing for file-level problems.
     pub location: Option<String>,
+    /// The column's name in the file.
     pub column: Option<String>,
+    /// The raw value.
     pub value: Option<String>,
+    /// What is wrong.
     pub problem: String,
+    /// What to do about it.
     pub fix: String,
 }
 
 impl InputError {
+    /// A problem with a whole file.
     pub fn file(path: &Path, problem: impl Into<String>, fix: impl Into<String>) -> Self {
         InputError {
             file: path.display().to_string(),
@@ -27,15 +34,18 @@ impl InputError {
         }
     }
 
+    /// A problem at a place in a file.
     pub fn at(path: &Path, location: String, problem: impl Into<String>, fix: impl Into<String>) -> Self {
         InputError { location: Some(location), ..InputError::file(path, problem, fix) }
     }
 
+    /// Names the column.
     pub fn with_column(mut self, column: impl Into<String>) -> Self {
         self.column = Some(column.into());
         self
     }
 
+    /// Shows the raw value.
     pub fn with_value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

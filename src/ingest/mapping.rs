@@ -25,31 +25,54 @@ pub enum RowKind {
 /// The fields arwatch reads from document and payment sources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
+    /// The client's id in the ledger.
     ClientId,
+    /// The client's name.
     ClientName,
+    /// The client's (or the bureau row's) company number.
     CompanyNumber,
+    /// The document or payment id.
     DocumentId,
+    /// The document type (invoice, credit note, payment) of a ledger export.
     DocType,
+    /// The issue, payment or snapshot date.
     Date,
+    /// The due date.
     DueDate,
+    /// Payment terms in days, when there is no due date.
     TermsDays,
+    /// The amount.
     Amount,
+    /// The currency code.
     Currency,
+    /// The invoice a payment or credit note refers to.
     Reference,
+    /// The date an invoice was settled (invoice lists with a paid date).
     SettledDate,
+    /// The amount paid on it.
     PaidAmount,
+    /// Whether the invoice is disputed.
     Disputed,
+    /// The bureau's credit limit.
     CreditLimit,
+    /// The bureau's score.
     Score,
+    /// The bureau's payment score.
     PaymentScore,
+    /// The bureau's rating.
     Rating,
+    /// The legal status.
     Status,
+    /// The registered address.
     Address,
+    /// The board.
     Board,
+    /// The legal form.
     LegalForm,
 }
 
 impl Field {
+    /// Every field, in the order of the enum.
     pub const ALL: [Field; 22] = [
         Field::ClientId,
         Field::ClientName,
@@ -75,6 +98,7 @@ impl Field {
         Field::LegalForm,
     ];
 
+    /// The field's name in a mapping's `[columns]`.
     pub fn name(self) -> &'static str {
         match self {
             Field::ClientId => "client_id",
@@ -113,6 +137,7 @@ impl Field {
         }
     }
 
+    /// Whether the field holds a date.
     pub fn is_date(self) -> bool {
         matches!(self, Field::Date | Field::DueDate | Field::SettledDate)
     }
@@ -122,7 +147,9 @@ impl Field {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum ColumnRef {
+    /// A 1-based column number.
     Index(usize),
+    /// A header name, `#3` or `@C`.
     Name(String),
 }
 
@@ -242,24 +269,38 @@ pub struct Mapping {
 /// A document type from a ledger export's type column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TypeOfRow {
+    /// An invoice.
     Invoice,
+    /// A credit note.
     CreditNote,
+    /// A payment.
     Payment,
+    /// A row the mapping leaves out (a type it does not report on).
     Ignore,
 }
 
 /// A mapping checked and ready to apply: formats parsed, doc types indexed.
 #[derive(Clone, Debug)]
 pub struct Resolved {
+    /// What the rows are.
     pub rows: RowKind,
+    /// How numbers are written.
     pub number: NumberFormat,
+    /// Date formats per date field.
     pub date_formats: BTreeMap<Field, Vec<DateFormat>>,
+    /// Date formats of date fields without their own.
     pub default_date_formats: Vec<DateFormat>,
+    /// How a sheet's numeric dates are counted (1900 or 1904 epoch).
     pub excel_epoch: DateFormat,
+    /// Payments are written negative in the ledger export (turned on reading).
     pub payments_negative: bool,
+    /// Values that hold for every row (`[fixed]`).
     pub fixed: BTreeMap<Field, String>,
+    /// Document-type codes and what they mean.
     pub doc_types: Vec<(String, TypeOfRow)>,
+    /// Values of the disputed column that mean disputed.
     pub disputed_values: Vec<String>,
+    /// Fields padded with leading zeros to this width.
     pub zero_pad: BTreeMap<Field, usize>,
 }
 
@@ -365,11 +406,13 @@ impl Mapping {
 }
 
 impl Resolved {
+    /// What a document-type code means, if the mapping knows it.
     pub fn type_of(&self, raw: &str) -> Option<TypeOfRow> {
         let v = raw.trim().to_lowercase();
         self.doc_types.iter().find(|(k, _)| *k == v).map(|(_, t)| *t)
     }
 
+    /// Whether a disputed column's value means disputed.
     pub fn is_disputed(&self, raw: &str) -> bool {
         let v = raw.trim().to_lowercase();
         self.disputed_values.contains(&v)

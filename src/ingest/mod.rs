@@ -32,7 +32,9 @@ use std::path::{Path, PathBuf};
 /// One input: a file and the mapping that reads it.
 #[derive(Clone, Debug)]
 pub struct InputSpec {
+    /// The file.
     pub path: PathBuf,
+    /// Its mapping.
     pub mapping: Mapping,
 }
 
@@ -54,9 +56,13 @@ impl Default for IngestOptions {
 /// What reading the inputs gave: the ledger, and what was found on the way.
 #[derive(Debug, Default)]
 pub struct Ingested {
+    /// The ledger: clients, documents and payments.
     pub ledger: Ledger,
+    /// The rejected rows, with their reasons.
     pub rejects: Vec<Reject>,
+    /// Observations that did not stop a row.
     pub warnings: Vec<Warning>,
+    /// Each input's reconciliation.
     pub stats: Vec<SourceStats>,
 }
 
@@ -64,8 +70,11 @@ pub struct Ingested {
 /// rows and the warnings. It outlives the ledger's rows, which the analysis consumes.
 #[derive(Debug, Default)]
 pub struct DataQuality {
+    /// Each input's reconciliation.
     pub stats: Vec<SourceStats>,
+    /// The rejected rows, with their reasons.
     pub rejects: Vec<Reject>,
+    /// Observations that did not stop a row.
     pub warnings: Vec<Warning>,
 }
 

@@ -265,6 +265,7 @@ pub enum DateFormat {
 }
 
 impl DateFormat {
+    /// A `chrono` pattern such as `%d/%m/%Y`.
     pub fn pattern(p: &str) -> DateFormat {
         DateFormat::Pattern(DatePattern { source: p.to_string(), tokens: pattern_tokens(p) })
     }
@@ -289,6 +290,7 @@ impl DateFormat {
         }
     }
 
+    /// The format in words, for messages.
     pub fn describe(&self) -> String {
         match self {
             DateFormat::Pattern(p) => p.source.clone(),

@@ -9,11 +9,17 @@ use std::collections::BTreeMap;
 /// A row that did not make it into the ledger, and why.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Reject {
+    /// The input file.
     pub source: String,
+    /// `line 12` or `sheet 'X' row 12`, with the cell when one is to blame.
     pub location: String,
+    /// The column's name in the file.
     pub column: String,
+    /// The raw value.
     pub value: String,
+    /// Why the row was rejected.
     pub reason: String,
+    /// The whole row as read.
     pub raw: String,
     /// Line or sheet row, to keep the file in input order.
     #[serde(skip)]
@@ -22,6 +28,7 @@ pub struct Reject {
     /// rejected-share threshold.
     #[serde(skip)]
     pub benign: bool,
+    /// The row's amount, when it could be read (for the control totals).
     #[serde(skip)]
     pub amount: Option<(Currency, i64)>,
 }
@@ -33,8 +40,11 @@ pub struct Warning {
     /// What was observed, in words a program can match: `reused_document_id`,
     /// `invalid_company_number`, `possible_duplicate_payment`, `payment_id_reused`.
     pub kind: &'static str,
+    /// The input file (or `analysis`).
     pub source: String,
+    /// Where in it.
     pub location: String,
+    /// What was observed, in words.
     pub message: String,
 }
 
@@ -42,8 +52,11 @@ pub struct Warning {
 /// number of rows can make them overflow.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Totals {
+    /// Σ of every row read.
     pub read: i128,
+    /// Σ of the accepted rows.
     pub accepted: i128,
+    /// Σ of the rejected rows whose amount could be read.
     pub rejected: i128,
     /// Σ |amount| of the accepted rows: what bounds every sum the analysis makes.
     #[serde(skip)]
@@ -78,7 +91,9 @@ pub const MAX_LEDGER_MAJOR: i128 = 1_000_000_000_000_000;
 /// What one input contributed: the reconciliation that `summary.json` reports.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SourceStats {
+    /// The input file.
     pub file: String,
+    /// How it was read (`text, delimiter ';', windows-1252`).
     pub layout: String,
     /// Physical lines of the file (sheet rows for a workbook).
     pub lines: u64,
@@ -86,13 +101,19 @@ pub struct SourceStats {
     pub lines_before_rows: u64,
     /// Lines inside rows beyond their first: quoted fields over several lines (`multiline`).
     pub lines_within_rows: u64,
+    /// Data rows read (blank lines among them count as read and rejected).
     pub rows_read: u64,
+    /// Rows in the ledger (or the bureau snapshots).
     pub accepted: u64,
+    /// Rows in `rejected.csv`.
     pub rejected: u64,
     /// Of the rejected rows: blank lines, total rows and rows whose type the mapping ignores.
     pub rejected_benign: u64,
+    /// Accepted invoices.
     pub invoices: u64,
+    /// Accepted credit notes.
     pub credit_notes: u64,
+    /// Accepted payments (made ones included: an invoice row's settlement).
     pub payments: u64,
     /// Sums of the amount column as written in the file (signs included), per currency.
     pub control_totals: BTreeMap<String, Totals>,

@@ -17,6 +17,7 @@ use std::fmt;
 pub struct Currency([u8; 3]);
 
 impl Currency {
+    /// The euro.
     pub const EUR: Currency = Currency(*b"EUR");
 
     /// Parses a three-letter code (`eur`, ` EUR `); `€`, `$` and `£` are accepted as symbols.
@@ -41,6 +42,7 @@ impl Currency {
         }
     }
 
+    /// The ISO 4217 code.
     pub fn code(&self) -> &str {
         // Always ASCII letters: built only by `parse` or the constants.
         std::str::from_utf8(&self.0).unwrap_or("???")
@@ -54,6 +56,7 @@ impl Currency {
         minor as f64 / 10f64.powi(self.minor_digits() as i32)
     }
 
+    /// Digits after the decimal mark: 0 (JPY), 3 (KWD) or, for nearly all, 2.
     pub fn minor_digits(&self) -> u32 {
         match &self.0 {
             b"JPY" | b"KRW" | b"ISK" | b"CLP" | b"VND" | b"XOF" | b"XAF" => 0,
@@ -158,6 +161,7 @@ impl Texts {
             .collect()
     }
 
+    /// Stores a text and returns its reference; refuses one block's worth of text or more.
     pub fn push(&mut self, s: &str) -> Result<TextRef, String> {
         self.push_parts(&[s])
     }
@@ -170,6 +174,7 @@ impl Texts {
         }
     }
 
+    /// The text of a reference.
     pub fn get(&self, r: TextRef) -> &str {
         let start = r.start as usize;
         let offset = start % Self::BLOCK;
@@ -191,9 +196,12 @@ pub struct Origin {
     pub line: u32,
 }
 
+/// What a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DocKind {
+    /// An invoice: the client owes its amount.
     Invoice,
+    /// A credit note: it lowers what the client owes.
     CreditNote,
 }
 
@@ -201,16 +209,25 @@ pub enum DocKind {
 /// client owes by being a credit note, not by its sign.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
+    /// The client.
     pub client: ClientIx,
+    /// Its id.
     pub id: TextRef,
+    /// Invoice or credit note.
     pub kind: DocKind,
+    /// Its issue date.
     pub issue: NaiveDate,
+    /// Its due date (the issue date plus terms when the export has none).
     pub due: NaiveDate,
+    /// Its amount, positive, in minor units of `currency`.
     pub amount: i64,
+    /// Its currency.
     pub currency: Currency,
     /// For a credit note: the invoice it corrects, if the export says.
     pub reference: Option<TextRef>,
+    /// Marked disputed in the export.
     pub disputed: bool,
+    /// Where it was read.
     pub origin: Origin,
 }
 
@@ -219,19 +236,28 @@ pub struct Document {
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[repr(packed(4))]
 pub struct Payment {
+    /// The client.
     pub client: ClientIx,
+    /// Its id (one made of source and line when the export has none).
     pub id: TextRef,
+    /// Its date.
     pub date: NaiveDate,
+    /// Its amount in minor units of `currency`; negative is a reversal.
     pub amount: i64,
+    /// Its currency.
     pub currency: Currency,
     /// The invoice it pays, if the export says.
     pub reference: Option<TextRef>,
+    /// Where it was read.
     pub origin: Origin,
 }
 
+/// A client of the company (a debtor).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Client {
+    /// Its id in the ledger.
     pub id: String,
+    /// Its name, empty when no export gave one.
     pub name: String,
     /// Normalised company number (`BE0403019261`, `NL12345678`), when the export has one.
     pub company_number: Option<CompanyNumber>,
@@ -242,8 +268,11 @@ pub struct Client {
 pub struct Ledger {
     /// Source files, in configuration order (indexed by `Origin::source`).
     pub sources: Vec<String>,
+    /// Every client, indexed by `ClientIx`.
     pub clients: Vec<Client>,
+    /// Invoices and credit notes, in input order.
     pub documents: Vec<Document>,
+    /// Payments and reversals, in input order.
     pub payments: Vec<Payment>,
     /// The text of every id and reference.
     pub texts: Texts,
@@ -256,10 +285,12 @@ pub struct Ledger {
 pub struct Roster {
     /// Source files, in configuration order (indexed by `Origin::source`).
     pub sources: Vec<String>,
+    /// Every client, indexed by `ClientIx`.
     pub clients: Vec<Client>,
 }
 
 impl Ledger {
+    /// The text of an id or reference.
     pub fn text(&self, r: TextRef) -> &str {
         self.texts.get(r)
     }

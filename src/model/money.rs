@@ -29,6 +29,7 @@ impl Money {
         self.minor
     }
 
+    /// The currency.
     pub fn currency(self) -> Currency {
         self.currency
     }

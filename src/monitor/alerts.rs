@@ -14,6 +14,7 @@ pub struct Thresholds {
     pub credit_limit_change: f64,
     /// Change of a score as a share of its scale (0.1 = 10 points on 0–100).
     pub score_change: f64,
+    /// The same for the payment score.
     pub payment_score_change: f64,
     /// Change of WADL (12 months), in days.
     pub wadl_change_days: f64,
@@ -24,8 +25,9 @@ pub struct Thresholds {
     pub late_ratio_jump: f64,
     /// Rise of the average agreed terms, in days.
     pub terms_increase_days: f64,
-    /// Change of countback DSO, in days, and as a share of the previous value.
+    /// Change of countback DSO, in days, …
     pub dso_change_days: f64,
+    /// … and as a share of the previous value: both must be reached.
     pub dso_change_share: f64,
     /// Ledger alerts (WADL, late ratio, DSO, terms) only for clients whose net AR now or
     /// before is at least this much, in currency units: small balances swing without meaning.
@@ -52,15 +54,21 @@ impl Default for Thresholds {
     }
 }
 
+/// How urgent an alert is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Act now: bankruptcy, WCO, a client turning critical.
     Critical,
+    /// Act this week.
     High,
+    /// Look at it this month.
     Medium,
+    /// For information.
     Low,
 }
 
 impl Severity {
+    /// The severity as the data files write it.
     pub fn label(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
@@ -74,24 +82,43 @@ impl Severity {
 /// What an alert is about: one kind per rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AlertKind {
+    /// The client appears in the bureau file.
     BureauNew,
+    /// The client is no longer in the bureau file.
     BureauGone,
+    /// Its legal status changed.
     BureauStatus,
+    /// Its credit limit was cut or raised.
     CreditLimit,
+    /// Its bureau score moved.
     Score,
+    /// Its bureau payment score moved.
     PaymentScore,
+    /// Its rating was up- or downgraded.
     Rating,
+    /// Its registered address changed.
     Address,
+    /// Its board changed.
     Board,
+    /// Its registered name changed.
     Name,
+    /// Its legal form changed.
     LegalForm,
+    /// Its exposure crossed its credit limit.
     OverLimit,
+    /// Its WADL moved.
     Wadl,
+    /// It pays later and later.
     PayingLater,
+    /// Its share of invoices paid late jumped.
     LateRatio,
+    /// A first invoice is more than 90 days past due.
     Overdue91,
+    /// Its agreed payment terms lengthened.
     PaymentTerms,
+    /// Its countback DSO moved.
     Dso,
+    /// Its risk tier moved.
     RiskTier,
 }
 
@@ -131,14 +158,21 @@ impl std::fmt::Display for AlertKind {
 /// One change worth telling.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alert {
+    /// The client's id.
     pub client_id: String,
+    /// Its name.
     pub client_name: String,
+    /// What changed.
     pub kind: AlertKind,
     /// `true` for a risk, `false` for an opportunity.
     pub risk: bool,
+    /// How urgent it is.
     pub severity: Severity,
+    /// The value before, as text.
     pub previous: String,
+    /// The value now, as text.
     pub current: String,
+    /// A sentence a controller can forward.
     pub message: String,
 }
 
@@ -157,7 +191,9 @@ fn num(v: Option<f64>) -> String {
 /// safer, for the score and then the payment score.
 #[derive(Clone, Copy, Debug)]
 pub struct ScoreScales {
+    /// Highest − lowest score, and the same for the payment score.
     pub ranges: [f64; 2],
+    /// Whether a higher score, and a higher payment score, is safer.
     pub higher_safer: [bool; 2],
 }
 

@@ -12,34 +12,55 @@ use std::path::{Path, PathBuf};
 /// One client as a run saw it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry {
+    /// The client's id.
     pub client_id: String,
+    /// Its name.
     pub client_name: String,
+    /// Its company number, normalised (empty without one).
     pub company_number: String,
     /// Net AR in minor units.
     pub net_ar: i64,
     /// Open amount more than 90 days past due, in minor units.
     pub overdue_91_plus: i64,
+    /// WADL over the behaviour window.
     pub wadl_12m: Option<f64>,
+    /// Late ratio over the behaviour window.
     pub late_ratio_12m: Option<f64>,
+    /// The WADL trend.
     pub wadl_slope_6m: Option<f64>,
+    /// Countback DSO.
     pub dso_countback: Option<f64>,
+    /// Average agreed terms.
     pub avg_terms_days: Option<f64>,
     /// Whether the client had a bureau snapshot.
     pub in_bureau: bool,
+    /// The bureau's credit limit, in minor units.
     pub credit_limit: Option<i64>,
+    /// The bureau score.
     pub score: Option<f64>,
+    /// The bureau payment score.
     pub payment_score: Option<f64>,
+    /// The rating's position on the configured ladder (0 is best).
     pub rating: Option<usize>,
+    /// The rating as the bureau writes it.
     pub rating_label: String,
+    /// The legal status's label (`active`, `bankrupt`…), empty without a snapshot.
     pub status: String,
+    /// The registered address.
     pub address: String,
+    /// The board.
     pub board: String,
+    /// The registered name.
     pub bureau_name: String,
+    /// The legal form.
     pub legal_form: String,
+    /// The risk score.
     pub risk_score: Option<f64>,
+    /// The risk tier's label.
     pub risk_tier: String,
 }
 
+/// The columns of a history file, in order.
 pub const COLUMNS: [&str; 24] = [
     "client_id",
     "client_name",

@@ -23,18 +23,23 @@ use std::time::{Duration, Instant};
 
 /// Everything a run found, ready to be written.
 pub struct Analysed {
+    /// The date the run looks from.
     pub as_of: NaiveDate,
     /// The ledger's sources and clients (its rows are gone).
     pub roster: Roster,
     /// What reading the ledger found: reconciliation, rejected rows, warnings.
     pub quality: DataQuality,
+    /// The credit-bureau snapshots.
     pub bureau: BureauIngested,
+    /// Every figure.
     pub analysis: Analysis,
+    /// Risk and bureau view per client.
     pub assessment: Assessment,
     /// This run's entries for the history, which the next run compares with.
     pub entries: Vec<Entry>,
     /// The saved run the alerts compare with; `None` when there was none.
     pub compared_with: Option<PathBuf>,
+    /// What changed since the compared run.
     pub alerts: Vec<Alert>,
     /// The invoices handed to collection, with statutory interest to the as-of date.
     pub handover: Vec<Line>,

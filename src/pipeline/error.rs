@@ -14,15 +14,43 @@ pub enum RunError {
     /// An input's rejected share is above `max_rejected_share`.
     TooManyRejected(Box<TooManyRejected>),
     /// An amount in another currency than the reporting one, and no rate table.
-    OtherCurrency { file: String, line: u32, currency: String, date: NaiveDate, reporting: String },
+    OtherCurrency {
+        /// The input file.
+        file: String,
+        /// The row's line.
+        line: u32,
+        /// The amount's currency.
+        currency: String,
+        /// The row's date.
+        date: NaiveDate,
+        /// The reporting currency.
+        reporting: String,
+    },
     /// The latest rows lie far after all others, so the default as-of date would rest on them.
-    OutlyingDates { named: Vec<String> },
+    OutlyingDates {
+        /// Each outlying row: file, line and date.
+        named: Vec<String>,
+    },
     /// The as-of date is before every document and payment.
-    AsOfBeforeData { as_of: NaiveDate, first: NaiveDate },
+    AsOfBeforeData {
+        /// The as-of date asked for.
+        as_of: NaiveDate,
+        /// The earliest document or payment date.
+        first: NaiveDate,
+    },
     /// No document and no payment at all.
     NothingToAnalyse,
     /// A side table (FX rates, interest rates) that cannot be opened.
-    Unreadable { what: &'static str, path: PathBuf, problem: String, fix: &'static str },
+    Unreadable {
+        /// Which table (`FX rate table`).
+        what: &'static str,
+        /// Its path.
+        path: PathBuf,
+        /// Why it cannot be read.
+        problem: String,
+        /// Where it is configured.
+        fix: &'static str,
+    },
     /// The FX rate table, or a conversion it cannot make.
     Fx(FxError),
     /// The handover: its settings, its tables, a missing rate.
@@ -34,10 +62,15 @@ pub enum RunError {
 /// The details of [`RunError::TooManyRejected`].
 #[derive(Debug)]
 pub struct TooManyRejected {
+    /// The input.
     pub file: String,
+    /// Its rejected rows that are errors (not blank or ignored).
     pub errors: u64,
+    /// Its rows read.
     pub rows: u64,
+    /// errors / rows.
     pub share: f64,
+    /// `max_rejected_share`.
     pub limit: f64,
     /// The first rejected row, in words.
     pub first: String,

@@ -25,7 +25,9 @@ use std::time::Instant;
 
 /// What a whole run gives back to the command line.
 pub struct RunOutput {
+    /// Everything the run found.
     pub analysed: Analysed,
+    /// Where it went.
     pub written: Written,
 }
 

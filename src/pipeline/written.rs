@@ -16,6 +16,7 @@ use std::time::Instant;
 
 /// Where the month went, and what the user should know that is no error.
 pub struct Written {
+    /// The month's `data/` folder, in place.
     pub data_dir: PathBuf,
     /// Dossiers left out, and the like.
     pub notes: Vec<String>,

@@ -28,14 +28,6 @@ pub fn safe_text(s: &str) -> String {
     if formula_like(s) { format!("'{s}") } else { s.to_string() }
 }
 
-pub fn ratio(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.4}")).unwrap_or_default()
-}
-
-pub fn days(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.2}")).unwrap_or_default()
-}
-
 /// Writes a CSV file from rows of already formatted cells.
 /// One CSV line appended to a buffer field by field, with no string made per cell: the large
 /// files (monthly, open items, handover) have millions of cells.
@@ -227,11 +219,15 @@ fn write_chunks(path: &Path, header: &[String], chunks: Vec<Vec<u8>>) -> std::io
     write_atomic_parts(path, &parts)
 }
 
-pub fn write_csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<()> {
+pub(super) fn write_csv(
+    path: &Path,
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> std::io::Result<()> {
     write_chunks(path, header, vec![rows_bytes(rows)])
 }
 
-pub fn strings(v: &[&str]) -> Vec<String> {
+pub(super) fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
@@ -332,12 +328,5 @@ mod tests {
                 assert_eq!(String::from_utf8(buf).unwrap(), format!("{x:.d$}"), "{x:e} with {d} decimals");
             }
         }
-    }
-
-    #[test]
-    fn number_conventions() {
-        assert_eq!(ratio(Some(0.25)), "0.2500");
-        assert_eq!(ratio(None), "");
-        assert_eq!(days(Some(73.714)), "73.71");
     }
 }

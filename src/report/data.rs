@@ -75,9 +75,13 @@ pub fn write_handover(
 
 /// What monitoring adds to `summary.json`.
 pub struct RunInfo<'a> {
+    /// The bureau inputs.
     pub bureau: &'a BureauIngested,
+    /// Risk per client.
     pub assessment: &'a Assessment,
+    /// The alerts.
     pub alerts: &'a [Alert],
+    /// The saved run the alerts compare with.
     pub compared_with: Option<&'a Path>,
 }
 

@@ -9,90 +9,175 @@ use chrono::NaiveDate;
 /// exist does not compile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Label {
+    /// “Accounts receivable report”
     Title,
+    /// “As of”
     AsOf,
+    /// “Company”
     Company,
+    /// “Net AR”
     NetAr,
+    /// “Overdue share”
     OverdueShare,
+    /// “DSO (countback)”
     DsoCountback,
+    /// “DSO (standard, 3 months)”
     DsoStandard,
+    /// “vs last month”
     VsLastMonth,
+    /// “CEI (3 months)”
     Cei,
+    /// “WADL (12 months)”
     Wadl,
+    /// “Top 10 debtors' share”
     Top10,
+    /// “days”
     Days,
+    /// “Headline alerts”
     HeadlineAlerts,
+    /// “DSO trend (days)”
     DsoTrend,
+    /// “Aging of open invoices”
     Aging,
+    /// “Late payments: share late and WADL”
     LateTrend,
+    /// “Share paid late”
     LateRatio,
+    /// “The 20 riskiest clients”
     Riskiest,
+    /// “Alerts”
     Alerts,
+    /// “Risks”
     Risks,
+    /// “Opportunities”
     Opportunities,
+    /// “Collection handover”
     Handover,
+    /// “Handover”
     HandoverSheet,
+    /// “Data quality”
     DataQuality,
+    /// “Page”
     Page,
+    /// “of”
     Of,
+    /// “Client”
     Client,
+    /// “Client id”
     ClientId,
+    /// “Company number”
     CompanyNumber,
+    /// “Tier”
     Tier,
+    /// “Score”
     Score,
+    /// “Reasons”
     Reasons,
+    /// “Kind”
     Kind,
+    /// “Severity”
     Severity,
+    /// “Previous”
     Previous,
+    /// “Current”
     Current,
+    /// “Message”
     Message,
+    /// “Direction”
     Direction,
+    /// “Invoice”
     Document,
+    /// “Issued”
     IssueDate,
+    /// “Due”
     DueDate,
+    /// “Amount”
     Amount,
+    /// “Open”
     OpenAmount,
+    /// “Paid”
     Paid,
+    /// “Days past due”
     DaysPastDue,
+    /// “Bucket”
     Bucket,
+    /// “Interest”
     Interest,
+    /// “Compensation”
     Compensation,
+    /// “Claim”
     ClaimTotal,
+    /// “Total”
     Total,
+    /// “debtors”
     Debtors,
+    /// “invoices”
     Invoices,
+    /// “No alerts: nothing changed beyond the thresholds.”
     NoAlerts,
+    /// “No earlier run to compare with yet.”
     NoHistory,
+    /// “No invoice meets the handover criteria.”
     NothingHandedOver,
+    /// “Rows read”
     RowsRead,
+    /// “Accepted”
     Accepted,
+    /// “Rejected”
     Rejected,
+    /// “Warnings”
     Warnings,
+    /// “Source”
     Source,
+    /// “Location”
     Location,
+    /// “Column”
     Column,
+    /// “Value”
     Value,
+    /// “Reason”
     Reason,
+    /// “Month”
     Month,
+    /// “Sales”
     Sales,
+    /// “Not yet due”
     CurrentAr,
+    /// “Summary”
     Summary,
+    /// “Clients”
     Clients,
+    /// “Open items”
     OpenItems,
+    /// “Trends”
     Trends,
+    /// “Indicator”
     Kpi,
+    /// “standard”
     Standard,
+    /// “countback”
     Countback,
+    /// “Creditor”
     Creditor,
+    /// “Debtor”
     Debtor,
+    /// “Address”
     Address,
+    /// “Legal basis”
     LegalBasis,
+    /// “Handover date”
     HandoverDate,
+    /// “Reminder history”
     Reminders,
+    /// “No reminder log was supplied.”
     NoReminders,
+    /// “Collection dossier”
     Dossier,
+    /// “provisional rate”
     Provisional,
+    /// “Statutory interest from the day after the due date to the handover date, act/365, per half-year rate; 40 EUR fixed compensation per invoice.”
     InterestNote,
+    /// “Count”
     Count,
 }
 
@@ -367,10 +452,12 @@ pub fn money(lang: Lang, minor: i64, currency: Currency) -> String {
     }
 }
 
+/// A fraction as a percentage in the language's notation: `55,9 %`.
 pub fn percent(lang: Lang, fraction: f64, decimals: usize) -> String {
     format!("{} %", number(lang, fraction * 100.0, decimals))
 }
 
+/// A date as Belgian and Dutch readers write it: `31/10/2026`.
 pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }

@@ -14,12 +14,20 @@ pub mod xlsx;
 /// put in place, so the previous one stays as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// The workbook, and why.
     #[error("cannot build the workbook: {0}\n  fix: {FIX}")]
     Workbook(String),
+    /// The management report, and why.
     #[error("cannot build the PDF report: {0}\n  fix: {FIX}")]
     Pdf(String),
+    /// A debtor's dossier.
     #[error("cannot build the dossier of {client}: {problem}\n  fix: {FIX}")]
-    Dossier { client: String, problem: String },
+    Dossier {
+        /// The debtor's client id.
+        client: String,
+        /// Why.
+        problem: String,
+    },
 }
 
 /// Drawing a report fails only on a bug or a resource limit, never on the data.

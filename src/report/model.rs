@@ -22,16 +22,22 @@ use std::collections::BTreeMap;
 /// A KPI's figure: exact money, a fraction, or days; `None` when undefined.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Figure {
+    /// An exact amount.
     Money(Money),
+    /// A fraction.
     Percent(Option<f64>),
+    /// Days.
     Days(Option<f64>),
 }
 
 /// One headline figure.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Kpi {
+    /// Which figure.
     pub key: Label,
+    /// Its label in the report's language.
     pub label: String,
+    /// Its value.
     pub figure: Figure,
     /// A comparison or method note shown under the value.
     pub note: String,
@@ -39,28 +45,46 @@ pub struct Kpi {
 
 /// What a run gives the report, by reference: the model is built from these.
 pub struct Sources<'a> {
+    /// The company the report is for.
     pub company: &'a str,
+    /// The reporting currency.
     pub currency: Currency,
+    /// The report's language.
     pub lang: Lang,
+    /// The ledger's sources and clients.
     pub roster: &'a Roster,
+    /// What reading the ledger found.
     pub quality: &'a DataQuality,
+    /// The bureau inputs.
     pub bureau: &'a BureauIngested,
+    /// Every figure.
     pub analysis: &'a Analysis,
+    /// Risk per client.
     pub assessment: &'a Assessment,
+    /// The alerts, as compared.
     pub alerts: &'a [Alert],
+    /// The saved run the alerts compare with (its file stem).
     pub compared_with: Option<String>,
+    /// The invoices handed over.
     pub handover: &'a [Line],
+    /// The analysis's warnings.
     pub analysis_warnings: &'a [String],
 }
 
 /// One debtor's handover totals (or, for [`ReportModel::handover_total`], all debtors').
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DebtorTotal {
+    /// The debtor.
     pub client: ClientIx,
+    /// Invoices handed over.
     pub invoices: usize,
+    /// Σ open amount (minor units).
     pub open: i64,
+    /// Σ statutory interest.
     pub interest: i64,
+    /// Σ fixed compensation.
     pub compensation: i64,
+    /// Σ claim: open + interest + compensation.
     pub claim: i64,
     /// Some interest was computed at a provisional rate.
     pub provisional: bool,
@@ -79,32 +103,49 @@ impl DebtorTotal {
 
 /// One of the riskiest clients, as the report lists it.
 pub struct RiskyClient<'a> {
+    /// The client's name (or id).
     pub name: &'a str,
+    /// Its risk tier.
     pub tier: Tier,
+    /// Its risk score.
     pub score: f64,
+    /// Its net AR.
     pub net_ar: Money,
+    /// Why, in words.
     pub reasons: &'a str,
 }
 
 /// A debtor and what the bureau last said of it, for its dossier.
 pub struct DebtorView<'a> {
+    /// The debtor.
     pub client: &'a Client,
+    /// Its latest snapshot on or before the as-of date.
     pub snapshot: Option<&'a Snapshot>,
 }
 
 /// The report, ready to draw.
 pub struct ReportModel<'a> {
+    /// The company the report is for.
     pub company: &'a str,
+    /// The reporting currency.
     pub currency: Currency,
+    /// The report's language.
     pub lang: Lang,
+    /// The date the report looks from.
     pub as_of: NaiveDate,
     /// The saved run the alerts compare with; `None` on a first run.
     pub compared_with: Option<String>,
+    /// The headline figures.
     pub kpis: Vec<Kpi>,
+    /// The series' months, `2026-10`.
     pub months: Vec<String>,
+    /// Standard DSO per month.
     pub dso_standard: Vec<Option<f64>>,
+    /// Countback DSO per month.
     pub dso_countback: Vec<Option<f64>>,
+    /// Late ratio per month of settlement.
     pub late_ratio: Vec<Option<f64>>,
+    /// WADL per month of settlement.
     pub wadl: Vec<Option<f64>>,
     /// Bucket labels and their open amounts.
     pub aging: Vec<(String, Money)>,
@@ -114,6 +155,7 @@ pub struct ReportModel<'a> {
     pub alerts: Vec<&'a Alert>,
     /// The handover per debtor, and in all.
     pub debtors: Vec<DebtorTotal>,
+    /// All debtors together.
     pub handover_total: DebtorTotal,
     /// The data files' names of the aging buckets.
     bucket_names: Vec<String>,
@@ -123,6 +165,7 @@ pub struct ReportModel<'a> {
 }
 
 impl<'a> ReportModel<'a> {
+    /// Builds the report from a run's results.
     pub fn build(src: Sources<'a>) -> ReportModel<'a> {
         let a = src.analysis;
         let p = &a.portfolio;
@@ -190,6 +233,7 @@ impl<'a> ReportModel<'a> {
         }
     }
 
+    /// A label in the report's language.
     pub fn t(&self, key: Label) -> &'static str {
         t(self.lang, key)
     }
@@ -209,6 +253,7 @@ impl<'a> ReportModel<'a> {
         }
     }
 
+    /// A client by index.
     pub fn client(&self, ix: ClientIx) -> &'a Client {
         &self.src.roster.clients[ix as usize]
     }
@@ -235,6 +280,7 @@ impl<'a> ReportModel<'a> {
         self.src.quality.stats.iter().chain(&self.src.bureau.stats).collect()
     }
 
+    /// Every rejected row, ledger then bureau.
     pub fn rejects(&self) -> Vec<&'a Reject> {
         self.src.quality.rejects.iter().chain(&self.src.bureau.rejects).collect()
     }
@@ -249,18 +295,22 @@ impl<'a> ReportModel<'a> {
         self.src.analysis_warnings
     }
 
+    /// The clients table (`clients.csv`, the Clients sheet).
     pub fn clients(&self) -> Table<'a, ClientRow<'a>> {
         tables::clients(self.src.roster, self.src.analysis, self.src.assessment, self.currency)
     }
 
+    /// The monthly series (`monthly.csv`, the Trends sheet).
     pub fn monthly(&self) -> Table<'a, MonthlyRow<'a>> {
         tables::monthly(self.src.roster, self.src.analysis, self.currency)
     }
 
+    /// The open invoices (`open_items.csv`, the Open items sheet).
     pub fn open_items(&self) -> Table<'_, OpenItemRow<'_>> {
         tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names, self.currency)
     }
 
+    /// The alerts, risks first (the Alerts sheet).
     pub fn alerts_table(&self) -> Table<'a, &'a Alert> {
         tables::alerts(self.alerts.clone())
     }

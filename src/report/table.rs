@@ -23,10 +23,13 @@ pub enum Cell<'a> {
     Days(Option<f64>),
     /// A score (0–100), one decimal.
     Score(f64),
+    /// A whole number.
     Int(i64),
+    /// A date.
     Date(NaiveDate),
     /// A month, `2026-10`.
     Month(Month),
+    /// Yes or no.
     Bool(bool),
     /// Nothing: an empty field in a data file, no cell at all in a sheet.
     Blank,
@@ -50,8 +53,11 @@ pub type Getter<'a, R> = Box<dyn for<'r> Fn(&'r R) -> Cell<'r> + Sync + 'a>;
 /// One column: its key (the data files' column name, an interface), its label in the reports
 /// (the key itself when `None`), and its cell.
 pub struct Column<'a, R> {
+    /// The column's name in the data files.
     pub key: Cow<'static, str>,
+    /// Its label in the reports; the key when `None`.
     pub label: Option<Label>,
+    /// Its cell in a row.
     pub cell: Getter<'a, R>,
 }
 
@@ -78,6 +84,7 @@ type Blocks<'a, R> = Box<dyn Fn(usize, &mut dyn FnMut(&R)) + Sync + 'a>;
 
 /// A table: its columns, and its rows in blocks.
 pub struct Table<'a, R> {
+    /// The columns, in table order.
     pub columns: Vec<Column<'a, R>>,
     blocks: usize,
     each: Blocks<'a, R>,
@@ -101,6 +108,7 @@ impl<'a, R> Table<'a, R> {
         Table { columns, blocks, each: Box::new(each) }
     }
 
+    /// The number of blocks.
     pub fn blocks(&self) -> usize {
         self.blocks
     }

@@ -18,10 +18,10 @@ const BLOCK_ROWS: usize = 4096;
 
 /// One client's row: who, its figures, its bureau view and risk.
 pub struct ClientRow<'a> {
-    pub client: &'a Client,
-    pub result: &'a ClientResult,
-    pub view: &'a ClientView,
-    pub currency: Currency,
+    client: &'a Client,
+    result: &'a ClientResult,
+    view: &'a ClientView,
+    currency: Currency,
 }
 
 /// `clients.csv` and the Clients sheet: one row per client with any document or payment on or
@@ -85,9 +85,8 @@ pub fn clients<'a>(
 
 /// One month of a client's series (`*` for the portfolio).
 pub struct MonthlyRow<'a> {
-    pub id: &'a str,
-    pub row: &'a MonthRow,
-    pub currency: Currency,
+    id: &'a str,
+    row: &'a MonthRow,
 }
 
 /// `monthly.csv` and the Trends sheet: the full grid of months for each client, the portfolio
@@ -118,17 +117,16 @@ pub fn monthly<'a>(roster: &'a Roster, a: &'a Analysis, cur: Currency) -> Table<
             }
         };
         for row in months {
-            f(&MonthlyRow { id, row, currency: cur });
+            f(&MonthlyRow { id, row });
         }
     })
 }
 
 /// One open invoice.
 pub struct OpenItemRow<'a> {
-    pub client: &'a Client,
-    pub item: &'a OpenItem,
-    pub bucket: &'a str,
-    pub currency: Currency,
+    client: &'a Client,
+    item: &'a OpenItem,
+    bucket: &'a str,
 }
 
 /// `open_items.csv` and the Open items sheet: every open invoice at the as-of date, a block
@@ -160,7 +158,7 @@ pub fn open_items<'a>(
         let c = &a.clients[b];
         let client = &roster.clients[c.client as usize];
         for item in &c.open_items {
-            f(&OpenItemRow { client, item, bucket: &names[item.bucket], currency: cur });
+            f(&OpenItemRow { client, item, bucket: &names[item.bucket] });
         }
     })
 }
@@ -182,11 +180,10 @@ pub fn alerts<'a>(alerts: Vec<&'a Alert>) -> Table<'a, &'a Alert> {
 
 /// One invoice handed over.
 pub struct HandoverRow<'a> {
-    pub client: &'a Client,
-    pub line: &'a Line,
+    client: &'a Client,
+    line: &'a Line,
     /// The debtor's dossier file, empty when it has none.
-    pub dossier: &'a str,
-    pub currency: Currency,
+    dossier: &'a str,
 }
 
 /// `handover.csv` and the Handover sheet: the invoices handed to collection.
@@ -219,7 +216,7 @@ pub fn handover<'a>(
         for line in &lines[b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(lines.len())] {
             let client = &roster.clients[line.client as usize];
             let dossier = dossiers.get(&line.client).map_or("", String::as_str);
-            f(&HandoverRow { client, line, dossier, currency: cur });
+            f(&HandoverRow { client, line, dossier });
         }
     })
 }
@@ -227,8 +224,11 @@ pub fn handover<'a>(
 /// One line of the data-quality table: an input's reconciliation, a rejected row, or a
 /// warning.
 pub enum QualityRow<'a> {
+    /// An input's reconciliation.
     Input(&'a SourceStats),
+    /// A rejected row.
     Rejected(&'a Reject),
+    /// A warning of reading.
     Warning(&'a Warning),
     /// A warning of the analysis (no source file).
     Analysis(&'a str),

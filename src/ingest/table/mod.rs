@@ -24,10 +24,15 @@ use std::path::Path;
 /// One cell as the converter sees it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum CellRef<'a> {
+    /// Nothing.
     Empty,
+    /// Text as in the file.
     Text(&'a str),
+    /// A spreadsheet number.
     Number(f64),
+    /// A spreadsheet date.
     Date(NaiveDate),
+    /// A spreadsheet boolean.
     Bool(bool),
 }
 
@@ -43,6 +48,7 @@ impl CellRef<'_> {
         }
     }
 
+    /// Empty, or only blanks.
     pub fn is_empty(&self) -> bool {
         match self {
             CellRef::Empty => true,
@@ -56,9 +62,12 @@ impl CellRef<'_> {
 pub trait RawRow: Sync {
     /// 1-based line (text) or row (sheet).
     fn line(&self) -> u32;
+    /// The cell of column `col` (0-based); empty beyond the row's end.
     fn cell(&self, col: usize) -> CellRef<'_>;
+    /// The number of cells.
     fn width(&self) -> usize;
 
+    /// Every cell empty.
     fn is_blank(&self) -> bool {
         (0..self.width()).all(|i| self.cell(i).is_empty())
     }
@@ -79,7 +88,9 @@ pub trait RawRow: Sync {
 
 /// A CSV record and the line it starts on.
 pub struct TextRow {
+    /// The fields.
     pub record: csv::StringRecord,
+    /// The physical line the record starts on.
     pub line: u32,
 }
 
@@ -102,8 +113,11 @@ impl RawRow for TextRow {
     }
 }
 
+/// A sheet row.
 pub struct SheetRow {
+    /// Its 1-based row number.
     pub row: u32,
+    /// Its cells.
     pub cells: Vec<Data>,
 }
 
@@ -133,11 +147,22 @@ impl RawRow for SheetRow {
 /// Where rows come from, for messages: `line 12` or `sheet 'Invoices' row 12`.
 #[derive(Clone, Debug)]
 pub enum Layout {
-    Text { delimiter: u8, encoding: &'static str },
-    Sheet { name: String },
+    /// Delimited text.
+    Text {
+        /// The delimiter byte.
+        delimiter: u8,
+        /// The encoding's name.
+        encoding: &'static str,
+    },
+    /// A workbook sheet.
+    Sheet {
+        /// The sheet's name.
+        name: String,
+    },
 }
 
 impl Layout {
+    /// How messages name a place: `line 12`, `sheet 'X' row 12` or `sheet 'X' cell C12`.
     pub fn location(&self, line: u32, col: Option<usize>) -> String {
         match (self, col) {
             (Layout::Text { .. }, _) => format!("line {line}"),
@@ -149,24 +174,33 @@ impl Layout {
 
 /// What a reader hands to its consumer.
 pub enum Batch<'a> {
+    /// Delimited text records.
     Text(&'a [TextRow]),
+    /// Sheet rows.
     Sheet(&'a [SheetRow]),
 }
 
 /// The header of a table, once found.
 #[derive(Clone, Debug)]
 pub struct Header {
+    /// The column names.
     pub names: Vec<String>,
+    /// The header's line (or row); the data starts after it.
     pub line: u32,
+    /// How the file was read.
     pub layout: Layout,
 }
 
+/// Rows per batch handed to the sink.
 pub const BATCH_ROWS: usize = 50_000;
 
+/// What receives a table: its header once, then its rows in batches.
 pub trait Sink {
+    /// The header, before any row.
     fn header(&mut self, h: &Header) -> Result<(), InputError>;
     /// An estimate of the rows to come, so that storage is reserved once, not regrown.
     fn size_hint(&mut self, _rows: usize) {}
+    /// The next batch of rows, in file order.
     fn batch(&mut self, h: &Header, rows: Batch<'_>) -> Result<(), InputError>;
 }
 
@@ -174,9 +208,11 @@ pub trait Sink {
 /// the CSV parser would skip, so that both can be reported.
 #[derive(Debug, Default)]
 pub struct Extent {
+    /// Physical lines of the file (rows of a sheet).
     pub physical_lines: u64,
     /// Lines inside rows beyond their first (quoted fields over several lines, when allowed).
     pub lines_within_rows: u64,
+    /// Lines the CSV parser would have skipped as blank.
     pub blank_lines: Vec<u32>,
 }
 

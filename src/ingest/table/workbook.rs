@@ -12,6 +12,7 @@ use std::path::Path;
 /// The most a workbook may unpack to, in all and per part: beyond this it is no export but a
 /// decompression bomb, refused before anything is unpacked.
 pub const MAX_UNPACKED_BYTES: u64 = 2 << 30;
+/// The most one part of a workbook may unpack to.
 pub const MAX_PART_BYTES: u64 = 1 << 30;
 /// The most cells with a value a sheet may hold (a million rows of thirty columns).
 pub const MAX_SHEET_CELLS: usize = 30_000_000;

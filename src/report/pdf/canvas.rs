@@ -8,19 +8,30 @@ use printpdf::{
     Point, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
 };
 
+/// A4 width, in points.
 pub const PAGE_W: f32 = 595.28;
+/// A4 height, in points.
 pub const PAGE_H: f32 = 841.89;
+/// The page margin, in points.
 pub const MARGIN: f32 = 40.0;
 const TOP: f32 = PAGE_H - 62.0;
 const BOTTOM: f32 = 50.0;
 
+/// Body text.
 pub const INK: (f32, f32, f32) = (0.12, 0.14, 0.18);
+/// Notes and secondary text.
 pub const MUTED: (f32, f32, f32) = (0.42, 0.45, 0.50);
+/// Headings and the first series of a chart.
 pub const ACCENT: (f32, f32, f32) = (0.10, 0.33, 0.55);
+/// The second series of a chart.
 pub const ACCENT2: (f32, f32, f32) = (0.85, 0.45, 0.10);
+/// Risks and critical rows.
 pub const RED: (f32, f32, f32) = (0.75, 0.15, 0.15);
+/// Opportunities.
 pub const GREEN: (f32, f32, f32) = (0.15, 0.50, 0.25);
+/// Every other table row.
 pub const STRIPE: (f32, f32, f32) = (0.95, 0.96, 0.97);
+/// Rules and axes.
 pub const RULE: (f32, f32, f32) = (0.80, 0.82, 0.85);
 
 fn rgb((r, g, b): (f32, f32, f32)) -> Color {
@@ -53,22 +64,30 @@ impl Face {
 /// Column alignment in tables.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Align {
+    /// Text from the left edge.
     Left,
+    /// Numbers to the right edge.
     Right,
 }
 
+/// A table column on a page.
 pub struct Column {
+    /// Its heading.
     pub title: String,
+    /// Its width, in points.
     pub width: f32,
+    /// How its cells align.
     pub align: Align,
     /// Wrap long text over several lines instead of shortening it.
     pub wrap: bool,
 }
 
+/// A column that shortens long text to fit.
 pub fn col(title: &str, width: f32, align: Align) -> Column {
     Column { title: title.to_string(), width, align, wrap: false }
 }
 
+/// A PDF being drawn, page by page, top to bottom, with a running header and page numbers.
 pub struct Canvas {
     doc: PdfDocument,
     regular: Face,
@@ -112,6 +131,7 @@ impl Canvas {
         if bold { self.bold.as_ref().unwrap_or(&self.regular) } else { &self.regular }
     }
 
+    /// The width of `s` at `size` points.
     pub fn width(&self, s: &str, size: f32, bold: bool) -> f32 {
         self.face(bold).width(s, size)
     }
@@ -123,6 +143,7 @@ impl Canvas {
         self.hline(MARGIN, PAGE_W - MARGIN, PAGE_H - 38.0, RULE, 0.5);
     }
 
+    /// Starts a new page below its header.
     pub fn new_page(&mut self) {
         let ops = std::mem::take(&mut self.ops);
         self.pages.push(ops);
@@ -136,6 +157,7 @@ impl Canvas {
         }
     }
 
+    /// Draws `s` with its baseline at (x, y).
     pub fn text(&mut self, x: f32, y: f32, s: &str, size: f32, bold: bool, color: (f32, f32, f32)) {
         let id = self.face(bold).id.clone();
         self.ops.extend([
@@ -148,6 +170,7 @@ impl Canvas {
         ]);
     }
 
+    /// Draws `s` ending at `right`.
     pub fn text_right(&mut self, right: f32, y: f32, s: &str, size: f32, bold: bool, color: (f32, f32, f32)) {
         let w = self.width(s, size, bold);
         self.text(right - w, y, s, size, bold, color);
@@ -213,6 +236,7 @@ impl Canvas {
         }
     }
 
+    /// A section heading, on a new page when too little room is left.
     pub fn heading(&mut self, s: &str) {
         self.ensure(60.0);
         self.y -= 22.0;
@@ -220,10 +244,12 @@ impl Canvas {
         self.y -= 6.0;
     }
 
+    /// Moves down `h` points.
     pub fn gap(&mut self, h: f32) {
         self.y -= h;
     }
 
+    /// A filled rectangle.
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: (f32, f32, f32)) {
         self.ops.push(Op::SetFillColor { col: rgb(color) });
         self.ops.push(Op::DrawRectangle {
@@ -238,6 +264,7 @@ impl Canvas {
         });
     }
 
+    /// A line through the points.
     pub fn polyline(&mut self, points: &[(f32, f32)], color: (f32, f32, f32), thickness: f32) {
         if points.len() < 2 {
             return;
@@ -249,6 +276,7 @@ impl Canvas {
         });
     }
 
+    /// A horizontal rule.
     pub fn hline(&mut self, x0: f32, x1: f32, y: f32, color: (f32, f32, f32), thickness: f32) {
         self.polyline(&[(x0, y), (x1, y)], color, thickness);
     }
