@@ -113,7 +113,7 @@ impl BureauSettings {
     /// ratings, an unknown status).
     pub fn check(&self) -> Result<(), String> {
         for (name, [lo, hi]) in [("score_scale", self.score_scale), ("payment_score_scale", self.payment_score_scale)] {
-            if !(lo < hi) {
+            if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
                 return Err(format!("{name} must be [lowest, highest], not [{lo}, {hi}]"));
             }
         }

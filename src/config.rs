@@ -252,13 +252,10 @@ impl Config {
         let bureau_inputs = read_inputs(raw.bureau_inputs)?;
         raw.bureau.check().map_err(|e| invalid(format!("[bureau]: {e}"), "see docs/monitoring.md"))?;
         raw.risk.check().map_err(|e| invalid(format!("[risk]: {e}"), "see docs/monitoring.md"))?;
-        let compare_with = match overrides.compare_with.as_deref() {
-            None => None,
-            Some(v) => Some(match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-                Ok(d) => crate::monitor::history::dir(&out).join(format!("{d}.csv")),
-                Err(_) => PathBuf::from(v),
-            }),
-        };
+        let compare_with = overrides.compare_with.as_deref().map(|v| match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => crate::monitor::history::dir(&out).join(format!("{d}.csv")),
+            Err(_) => PathBuf::from(v),
+        });
         if inputs.is_empty() {
             return Err(invalid("no [[inputs]]".into(), "add at least one [[inputs]] with file and mapping"));
         }
@@ -309,13 +306,13 @@ impl Config {
                 ));
             }
         }
-        if let Some(&last) = analytics.aging_boundaries.last() {
-            if last > MAX_AGING_DAYS {
-                return Err(invalid(
-                    format!("aging_boundaries ends at {last} days, beyond {MAX_AGING_DAYS}"),
-                    "use boundaries in days, for example [30, 60, 90, 120]",
-                ));
-            }
+        if let Some(&last) = analytics.aging_boundaries.last()
+            && last > MAX_AGING_DAYS
+        {
+            return Err(invalid(
+                format!("aging_boundaries ends at {last} days, beyond {MAX_AGING_DAYS}"),
+                "use boundaries in days, for example [30, 60, 90, 120]",
+            ));
         }
         let default_terms_days = raw.default_terms_days.unwrap_or(30);
         if default_terms_days > crate::ingest::MAX_TERMS_DAYS {

@@ -79,10 +79,10 @@ pub fn values(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     for decimal in ['.', ','] {
         for digits in [0, 2, 3] {
-            if let Ok(v) = parse::parse_amount(&text, NumberFormat { decimal }, digits) {
-                if let Ok(money) = parse::check_magnitude(v, digits) {
-                    assert_eq!(money, v);
-                }
+            if let Ok(v) = parse::parse_amount(&text, NumberFormat { decimal }, digits)
+                && let Ok(money) = parse::check_magnitude(v, digits)
+            {
+                assert_eq!(money, v);
             }
         }
     }
@@ -118,11 +118,11 @@ pub fn config(data: &[u8]) {
         return;
     }
     let written = std::fs::write(dir.join("arwatch.toml"), cfg).and_then(|_| std::fs::write(dir.join("map.toml"), map));
-    if written.is_ok() {
-        if let Ok(config) = Config::load(&dir.join("arwatch.toml"), &Overrides::default()) {
-            for input in &config.inputs {
-                let _ = input.mapping.resolve();
-            }
+    if written.is_ok()
+        && let Ok(config) = Config::load(&dir.join("arwatch.toml"), &Overrides::default())
+    {
+        for input in &config.inputs {
+            let _ = input.mapping.resolve();
         }
     }
     let _ = std::fs::remove_dir_all(dir);

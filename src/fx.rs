@@ -98,7 +98,7 @@ impl Fx {
             fx.rates.entry(cur).or_default().push((date, rate));
         }
         for v in fx.rates.values_mut() {
-            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.sort_by_key(|a| a.0);
         }
         Ok(fx)
     }

@@ -93,7 +93,8 @@ mod tests {
         v.extend(1000..(8 << 20));
         assert!(v.iter().copied().eq(0..(8 << 20)));
         // A range that is not mapped is refused by the kernel, not a crash.
-        if let Some(t) = populate(vec![0x1000..0x1000 + (4 << 20)]) {
+        let unmapped = 0x1000..0x1000 + (4 << 20);
+        if let Some(t) = populate(vec![unmapped]) {
             t.join().unwrap();
         }
     }

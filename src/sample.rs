@@ -545,7 +545,7 @@ fn be_amount(cents: i64) -> String {
     let units = (a / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i) % 3 == 0 {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(ch);
@@ -716,8 +716,8 @@ fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         ws.write_string(r, 1, &cl.name)?;
         ws.write_string(r, 2, &cl.company_number)?;
         ws.write_string(r, 3, &d.id)?;
-        ws.write_date_with_format(r, 4, &d.issue, &date)?;
-        ws.write_date_with_format(r, 5, &d.due, &date)?;
+        ws.write_date_with_format(r, 4, d.issue, &date)?;
+        ws.write_date_with_format(r, 5, d.due, &date)?;
         ws.write_number_with_format(r, 6, (if d.credit_note { -d.amount } else { d.amount }) as f64 / 100.0, &money)?;
         ws.write_string(r, 7, "EUR")?;
         if !d.reference.is_empty() {
@@ -735,7 +735,7 @@ fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let r = r as u32 + 1;
         ws.write_string(r, 0, &p.id)?;
         ws.write_string(r, 1, &c[p.client].id)?;
-        ws.write_date_with_format(r, 2, &p.date, &date)?;
+        ws.write_date_with_format(r, 2, p.date, &date)?;
         ws.write_number_with_format(r, 3, p.amount as f64 / 100.0, &money)?;
         ws.write_string(r, 4, "EUR")?;
         if !p.reference.is_empty() {
@@ -749,7 +749,7 @@ fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     for (r, b) in set.bureau.iter().enumerate() {
         let r = r as u32 + 1;
         ws.write_string(r, 0, &b.company_number)?;
-        ws.write_date_with_format(r, 1, &b.date, &date)?;
+        ws.write_date_with_format(r, 1, b.date, &date)?;
         ws.write_string(r, 2, &b.name)?;
         ws.write_number_with_format(r, 3, b.credit_limit as f64 / 100.0, &money)?;
         ws.write_number(r, 4, b.score as f64)?;

@@ -65,7 +65,7 @@ fn workbook_matches_the_data_files() {
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json")).unwrap()).unwrap();
     let s = wb.worksheet_range("Summary").unwrap();
-    let net = s.rows().find(|r| r[0].to_string() == "Net AR").expect("a Net AR row");
+    let net = s.rows().find(|r| r[0] == "Net AR").expect("a Net AR row");
     assert_eq!(
         (net[1].as_f64().unwrap() * 100.0).round() as i64,
         cents(summary["portfolio"]["net_ar"].as_str().unwrap())

@@ -260,7 +260,7 @@ fn currency_case(code: &str, amounts: [&str; 2], eur_rate: &str) -> Case {
     let map = "delimiter = \";\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\n";
     let data =
         format!("{HEAD}K1;F1;01/10/2024;01/11/2024;{}\nK2;F2;01/03/2025;31/03/2025;{}\n", amounts[0], amounts[1]);
-    let case = Case::new(data.as_bytes(), map, &format!("fx_rates = \"fx.csv\"\n"));
+    let case = Case::new(data.as_bytes(), map, "fx_rates = \"fx.csv\"\n");
     std::fs::write(case.path("fx.csv"), format!("date,currency,rate\n2025-01-01,EUR,{eur_rate}\n")).unwrap();
     let cfg = read(&case.path("arwatch.toml"))
         .replace("currency = \"EUR\"", &format!("currency = \"{code}\""))

@@ -358,10 +358,10 @@ impl<'a> Replay<'a> {
             self.open.remove(&(inv.doc.due, ix));
             self.settle_seq[ix] = self.next_seq;
             self.next_seq += 1;
-            if let Some(set) = &mut self.settled_paid {
-                if inv.paid_net() > 0 {
-                    set.insert((date, self.settle_seq[ix], ix));
-                }
+            if let Some(set) = &mut self.settled_paid
+                && inv.paid_net() > 0
+            {
+                set.insert((date, self.settle_seq[ix], ix));
             }
         }
         if applied == x {
@@ -473,10 +473,10 @@ impl<'a> Replay<'a> {
             }
         }
         self.pool.retain(|p| p.1 > 0);
-        if left > 0 {
-            if let Some(ix) = target {
-                left -= self.undo_payments(ix, left, cur, date)?;
-            }
+        if left > 0
+            && let Some(ix) = target
+        {
+            left -= self.undo_payments(ix, left, cur, date)?;
         }
         if left > 0 {
             let (invoices, seq) = (&self.invoices, &self.settle_seq);

@@ -110,7 +110,8 @@ impl RiskSettings {
         if !(0.0 < t[0] && t[0] < t[1] && t[1] < t[2] && t[2] <= 100.0) {
             return Err(format!("risk tiers {t:?} must rise within 0–100, e.g. [25, 50, 75]"));
         }
-        if !(self.utilisation_from < self.utilisation_full) {
+        // Written so that a NaN (no order) is refused too.
+        if self.utilisation_from.partial_cmp(&self.utilisation_full) != Some(std::cmp::Ordering::Less) {
             return Err("utilisation_from must be below utilisation_full".into());
         }
         Ok(())

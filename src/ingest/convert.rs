@@ -96,10 +96,11 @@ impl<'r, R: RawRow> RowView<'r, R> {
             CellRef::Number(v) if v.fract() == 0.0 && v.abs() < 1e15 => Cow::Owned(format!("{}", v as i64)),
             other => Cow::Owned(other.display().trim().to_string()),
         };
-        if let Some(&width) = self.plan.map.zero_pad.get(&f) {
-            if t.len() < width && t.bytes().all(|b| b.is_ascii_digit()) {
-                t = Cow::Owned(format!("{t:0>width$}"));
-            }
+        if let Some(&width) = self.plan.map.zero_pad.get(&f)
+            && t.len() < width
+            && t.bytes().all(|b| b.is_ascii_digit())
+        {
+            t = Cow::Owned(format!("{t:0>width$}"));
         }
         Some(t)
     }

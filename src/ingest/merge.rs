@@ -84,24 +84,21 @@ impl Merger {
             return ix;
         }
         let client = &mut self.clients[i];
-        if client.name.is_empty() {
-            if let Some(n) = &c.name {
-                client.name = n.to_string();
-            }
+        if client.name.is_empty()
+            && let Some(n) = &c.name
+        {
+            client.name = n.to_string();
         }
-        if client.company_number.is_none() {
-            if let Some(raw) = &c.company {
-                if !self.bad_company.contains(&ix) {
-                    match crate::model::company_number::normalise_company_number(raw) {
-                        Ok(n) => client.company_number = Some(n),
-                        Err(e) => {
-                            self.bad_company.insert(ix);
-                            warnings.push((
-                                ix,
-                                format!("client {}: invalid company number: {e}; it will not be matched", c.id),
-                            ));
-                        }
-                    }
+        if client.company_number.is_none()
+            && let Some(raw) = &c.company
+            && !self.bad_company.contains(&ix)
+        {
+            match crate::model::company_number::normalise_company_number(raw) {
+                Ok(n) => client.company_number = Some(n),
+                Err(e) => {
+                    self.bad_company.insert(ix);
+                    warnings
+                        .push((ix, format!("client {}: invalid company number: {e}; it will not be matched", c.id)));
                 }
             }
         }

@@ -81,10 +81,10 @@ pub(super) fn detect_dates<R: RawRow>(
         }
         let mut samples = Vec::new();
         for r in rows.iter().take(20_000) {
-            if let CellRef::Text(s) = r.cell(col) {
-                if !s.trim().is_empty() {
-                    samples.push(s.to_string());
-                }
+            if let CellRef::Text(s) = r.cell(col)
+                && !s.trim().is_empty()
+            {
+                samples.push(s.to_string());
             }
         }
         let formats = if samples.is_empty() {

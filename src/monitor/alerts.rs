@@ -381,13 +381,13 @@ fn scores(x: &mut Change<'_>) {
             t.payment_score_change,
         ),
     ] {
-        if let (Some(a), Some(b)) = (pv, cv) {
-            if (b - a).abs() >= thr * scale && (b - a).abs() > 0.0 {
-                let worse = if safer { b < a } else { b > a };
-                let message =
-                    format!("{}: {label} {} from {a} to {b}", x.name, if worse { "fell" } else { "improved" });
-                x.push(kind, worse, Severity::Medium, format!("{a}"), format!("{b}"), message);
-            }
+        if let (Some(a), Some(b)) = (pv, cv)
+            && (b - a).abs() >= thr * scale
+            && (b - a).abs() > 0.0
+        {
+            let worse = if safer { b < a } else { b > a };
+            let message = format!("{}: {label} {} from {a} to {b}", x.name, if worse { "fell" } else { "improved" });
+            x.push(kind, worse, Severity::Medium, format!("{a}"), format!("{b}"), message);
         }
     }
 }

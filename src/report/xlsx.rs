@@ -232,6 +232,9 @@ const HANDOVER: [&str; 12] = [
     "claim_total",
 ];
 
+/// Draws one table sheet.
+type Draw<'a> = dyn Fn(&mut Worksheet) -> Result<(), XlsxError> + 'a;
+
 /// The workbook's bytes.
 pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
@@ -351,7 +354,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     wb.push_worksheet(ws);
 
-    let sheets: [(Label, &dyn Fn(&mut Worksheet) -> Result<(), XlsxError>); 5] = [
+    let sheets: [(Label, &Draw); 5] = [
         (Label::OpenItems, &|ws| table(ws, &f, lang, &m.open_items(), Some(&OPEN_ITEMS))),
         // The monthly series, portfolio first: every column of monthly.csv.
         (Label::Trends, &|ws| table(ws, &f, lang, &m.monthly(), None)),

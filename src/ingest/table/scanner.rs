@@ -300,8 +300,6 @@ impl<R: Read> Read for LineScanner<R> {
     }
 }
 
-/// What consumes a table: the header once, then batches of rows.
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,9 @@ impl Face {
     }
 }
 
+/// A chart's line: its name, a value per month (none where undefined), its colour.
+pub type Series = (String, Vec<Option<f64>>, (f32, f32, f32));
+
 /// Column alignment in tables.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -350,14 +353,7 @@ impl Canvas {
 
     /// A line chart with axes, grid, labels and a legend. `labels` are the x positions'
     /// names; each series is (name, values, colour), `None` leaves a gap.
-    pub fn line_chart(
-        &mut self,
-        title: &str,
-        labels: &[String],
-        series: &[(String, Vec<Option<f64>>, (f32, f32, f32))],
-        unit: &str,
-        h: f32,
-    ) {
+    pub fn line_chart(&mut self, title: &str, labels: &[String], series: &[Series], unit: &str, h: f32) {
         self.ensure(h + 30.0);
         self.y -= 16.0;
         self.text(MARGIN, self.y, title, 9.5, true, INK);
