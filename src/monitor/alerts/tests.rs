@@ -1,0 +1,128 @@
+//! Unit tests of `alerts.rs`, kept beside it in their own file.
+use super::*;
+
+const SCALES: ScoreScales = ScoreScales { ranges: [100.0, 10.0], higher_safer: [true, true] };
+
+fn entry() -> Entry {
+    Entry {
+        client_id: "K1".into(),
+        client_name: "Brasserie Zoë".into(),
+        net_ar: 10_000_00,
+        wadl_12m: Some(5.0),
+        late_ratio_12m: Some(0.2),
+        wadl_slope_6m: Some(0.0),
+        dso_countback: Some(40.0),
+        avg_terms_days: Some(30.0),
+        in_bureau: true,
+        credit_limit: Some(50_000_00),
+        score: Some(70.0),
+        payment_score: Some(7.0),
+        rating: Some(3),
+        rating_label: "BBB".into(),
+        status: "active".into(),
+        address: "Markt 1, 2000 Antwerpen".into(),
+        board: "An Peeters".into(),
+        bureau_name: "Brasserie Zoë NV".into(),
+        legal_form: "NV".into(),
+        risk_score: Some(20.0),
+        risk_tier: "low".into(),
+        ..Default::default()
+    }
+}
+
+fn run(change: impl Fn(&mut Entry)) -> Vec<Alert> {
+    let p = entry();
+    let mut c = entry();
+    change(&mut c);
+    let prev = BTreeMap::from([(p.client_id.clone(), p)]);
+    compare(&prev, &[c], &Thresholds::default(), SCALES, Currency::EUR)
+}
+
+fn kinds(a: &[Alert]) -> Vec<(&str, &str, &str)> {
+    a.iter().map(|x| (x.kind.code(), x.direction(), x.severity.label())).collect()
+}
+
+#[test]
+fn nothing_changed_nothing_said() {
+    assert!(run(|_| {}).is_empty());
+}
+
+#[test]
+fn every_kind_fires() {
+    assert_eq!(kinds(&run(|c| c.status = "bankrupt".into())), [("bureau_status", "risk", "critical")]);
+    assert_eq!(kinds(&run(|c| c.status = "judicial reorganisation".into())), [("bureau_status", "risk", "critical")]);
+    assert_eq!(kinds(&run(|c| c.credit_limit = Some(20_000_00))), [("credit_limit", "risk", "high")]);
+    assert_eq!(kinds(&run(|c| c.credit_limit = Some(80_000_00))), [("credit_limit", "opportunity", "medium")]);
+    assert_eq!(kinds(&run(|c| c.score = Some(55.0))), [("score", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.score = Some(95.0))), [("score", "opportunity", "medium")]);
+    assert_eq!(kinds(&run(|c| c.payment_score = Some(5.0))), [("payment_score", "risk", "medium")]);
+    let a = run(|c| {
+        c.rating = Some(5);
+        c.rating_label = "B".into()
+    });
+    assert_eq!(kinds(&a), [("rating", "risk", "high")]);
+    assert!(a[0].message.contains("downgraded from BBB to B"), "{}", a[0].message);
+    assert_eq!(
+        kinds(&run(|c| {
+            c.rating = Some(2);
+            c.rating_label = "A".into()
+        })),
+        [("rating", "opportunity", "medium")]
+    );
+    assert_eq!(kinds(&run(|c| c.address = "Meir 12, 2000 Antwerpen".into())), [("address", "risk", "low")]);
+    assert_eq!(kinds(&run(|c| c.board = "Luc Janssens".into())), [("board", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.bureau_name = "Zoë Holding NV".into())), [("name", "risk", "low")]);
+    assert_eq!(kinds(&run(|c| c.legal_form = "BV".into())), [("legal_form", "risk", "low")]);
+    assert_eq!(kinds(&run(|c| c.net_ar = 60_000_00)), [("over_limit", "risk", "high")]);
+    assert_eq!(kinds(&run(|c| c.wadl_12m = Some(12.0))), [("wadl", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.wadl_12m = Some(0.0))), [("wadl", "opportunity", "medium")]);
+    let a = run(|c| {
+        c.wadl_12m = Some(7.0);
+        c.wadl_slope_6m = Some(2.5)
+    });
+    assert_eq!(kinds(&a), [("paying_later", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.late_ratio_12m = Some(0.45))), [("late_ratio", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.overdue_91_plus = 1_00)), [("overdue_91", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.avg_terms_days = Some(45.0))), [("payment_terms", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.dso_countback = Some(65.0))), [("dso", "risk", "medium")]);
+    // 40 -> 55 days: 15 days is below the threshold of 20.
+    assert!(run(|c| c.dso_countback = Some(55.0)).is_empty());
+    // A small balance swings without meaning.
+    let mut p = entry();
+    p.net_ar = 400_00;
+    let mut c = p.clone();
+    c.net_ar = 500_00;
+    c.dso_countback = Some(90.0);
+    let prev = BTreeMap::from([(p.client_id.clone(), p)]);
+    assert!(compare(&prev, &[c], &Thresholds::default(), SCALES, Currency::EUR).is_empty());
+    assert_eq!(kinds(&run(|c| c.risk_tier = "high".into())), [("risk_tier", "risk", "high")]);
+    assert_eq!(kinds(&run(|c| c.risk_tier = "critical".into())), [("risk_tier", "risk", "critical")]);
+    assert_eq!(kinds(&run(|c| c.in_bureau = false)), [("bureau_gone", "risk", "medium")]);
+}
+
+#[test]
+fn new_in_bureau_and_clients_without_history() {
+    let mut p = entry();
+    p.in_bureau = false;
+    let prev = BTreeMap::from([(p.client_id.clone(), p)]);
+    let a = compare(&prev, &[entry()], &Thresholds::default(), SCALES, Currency::EUR);
+    assert_eq!(kinds(&a), [("bureau_new", "opportunity", "low")]);
+    // A client the previous run did not know gives no alert.
+    let mut other = entry();
+    other.client_id = "K2".into();
+    assert!(compare(&prev, &[other], &Thresholds::default(), SCALES, Currency::EUR).is_empty());
+}
+
+#[test]
+fn sorted_by_severity() {
+    let a = run(|c| {
+        c.status = "bankrupt".into();
+        c.address = "elsewhere".into();
+        c.credit_limit = Some(0);
+    });
+    let sev: Vec<_> = a.iter().map(|x| x.severity).collect();
+    let mut sorted = sev.clone();
+    sorted.sort();
+    assert_eq!(sev, sorted);
+    assert_eq!(a[0].kind, AlertKind::BureauStatus);
+}
