@@ -232,19 +232,8 @@ const HANDOVER: [&str; 12] = [
     "claim_total",
 ];
 
-/// Draws one table sheet.
-type Draw<'a> = dyn Fn(&mut Worksheet) -> Result<(), XlsxError> + 'a;
-
-/// The workbook's bytes.
-pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    // A fixed creation date (the as-of date) keeps the file the same from run to run.
-    wb.set_properties(
-        &DocProperties::new().set_title(m.t(Label::Title)).set_company(m.company).set_creation_datetime(&m.as_of),
-    );
-    let f = formats(m.currency);
-
-    // Summary: KPIs, the chart data, and three native charts.
+/// The Summary sheet: the KPIs, the data of the charts, and the charts.
+fn summary_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxError> {
     let mut ws = sheet(m.t(Label::Summary))?;
     let summary = ws.name();
     put(&mut ws, 0, 0, m.t(Label::Title), Some(&f.title))?;
@@ -299,13 +288,37 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
         ws.write_number_with_format(aging_top + 1 + i as u32, 1, v.major(), &f.money)?;
     }
     let aging_last = aging_top + m.aging.len() as u32;
+    let rows = ChartRows { top, last, aging_top, aging_last };
+    charts(&mut ws, m, &summary, &rows)?;
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 18)?;
+    ws.set_column_width(2, 30)?;
+    Ok(ws)
+}
+
+/// Where the chart data sits on the Summary sheet.
+struct ChartRows {
+    /// The header row of the monthly series, and its last row.
+    top: u32,
+    last: u32,
+    /// The header row of the aging buckets, and their last row.
+    aging_top: u32,
+    aging_last: u32,
+}
+
+/// The DSO, aging and late-payment charts, drawn from the data on the Summary sheet.
+fn charts(ws: &mut Worksheet, m: &ReportModel<'_>, summary: &str, r: &ChartRows) -> Result<(), XlsxError> {
+    let ChartRows { top, last, aging_top, aging_last } = *r;
     let mut dso = Chart::new(ChartType::Line);
     dso.title().set_name(m.t(Label::DsoTrend));
     for c in [1u16, 2] {
-        dso.add_series()
-            .set_name((summary.as_str(), top, c))
-            .set_categories((summary.as_str(), top + 1, 0, last, 0))
-            .set_values((summary.as_str(), top + 1, c, last, c));
+        dso.add_series().set_name((summary, top, c)).set_categories((summary, top + 1, 0, last, 0)).set_values((
+            summary,
+            top + 1,
+            c,
+            last,
+            c,
+        ));
     }
     dso.set_width(640).set_height(300);
     ws.insert_chart(3, 4, &dso)?;
@@ -313,28 +326,45 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     aging.title().set_name(m.t(Label::Aging));
     aging
         .add_series()
-        .set_name((summary.as_str(), aging_top, 1))
-        .set_categories((summary.as_str(), aging_top + 1, 0, aging_last, 0))
-        .set_values((summary.as_str(), aging_top + 1, 1, aging_last, 1));
+        .set_name((summary, aging_top, 1))
+        .set_categories((summary, aging_top + 1, 0, aging_last, 0))
+        .set_values((summary, aging_top + 1, 1, aging_last, 1));
     aging.set_width(640).set_height(300);
     ws.insert_chart(19, 4, &aging)?;
     let mut late = Chart::new(ChartType::Line);
     late.title().set_name(m.t(Label::LateTrend));
+    late.add_series().set_name((summary, top, 3)).set_categories((summary, top + 1, 0, last, 0)).set_values((
+        summary,
+        top + 1,
+        3,
+        last,
+        3,
+    ));
     late.add_series()
-        .set_name((summary.as_str(), top, 3))
-        .set_categories((summary.as_str(), top + 1, 0, last, 0))
-        .set_values((summary.as_str(), top + 1, 3, last, 3));
-    late.add_series()
-        .set_name((summary.as_str(), top, 4))
-        .set_categories((summary.as_str(), top + 1, 0, last, 0))
-        .set_values((summary.as_str(), top + 1, 4, last, 4))
+        .set_name((summary, top, 4))
+        .set_categories((summary, top + 1, 0, last, 0))
+        .set_values((summary, top + 1, 4, last, 4))
         .set_secondary_axis(true);
     late.y_axis().set_num_format("0%");
     late.set_width(640).set_height(300);
     ws.insert_chart(35, 4, &late)?;
-    ws.set_column_width(0, 34)?;
-    ws.set_column_width(1, 18)?;
-    ws.set_column_width(2, 30)?;
+    Ok(())
+}
+
+/// Draws one table sheet.
+type Draw<'a> = dyn Fn(&mut Worksheet) -> Result<(), XlsxError> + 'a;
+
+/// The workbook's bytes.
+pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    // A fixed creation date (the as-of date) keeps the file the same from run to run.
+    wb.set_properties(
+        &DocProperties::new().set_title(m.t(Label::Title)).set_company(m.company).set_creation_datetime(&m.as_of),
+    );
+    let f = formats(m.currency);
+
+    // Summary: KPIs, the chart data, and three native charts.
+    let ws = summary_sheet(m, &f)?;
     wb.push_worksheet(ws);
 
     // Clients: every column of clients.csv, the tiers coloured.

@@ -18,11 +18,20 @@ fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
 
 /// The management report.
 pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
-    let lang = m.lang;
     let header = format!("{} — {} — {} {}", m.company, m.t(Label::Title), m.t(Label::AsOf), date(m.as_of));
     let mut c = Canvas::new(m.t(Label::Title), &header, (m.t(Label::Page), m.t(Label::Of)), true)?;
 
-    // Page 1: title, KPI tiles, headline alerts.
+    first_page(&mut c, m);
+    charts(&mut c, m);
+    riskiest(&mut c, m);
+    alerts(&mut c, m);
+    handover(&mut c, m);
+    data_quality(&mut c, m);
+    Ok(c.finish())
+}
+
+/// Page 1: the title, the KPI tiles and the headline alerts.
+fn first_page(c: &mut Canvas, m: &ReportModel<'_>) {
     c.gap(14.0);
     c.text(MARGIN, c.y, m.t(Label::Title), 20.0, true, INK);
     c.gap(18.0);
@@ -57,8 +66,10 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         let color = if a.severity.label() == "critical" { RED } else { INK };
         c.paragraph(&format!("• [{}] {}", a.severity.label(), a.message), 8.5, false, color);
     }
+}
 
-    // Charts.
+/// The trend and aging charts.
+fn charts(c: &mut Canvas, m: &ReportModel<'_>) {
     c.heading(m.t(Label::Trends));
     let series = vec![
         (format!("DSO {}", m.t(Label::Countback)), m.dso_countback.clone(), ACCENT),
@@ -76,8 +87,11 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         130.0,
     );
     c.line_chart(m.t(Label::Wadl), &m.months, &[("WADL".to_string(), m.wadl.clone(), ACCENT2)], "days", 130.0);
+}
 
-    // The riskiest clients.
+/// The riskiest clients, on a new page.
+fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
+    let lang = m.lang;
     c.new_page();
     c.heading(m.t(Label::Riskiest));
     let cols = [
@@ -107,8 +121,10 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         .collect();
     let tiers: Vec<String> = rows.iter().map(|r| r[1].clone()).collect();
     c.table(&cols, &rows, &|i| tier_color(&tiers[i]));
+}
 
-    // All alerts, risks then opportunities.
+/// All alerts, risks then opportunities.
+fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
     c.heading(m.t(Label::Alerts));
     if m.compared_with.is_none() {
         c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
@@ -146,8 +162,10 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
         let sev: Vec<String> = rows.iter().map(|r| r[2].clone()).collect();
         c.table(&cols, &rows, &|i| tier_color(&sev[i]));
     }
+}
 
-    // The handover summary.
+/// The handover per debtor, with its total.
+fn handover(c: &mut Canvas, m: &ReportModel<'_>) {
     c.heading(m.t(Label::Handover));
     if m.debtors.is_empty() {
         c.paragraph(m.t(Label::NothingHandedOver), 9.0, false, MUTED);
@@ -193,8 +211,10 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
             c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, MUTED);
         }
     }
+}
 
-    // Data-quality appendix.
+/// The data-quality appendix: reconciliation, rejected rows, warnings.
+fn data_quality(c: &mut Canvas, m: &ReportModel<'_>) {
     c.new_page();
     c.heading(m.t(Label::DataQuality));
     let cols = [
@@ -250,7 +270,6 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
             c.paragraph(&format!("• {w}"), 7.5, false, INK);
         }
     }
-    Ok(c.finish())
 }
 
 /// One debtor's collection dossier.
@@ -261,8 +280,6 @@ pub fn dossier(
     reminders: &[&Reminder],
 ) -> Result<Vec<u8>, String> {
     let first = lines.first().ok_or("a dossier needs at least one invoice")?;
-    let debtor = m.debtor(first.client);
-    let client = debtor.client;
     let header = format!("{} — {} — {}", m.t(Label::Dossier), m.client_name(first.client), date(m.as_of));
     let mut c = Canvas::new(m.t(Label::Dossier), &header, (m.t(Label::Page), m.t(Label::Of)), false)?;
     c.gap(14.0);
@@ -270,6 +287,16 @@ pub fn dossier(
     c.gap(16.0);
     c.text(MARGIN, c.y, &format!("{}: {}", m.t(Label::HandoverDate), date(m.as_of)), 9.0, false, MUTED);
     c.gap(8.0);
+    parties(&mut c, m, first, creditor);
+    claims(&mut c, m, lines);
+    reminder_history(&mut c, m, reminders);
+    Ok(c.finish())
+}
+
+/// The creditor and the debtor side by side, and the legal basis of the claim.
+fn parties(c: &mut Canvas, m: &ReportModel<'_>, first: &Line, creditor: &Creditor) {
+    let debtor = m.debtor(first.client);
+    let client = debtor.client;
     let half = (PAGE_W - 2.0 * MARGIN) / 2.0;
     let block_top = c.y;
     let block = |c: &mut Canvas, x: f32, title: &str, lines: &[String]| {
@@ -301,11 +328,15 @@ pub fn dossier(
         snapshot.and_then(|s| s.address.clone()).map(|a| format!("{}: {a}", m.t(Label::Address))).unwrap_or_default(),
         snapshot.and_then(|s| s.status).map(|s| format!("status: {}", s.label())).unwrap_or_default(),
     ];
-    let y1 = block(&mut c, MARGIN, m.t(Label::Creditor), &creditor_lines);
-    let y2 = block(&mut c, MARGIN + half, m.t(Label::Debtor), &debtor_lines);
+    let y1 = block(c, MARGIN, m.t(Label::Creditor), &creditor_lines);
+    let y2 = block(c, MARGIN + half, m.t(Label::Debtor), &debtor_lines);
     c.y = y1.min(y2) - 10.0;
     c.paragraph(&format!("{}: {}", m.t(Label::LegalBasis), first.jurisdiction.legal_basis()), 8.5, false, INK);
     c.gap(4.0);
+}
+
+/// The invoices claimed, with interest and compensation, their total and the rates used.
+fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
     let cols = [
         col(m.t(Label::Document), 58.0, Align::Left),
         col(m.t(Label::IssueDate), 48.0, Align::Left),
@@ -357,6 +388,10 @@ pub fn dossier(
     if lines.iter().any(|l| l.interest.provisional) {
         c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, RED);
     }
+}
+
+/// The reminders sent before the handover.
+fn reminder_history(c: &mut Canvas, m: &ReportModel<'_>, reminders: &[&Reminder]) {
     c.heading(m.t(Label::Reminders));
     if reminders.is_empty() {
         c.paragraph(m.t(Label::NoReminders), 8.5, false, MUTED);
@@ -370,5 +405,4 @@ pub fn dossier(
             reminders.iter().map(|r| vec![r.document_id.clone(), date(r.date), r.note.clone()]).collect();
         c.table(&cols, &rows, &|_| None);
     }
-    Ok(c.finish())
 }
