@@ -224,32 +224,8 @@ impl Config {
             Some(o) => o.clone(),
             None => tidy(&base.join(raw.out.as_deref().unwrap_or("reports"))),
         };
-        let read_inputs = |list: Vec<RawInput>| -> Result<Vec<InputSpec>, ConfigError> {
-            let mut inputs = Vec::new();
-            for input in list {
-                let mapping = match input.mapping {
-                    MappingRef::Inline(m) => *m,
-                    MappingRef::File(f) => {
-                        let mpath = base.join(&f);
-                        let mtext = std::fs::read_to_string(&mpath).map_err(|e| {
-                            invalid(
-                                format!("cannot read mapping {}: {e}", mpath.display()),
-                                "check the mapping path of this input",
-                            )
-                        })?;
-                        toml::from_str(&mtext).map_err(|e| ConfigError::Invalid {
-                            path: mpath.display().to_string(),
-                            message: e.to_string(),
-                            fix: "correct the mapping; see docs/mapping.md".into(),
-                        })?
-                    }
-                };
-                inputs.push(InputSpec { path: base.join(&input.file), mapping });
-            }
-            Ok(inputs)
-        };
-        let inputs = read_inputs(raw.inputs)?;
-        let bureau_inputs = read_inputs(raw.bureau_inputs)?;
+        let inputs = read_inputs(raw.inputs, &base, &invalid)?;
+        let bureau_inputs = read_inputs(raw.bureau_inputs, &base, &invalid)?;
         raw.bureau.check().map_err(|e| invalid(format!("[bureau]: {e}"), "see docs/monitoring.md"))?;
         raw.risk.check().map_err(|e| invalid(format!("[risk]: {e}"), "see docs/monitoring.md"))?;
         let compare_with = overrides.compare_with.as_deref().map(|v| match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
@@ -263,57 +239,7 @@ impl Config {
         if !(0.0..=1.0).contains(&share) {
             return Err(invalid(format!("max_rejected_share {share} is not between 0 and 1"), "0.01 means 1 %"));
         }
-        let a = raw.analytics;
-        let mut analytics = Settings::default();
-        if let Some(v) = a.dso_months {
-            analytics.dso_months = v;
-        }
-        if let Some(v) = a.countback_lookback_months {
-            analytics.countback_lookback_months = v;
-        }
-        if let Some(v) = a.behaviour_window_months {
-            analytics.behaviour_window_months = v;
-        }
-        if let Some(v) = a.series_months {
-            analytics.series_months = v;
-        }
-        if let Some(b) = a.aging_boundaries {
-            if b.is_empty() || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {
-                return Err(invalid(
-                    format!("aging_boundaries {b:?} must be increasing and above 0"),
-                    "for example [30, 60, 90, 120]",
-                ));
-            }
-            analytics.aging_boundaries = b;
-        }
-        match a.aging_basis.as_deref() {
-            None | Some("due") => {}
-            Some("issue") => analytics.aging_by_issue_date = true,
-            Some(o) => return Err(invalid(format!("aging_basis {o:?}"), "use \"due\" or \"issue\"")),
-        }
-        // Periods bound the per-client month vectors, so they are kept to what a report can use.
-        let periods = [
-            ("dso_months", analytics.dso_months as u64),
-            ("behaviour_window_months", analytics.behaviour_window_months as u64),
-            ("countback_lookback_months", analytics.countback_lookback_months as u64),
-            ("series_months", analytics.series_months as u64),
-        ];
-        for (name, months) in periods {
-            if !(1..=MAX_PERIOD_MONTHS).contains(&months) {
-                return Err(invalid(
-                    format!("[analytics] {name} = {months} is outside 1 to {MAX_PERIOD_MONTHS} months"),
-                    "use a number of months from 1 to 240 (20 years)",
-                ));
-            }
-        }
-        if let Some(&last) = analytics.aging_boundaries.last()
-            && last > MAX_AGING_DAYS
-        {
-            return Err(invalid(
-                format!("aging_boundaries ends at {last} days, beyond {MAX_AGING_DAYS}"),
-                "use boundaries in days, for example [30, 60, 90, 120]",
-            ));
-        }
+        let analytics = analytics(raw.analytics, &invalid)?;
         let default_terms_days = raw.default_terms_days.unwrap_or(30);
         if default_terms_days > crate::ingest::MAX_TERMS_DAYS {
             return Err(invalid(
@@ -346,6 +272,91 @@ impl Config {
             },
         })
     }
+}
+
+/// The inputs with their mappings (inline, or read from a file beside the configuration).
+fn read_inputs(
+    list: Vec<RawInput>,
+    base: &Path,
+    invalid: &dyn Fn(String, &str) -> ConfigError,
+) -> Result<Vec<InputSpec>, ConfigError> {
+    let mut inputs = Vec::new();
+    for input in list {
+        let mapping = match input.mapping {
+            MappingRef::Inline(m) => *m,
+            MappingRef::File(f) => {
+                let mpath = base.join(&f);
+                let mtext = std::fs::read_to_string(&mpath).map_err(|e| {
+                    invalid(
+                        format!("cannot read mapping {}: {e}", mpath.display()),
+                        "check the mapping path of this input",
+                    )
+                })?;
+                toml::from_str(&mtext).map_err(|e| ConfigError::Invalid {
+                    path: mpath.display().to_string(),
+                    message: e.to_string(),
+                    fix: "correct the mapping; see docs/mapping.md".into(),
+                })?
+            }
+        };
+        inputs.push(InputSpec { path: base.join(&input.file), mapping });
+    }
+    Ok(inputs)
+}
+
+/// `[analytics]` over the defaults, each value checked.
+fn analytics(a: RawAnalytics, invalid: &dyn Fn(String, &str) -> ConfigError) -> Result<Settings, ConfigError> {
+    let mut analytics = Settings::default();
+    if let Some(v) = a.dso_months {
+        analytics.dso_months = v;
+    }
+    if let Some(v) = a.countback_lookback_months {
+        analytics.countback_lookback_months = v;
+    }
+    if let Some(v) = a.behaviour_window_months {
+        analytics.behaviour_window_months = v;
+    }
+    if let Some(v) = a.series_months {
+        analytics.series_months = v;
+    }
+    if let Some(b) = a.aging_boundaries {
+        if b.is_empty() || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {
+            return Err(invalid(
+                format!("aging_boundaries {b:?} must be increasing and above 0"),
+                "for example [30, 60, 90, 120]",
+            ));
+        }
+        analytics.aging_boundaries = b;
+    }
+    match a.aging_basis.as_deref() {
+        None | Some("due") => {}
+        Some("issue") => analytics.aging_by_issue_date = true,
+        Some(o) => return Err(invalid(format!("aging_basis {o:?}"), "use \"due\" or \"issue\"")),
+    }
+    // Periods bound the per-client month vectors, so they are kept to what a report can use.
+    let periods = [
+        ("dso_months", analytics.dso_months as u64),
+        ("behaviour_window_months", analytics.behaviour_window_months as u64),
+        ("countback_lookback_months", analytics.countback_lookback_months as u64),
+        ("series_months", analytics.series_months as u64),
+    ];
+    for (name, months) in periods {
+        if !(1..=MAX_PERIOD_MONTHS).contains(&months) {
+            return Err(invalid(
+                format!("[analytics] {name} = {months} is outside 1 to {MAX_PERIOD_MONTHS} months"),
+                "use a number of months from 1 to 240 (20 years)",
+            ));
+        }
+    }
+    if let Some(&last) = analytics.aging_boundaries.last()
+        && last > MAX_AGING_DAYS
+    {
+        return Err(invalid(
+            format!("aging_boundaries ends at {last} days, beyond {MAX_AGING_DAYS}"),
+            "use boundaries in days, for example [30, 60, 90, 120]",
+        ));
+    }
+    Ok(analytics)
 }
 
 /// The longest analytics period a configuration may ask for.

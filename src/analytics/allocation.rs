@@ -136,6 +136,8 @@ struct Replay<'a> {
 /// Replays one client's documents and payments (all dated ≤ the as-of date) and snapshots the
 /// balances at each of `ends` (ascending). Amounts in another currency than the invoice they
 /// settle are converted at their date; a missing rate is an error naming currency and date.
+// Long on purpose: the replay is one ordered loop over a client's events whose rules
+// (docs/metrics.md, allocation) read best in that one place, in their order.
 pub fn allocate<'a>(
     docs: &[&'a Document],
     payments: &[&'a Payment],

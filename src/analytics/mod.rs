@@ -156,6 +156,10 @@ fn by_client(ledger: &Ledger, as_of: NaiveDate) -> (Grouped<'_, Document>, Group
     )
 }
 
+// Long on purpose: one client's open items, buckets, behaviour and series in one pass over
+
+// the replay's outcome, which is read once and dropped.
+
 fn client_figures(
     client: ClientIx,
     docs: &[&Document],

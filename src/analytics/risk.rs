@@ -224,6 +224,8 @@ fn ramp(v: f64, full: f64) -> f64 {
 }
 
 /// The score, its tier and its reasons. A worse input never lowers the score.
+// Long on purpose: each factor of the score beside its weight and its reason in words, so a
+// reader can check the score against docs/monitoring.md factor by factor.
 pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
     let w = &s.weights;
     let mut factors = vec![

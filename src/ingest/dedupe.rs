@@ -24,6 +24,8 @@ struct Repeat {
 /// that 10 million ids need no global table. The same document repeated (exports repeat an
 /// invoice once per dispute record) is counted once and its copies rejected; another document
 /// under a used id is kept as `ID#2` with a warning.
+// Long on purpose: finding repeats and deciding what each is (the same document, or another
+// one under a used id) share the per-client groups built once.
 pub(super) fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), InputError> {
     let mut drop_pay = duplicate_payments(out, m, inputs)?;
     let l = &out.ledger;
@@ -263,6 +265,8 @@ enum PaymentRepeat {
 
 /// Finds payments repeated in overlapping exports, per client in parallel. Payments made from
 /// an invoice row's settlement are left to the documents' check. Returns the payments to drop.
+// Long on purpose: the three kinds of repeated payment are told apart over the same
+// per-client groups, in one pass.
 fn duplicate_payments(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<Vec<bool>, InputError> {
     let l = &out.ledger;
     // Pushed in payment order, so sorted by payment too.

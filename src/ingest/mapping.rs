@@ -155,6 +155,8 @@ pub enum ColumnRef {
 
 impl ColumnRef {
     /// Finds the 0-based column in a header row, or explains what the header has instead.
+    // Long on purpose: every mapping setting is checked in one place, in the order of
+    // docs/mapping.md, each with its own message.
     pub fn resolve(&self, header: &[String]) -> Result<usize, String> {
         let index = match self {
             ColumnRef::Index(i) => Some(*i),

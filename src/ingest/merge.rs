@@ -108,6 +108,12 @@ impl Merger {
     }
 }
 
+/// Merges a converted batch into the ledger in file order: clients interned, rows counted on
+/// their input's side of the reconciliation, rejected rows recorded.
+// Long on purpose: the sequential step of ingestion, one match per row; splitting the arms
+// would pass the row's borrowed fields and the counters through calls on the hottest path.
+// Its arguments are the batch's context (source, header, plan, raw values) and the three
+// things it fills (ledger, merger, reconciliation).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn merge_batch(
     source_ix: u16,

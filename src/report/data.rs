@@ -188,8 +188,6 @@ pub fn write_summary(
     run: Option<&RunInfo<'_>>,
     cur: Currency,
 ) -> std::io::Result<()> {
-    let money = |v: i64| Money::new(v, cur).to_string();
-    let round = |v: Option<f64>, d: i32| v.map(|x| (x * 10f64.powi(d)).round() / 10f64.powi(d));
     let mut root = serde_json::Map::new();
     root.insert("software".into(), serde_json::json!({"name": "arwatch", "version": env!("CARGO_PKG_VERSION")}));
     root.insert("company".into(), company.into());
@@ -208,77 +206,86 @@ pub fn write_summary(
         }),
     );
     if let Some(a) = a {
-        let p = &a.portfolio;
-        let s = &a.settings;
-        let mut buckets = serde_json::Map::new();
-        for (name, v) in s.bucket_names().iter().zip(&p.sums.buckets) {
-            buckets.insert(name.clone(), money(*v).into());
-        }
-        root.insert(
-            "portfolio".into(),
-            serde_json::json!({
-                "clients": a.clients.len(),
-                "net_ar": money(p.sums.net_ar),
-                "open_invoices": p.sums.open_invoices,
-                "aging": buckets,
-                "unapplied_credit": money(-p.sums.unapplied_credit),
-                "overdue_share": round(p.sums.overdue_share(), 4),
-                "dbt": round(Some(p.dbt), 2),
-                "dso_standard": {"method": "standard", "period_months": s.dso_months, "days": round(p.dso_standard, 2)},
-                "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": round(Some(p.dso_countback), 2), "capped": p.dso_countback_capped},
-                "bpdso": {"method": "best possible", "period_months": s.dso_months, "days": round(p.bpdso, 2)},
-                "add": {"method": "standard DSO minus BPDSO", "period_months": s.dso_months, "days": round(p.add, 2)},
-                "cei": {"period_months": s.dso_months, "value": round(p.cei, 4)},
-                "behaviour": {
-                    "window_months": s.behaviour_window_months,
-                    "paid": p.sums.window.paid,
-                    "late": p.sums.window.late,
-                    "late_ratio": round(p.sums.window.late_ratio(), 4),
-                    "late_amount_ratio": round(p.sums.window.late_amount_ratio(), 4),
-                    "wadl": round(p.sums.window.wadl(), 2),
-                    "adp": round(p.sums.window.adp(), 2),
-                    "wadl_slope_6m": round(p.wadl_slope_6m, 2),
-                    "late_ratio_trend": round(p.late_ratio_trend, 4),
-                },
-            }),
-        );
+        root.insert("portfolio".into(), portfolio(a, cur));
     }
     if let Some(r) = run {
-        let m = &r.assessment.matched;
-        root.insert(
-            "bureau".into(),
-            serde_json::json!({
-                "inputs": input_summaries(&r.bureau.stats),
-                "snapshots": r.bureau.snapshots.len(),
-                "clients_matched": m.latest.len(),
-                "unmatched_clients": m.unmatched_clients,
-                "unmatched_companies": m.unmatched_companies,
-            }),
-        );
-        let mut tiers = serde_json::Map::new();
-        for t in ["low", "medium", "high", "critical"] {
-            let n = r.assessment.clients.iter().filter(|c| c.risk.tier.label() == t).count();
-            tiers.insert(t.into(), n.into());
-        }
-        root.insert("risk_tiers".into(), serde_json::Value::Object(tiers));
-        root.insert(
-            "monitoring".into(),
-            match r.compared_with {
-                Some(p) => serde_json::json!({
-                    "compared_with": p.file_stem().map(|s| s.to_string_lossy().to_string()),
-                    "alerts": r.alerts.len(),
-                    "risks": r.alerts.iter().filter(|a| a.risk).count(),
-                    "opportunities": r.alerts.iter().filter(|a| !a.risk).count(),
-                }),
-                None => serde_json::json!({
-                    "compared_with": null,
-                    "alerts": 0,
-                    "note": "no earlier run saved under the output root: nothing to compare with yet",
-                }),
-            },
-        );
+        monitoring(&mut root, r);
     }
     let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(root)).map_err(std::io::Error::other)?;
     text.push('\n');
     write_atomic(&dir.join("summary.json"), text.as_bytes())
+}
+
+/// `summary.json`'s portfolio: balances, aging and every figure with its method and period.
+fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
+    let money = |v: i64| Money::new(v, cur).to_string();
+    let round = |v: Option<f64>, d: i32| v.map(|x| (x * 10f64.powi(d)).round() / 10f64.powi(d));
+    let p = &a.portfolio;
+    let s = &a.settings;
+    let mut buckets = serde_json::Map::new();
+    for (name, v) in s.bucket_names().iter().zip(&p.sums.buckets) {
+        buckets.insert(name.clone(), money(*v).into());
+    }
+    serde_json::json!({
+        "clients": a.clients.len(),
+        "net_ar": money(p.sums.net_ar),
+        "open_invoices": p.sums.open_invoices,
+        "aging": buckets,
+        "unapplied_credit": money(-p.sums.unapplied_credit),
+        "overdue_share": round(p.sums.overdue_share(), 4),
+        "dbt": round(Some(p.dbt), 2),
+        "dso_standard": {"method": "standard", "period_months": s.dso_months, "days": round(p.dso_standard, 2)},
+        "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": round(Some(p.dso_countback), 2), "capped": p.dso_countback_capped},
+        "bpdso": {"method": "best possible", "period_months": s.dso_months, "days": round(p.bpdso, 2)},
+        "add": {"method": "standard DSO minus BPDSO", "period_months": s.dso_months, "days": round(p.add, 2)},
+        "cei": {"period_months": s.dso_months, "value": round(p.cei, 4)},
+        "behaviour": {
+            "window_months": s.behaviour_window_months,
+            "paid": p.sums.window.paid,
+            "late": p.sums.window.late,
+            "late_ratio": round(p.sums.window.late_ratio(), 4),
+            "late_amount_ratio": round(p.sums.window.late_amount_ratio(), 4),
+            "wadl": round(p.sums.window.wadl(), 2),
+            "adp": round(p.sums.window.adp(), 2),
+            "wadl_slope_6m": round(p.wadl_slope_6m, 2),
+            "late_ratio_trend": round(p.late_ratio_trend, 4),
+        },
+    })
+}
+
+/// `summary.json`'s bureau match, risk tiers and comparison with the previous run.
+fn monitoring(root: &mut serde_json::Map<String, serde_json::Value>, r: &RunInfo<'_>) {
+    let m = &r.assessment.matched;
+    root.insert(
+        "bureau".into(),
+        serde_json::json!({
+            "inputs": input_summaries(&r.bureau.stats),
+            "snapshots": r.bureau.snapshots.len(),
+            "clients_matched": m.latest.len(),
+            "unmatched_clients": m.unmatched_clients,
+            "unmatched_companies": m.unmatched_companies,
+        }),
+    );
+    let mut tiers = serde_json::Map::new();
+    for t in ["low", "medium", "high", "critical"] {
+        let n = r.assessment.clients.iter().filter(|c| c.risk.tier.label() == t).count();
+        tiers.insert(t.into(), n.into());
+    }
+    root.insert("risk_tiers".into(), serde_json::Value::Object(tiers));
+    root.insert(
+        "monitoring".into(),
+        match r.compared_with {
+            Some(p) => serde_json::json!({
+                "compared_with": p.file_stem().map(|s| s.to_string_lossy().to_string()),
+                "alerts": r.alerts.len(),
+                "risks": r.alerts.iter().filter(|a| a.risk).count(),
+                "opportunities": r.alerts.iter().filter(|a| !a.risk).count(),
+            }),
+            None => serde_json::json!({
+                "compared_with": null,
+                "alerts": 0,
+                "note": "no earlier run saved under the output root: nothing to compare with yet",
+            }),
+        },
+    );
 }

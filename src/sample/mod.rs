@@ -333,6 +333,10 @@ fn days_late(rng: &mut Rng, c: &SampleClient, issue: NaiveDate) -> i64 {
     1 + rng.exp(mean).round() as i64
 }
 
+// Long on purpose: the sample's story month by month (sales, payments, the clients whose
+
+// behaviour turns), easiest to follow as one narrative.
+
 fn build_ledger(rng: &mut Rng, clients: &[SampleClient]) -> (Vec<SampleDoc>, Vec<SamplePayment>) {
     let mut docs = Vec::new();
     let mut pays: Vec<SamplePayment> = Vec::new();
@@ -441,6 +445,8 @@ fn build_ledger(rng: &mut Rng, clients: &[SampleClient]) -> (Vec<SampleDoc>, Vec
 fn rating_of(score: i64) -> &'static str {
     RATINGS[((100 - score.clamp(1, 100)) / 11).min(8) as usize]
 }
+
+// Long on purpose: the bureau side of the same story, month by month.
 
 fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> Vec<BureauRow> {
     let mut rows = Vec::new();

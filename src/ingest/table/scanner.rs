@@ -108,6 +108,8 @@ impl<R: Read> LineScanner<R> {
 
     /// Follows `chunk` (which ends in no `"` or `\r` unless the file ends there),
     /// marking blank lines into `out` when given. Returns whether the chunk holds one.
+    // Long on purpose: one pass over a chunk, byte classes handled inline; it runs over every byte
+    // of every text input.
     fn scan(&mut self, chunk: &[u8], mut out: Option<&mut Vec<u8>>) -> Result<bool, ScanError> {
         let mut found = false;
         let mut copied = 0;

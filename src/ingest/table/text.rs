@@ -60,6 +60,10 @@ fn detect_delimiter(header_line: &str) -> Option<u8> {
         .map(|(_, d)| d as u8)
 }
 
+// Long on purpose: encoding, banner rows, header and delimiter are found in that order on the
+
+// same first bytes before the parser thread starts.
+
 pub(super) fn read_text(
     path: &Path,
     mapping: &Mapping,
@@ -191,6 +195,8 @@ fn line_breaks(b: &[u8]) -> u64 {
 
 /// Parses records into batches. Stops quietly when the consumer has stopped listening (it
 /// hit an error of its own).
+// Long on purpose: one loop on the parser thread, its state (line counts, batch, blank
+// marks) kept in locals the optimiser holds in registers over millions of records.
 fn parse_records<R: Read>(
     mut rdr: csv::Reader<LineScanner<R>>,
     path: &Path,
