@@ -2,6 +2,7 @@
 //! each with its previous and current value and a sentence a controller can forward.
 
 use super::history::Entry;
+use crate::bureau::Status;
 use crate::model::{Currency, Money};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -303,14 +304,14 @@ fn bureau_presence(x: &mut Change<'_>) {
             false,
             Severity::Low,
             String::new(),
-            c.status.clone(),
+            status_label(c.status).to_string(),
             format!("{name} now appears in the bureau file"),
         ),
         (true, false) => x.push(
             AlertKind::BureauGone,
             true,
             Severity::Medium,
-            p.status.clone(),
+            status_label(p.status).to_string(),
             String::new(),
             format!("{name} is no longer in the bureau file: monitoring has stopped"),
         ),
@@ -321,18 +322,19 @@ fn bureau_presence(x: &mut Change<'_>) {
 /// A change of legal status: any status but active is distress.
 fn bureau_status(x: &mut Change<'_>) {
     let (p, c, name) = (x.p, x.c, x.name.clone());
-    if !x.in_bureau() || p.status == c.status || c.status.is_empty() {
+    let Some(now) = c.status else { return };
+    if !x.in_bureau() || p.status == c.status {
         return;
     }
-    let distress = c.status != "active";
+    let distress = now != Status::Active;
     let severity = if distress { Severity::Critical } else { Severity::Medium };
     x.push(
         AlertKind::BureauStatus,
         distress,
         severity,
-        p.status.clone(),
-        c.status.clone(),
-        format!("{name}: legal status changed from {} to {}", or_unknown(&p.status), c.status),
+        status_label(p.status).to_string(),
+        now.label().to_string(),
+        format!("{name}: legal status changed from {} to {}", or_unknown(status_label(p.status)), now.label()),
     );
 }
 
@@ -526,10 +528,10 @@ fn dso(x: &mut Change<'_>) {
 fn risk_tier(x: &mut Change<'_>) {
     use crate::analytics::risk::Tier;
     let (p, c) = (x.p, x.c);
-    if p.risk_tier == c.risk_tier || p.risk_tier.is_empty() {
+    let (Some(a), Some(b)) = (p.risk_tier, c.risk_tier) else { return };
+    if a == b {
         return;
     }
-    let (Some(a), Some(b)) = (Tier::from_label(&p.risk_tier), Tier::from_label(&c.risk_tier)) else { return };
     let worse = b > a;
     let severity = match (worse, b) {
         (true, Tier::Critical) => Severity::Critical,
@@ -538,8 +540,13 @@ fn risk_tier(x: &mut Change<'_>) {
         (false, _) => Severity::Low,
     };
     let message =
-        format!("{}: risk tier {} from {} to {}", x.name, if worse { "up" } else { "down" }, p.risk_tier, c.risk_tier);
-    x.push(AlertKind::RiskTier, worse, severity, p.risk_tier.clone(), c.risk_tier.clone(), message);
+        format!("{}: risk tier {} from {} to {}", x.name, if worse { "up" } else { "down" }, a.label(), b.label());
+    x.push(AlertKind::RiskTier, worse, severity, a.label().to_string(), b.label().to_string(), message);
+}
+
+/// A legal status as alerts write it: its label, empty when unknown.
+fn status_label(s: Option<Status>) -> &'static str {
+    s.map_or("", Status::label)
 }
 
 fn or_unknown(s: &str) -> &str {

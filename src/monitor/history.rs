@@ -4,6 +4,8 @@
 //! The format is plain CSV, one row per client, documented in `docs/monitoring.md`; older files
 //! with fewer columns still read (missing columns are empty).
 
+use crate::analytics::risk::Tier;
+use crate::bureau::Status;
 use crate::output::write_atomic;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -44,8 +46,8 @@ pub struct Entry {
     pub rating: Option<usize>,
     /// The rating as the bureau writes it.
     pub rating_label: String,
-    /// The legal status's label (`active`, `bankrupt`…), empty without a snapshot.
-    pub status: String,
+    /// The legal status, when a snapshot gave one.
+    pub status: Option<Status>,
     /// The registered address.
     pub address: String,
     /// The board.
@@ -57,7 +59,7 @@ pub struct Entry {
     /// The risk score.
     pub risk_score: Option<f64>,
     /// The risk tier's label.
-    pub risk_tier: String,
+    pub risk_tier: Option<Tier>,
 }
 
 /// The columns of a history file, in order.
@@ -121,13 +123,13 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
             opt(e.payment_score),
             e.rating.map(|v| v.to_string()).unwrap_or_default(),
             e.rating_label.clone(),
-            e.status.clone(),
+            e.status.map_or("", Status::label).to_string(),
             e.address.clone(),
             e.board.clone(),
             e.bureau_name.clone(),
             e.legal_form.clone(),
             opt(e.risk_score),
-            e.risk_tier.clone(),
+            e.risk_tier.map_or("", Tier::label).to_string(),
             "1".into(),
         ])?;
     }
@@ -164,13 +166,13 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, String> {
             payment_score: f("payment_score"),
             rating: get("rating").parse::<usize>().ok(),
             rating_label: get("rating_label"),
-            status: get("status"),
+            status: Status::from_label(&get("status")),
             address: get("address"),
             board: get("board"),
             bureau_name: get("bureau_name"),
             legal_form: get("legal_form"),
             risk_score: f("risk_score"),
-            risk_tier: get("risk_tier"),
+            risk_tier: Tier::from_label(&get("risk_tier")),
         };
         out.insert(e.client_id.clone(), e);
     }
@@ -206,7 +208,7 @@ mod tests {
             in_bureau: true,
             credit_limit: Some(500000),
             rating: Some(3),
-            status: "active".into(),
+            status: Some(Status::Active),
             ..Default::default()
         };
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();

@@ -128,13 +128,13 @@ pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment) -> Vec<Entr
                 payment_score: snap.and_then(|s| s.payment_score),
                 rating: snap.and_then(|s| s.rating),
                 rating_label: text(|s| &s.rating_label),
-                status: v.status.map(|s| s.label().to_string()).unwrap_or_default(),
+                status: v.status,
                 address: text(|s| &s.address),
                 board: text(|s| &s.board),
                 bureau_name: text(|s| &s.name),
                 legal_form: text(|s| &s.legal_form),
                 risk_score: Some(v.risk.score),
-                risk_tier: v.risk.tier.label().to_string(),
+                risk_tier: Some(v.risk.tier),
             }
         })
         .collect()

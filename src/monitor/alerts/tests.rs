@@ -1,5 +1,7 @@
 //! Unit tests of `alerts.rs`, kept beside it in their own file.
 use super::*;
+use crate::analytics::risk::Tier;
+use crate::bureau::Status;
 
 const SCALES: ScoreScales = ScoreScales { ranges: [100.0, 10.0], higher_safer: [true, true] };
 
@@ -19,13 +21,13 @@ fn entry() -> Entry {
         payment_score: Some(7.0),
         rating: Some(3),
         rating_label: "BBB".into(),
-        status: "active".into(),
+        status: Some(Status::Active),
         address: "Markt 1, 2000 Antwerpen".into(),
         board: "An Peeters".into(),
         bureau_name: "Brasserie Zoë NV".into(),
         legal_form: "NV".into(),
         risk_score: Some(20.0),
-        risk_tier: "low".into(),
+        risk_tier: Some(Tier::Low),
         ..Default::default()
     }
 }
@@ -49,8 +51,8 @@ fn nothing_changed_nothing_said() {
 
 #[test]
 fn every_kind_fires() {
-    assert_eq!(kinds(&run(|c| c.status = "bankrupt".into())), [("bureau_status", "risk", "critical")]);
-    assert_eq!(kinds(&run(|c| c.status = "judicial reorganisation".into())), [("bureau_status", "risk", "critical")]);
+    assert_eq!(kinds(&run(|c| c.status = Some(Status::Bankrupt))), [("bureau_status", "risk", "critical")]);
+    assert_eq!(kinds(&run(|c| c.status = Some(Status::Reorganisation))), [("bureau_status", "risk", "critical")]);
     assert_eq!(kinds(&run(|c| c.credit_limit = Some(20_000_00))), [("credit_limit", "risk", "high")]);
     assert_eq!(kinds(&run(|c| c.credit_limit = Some(80_000_00))), [("credit_limit", "opportunity", "medium")]);
     assert_eq!(kinds(&run(|c| c.score = Some(55.0))), [("score", "risk", "medium")]);
@@ -95,8 +97,8 @@ fn every_kind_fires() {
     c.dso_countback = Some(90.0);
     let prev = BTreeMap::from([(p.client_id.clone(), p)]);
     assert!(compare(&prev, &[c], &Thresholds::default(), SCALES, Currency::EUR).is_empty());
-    assert_eq!(kinds(&run(|c| c.risk_tier = "high".into())), [("risk_tier", "risk", "high")]);
-    assert_eq!(kinds(&run(|c| c.risk_tier = "critical".into())), [("risk_tier", "risk", "critical")]);
+    assert_eq!(kinds(&run(|c| c.risk_tier = Some(Tier::High))), [("risk_tier", "risk", "high")]);
+    assert_eq!(kinds(&run(|c| c.risk_tier = Some(Tier::Critical))), [("risk_tier", "risk", "critical")]);
     assert_eq!(kinds(&run(|c| c.in_bureau = false)), [("bureau_gone", "risk", "medium")]);
 }
 
@@ -116,7 +118,7 @@ fn new_in_bureau_and_clients_without_history() {
 #[test]
 fn sorted_by_severity() {
     let a = run(|c| {
-        c.status = "bankrupt".into();
+        c.status = Some(Status::Bankrupt);
         c.address = "elsewhere".into();
         c.credit_limit = Some(0);
     });
