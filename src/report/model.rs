@@ -78,6 +78,8 @@ pub struct DebtorTotal {
     pub client: ClientIx,
     /// Invoices handed over.
     pub invoices: usize,
+    /// Σ invoice amount (minor units).
+    pub amount: i64,
     /// Σ open amount (minor units).
     pub open: i64,
     /// Σ statutory interest.
@@ -93,6 +95,7 @@ pub struct DebtorTotal {
 impl DebtorTotal {
     fn add(&mut self, l: &Line) {
         self.invoices += 1;
+        self.amount += l.amount;
         self.open += l.open;
         self.interest += l.interest.amount;
         self.compensation += l.compensation;
@@ -261,6 +264,11 @@ impl<'a> ReportModel<'a> {
     /// The client's name, or its id when it has none.
     pub fn client_name(&self, ix: ClientIx) -> &'a str {
         name_of(self.client(ix))
+    }
+
+    /// A debtor's handover totals.
+    pub fn debtor_total(&self, ix: ClientIx) -> Option<&DebtorTotal> {
+        self.debtors.iter().find(|d| d.client == ix)
     }
 
     /// A debtor with its bureau view and latest snapshot.

@@ -366,18 +366,19 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
             ]
         })
         .collect();
-    let sum = |f: &dyn Fn(&Line) -> i64| lines.iter().map(|l| f(l)).sum::<i64>();
+    // The debtor's totals are the model's, the ones the management report lists.
+    let total = lines.first().and_then(|l| m.debtor_total(l.client)).cloned().unwrap_or_default();
     rows.push(vec![
         m.t(Label::Total).into(),
         String::new(),
         String::new(),
-        m.money(sum(&|l| l.amount)),
-        m.money(sum(&|l| l.amount - l.open)),
-        m.money(sum(&|l| l.open)),
+        m.money(total.amount),
+        m.money(total.amount - total.open),
+        m.money(total.open),
         String::new(),
-        m.money(sum(&|l| l.interest.amount)),
-        m.money(sum(&|l| l.compensation)),
-        m.money(sum(&|l| l.claim())),
+        m.money(total.interest),
+        m.money(total.compensation),
+        m.money(total.claim),
     ]);
     c.table(&cols, &rows, &|_| None);
     c.paragraph(m.t(Label::InterestNote), 7.5, false, MUTED);
