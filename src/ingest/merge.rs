@@ -129,6 +129,7 @@ pub(super) fn merge_batch(
 ) -> Result<(), InputError> {
     let too_big =
         |e: String| InputError::file(Path::new(file), e, "split the input into smaller runs (for example per year)");
+    let company_column = plan.cols.get(&Field::CompanyNumber).copied();
     for (i, (line, res)) in rows.into_iter().enumerate() {
         stats.rows_read += 1;
         let location = |col: Option<usize>| h.layout.location(line, col);
@@ -144,17 +145,7 @@ pub(super) fn merge_batch(
                 reject(stats, RowError::benign(plan.cols.get(&Field::DocType).copied(), t, reason))
             }
             Ok(Row::Doc(c, d)) => {
-                let mut company_warnings = Vec::new();
-                let client = merger.client(&c, &mut company_warnings);
-                for (_, message) in company_warnings {
-                    let location = location(plan.cols.get(&Field::CompanyNumber).copied());
-                    out.warnings.push(Warning {
-                        kind: "invalid_company_number",
-                        source: file.to_string(),
-                        location,
-                        message,
-                    });
-                }
+                let client = client_of(merger, &c, &mut out.warnings, file, || location(company_column));
                 let id: Cow<'_, str> = d.id;
                 // Duplicate ids are found after reading, per client (see `dedupe`).
                 let doc_ix = out.ledger.documents.len() as u32;
@@ -199,17 +190,7 @@ pub(super) fn merge_batch(
                 });
             }
             Ok(Row::Pay(c, p)) => {
-                let mut company_warnings = Vec::new();
-                let client = merger.client(&c, &mut company_warnings);
-                for (_, message) in company_warnings {
-                    let location = location(plan.cols.get(&Field::CompanyNumber).copied());
-                    out.warnings.push(Warning {
-                        kind: "invalid_company_number",
-                        source: file.to_string(),
-                        location,
-                        message,
-                    });
-                }
+                let client = client_of(merger, &c, &mut out.warnings, file, || location(company_column));
                 totals_mut(stats, p.currency).accept(p.written);
                 stats.accepted += 1;
                 stats.payments += 1;
@@ -236,4 +217,21 @@ pub(super) fn merge_batch(
         }
     }
     Ok(())
+}
+
+/// The row's client, interned; an invalid company number met here for the first time is a
+/// warning (once per client), placed at `place()`.
+fn client_of(
+    merger: &mut Merger,
+    c: &ClientFields<'_>,
+    warnings: &mut Vec<Warning>,
+    file: &str,
+    place: impl Fn() -> String,
+) -> ClientIx {
+    let mut company_warnings = Vec::new();
+    let client = merger.client(c, &mut company_warnings);
+    for (_, message) in company_warnings {
+        warnings.push(Warning { kind: "invalid_company_number", source: file.to_string(), location: place(), message });
+    }
+    client
 }

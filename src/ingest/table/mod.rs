@@ -216,6 +216,15 @@ pub struct Extent {
     pub blank_lines: Vec<u32>,
 }
 
+/// The file's format: the mapping's `format`, else the file's extension (lower case), else
+/// `default`.
+fn format_of(path: &Path, mapping: &Mapping, default: &str) -> String {
+    mapping
+        .format
+        .clone()
+        .unwrap_or_else(|| path.extension().and_then(|e| e.to_str()).unwrap_or(default).to_ascii_lowercase())
+}
+
 /// Reads `path` with `mapping` into `sink`.
 pub fn read_table(
     path: &Path,
@@ -223,11 +232,7 @@ pub fn read_table(
     sink: &mut dyn Sink,
     extent: &mut Extent,
 ) -> Result<Header, InputError> {
-    let format = mapping
-        .format
-        .clone()
-        .unwrap_or_else(|| path.extension().and_then(|e| e.to_str()).unwrap_or("csv").to_ascii_lowercase());
-    match format.as_str() {
+    match format_of(path, mapping, "csv").as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_sheet(path, mapping, sink, extent),
         "csv" | "tsv" | "txt" => read_text(path, mapping, sink, extent),
         other => Err(InputError::file(

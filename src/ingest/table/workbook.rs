@@ -63,11 +63,7 @@ pub(super) fn read_sheet(
     sink: &mut dyn Sink,
     extent: &mut Extent,
 ) -> Result<Header, InputError> {
-    let format = mapping
-        .format
-        .clone()
-        .unwrap_or_else(|| path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase());
-    if format != "xls" {
+    if format_of(path, mapping, "") != "xls" {
         check_unpacked_sizes(path)?;
     }
     let mut wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
