@@ -5,7 +5,7 @@
 
 use super::i18n::{self, Label, t};
 use super::table::Table;
-use super::tables::{self, ClientRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow};
+use super::tables::{self, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow};
 use crate::analytics::risk::Tier;
 use crate::analytics::{Analysis, calendar};
 use crate::bureau::Snapshot;
@@ -336,6 +336,24 @@ impl<'a> ReportModel<'a> {
             .chain(self.src.analysis_warnings.iter().map(|w| QualityRow::Analysis(w)))
             .collect();
         tables::quality(rows)
+    }
+
+    /// Some lines of the data-quality table (the reconciliation alone, say).
+    pub fn quality_of(&self, rows: Vec<QualityRow<'a>>) -> Table<'a, QualityRow<'a>> {
+        tables::quality(rows)
+    }
+
+    /// The riskiest clients, riskiest first.
+    pub fn riskiest_table(&self) -> Table<'_, &RiskyClient<'_>> {
+        tables::riskiest(self.riskiest.iter().collect())
+    }
+
+    /// The handover per debtor, then its total.
+    pub fn debtors_table(&self) -> Table<'_, DebtorRow<'_>> {
+        let rows = (self.debtors.iter().map(|d| DebtorRow::Debtor(d, self.client(d.client))))
+            .chain(std::iter::once(DebtorRow::Total(&self.handover_total)))
+            .collect();
+        tables::debtors(rows, self.t(Label::Total), move |v| self.money(v), self.currency)
     }
 }
 

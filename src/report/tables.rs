@@ -4,6 +4,7 @@
 //! shows only some columns, its key in that renderer's view.
 
 use super::i18n::Label;
+use super::model::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
 use crate::collection::handover::Line;
@@ -168,6 +169,11 @@ pub fn alerts<'a>(alerts: Vec<&'a Alert>) -> Table<'a, &'a Alert> {
     let columns: Vec<Column<'a, &'a Alert>> = vec![
         Column::new("client_id", |a: &&Alert| Cell::text(&a.client_id)).labelled(Label::ClientId),
         Column::new("client_name", |a: &&Alert| Cell::text(&a.client_name)).labelled(Label::Client),
+        // The name, or the id when the client has none.
+        Column::new("client", |a: &&Alert| {
+            Cell::text(if a.client_name.is_empty() { &a.client_id } else { &a.client_name })
+        })
+        .labelled(Label::Client),
         Column::new("kind", |a: &&Alert| Cell::text(a.kind.code())).labelled(Label::Kind),
         Column::new("direction", |a: &&Alert| Cell::text(a.direction())).labelled(Label::Direction),
         Column::new("severity", |a: &&Alert| Cell::text(a.severity.label())).labelled(Label::Severity),
@@ -253,6 +259,10 @@ pub fn quality<'a>(rows: Vec<QualityRow<'a>>) -> Table<'a, QualityRow<'a>> {
         Column::new("rows_read", move |r: &QualityRow| count(r, |s| s.rows_read)).labelled(Label::RowsRead),
         Column::new("accepted", move |r: &QualityRow| count(r, |s| s.accepted)).labelled(Label::Accepted),
         Column::new("rejected", move |r: &QualityRow| count(r, |s| s.rejected)).labelled(Label::Rejected),
+        Column::new("reconciles", |r: &QualityRow| match r {
+            Input(s) => Cell::Bool(s.reconciles()),
+            _ => Cell::Blank,
+        }),
         Column::new("location", |r: &QualityRow| match r {
             Input(_) => Cell::Blank,
             Rejected(x) => Cell::text(&x.location),
@@ -279,6 +289,67 @@ pub fn quality<'a>(rows: Vec<QualityRow<'a>>) -> Table<'a, QualityRow<'a>> {
             Analysis(m) => Cell::text(m),
         })
         .labelled(Label::Reason),
+    ];
+    Table::of(columns, rows)
+}
+
+/// The riskiest clients, riskiest first.
+pub fn riskiest<'a>(rows: Vec<&'a RiskyClient<'a>>) -> Table<'a, &'a RiskyClient<'a>> {
+    let columns: Vec<Column<'a, &'a RiskyClient<'a>>> = vec![
+        Column::new("client", |r: &&RiskyClient| Cell::text(r.name)).labelled(Label::Client),
+        Column::new("risk_tier", |r: &&RiskyClient| Cell::text(r.tier.label())).labelled(Label::Tier),
+        Column::new("risk_score", |r: &&RiskyClient| Cell::Score(r.score)).labelled(Label::Score),
+        Column::new("net_ar", |r: &&RiskyClient| Cell::Money(r.net_ar)).labelled(Label::NetAr),
+        Column::new("risk_reasons", |r: &&RiskyClient| Cell::text(r.reasons)).labelled(Label::Reasons),
+    ];
+    Table::of(columns, rows)
+}
+
+/// One line of the handover per debtor: a debtor, or the total of all.
+pub enum DebtorRow<'a> {
+    /// A debtor, with its name and company number.
+    Debtor(&'a DebtorTotal, &'a Client),
+    /// All debtors together.
+    Total(&'a DebtorTotal),
+}
+
+impl DebtorRow<'_> {
+    fn total(&self) -> &DebtorTotal {
+        match self {
+            DebtorRow::Debtor(d, _) | DebtorRow::Total(d) => d,
+        }
+    }
+}
+
+/// The handover per debtor, then the total. `total_label` names the total row, and a debtor's
+/// interest at a provisional rate is marked `*` (the note under the table says why).
+pub fn debtors<'a>(
+    rows: Vec<DebtorRow<'a>>,
+    total_label: &'a str,
+    money: impl Fn(i64) -> String + Sync + 'a,
+    cur: Currency,
+) -> Table<'a, DebtorRow<'a>> {
+    let amount = move |v: i64| Cell::Money(Money::new(v, cur));
+    let columns: Vec<Column<'a, DebtorRow<'a>>> = vec![
+        Column::new("debtor", move |r: &DebtorRow| match r {
+            DebtorRow::Debtor(_, c) => Cell::text(if c.name.is_empty() { &c.id } else { &c.name }),
+            DebtorRow::Total(_) => Cell::text(total_label),
+        })
+        .labelled(Label::Debtor),
+        Column::new("company_number", |r: &DebtorRow| match r {
+            DebtorRow::Debtor(_, c) => Cell::text(c.company_number.as_deref().unwrap_or("")),
+            DebtorRow::Total(_) => Cell::text(""),
+        })
+        .labelled(Label::CompanyNumber),
+        Column::new("invoices", |r: &DebtorRow| Cell::Int(r.total().invoices as i64)).labelled(Label::Invoices),
+        Column::new("open_amount", move |r: &DebtorRow| amount(r.total().open)).labelled(Label::OpenAmount),
+        Column::new("interest", move |r: &DebtorRow| match r {
+            DebtorRow::Debtor(d, _) if d.provisional => Cell::owned(format!("{} *", money(d.interest))),
+            _ => amount(r.total().interest),
+        })
+        .labelled(Label::Interest),
+        Column::new("compensation", move |r: &DebtorRow| amount(r.total().compensation)).labelled(Label::Compensation),
+        Column::new("claim_total", move |r: &DebtorRow| amount(r.total().claim)).labelled(Label::ClaimTotal),
     ];
     Table::of(columns, rows)
 }

@@ -351,6 +351,9 @@ fn charts(ws: &mut Worksheet, m: &ReportModel<'_>, summary: &str, r: &ChartRows)
     Ok(())
 }
 
+/// The Data quality sheet: the reconciliation's counts and each rejected row's place and reason.
+const QUALITY: [&str; 8] = ["source", "rows_read", "accepted", "rejected", "location", "column", "value", "reason"];
+
 /// Draws one table sheet.
 type Draw<'a> = dyn Fn(&mut Worksheet) -> Result<(), XlsxError> + 'a;
 
@@ -394,7 +397,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
             table(ws, &f, lang, &m.handover(&Default::default()), Some(&HANDOVER))
         }),
         // The reconciliation, then every rejected row and warning.
-        (Label::DataQuality, &|ws| table(ws, &f, lang, &m.quality(), None)),
+        (Label::DataQuality, &|ws| table(ws, &f, lang, &m.quality(), Some(&QUALITY))),
     ];
     for (name, draw) in sheets {
         let mut ws = sheet(m.t(name))?;

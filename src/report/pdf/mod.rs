@@ -5,6 +5,8 @@ pub mod canvas;
 
 use super::i18n::{self, Label, date};
 use super::model::ReportModel;
+use super::table::{Cell, Table};
+use super::tables::{self, QualityRow};
 use crate::collection::handover::{Creditor, Line, Reminder};
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
 
@@ -89,38 +91,79 @@ fn charts(c: &mut Canvas, m: &ReportModel<'_>) {
     c.line_chart(m.t(Label::Wadl), &m.months, &[("WADL".to_string(), m.wadl.clone(), ACCENT2)], "days", 130.0);
 }
 
-/// The riskiest clients, on a new page.
-fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
-    let lang = m.lang;
-    c.new_page();
-    c.heading(m.t(Label::Riskiest));
-    let cols = [
-        col(m.t(Label::Client), 150.0, Align::Left),
-        col(m.t(Label::Tier), 45.0, Align::Left),
-        col(m.t(Label::Score), 35.0, Align::Right),
-        col(m.t(Label::NetAr), 70.0, Align::Right),
-        Column {
-            title: m.t(Label::Reasons).into(),
-            width: PAGE_W - 2.0 * MARGIN - 300.0,
-            align: Align::Left,
-            wrap: true,
-        },
-    ];
-    let rows: Vec<Vec<String>> = m
-        .riskiest
+/// A column of a table on a page: which of the table's columns, how wide, how aligned, and
+/// whether long text wraps.
+struct View(&'static str, f32, Align, bool);
+
+/// A cell as the report shows it, in its language.
+fn text_of(m: &ReportModel<'_>, cell: &Cell<'_>) -> String {
+    match cell {
+        Cell::Text(s) => s.to_string(),
+        Cell::Money(v) => m.money(v.minor()),
+        Cell::Percent(Some(v)) => i18n::percent(m.lang, *v, 1),
+        Cell::Days(Some(v)) => i18n::number(m.lang, *v, 1),
+        Cell::Score(v) => i18n::number(m.lang, *v, 0),
+        Cell::Int(v) => v.to_string(),
+        Cell::Date(d) => date(*d),
+        Cell::Month(mo) => crate::analytics::calendar::label(*mo),
+        Cell::Bool(b) => if *b { "✓" } else { "✗" }.into(),
+        Cell::Percent(None) | Cell::Days(None) | Cell::Blank => String::new(),
+    }
+}
+
+/// Which colour, if any, a row is written in, from its cells as shown.
+type Emphasis = dyn Fn(&[String]) -> Option<(f32, f32, f32)>;
+
+/// Draws a view of a table: each column titled with its label, the rows of every block, at
+/// most `limit` of them; `emphasis` colours a row from its cells.
+fn draw<R>(
+    c: &mut Canvas,
+    m: &ReportModel<'_>,
+    table: &Table<'_, R>,
+    view: &[View],
+    limit: usize,
+    emphasis: &Emphasis,
+) {
+    let keys: Vec<&str> = view.iter().map(|v| v.0).collect();
+    let columns = table.view(&keys);
+    let cols: Vec<Column> = columns
         .iter()
-        .map(|r| {
-            vec![
-                r.name.to_string(),
-                r.tier.label().to_string(),
-                i18n::number(lang, r.score, 0),
-                m.money(r.net_ar.minor()),
-                r.reasons.to_string(),
-            ]
+        .zip(view)
+        .map(|(col, v)| Column {
+            title: col.label.map_or("", |l| m.t(l)).to_string(),
+            width: v.1,
+            align: v.2,
+            wrap: v.3,
         })
         .collect();
-    let tiers: Vec<String> = rows.iter().map(|r| r[1].clone()).collect();
-    c.table(&cols, &rows, &|i| tier_color(&tiers[i]));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for b in 0..table.blocks() {
+        table.each(b, &mut |r| {
+            if rows.len() < limit {
+                rows.push(columns.iter().map(|col| text_of(m, &(col.cell)(r))).collect());
+            }
+        });
+    }
+    c.table(&cols, &rows, &|i| emphasis(&rows[i]));
+}
+
+/// The text width left of a page's width after the other columns.
+const fn rest(used: f32) -> f32 {
+    PAGE_W - 2.0 * MARGIN - used
+}
+
+/// The riskiest clients, on a new page.
+fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
+    c.new_page();
+    c.heading(m.t(Label::Riskiest));
+    let view = [
+        View("client", 150.0, Align::Left, false),
+        View("risk_tier", 45.0, Align::Left, false),
+        View("risk_score", 35.0, Align::Right, false),
+        View("net_ar", 70.0, Align::Right, false),
+        View("risk_reasons", rest(300.0), Align::Left, true),
+    ];
+    draw(c, m, &m.riskiest_table(), &view, usize::MAX, &|row| tier_color(&row[1]));
 }
 
 /// All alerts, risks then opportunities.
@@ -130,37 +173,20 @@ fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
         c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
     }
     for (risk, title) in [(true, m.t(Label::Risks)), (false, m.t(Label::Opportunities))] {
-        let list: Vec<_> = m.alerts.iter().filter(|a| a.risk == risk).collect();
+        let list: Vec<_> = m.alerts.iter().copied().filter(|a| a.risk == risk).collect();
         if list.is_empty() {
             continue;
         }
         c.ensure(50.0);
         c.gap(12.0);
         c.text(MARGIN, c.y, &format!("{title} ({})", list.len()), 10.0, true, if risk { RED } else { GREEN });
-        let cols = [
-            col(m.t(Label::Client), 110.0, Align::Left),
-            col(m.t(Label::Kind), 62.0, Align::Left),
-            col(m.t(Label::Severity), 45.0, Align::Left),
-            Column {
-                title: m.t(Label::Message).into(),
-                width: PAGE_W - 2.0 * MARGIN - 217.0,
-                align: Align::Left,
-                wrap: true,
-            },
+        let view = [
+            View("client", 110.0, Align::Left, false),
+            View("kind", 62.0, Align::Left, false),
+            View("severity", 45.0, Align::Left, false),
+            View("message", rest(217.0), Align::Left, true),
         ];
-        let rows: Vec<Vec<String>> = list
-            .iter()
-            .map(|a| {
-                vec![
-                    if a.client_name.is_empty() { a.client_id.clone() } else { a.client_name.clone() },
-                    a.kind.to_string(),
-                    a.severity.label().to_string(),
-                    a.message.clone(),
-                ]
-            })
-            .collect();
-        let sev: Vec<String> = rows.iter().map(|r| r[2].clone()).collect();
-        c.table(&cols, &rows, &|i| tier_color(&sev[i]));
+        draw(c, m, &tables::alerts(list), &view, usize::MAX, &|row| tier_color(&row[2]));
     }
 }
 
@@ -169,47 +195,21 @@ fn handover(c: &mut Canvas, m: &ReportModel<'_>) {
     c.heading(m.t(Label::Handover));
     if m.debtors.is_empty() {
         c.paragraph(m.t(Label::NothingHandedOver), 9.0, false, MUTED);
-    } else {
-        let cols = [
-            col(m.t(Label::Debtor), 140.0, Align::Left),
-            col(m.t(Label::CompanyNumber), 75.0, Align::Left),
-            col(m.t(Label::Invoices), 40.0, Align::Right),
-            col(m.t(Label::OpenAmount), 65.0, Align::Right),
-            col(m.t(Label::Interest), 60.0, Align::Right),
-            col(m.t(Label::Compensation), 60.0, Align::Right),
-            col(m.t(Label::ClaimTotal), PAGE_W - 2.0 * MARGIN - 440.0, Align::Right),
-        ];
-        let mut rows: Vec<Vec<String>> = m
-            .debtors
-            .iter()
-            .map(|d| {
-                let cl = m.client(d.client);
-                vec![
-                    m.client_name(d.client).to_string(),
-                    cl.company_number.as_ref().map(ToString::to_string).unwrap_or_default(),
-                    d.invoices.to_string(),
-                    m.money(d.open),
-                    format!("{}{}", m.money(d.interest), if d.provisional { " *" } else { "" }),
-                    m.money(d.compensation),
-                    m.money(d.claim),
-                ]
-            })
-            .collect();
-        let total = &m.handover_total;
-        rows.push(vec![
-            m.t(Label::Total).to_string(),
-            String::new(),
-            total.invoices.to_string(),
-            m.money(total.open),
-            m.money(total.interest),
-            m.money(total.compensation),
-            m.money(total.claim),
-        ]);
-        c.table(&cols, &rows, &|_| None);
-        c.paragraph(m.t(Label::InterestNote), 7.5, false, MUTED);
-        if m.handover_total.provisional {
-            c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, MUTED);
-        }
+        return;
+    }
+    let view = [
+        View("debtor", 140.0, Align::Left, false),
+        View("company_number", 75.0, Align::Left, false),
+        View("invoices", 40.0, Align::Right, false),
+        View("open_amount", 65.0, Align::Right, false),
+        View("interest", 60.0, Align::Right, false),
+        View("compensation", 60.0, Align::Right, false),
+        View("claim_total", rest(440.0), Align::Right, false),
+    ];
+    draw(c, m, &m.debtors_table(), &view, usize::MAX, &|_| None);
+    c.paragraph(m.t(Label::InterestNote), 7.5, false, MUTED);
+    if m.handover_total.provisional {
+        c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, MUTED);
     }
 }
 
@@ -217,49 +217,27 @@ fn handover(c: &mut Canvas, m: &ReportModel<'_>) {
 fn data_quality(c: &mut Canvas, m: &ReportModel<'_>) {
     c.new_page();
     c.heading(m.t(Label::DataQuality));
-    let cols = [
-        col(m.t(Label::Source), 230.0, Align::Left),
-        col(m.t(Label::RowsRead), 55.0, Align::Right),
-        col(m.t(Label::Accepted), 55.0, Align::Right),
-        col(m.t(Label::Rejected), 55.0, Align::Right),
-        col("", PAGE_W - 2.0 * MARGIN - 395.0, Align::Left),
+    let view = [
+        View("source", 230.0, Align::Left, false),
+        View("rows_read", 55.0, Align::Right, false),
+        View("accepted", 55.0, Align::Right, false),
+        View("rejected", 55.0, Align::Right, false),
+        View("reconciles", rest(395.0), Align::Left, false),
     ];
-    let rows: Vec<Vec<String>> = m
-        .inputs()
-        .iter()
-        .map(|s| {
-            let ok = s.reconciles();
-            vec![
-                s.file.clone(),
-                s.rows_read.to_string(),
-                s.accepted.to_string(),
-                s.rejected.to_string(),
-                if ok { "✓" } else { "✗" }.into(),
-            ]
-        })
-        .collect();
-    c.table(&cols, &rows, &|_| None);
+    let inputs = m.inputs().into_iter().map(QualityRow::Input).collect();
+    draw(c, m, &m.quality_of(inputs), &view, usize::MAX, &|_| None);
     let rejects = m.rejects();
     if !rejects.is_empty() {
         c.gap(8.0);
         c.text(MARGIN, c.y, &format!("{} ({})", m.t(Label::Rejected), rejects.len()), 10.0, true, INK);
-        let cols = [
-            col(m.t(Label::Location), 120.0, Align::Left),
-            col(m.t(Label::Column), 70.0, Align::Left),
-            col(m.t(Label::Value), 70.0, Align::Left),
-            Column {
-                title: m.t(Label::Reason).into(),
-                width: PAGE_W - 2.0 * MARGIN - 260.0,
-                align: Align::Left,
-                wrap: true,
-            },
+        let view = [
+            View("location", 120.0, Align::Left, false),
+            View("column", 70.0, Align::Left, false),
+            View("value", 70.0, Align::Left, false),
+            View("reason", rest(260.0), Align::Left, true),
         ];
-        let rows: Vec<Vec<String>> = rejects
-            .iter()
-            .take(200)
-            .map(|r| vec![r.location.clone(), r.column.clone(), r.value.clone(), r.reason.clone()])
-            .collect();
-        c.table(&cols, &rows, &|_| None);
+        let rows = rejects.into_iter().map(QualityRow::Rejected).collect();
+        draw(c, m, &m.quality_of(rows), &view, 200, &|_| None);
     }
     let warnings: Vec<String> =
         m.warnings().iter().map(|w| w.message.clone()).chain(m.analysis_warnings().iter().cloned()).collect();
