@@ -101,7 +101,9 @@ pub(super) fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Re
             };
             taken.insert(new_id.clone());
             let source = out.ledger.sources[d.origin.source as usize].clone();
-            let too_big = |e: String| InputError::file(Path::new(&source), e, "split the input into smaller runs");
+            let too_big = |e: crate::model::TextsFull| {
+                InputError::file(Path::new(&source), e.to_string(), "split the input into smaller runs")
+            };
             let new_ref = out.ledger.texts.push(&new_id).map_err(too_big)?;
             out.ledger.documents[r.doc as usize].id = new_ref;
             if let Some((_, _, p)) = m.settled_of(r.doc) {

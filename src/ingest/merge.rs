@@ -8,7 +8,7 @@ use super::plan::Plan;
 use super::stats::{SourceStats, Warning, totals_mut};
 use super::table::{Header, Layout};
 use super::{Ingested, InputError};
-use crate::model::{Client, ClientIx, DocKind, Document, Origin, Payment};
+use crate::model::{Client, ClientIx, DocKind, Document, Origin, Payment, TextsFull};
 use chrono::NaiveDate;
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
@@ -127,8 +127,9 @@ pub(super) fn merge_batch(
     merger: &mut Merger,
     stats: &mut SourceStats,
 ) -> Result<(), InputError> {
-    let too_big =
-        |e: String| InputError::file(Path::new(file), e, "split the input into smaller runs (for example per year)");
+    let too_big = |e: TextsFull| {
+        InputError::file(Path::new(file), e.to_string(), "split the input into smaller runs (for example per year)")
+    };
     let company_column = plan.cols.get(&Field::CompanyNumber).copied();
     for (i, (line, res)) in rows.into_iter().enumerate() {
         stats.rows_read += 1;

@@ -103,6 +103,20 @@ pub struct Texts {
     current: usize,
 }
 
+/// Why a text cannot be stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TextsFull {
+    /// One identifier longer than a block.
+    #[error("an identifier of {bytes} bytes (more than 16 MiB)")]
+    TooLong {
+        /// Its length.
+        bytes: usize,
+    },
+    /// All identifiers together beyond what a reference can address.
+    #[error("more than 4 GiB of identifiers")]
+    Full,
+}
+
 /// A piece of `Texts`: `start` is the block number times `Texts::BLOCK` plus the offset.
 /// The length is kept plus one, never zero, so that `Option<TextRef>` (every reference) takes
 /// no more room than a `TextRef`.
@@ -117,10 +131,10 @@ impl Texts {
 
     /// Stores `parts` one after the other as one text. Identifier text beyond 4 GiB (some
     /// 200 million documents) is refused rather than wrapped.
-    pub fn push_parts(&mut self, parts: &[&str]) -> Result<TextRef, String> {
+    pub fn push_parts(&mut self, parts: &[&str]) -> Result<TextRef, TextsFull> {
         let len: usize = parts.iter().map(|p| p.len()).sum();
         if len > Self::BLOCK {
-            return Err(format!("an identifier of {len} bytes (more than 16 MiB)"));
+            return Err(TextsFull::TooLong { bytes: len });
         }
         let fits = self.blocks.get(self.current).is_some_and(|b| b.len() + len <= Self::BLOCK);
         if !fits {
@@ -143,9 +157,9 @@ impl Texts {
         Ok(TextRef { start: (block * Self::BLOCK + offset) as u32, len_plus_one })
     }
 
-    fn add_block(&mut self) -> Result<(), String> {
+    fn add_block(&mut self) -> Result<(), TextsFull> {
         if (self.blocks.len() + 1) * Self::BLOCK > u32::MAX as usize + 1 {
-            return Err("more than 4 GiB of identifiers".into());
+            return Err(TextsFull::Full);
         }
         self.blocks.push(String::with_capacity(Self::BLOCK));
         Ok(())
@@ -164,7 +178,7 @@ impl Texts {
     }
 
     /// Stores a text and returns its reference; refuses one block's worth of text or more.
-    pub fn push(&mut self, s: &str) -> Result<TextRef, String> {
+    pub fn push(&mut self, s: &str) -> Result<TextRef, TextsFull> {
         self.push_parts(&[s])
     }
 

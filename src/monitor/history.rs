@@ -138,14 +138,26 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
     Ok(path)
 }
 
+/// A saved run that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{place}: {problem}")]
+pub struct HistoryError {
+    /// `cannot read <file>`, or the file and line.
+    pub place: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
 /// Reads a saved run, by client id.
-pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, String> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let header: Vec<String> = r.headers().map_err(|e| e.to_string())?.iter().map(String::from).collect();
+pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, HistoryError> {
+    let bad = |place: String, e: csv::Error| HistoryError { place, problem: e.to_string() };
+    let mut r = csv::Reader::from_path(path).map_err(|e| bad(format!("cannot read {}", path.display()), e))?;
+    let header: Vec<String> =
+        r.headers().map_err(|e| bad(path.display().to_string(), e))?.iter().map(String::from).collect();
     let col = |name: &str| header.iter().position(|h| h == name);
     let mut out = BTreeMap::new();
     for (n, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{} line {}: {e}", path.display(), n + 2))?;
+        let rec = rec.map_err(|e| bad(format!("{} line {}", path.display(), n + 2), e))?;
         let get = |name: &str| col(name).and_then(|i| rec.get(i)).unwrap_or("").to_string();
         let f = |name: &str| get(name).parse::<f64>().ok();
         let i = |name: &str| get(name).parse::<i64>().ok();

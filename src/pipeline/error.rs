@@ -4,6 +4,7 @@
 use crate::collection::CollectionError;
 use crate::fx::FxError;
 use crate::ingest::Reject;
+use crate::monitor::history::HistoryError;
 use chrono::NaiveDate;
 use std::fmt;
 use std::path::PathBuf;
@@ -56,7 +57,7 @@ pub enum RunError {
     /// The handover: its settings, its tables, a missing rate.
     Collection(CollectionError),
     /// The saved run to compare with cannot be read.
-    History(String),
+    History(HistoryError),
 }
 
 /// The details of [`RunError::TooManyRejected`].
