@@ -19,15 +19,17 @@ use tempfile::TempDir;
 /// The texts of one scenario, by golden file name.
 type Texts = BTreeMap<String, String>;
 
-/// Runs arwatch once per as-of date into `out`; returns what each run printed.
-fn runs(config: &Path, out: &Path, lang: &str, as_ofs: &[&str], texts: &mut Texts) {
+/// Runs arwatch once per as-of date into `out`; returns what each run printed. The
+/// configuration is named relative to the repository, as a user in the clone would: the input
+/// paths then read the same in every checkout (the PDF fits them to its columns, so their
+/// length shapes the page).
+fn runs(config: &str, out: &Path, lang: &str, as_ofs: &[&str], texts: &mut Texts) {
     for as_of in as_ofs {
-        let mut args =
-            vec!["run", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", lang];
+        let mut args = vec!["run", "--config", config, "--out", out.to_str().unwrap(), "--lang", lang];
         if !as_of.is_empty() {
             args.extend(["--as-of", as_of]);
         }
-        let o = arwatch().args(&args).output().unwrap();
+        let o = arwatch().current_dir(root()).args(&args).output().unwrap();
         let code = o.status.code().unwrap_or(-1);
         assert!(code == 0 || code == 3, "{}", String::from_utf8_lossy(&o.stderr));
         let name = if as_of.is_empty() { "run".to_string() } else { format!("run-{as_of}") };
@@ -181,7 +183,7 @@ fn check(scenario: &str, out: &Path, texts: Texts) {
 fn sample_two_months_in_english() {
     let out = TempDir::new().unwrap();
     let mut texts = Texts::new();
-    runs(&root().join("sample_data/arwatch.toml"), out.path(), "en", &["2026-09-30", "2026-10-31"], &mut texts);
+    runs("sample_data/arwatch.toml", out.path(), "en", &["2026-09-30", "2026-10-31"], &mut texts);
     month(&out.path().join("2026-10"), "2026-10", None, &mut texts);
     for f in files(&out.path().join("history")) {
         texts.insert(format!("history/{f}"), std::fs::read_to_string(out.path().join("history").join(&f)).unwrap());
@@ -194,7 +196,7 @@ fn sample_two_months_in_english() {
 fn sample_workbook_input_in_dutch() {
     let out = TempDir::new().unwrap();
     let mut texts = Texts::new();
-    runs(&root().join("sample_data/arwatch-xlsx.toml"), out.path(), "nl", &[""], &mut texts);
+    runs("sample_data/arwatch-xlsx.toml", out.path(), "nl", &[""], &mut texts);
     let name = files(out.path()).iter().find_map(|f| f.strip_suffix("/data/summary.json").map(String::from)).unwrap();
     let dir = out.path().join(&name);
     texts.insert("data/summary.json".into(), std::fs::read_to_string(dir.join("data/summary.json")).unwrap());
@@ -211,13 +213,7 @@ fn sample_workbook_input_in_dutch() {
 fn mixed_currencies_two_months_in_french() {
     let out = TempDir::new().unwrap();
     let mut texts = Texts::new();
-    runs(
-        &root().join("tests/fixtures/mixed/arwatch.toml"),
-        out.path(),
-        "fr",
-        &["2026-02-28", "2026-03-31"],
-        &mut texts,
-    );
+    runs("tests/fixtures/mixed/arwatch.toml", out.path(), "fr", &["2026-02-28", "2026-03-31"], &mut texts);
     month(&out.path().join("2026-03"), "2026-03", None, &mut texts);
     texts.insert("digests.txt".into(), digests(out.path()));
     check("mixed-fr", out.path(), texts);
