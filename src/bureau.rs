@@ -50,6 +50,75 @@ impl Status {
     }
 }
 
+/// A bureau's traffic light on a company (green, orange, red): its overall advice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CreditFlag {
+    /// Deal as usual.
+    Green,
+    /// Be careful: limit the exposure, follow up.
+    Orange,
+    /// Do not extend credit.
+    Red,
+}
+
+impl CreditFlag {
+    /// Every flag, safest first.
+    pub const ALL: [CreditFlag; 3] = [CreditFlag::Green, CreditFlag::Orange, CreditFlag::Red];
+
+    /// The flag as the data files write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            CreditFlag::Green => "green",
+            CreditFlag::Orange => "orange",
+            CreditFlag::Red => "red",
+        }
+    }
+
+    /// The flag a data file's label names.
+    pub fn from_label(s: &str) -> Option<CreditFlag> {
+        CreditFlag::ALL.into_iter().find(|f| f.label() == s)
+    }
+}
+
+/// The bureau's scores, each with its own configured scale and direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScoreKind {
+    /// The overall score (a multiscore).
+    Score,
+    /// The payment score (how the company pays its suppliers).
+    PaymentScore,
+    /// The growth score: the company's expected growth.
+    Growth,
+    /// The discontinuation score (opheffingsscore): the chance that the company stops.
+    Discontinuation,
+}
+
+impl ScoreKind {
+    /// Every score.
+    pub const ALL: [ScoreKind; 4] =
+        [ScoreKind::Score, ScoreKind::PaymentScore, ScoreKind::Growth, ScoreKind::Discontinuation];
+
+    /// Its name in the data files and in `[bureau]` (`<name>_scale`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ScoreKind::Score => "score",
+            ScoreKind::PaymentScore => "payment_score",
+            ScoreKind::Growth => "growth_score",
+            ScoreKind::Discontinuation => "discontinuation_score",
+        }
+    }
+
+    /// Its name in messages.
+    pub fn words(self) -> &'static str {
+        match self {
+            ScoreKind::Score => "bureau score",
+            ScoreKind::PaymentScore => "bureau payment score",
+            ScoreKind::Growth => "growth score",
+            ScoreKind::Discontinuation => "discontinuation score",
+        }
+    }
+}
+
 /// `[bureau]` in the configuration: scales, ladders and vocabularies.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -62,6 +131,17 @@ pub struct BureauSettings {
     pub payment_score_scale: [f64; 2],
     /// Whether a higher payment score is safer.
     pub payment_score_higher_is_safer: bool,
+    /// Lowest and highest growth score.
+    pub growth_score_scale: [f64; 2],
+    /// Whether a higher growth score is better (it is, with every bureau known).
+    pub growth_score_higher_is_safer: bool,
+    /// Lowest and highest discontinuation score.
+    pub discontinuation_score_scale: [f64; 2],
+    /// Whether a higher discontinuation score is safer (it is not: it is the chance of
+    /// stopping).
+    pub discontinuation_score_higher_is_safer: bool,
+    /// Credit-flag values per flag: green, orange, red.
+    pub credit_flag: BTreeMap<String, Vec<String>>,
     /// Rating labels from best to worst; the last is insolvency.
     pub ratings: Vec<String>,
     /// Labels meaning "not rated": no rating, not the worst one.
@@ -100,6 +180,15 @@ impl Default for BureauSettings {
             score_higher_is_safer: true,
             payment_score_scale: [0.0, 10.0],
             payment_score_higher_is_safer: true,
+            growth_score_scale: [0.0, 100.0],
+            growth_score_higher_is_safer: true,
+            discontinuation_score_scale: [0.0, 100.0],
+            discontinuation_score_higher_is_safer: false,
+            credit_flag: BTreeMap::from([
+                ("green".to_string(), words(&["green", "groen", "vert"])),
+                ("orange".to_string(), words(&["orange", "oranje"])),
+                ("red".to_string(), words(&["red", "rood", "rouge"])),
+            ]),
             ratings: words(&["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"]),
             not_rated: words(&["NR", "N/R", "not rated"]),
             status,
@@ -112,9 +201,15 @@ impl BureauSettings {
     /// Refuses scales and vocabularies that cannot be applied (an empty scale, fewer than two
     /// ratings, an unknown status).
     pub fn check(&self) -> Result<(), String> {
-        for (name, [lo, hi]) in [("score_scale", self.score_scale), ("payment_score_scale", self.payment_score_scale)] {
+        for kind in ScoreKind::ALL {
+            let [lo, hi] = self.scale(kind);
             if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
-                return Err(format!("{name} must be [lowest, highest], not [{lo}, {hi}]"));
+                return Err(format!("{}_scale must be [lowest, highest], not [{lo}, {hi}]", kind.name()));
+            }
+        }
+        for k in self.credit_flag.keys() {
+            if CreditFlag::from_label(k).is_none() {
+                return Err(format!("[bureau.credit_flag] {k:?}: use green, orange or red"));
             }
         }
         if self.ratings.len() < 2 {
@@ -159,14 +254,46 @@ impl BureauSettings {
         })
     }
 
-    /// A score as badness in [0, 1]: 0 is the safest end of the scale.
-    pub fn score_badness(&self, v: f64) -> f64 {
-        badness(v, self.score_scale, self.score_higher_is_safer)
+    /// A score's configured scale, lowest first.
+    pub fn scale(&self, kind: ScoreKind) -> [f64; 2] {
+        match kind {
+            ScoreKind::Score => self.score_scale,
+            ScoreKind::PaymentScore => self.payment_score_scale,
+            ScoreKind::Growth => self.growth_score_scale,
+            ScoreKind::Discontinuation => self.discontinuation_score_scale,
+        }
     }
 
-    /// A payment score as badness in [0, 1]: 0 is the safest end of the scale.
-    pub fn payment_score_badness(&self, v: f64) -> f64 {
-        badness(v, self.payment_score_scale, self.payment_score_higher_is_safer)
+    /// Whether a higher value of a score is safer (better).
+    pub fn higher_is_safer(&self, kind: ScoreKind) -> bool {
+        match kind {
+            ScoreKind::Score => self.score_higher_is_safer,
+            ScoreKind::PaymentScore => self.payment_score_higher_is_safer,
+            ScoreKind::Growth => self.growth_score_higher_is_safer,
+            ScoreKind::Discontinuation => self.discontinuation_score_higher_is_safer,
+        }
+    }
+
+    /// A score's value as badness in [0, 1]: 0 is the safest end of its scale.
+    pub fn badness_of(&self, kind: ScoreKind, v: f64) -> f64 {
+        badness(v, self.scale(kind), self.higher_is_safer(kind))
+    }
+
+    /// Why a value cannot be on a score's scale, if it cannot.
+    pub fn out_of_scale(&self, kind: ScoreKind, v: f64) -> Option<String> {
+        let [lo, hi] = self.scale(kind);
+        (!(lo..=hi).contains(&v)).then(|| {
+            format!("{} {v} is outside the configured scale {lo}–{hi} ([bureau] {}_scale)", kind.words(), kind.name())
+        })
+    }
+
+    /// The credit flag a bureau's raw value means, through the configured vocabulary.
+    pub fn credit_flag_of(&self, raw: &str) -> Option<CreditFlag> {
+        let v = raw.trim().to_lowercase();
+        self.credit_flag
+            .iter()
+            .find(|(_, values)| values.iter().any(|x| x.to_lowercase() == v))
+            .and_then(|(k, _)| CreditFlag::from_label(k))
     }
 }
 
@@ -194,6 +321,12 @@ pub struct Snapshot {
     pub score: Option<f64>,
     /// The payment score, on the configured scale.
     pub payment_score: Option<f64>,
+    /// The growth score, on the configured scale.
+    pub growth_score: Option<f64>,
+    /// The discontinuation score, on the configured scale.
+    pub discontinuation_score: Option<f64>,
+    /// The bureau's credit flag.
+    pub credit_flag: Option<CreditFlag>,
     /// Notch on the rating ladder (0 = best); `None` when not rated or absent.
     pub rating: Option<usize>,
     /// The rating as the bureau writes it.
@@ -298,13 +431,44 @@ mod tests {
     #[test]
     fn scales_and_directions() {
         let mut s = BureauSettings::default();
-        assert_eq!(s.score_badness(100.0), 0.0);
-        assert_eq!(s.score_badness(25.0), 0.75);
-        assert_eq!(s.score_badness(150.0), 0.0);
+        let score = ScoreKind::Score;
+        assert_eq!(s.badness_of(score, 100.0), 0.0);
+        assert_eq!(s.badness_of(score, 25.0), 0.75);
+        assert_eq!(s.badness_of(score, 150.0), 0.0);
         s.score_higher_is_safer = false;
         s.score_scale = [1.0, 5.0];
-        assert_eq!(s.score_badness(5.0), 1.0);
-        assert_eq!(s.score_badness(2.0), 0.25);
+        assert_eq!(s.badness_of(score, 5.0), 1.0);
+        assert_eq!(s.badness_of(score, 2.0), 0.25);
+        // The discontinuation score is the chance of stopping: higher is worse.
+        assert_eq!(s.badness_of(ScoreKind::Discontinuation, 80.0), 0.8);
+        assert_eq!(s.badness_of(ScoreKind::Growth, 80.0), 0.19999999999999996);
+    }
+
+    #[test]
+    fn values_outside_their_scale_are_named_with_the_scale() {
+        let mut s = BureauSettings::default();
+        assert_eq!(s.out_of_scale(ScoreKind::PaymentScore, 10.0), None);
+        assert_eq!(
+            s.out_of_scale(ScoreKind::PaymentScore, 55.0).as_deref(),
+            Some("bureau payment score 55 is outside the configured scale 0–10 ([bureau] payment_score_scale)")
+        );
+        assert!(s.out_of_scale(ScoreKind::Discontinuation, -1.0).unwrap().contains("discontinuation_score_scale"));
+        assert!(s.out_of_scale(ScoreKind::Growth, f64::NAN).is_some(), "no value is on a scale without order");
+        s.growth_score_scale = [1.0, 10.0];
+        assert_eq!(s.out_of_scale(ScoreKind::Growth, 10.0), None);
+        s.growth_score_scale = [10.0, 1.0];
+        assert!(s.check().unwrap_err().contains("growth_score_scale"));
+    }
+
+    #[test]
+    fn credit_flags_in_three_languages_and_only_three_flags() {
+        let mut s = BureauSettings::default();
+        assert_eq!(s.credit_flag_of(" Oranje "), Some(CreditFlag::Orange));
+        assert_eq!(s.credit_flag_of("rouge"), Some(CreditFlag::Red));
+        assert_eq!(s.credit_flag_of("purple"), None);
+        assert!(CreditFlag::Green < CreditFlag::Orange && CreditFlag::Orange < CreditFlag::Red);
+        s.credit_flag.insert("blue".into(), vec!["blauw".into()]);
+        assert!(s.check().unwrap_err().contains("[bureau.credit_flag] \"blue\""));
     }
 
     fn snap(company: &str, date: &str) -> Snapshot {
@@ -317,6 +481,9 @@ mod tests {
             credit_limit: None,
             score: None,
             payment_score: None,
+            growth_score: None,
+            discontinuation_score: None,
+            credit_flag: None,
             rating: None,
             rating_label: None,
             status: None,

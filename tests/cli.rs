@@ -293,7 +293,7 @@ fn two_monthly_runs_raise_the_story_alerts() {
                 && (current.is_empty() || &a[5] == current)
         })
     };
-    // The story of the sample set (src/sample.rs): K0008 goes bankrupt, K0019 enters WCO,
+    // The story of the sample set (src/sample/mod.rs): K0008 goes bankrupt, K0019 enters WCO,
     // K0030 has its limit cut and is downgraded, K0042 improves, K0053 pays later and later.
     assert!(has("K0008", "bureau_status", "risk", "bankrupt"));
     assert!(has("K0019", "bureau_status", "risk", "judicial reorganisation"));
@@ -302,8 +302,25 @@ fn two_monthly_runs_raise_the_story_alerts() {
     assert!(has("K0042", "rating", "opportunity", "A"));
     assert!(has("K0042", "credit_limit", "opportunity", ""));
     assert!(has("K0053", "paying_later", "risk", ""));
-    let bureau_kinds =
-        ["bureau_status", "credit_limit", "score", "payment_score", "rating", "address", "board", "name"];
+    // Issue 12's signals: the clients in trouble grow likelier to stop, and some grow.
+    assert!(has("K0019", "discontinuation_score", "risk", "85"));
+    assert!(has("K0030", "discontinuation_score", "risk", ""));
+    assert!(has("K0008", "credit_flag", "risk", "red"));
+    assert!(has("K0042", "growth_score", "opportunity", ""));
+    assert!(has("K0013", "growth_score", "opportunity", ""));
+    let bureau_kinds = [
+        "bureau_status",
+        "credit_limit",
+        "score",
+        "payment_score",
+        "growth_score",
+        "discontinuation_score",
+        "credit_flag",
+        "rating",
+        "address",
+        "board",
+        "name",
+    ];
     assert!(!alerts.iter().any(|a| &a[0] == "K0053" && bureau_kinds.contains(&&a[1])), "K0053 has a bureau signal");
     // Critical alerts come first, and bankrupt clients are critical in clients.csv.
     assert_eq!(&alerts[0][3], "critical");
@@ -352,6 +369,52 @@ fn bad_bureau_rows_are_rejected_and_invalid_numbers_warned() {
     assert!(warn.contains("0431150351") && warn.contains("check digits"), "{warn}");
     let summary: serde_json::Value = serde_json::from_str(&read(&d.join("out/2025-03/data/summary.json"))).unwrap();
     assert_eq!(summary["bureau"]["unmatched_clients"], serde_json::json!(["K1"]));
+}
+
+/// Issue 12: every bureau score on its configured scale, the credit flag through its
+/// vocabulary. A payment score of 55 on a 0–10 scale is another bureau's scale, never clamped.
+#[test]
+fn bureau_scores_outside_their_scale_are_rejected_naming_the_scale() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("inv.csv"), format!("{HEAD}K1;F1;01/02/2025;03/03/2025;100,00\n")).unwrap();
+    std::fs::write(d.join("map.toml"), MAP).unwrap();
+    std::fs::write(
+        d.join("bureau.csv"),
+        "Nr;Datum;Betalingsscore;Groei;Opheffing;Vlag\n\
+         0403019261;28/02/2025;7;50;10;Groen\n\
+         0403019261;31/03/2025;55;50;10;Groen\n\
+         0403019261;31/03/2025;7;50;120;Groen\n\
+         0403019261;31/03/2025;7;50;10;Paars\n\
+         0403019261;31/03/2025;7;64;30;Rouge\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("bmap.toml"),
+        "rows = \"bureau\"\ndelimiter = \";\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\ncompany_number = \"Nr\"\nsnapshot_date = \"Datum\"\npayment_score = \"Betalingsscore\"\ngrowth_score = \"Groei\"\ndiscontinuation_score = \"Opheffing\"\ncredit_flag = \"Vlag\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("arwatch.toml"),
+        "out = \"out\"\nas_of = \"2025-03-31\"\nmax_rejected_share = 1.0\n[[inputs]]\nfile = \"inv.csv\"\nmapping = \"map.toml\"\n[[bureau_inputs]]\nfile = \"bureau.csv\"\nmapping = \"bmap.toml\"\n",
+    )
+    .unwrap();
+    let r = run(&["run", "--config", d.join("arwatch.toml").to_str().unwrap()]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    let rej = read(&d.join("out/2025-03/data/rejected.csv"));
+    assert!(
+        rej.contains("line 3,Betalingsscore,55,bureau payment score 55 is outside the configured scale 0–10 ([bureau] payment_score_scale)"),
+        "{rej}"
+    );
+    assert!(
+        rej.contains("line 4,Opheffing,120,discontinuation score 120 is outside the configured scale 0–100"),
+        "{rej}"
+    );
+    assert!(rej.contains("line 5,Vlag,Paars,\"unknown credit flag"), "{rej}");
+    assert_eq!(rej.lines().count(), 4, "{rej}");
+    // The last row is kept: a red flag (in French) and a higher discontinuation score.
+    let summary: serde_json::Value = serde_json::from_str(&read(&d.join("out/2025-03/data/summary.json"))).unwrap();
+    assert_eq!(summary["bureau"]["snapshots"], 2);
 }
 
 #[test]

@@ -162,25 +162,40 @@ mod risk_score {
             (0.0f64..1.0, 0.0f64..1.0),
             proptest::option::of(-20.0f64..80.0),
             (proptest::option::of(0.0f64..100.0), proptest::option::of(0.0f64..10.0), proptest::option::of(0usize..10)),
-            proptest::option::of(0.0f64..3.0),
+            (proptest::option::of(0.0f64..3.0), proptest::option::of(0.0f64..100.0)),
         )
-            .prop_map(|(wadl, wadl_slope, dbt, (a, b), add, (score, payment_score, rating), utilisation)| {
-                RiskInput {
+            .prop_map(
+                |(
                     wadl,
                     wadl_slope,
                     dbt,
-                    share_over_60: a.max(b),
-                    share_over_90: a.min(b),
+                    (a, b),
                     add,
-                    score,
-                    payment_score,
-                    rating,
-                    rating_label: None,
-                    status: None,
-                    utilisation,
-                    has_bureau: score.is_some() || payment_score.is_some() || rating.is_some() || utilisation.is_some(),
-                }
-            })
+                    (score, payment_score, rating),
+                    (utilisation, discontinuation),
+                )| {
+                    RiskInput {
+                        wadl,
+                        wadl_slope,
+                        dbt,
+                        share_over_60: a.max(b),
+                        share_over_90: a.min(b),
+                        add,
+                        score,
+                        payment_score,
+                        discontinuation,
+                        rating,
+                        rating_label: None,
+                        status: None,
+                        utilisation,
+                        has_bureau: score.is_some()
+                            || payment_score.is_some()
+                            || discontinuation.is_some()
+                            || rating.is_some()
+                            || utilisation.is_some(),
+                    }
+                },
+            )
     }
 
     /// The same client, one factor worse.
@@ -200,6 +215,8 @@ mod risk_score {
             6 => w.score = w.score.map(|v| (v - by).max(0.0)),
             7 => w.payment_score = w.payment_score.map(|v| (v - by / 10.0).max(0.0)),
             8 => w.rating = w.rating.map(|r| (r + 1).min(9)),
+            // A higher discontinuation score is a higher chance of stopping: worse.
+            9 => w.discontinuation = w.discontinuation.map(|v| (v + by).min(100.0)),
             _ => w.utilisation = w.utilisation.map(|u| u + by / 10.0),
         }
         w
@@ -209,7 +226,7 @@ mod risk_score {
         #![proptest_config(ProptestConfig::with_cases(500))]
 
         #[test]
-        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..10, by in 0.0f64..50.0) {
+        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..11, by in 0.0f64..50.0) {
             let (s, b) = (RiskSettings::default(), BureauSettings::default());
             let before = assess(&i, &s, &b);
             let after = assess(&worse(&i, which, by), &s, &b);

@@ -3,7 +3,7 @@
 //! (scores, rating, how much of the credit limit is used). Every score comes with the factors
 //! that made it, in words, so a controller can defend it.
 
-use crate::bureau::{BureauSettings, Snapshot, Status};
+use crate::bureau::{BureauSettings, ScoreKind, Snapshot, Status};
 use serde::Deserialize;
 
 /// Weights of the factors; a factor's share of the score is its weight over the sum of the
@@ -27,6 +27,8 @@ pub struct Weights {
     pub score: f64,
     /// The bureau payment score.
     pub payment_score: f64,
+    /// The bureau discontinuation score (the chance that the company stops).
+    pub discontinuation: f64,
     /// The bureau rating.
     pub rating: f64,
     /// Exposure against the credit limit.
@@ -44,6 +46,7 @@ impl Default for Weights {
             add: 5.0,
             score: 15.0,
             payment_score: 10.0,
+            discontinuation: 10.0,
             rating: 10.0,
             utilisation: 5.0,
         }
@@ -100,6 +103,7 @@ impl RiskSettings {
             w.add,
             w.score,
             w.payment_score,
+            w.discontinuation,
             w.rating,
             w.utilisation,
         ];
@@ -167,6 +171,8 @@ pub struct RiskInput {
     pub score: Option<f64>,
     /// Bureau payment score.
     pub payment_score: Option<f64>,
+    /// Bureau discontinuation score.
+    pub discontinuation: Option<f64>,
     /// Bureau rating, as its position in the configured list (0 is best).
     pub rating: Option<usize>,
     /// The rating as the bureau writes it.
@@ -185,6 +191,7 @@ impl RiskInput {
         self.has_bureau = true;
         self.score = s.score;
         self.payment_score = s.payment_score;
+        self.discontinuation = s.discontinuation_score;
         self.rating = s.rating;
         self.rating_label = s.rating_label.clone();
         self.status = s.status;
@@ -266,21 +273,19 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
             what: format!("average days delinquent {v:.1}"),
         });
     }
-    if let Some(v) = i.score {
-        let [lo, hi] = b.score_scale;
-        factors.push(Factor {
-            weight: w.score,
-            badness: b.score_badness(v),
-            what: format!("bureau score {v} ({lo}–{hi})"),
-        });
-    }
-    if let Some(v) = i.payment_score {
-        let [lo, hi] = b.payment_score_scale;
-        factors.push(Factor {
-            weight: w.payment_score,
-            badness: b.payment_score_badness(v),
-            what: format!("bureau payment score {v} ({lo}–{hi})"),
-        });
+    for (kind, value, weight) in [
+        (ScoreKind::Score, i.score, w.score),
+        (ScoreKind::PaymentScore, i.payment_score, w.payment_score),
+        (ScoreKind::Discontinuation, i.discontinuation, w.discontinuation),
+    ] {
+        if let Some(v) = value {
+            let [lo, hi] = b.scale(kind);
+            factors.push(Factor {
+                weight,
+                badness: b.badness_of(kind, v),
+                what: format!("{} {v} ({lo}–{hi})", kind.words()),
+            });
+        }
     }
     if let Some(notch) = i.rating {
         let worst = (b.ratings.len() - 1).max(1) as f64;
@@ -371,6 +376,20 @@ mod tests {
         assert!(r.reasons.contains("pays 40.0 days late"), "{}", r.reasons);
         assert!(r.reasons.contains("bureau score 20 (0–100)"), "{}", r.reasons);
         assert!(r.tier >= Tier::Medium);
+    }
+
+    #[test]
+    fn a_rising_discontinuation_score_raises_the_score_and_says_so() {
+        let (s, b) = (RiskSettings::default(), BureauSettings::default());
+        let low = RiskInput { discontinuation: Some(5.0), has_bureau: true, ..base() };
+        let high = RiskInput { discontinuation: Some(85.0), ..low.clone() };
+        let (before, after) = (assess(&low, &s, &b), assess(&high, &s, &b));
+        assert!(after.score > before.score, "{} -> {}", before.score, after.score);
+        assert!(after.reasons.contains("discontinuation score 85 (0–100)"), "{}", after.reasons);
+        // Its weight is configuration: at zero it changes nothing.
+        let mut zero = RiskSettings::default();
+        zero.weights.discontinuation = 0.0;
+        assert!(!assess(&high, &zero, &b).reasons.contains("discontinuation"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::plan::{Plan, detect_dates};
 use super::stats::{account_extent, layout_label};
 use super::table::{self, Batch, Header, RawRow};
 use super::{IngestOptions, InputError, InputSpec, Reject, SourceStats, Warning};
-use crate::bureau::{BureauSettings, Snapshot};
+use crate::bureau::{BureauSettings, ScoreKind, Snapshot};
 use crate::model::Origin;
 
 /// What reading the bureau inputs gave.
@@ -174,6 +174,24 @@ fn convert<R: RawRow>(
         })?),
         None => None,
     };
+    let credit_flag = match v.text(Field::CreditFlag) {
+        Some(s) => Some(settings.credit_flag_of(&s).ok_or_else(|| {
+            v.err(
+                Field::CreditFlag,
+                "unknown credit flag; add it under [bureau.credit_flag] (green, orange, red)".into(),
+            )
+        })?),
+        None => None,
+    };
+    // Every score on its configured scale: a value outside it is another scale (0–100 read as
+    // 1–10, or the reverse), never clamped.
+    let score = |field: Field, kind: ScoreKind| -> Result<Option<f64>, RowError> {
+        let value = v.number(field)?;
+        match value.and_then(|x| settings.out_of_scale(kind, x)) {
+            Some(reason) => Err(v.err(field, reason)),
+            None => Ok(value),
+        }
+    };
     let text = |f: Field| v.text(f).map(|t| t.to_string());
     Ok((
         Snapshot {
@@ -183,8 +201,11 @@ fn convert<R: RawRow>(
             date,
             name: text(Field::ClientName),
             credit_limit: v.amount(Field::CreditLimit, currency)?,
-            score: v.number(Field::Score)?,
-            payment_score: v.number(Field::PaymentScore)?,
+            score: score(Field::Score, ScoreKind::Score)?,
+            payment_score: score(Field::PaymentScore, ScoreKind::PaymentScore)?,
+            growth_score: score(Field::GrowthScore, ScoreKind::Growth)?,
+            discontinuation_score: score(Field::DiscontinuationScore, ScoreKind::Discontinuation)?,
+            credit_flag,
             rating,
             rating_label: rating_text.map(|r| r.to_string()),
             status,

@@ -69,11 +69,17 @@ pub enum Field {
     Board,
     /// The legal form.
     LegalForm,
+    /// The bureau's growth score.
+    GrowthScore,
+    /// The bureau's discontinuation score (opheffingsscore).
+    DiscontinuationScore,
+    /// The bureau's credit flag (green, orange, red).
+    CreditFlag,
 }
 
 impl Field {
     /// Every field, in the order of the enum.
-    pub const ALL: [Field; 22] = [
+    pub const ALL: [Field; 25] = [
         Field::ClientId,
         Field::ClientName,
         Field::CompanyNumber,
@@ -96,6 +102,9 @@ impl Field {
         Field::Address,
         Field::Board,
         Field::LegalForm,
+        Field::GrowthScore,
+        Field::DiscontinuationScore,
+        Field::CreditFlag,
     ];
 
     /// The field's name in a mapping's `[columns]`.
@@ -123,6 +132,9 @@ impl Field {
             Field::Address => "address",
             Field::Board => "board",
             Field::LegalForm => "legal_form",
+            Field::GrowthScore => "growth_score",
+            Field::DiscontinuationScore => "discontinuation_score",
+            Field::CreditFlag => "credit_flag",
         }
     }
 

@@ -2,7 +2,7 @@
 //! each with its previous and current value and a sentence a controller can forward.
 
 use super::history::Entry;
-use crate::bureau::Status;
+use crate::bureau::{BureauSettings, CreditFlag, ScoreKind, Status};
 use crate::model::{Currency, Money};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -15,8 +15,12 @@ pub struct Thresholds {
     pub credit_limit_change: f64,
     /// Change of a score as a share of its scale (0.1 = 10 points on 0–100).
     pub score_change: f64,
-    /// The same for the payment score.
+    /// The same for the payment score, …
     pub payment_score_change: f64,
+    /// … the growth score …
+    pub growth_score_change: f64,
+    /// … and the discontinuation score.
+    pub discontinuation_score_change: f64,
     /// Change of WADL (12 months), in days.
     pub wadl_change_days: f64,
     /// A WADL trend at least this steep (days a month), with WADL up since the last run, is a
@@ -43,6 +47,8 @@ impl Default for Thresholds {
             credit_limit_change: 0.2,
             score_change: 0.1,
             payment_score_change: 0.1,
+            growth_score_change: 0.1,
+            discontinuation_score_change: 0.1,
             wadl_change_days: 5.0,
             paying_later_days_per_month: 2.0,
             late_ratio_jump: 0.2,
@@ -95,6 +101,12 @@ pub enum AlertKind {
     Score,
     /// Its bureau payment score moved.
     PaymentScore,
+    /// Its growth score moved.
+    GrowthScore,
+    /// Its discontinuation score moved.
+    DiscontinuationScore,
+    /// Its credit flag changed.
+    CreditFlag,
     /// Its rating was up- or downgraded.
     Rating,
     /// Its registered address changed.
@@ -133,6 +145,9 @@ impl AlertKind {
             AlertKind::CreditLimit => "credit_limit",
             AlertKind::Score => "score",
             AlertKind::PaymentScore => "payment_score",
+            AlertKind::GrowthScore => "growth_score",
+            AlertKind::DiscontinuationScore => "discontinuation_score",
+            AlertKind::CreditFlag => "credit_flag",
             AlertKind::Rating => "rating",
             AlertKind::Address => "address",
             AlertKind::Board => "board",
@@ -188,16 +203,6 @@ fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.1}")).unwrap_or_default()
 }
 
-/// How the bureau's scores read: each one's range (highest − lowest) and whether higher is
-/// safer, for the score and then the payment score.
-#[derive(Clone, Copy, Debug)]
-pub struct ScoreScales {
-    /// Highest − lowest score, and the same for the payment score.
-    pub ranges: [f64; 2],
-    /// Whether a higher score, and a higher payment score, is safer.
-    pub higher_safer: [bool; 2],
-}
-
 /// One client's previous and current entries, the settings, and the alerts found so far.
 struct Change<'a> {
     p: &'a Entry,
@@ -205,7 +210,8 @@ struct Change<'a> {
     /// The client as messages name it.
     name: String,
     t: &'a Thresholds,
-    scales: ScoreScales,
+    /// How the bureau's scores read (scales and directions).
+    bureau: &'a BureauSettings,
     currency: Currency,
     out: &'a mut Vec<Alert>,
 }
@@ -254,11 +260,12 @@ impl Change<'_> {
 type Rule = fn(&mut Change<'_>);
 
 /// Every rule, the bureau's first, then the ledger's.
-const RULES: [Rule; 14] = [
+const RULES: [Rule; 15] = [
     bureau_presence,
     bureau_status,
     credit_limit,
     scores,
+    credit_flag,
     rating,
     registry,
     over_limit,
@@ -271,20 +278,21 @@ const RULES: [Rule; 14] = [
     risk_tier,
 ];
 
-/// Compares the current run with the previous one, client by client, rule by rule. Sorted:
-/// severity, risks before opportunities, then client and kind.
+/// Compares the current run with the previous one, client by client, rule by rule; `bureau`
+/// says how the scores read (scales and directions). Sorted: severity, risks before
+/// opportunities, then client and kind.
 pub fn compare(
     prev: &BTreeMap<String, Entry>,
     cur: &[Entry],
     t: &Thresholds,
-    scales: ScoreScales,
+    bureau: &BureauSettings,
     currency: Currency,
 ) -> Vec<Alert> {
     let mut out = Vec::new();
     for c in cur {
         let Some(p) = prev.get(&c.client_id) else { continue };
         let name = if c.client_name.is_empty() { c.client_id.clone() } else { c.client_name.clone() };
-        let mut change = Change { p, c, name, t, scales, currency, out: &mut out };
+        let mut change = Change { p, c, name, t, bureau, currency, out: &mut out };
         for rule in RULES {
             rule(&mut change);
         }
@@ -365,33 +373,64 @@ fn credit_limit(x: &mut Change<'_>) {
     x.push(AlertKind::CreditLimit, cut, severity, previous, current, message);
 }
 
-/// The bureau score and payment score, each moved by at least its share of its scale.
+/// Each bureau score moved by at least its share of its scale: a risk when it moved the
+/// unsafe way (down for a score where higher is safer, up for the discontinuation score), an
+/// opportunity otherwise.
 fn scores(x: &mut Change<'_>) {
     if !x.in_bureau() {
         return;
     }
-    let (p, c, t, s) = (x.p, x.c, x.t, x.scales);
-    for (kind, label, pv, cv, scale, safer, thr) in [
-        (AlertKind::Score, "bureau score", p.score, c.score, s.ranges[0], s.higher_safer[0], t.score_change),
-        (
-            AlertKind::PaymentScore,
-            "bureau payment score",
-            p.payment_score,
-            c.payment_score,
-            s.ranges[1],
-            s.higher_safer[1],
-            t.payment_score_change,
-        ),
+    let (p, c, t, b) = (x.p, x.c, x.t, x.bureau);
+    for (kind, alert, threshold) in [
+        (ScoreKind::Score, AlertKind::Score, t.score_change),
+        (ScoreKind::PaymentScore, AlertKind::PaymentScore, t.payment_score_change),
+        (ScoreKind::Growth, AlertKind::GrowthScore, t.growth_score_change),
+        (ScoreKind::Discontinuation, AlertKind::DiscontinuationScore, t.discontinuation_score_change),
     ] {
-        if let (Some(a), Some(b)) = (pv, cv)
-            && (b - a).abs() >= thr * scale
-            && (b - a).abs() > 0.0
+        let [lo, hi] = b.scale(kind);
+        if let (Some(a), Some(v)) = (score_of(p, kind), score_of(c, kind))
+            && (v - a).abs() >= threshold * (hi - lo)
+            && (v - a).abs() > 0.0
         {
-            let worse = if safer { b < a } else { b > a };
-            let message = format!("{}: {label} {} from {a} to {b}", x.name, if worse { "fell" } else { "improved" });
-            x.push(kind, worse, Severity::Medium, format!("{a}"), format!("{b}"), message);
+            let worse = if b.higher_is_safer(kind) { v < a } else { v > a };
+            let verb = match (worse, v < a) {
+                (true, true) => "fell",
+                (true, false) => "rose",
+                (false, _) => "improved",
+            };
+            let message = format!("{}: {} {verb} from {a} to {v}", x.name, kind.words());
+            x.push(alert, worse, Severity::Medium, format!("{a}"), format!("{v}"), message);
         }
     }
+}
+
+/// An entry's value of a score.
+fn score_of(e: &Entry, kind: ScoreKind) -> Option<f64> {
+    match kind {
+        ScoreKind::Score => e.score,
+        ScoreKind::PaymentScore => e.payment_score,
+        ScoreKind::Growth => e.growth_score,
+        ScoreKind::Discontinuation => e.discontinuation_score,
+    }
+}
+
+/// The bureau's credit flag changed: towards red a risk (to red is high), towards green an
+/// opportunity.
+fn credit_flag(x: &mut Change<'_>) {
+    let (p, c) = (x.p, x.c);
+    let Some(now) = c.credit_flag else { return };
+    if !x.in_bureau() || p.credit_flag == c.credit_flag {
+        return;
+    }
+    let worse = p.credit_flag.map_or(now != CreditFlag::Green, |before| now > before);
+    let severity = match (worse, now) {
+        (true, CreditFlag::Red) => Severity::High,
+        (true, _) => Severity::Medium,
+        (false, _) => Severity::Low,
+    };
+    let before = p.credit_flag.map_or("", CreditFlag::label);
+    let message = format!("{}: credit flag changed from {} to {}", x.name, or_unknown(before), now.label());
+    x.push(AlertKind::CreditFlag, worse, severity, before.to_string(), now.label().to_string(), message);
 }
 
 /// A rating up- or downgrade; two notches down or more is high.

@@ -5,7 +5,7 @@
 //! with fewer columns still read (missing columns are empty).
 
 use crate::analytics::risk::Tier;
-use crate::bureau::Status;
+use crate::bureau::{CreditFlag, Status};
 use crate::output::write_atomic;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -42,6 +42,12 @@ pub struct Entry {
     pub score: Option<f64>,
     /// The bureau payment score.
     pub payment_score: Option<f64>,
+    /// The growth score.
+    pub growth_score: Option<f64>,
+    /// The discontinuation score.
+    pub discontinuation_score: Option<f64>,
+    /// The credit flag.
+    pub credit_flag: Option<CreditFlag>,
     /// The rating's position on the configured ladder (0 is best).
     pub rating: Option<usize>,
     /// The rating as the bureau writes it.
@@ -63,7 +69,7 @@ pub struct Entry {
 }
 
 /// The columns of a history file, in order.
-pub const COLUMNS: [&str; 24] = [
+pub const COLUMNS: [&str; 27] = [
     "client_id",
     "client_name",
     "company_number",
@@ -88,6 +94,9 @@ pub const COLUMNS: [&str; 24] = [
     "risk_score",
     "risk_tier",
     "version",
+    "growth_score",
+    "discontinuation_score",
+    "credit_flag",
 ];
 
 fn opt(v: Option<f64>) -> String {
@@ -131,6 +140,9 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
             opt(e.risk_score),
             e.risk_tier.map_or("", Tier::label).to_string(),
             "1".into(),
+            opt(e.growth_score),
+            opt(e.discontinuation_score),
+            e.credit_flag.map_or("", CreditFlag::label).to_string(),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -176,6 +188,9 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, HistoryError> {
             credit_limit: i("credit_limit"),
             score: f("score"),
             payment_score: f("payment_score"),
+            growth_score: f("growth_score"),
+            discontinuation_score: f("discontinuation_score"),
+            credit_flag: CreditFlag::from_label(&get("credit_flag")),
             rating: get("rating").parse::<usize>().ok(),
             rating_label: get("rating_label"),
             status: Status::from_label(&get("status")),

@@ -13,7 +13,7 @@ use crate::fx::Fx;
 use crate::ingest::DataQuality;
 use crate::ingest::bureau::BureauIngested;
 use crate::model::{ClientIx, Roster};
-use crate::monitor::alerts::{Alert, ScoreScales};
+use crate::monitor::alerts::Alert;
 use crate::monitor::history::{self, Entry};
 use crate::monitor::{self, Assessment};
 use chrono::NaiveDate;
@@ -72,12 +72,7 @@ impl Analysed {
         let alerts = match &compared_with {
             Some(p) => {
                 let prev = history::load(p).map_err(RunError::History)?;
-                let b = &config.bureau;
-                let scales = ScoreScales {
-                    ranges: [b.score_scale[1] - b.score_scale[0], b.payment_score_scale[1] - b.payment_score_scale[0]],
-                    higher_safer: [b.score_higher_is_safer, b.payment_score_higher_is_safer],
-                };
-                monitor::alerts::compare(&prev, &entries, &config.monitor, scales, config.currency)
+                monitor::alerts::compare(&prev, &entries, &config.monitor, &config.bureau, config.currency)
             }
             None => Vec::new(),
         };

@@ -39,7 +39,7 @@ const INVOICE_HEADER: [&str; 10] = [
     "Betwist",
 ];
 const PAYMENT_HEADER: [&str; 6] = ["Betaling", "Klantnr", "Datum", "Bedrag", "Munt", "Factuurnr"];
-const BUREAU_HEADER: [&str; 10] = [
+const BUREAU_HEADER: [&str; 13] = [
     "Ondernemingsnummer",
     "Datum",
     "Naam",
@@ -50,6 +50,9 @@ const BUREAU_HEADER: [&str; 10] = [
     "Status",
     "Adres",
     "Bestuur",
+    "Groeiscore",
+    "Opheffingsscore",
+    "Kredietvlag",
 ];
 
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
@@ -147,6 +150,9 @@ pub fn write(dir: &Path, set: &SampleSet) -> std::io::Result<()> {
                 b.status.to_string(),
                 b.address.clone(),
                 b.board.clone(),
+                b.growth.to_string(),
+                b.discontinuation.to_string(),
+                b.flag.to_string(),
             ]
         })
         .collect();
@@ -227,6 +233,9 @@ fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         ws.write_string(r, 7, b.status)?;
         ws.write_string(r, 8, &b.address)?;
         ws.write_string(r, 9, &b.board)?;
+        ws.write_number(r, 10, b.growth as f64)?;
+        ws.write_number(r, 11, b.discontinuation as f64)?;
+        ws.write_string(r, 12, b.flag)?;
     }
     wb.push_worksheet(ws);
     wb.save_to_buffer()

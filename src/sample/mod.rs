@@ -123,6 +123,9 @@ pub struct BureauRow {
     pub(crate) status: &'static str,
     pub(crate) address: String,
     pub(crate) board: String,
+    pub(crate) growth: i64,
+    pub(crate) discontinuation: i64,
+    pub(crate) flag: &'static str,
 }
 
 /// The whole sample: what `arwatch sample` writes.
@@ -505,6 +508,25 @@ fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> 
             }
             let score = score.clamp(1, 100);
             let rating = if status == "Faillissement" { "D" } else { rating_of(score) };
+            // Growth and discontinuation follow the score, with the story's turns: the clients
+            // in trouble grow likelier to stop, the improvers and two others grow.
+            let mut growth = 35 + base_score / 3;
+            let mut discontinuation = (100 - score) * 3 / 10;
+            match c.role {
+                Role::Bankrupt | Role::Wco if last => discontinuation = 85,
+                Role::Wco if k + 3 >= months.len() => discontinuation += 15,
+                Role::Deteriorating | Role::LimitCut if last => discontinuation += 15,
+                Role::Improver if last => growth += 20,
+                _ => {}
+            }
+            if last && (ci == 12 || ci == 33) {
+                growth += 15;
+            }
+            let flag = match (status, score) {
+                ("Faillissement", _) | (_, 0..=34) => "Rood",
+                (_, 35..=59) => "Oranje",
+                _ => "Groen",
+            };
             rows.push(BureauRow {
                 company_number: c.company_number.clone(),
                 date,
@@ -516,6 +538,9 @@ fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> 
                 status,
                 address,
                 board,
+                growth: growth.clamp(1, 100),
+                discontinuation: discontinuation.clamp(1, 99),
+                flag,
             });
         }
     }
@@ -531,6 +556,9 @@ fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> 
         status: "Actief",
         address: "Havenlaan 5, 2030 Antwerpen".into(),
         board: "Luc Janssens".into(),
+        growth: 40,
+        discontinuation: 20,
+        flag: "Oranje",
     });
     rows.sort_by(|a, b| (a.date, &a.company_number).cmp(&(b.date, &b.company_number)));
     rows

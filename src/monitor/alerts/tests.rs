@@ -1,9 +1,7 @@
 //! Unit tests of `alerts.rs`, kept beside it in their own file.
 use super::*;
 use crate::analytics::risk::Tier;
-use crate::bureau::Status;
-
-const SCALES: ScoreScales = ScoreScales { ranges: [100.0, 10.0], higher_safer: [true, true] };
+use crate::bureau::{BureauSettings, CreditFlag, Status};
 
 fn entry() -> Entry {
     Entry {
@@ -19,6 +17,9 @@ fn entry() -> Entry {
         credit_limit: Some(50_000_00),
         score: Some(70.0),
         payment_score: Some(7.0),
+        growth_score: Some(50.0),
+        discontinuation_score: Some(20.0),
+        credit_flag: Some(CreditFlag::Green),
         rating: Some(3),
         rating_label: "BBB".into(),
         status: Some(Status::Active),
@@ -37,7 +38,7 @@ fn run(change: impl Fn(&mut Entry)) -> Vec<Alert> {
     let mut c = entry();
     change(&mut c);
     let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-    compare(&prev, &[c], &Thresholds::default(), SCALES, Currency::EUR)
+    compare(&prev, &[c], &Thresholds::default(), &BureauSettings::default(), Currency::EUR)
 }
 
 fn kinds(a: &[Alert]) -> Vec<(&str, &str, &str)> {
@@ -58,6 +59,28 @@ fn every_kind_fires() {
     assert_eq!(kinds(&run(|c| c.score = Some(55.0))), [("score", "risk", "medium")]);
     assert_eq!(kinds(&run(|c| c.score = Some(95.0))), [("score", "opportunity", "medium")]);
     assert_eq!(kinds(&run(|c| c.payment_score = Some(5.0))), [("payment_score", "risk", "medium")]);
+    // Growth: higher is better; discontinuation (the chance of stopping): higher is worse.
+    let a = run(|c| c.growth_score = Some(70.0));
+    assert_eq!(kinds(&a), [("growth_score", "opportunity", "medium")]);
+    assert!(a[0].message.ends_with("growth score improved from 50 to 70"), "{}", a[0].message);
+    assert_eq!(kinds(&run(|c| c.growth_score = Some(30.0))), [("growth_score", "risk", "medium")]);
+    let a = run(|c| c.discontinuation_score = Some(45.0));
+    assert_eq!(kinds(&a), [("discontinuation_score", "risk", "medium")]);
+    assert!(a[0].message.ends_with("discontinuation score rose from 20 to 45"), "{}", a[0].message);
+    assert_eq!(
+        kinds(&run(|c| c.discontinuation_score = Some(5.0))),
+        [("discontinuation_score", "opportunity", "medium")]
+    );
+    // A move below a tenth of the scale is no news.
+    assert!(run(|c| c.discontinuation_score = Some(29.0)).is_empty());
+    let a = run(|c| c.credit_flag = Some(CreditFlag::Orange));
+    assert_eq!(kinds(&a), [("credit_flag", "risk", "medium")]);
+    assert!(a[0].message.ends_with("credit flag changed from green to orange"), "{}", a[0].message);
+    assert_eq!(kinds(&run(|c| c.credit_flag = Some(CreditFlag::Red))), [("credit_flag", "risk", "high")]);
+    let p = Entry { credit_flag: Some(CreditFlag::Red), ..entry() };
+    let prev = BTreeMap::from([(p.client_id.clone(), p)]);
+    let a = compare(&prev, &[entry()], &Thresholds::default(), &BureauSettings::default(), Currency::EUR);
+    assert_eq!(kinds(&a), [("credit_flag", "opportunity", "low")]);
     let a = run(|c| {
         c.rating = Some(5);
         c.rating_label = "B".into()
@@ -96,7 +119,7 @@ fn every_kind_fires() {
     c.net_ar = 500_00;
     c.dso_countback = Some(90.0);
     let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-    assert!(compare(&prev, &[c], &Thresholds::default(), SCALES, Currency::EUR).is_empty());
+    assert!(compare(&prev, &[c], &Thresholds::default(), &BureauSettings::default(), Currency::EUR).is_empty());
     assert_eq!(kinds(&run(|c| c.risk_tier = Some(Tier::High))), [("risk_tier", "risk", "high")]);
     assert_eq!(kinds(&run(|c| c.risk_tier = Some(Tier::Critical))), [("risk_tier", "risk", "critical")]);
     assert_eq!(kinds(&run(|c| c.in_bureau = false)), [("bureau_gone", "risk", "medium")]);
@@ -107,12 +130,12 @@ fn new_in_bureau_and_clients_without_history() {
     let mut p = entry();
     p.in_bureau = false;
     let prev = BTreeMap::from([(p.client_id.clone(), p)]);
-    let a = compare(&prev, &[entry()], &Thresholds::default(), SCALES, Currency::EUR);
+    let a = compare(&prev, &[entry()], &Thresholds::default(), &BureauSettings::default(), Currency::EUR);
     assert_eq!(kinds(&a), [("bureau_new", "opportunity", "low")]);
     // A client the previous run did not know gives no alert.
     let mut other = entry();
     other.client_id = "K2".into();
-    assert!(compare(&prev, &[other], &Thresholds::default(), SCALES, Currency::EUR).is_empty());
+    assert!(compare(&prev, &[other], &Thresholds::default(), &BureauSettings::default(), Currency::EUR).is_empty());
 }
 
 #[test]
