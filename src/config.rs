@@ -55,6 +55,7 @@ struct RawConfig {
     max_rejected_share: Option<f64>,
     /// Exchange-rate table: `date,currency,rate` (reporting units per unit).
     fx_rates: Option<String>,
+    watchlist: Option<String>,
     #[serde(default)]
     inputs: Vec<RawInput>,
     #[serde(default)]
@@ -154,6 +155,8 @@ pub struct Config {
     pub handover: HandoverSettings,
     /// The FX rate table, for ledgers in several currencies.
     pub fx_rates: Option<PathBuf>,
+    /// Companies watched that are not clients (suppliers, prospects): `company_number,name,role`.
+    pub watchlist: Option<PathBuf>,
     /// `[reports]`.
     pub reports: ReportSettings,
 }
@@ -264,6 +267,7 @@ impl Config {
             monitor: raw.monitor.clone(),
             compare_with,
             fx_rates: raw.fx_rates.as_ref().map(|p| base.join(p)),
+            watchlist: raw.watchlist.as_ref().map(|p| base.join(p)),
             reports: raw.reports.clone(),
             handover: HandoverSettings {
                 rates: raw.handover.rates.as_ref().map(|p| base.join(p)),

@@ -114,14 +114,22 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
         } else {
             format!(" ({})", m.unmatched_clients.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
         };
+        let others = if config.watchlist.is_some() {
+            format!(
+                "{} watched companies matched; {} bureau companies are neither a client nor watched",
+                m.watched.len(),
+                m.unmatched_companies.len()
+            )
+        } else {
+            format!("{} bureau companies are no client", m.unmatched_companies.len())
+        };
         say(
             common,
             &format!(
-                "bureau: {} snapshots, {} clients matched; no snapshot for {} clients{named}; {} bureau companies are no client",
+                "bureau: {} snapshots, {} clients matched; no snapshot for {} clients{named}; {others}",
                 a.bureau.snapshots.len(),
                 m.latest.len(),
                 m.unmatched_clients.len(),
-                m.unmatched_companies.len()
             ),
         );
     }

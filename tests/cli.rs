@@ -308,6 +308,20 @@ fn two_monthly_runs_raise_the_story_alerts() {
     assert!(has("K0008", "credit_flag", "risk", "red"));
     assert!(has("K0042", "growth_score", "opportunity", ""));
     assert!(has("K0013", "growth_score", "opportunity", ""));
+    // The watchlist: a supplier enters judicial reorganisation, a prospect improves; their
+    // alerts come after the clients', with their role.
+    let supplier = alerts.iter().find(|a| &a[0] == "BE0455123406" && &a[1] == "bureau_status").expect("supplier alert");
+    assert_eq!((&supplier[2], &supplier[5], &supplier[8]), ("risk", "judicial reorganisation", "supplier"));
+    assert!(
+        alerts.iter().any(|a| &a[0] == "BE0777345627"
+            && &a[1] == "growth_score"
+            && &a[2] == "opportunity"
+            && &a[8] == "prospect")
+    );
+    let first_watched = alerts.iter().position(|a| &a[8] != "client").unwrap();
+    assert!(alerts[first_watched..].iter().all(|a| &a[8] != "client"), "clients first, then the watchlist");
+    assert!(!alerts.iter().any(|a| &a[8] != "client" && ["wadl", "dso", "overdue_91", "risk_tier"].contains(&&a[1])));
+    assert!(second.stdout.contains("3 watched companies matched"), "{}", second.stdout);
     let bureau_kinds = [
         "bureau_status",
         "credit_limit",

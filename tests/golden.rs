@@ -289,6 +289,16 @@ const CASES: &[Case] = &[
         files: &[],
     },
     Case {
+        name: "watchlist_bad",
+        rows: "",
+        config: "as_of = \"2025-03-31\"\nwatchlist = \"watch.csv\"",
+        handover: "",
+        files: &[(
+            "watch.csv",
+            "company_number,name,role\nBE 0403.019.261,Papier NV,supplier\n0431150351,Bouw BV,prospect\n",
+        )],
+    },
+    Case {
         name: "jurisdiction_bad",
         rows: "",
         config: "as_of = \"2025-06-30\"",

@@ -2,6 +2,7 @@
 //! each with its previous and current value and a sentence a controller can forward.
 
 use super::history::Entry;
+use crate::bureau::watchlist::Role;
 use crate::bureau::{BureauSettings, CreditFlag, ScoreKind, Status};
 use crate::model::{Currency, Money};
 use serde::Deserialize;
@@ -174,10 +175,12 @@ impl std::fmt::Display for AlertKind {
 /// One change worth telling.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alert {
-    /// The client's id.
+    /// The client's id (a watched company's number).
     pub client_id: String,
     /// Its name.
     pub client_name: String,
+    /// A client, or a watched company's role.
+    pub role: Role,
     /// What changed.
     pub kind: AlertKind,
     /// `true` for a risk, `false` for an opportunity.
@@ -229,6 +232,7 @@ impl Change<'_> {
         self.out.push(Alert {
             client_id: self.c.client_id.clone(),
             client_name: self.c.client_name.clone(),
+            role: self.c.role,
             kind,
             risk,
             severity,
@@ -278,8 +282,9 @@ const RULES: [Rule; 15] = [
     risk_tier,
 ];
 
-/// Compares the current run with the previous one, client by client, rule by rule; `bureau`
-/// says how the scores read (scales and directions). Sorted: severity, risks before
+/// Compares the current run with the previous one, client by client (and watched company by
+/// watched company), rule by rule; `bureau` says how the scores read (scales and directions).
+/// Sorted: clients, then the watchlist by role; within each, severity, risks before
 /// opportunities, then client and kind.
 pub fn compare(
     prev: &BTreeMap<String, Entry>,
@@ -297,8 +302,15 @@ pub fn compare(
             rule(&mut change);
         }
     }
+    // Clients first, then each role of the watchlist: its own section.
     out.sort_by(|a, b| {
-        (a.severity, !a.risk, &a.client_id, a.kind.code()).cmp(&(b.severity, !b.risk, &b.client_id, b.kind.code()))
+        (a.role, a.severity, !a.risk, &a.client_id, a.kind.code()).cmp(&(
+            b.role,
+            b.severity,
+            !b.risk,
+            &b.client_id,
+            b.kind.code(),
+        ))
     });
     out
 }

@@ -5,6 +5,7 @@
 //! with fewer columns still read (missing columns are empty).
 
 use crate::analytics::risk::Tier;
+use crate::bureau::watchlist::Role;
 use crate::bureau::{CreditFlag, Status};
 use crate::output::write_atomic;
 use chrono::NaiveDate;
@@ -14,8 +15,10 @@ use std::path::{Path, PathBuf};
 /// One client as a run saw it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry {
-    /// The client's id.
+    /// The client's id (a watched company's number).
     pub client_id: String,
+    /// A client, or a watched company's role.
+    pub role: Role,
     /// Its name.
     pub client_name: String,
     /// Its company number, normalised (empty without one).
@@ -69,7 +72,7 @@ pub struct Entry {
 }
 
 /// The columns of a history file, in order.
-pub const COLUMNS: [&str; 27] = [
+pub const COLUMNS: [&str; 28] = [
     "client_id",
     "client_name",
     "company_number",
@@ -97,6 +100,7 @@ pub const COLUMNS: [&str; 27] = [
     "growth_score",
     "discontinuation_score",
     "credit_flag",
+    "role",
 ];
 
 fn opt(v: Option<f64>) -> String {
@@ -143,6 +147,7 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
             opt(e.growth_score),
             opt(e.discontinuation_score),
             e.credit_flag.map_or("", CreditFlag::label).to_string(),
+            e.role.label().to_string(),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -191,6 +196,7 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, HistoryError> {
             growth_score: f("growth_score"),
             discontinuation_score: f("discontinuation_score"),
             credit_flag: CreditFlag::from_label(&get("credit_flag")),
+            role: Role::from_label(&get("role")).unwrap_or_default(),
             rating: get("rating").parse::<usize>().ok(),
             rating_label: get("rating_label"),
             status: Status::from_label(&get("status")),

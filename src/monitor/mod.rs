@@ -7,6 +7,7 @@ pub mod history;
 
 use crate::analytics::Analysis;
 use crate::analytics::risk::{self, Risk, RiskInput, RiskSettings};
+use crate::bureau::watchlist::Watched;
 use crate::bureau::{self, BureauSettings, Matched, Snapshot, Status};
 use crate::model::Roster;
 use history::Entry;
@@ -48,12 +49,13 @@ pub fn assess(
     snapshots: Vec<Snapshot>,
     bureau_settings: &BureauSettings,
     risk_settings: &RiskSettings,
+    watchlist: &[Watched],
 ) -> Assessment {
     let active: Vec<u32> = analysis.clients.iter().map(|c| c.client).collect();
     let matched = if snapshots.is_empty() {
         Matched::default()
     } else {
-        bureau::match_clients(&roster.clients, &active, &snapshots, bureau_settings, analysis.as_of)
+        bureau::match_clients(&roster.clients, &active, &snapshots, bureau_settings, watchlist, analysis.as_of)
     };
     let clients = analysis
         .clients
@@ -100,45 +102,61 @@ pub fn assess(
     Assessment { clients, matched, snapshots }
 }
 
-/// The run's per-client entries for the history and the comparison.
-pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment) -> Vec<Entry> {
-    analysis
-        .clients
-        .iter()
-        .zip(&a.clients)
-        .map(|(c, v)| {
-            let client = &roster.clients[c.client as usize];
-            let f = &c.figures;
-            let snap = v.snapshot.map(|i| &a.snapshots[i]);
-            let text = |g: fn(&Snapshot) -> &Option<String>| snap.and_then(|s| g(s).clone()).unwrap_or_default();
-            Entry {
-                client_id: client.id.clone(),
-                client_name: client.name.clone(),
-                company_number: client.company_number.as_ref().map(ToString::to_string).unwrap_or_default(),
-                net_ar: f.sums.net_ar,
-                overdue_91_plus: v.over_90,
-                wadl_12m: f.sums.window.wadl(),
-                late_ratio_12m: f.sums.window.late_ratio(),
-                wadl_slope_6m: f.wadl_slope_6m,
-                dso_countback: Some(f.dso_countback),
-                avg_terms_days: f.avg_terms_days,
-                in_bureau: snap.is_some(),
-                credit_limit: v.credit_limit,
-                score: snap.and_then(|s| s.score),
-                payment_score: snap.and_then(|s| s.payment_score),
-                growth_score: snap.and_then(|s| s.growth_score),
-                discontinuation_score: snap.and_then(|s| s.discontinuation_score),
-                credit_flag: snap.and_then(|s| s.credit_flag),
-                rating: snap.and_then(|s| s.rating),
-                rating_label: text(|s| &s.rating_label),
-                status: v.status,
-                address: text(|s| &s.address),
-                board: text(|s| &s.board),
-                bureau_name: text(|s| &s.name),
-                legal_form: text(|s| &s.legal_form),
-                risk_score: Some(v.risk.score),
-                risk_tier: Some(v.risk.tier),
-            }
-        })
-        .collect()
+/// The run's entries for the history and the comparison: one per client, then one per
+/// watched company (its bureau fields only: it has no ledger).
+pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment, watchlist: &[Watched]) -> Vec<Entry> {
+    let clients = analysis.clients.iter().zip(&a.clients).map(|(c, v)| {
+        let client = &roster.clients[c.client as usize];
+        let f = &c.figures;
+        let mut e = Entry {
+            client_id: client.id.clone(),
+            client_name: client.name.clone(),
+            company_number: client.company_number.as_ref().map(ToString::to_string).unwrap_or_default(),
+            net_ar: f.sums.net_ar,
+            overdue_91_plus: v.over_90,
+            wadl_12m: f.sums.window.wadl(),
+            late_ratio_12m: f.sums.window.late_ratio(),
+            wadl_slope_6m: f.wadl_slope_6m,
+            dso_countback: Some(f.dso_countback),
+            avg_terms_days: f.avg_terms_days,
+            risk_score: Some(v.risk.score),
+            risk_tier: Some(v.risk.tier),
+            ..Entry::default()
+        };
+        bureau_fields(&mut e, v.snapshot.map(|i| &a.snapshots[i]));
+        e.credit_limit = v.credit_limit;
+        e
+    });
+    let watched = watchlist.iter().enumerate().map(|(i, w)| {
+        let mut e = Entry {
+            client_id: w.company.to_string(),
+            client_name: w.name.clone(),
+            company_number: w.company.to_string(),
+            role: w.role,
+            ..Entry::default()
+        };
+        bureau_fields(&mut e, a.matched.watched.get(&i).map(|&j| &a.snapshots[j]));
+        e
+    });
+    clients.chain(watched).collect()
+}
+
+/// What a snapshot says, into an entry (nothing without one).
+fn bureau_fields(e: &mut Entry, snap: Option<&Snapshot>) {
+    let Some(s) = snap else { return };
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    e.in_bureau = true;
+    e.credit_limit = s.credit_limit;
+    e.score = s.score;
+    e.payment_score = s.payment_score;
+    e.growth_score = s.growth_score;
+    e.discontinuation_score = s.discontinuation_score;
+    e.credit_flag = s.credit_flag;
+    e.rating = s.rating;
+    e.rating_label = text(&s.rating_label);
+    e.status = s.status;
+    e.address = text(&s.address);
+    e.board = text(&s.board);
+    e.bureau_name = text(&s.name);
+    e.legal_form = text(&s.legal_form);
 }

@@ -53,7 +53,7 @@ impl Analysed {
     /// Analyses the ledger, assesses each client's risk, compares with the previous run and
     /// selects the handover.
     pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, AppError> {
-        let Loaded { ingested, bureau, as_of } = loaded;
+        let Loaded { ingested, bureau, as_of, watchlist } = loaded;
         let mut timings = Vec::new();
         let t = Instant::now();
         let fx = fx(config)?;
@@ -63,8 +63,9 @@ impl Analysed {
         timings.push(("analyse", t.elapsed()));
 
         let t = Instant::now();
-        let assessment = monitor::assess(&roster, &analysis, bureau.snapshots.clone(), &config.bureau, &config.risk);
-        let entries = monitor::entries(&roster, &analysis, &assessment);
+        let assessment =
+            monitor::assess(&roster, &analysis, bureau.snapshots.clone(), &config.bureau, &config.risk, &watchlist);
+        let entries = monitor::entries(&roster, &analysis, &assessment, &watchlist);
         let compared_with = match &config.compare_with {
             Some(p) => Some(p.clone()),
             None => history::previous(&config.out, as_of).map(|(_, p)| p),

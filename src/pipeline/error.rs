@@ -1,6 +1,7 @@
 //! Why a run stopped once its configuration was read and its inputs opened: what was found,
 //! where, and what to do about it.
 
+use crate::bureau::watchlist::WatchlistError;
 use crate::collection::CollectionError;
 use crate::fx::FxError;
 use crate::ingest::Reject;
@@ -58,6 +59,8 @@ pub enum RunError {
     Collection(CollectionError),
     /// The saved run to compare with cannot be read.
     History(HistoryError),
+    /// The watchlist cannot be used (its message ends with the fix).
+    Watchlist(WatchlistError),
 }
 
 /// The details of [`RunError::TooManyRejected`].
@@ -103,6 +106,7 @@ impl RunError {
             RunError::Fx(e) => e.fix(),
             RunError::Collection(e) => e.fix(),
             RunError::History(_) => "name an existing saved run with --compare-with, or leave it out",
+            RunError::Watchlist(_) => "",
         }
     }
 }
@@ -153,6 +157,7 @@ impl fmt::Display for RunError {
             RunError::Fx(e) => write!(f, "{e}")?,
             RunError::Collection(e) => write!(f, "{e}")?,
             RunError::History(e) => write!(f, "{e}")?,
+            RunError::Watchlist(e) => write!(f, "{e}")?,
         }
         // The currency error writes its own fix, naming the currency.
         let fix = self.fix();

@@ -3,6 +3,7 @@
 
 use super::error::{RunError, TooManyRejected};
 use crate::analytics::calendar;
+use crate::bureau::watchlist::{self, Watched};
 use crate::config::Config;
 use crate::exit::AppError;
 use crate::ingest::bureau::{BureauIngested, ingest_bureau};
@@ -19,6 +20,8 @@ pub struct Loaded {
     pub bureau: BureauIngested,
     /// The date the run looks from.
     pub as_of: NaiveDate,
+    /// The companies watched that are not clients.
+    pub watchlist: Vec<Watched>,
 }
 
 /// Shown each set of inputs (the ledger's, then the bureau's) as soon as it is read, before
@@ -47,7 +50,11 @@ impl Loaded {
         if let Some(t) = too_many_rejected(config, &bureau.stats, &bureau.rejects) {
             return Err(RunError::TooManyRejected(t).into());
         }
-        Ok(Loaded { ingested, bureau, as_of })
+        let watchlist = match &config.watchlist {
+            Some(p) => watchlist::read(p).map_err(RunError::Watchlist)?,
+            None => Vec::new(),
+        };
+        Ok(Loaded { ingested, bureau, as_of, watchlist })
     }
 }
 

@@ -53,9 +53,9 @@ pub fn write_open_items(dir: &Path, roster: &Roster, a: &Analysis, cur: Currency
     write_table(&dir.join("open_items.csv"), &tables::open_items(roster, a, &names, cur), Some(&OPEN_ITEMS))
 }
 
-/// The columns of `alerts.csv` (the client's name last: it came after the others).
-const ALERTS: [&str; 8] =
-    ["client_id", "kind", "direction", "severity", "previous", "current", "message", "client_name"];
+/// The columns of `alerts.csv` (the client's name and the role last: they came after the others).
+const ALERTS: [&str; 9] =
+    ["client_id", "kind", "direction", "severity", "previous", "current", "message", "client_name", "role"];
 
 /// `alerts.csv`: what changed since the previous run.
 pub fn write_alerts(dir: &Path, alerts: &[Alert]) -> std::io::Result<()> {

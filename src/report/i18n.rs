@@ -179,11 +179,15 @@ pub enum Label {
     InterestNote,
     /// “Count”
     Count,
+    /// “Suppliers and prospects”
+    Watchlist,
+    /// “Role”
+    Role,
 }
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 85] = [
+    pub const ALL: [Label; 87] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -269,6 +273,8 @@ impl Label {
         Label::Provisional,
         Label::InterestNote,
         Label::Count,
+        Label::Watchlist,
+        Label::Role,
     ];
 
     /// The label in English, Dutch and French.
@@ -389,6 +395,8 @@ impl Label {
                 "Intérêts légaux du lendemain de l'échéance à la date de transmission, act/365, au taux semestriel; indemnité forfaitaire de 40 EUR par facture.",
             ],
             Label::Count => ["Count", "Aantal", "Nombre"],
+            Label::Watchlist => ["Suppliers and prospects", "Leveranciers en prospecten", "Fournisseurs et prospects"],
+            Label::Role => ["Role", "Rol", "Rôle"],
         }
     }
 }

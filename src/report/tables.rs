@@ -180,6 +180,7 @@ pub fn alerts<'a>(alerts: Vec<&'a Alert>) -> Table<'a, &'a Alert> {
         Column::new("previous", |a: &&Alert| Cell::text(&a.previous)).labelled(Label::Previous),
         Column::new("current", |a: &&Alert| Cell::text(&a.current)).labelled(Label::Current),
         Column::new("message", |a: &&Alert| Cell::text(&a.message)).labelled(Label::Message),
+        Column::new("role", |a: &&Alert| Cell::text(a.role.label())).labelled(Label::Role),
     ];
     Table::of(columns, alerts)
 }

@@ -213,8 +213,8 @@ const OPEN_ITEMS: [&str; 9] = [
 ];
 
 /// The Alerts sheet: the client's name beside its id.
-const ALERTS: [&str; 8] =
-    ["client_id", "client_name", "kind", "direction", "severity", "previous", "current", "message"];
+const ALERTS: [&str; 9] =
+    ["client_id", "client_name", "kind", "direction", "severity", "previous", "current", "message", "role"];
 
 /// The Handover sheet: the claim, without the jurisdiction, interest status and dossier file.
 const HANDOVER: [&str; 12] = [

@@ -157,6 +157,11 @@ pub fn write(dir: &Path, set: &SampleSet) -> std::io::Result<()> {
         })
         .collect();
     write_atomic(&dir.join("csv/kredietinfo.csv"), &csv_bytes(&BUREAU_HEADER, bureau_rows)?)?;
+    let mut watch = String::from("company_number,name,role\n");
+    for (number, name, role) in &set.watchlist {
+        watch.push_str(&format!("{number},{name},{role}\n"));
+    }
+    write_atomic(&dir.join("csv/watchlist.csv"), watch.as_bytes())?;
     write_atomic(&dir.join("xlsx/arwatch-sample.xlsx"), &xlsx_bytes(set).map_err(std::io::Error::other)?)?;
     write_atomic(&dir.join("csv/herinneringen.csv"), reminders(set).as_bytes())?;
     for (name, text) in MAPPINGS {

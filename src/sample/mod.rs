@@ -138,6 +138,8 @@ pub struct SampleSet {
     pub payments: Vec<SamplePayment>,
     /// Monthly bureau snapshots.
     pub bureau: Vec<BureauRow>,
+    /// Companies watched that are not clients: (company number, name, role).
+    pub watchlist: Vec<(String, &'static str, &'static str)>,
 }
 
 pub(crate) const START: (i32, u32) = (2024, 5);
@@ -544,6 +546,56 @@ fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> 
             });
         }
     }
+    // The watchlist's companies: a supplier that goes into judicial reorganisation in the last
+    // month, a steady supplier, and a prospect whose scores and limit improve.
+    for (w, (number, name, _)) in watchlist().iter().enumerate() {
+        for (k, &date) in months.iter().enumerate() {
+            let last = k == months.len() - 1;
+            let k = k as i64;
+            let base = match w {
+                0 => 70 - k,
+                1 => 72,
+                _ => 55 + k,
+            };
+            let (mut score, mut limit, mut status, mut growth, mut discontinuation) =
+                (base, 4_000_000, "Actief", 55, 15);
+            match (w, last) {
+                (0, true) => {
+                    score = 25;
+                    limit = 500_000;
+                    status = "Gerechtelijke reorganisatie";
+                    discontinuation = 80;
+                }
+                (2, true) => {
+                    score = 88;
+                    limit = 8_000_000;
+                    growth = 75;
+                }
+                _ => {}
+            }
+            rows.push(BureauRow {
+                company_number: number.clone(),
+                date,
+                name: name.to_string(),
+                credit_limit: limit,
+                score,
+                payment_score: (score / 10).clamp(0, 10),
+                rating: rating_of(score),
+                status,
+                address: "Industrieweg 1, 9000 Gent".into(),
+                board: "Els De Smet".into(),
+                growth,
+                discontinuation,
+                flag: if score < 35 {
+                    "Rood"
+                } else if score < 60 {
+                    "Oranje"
+                } else {
+                    "Groen"
+                },
+            });
+        }
+    }
     // A company the bureau monitors that is not (or no longer) a client: an unmatched row.
     rows.push(BureauRow {
         company_number: "BE 0417.497.106".into(),
@@ -564,13 +616,26 @@ fn build_bureau(rng: &mut Rng, clients: &[SampleClient], docs: &[SampleDoc]) -> 
     rows
 }
 
+/// The sample's watchlist: two suppliers and a prospect, with valid Belgian numbers.
+fn watchlist() -> Vec<(String, &'static str, &'static str)> {
+    let number = |first8: u64| {
+        let ten = format!("{first8:08}{:02}", kbo_check_digits(first8));
+        format!("BE {}.{}.{}", &ten[..4], &ten[4..7], &ten[7..])
+    };
+    vec![
+        (number(4_551_234), "Verpakkingen Lambrecht NV", "leverancier"),
+        (number(4_662_345), "Koeltechniek Verstraete BV", "leverancier"),
+        (number(7_773_456), "Hotelgroep Mertens NV", "prospect"),
+    ]
+}
+
 /// The sample for a seed: the same seed gives the same set.
 pub fn build(seed: u64) -> SampleSet {
     let mut rng = Rng::new(seed);
     let clients = make_clients(&mut rng);
     let (documents, payments) = build_ledger(&mut rng, &clients);
     let bureau = build_bureau(&mut rng, &clients, &documents);
-    SampleSet { clients, documents, payments, bureau }
+    SampleSet { clients, documents, payments, bureau, watchlist: watchlist() }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::i18n::{self, Label, date};
 use super::model::ReportModel;
 use super::table::{Cell, Table};
 use super::tables::{self, QualityRow};
+use crate::bureau::watchlist::Role;
 use crate::collection::handover::{Creditor, Line, Reminder};
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
 
@@ -27,6 +28,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     charts(&mut c, m);
     riskiest(&mut c, m);
     alerts(&mut c, m);
+    watchlist(&mut c, m);
     handover(&mut c, m);
     data_quality(&mut c, m);
     Ok(c.finish())
@@ -58,7 +60,8 @@ fn first_page(c: &mut Canvas, m: &ReportModel<'_>) {
     let rows = m.kpis.len().div_ceil(4) as f32;
     c.gap(rows * (tile_h + 8.0) + 6.0);
     c.heading(m.t(Label::HeadlineAlerts));
-    let headline: Vec<_> = m.alerts.iter().filter(|a| a.risk && a.severity.label() != "low").take(8).collect();
+    let headline: Vec<_> =
+        m.alerts.iter().filter(|a| a.risk && a.role == Role::Client && a.severity.label() != "low").take(8).collect();
     if m.compared_with.is_none() {
         c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
     } else if headline.is_empty() {
@@ -173,7 +176,7 @@ fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
         c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
     }
     for (risk, title) in [(true, m.t(Label::Risks)), (false, m.t(Label::Opportunities))] {
-        let list: Vec<_> = m.alerts.iter().copied().filter(|a| a.risk == risk).collect();
+        let list: Vec<_> = m.alerts.iter().copied().filter(|a| a.risk == risk && a.role == Role::Client).collect();
         if list.is_empty() {
             continue;
         }
@@ -182,12 +185,31 @@ fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
         c.text(MARGIN, c.y, &format!("{title} ({})", list.len()), 10.0, true, if risk { RED } else { GREEN });
         let view = [
             View("client", 110.0, Align::Left, false),
-            View("kind", 62.0, Align::Left, false),
+            // Wide enough for `discontinuation_score`.
+            View("kind", 84.0, Align::Left, false),
             View("severity", 45.0, Align::Left, false),
-            View("message", rest(217.0), Align::Left, true),
+            View("message", rest(239.0), Align::Left, true),
         ];
         draw(c, m, &tables::alerts(list), &view, usize::MAX, &|row| tier_color(&row[2]));
     }
+}
+
+/// The watched companies' alerts (suppliers, prospects), when there are any: their own
+/// section, after the clients'.
+fn watchlist(c: &mut Canvas, m: &ReportModel<'_>) {
+    let list: Vec<_> = m.alerts.iter().copied().filter(|a| a.role != Role::Client).collect();
+    if list.is_empty() {
+        return;
+    }
+    c.heading(m.t(Label::Watchlist));
+    let view = [
+        View("client", 110.0, Align::Left, false),
+        View("role", 50.0, Align::Left, false),
+        View("kind", 84.0, Align::Left, false),
+        View("severity", 45.0, Align::Left, false),
+        View("message", rest(289.0), Align::Left, true),
+    ];
+    draw(c, m, &tables::alerts(list), &view, usize::MAX, &|row| tier_color(&row[3]));
 }
 
 /// The handover per debtor, with its total.

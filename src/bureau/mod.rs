@@ -5,10 +5,13 @@
 //! status vocabulary are configuration (`[bureau]`), with defaults that read Belgian and Dutch
 //! bureau exports in English, Dutch and French.
 
+pub mod watchlist;
+
 use crate::model::{Client, ClientIx, CompanyNumber, Origin};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use watchlist::Watched;
 
 /// A company's legal status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -350,19 +353,26 @@ pub struct Matched {
     pub latest: HashMap<ClientIx, usize>,
     /// Clients with a ledger at A but no bureau snapshot (by their id).
     pub unmatched_clients: Vec<String>,
-    /// Companies in the bureau file that are no client (company number as written).
+    /// Companies in the bureau file that are neither a client nor watched (company number as
+    /// written).
     pub unmatched_companies: Vec<String>,
+    /// Per watched company (its index in the watchlist): the latest snapshot on or before the
+    /// as-of date.
+    pub watched: BTreeMap<usize, usize>,
 }
 
 /// Matches snapshots to clients by normalised company number, explicit link, or the client id
-/// the bureau row carries; never by name.
+/// the bureau row carries; never by name. A snapshot of no client goes to the watched company
+/// with its number, if any.
 pub fn match_clients(
     clients: &[Client],
     active: &[ClientIx],
     snapshots: &[Snapshot],
     settings: &BureauSettings,
+    watchlist: &[Watched],
     as_of: NaiveDate,
 ) -> Matched {
+    let watched: HashMap<&CompanyNumber, usize> = watchlist.iter().enumerate().map(|(i, w)| (&w.company, i)).collect();
     let mut by_company: HashMap<CompanyNumber, Vec<ClientIx>> = HashMap::new();
     let mut by_id: HashMap<&str, ClientIx> = HashMap::new();
     for &ix in active {
@@ -386,7 +396,16 @@ pub fn match_clients(
             _ => Vec::new(),
         };
         if targets.is_empty() {
-            unmatched.insert(s.raw_company.clone());
+            match s.company.as_ref().and_then(|n| watched.get(n)) {
+                Some(&w) => {
+                    if m.watched.get(&w).is_none_or(|&j| snapshots[j].date <= s.date) {
+                        m.watched.insert(w, i);
+                    }
+                }
+                None => {
+                    unmatched.insert(s.raw_company.clone());
+                }
+            }
         }
         for ix in targets {
             let better = match m.latest.get(&ix) {
@@ -516,12 +535,30 @@ mod tests {
             snap("0431150351", "2026-09-30"),
         ];
         let as_of = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
-        let m = match_clients(&clients, &[0, 1, 2], &snaps, &settings, as_of);
+        let m = match_clients(&clients, &[0, 1, 2], &snaps, &settings, &[], as_of);
         // The latest on or before A, not the one after it.
         assert_eq!(m.latest.get(&0), Some(&1));
         assert_eq!(m.latest.get(&1), Some(&3));
         assert_eq!(m.unmatched_clients, vec!["K3".to_string()]);
         // A valid number of no client, and an invalid number: both reported, neither matched.
         assert_eq!(m.unmatched_companies, vec!["0417497106".to_string(), "0431150351".to_string()]);
+        // Watched, the valid one is matched to its watchlist entry and no longer unmatched; a
+        // client's company stays the client's even when it is watched too.
+        let watch = [
+            Watched {
+                company: crate::model::company_number::normalise_company_number("0417497106").unwrap(),
+                name: "Supplier".into(),
+                role: watchlist::Role::Supplier,
+            },
+            Watched {
+                company: crate::model::company_number::normalise_company_number("0403019261").unwrap(),
+                name: "Client too".into(),
+                role: watchlist::Role::Prospect,
+            },
+        ];
+        let m = match_clients(&clients, &[0, 1, 2], &snaps, &settings, &watch, as_of);
+        assert_eq!(m.watched, BTreeMap::from([(0, 4)]));
+        assert_eq!(m.unmatched_companies, vec!["0431150351".to_string()]);
+        assert_eq!(m.latest.get(&0), Some(&1));
     }
 }
