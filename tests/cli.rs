@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Run, cents, read, root, run};
+use common::{Run, cents, csv_rows, read, root, run};
 use tempfile::TempDir;
 
 #[test]
@@ -322,6 +322,22 @@ fn two_monthly_runs_raise_the_story_alerts() {
     assert!(alerts[first_watched..].iter().all(|a| &a[8] != "client"), "clients first, then the watchlist");
     assert!(!alerts.iter().any(|a| &a[8] != "client" && ["wadl", "dso", "overdue_91", "risk_tier"].contains(&&a[1])));
     assert!(second.stdout.contains("3 watched companies matched"), "{}", second.stdout);
+    // Opportunities for sales: the improvers and the prospect with their reasons, healthy
+    // clients with room under their limit, the largest room first.
+    let (header, rows) = csv_rows(&out.path().join("2026-10/data/opportunities.csv"));
+    assert_eq!(header, ["client_id", "client_name", "role", "credit_limit", "exposure", "credit_room", "reasons"]);
+    let find = |id: &str| rows.iter().find(|r| r[0] == id).unwrap_or_else(|| panic!("{id} is no opportunity"));
+    assert!(find("K0042")[6].contains("growth score improved"), "{:?}", find("K0042"));
+    assert!(find("K0042")[6].contains("rating upgraded"), "{:?}", find("K0042"));
+    assert_eq!(find("BE0777345627")[2], "prospect");
+    assert!(
+        !rows.iter().any(|r| ["K0008", "K0019", "BE0455123406"].contains(&r[0].as_str())),
+        "troubled companies are no sales call"
+    );
+    // The news first (the prospect and the improvers lead), then room only, largest first.
+    assert!(rows[..5].iter().any(|r| r[0] == "BE0777345627" || r[0] == "K0042"), "{:?}", &rows[..5]);
+    let room_only: Vec<i64> = rows.iter().filter(|r| r[6].starts_with("room of")).map(|r| cents(&r[5])).collect();
+    assert!(room_only.len() > 10 && room_only.windows(2).all(|w| w[0] >= w[1]), "{room_only:?}");
     let bureau_kinds = [
         "bureau_status",
         "credit_limit",

@@ -39,8 +39,19 @@ fn workbook_matches_the_data_files() {
     let mut wb = open_workbook_auto(month.join("arwatch-2026-10.xlsx")).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["Summary", "Clients", "Open items", "Trends", "Alerts", "Handover", "Data quality"]
+        vec!["Summary", "Clients", "Open items", "Trends", "Alerts", "Opportunities", "Handover", "Data quality"]
     );
+    // The Opportunities sheet is opportunities.csv, row for row.
+    let (header, rows) = csv_rows(&month.join("data/opportunities.csv"));
+    let sheet = wb.worksheet_range("Opportunities").unwrap();
+    assert_eq!(sheet.height(), rows.len() + 1);
+    let heads: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(heads.len(), header.len());
+    for (r, row) in rows.iter().enumerate() {
+        let cells = sheet.rows().nth(r + 1).unwrap();
+        assert_eq!(cells[0].to_string(), row[0]);
+        assert_eq!(cells[6].to_string(), row[6]);
+    }
 
     // Clients: every column of clients.csv, the same values.
     let (header, rows) = csv_rows(&month.join("data/clients.csv"));

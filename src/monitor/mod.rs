@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod history;
+pub mod opportunities;
 
 use crate::analytics::Analysis;
 use crate::analytics::risk::{self, Risk, RiskInput, RiskSettings};

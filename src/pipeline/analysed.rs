@@ -15,6 +15,7 @@ use crate::ingest::bureau::BureauIngested;
 use crate::model::{ClientIx, Roster};
 use crate::monitor::alerts::Alert;
 use crate::monitor::history::{self, Entry};
+use crate::monitor::opportunities::Opportunity;
 use crate::monitor::{self, Assessment};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -41,6 +42,8 @@ pub struct Analysed {
     pub compared_with: Option<PathBuf>,
     /// What changed since the compared run.
     pub alerts: Vec<Alert>,
+    /// Whom sales could call, and why.
+    pub opportunities: Vec<Opportunity>,
     /// The invoices handed to collection, with statutory interest to the as-of date.
     pub handover: Vec<Line>,
     /// The dossier file of each debtor that gets one, and how many debtors qualify.
@@ -77,6 +80,14 @@ impl Analysed {
             }
             None => Vec::new(),
         };
+        let opportunities = monitor::opportunities::opportunities(
+            &roster,
+            &analysis,
+            &assessment,
+            &alerts,
+            &watchlist,
+            config.currency,
+        );
         timings.push(("monitor", t.elapsed()));
 
         let t = Instant::now();
@@ -97,6 +108,7 @@ impl Analysed {
             entries,
             compared_with,
             alerts,
+            opportunities,
             handover,
             dossiers,
             timings,

@@ -42,6 +42,7 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
         analysis: &a.analysis,
         assessment: &a.assessment,
         alerts: &a.alerts,
+        opportunities: &a.opportunities,
         compared_with: a.compared_with.as_ref().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().to_string()),
         handover: &a.handover,
         analysis_warnings: &a.analysis.warnings,
@@ -67,6 +68,7 @@ fn write_data(config: &Config, a: &Analysed, dir: &Path) -> Result<(), AppError>
     w(data::write_rejected(dir, &rejects))?;
     w(data::write_warnings(dir, &[&a.quality.warnings[..], &a.bureau.warnings[..]].concat(), &a.analysis.warnings))?;
     w(data::write_alerts(dir, &a.alerts))?;
+    w(data::write_opportunities(dir, &a.opportunities, config.currency))?;
     w(data::write_handover(dir, &a.roster, &a.handover, &a.dossiers.0, cur))?;
     let run = data::RunInfo {
         bureau: &a.bureau,

@@ -11,6 +11,7 @@ use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
 use crate::model::{ClientIx, Currency, Money, Roster, format_minor};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
+use crate::monitor::opportunities::Opportunity;
 use crate::output::write_atomic;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -60,6 +61,11 @@ const ALERTS: [&str; 9] =
 /// `alerts.csv`: what changed since the previous run.
 pub fn write_alerts(dir: &Path, alerts: &[Alert]) -> std::io::Result<()> {
     write_table(&dir.join("alerts.csv"), &tables::alerts(alerts.iter().collect()), Some(&ALERTS))
+}
+
+/// `opportunities.csv`: whom sales could call, and why, the largest credit room first.
+pub fn write_opportunities(dir: &Path, rows: &[Opportunity], cur: Currency) -> std::io::Result<()> {
+    write_table(&dir.join("opportunities.csv"), &tables::opportunities(rows, cur), None)
 }
 
 /// `handover.csv`: the invoices handed to collection, with each debtor's dossier file.

@@ -183,11 +183,19 @@ pub enum Label {
     Watchlist,
     /// “Role”
     Role,
+    /// “Opportunities for sales”
+    SalesOpportunities,
+    /// “Credit limit”
+    CreditLimit,
+    /// “Exposure”
+    Exposure,
+    /// “Credit room”
+    CreditRoom,
 }
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 87] = [
+    pub const ALL: [Label; 91] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -275,6 +283,10 @@ impl Label {
         Label::Count,
         Label::Watchlist,
         Label::Role,
+        Label::SalesOpportunities,
+        Label::CreditLimit,
+        Label::Exposure,
+        Label::CreditRoom,
     ];
 
     /// The label in English, Dutch and French.
@@ -397,6 +409,12 @@ impl Label {
             Label::Count => ["Count", "Aantal", "Nombre"],
             Label::Watchlist => ["Suppliers and prospects", "Leveranciers en prospecten", "Fournisseurs et prospects"],
             Label::Role => ["Role", "Rol", "Rôle"],
+            Label::SalesOpportunities => {
+                ["Opportunities for sales", "Kansen voor verkoop", "Opportunités commerciales"]
+            }
+            Label::CreditLimit => ["Credit limit", "Kredietlimiet", "Limite de crédit"],
+            Label::Exposure => ["Exposure", "Blootstelling", "Exposition"],
+            Label::CreditRoom => ["Credit room", "Kredietruimte", "Marge de crédit"],
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::locale::Lang;
 use crate::model::{Client, ClientIx, Currency, Money, Roster};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
+use crate::monitor::opportunities::Opportunity;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -63,6 +64,8 @@ pub struct Sources<'a> {
     pub assessment: &'a Assessment,
     /// The alerts, as compared.
     pub alerts: &'a [Alert],
+    /// Whom sales could call.
+    pub opportunities: &'a [Opportunity],
     /// The saved run the alerts compare with (its file stem).
     pub compared_with: Option<String>,
     /// The invoices handed over.
@@ -316,6 +319,11 @@ impl<'a> ReportModel<'a> {
     /// The open invoices (`open_items.csv`, the Open items sheet).
     pub fn open_items(&self) -> Table<'_, OpenItemRow<'_>> {
         tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names, self.currency)
+    }
+
+    /// Whom sales could call, the largest credit room first.
+    pub fn opportunities(&self) -> Table<'a, Opportunity> {
+        tables::opportunities(self.src.opportunities, self.currency)
     }
 
     /// The alerts, risks first (the Alerts sheet).

@@ -11,6 +11,7 @@ use crate::collection::handover::Line;
 use crate::ingest::{Reject, SourceStats, Warning};
 use crate::model::{Client, ClientIx, Currency, Money, Roster};
 use crate::monitor::alerts::Alert;
+use crate::monitor::opportunities::Opportunity;
 use crate::monitor::{Assessment, ClientView};
 use std::collections::BTreeMap;
 
@@ -353,4 +354,20 @@ pub fn debtors<'a>(
         Column::new("claim_total", move |r: &DebtorRow| amount(r.total().claim)).labelled(Label::ClaimTotal),
     ];
     Table::of(columns, rows)
+}
+
+/// `opportunities.csv`, the Opportunities sheet and the PDF's section: whom sales could call,
+/// the largest credit room first.
+pub fn opportunities<'a>(rows: &'a [Opportunity], cur: Currency) -> Table<'a, Opportunity> {
+    let money = move |v: Option<i64>| v.map_or(Cell::text(""), |v| Cell::Money(Money::new(v, cur)));
+    let columns: Vec<Column<'a, Opportunity>> = vec![
+        Column::new("client_id", |o: &Opportunity| Cell::text(&o.client_id)).labelled(Label::ClientId),
+        Column::new("client_name", |o: &Opportunity| Cell::text(&o.name)).labelled(Label::Client),
+        Column::new("role", |o: &Opportunity| Cell::text(o.role.label())).labelled(Label::Role),
+        Column::new("credit_limit", move |o: &Opportunity| money(o.credit_limit)).labelled(Label::CreditLimit),
+        Column::new("exposure", move |o: &Opportunity| money(o.exposure)).labelled(Label::Exposure),
+        Column::new("credit_room", move |o: &Opportunity| money(o.room)).labelled(Label::CreditRoom),
+        Column::new("reasons", |o: &Opportunity| Cell::owned(o.reasons.join("; "))).labelled(Label::Reasons),
+    ];
+    Table::blocked(columns, 1, move |_, f| rows.iter().for_each(f))
 }

@@ -387,11 +387,13 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     wb.push_worksheet(ws);
 
-    let sheets: [(Label, &Draw); 5] = [
+    let sheets: [(Label, &Draw); 6] = [
         (Label::OpenItems, &|ws| table(ws, &f, lang, &m.open_items(), Some(&OPEN_ITEMS))),
         // The monthly series, portfolio first: every column of monthly.csv.
         (Label::Trends, &|ws| table(ws, &f, lang, &m.monthly(), None)),
         (Label::Alerts, &|ws| table(ws, &f, lang, &m.alerts_table(), Some(&ALERTS))),
+        // Whom sales could call: every column of opportunities.csv.
+        (Label::Opportunities, &|ws| table(ws, &f, lang, &m.opportunities(), None)),
         (Label::HandoverSheet, &|ws| {
             // The sheet does not name the dossier files.
             table(ws, &f, lang, &m.handover(&Default::default()), Some(&HANDOVER))

@@ -29,6 +29,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     riskiest(&mut c, m);
     alerts(&mut c, m);
     watchlist(&mut c, m);
+    opportunities(&mut c, m);
     handover(&mut c, m);
     data_quality(&mut c, m);
     Ok(c.finish())
@@ -210,6 +211,22 @@ fn watchlist(c: &mut Canvas, m: &ReportModel<'_>) {
         View("message", rest(289.0), Align::Left, true),
     ];
     draw(c, m, &tables::alerts(list), &view, usize::MAX, &|row| tier_color(&row[3]));
+}
+
+/// Opportunities for sales: the thirty with the largest credit room or the best news.
+fn opportunities(c: &mut Canvas, m: &ReportModel<'_>) {
+    let table = m.opportunities();
+    if table.rows() == 0 {
+        return;
+    }
+    c.heading(m.t(Label::SalesOpportunities));
+    let view = [
+        View("client_name", 140.0, Align::Left, false),
+        View("role", 50.0, Align::Left, false),
+        View("credit_room", 70.0, Align::Right, false),
+        View("reasons", rest(260.0), Align::Left, true),
+    ];
+    draw(c, m, &table, &view, 30, &|_| None);
 }
 
 /// The handover per debtor, with its total.
