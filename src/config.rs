@@ -8,6 +8,7 @@ use crate::analytics::Settings;
 use crate::analytics::risk::RiskSettings;
 use crate::bureau::BureauSettings;
 use crate::collection::handover::HandoverSettings;
+use crate::collection::ladder::LadderSettings;
 use crate::ingest::InputSpec;
 use crate::ingest::mapping::Mapping;
 use crate::locale::Lang;
@@ -70,6 +71,8 @@ struct RawConfig {
     monitor: Thresholds,
     #[serde(default)]
     handover: HandoverSettings,
+    #[serde(default)]
+    ladder: LadderSettings,
     #[serde(default)]
     reports: ReportSettings,
 }
@@ -153,6 +156,8 @@ pub struct Config {
     pub compare_with: Option<PathBuf>,
     /// `[handover]`.
     pub handover: HandoverSettings,
+    /// `[ladder]`: the dunning steps.
+    pub ladder: LadderSettings,
     /// The FX rate table, for ledgers in several currencies.
     pub fx_rates: Option<PathBuf>,
     /// Companies watched that are not clients (suppliers, prospects): `company_number,name,role`.
@@ -231,6 +236,7 @@ impl Config {
         let bureau_inputs = read_inputs(raw.bureau_inputs, &base, &invalid)?;
         raw.bureau.check().map_err(|e| invalid(format!("[bureau]: {e}"), "see docs/monitoring.md"))?;
         raw.risk.check().map_err(|e| invalid(format!("[risk]: {e}"), "see docs/monitoring.md"))?;
+        raw.ladder.check().map_err(|e| invalid(e, "see docs/reports.md, the collection ladder"))?;
         let compare_with = overrides.compare_with.as_deref().map(|v| match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => crate::monitor::history::dir(&out).join(format!("{d}.csv")),
             Err(_) => PathBuf::from(v),
@@ -269,6 +275,7 @@ impl Config {
             fx_rates: raw.fx_rates.as_ref().map(|p| base.join(p)),
             watchlist: raw.watchlist.as_ref().map(|p| base.join(p)),
             reports: raw.reports.clone(),
+            ladder: raw.ladder.clone(),
             handover: HandoverSettings {
                 rates: raw.handover.rates.as_ref().map(|p| base.join(p)),
                 reminders: raw.handover.reminders.as_ref().map(|p| base.join(p)),

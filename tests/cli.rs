@@ -336,6 +336,13 @@ fn two_monthly_runs_raise_the_story_alerts() {
     );
     // The news first (the prospect and the improvers lead), then room only, largest first.
     assert!(rows[..5].iter().any(|r| r[0] == "BE0777345627" || r[0] == "K0042"), "{:?}", &rows[..5]);
+    // The collection ladder: the client in judicial reorganisation is a claim to file, the
+    // others take their next step; the most urgent first.
+    let (header, actions) = csv_rows(&out.path().join("2026-10/data/actions.csv"));
+    assert_eq!(&header[..3], ["client_id", "client_name", "document_id"]);
+    assert!(actions.iter().filter(|r| r[0] == "K0019").all(|r| r[7] == "file_claim" && !r[11].is_empty()));
+    assert!(actions.iter().any(|r| r[7] == "step" && r[8] == "formal notice"), "a formal notice is due");
+    assert_eq!(actions[0][7], "file_claim");
     let room_only: Vec<i64> = rows.iter().filter(|r| r[6].starts_with("room of")).map(|r| cents(&r[5])).collect();
     assert!(room_only.len() > 10 && room_only.windows(2).all(|w| w[0] >= w[1]), "{room_only:?}");
     let bureau_kinds = [

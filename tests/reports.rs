@@ -39,7 +39,17 @@ fn workbook_matches_the_data_files() {
     let mut wb = open_workbook_auto(month.join("arwatch-2026-10.xlsx")).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["Summary", "Clients", "Open items", "Trends", "Alerts", "Opportunities", "Handover", "Data quality"]
+        vec![
+            "Summary",
+            "Clients",
+            "Open items",
+            "Trends",
+            "Alerts",
+            "Opportunities",
+            "Collection actions",
+            "Handover",
+            "Data quality"
+        ]
     );
     // The Opportunities sheet is opportunities.csv, row for row.
     let (header, rows) = csv_rows(&month.join("data/opportunities.csv"));

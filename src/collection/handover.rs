@@ -150,7 +150,7 @@ pub fn read_reminders(path: &std::path::Path) -> Result<Vec<Reminder>, Collectio
 
 /// The fixed compensation per invoice in the reporting currency, in minor units: 40 EUR is
 /// 40 EUR whatever the ledger's currency, converted at the as-of date.
-fn compensation_in(s: &HandoverSettings, fx: &Fx, as_of: NaiveDate) -> Result<i64, CollectionError> {
+pub(super) fn compensation_in(s: &HandoverSettings, fx: &Fx, as_of: NaiveDate) -> Result<i64, CollectionError> {
     let from = Currency::parse(&s.compensation_currency).ok_or_else(|| {
         CollectionError::Settings(format!(
             "[handover] compensation_currency {:?} is not a currency code",

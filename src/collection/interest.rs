@@ -52,6 +52,14 @@ impl Jurisdiction {
         }
     }
 
+    /// Where, and under which law, a claim on an insolvent debtor is filed.
+    pub fn insolvency_register(self) -> &'static str {
+        match self {
+            Jurisdiction::Belgium => "in the Central Solvency Register, regsol.be (Code of Economic Law, Book XX)",
+            Jurisdiction::Netherlands => "with the curator or the administrator (Faillissementswet)",
+        }
+    }
+
     /// Dutch statutory commercial interest is compounded yearly.
     pub fn compounds(self) -> bool {
         self == Jurisdiction::Netherlands

@@ -5,6 +5,7 @@
 pub mod dossier_names;
 pub mod handover;
 pub mod interest;
+pub mod ladder;
 
 use crate::fx::FxError;
 

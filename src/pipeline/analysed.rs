@@ -5,14 +5,16 @@ use super::error::RunError;
 use super::loaded::Loaded;
 use crate::analytics::{Analysis, analyse};
 use crate::collection::dossier_names;
-use crate::collection::handover::{self, Line};
+use crate::collection::handover::{self, Line, Reminder};
 use crate::collection::interest::Rates;
+use crate::collection::ladder::{self, Action};
 use crate::config::Config;
 use crate::exit::AppError;
 use crate::fx::Fx;
 use crate::ingest::DataQuality;
 use crate::ingest::bureau::BureauIngested;
-use crate::model::{ClientIx, Roster};
+use crate::model::ClientIx;
+use crate::model::Roster;
 use crate::monitor::alerts::Alert;
 use crate::monitor::history::{self, Entry};
 use crate::monitor::opportunities::Opportunity;
@@ -46,6 +48,10 @@ pub struct Analysed {
     pub opportunities: Vec<Opportunity>,
     /// The invoices handed to collection, with statutory interest to the as-of date.
     pub handover: Vec<Line>,
+    /// The reminder log (empty without one).
+    pub reminders: Vec<Reminder>,
+    /// The next collection action on every invoice past due, the most urgent first.
+    pub actions: Vec<Action>,
     /// The dossier file of each debtor that gets one, and how many debtors qualify.
     pub dossiers: (BTreeMap<ClientIx, String>, usize),
     /// Wall time of each step so far.
@@ -91,7 +97,25 @@ impl Analysed {
         timings.push(("monitor", t.elapsed()));
 
         let t = Instant::now();
-        let handover = handover_lines(config, &roster, &analysis, &assessment, &fx)?;
+        let rates = rates(config)?;
+        let handover = handover::select(&roster, &analysis, &assessment, &config.handover, &rates, &fx)
+            .map_err(RunError::Collection)?;
+        let reminders = match &config.handover.reminders {
+            Some(p) => handover::read_reminders(p).map_err(RunError::Collection)?,
+            None => Vec::new(),
+        };
+        let actions = ladder::actions(
+            &roster,
+            &analysis,
+            &assessment,
+            &reminders,
+            &config.ladder,
+            &config.handover,
+            &rates,
+            &fx,
+            config.lang,
+        )
+        .map_err(RunError::Collection)?;
         let dossiers = if config.reports.dossiers {
             dossier_names::plan(&roster, &handover, config.handover.max_dossiers)
         } else {
@@ -110,6 +134,8 @@ impl Analysed {
             alerts,
             opportunities,
             handover,
+            reminders,
+            actions,
             dossiers,
             timings,
         })
@@ -132,14 +158,8 @@ fn fx(config: &Config) -> Result<Fx, RunError> {
     }
 }
 
-/// The invoices handed to collection, with statutory interest to the as-of date.
-fn handover_lines(
-    config: &Config,
-    roster: &Roster,
-    analysis: &Analysis,
-    assessment: &Assessment,
-    fx: &Fx,
-) -> Result<Vec<Line>, RunError> {
+/// The statutory interest rates: shipped, and the configured table over them.
+fn rates(config: &Config) -> Result<Rates, RunError> {
     let mut rates = Rates::shipped();
     if let Some(p) = &config.handover.rates {
         let text = std::fs::read_to_string(p).map_err(|e| RunError::Unreadable {
@@ -150,5 +170,5 @@ fn handover_lines(
         })?;
         rates.add_csv(&text, &p.display().to_string())?;
     }
-    Ok(handover::select(roster, analysis, assessment, &config.handover, &rates, fx)?)
+    Ok(rates)
 }

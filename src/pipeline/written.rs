@@ -43,6 +43,8 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
         assessment: &a.assessment,
         alerts: &a.alerts,
         opportunities: &a.opportunities,
+        reminders: &a.reminders,
+        actions: &a.actions,
         compared_with: a.compared_with.as_ref().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().to_string()),
         handover: &a.handover,
         analysis_warnings: &a.analysis.warnings,
@@ -69,6 +71,7 @@ fn write_data(config: &Config, a: &Analysed, dir: &Path) -> Result<(), AppError>
     w(data::write_warnings(dir, &[&a.quality.warnings[..], &a.bureau.warnings[..]].concat(), &a.analysis.warnings))?;
     w(data::write_alerts(dir, &a.alerts))?;
     w(data::write_opportunities(dir, &a.opportunities, config.currency))?;
+    w(data::write_actions(dir, &a.roster, &a.actions, config.currency))?;
     w(data::write_handover(dir, &a.roster, &a.handover, &a.dossiers.0, cur))?;
     let run = data::RunInfo {
         bureau: &a.bureau,
@@ -100,10 +103,6 @@ fn write_reports(
     if !config.reports.dossiers {
         return Ok(Vec::new());
     }
-    let reminders = match &config.handover.reminders {
-        Some(p) => handover::read_reminders(p).map_err(super::RunError::Collection)?,
-        None => Vec::new(),
-    };
     let folder = dir.join("handover");
     if !dossiers.is_empty() {
         std::fs::create_dir_all(&folder).map_err(|e| AppError::output(&folder, e))?;
@@ -121,7 +120,7 @@ fn write_reports(
         lines_of.entry(l.client).or_default().push(l);
     }
     let mut reminders_of: BTreeMap<(&str, &str), Vec<&handover::Reminder>> = BTreeMap::new();
-    for r in &reminders {
+    for r in m.reminders() {
         reminders_of.entry((r.client_id.as_str(), r.document_id.as_str())).or_default().push(r);
     }
     for (client_ix, file) in dossiers {

@@ -6,6 +6,7 @@ use super::csv::{safe_text, strings, write_csv, write_table};
 use super::tables;
 use crate::analytics::Analysis;
 use crate::collection::handover::Line;
+use crate::collection::ladder::Action;
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
 use crate::model::{ClientIx, Currency, Money, Roster, format_minor};
@@ -66,6 +67,28 @@ pub fn write_alerts(dir: &Path, alerts: &[Alert]) -> std::io::Result<()> {
 /// `opportunities.csv`: whom sales could call, and why, the largest credit room first.
 pub fn write_opportunities(dir: &Path, rows: &[Opportunity], cur: Currency) -> std::io::Result<()> {
     write_table(&dir.join("opportunities.csv"), &tables::opportunities(rows, cur), None)
+}
+
+/// The columns of `actions.csv`: one invoice a row (the client totals are the sheet's).
+const ACTIONS: [&str; 13] = [
+    "client_id",
+    "client_name",
+    "document_id",
+    "due_date",
+    "days_past_due",
+    "open_amount",
+    "steps_done",
+    "kind",
+    "next_action",
+    "action_date",
+    "overdue_days",
+    "claim",
+    "reason",
+];
+
+/// `actions.csv`: the next collection action on every invoice past due, the most urgent first.
+pub fn write_actions(dir: &Path, roster: &Roster, actions: &[Action], cur: Currency) -> std::io::Result<()> {
+    write_table(&dir.join("actions.csv"), &tables::actions(roster, actions, cur), Some(&ACTIONS))
 }
 
 /// `handover.csv`: the invoices handed to collection, with each debtor's dossier file.

@@ -191,11 +191,21 @@ pub enum Label {
     Exposure,
     /// “Credit room”
     CreditRoom,
+    /// “Collection actions”
+    Actions,
+    /// “Steps done”
+    StepsDone,
+    /// “Next action”
+    NextAction,
+    /// “Action date”
+    ActionDate,
+    /// “Overdue (days)”
+    OverdueDays,
 }
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 91] = [
+    pub const ALL: [Label; 96] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -287,6 +297,11 @@ impl Label {
         Label::CreditLimit,
         Label::Exposure,
         Label::CreditRoom,
+        Label::Actions,
+        Label::StepsDone,
+        Label::NextAction,
+        Label::ActionDate,
+        Label::OverdueDays,
     ];
 
     /// The label in English, Dutch and French.
@@ -415,6 +430,11 @@ impl Label {
             Label::CreditLimit => ["Credit limit", "Kredietlimiet", "Limite de crédit"],
             Label::Exposure => ["Exposure", "Blootstelling", "Exposition"],
             Label::CreditRoom => ["Credit room", "Kredietruimte", "Marge de crédit"],
+            Label::Actions => ["Collection actions", "Incasso-acties", "Actions de recouvrement"],
+            Label::StepsDone => ["Steps done", "Stappen gezet", "Étapes faites"],
+            Label::NextAction => ["Next action", "Volgende actie", "Action suivante"],
+            Label::ActionDate => ["Action date", "Actiedatum", "Date de l'action"],
+            Label::OverdueDays => ["Overdue (days)", "Te laat (dagen)", "En retard (jours)"],
         }
     }
 }

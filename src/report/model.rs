@@ -5,11 +5,12 @@
 
 use super::i18n::{self, Label, t};
 use super::table::Table;
-use super::tables::{self, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow};
+use super::tables::{self, ActionRow, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow};
 use crate::analytics::risk::Tier;
 use crate::analytics::{Analysis, calendar};
 use crate::bureau::Snapshot;
-use crate::collection::handover::Line;
+use crate::collection::handover::{Line, Reminder};
+use crate::collection::ladder::Action;
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
 use crate::locale::Lang;
@@ -66,6 +67,10 @@ pub struct Sources<'a> {
     pub alerts: &'a [Alert],
     /// Whom sales could call.
     pub opportunities: &'a [Opportunity],
+    /// The reminder log.
+    pub reminders: &'a [Reminder],
+    /// The next collection action per overdue invoice, the most urgent first.
+    pub actions: &'a [Action],
     /// The saved run the alerts compare with (its file stem).
     pub compared_with: Option<String>,
     /// The invoices handed over.
@@ -319,6 +324,21 @@ impl<'a> ReportModel<'a> {
     /// The open invoices (`open_items.csv`, the Open items sheet).
     pub fn open_items(&self) -> Table<'_, OpenItemRow<'_>> {
         tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names, self.currency)
+    }
+
+    /// The reminder log.
+    pub fn reminders(&self) -> &'a [Reminder] {
+        self.src.reminders
+    }
+
+    /// The next collection action per overdue invoice, the most urgent first.
+    pub fn actions(&self) -> Table<'a, ActionRow<'a>> {
+        tables::actions(self.src.roster, self.src.actions, self.currency)
+    }
+
+    /// The most urgent action per client, the most urgent client first.
+    pub fn client_actions(&self) -> Table<'a, ActionRow<'a>> {
+        tables::client_actions(self.src.roster, self.src.actions, self.currency)
     }
 
     /// Whom sales could call, the largest credit room first.

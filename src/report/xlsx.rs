@@ -354,6 +354,21 @@ fn charts(ws: &mut Worksheet, m: &ReportModel<'_>, summary: &str, r: &ChartRows)
 /// The Data quality sheet: the reconciliation's counts and each rejected row's place and reason.
 const QUALITY: [&str; 8] = ["source", "rows_read", "accepted", "rejected", "location", "column", "value", "reason"];
 
+/// The Actions sheet: a client a row, its most urgent action first.
+const CLIENT_ACTIONS: [&str; 11] = [
+    "client_id",
+    "client_name",
+    "next_action",
+    "kind",
+    "action_date",
+    "overdue_days",
+    "document_id",
+    "invoices",
+    "client_open_amount",
+    "claim",
+    "reason",
+];
+
 /// Draws one table sheet.
 type Draw<'a> = dyn Fn(&mut Worksheet) -> Result<(), XlsxError> + 'a;
 
@@ -387,13 +402,15 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     wb.push_worksheet(ws);
 
-    let sheets: [(Label, &Draw); 6] = [
+    let sheets: [(Label, &Draw); 7] = [
         (Label::OpenItems, &|ws| table(ws, &f, lang, &m.open_items(), Some(&OPEN_ITEMS))),
         // The monthly series, portfolio first: every column of monthly.csv.
         (Label::Trends, &|ws| table(ws, &f, lang, &m.monthly(), None)),
         (Label::Alerts, &|ws| table(ws, &f, lang, &m.alerts_table(), Some(&ALERTS))),
         // Whom sales could call: every column of opportunities.csv.
         (Label::Opportunities, &|ws| table(ws, &f, lang, &m.opportunities(), None)),
+        // One row per client: its most urgent collection action.
+        (Label::Actions, &|ws| table(ws, &f, lang, &m.client_actions(), Some(&CLIENT_ACTIONS))),
         (Label::HandoverSheet, &|ws| {
             // The sheet does not name the dossier files.
             table(ws, &f, lang, &m.handover(&Default::default()), Some(&HANDOVER))

@@ -30,6 +30,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
     alerts(&mut c, m);
     watchlist(&mut c, m);
     opportunities(&mut c, m);
+    actions(&mut c, m);
     handover(&mut c, m);
     data_quality(&mut c, m);
     Ok(c.finish())
@@ -227,6 +228,24 @@ fn opportunities(c: &mut Canvas, m: &ReportModel<'_>) {
         View("reasons", rest(260.0), Align::Left, true),
     ];
     draw(c, m, &table, &view, 30, &|_| None);
+}
+
+/// The collection actions: the forty most urgent clients, each with its most urgent action.
+fn actions(c: &mut Canvas, m: &ReportModel<'_>) {
+    let table = m.client_actions();
+    if table.rows() == 0 {
+        return;
+    }
+    c.heading(m.t(Label::Actions));
+    let view = [
+        View("client_name", 115.0, Align::Left, false),
+        View("next_action", 95.0, Align::Left, true),
+        View("action_date", 50.0, Align::Left, false),
+        View("overdue_days", 40.0, Align::Right, false),
+        View("client_open_amount", 60.0, Align::Right, false),
+        View("reason", rest(360.0), Align::Left, true),
+    ];
+    draw(c, m, &table, &view, 40, &|row| if row[3] != "0" { Some(RED) } else { None });
 }
 
 /// The handover per debtor, with its total.
