@@ -4,6 +4,7 @@
 mod common;
 
 use common::{Run, cents, csv_rows, read, root, run};
+use std::collections::BTreeSet;
 use tempfile::TempDir;
 
 #[test]
@@ -374,6 +375,46 @@ fn two_monthly_runs_raise_the_story_alerts() {
     let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", o, "--compare-with", "2026-08-31"]);
     assert_eq!(r.code, 4);
     assert!(r.stderr.contains("2026-08-31.csv"), "{}", r.stderr);
+}
+
+#[test]
+fn the_handover_can_follow_the_ladder() {
+    // The sample's configuration with `follow_ladder = true`, its paths made absolute.
+    let dir = TempDir::new().unwrap();
+    let sample = root().join("sample_data");
+    let text = read(&sample.join("arwatch.toml"))
+        .replace("\"csv/", &format!("\"{}/csv/", sample.display()))
+        .replace("\"mappings/", &format!("\"{}/mappings/", sample.display()))
+        .replace("[handover]\n", "[handover]\nfollow_ladder = true\n");
+    assert!(text.contains("follow_ladder"));
+    let cfg = dir.path().join("arwatch.toml");
+    std::fs::write(&cfg, text).unwrap();
+    let out = dir.path().join("out");
+    let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let data = out.join("2026-10/data");
+    let (_, actions) = csv_rows(&data.join("actions.csv"));
+    let (_, handover) = csv_rows(&data.join("handover.csv"));
+    let (_, open) = csv_rows(&data.join("open_items.csv"));
+    let disputed: BTreeSet<(&str, &str)> =
+        open.iter().filter(|r| r[8] == "true").map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    let due: BTreeSet<(&str, &str)> = actions
+        .iter()
+        .filter(|r| r[7] == "handover")
+        .map(|r| (r[0].as_str(), r[2].as_str()))
+        .filter(|k| !disputed.contains(k))
+        .collect();
+    let handed: BTreeSet<(&str, &str)> = handover.iter().map(|r| (r[0].as_str(), r[3].as_str())).collect();
+    assert!(!due.is_empty());
+    assert_eq!(handed, due, "the pack holds what the ladder sends to handover");
+    // The insolvent clients file a claim instead; the default selection hands them over.
+    assert!(!handed.iter().any(|(c, _)| ["K0008", "K0019"].contains(c)));
+    let default = TempDir::new().unwrap();
+    let cfg = sample.join("arwatch.toml");
+    let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", default.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, by_days) = csv_rows(&default.path().join("2026-10/data/handover.csv"));
+    assert!(by_days.iter().any(|r| r[0] == "K0008"));
 }
 
 #[test]

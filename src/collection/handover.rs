@@ -11,6 +11,7 @@ use crate::monitor::Assessment;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// The creditor as the dossier names it.
@@ -42,6 +43,10 @@ pub struct HandoverSettings {
     pub min_days_past_due: i64,
     /// Also every open invoice of a `critical` client (bankrupt, WCO…).
     pub include_critical: bool,
+    /// Hand over what the collection ladder says is due for handover (its last step reached,
+    /// or a critical client's invoices past due) instead of using `min_days_past_due`;
+    /// insolvent clients then file a claim instead.
+    pub follow_ladder: bool,
     /// Disputed invoices stay with the company unless this is set.
     pub include_disputed: bool,
     /// Fixed recovery compensation per invoice (EU Directive 2011/7/EU: 40 EUR), in
@@ -66,6 +71,7 @@ impl Default for HandoverSettings {
             max_dossiers: 500,
             min_days_past_due: 60,
             include_critical: false,
+            follow_ladder: false,
             include_disputed: false,
             compensation: 40.0,
             compensation_currency: "EUR".into(),
@@ -167,7 +173,9 @@ pub(super) fn compensation_in(s: &HandoverSettings, fx: &Fx, as_of: NaiveDate) -
     })
 }
 
-/// The handover at the as-of date, by client then due date.
+/// The handover at the as-of date, by client then due date. With `ladder` (the invoices the
+/// collection ladder sends to handover, by client and document id) an invoice goes when the
+/// ladder says so instead of after `min_days_past_due`.
 pub fn select(
     roster: &Roster,
     analysis: &Analysis,
@@ -175,6 +183,7 @@ pub fn select(
     s: &HandoverSettings,
     rates: &Rates,
     fx: &Fx,
+    ladder: Option<&BTreeSet<(ClientIx, &str)>>,
 ) -> Result<Vec<Line>, CollectionError> {
     if !s.enabled {
         return Ok(Vec::new());
@@ -195,7 +204,10 @@ pub fn select(
             let mut out = Vec::new();
             for o in &c.open_items {
                 let dpd = (analysis.as_of - o.due).num_days();
-                let due_enough = dpd >= s.min_days_past_due || (s.include_critical && critical);
+                let due_enough = match ladder {
+                    Some(set) => set.contains(&(c.client, o.document_id.as_str())),
+                    None => dpd >= s.min_days_past_due || (s.include_critical && critical),
+                };
                 if !due_enough || (o.disputed && !s.include_disputed) {
                     continue;
                 }

@@ -12,7 +12,7 @@ use crate::bureau::Status;
 use crate::fx::Fx;
 use crate::locale::Lang;
 use crate::model::Roster;
-use crate::monitor::Assessment;
+use crate::monitor::{Assessment, ClientView};
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -110,39 +110,66 @@ impl Kind {
     }
 }
 
-/// The next action on one overdue invoice.
+/// The next action on one overdue invoice. Compact (a million invoices past due at 10 million
+/// invoices): the invoice is named by its place in the analysis, and the words are made when
+/// the action is drawn ([`Action::action`], [`Action::reason`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Action {
     /// The client's index in the roster.
     pub client: crate::model::ClientIx,
-    /// The invoice.
-    pub document_id: String,
-    /// Its due date.
-    pub due: NaiveDate,
-    /// Days past due at the as-of date.
-    pub days_past_due: i64,
-    /// What is open (minor units).
-    pub open: i64,
+    /// Where the client is in `Analysis::clients`, and the invoice in its open items.
+    pub position: u32,
+    /// The invoice's index in the client's open items.
+    pub item: u32,
     /// Steps taken so far (reminders in the log).
-    pub steps_done: usize,
+    pub steps_done: u32,
     /// What kind of action.
     pub kind: Kind,
-    /// The action in words, in the report's language for steps.
-    pub action: String,
+    /// For a step or a handover: the ladder's step.
+    pub step: u32,
     /// When it is (or was) due.
     pub date: NaiveDate,
     /// How many days it is overdue (0 when not yet due).
     pub overdue_days: i64,
-    /// Why, in words.
-    pub reason: String,
-    /// For a claim to file: principal + statutory interest + compensation (minor units).
-    pub claim: Option<i64>,
+    /// For a claim to file: principal + statutory interest + compensation (minor units), and
+    /// where it is filed.
+    pub claim: Option<(i64, Jurisdiction)>,
+}
+
+impl Action {
+    /// The action in words, in the report's language for the ladder's steps.
+    pub fn action<'a>(&self, ladder: &'a LadderSettings, lang: Lang) -> &'a str {
+        match self.kind {
+            Kind::FileClaim => "file the claim in the insolvency proceedings",
+            _ => ladder.steps[self.step as usize].name.get(lang),
+        }
+    }
+
+    /// Why, in words; `client` is the client's view (its status and risk reasons).
+    pub fn reason(&self, ladder: &LadderSettings, client: &ClientView) -> String {
+        let step = &ladder.steps[self.step as usize].name.en;
+        match (self.kind, self.claim) {
+            (Kind::FileClaim, Some((_, j))) => format!(
+                "{}: no case for a collection agency; file the claim {} within the term the judgment sets",
+                client.status.map_or("", Status::label),
+                j.insolvency_register()
+            ),
+            (Kind::Handover, _) if client.risk.tier == Tier::Critical => {
+                format!("the client became critical ({})", client.risk.reasons)
+            }
+            _ if self.step as usize == ladder.steps.len() - 1 && self.steps_done as usize >= self.step as usize => {
+                format!("{} reminders sent: the ladder is exhausted", self.steps_done)
+            }
+            _ if self.overdue_days > 0 => format!("{step} due for {} days", self.overdue_days),
+            _ => format!("{step} on {}", self.date),
+        }
+    }
 }
 
 /// The next action on every open invoice past due, the most urgent first: claims to file,
 /// handovers, then steps by how long they are overdue.
 // Long on purpose: the ladder's rules read in their order of precedence (insolvency, a
-// critical client, the ladder itself), each with its reason in words.
+// critical client, the ladder itself).
 #[allow(clippy::too_many_arguments)]
 pub fn actions(
     roster: &Roster,
@@ -153,36 +180,38 @@ pub fn actions(
     handover: &HandoverSettings,
     rates: &Rates,
     fx: &Fx,
-    lang: Lang,
 ) -> Result<Vec<Action>, CollectionError> {
     let as_of = analysis.as_of;
-    let mut done: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut done: BTreeMap<(&str, &str), u32> = BTreeMap::new();
     for r in reminders.iter().filter(|r| r.date <= as_of) {
         *done.entry((r.client_id.as_str(), r.document_id.as_str())).or_default() += 1;
     }
     let default = Jurisdiction::parse(&handover.jurisdiction).unwrap_or(Jurisdiction::Belgium);
     // Needed only for a claim to file: a ledger without insolvent clients needs no rate for it.
     let mut compensation = None;
-    let last = ladder.steps.len() - 1;
+    let last = (ladder.steps.len() - 1) as u32;
     let mut out = Vec::new();
-    for (c, v) in analysis.clients.iter().zip(&assessment.clients) {
+    for (position, (c, v)) in analysis.clients.iter().zip(&assessment.clients).enumerate() {
         let client = &roster.clients[c.client as usize];
         let insolvent = matches!(v.status, Some(Status::Bankrupt | Status::Reorganisation));
         let snapshot_date = v.snapshot.map(|i| assessment.snapshots[i].date).unwrap_or(as_of);
-        for o in c.open_items.iter().filter(|o| o.days_past_due > 0 || insolvent) {
-            let steps_done = done.get(&(client.id.as_str(), o.document_id.as_str())).copied().unwrap_or(0);
+        for (item, o) in c.open_items.iter().enumerate().filter(|(_, o)| o.days_past_due > 0 || insolvent) {
+            let steps_done = if done.is_empty() {
+                0
+            } else {
+                done.get(&(client.id.as_str(), o.document_id.as_str())).copied().unwrap_or(0)
+            };
+            let step = steps_done.min(last);
+            let date = o.due + Duration::days(ladder.steps[step as usize].days);
             let mut a = Action {
                 client: c.client,
-                document_id: o.document_id.clone(),
-                due: o.due,
-                days_past_due: o.days_past_due,
-                open: o.open,
+                position: position as u32,
+                item: item as u32,
                 steps_done,
                 kind: Kind::Step,
-                action: String::new(),
-                date: as_of,
-                overdue_days: 0,
-                reason: String::new(),
+                step,
+                date,
+                overdue_days: (as_of - date).num_days().max(0),
                 claim: None,
             };
             if insolvent {
@@ -190,50 +219,31 @@ pub fn actions(
                 // bureau reported the proceedings (the judgment date is not an input).
                 let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
                 let interest = statutory_interest(o.open, o.due, snapshot_date.min(as_of), j, rates)?;
-                a.kind = Kind::FileClaim;
-                a.action = "file the claim in the insolvency proceedings".into();
-                a.date = snapshot_date;
                 let comp = match compensation {
                     Some(c) => c,
                     None => *compensation.insert(compensation_in(handover, fx, as_of)?),
                 };
-                a.claim = Some(o.open + interest.amount + comp);
-                a.reason = format!(
-                    "{}: no case for a collection agency; file the claim {} within the term the judgment sets",
-                    v.status.map_or("", Status::label),
-                    j.insolvency_register()
-                );
+                a.kind = Kind::FileClaim;
+                a.date = snapshot_date;
+                a.overdue_days = 0;
+                a.claim = Some((o.open + interest.amount + comp, j));
             } else if v.risk.tier == Tier::Critical {
                 a.kind = Kind::Handover;
-                a.action = ladder.steps[last].name.get(lang).to_string();
-                a.reason = format!("the client became critical ({})", v.risk.reasons);
-            } else if steps_done >= last {
-                let date = o.due + Duration::days(ladder.steps[last].days);
-                a.kind = if date <= as_of { Kind::Handover } else { Kind::Step };
-                a.action = ladder.steps[last].name.get(lang).to_string();
-                a.date = date;
-                a.overdue_days = (as_of - date).num_days().max(0);
-                a.reason = format!("{steps_done} reminders sent: the ladder is exhausted");
-            } else {
-                let step = &ladder.steps[steps_done];
-                let date = o.due + Duration::days(step.days);
-                a.action = step.name.get(lang).to_string();
-                a.date = date;
-                a.overdue_days = (as_of - date).num_days().max(0);
-                a.reason = if a.overdue_days > 0 {
-                    format!("{} due for {} days", step.name.en, a.overdue_days)
-                } else {
-                    format!("{} on {date}", step.name.en)
-                };
+                a.step = last;
+                a.date = as_of;
+                a.overdue_days = 0;
+            } else if step == last && date <= as_of {
+                a.kind = Kind::Handover;
             }
             out.push(a);
         }
     }
-    out.sort_by(|a, b| {
-        (a.kind, std::cmp::Reverse(a.overdue_days), a.client).cmp(&(
+    out.sort_unstable_by(|a, b| {
+        (a.kind, std::cmp::Reverse(a.overdue_days), a.client, a.item).cmp(&(
             b.kind,
             std::cmp::Reverse(b.overdue_days),
             b.client,
+            b.item,
         ))
     });
     Ok(out)
@@ -297,21 +307,51 @@ mod tests {
         (roster, analysis, Assessment { clients: vec![view], ..Default::default() })
     }
 
-    fn run(tier: Tier, status: Option<Status>, reminders: &[Reminder]) -> Vec<Action> {
+    /// An action as the report draws it.
+    struct Seen {
+        document_id: String,
+        open: i64,
+        days_past_due: i64,
+        steps_done: u32,
+        kind: Kind,
+        action: String,
+        overdue_days: i64,
+        claim: Option<i64>,
+        reason: String,
+    }
+
+    fn run(tier: Tier, status: Option<Status>, reminders: &[Reminder]) -> Vec<Seen> {
         let (roster, analysis, assessment) = case(tier, status);
         let fx = Fx::none(Currency::EUR);
-        actions(
+        let ladder = LadderSettings::default();
+        let actions = actions(
             &roster,
             &analysis,
             &assessment,
             reminders,
-            &LadderSettings::default(),
+            &ladder,
             &HandoverSettings::default(),
             &Rates::shipped(),
             &fx,
-            Lang::En,
         )
-        .unwrap()
+        .unwrap();
+        actions
+            .iter()
+            .map(|a| {
+                let o = &analysis.clients[a.position as usize].open_items[a.item as usize];
+                Seen {
+                    document_id: o.document_id.clone(),
+                    open: o.open,
+                    days_past_due: o.days_past_due,
+                    steps_done: a.steps_done,
+                    kind: a.kind,
+                    action: a.action(&ladder, Lang::En).to_string(),
+                    overdue_days: a.overdue_days,
+                    claim: a.claim.map(|(c, _)| c),
+                    reason: a.reason(&ladder, &assessment.clients[a.position as usize]),
+                }
+            })
+            .collect()
     }
 
     fn reminder(doc: &str, date: &str) -> Reminder {

@@ -20,7 +20,7 @@ use crate::monitor::history::{self, Entry};
 use crate::monitor::opportunities::Opportunity;
 use crate::monitor::{self, Assessment};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -98,24 +98,27 @@ impl Analysed {
 
         let t = Instant::now();
         let rates = rates(config)?;
-        let handover = handover::select(&roster, &analysis, &assessment, &config.handover, &rates, &fx)
-            .map_err(RunError::Collection)?;
         let reminders = match &config.handover.reminders {
             Some(p) => handover::read_reminders(p).map_err(RunError::Collection)?,
             None => Vec::new(),
         };
-        let actions = ladder::actions(
-            &roster,
-            &analysis,
-            &assessment,
-            &reminders,
-            &config.ladder,
-            &config.handover,
-            &rates,
-            &fx,
-            config.lang,
-        )
-        .map_err(RunError::Collection)?;
+        let actions =
+            ladder::actions(&roster, &analysis, &assessment, &reminders, &config.ladder, &config.handover, &rates, &fx)
+                .map_err(RunError::Collection)?;
+        // The ladder's handovers, when the pack follows the ladder.
+        let ladder_handovers: Option<BTreeSet<(ClientIx, &str)>> = config.handover.follow_ladder.then(|| {
+            actions
+                .iter()
+                .filter(|a| a.kind == ladder::Kind::Handover)
+                .map(|a| {
+                    (a.client, analysis.clients[a.position as usize].open_items[a.item as usize].document_id.as_str())
+                })
+                .collect()
+        });
+        let handover =
+            handover::select(&roster, &analysis, &assessment, &config.handover, &rates, &fx, ladder_handovers.as_ref())
+                .map_err(RunError::Collection)?;
+
         let dossiers = if config.reports.dossiers {
             dossier_names::plan(&roster, &handover, config.handover.max_dossiers)
         } else {

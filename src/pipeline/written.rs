@@ -9,6 +9,7 @@ use crate::model::ClientIx;
 use crate::monitor::history;
 use crate::output::month_folder::{self, MonthFolder, RootLock};
 use crate::report::model::{ReportModel, Sources};
+use crate::report::tables::ActionContext;
 use crate::report::{ReportError, data, pdf, xlsx};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,6 +46,7 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
         opportunities: &a.opportunities,
         reminders: &a.reminders,
         actions: &a.actions,
+        ladder: &config.ladder,
         compared_with: a.compared_with.as_ref().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().to_string()),
         handover: &a.handover,
         analysis_warnings: &a.analysis.warnings,
@@ -71,7 +73,15 @@ fn write_data(config: &Config, a: &Analysed, dir: &Path) -> Result<(), AppError>
     w(data::write_warnings(dir, &[&a.quality.warnings[..], &a.bureau.warnings[..]].concat(), &a.analysis.warnings))?;
     w(data::write_alerts(dir, &a.alerts))?;
     w(data::write_opportunities(dir, &a.opportunities, config.currency))?;
-    w(data::write_actions(dir, &a.roster, &a.actions, config.currency))?;
+    let ctx = ActionContext {
+        roster: &a.roster,
+        analysis: &a.analysis,
+        assessment: &a.assessment,
+        ladder: &config.ladder,
+        lang: config.lang,
+        currency: config.currency,
+    };
+    w(data::write_actions(dir, ctx, &a.actions))?;
     w(data::write_handover(dir, &a.roster, &a.handover, &a.dossiers.0, cur))?;
     let run = data::RunInfo {
         bureau: &a.bureau,

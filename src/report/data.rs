@@ -3,7 +3,7 @@
 //! files that are no table (rejected rows, warnings, the summary).
 
 use super::csv::{safe_text, strings, write_csv, write_table};
-use super::tables;
+use super::tables::{self, ActionContext};
 use crate::analytics::Analysis;
 use crate::collection::handover::Line;
 use crate::collection::ladder::Action;
@@ -87,8 +87,8 @@ const ACTIONS: [&str; 13] = [
 ];
 
 /// `actions.csv`: the next collection action on every invoice past due, the most urgent first.
-pub fn write_actions(dir: &Path, roster: &Roster, actions: &[Action], cur: Currency) -> std::io::Result<()> {
-    write_table(&dir.join("actions.csv"), &tables::actions(roster, actions, cur), Some(&ACTIONS))
+pub fn write_actions(dir: &Path, ctx: ActionContext, actions: &[Action]) -> std::io::Result<()> {
+    write_table(&dir.join("actions.csv"), &tables::actions(ctx, actions), Some(&ACTIONS))
 }
 
 /// `handover.csv`: the invoices handed to collection, with each debtor's dossier file.

@@ -5,12 +5,14 @@
 
 use super::i18n::{self, Label, t};
 use super::table::Table;
-use super::tables::{self, ActionRow, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow};
+use super::tables::{
+    self, ActionContext, ActionRow, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow,
+};
 use crate::analytics::risk::Tier;
 use crate::analytics::{Analysis, calendar};
 use crate::bureau::Snapshot;
 use crate::collection::handover::{Line, Reminder};
-use crate::collection::ladder::Action;
+use crate::collection::ladder::{Action, LadderSettings};
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
 use crate::locale::Lang;
@@ -71,6 +73,8 @@ pub struct Sources<'a> {
     pub reminders: &'a [Reminder],
     /// The next collection action per overdue invoice, the most urgent first.
     pub actions: &'a [Action],
+    /// The ladder's steps, for the actions' names.
+    pub ladder: &'a LadderSettings,
     /// The saved run the alerts compare with (its file stem).
     pub compared_with: Option<String>,
     /// The invoices handed over.
@@ -333,12 +337,23 @@ impl<'a> ReportModel<'a> {
 
     /// The next collection action per overdue invoice, the most urgent first.
     pub fn actions(&self) -> Table<'a, ActionRow<'a>> {
-        tables::actions(self.src.roster, self.src.actions, self.currency)
+        tables::actions(self.action_context(), self.src.actions)
     }
 
     /// The most urgent action per client, the most urgent client first.
     pub fn client_actions(&self) -> Table<'a, ActionRow<'a>> {
-        tables::client_actions(self.src.roster, self.src.actions, self.currency)
+        tables::client_actions(self.action_context(), self.src.actions)
+    }
+
+    fn action_context(&self) -> ActionContext<'a> {
+        ActionContext {
+            roster: self.src.roster,
+            analysis: self.src.analysis,
+            assessment: self.src.assessment,
+            ladder: self.src.ladder,
+            lang: self.src.lang,
+            currency: self.currency,
+        }
     }
 
     /// Whom sales could call, the largest credit room first.

@@ -8,8 +8,9 @@ use super::model::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
 use crate::collection::handover::Line;
-use crate::collection::ladder::Action;
+use crate::collection::ladder::{Action, LadderSettings};
 use crate::ingest::{Reject, SourceStats, Warning};
+use crate::locale::Lang;
 use crate::model::{Client, ClientIx, Currency, Money, Roster};
 use crate::monitor::alerts::Alert;
 use crate::monitor::opportunities::Opportunity;
@@ -373,12 +374,46 @@ pub fn opportunities<'a>(rows: &'a [Opportunity], cur: Currency) -> Table<'a, Op
     Table::blocked(columns, 1, move |_, f| rows.iter().for_each(f))
 }
 
+/// What the actions' rows are drawn from.
+#[derive(Clone, Copy)]
+pub struct ActionContext<'a> {
+    /// The clients.
+    pub roster: &'a Roster,
+    /// The analysis the actions point into.
+    pub analysis: &'a Analysis,
+    /// Each client's view (status, risk).
+    pub assessment: &'a Assessment,
+    /// The steps' names.
+    pub ladder: &'a LadderSettings,
+    /// The report's language, for the steps' names.
+    pub lang: Lang,
+    /// The reporting currency.
+    pub currency: Currency,
+}
+
 /// An action on an invoice, or a client's most urgent one with its totals.
 pub struct ActionRow<'a> {
     client: &'a Client,
+    item: &'a OpenItem,
+    view: &'a ClientView,
     action: &'a Action,
-    /// The client's overdue invoices and their open amount (a client's row only).
+    ctx: ActionContext<'a>,
+    /// The client's invoices past due and their open amount (a client's row only).
     totals: Option<(usize, i64)>,
+}
+
+impl<'a> ActionContext<'a> {
+    fn row(self, a: &'a Action, totals: Option<(usize, i64)>) -> ActionRow<'a> {
+        let p = a.position as usize;
+        ActionRow {
+            client: &self.roster.clients[a.client as usize],
+            item: &self.analysis.clients[p].open_items[a.item as usize],
+            view: &self.assessment.clients[p],
+            action: a,
+            ctx: self,
+            totals,
+        }
+    }
 }
 
 fn action_columns<'a>(cur: Currency) -> Vec<Column<'a, ActionRow<'a>>> {
@@ -386,18 +421,20 @@ fn action_columns<'a>(cur: Currency) -> Vec<Column<'a, ActionRow<'a>>> {
     vec![
         Column::new("client_id", |r: &ActionRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
         Column::new("client_name", |r: &ActionRow| Cell::text(&r.client.name)).labelled(Label::Client),
-        Column::new("document_id", |r: &ActionRow| Cell::text(&r.action.document_id)).labelled(Label::Document),
-        Column::new("due_date", |r: &ActionRow| Cell::Date(r.action.due)).labelled(Label::DueDate),
-        Column::new("days_past_due", |r: &ActionRow| Cell::Int(r.action.days_past_due)).labelled(Label::DaysPastDue),
-        Column::new("open_amount", move |r: &ActionRow| money(r.action.open)).labelled(Label::OpenAmount),
+        Column::new("document_id", |r: &ActionRow| Cell::text(&r.item.document_id)).labelled(Label::Document),
+        Column::new("due_date", |r: &ActionRow| Cell::Date(r.item.due)).labelled(Label::DueDate),
+        Column::new("days_past_due", |r: &ActionRow| Cell::Int(r.item.days_past_due)).labelled(Label::DaysPastDue),
+        Column::new("open_amount", move |r: &ActionRow| money(r.item.open)).labelled(Label::OpenAmount),
         Column::new("steps_done", |r: &ActionRow| Cell::Int(r.action.steps_done as i64)).labelled(Label::StepsDone),
         Column::new("kind", |r: &ActionRow| Cell::text(r.action.kind.label())).labelled(Label::Kind),
-        Column::new("next_action", |r: &ActionRow| Cell::text(&r.action.action)).labelled(Label::NextAction),
+        Column::new("next_action", |r: &ActionRow| Cell::text(r.action.action(r.ctx.ladder, r.ctx.lang)))
+            .labelled(Label::NextAction),
         Column::new("action_date", |r: &ActionRow| Cell::Date(r.action.date)).labelled(Label::ActionDate),
         Column::new("overdue_days", |r: &ActionRow| Cell::Int(r.action.overdue_days)).labelled(Label::OverdueDays),
-        Column::new("claim", move |r: &ActionRow| r.action.claim.map_or(Cell::text(""), money))
+        Column::new("claim", move |r: &ActionRow| r.action.claim.map_or(Cell::text(""), |(c, _)| money(c)))
             .labelled(Label::ClaimTotal),
-        Column::new("reason", |r: &ActionRow| Cell::text(&r.action.reason)).labelled(Label::Reason),
+        Column::new("reason", |r: &ActionRow| Cell::owned(r.action.reason(r.ctx.ladder, r.view)))
+            .labelled(Label::Reason),
         Column::new("invoices", |r: &ActionRow| r.totals.map_or(Cell::Blank, |t| Cell::Int(t.0 as i64)))
             .labelled(Label::Invoices),
         Column::new("client_open_amount", move |r: &ActionRow| r.totals.map_or(Cell::Blank, |t| money(t.1)))
@@ -405,32 +442,29 @@ fn action_columns<'a>(cur: Currency) -> Vec<Column<'a, ActionRow<'a>>> {
     ]
 }
 
-/// `actions.csv`: the next collection action on every invoice past due, the most urgent first.
-pub fn actions<'a>(roster: &'a Roster, actions: &'a [Action], cur: Currency) -> Table<'a, ActionRow<'a>> {
-    Table::blocked(action_columns(cur), 1, move |_, f| {
-        for a in actions {
-            f(&ActionRow { client: &roster.clients[a.client as usize], action: a, totals: None });
+/// `actions.csv`: the next collection action on every invoice past due, the most urgent
+/// first, in blocks formatted in parallel (a million rows at 10 million invoices).
+pub fn actions<'a>(ctx: ActionContext<'a>, actions: &'a [Action]) -> Table<'a, ActionRow<'a>> {
+    Table::blocked(action_columns(ctx.currency), actions.len().div_ceil(BLOCK_ROWS), move |b, f| {
+        for a in &actions[b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(actions.len())] {
+            f(&ctx.row(a, None));
         }
     })
 }
 
 /// The Actions sheet and the PDF's section: one row per client, its most urgent action, with
-/// its overdue invoices and their open amount.
-pub fn client_actions<'a>(roster: &'a Roster, actions: &'a [Action], cur: Currency) -> Table<'a, ActionRow<'a>> {
+/// its invoices past due and their open amount.
+pub fn client_actions<'a>(ctx: ActionContext<'a>, actions: &'a [Action]) -> Table<'a, ActionRow<'a>> {
     let mut totals: BTreeMap<ClientIx, (usize, i64)> = BTreeMap::new();
     for a in actions {
         let t = totals.entry(a.client).or_default();
         t.0 += 1;
-        t.1 += a.open;
+        t.1 += ctx.row(a, None).item.open;
     }
-    Table::blocked(action_columns(cur), 1, move |_, f| {
+    Table::blocked(action_columns(ctx.currency), 1, move |_, f| {
         let mut seen = std::collections::BTreeSet::new();
         for a in actions.iter().filter(|a| seen.insert(a.client)) {
-            f(&ActionRow {
-                client: &roster.clients[a.client as usize],
-                action: a,
-                totals: totals.get(&a.client).copied(),
-            });
+            f(&ctx.row(a, totals.get(&a.client).copied()));
         }
     })
 }

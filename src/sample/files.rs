@@ -70,8 +70,9 @@ fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>
     Ok(bytes.into_owned())
 }
 
-/// A reminder log (UTF-8, ISO dates): a first reminder 14 days after the due date and a
-/// formal notice after 35 days, for invoices still unpaid then.
+/// A reminder log (UTF-8, ISO dates) that follows the default collection ladder: a first
+/// reminder 7 days after the due date, a second after 21 and a formal notice after 35, for
+/// invoices still unpaid then (so invoices 60 days past due are due for handover).
 fn reminders(set: &SampleSet) -> String {
     let paid: std::collections::HashMap<&str, NaiveDate> = set
         .payments
@@ -82,9 +83,11 @@ fn reminders(set: &SampleSet) -> String {
     let mut out = String::from("client_id,document_id,date,note\n");
     for d in set.documents.iter().filter(|d| !d.credit_note) {
         let settled = paid.get(d.id.as_str()).copied();
-        for (days, note) in
-            [(14, "first reminder by e-mail"), (35, "formal notice (ingebrekestelling) by registered letter")]
-        {
+        for (days, note) in [
+            (7, "first reminder by e-mail"),
+            (21, "second reminder by e-mail"),
+            (35, "formal notice (ingebrekestelling) by registered letter"),
+        ] {
             let date = d.due + Duration::days(days);
             if date <= end() && settled.is_none_or(|s| s > date) {
                 out.push_str(&format!("{},{},{date},{note}\n", set.clients[d.client].id, d.id));
