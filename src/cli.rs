@@ -13,7 +13,8 @@ use std::path::PathBuf;
     long_about = "arwatch reads accounting exports (CSV, XLSX) through mapping files, computes per client \
 aging, the DSO family and payment behaviour at an as-of date, and writes data files and reports.\n\n\
 Exit codes: 0 ok; 1 internal error; 2 usage or configuration error; 3 done with data warnings \
-(rows rejected within the threshold, or warnings); 4 input error; 5 output error.",
+(rows rejected within the threshold, or warnings); 4 input error; 5 output error; 6 done, but the \
+alerts' digest could not be sent ([notify]).",
     after_help = "Examples:\n  arwatch run --config sample_data/arwatch.toml\n  arwatch check --config my.toml --as-of 2026-10-31\n  arwatch sample --out sample_data"
 )]
 /// The command line: a command and the options every command takes.
@@ -56,13 +57,17 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  arwatch run --config sample_data/arwatch.toml --as-of 2026-09-30\n  arwatch run --config sample_data/arwatch.toml\n  arwatch run --config sample_data/arwatch.toml --compare-with 2026-08-31\n\n\
 Writes <out>/<YYYY-MM>/: arwatch-YYYY-MM.xlsx, arwatch-YYYY-MM.pdf, handover/<client>.pdf, and\n\
-data/{clients,monthly,open_items,alerts,handover,rejected,warnings}.csv with summary.json;\n\
-saves the run in <out>/history/<as-of>.csv for the next run to compare with."
+data/{clients,monthly,open_items,alerts,opportunities,actions,handover,rejected,warnings}.csv\n\
+with summary.json; saves the run in <out>/history/<as-of>.csv for the next run to compare with;\n\
+then sends the new alerts' digest to the channels of [notify] (remembered in history/sent.csv)."
     )]
     Run {
         /// Compare with this saved run (a history file, or its as-of date) instead of the latest earlier one.
         #[arg(long, value_name = "FILE|DATE")]
         compare_with: Option<String>,
+        /// Send no digest of the alerts, whatever [notify] says (a trial run).
+        #[arg(long)]
+        no_notify: bool,
     },
     /// Validate the inputs and print a data-quality summary; writes nothing.
     #[command(after_help = "Example:\n  arwatch check --config sample_data/arwatch.toml\n\n\

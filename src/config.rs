@@ -14,6 +14,7 @@ use crate::ingest::mapping::Mapping;
 use crate::locale::Lang;
 use crate::model::Currency;
 use crate::monitor::alerts::Thresholds;
+use crate::notify::NotifySettings;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -73,6 +74,8 @@ struct RawConfig {
     handover: HandoverSettings,
     #[serde(default)]
     ladder: LadderSettings,
+    #[serde(default)]
+    notify: NotifySettings,
     #[serde(default)]
     reports: ReportSettings,
 }
@@ -158,6 +161,8 @@ pub struct Config {
     pub handover: HandoverSettings,
     /// `[ladder]`: the dunning steps.
     pub ladder: LadderSettings,
+    /// `[notify]`: who is sent the alerts.
+    pub notify: NotifySettings,
     /// The FX rate table, for ledgers in several currencies.
     pub fx_rates: Option<PathBuf>,
     /// Companies watched that are not clients (suppliers, prospects): `company_number,name,role`.
@@ -237,6 +242,7 @@ impl Config {
         raw.bureau.check().map_err(|e| invalid(format!("[bureau]: {e}"), "see docs/monitoring.md"))?;
         raw.risk.check().map_err(|e| invalid(format!("[risk]: {e}"), "see docs/monitoring.md"))?;
         raw.ladder.check().map_err(|e| invalid(e, "see docs/reports.md, the collection ladder"))?;
+        raw.notify.check().map_err(|e| invalid(e, "see docs/monitoring.md, alarms that reach people"))?;
         let compare_with = overrides.compare_with.as_deref().map(|v| match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => crate::monitor::history::dir(&out).join(format!("{d}.csv")),
             Err(_) => PathBuf::from(v),
@@ -276,6 +282,7 @@ impl Config {
             watchlist: raw.watchlist.as_ref().map(|p| base.join(p)),
             reports: raw.reports.clone(),
             ladder: raw.ladder.clone(),
+            notify: raw.notify.clone(),
             handover: HandoverSettings {
                 rates: raw.handover.rates.as_ref().map(|p| base.join(p)),
                 reminders: raw.handover.reminders.as_ref().map(|p| base.join(p)),

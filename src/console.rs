@@ -136,6 +136,20 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
     for n in &out.written.notes {
         say(common, &format!("note: {n}"));
     }
+    for d in &out.delivered {
+        let channel = d.channel.label();
+        let earlier =
+            if d.already_sent > 0 { format!(" ({} sent by an earlier run)", d.already_sent) } else { String::new() };
+        match &d.error {
+            // A failure is an error line even when quiet: the outputs are in place, the
+            // digest is not.
+            Some(e) => eprintln!(
+                "error: alerts not sent by {channel}: {e} (the month's outputs are in place; a re-run sends them)"
+            ),
+            None if d.sent == 0 => say(common, &format!("{channel}: no new alert to send{earlier}")),
+            None => say(common, &format!("{channel}: {} alerts sent{earlier}", d.sent)),
+        }
+    }
     let p = &a.analysis.portfolio;
     say(
         common,

@@ -30,6 +30,8 @@ pub enum ExitCode {
     Input,
     /// 5: the outputs could not be written.
     Output,
+    /// 6: done and written, but the alerts' digest could not be sent on every channel.
+    Delivery,
 }
 
 impl ExitCode {
@@ -42,20 +44,22 @@ impl ExitCode {
             ExitCode::DataWarnings => 3,
             ExitCode::Input => 4,
             ExitCode::Output => 5,
+            ExitCode::Delivery => 6,
         }
     }
 
     /// How much the code matters when several outcomes make one (the steps of a run, or the
     /// portfolios of a batch): a bug above a usage error above an input error above an output
-    /// error above warnings above success.
+    /// error above a failed delivery above warnings above success.
     fn weight(self) -> u8 {
         match self {
             ExitCode::Ok => 0,
             ExitCode::DataWarnings => 1,
-            ExitCode::Output => 2,
-            ExitCode::Input => 3,
-            ExitCode::Usage => 4,
-            ExitCode::Internal => 5,
+            ExitCode::Delivery => 2,
+            ExitCode::Output => 3,
+            ExitCode::Input => 4,
+            ExitCode::Usage => 5,
+            ExitCode::Internal => 6,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod locale;
 pub mod memory;
 pub mod model;
 pub mod monitor;
+pub mod notify;
 pub mod output;
 pub mod pipeline;
 pub mod report;

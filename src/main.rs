@@ -5,6 +5,7 @@ use arwatch::cli::{Cli, Command, Common};
 use arwatch::config::{Config, Overrides};
 use arwatch::console::{self, Progress};
 use arwatch::exit::{self, AppError, ExitCode};
+use arwatch::notify::NotifySettings;
 use arwatch::pipeline;
 use clap::Parser;
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ fn main() {
     let code = match &cli.command {
         Command::Sample { seed } => sample(&cli.common, *seed),
         Command::Check => check(&cli.common),
-        Command::Run { compare_with } => run(&cli.common, compare_with.clone()),
+        Command::Run { compare_with, no_notify } => run(&cli.common, compare_with.clone(), *no_notify),
     }
     .unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -81,15 +82,20 @@ fn check(common: &Common) -> Result<ExitCode, AppError> {
 }
 
 /// `arwatch run`: the whole pipeline, then what happened.
-fn run(common: &Common, compare_with: Option<String>) -> Result<ExitCode, AppError> {
-    let config = load_config(common, compare_with)?;
+fn run(common: &Common, compare_with: Option<String>, no_notify: bool) -> Result<ExitCode, AppError> {
+    let mut config = load_config(common, compare_with)?;
+    if no_notify {
+        config.notify = NotifySettings { min_severity: config.notify.min_severity, email: None, webhook: None };
+    }
     let progress = Progress::new(common);
     let out = pipeline::run(&config, &|n| progress.inc(n))?;
     progress.finish();
     console::run_summary(common, &config, &out);
     let a = &out.analysed;
     let errors = a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !r.benign).count();
-    Ok(ExitCode::done(errors, a.quality.warnings.len() + a.bureau.warnings.len() + a.analysis.warnings.len()))
+    let warnings = a.quality.warnings.len() + a.bureau.warnings.len() + a.analysis.warnings.len();
+    let delivered = if out.delivered.iter().any(|d| d.error.is_some()) { ExitCode::Delivery } else { ExitCode::Ok };
+    Ok(ExitCode::done(errors, warnings).merge(delivered))
 }
 
 /// The configuration file with the command line's overrides.

@@ -18,6 +18,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("analytics", 2),
     ("monitor", 3),
     ("collection", 4),
+    ("notify", 4),
     ("config", 5),
     ("report", 6),
     ("pipeline", 7),

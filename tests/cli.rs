@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Run, cents, csv_rows, read, root, run};
+use common::{Run, cents, csv_rows, read, root, run, sample_config};
 use std::collections::BTreeSet;
 use tempfile::TempDir;
 
@@ -381,14 +381,8 @@ fn two_monthly_runs_raise_the_story_alerts() {
 fn the_handover_can_follow_the_ladder() {
     // The sample's configuration with `follow_ladder = true`, its paths made absolute.
     let dir = TempDir::new().unwrap();
-    let sample = root().join("sample_data");
-    let text = read(&sample.join("arwatch.toml"))
-        .replace("\"csv/", &format!("\"{}/csv/", sample.display()))
-        .replace("\"mappings/", &format!("\"{}/mappings/", sample.display()))
-        .replace("[handover]\n", "[handover]\nfollow_ladder = true\n");
-    assert!(text.contains("follow_ladder"));
-    let cfg = dir.path().join("arwatch.toml");
-    std::fs::write(&cfg, text).unwrap();
+    let cfg = sample_config(dir.path(), |t| t.replace("[handover]\n", "[handover]\nfollow_ladder = true\n"), "");
+    assert!(read(&cfg).contains("follow_ladder"));
     let out = dir.path().join("out");
     let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -410,7 +404,7 @@ fn the_handover_can_follow_the_ladder() {
     // The insolvent clients file a claim instead; the default selection hands them over.
     assert!(!handed.iter().any(|(c, _)| ["K0008", "K0019"].contains(c)));
     let default = TempDir::new().unwrap();
-    let cfg = sample.join("arwatch.toml");
+    let cfg = root().join("sample_data/arwatch.toml");
     let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", default.path().to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let (_, by_days) = csv_rows(&default.path().join("2026-10/data/handover.csv"));

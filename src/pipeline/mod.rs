@@ -19,6 +19,7 @@ pub use written::Written;
 
 use crate::config::Config;
 use crate::exit::AppError;
+use crate::notify::{Delivery, Digest};
 use crate::output::month_folder::RootLock;
 use crate::report::data;
 use std::time::Instant;
@@ -29,6 +30,8 @@ pub struct RunOutput {
     pub analysed: Analysed,
     /// Where it went.
     pub written: Written,
+    /// The digest of alerts sent, per channel (none without `[notify]`).
+    pub delivered: Vec<Delivery>,
 }
 
 /// Stage 1 only: reads and checks the inputs, writes nothing.
@@ -46,8 +49,29 @@ pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput
     let mut analysed = Analysed::from(config, loaded)?;
     analysed.timings.insert(0, ("ingest", read));
     let written = written::write(config, &mut analysed, &lock)?;
+    // The month is in place before anything is sent: a failed delivery never costs it, and
+    // the lock keeps two runs from sending the same alerts.
+    let delivered = notify(config, &analysed, &written);
     drop(lock);
-    Ok(RunOutput { analysed, written })
+    Ok(RunOutput { analysed, written, delivered })
+}
+
+/// Sends the alerts at or above `[notify] min_severity` on every configured channel.
+fn notify(config: &Config, a: &Analysed, w: &Written) -> Vec<Delivery> {
+    if config.notify.channels().is_empty() {
+        return Vec::new();
+    }
+    let compared_with = a.compared_with.as_ref().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().to_string());
+    let digest = Digest::new(
+        &config.company,
+        a.as_of,
+        compared_with,
+        config.lang,
+        config.notify.min_severity,
+        &a.alerts,
+        w.report.as_ref().map(|p| p.display().to_string()),
+    );
+    crate::notify::deliver(&config.notify, &digest, &crate::monitor::history::dir(&config.out))
 }
 
 /// A run stopped on its rejected rows still writes them: they are what to fix. They go

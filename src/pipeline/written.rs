@@ -19,6 +19,8 @@ use std::time::Instant;
 pub struct Written {
     /// The month's `data/` folder, in place.
     pub data_dir: PathBuf,
+    /// The month's management report (the PDF, else the workbook), in place.
+    pub report: Option<PathBuf>,
     /// Dossiers left out, and the like.
     pub notes: Vec<String>,
 }
@@ -57,7 +59,12 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
     let target = month.commit().map_err(|e| AppError::output(&config.out, e))?;
     history::save(&config.out, a.as_of, &a.entries).map_err(|e| AppError::output(&config.out, e))?;
     a.timings.push(("reports and history", t.elapsed()));
-    Ok(Written { data_dir: target.join("data"), notes })
+    let report = if config.reports.pdf {
+        Some(target.join(format!("arwatch-{name}.pdf")))
+    } else {
+        config.reports.workbook.then(|| target.join(format!("arwatch-{name}.xlsx")))
+    };
+    Ok(Written { data_dir: target.join("data"), report, notes })
 }
 
 /// The data files other tools read (`data/`).

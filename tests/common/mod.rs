@@ -66,3 +66,16 @@ pub fn cents(s: &str) -> i64 {
     let v = a.trim_start_matches('-').parse::<i64>().unwrap() * 100 + b.parse::<i64>().unwrap();
     if s.starts_with('-') { -v } else { v }
 }
+
+/// The sample's configuration written into `dir` with its input paths made absolute and
+/// `extra` appended (later tables override nothing: add only new keys or tables), so a test
+/// can change a setting without touching `sample_data/`. `edit` may rewrite the text first.
+pub fn sample_config(dir: &Path, edit: impl Fn(String) -> String, extra: &str) -> PathBuf {
+    let sample = root().join("sample_data");
+    let text = read(&sample.join("arwatch.toml"))
+        .replace("\"csv/", &format!("\"{}/csv/", sample.display()))
+        .replace("\"mappings/", &format!("\"{}/mappings/", sample.display()));
+    let cfg = dir.join("arwatch.toml");
+    std::fs::write(&cfg, format!("{}\n{extra}", edit(text))).unwrap();
+    cfg
+}

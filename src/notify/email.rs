@@ -1,0 +1,69 @@
+//! The digest by e-mail: one plain-text message over SMTP, with STARTTLS or TLS, logging in
+//! with the credentials the environment holds.
+
+use super::{Digest, EmailSettings, NotifyError, Tls};
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Message, SmtpTransport, Transport};
+use std::time::Duration;
+
+/// An address as lettre reads it, or why it is none.
+pub(super) fn mailbox(address: &str) -> Result<Mailbox, String> {
+    address.parse::<Mailbox>().map_err(|e| {
+        format!("[notify.email] \"{address}\" is not an e-mail address ({e}): write it as name@example.com")
+    })
+}
+
+/// The user name and password from the environment: both, or neither (no login).
+fn credentials(s: &EmailSettings) -> Result<Option<Credentials>, NotifyError> {
+    let get = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    match (get(&s.user_env), get(&s.password_env)) {
+        (Some(user), Some(password)) => Ok(Some(Credentials::new(user, password))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(NotifyError::Setup(format!(
+            "e-mail: {} is set but {} is not: set both to log in to {}, or neither",
+            s.user_env, s.password_env, s.server
+        ))),
+        (None, Some(_)) => Err(NotifyError::Setup(format!(
+            "e-mail: {} is set but {} is not: set both to log in to {}, or neither",
+            s.password_env, s.user_env, s.server
+        ))),
+    }
+}
+
+/// Sends the digest to every recipient in one message.
+pub(super) fn send(s: &EmailSettings, digest: &Digest) -> Result<(), NotifyError> {
+    let setup = NotifyError::Setup;
+    let mut message = Message::builder().from(mailbox(&s.from).map_err(setup)?).subject(digest.subject());
+    for to in &s.to {
+        message = message.to(mailbox(to).map_err(setup)?);
+    }
+    let message = message
+        .header(ContentType::TEXT_PLAIN)
+        .body(digest.text())
+        .map_err(|e| NotifyError::Setup(format!("e-mail: the message cannot be made: {e}")))?;
+    let unreachable = |e: lettre::transport::smtp::Error| {
+        NotifyError::Send(format!("e-mail: {}: {e}; check [notify.email] server, port and tls", s.server))
+    };
+    let (builder, port) = match s.tls {
+        Tls::Starttls => (SmtpTransport::starttls_relay(&s.server).map_err(unreachable)?, 587),
+        Tls::Tls => (SmtpTransport::relay(&s.server).map_err(unreachable)?, 465),
+        Tls::None => (SmtpTransport::builder_dangerous(&s.server), 25),
+    };
+    let mut builder = builder.port(s.port.unwrap_or(port)).timeout(Some(Duration::from_secs(30)));
+    if let Some(c) = credentials(s)? {
+        builder = builder.credentials(c);
+    }
+    builder.build().send(&message).map(|_| ()).map_err(|e| {
+        let port = s.port.unwrap_or(port);
+        NotifyError::Send(format!(
+            "e-mail to {} through {}:{port} failed: {e}; check the server, the credentials in {} and {}, \
+             and the addresses",
+            s.to.join(", "),
+            s.server,
+            s.user_env,
+            s.password_env
+        ))
+    })
+}

@@ -1,0 +1,88 @@
+//! The digest to a webhook: one HTTPS POST of JSON shaped for Teams, Slack or one's own
+//! systems. Messages name the webhook's host only: its address holds a secret token.
+
+use super::{Digest, NotifyError, WebhookFormat, WebhookSettings, is_loopback};
+use std::time::Duration;
+
+/// The host of an `http(s)://host[:port]/…` address.
+fn host(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => authority.split(':').next()?,
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// Refuses an address that is not HTTPS (plain HTTP only to this machine).
+pub(super) fn check_url(url: &str) -> Result<(), String> {
+    let Some(h) = host(url) else {
+        return Err("[notify.webhook] the address is not an http(s)://host/… address".into());
+    };
+    if url.starts_with("http://") && !is_loopback(h) {
+        return Err(format!(
+            "[notify.webhook] http:// to {h} would send the alerts in clear: use https:// (http:// is for \
+             a receiver on this machine only)"
+        ));
+    }
+    Ok(())
+}
+
+/// Posts the digest.
+pub(super) fn send(s: &WebhookSettings, digest: &Digest) -> Result<(), NotifyError> {
+    let url = match &s.url {
+        Some(u) => u.clone(),
+        None => std::env::var(&s.url_env).ok().filter(|v| !v.is_empty()).ok_or_else(|| {
+            NotifyError::Setup(format!(
+                "webhook: no address: set the environment variable {} or [notify.webhook] url",
+                s.url_env
+            ))
+        })?,
+    };
+    check_url(&url).map_err(NotifyError::Setup)?;
+    let host = host(&url).unwrap_or("?").to_string();
+    let body = match s.format {
+        WebhookFormat::Teams => digest.teams(),
+        WebhookFormat::Slack => digest.slack(),
+        WebhookFormat::Json => digest.json(),
+    };
+    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
+    match agent.post(&url).send_json(body) {
+        Ok(_) => Ok(()),
+        Err(ureq::Error::Status(code, response)) => {
+            let text = response.into_string().unwrap_or_default();
+            let text: String = text.chars().take(200).collect();
+            Err(NotifyError::Send(format!(
+                "webhook at {host} answered {code} {text}; check the address and format = \"{}\"",
+                match s.format {
+                    WebhookFormat::Teams => "teams",
+                    WebhookFormat::Slack => "slack",
+                    WebhookFormat::Json => "json",
+                }
+            )))
+        }
+        Err(ureq::Error::Transport(t)) => {
+            let detail = t.message().map(|m| format!(": {m}")).unwrap_or_default();
+            Err(NotifyError::Send(format!("webhook at {host} cannot be reached ({}{detail})", t.kind())))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_read_and_plain_http_stays_on_this_machine() {
+        assert_eq!(host("https://x.webhook.office.com/webhookb2/abc?d=1"), Some("x.webhook.office.com"));
+        assert_eq!(host("http://user@127.0.0.1:8080/hook"), Some("127.0.0.1"));
+        assert_eq!(host("http://[::1]:9/x"), Some("::1"));
+        assert_eq!(host("ftp://example.com"), None);
+        assert!(check_url("https://hooks.slack.com/services/T/B/X").is_ok());
+        assert!(check_url("http://127.0.0.1:8080/hook").is_ok());
+        assert!(check_url("http://hooks.slack.com/services/T").unwrap_err().contains("in clear"));
+        assert!(check_url("hooks.slack.com").is_err());
+    }
+}

@@ -1,0 +1,119 @@
+//! The digest's words in the report languages: severities, roles, what changed, and the
+//! sentences around them.
+
+use crate::bureau::watchlist::Role;
+use crate::locale::Lang;
+use crate::monitor::alerts::{AlertKind, Severity};
+
+/// One text in English, Dutch and French.
+fn pick(lang: Lang, [en, nl, fr]: [&'static str; 3]) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Nl => nl,
+        Lang::Fr => fr,
+    }
+}
+
+/// A severity, in capitals as the digest lists it.
+pub fn severity(s: Severity, lang: Lang) -> &'static str {
+    pick(
+        lang,
+        match s {
+            Severity::Critical => ["CRITICAL", "KRITIEK", "CRITIQUE"],
+            Severity::High => ["HIGH", "HOOG", "ÉLEVÉE"],
+            Severity::Medium => ["MEDIUM", "MATIG", "MOYENNE"],
+            Severity::Low => ["LOW", "LAAG", "FAIBLE"],
+        },
+    )
+}
+
+/// A watched company's role (a client's is not named).
+pub fn role(r: Role, lang: Lang) -> Option<&'static str> {
+    let words = match r {
+        Role::Client => return None,
+        Role::Supplier => ["supplier", "leverancier", "fournisseur"],
+        Role::Prospect => ["prospect", "prospect", "prospect"],
+        Role::Other => ["watched", "gevolgd", "suivi"],
+    };
+    Some(pick(lang, words))
+}
+
+/// What changed.
+pub fn kind(k: AlertKind, lang: Lang) -> &'static str {
+    pick(
+        lang,
+        match k {
+            AlertKind::BureauNew => ["new at the bureau", "nieuw bij het bureau", "nouveau au bureau"],
+            AlertKind::BureauGone => ["gone from the bureau", "niet meer bij het bureau", "disparu du bureau"],
+            AlertKind::BureauStatus => ["status", "status", "statut"],
+            AlertKind::CreditLimit => ["credit limit", "kredietlimiet", "limite de crédit"],
+            AlertKind::Score => ["score", "score", "score"],
+            AlertKind::PaymentScore => ["payment score", "betalingsscore", "score de paiement"],
+            AlertKind::GrowthScore => ["growth score", "groeiscore", "score de croissance"],
+            AlertKind::DiscontinuationScore => ["discontinuation score", "opheffingsscore", "score de cessation"],
+            AlertKind::CreditFlag => ["credit flag", "kredietvlag", "drapeau de crédit"],
+            AlertKind::Rating => ["rating", "rating", "notation"],
+            AlertKind::Address => ["address", "adres", "adresse"],
+            AlertKind::Board => ["board", "bestuur", "conseil d'administration"],
+            AlertKind::Name => ["name", "naam", "nom"],
+            AlertKind::LegalForm => ["legal form", "rechtsvorm", "forme juridique"],
+            AlertKind::OverLimit => ["over its credit limit", "boven de kredietlimiet", "au-delà de la limite"],
+            AlertKind::Wadl => ["average days late", "gemiddelde dagen te laat", "retard moyen (jours)"],
+            AlertKind::PayingLater => ["paying later", "betaalt later", "paie plus tard"],
+            AlertKind::LateRatio => ["share paid late", "aandeel te laat betaald", "part payée en retard"],
+            AlertKind::Overdue91 => {
+                ["over 90 days past due", "meer dan 90 dagen vervallen", "échu depuis plus de 90 jours"]
+            }
+            AlertKind::PaymentTerms => ["payment terms", "betalingstermijn", "délai de paiement"],
+            AlertKind::Dso => ["DSO", "DSO", "DSO"],
+            AlertKind::RiskTier => ["risk tier", "risicoklasse", "classe de risque"],
+        },
+    )
+}
+
+/// "risk" or "opportunity".
+pub fn direction(risk: bool, lang: Lang) -> &'static str {
+    if risk { pick(lang, ["risk", "risico", "risque"]) } else { pick(lang, ["opportunity", "kans", "opportunité"]) }
+}
+
+/// The digest's subject: `arwatch: <company>, 3 alerts as of 31/10/2026`.
+pub fn subject(company: &str, count: usize, as_of: &str, lang: Lang) -> String {
+    let (one, many, as_of_word) = match lang {
+        Lang::En => ("alert", "alerts", "as of"),
+        Lang::Nl => ("signaal", "signalen", "per"),
+        Lang::Fr => ("alerte", "alertes", "au"),
+    };
+    format!("arwatch: {company}, {count} {} {as_of_word} {as_of}", if count == 1 { one } else { many })
+}
+
+/// The digest's opening sentence.
+pub fn opening(count: usize, least: Severity, compared_with: Option<&str>, lang: Lang) -> String {
+    let least = severity(least, lang).to_lowercase();
+    let since = compared_with.map(|c| match lang {
+        Lang::En => format!(" since the run of {c}"),
+        Lang::Nl => format!(" sinds de run van {c}"),
+        Lang::Fr => format!(" depuis l'analyse du {c}"),
+    });
+    let since = since.unwrap_or_default();
+    let one = count == 1;
+    match lang {
+        Lang::En => {
+            let what = if one { "new alert" } else { "new alerts" };
+            format!("{count} {what} of severity {least} or higher{since}.")
+        }
+        Lang::Nl => {
+            let what = if one { "nieuw signaal" } else { "nieuwe signalen" };
+            format!("{count} {what} met ernst {least} of hoger{since}.")
+        }
+        Lang::Fr => {
+            let what = if one { "nouvelle alerte" } else { "nouvelles alertes" };
+            format!("{count} {what} de gravité {least} ou plus{since}.")
+        }
+    }
+}
+
+/// The closing line that points to the report.
+pub fn closing(report: &str, lang: Lang) -> String {
+    let lead = pick(lang, ["The full report", "Het volledige rapport", "Le rapport complet"]);
+    format!("{lead}: {report}")
+}
