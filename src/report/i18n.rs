@@ -368,7 +368,7 @@ impl Label {
             Label::ClaimTotal => ["Claim", "Vordering", "Créance"],
             Label::Total => ["Total", "Totaal", "Total"],
             Label::Debtors => ["debtors", "debiteuren", "débiteurs"],
-            Label::Invoices => ["invoices", "facturen", "factures"],
+            Label::Invoices => ["Invoices", "Facturen", "Factures"],
             Label::NoAlerts => [
                 "No alerts: nothing changed beyond the thresholds.",
                 "Geen signalen: niets veranderde boven de drempels.",
