@@ -14,7 +14,7 @@ use crate::ingest::mapping::Mapping;
 use crate::locale::Lang;
 use crate::model::Currency;
 use crate::monitor::alerts::Thresholds;
-use crate::notify::NotifySettings;
+use crate::notify::{EmailSettings, NotifySettings};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -282,7 +282,14 @@ impl Config {
             watchlist: raw.watchlist.as_ref().map(|p| base.join(p)),
             reports: raw.reports.clone(),
             ladder: raw.ladder.clone(),
-            notify: raw.notify.clone(),
+            notify: NotifySettings {
+                email: raw
+                    .notify
+                    .email
+                    .clone()
+                    .map(|e| EmailSettings { ca_file: e.ca_file.map(|p| base.join(p)), ..e }),
+                ..raw.notify.clone()
+            },
             handover: HandoverSettings {
                 rates: raw.handover.rates.as_ref().map(|p| base.join(p)),
                 reminders: raw.handover.reminders.as_ref().map(|p| base.join(p)),

@@ -17,13 +17,26 @@ use tempfile::TempDir;
 struct Mail {
     /// `AUTH PLAIN`'s decoded argument, when the client logged in.
     auth: Option<String>,
+    /// Whether it came over TLS.
+    tls: bool,
     recipients: Vec<String>,
     /// The message's headers and body, its body decoded.
     headers: String,
     body: String,
 }
 
-/// A minimal SMTP server: enough of RFC 5321 for one client at a time, with `AUTH PLAIN`.
+/// How the SMTP server protects the connection.
+#[derive(Clone)]
+enum Security {
+    Plain,
+    /// Plain until the client asks for STARTTLS.
+    StartTls(Arc<rustls::ServerConfig>),
+    /// TLS from the first byte.
+    Implicit(Arc<rustls::ServerConfig>),
+}
+
+/// A minimal SMTP server: enough of RFC 5321 for one client at a time, with `AUTH PLAIN`
+/// and, when asked, STARTTLS or TLS (RFC 3207, 8314).
 struct Smtp {
     port: u16,
     mails: Arc<Mutex<Vec<Mail>>>,
@@ -31,13 +44,21 @@ struct Smtp {
 
 impl Smtp {
     fn start() -> Smtp {
+        Smtp::with(Security::Plain)
+    }
+
+    fn with(security: Security) -> Smtp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let mails = Arc::new(Mutex::new(Vec::new()));
         let store = mails.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                serve_smtp(stream, &store);
+                let conn = match &security {
+                    Security::Implicit(cfg) => Conn::tls(cfg, stream),
+                    _ => Conn::Plain(stream),
+                };
+                serve_smtp(conn, &security, &store);
             }
         });
         Smtp { port, mails }
@@ -48,36 +69,77 @@ impl Smtp {
     }
 }
 
-fn serve_smtp(stream: TcpStream, store: &Mutex<Vec<Mail>>) {
-    let mut out = stream.try_clone().unwrap();
-    let mut lines = BufReader::new(stream);
-    let mut say = |s: &str| out.write_all(s.as_bytes()).unwrap();
-    say("220 test.local ESMTP\r\n");
-    let mut mail = Mail::default();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if lines.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
+/// A connection, plain or under TLS.
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+}
+
+impl Conn {
+    fn tls(cfg: &Arc<rustls::ServerConfig>, stream: TcpStream) -> Conn {
+        Conn::Tls(Box::new(rustls::StreamOwned::new(rustls::ServerConnection::new(cfg.clone()).unwrap(), stream)))
+    }
+
+    fn say(&mut self, s: &str) {
+        let _ = match self {
+            Conn::Plain(t) => t.write_all(s.as_bytes()).and_then(|_| t.flush()),
+            Conn::Tls(t) => t.write_all(s.as_bytes()).and_then(|_| t.flush()),
+        };
+    }
+
+    /// One line with its CRLF, or none at the end (or on a failed handshake).
+    fn line(&mut self) -> Option<String> {
+        let mut out = Vec::new();
+        let mut b = [0u8];
+        loop {
+            let n = match self {
+                Conn::Plain(t) => t.read(&mut b),
+                Conn::Tls(t) => t.read(&mut b),
+            };
+            match n {
+                Ok(1) => {
+                    out.push(b[0]);
+                    if b[0] == b'\n' {
+                        return Some(String::from_utf8(out).unwrap());
+                    }
+                }
+                _ => return None,
+            }
         }
+    }
+}
+
+fn serve_smtp(mut conn: Conn, security: &Security, store: &Mutex<Vec<Mail>>) {
+    conn.say("220 test.local ESMTP\r\n");
+    let mut mail = Mail::default();
+    loop {
+        let Some(line) = conn.line() else { return };
         let upper = line.to_ascii_uppercase();
+        let plain = matches!(conn, Conn::Plain(_));
         if upper.starts_with("EHLO") {
-            say("250-test.local\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n");
+            let starttls = if plain && matches!(security, Security::StartTls(_)) { "250-STARTTLS\r\n" } else { "" };
+            conn.say(&format!("250-test.local\r\n{starttls}250-AUTH PLAIN\r\n250 8BITMIME\r\n"));
+        } else if upper.starts_with("STARTTLS") {
+            let Security::StartTls(cfg) = security else { return };
+            conn.say("220 2.0.0 ready to start TLS\r\n");
+            let Conn::Plain(tcp) = conn else { return };
+            conn = Conn::tls(cfg, tcp);
+            mail.tls = true;
         } else if upper.starts_with("AUTH PLAIN ") {
             let raw = base64::engine::general_purpose::STANDARD.decode(line[11..].trim()).unwrap();
             mail.auth = Some(String::from_utf8(raw).unwrap());
-            say("235 2.7.0 accepted\r\n");
+            conn.say("235 2.7.0 accepted\r\n");
         } else if upper.starts_with("MAIL FROM") {
-            say("250 ok\r\n");
+            mail.tls |= matches!(security, Security::Implicit(_));
+            conn.say("250 ok\r\n");
         } else if upper.starts_with("RCPT TO") {
             mail.recipients.push(line[8..].trim().trim_matches(['<', '>']).to_string());
-            say("250 ok\r\n");
+            conn.say("250 ok\r\n");
         } else if upper.starts_with("DATA") {
-            say("354 go ahead\r\n");
+            conn.say("354 go ahead\r\n");
             let mut data = String::new();
-            loop {
-                let mut l = String::new();
-                if lines.read_line(&mut l).unwrap_or(0) == 0 || l == ".\r\n" {
+            while let Some(l) = conn.line() {
+                if l == ".\r\n" {
                     break;
                 }
                 data.push_str(&l);
@@ -86,12 +148,12 @@ fn serve_smtp(stream: TcpStream, store: &Mutex<Vec<Mail>>) {
             mail.headers = headers.to_string();
             mail.body = decode_body(headers, body);
             store.lock().unwrap().push(std::mem::take(&mut mail));
-            say("250 queued\r\n");
+            conn.say("250 queued\r\n");
         } else if upper.starts_with("QUIT") {
-            say("221 bye\r\n");
+            conn.say("221 bye\r\n");
             return;
         } else {
-            say("250 ok\r\n");
+            conn.say("250 ok\r\n");
         }
     }
 }
@@ -355,4 +417,70 @@ fn credentials_never_come_from_the_configuration_file() {
     assert!(r.stderr.contains("ARWATCH_SMTP_PASSWORD"), "{}", r.stderr);
     assert!(!dir.path().join("out").exists(), "nothing is written");
     assert!(read(&cfg).contains("s3cret"));
+}
+
+/// A certificate authority of the test's own and a server certificate it signed for
+/// 127.0.0.1: the CA's PEM (for `ca_file`) and the server's TLS configuration.
+fn test_pki() -> (String, Arc<rustls::ServerConfig>) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()))
+        .unwrap();
+    (ca.pem(), Arc::new(cfg))
+}
+
+#[test]
+fn email_goes_over_starttls_or_tls_and_checks_the_certificate() {
+    let (ca_pem, server_tls) = test_pki();
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("relay-ca.pem"), &ca_pem).unwrap();
+    let section = |port: u16, tls: &str, ca: bool| {
+        let ca = if ca { "ca_file = \"relay-ca.pem\"\n" } else { "" };
+        format!(
+            "[notify]\n[notify.email]\nserver = \"127.0.0.1\"\nport = {port}\ntls = \"{tls}\"\n{ca}\
+             from = \"arwatch@voorbeeld.example\"\nto = [\"credit@voorbeeld.example\"]\n"
+        )
+    };
+    let starttls = Smtp::with(Security::StartTls(server_tls.clone()));
+    let implicit = Smtp::with(Security::Implicit(server_tls));
+    let out = dir.path().join("out");
+    let cfg = sample_config(dir.path(), |t| t, &section(starttls.port, "starttls", true));
+    assert_eq!(run(&cfg, &out, &["--as-of", "2026-09-30"]).code, 0);
+
+    // STARTTLS with the company's CA: the password only travels encrypted.
+    let r = run(&cfg, &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m = &starttls.mails()[0];
+    assert!(m.tls && m.auth.as_deref() == Some("\0controller\0s3cret"), "{m:?}");
+    assert!(m.body.contains("Boulangerie Claes SA"));
+
+    // TLS from the first byte. The e-mail channel sent these alerts already (the log is per
+    // channel, not per server): forget that, as a user who deletes the log would.
+    std::fs::remove_file(out.join("history/sent.csv")).unwrap();
+    let cfg = sample_config(dir.path(), |t| t, &section(implicit.port, "tls", true));
+    let r = run(&cfg, &out, &["--lang", "fr"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(implicit.mails()[0].tls);
+    assert!(implicit.mails()[0].headers.contains("alertes au 31/10/2026"), "{}", implicit.mails()[0].headers);
+
+    // Without the CA the certificate is not trusted: no mail, exit code 6, the reason.
+    std::fs::remove_file(out.join("history/sent.csv")).unwrap();
+    let cfg = sample_config(dir.path(), |t| t, &section(starttls.port, "starttls", false));
+    let r = run(&cfg, &out, &[]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("error: alerts not sent by email"), "{}", r.stderr);
+    assert!(r.stderr.to_lowercase().contains("certificate"), "{}", r.stderr);
+    assert_eq!(starttls.mails().len(), 1);
 }

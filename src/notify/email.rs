@@ -5,6 +5,7 @@ use super::{Digest, EmailSettings, NotifyError, Tls};
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{self, Certificate, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use std::time::Duration;
 
@@ -32,6 +33,26 @@ fn credentials(s: &EmailSettings) -> Result<Option<Credentials>, NotifyError> {
     }
 }
 
+/// The server's certificate is checked against the public roots (webpki-roots) and those of
+/// `ca_file`, for the configured host name.
+fn tls_parameters(s: &EmailSettings) -> Result<TlsParameters, NotifyError> {
+    let mut b = TlsParameters::builder(s.server.clone());
+    if let Some(path) = &s.ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            NotifyError::Setup(format!("e-mail: cannot read [notify.email] ca_file {}: {e}", path.display()))
+        })?;
+        let cert = Certificate::from_pem(&pem).map_err(|e| {
+            NotifyError::Setup(format!(
+                "e-mail: [notify.email] ca_file {} holds no PEM certificate ({e}): give the CA's \
+                 certificate as -----BEGIN CERTIFICATE-----",
+                path.display()
+            ))
+        })?;
+        b = b.add_root_certificate(cert);
+    }
+    b.build_rustls().map_err(|e| NotifyError::Setup(format!("e-mail: TLS cannot be set up: {e}")))
+}
+
 /// Sends the digest to every recipient in one message.
 pub(super) fn send(s: &EmailSettings, digest: &Digest) -> Result<(), NotifyError> {
     let setup = NotifyError::Setup;
@@ -43,15 +64,15 @@ pub(super) fn send(s: &EmailSettings, digest: &Digest) -> Result<(), NotifyError
         .header(ContentType::TEXT_PLAIN)
         .body(digest.text())
         .map_err(|e| NotifyError::Setup(format!("e-mail: the message cannot be made: {e}")))?;
-    let unreachable = |e: lettre::transport::smtp::Error| {
-        NotifyError::Send(format!("e-mail: {}: {e}; check [notify.email] server, port and tls", s.server))
+    let (tls, port) = match s.tls {
+        Tls::Starttls => (client::Tls::Required(tls_parameters(s)?), 587),
+        Tls::Tls => (client::Tls::Wrapper(tls_parameters(s)?), 465),
+        Tls::None => (client::Tls::None, 25),
     };
-    let (builder, port) = match s.tls {
-        Tls::Starttls => (SmtpTransport::starttls_relay(&s.server).map_err(unreachable)?, 587),
-        Tls::Tls => (SmtpTransport::relay(&s.server).map_err(unreachable)?, 465),
-        Tls::None => (SmtpTransport::builder_dangerous(&s.server), 25),
-    };
-    let mut builder = builder.port(s.port.unwrap_or(port)).timeout(Some(Duration::from_secs(30)));
+    let mut builder = SmtpTransport::builder_dangerous(&s.server)
+        .tls(tls)
+        .port(s.port.unwrap_or(port))
+        .timeout(Some(Duration::from_secs(30)));
     if let Some(c) = credentials(s)? {
         builder = builder.credentials(c);
     }

@@ -14,7 +14,7 @@ pub use sent_log::SentLog;
 
 use crate::monitor::alerts::{Alert, Severity};
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `[notify]` in the configuration: who is told what. Without a channel nothing is sent.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -84,6 +84,9 @@ pub struct EmailSettings {
     pub from: String,
     /// The recipients.
     pub to: Vec<String>,
+    /// A PEM file of root certificates to trust besides the public ones: a company's own
+    /// certificate authority for its internal relay (relative to the configuration file).
+    pub ca_file: Option<PathBuf>,
     /// The environment variable holding the user name (`ARWATCH_SMTP_USER` by default); when
     /// it is unset the server is used without logging in.
     #[serde(default = "smtp_user")]
