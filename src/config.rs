@@ -404,3 +404,77 @@ mod tests {
         );
     }
 }
+
+/// Every key the configuration accepts is documented in `docs/configuration.md`, in its
+/// section's table: the list is asked of the settings' own types (serde names the fields it
+/// expects when it meets an unknown one), so a new key fails here until it is documented.
+#[cfg(test)]
+mod documented {
+    use super::*;
+    use serde::de::DeserializeOwned;
+
+    /// The fields a section's type accepts.
+    fn accepted<T: DeserializeOwned>() -> Vec<String> {
+        let err = match toml::from_str::<T>("zz_not_a_key = 1") {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{} accepts an unknown key", std::any::type_name::<T>()),
+        };
+        let list = err.split("expected one of ").nth(1).or_else(|| err.split("expected ").nth(1)).unwrap_or("");
+        let list = list.lines().next().unwrap_or("");
+        list.split(", ")
+            .flat_map(|k| k.split(" or "))
+            .map(|k| k.trim().trim_matches('`').to_string())
+            .filter(|k| !k.is_empty())
+            .collect()
+    }
+
+    /// Each section with the keys its type accepts.
+    fn sections() -> Vec<(&'static str, Vec<String>)> {
+        use crate::analytics::risk::{RiskSettings, Weights};
+        use crate::bureau::BureauSettings;
+        use crate::collection::handover::{Creditor, HandoverSettings};
+        use crate::collection::ladder::{LadderSettings, Names, Step};
+        use crate::monitor::alerts::Thresholds;
+        use crate::notify::{EmailSettings, NotifySettings, WebhookSettings};
+        vec![
+            ("top level", accepted::<RawConfig>()),
+            ("[[inputs]] and [[bureau_inputs]]", accepted::<RawInput>()),
+            ("[analytics]", accepted::<RawAnalytics>()),
+            ("[bureau]", accepted::<BureauSettings>()),
+            ("[risk]", accepted::<RiskSettings>()),
+            ("[risk.weights]", accepted::<Weights>()),
+            ("[monitor]", accepted::<Thresholds>()),
+            ("[handover]", accepted::<HandoverSettings>()),
+            ("[handover.creditor]", accepted::<Creditor>()),
+            ("[ladder]", accepted::<LadderSettings>()),
+            ("[[ladder.steps]]", accepted::<Step>()),
+            ("name of a step", accepted::<Names>()),
+            ("[notify]", accepted::<NotifySettings>()),
+            ("[notify.email]", accepted::<EmailSettings>()),
+            ("[notify.webhook]", accepted::<WebhookSettings>()),
+            ("[reports]", accepted::<ReportSettings>()),
+        ]
+    }
+
+    #[test]
+    fn every_accepted_key_is_documented() {
+        let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/configuration.md")).unwrap();
+        let mut missing = Vec::new();
+        for (section, keys) in sections() {
+            assert!(!keys.is_empty(), "{section}: no keys found");
+            let heading = format!("### {section}\n");
+            let Some(start) = docs.find(&heading) else {
+                missing.push(format!("no heading '### {section}'"));
+                continue;
+            };
+            let body = &docs[start + heading.len()..];
+            let body = &body[..body.find("\n### ").or_else(|| body.find("\n## ")).unwrap_or(body.len())];
+            for k in keys {
+                if !body.contains(&format!("| `{k}` |")) {
+                    missing.push(format!("{section}: `{k}`"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "not in docs/configuration.md:\n{}", missing.join("\n"));
+    }
+}

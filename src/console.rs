@@ -5,9 +5,11 @@ use crate::cli::Common;
 use crate::config::Config;
 use crate::ingest::{Reject, SourceStats, Warning};
 use crate::model::{Currency, Money, format_minor};
-use crate::pipeline::RunOutput;
+use crate::pipeline::{Analysed, RunOutput};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::path::Path;
 
 /// Prints a line on stdout unless `-q`.
 pub fn say(common: &Common, line: &str) {
@@ -37,6 +39,59 @@ pub fn inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warnin
     if hidden > 0 {
         eprintln!("… and {hidden} more (use -v, or see data/rejected.csv and data/warnings.csv)");
     }
+}
+
+/// Why a run or check ends with exit code 3: the rejected rows by input and column, the
+/// warnings by kind, and where to read them all. Nothing when there is nothing to say.
+pub fn why_warnings(common: &Common, a: &Analysed, data_dir: Option<&Path>) {
+    let rejects: Vec<&Reject> = a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !r.benign).collect();
+    let warnings: Vec<&Warning> = a.quality.warnings.iter().chain(&a.bureau.warnings).collect();
+    let others = a.analysis.warnings.len();
+    if rejects.is_empty() && warnings.is_empty() && others == 0 {
+        return;
+    }
+    let mut parts = Vec::new();
+    if !rejects.is_empty() {
+        let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for r in &rejects {
+            *by.entry((r.source.as_str(), r.column.as_str())).or_default() += 1;
+        }
+        let rows = if rejects.len() == 1 { "row" } else { "rows" };
+        parts.push(format!(
+            "{} {rows} rejected ({})",
+            rejects.len(),
+            counted(by.into_iter().map(|((s, c), n)| (format!("{s} {c}"), n)))
+        ));
+    }
+    if !warnings.is_empty() {
+        let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+        for w in &warnings {
+            *by.entry(w.kind).or_default() += 1;
+        }
+        let what = if warnings.len() == 1 { "warning" } else { "warnings" };
+        parts.push(format!("{} {what} ({})", warnings.len(), counted(by.into_iter().map(|(k, n)| (k.to_string(), n)))));
+    }
+    if others > 0 {
+        let what = if others == 1 { "payment" } else { "payments" };
+        parts.push(format!("{others} {what} not applied as written (unknown references, reversals)"));
+    }
+    let place = match data_dir {
+        Some(d) => format!("every one is in {} and warnings.csv", d.join("rejected.csv").display()),
+        None => "`-v` lists every one; `arwatch run` writes them to data/rejected.csv and data/warnings.csv".into(),
+    };
+    say(common, &format!("exit code 3, done with data warnings: {}; {place}", parts.join(", ")));
+}
+
+/// `a 3, b 1` for counts, the largest first, at most five and how many more.
+fn counted(counts: impl Iterator<Item = (String, usize)>) -> String {
+    let mut v: Vec<(String, usize)> = counts.collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let more = v.len().saturating_sub(5);
+    let mut out: Vec<String> = v.into_iter().take(5).map(|(k, n)| format!("{k}: {n}")).collect();
+    if more > 0 {
+        out.push(format!("{more} more"));
+    }
+    out.join(", ")
 }
 
 /// One input's line: `file: N rows read = A accepted + R rejected (…); totals; reconciles`.

@@ -63,22 +63,27 @@ fn sample(common: &Common, seed: u64) -> Result<ExitCode, AppError> {
     Ok(ExitCode::Ok)
 }
 
-/// `arwatch check`: reads and checks the inputs (stage 1), writes nothing.
+/// `arwatch check`: reads and checks the inputs and analyses them as a run would, writes
+/// nothing; it exits with the code a run on the same inputs would.
 fn check(common: &Common) -> Result<ExitCode, AppError> {
     let config = load_config(common, None)?;
     let progress = Progress::new(common);
     let mut first = true;
-    let loaded = pipeline::check(&config, &|n| progress.inc(n), &mut |stats, rejects, warnings| {
+    let analysed = pipeline::check(&config, &|n| progress.inc(n), &mut |stats, rejects, warnings| {
         // The ledger's inputs are read when the counter stops; the bureau's come after.
         if std::mem::take(&mut first) {
             progress.finish();
         }
         console::inputs(common, stats, rejects, warnings)
     })?;
-    console::say(common, &format!("as-of date would be {}; nothing written", loaded.as_of));
-    let (ing, bureau) = (&loaded.ingested, &loaded.bureau);
-    let errors = ing.rejects.iter().chain(&bureau.rejects).filter(|r| !r.benign).count();
-    Ok(ExitCode::done(errors, ing.warnings.len() + bureau.warnings.len()))
+    if common.verbose {
+        for w in &analysed.analysis.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    console::say(common, &format!("as-of date would be {}; nothing written", analysed.as_of));
+    console::why_warnings(common, &analysed, None);
+    Ok(analysed.data_code())
 }
 
 /// `arwatch run`: the whole pipeline, then what happened.
@@ -91,11 +96,9 @@ fn run(common: &Common, compare_with: Option<String>, no_notify: bool) -> Result
     let out = pipeline::run(&config, &|n| progress.inc(n))?;
     progress.finish();
     console::run_summary(common, &config, &out);
-    let a = &out.analysed;
-    let errors = a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !r.benign).count();
-    let warnings = a.quality.warnings.len() + a.bureau.warnings.len() + a.analysis.warnings.len();
+    console::why_warnings(common, &out.analysed, Some(&out.written.data_dir));
     let delivered = if out.delivered.iter().any(|d| d.error.is_some()) { ExitCode::Delivery } else { ExitCode::Ok };
-    Ok(ExitCode::done(errors, warnings).merge(delivered))
+    Ok(out.analysed.data_code().merge(delivered))
 }
 
 /// The configuration file with the command line's overrides.

@@ -142,6 +142,11 @@ impl<'r, R: RawRow> RowView<'r, R> {
         match parsed {
             Some(d) if parse::plausible(d) => Ok(Some(d)),
             Some(d) => Err(self.err(f, format!("date {d} is outside 1950–2100"))),
+            None if let CellRef::Text(s) = c
+                && let Some(why) = formats.iter().find_map(|fmt| fmt.impossible(s)) =>
+            {
+                Err(self.err(f, why))
+            }
             None => Err(self.err(
                 f,
                 format!(
@@ -418,6 +423,11 @@ mod tests {
             panic!("31 February was accepted")
         };
         assert_eq!((e.column, e.value.as_str(), e.benign), (Some(2), "31/02/2025", false));
+        assert_eq!(e.reason, "not a real date (February has 28 days in 2025)");
+        // Another shape names the expected format.
+        let Err(e) = convert(&plan(""), &row(["K1", "F1", "2025-02-03", "", "", "5,00", "EUR"])) else {
+            panic!("an ISO date was read as %d/%m/%Y")
+        };
         assert!(e.reason.contains("%d/%m/%Y"), "{}", e.reason);
     }
 

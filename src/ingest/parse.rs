@@ -299,6 +299,15 @@ impl DateFormat {
         }
     }
 
+    /// Why a text value in this format's shape is no real date (`31/02/2025`: "not a real date
+    /// (February has 28 days in 2025)"), or none.
+    pub fn impossible(&self, raw: &str) -> Option<String> {
+        match self {
+            DateFormat::Pattern(p) => impossible(trim(raw), &p.tokens),
+            _ => None,
+        }
+    }
+
     /// Parses a text value in this format.
     pub fn parse_text(&self, raw: &str) -> Option<NaiveDate> {
         let s = trim(raw);
@@ -375,6 +384,46 @@ fn pattern_tokens(p: &str) -> Vec<Tok> {
 /// years (four digits for `%Y`) so that `1/2/13` never becomes the year 13, and lenient about
 /// unpadded days and months, as exports write them.
 fn parse_pattern(s: &str, tokens: &[Tok]) -> Option<NaiveDate> {
+    let (y, m, d) = pattern_parts(s, tokens)?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Why a value written in the pattern's shape is no date (`31/02/2025`), or none when it is
+/// a date or does not have the shape.
+fn impossible(s: &str, tokens: &[Tok]) -> Option<String> {
+    let (y, m, d) = pattern_parts(s, tokens)?;
+    if NaiveDate::from_ymd_opt(y, m, d).is_some() {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let why = if !(1..=12).contains(&m) {
+        format!("there is no month {m}")
+    } else if d == 0 {
+        "there is no day 0".to_string()
+    } else {
+        let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+        let days = next.and_then(|n| n.pred_opt()).map_or(31, |last| last.day());
+        let name = MONTHS[m as usize - 1];
+        if m == 2 { format!("{name} has {days} days in {y}") } else { format!("{name} has {days} days") }
+    };
+    Some(format!("not a real date ({why})"))
+}
+
+/// The year, month and day of a value in the pattern's shape, not yet checked as a date.
+fn pattern_parts(s: &str, tokens: &[Tok]) -> Option<(i32, u32, u32)> {
     let b = s.as_bytes();
     let mut i = 0;
     let (mut d, mut m, mut y) = (None, None, None);
@@ -424,7 +473,7 @@ fn parse_pattern(s: &str, tokens: &[Tok]) -> Option<NaiveDate> {
     if i != b.len() {
         return None;
     }
-    NaiveDate::from_ymd_opt(y?, m?, d?)
+    Some((y?, m?, d?))
 }
 
 /// The formats tried, in order, for a date column that has none configured.

@@ -9,7 +9,7 @@ use crate::collection::handover::{self, Line, Reminder};
 use crate::collection::interest::Rates;
 use crate::collection::ladder::{self, Action};
 use crate::config::Config;
-use crate::exit::AppError;
+use crate::exit::{AppError, ExitCode};
 use crate::fx::Fx;
 use crate::ingest::DataQuality;
 use crate::ingest::bureau::BureauIngested;
@@ -59,6 +59,13 @@ pub struct Analysed {
 }
 
 impl Analysed {
+    /// Success, or warnings (exit code 3) when a row was rejected or anything warned about.
+    pub fn data_code(&self) -> ExitCode {
+        let errors = self.quality.rejects.iter().chain(&self.bureau.rejects).filter(|r| !r.benign).count();
+        let warnings = self.quality.warnings.len() + self.bureau.warnings.len() + self.analysis.warnings.len();
+        ExitCode::done(errors, warnings)
+    }
+
     /// Analyses the ledger, assesses each client's risk, compares with the previous run and
     /// selects the handover.
     pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, AppError> {

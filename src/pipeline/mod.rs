@@ -34,9 +34,12 @@ pub struct RunOutput {
     pub delivered: Vec<Delivery>,
 }
 
-/// Stage 1 only: reads and checks the inputs, writes nothing.
-pub fn check(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'_>) -> Result<Loaded, AppError> {
-    Loaded::load(config, progress, seen)
+/// Stages 1 and 2: reads, checks and analyses the inputs as a run would, writes nothing; so
+/// `check` finds what `run` would find (unknown references, missing rates, a broken
+/// history) and exits with the same code.
+pub fn check(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'_>) -> Result<Analysed, AppError> {
+    let loaded = Loaded::load(config, progress, seen)?;
+    Analysed::from(config, loaded)
 }
 
 /// The whole chain. The output root is held from the start: a second run is refused at once,

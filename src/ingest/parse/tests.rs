@@ -131,6 +131,21 @@ fn date_patterns() {
 }
 
 #[test]
+fn an_impossible_date_says_why() {
+    let p = DateFormat::pattern;
+    let why = |f: &str, v: &str| p(f).impossible(v);
+    assert_eq!(why("%d/%m/%Y", "31/02/2025").as_deref(), Some("not a real date (February has 28 days in 2025)"));
+    assert_eq!(why("%d/%m/%Y", "30/02/2024").as_deref(), Some("not a real date (February has 29 days in 2024)"));
+    assert_eq!(why("%d/%m/%Y", "31/04/2025").as_deref(), Some("not a real date (April has 30 days)"));
+    assert_eq!(why("%d/%m/%Y", "12/13/2025").as_deref(), Some("not a real date (there is no month 13)"));
+    assert_eq!(why("%Y%m%d", "20250100").as_deref(), Some("not a real date (there is no day 0)"));
+    // A real date, or another shape, is no such case.
+    assert_eq!(why("%d/%m/%Y", "28/02/2025"), None);
+    assert_eq!(why("%d/%m/%Y", "2025-02-31"), None);
+    assert_eq!(DateFormat::Excel1900.impossible("31/02/2025"), None);
+}
+
+#[test]
 fn excel_serials() {
     assert_eq!(DateFormat::Excel1900.parse_number(40366.0), Some(ymd(2010, 7, 7)));
     assert_eq!(DateFormat::Excel1900.parse_number(45684.0), Some(ymd(2025, 1, 27)));
