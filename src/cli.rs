@@ -80,6 +80,18 @@ Prints, per input, rows read, accepted and rejected, and the control totals, and
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Print a shell's completion script for arwatch.
+    #[command(
+        after_help = "Examples:\n  arwatch completions bash > ~/.local/share/bash-completion/completions/arwatch\n  \
+arwatch completions zsh > ~/.zfunc/_arwatch\n  arwatch completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print arwatch's man page (roff).
+    #[command(after_help = "Example:\n  arwatch man > ~/.local/share/man/man1/arwatch.1 && man arwatch")]
+    Man,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

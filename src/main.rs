@@ -7,7 +7,7 @@ use arwatch::console::{self, Progress};
 use arwatch::exit::{self, AppError, ExitCode};
 use arwatch::notify::NotifySettings;
 use arwatch::pipeline;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::path::PathBuf;
 
 // Ingestion and analytics make tens of millions of small allocations across two threads;
@@ -35,6 +35,8 @@ fn main() {
     let code = match &cli.command {
         Command::Sample { seed } => sample(&cli.common, *seed),
         Command::Check => check(&cli.common),
+        Command::Completions { shell } => print_completions(*shell),
+        Command::Man => print_man(),
         Command::Run { compare_with, no_notify } => run(&cli.common, compare_with.clone(), *no_notify),
     }
     .unwrap_or_else(|e| {
@@ -99,6 +101,31 @@ fn run(common: &Common, compare_with: Option<String>, no_notify: bool) -> Result
     console::why_warnings(common, &out.analysed, Some(&out.written.data_dir));
     let delivered = if out.delivered.iter().any(|d| d.error.is_some()) { ExitCode::Delivery } else { ExitCode::Ok };
     Ok(out.analysed.data_code().merge(delivered))
+}
+
+/// `arwatch completions SHELL`: the completion script, from the same definitions as `--help`.
+fn print_completions(shell: clap_complete::Shell) -> Result<ExitCode, AppError> {
+    let mut text = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "arwatch", &mut text);
+    print_bytes(&text)
+}
+
+/// `arwatch man`: the man page in roff.
+fn print_man() -> Result<ExitCode, AppError> {
+    let mut text = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut text)
+        .map_err(|e| AppError::output(&PathBuf::from("stdout"), e))?;
+    print_bytes(&text)
+}
+
+/// Writes to stdout; a reader that stops early (`| head`) is no error.
+fn print_bytes(text: &[u8]) -> Result<ExitCode, AppError> {
+    use std::io::Write;
+    match std::io::stdout().write_all(text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(AppError::output(&PathBuf::from("stdout"), e)),
+        _ => Ok(ExitCode::Ok),
+    }
 }
 
 /// The configuration file with the command line's overrides.

@@ -284,6 +284,28 @@ fn missing_input_file_and_bad_config() {
 }
 
 #[test]
+fn completions_and_the_man_page_come_from_the_same_definitions() {
+    let bash = run(&["completions", "bash"]);
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    assert!(bash.stdout.contains("--as-of") && bash.stdout.contains("completions"), "{}", bash.stdout);
+    // The script is valid bash.
+    let dir = TempDir::new().unwrap();
+    let script = dir.path().join("arwatch.bash");
+    std::fs::write(&script, &bash.stdout).unwrap();
+    let syntax = std::process::Command::new("bash").arg("-n").arg(&script).output().unwrap();
+    assert!(syntax.status.success(), "{}", String::from_utf8_lossy(&syntax.stderr));
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let r = run(&["completions", shell]);
+        assert!(r.code == 0 && r.stdout.contains("arwatch"), "{shell}: {}", r.stderr);
+    }
+    let man = run(&["man"]);
+    assert_eq!(man.code, 0, "{}", man.stderr);
+    assert!(man.stdout.contains(".TH arwatch 1"), "{}", &man.stdout[..200]);
+    assert!(man.stdout.contains("6 done, but the alerts"), "the exit codes are in the man page");
+    assert_eq!(run(&["completions", "tcsh"]).code, 2);
+}
+
+#[test]
 fn help_has_examples() {
     let r = run(&["run", "--help"]);
     assert_eq!(r.code, 0);
