@@ -80,6 +80,27 @@ Prints, per input, rows read, accepted and rejected, and the control totals, and
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Look at raw exports and write a configuration and mappings that run (arwatch.toml in --out,
+    /// default the current folder).
+    #[command(after_help = "Examples:\n  arwatch map exports/facturen.csv exports/betalingen.csv\n  \
+arwatch map --out klant-x --currency EUR --preview 'Debiteuren 2026.xlsx'\n\n\
+Each file (each sheet of a workbook) gets a mapping in mappings/, with the evidence of every choice\n\
+in comments and what could not be decided at the top. Exits 0 when every input is complete, 3 when\n\
+a required field is left to decide. Then: arwatch check, arwatch run.")]
+    Map {
+        /// The exports: CSV or text, XLSX, XLS, ODS.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The currency of amounts when no column says it.
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+        /// Then read the inputs with the proposed mappings and print their first rows and totals.
+        #[arg(long)]
+        preview: bool,
+        /// Overwrite an existing arwatch.toml.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a shell's completion script for arwatch.
     #[command(
         after_help = "Examples:\n  arwatch completions bash > ~/.local/share/bash-completion/completions/arwatch\n  \

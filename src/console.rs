@@ -4,7 +4,8 @@
 use crate::cli::Common;
 use crate::config::Config;
 use crate::ingest::{Reject, SourceStats, Warning};
-use crate::model::{Currency, Money, format_minor};
+use crate::mapper::Mapped;
+use crate::model::{ClientIx, Currency, Ledger, Money, format_minor};
 use crate::pipeline::{Analysed, RunOutput};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::BTreeMap;
@@ -92,6 +93,86 @@ fn counted(counts: impl Iterator<Item = (String, usize)>) -> String {
         out.push(format!("{more} more"));
     }
     out.join(", ")
+}
+
+/// What `arwatch map` proposed for each input, with the evidence, and what is left to decide.
+pub fn mapped(common: &Common, m: &Mapped) {
+    for (p, file) in &m.inputs {
+        let source = match &p.sheet {
+            Some(s) => format!("{}, sheet '{s}'", p.file.display()),
+            None => p.file.display().to_string(),
+        };
+        say(common, &format!("{source}: {} ({}) → {}", p.shape.rows(), p.why, file.display()));
+        for pick in &p.picks {
+            let c = &pick.column;
+            say(
+                common,
+                &format!(
+                    "  {:<22} ← {:<24} {} · {} of {} filled · {}",
+                    pick.key,
+                    format!("'{}'", c.header),
+                    c.examples.iter().map(|e| e.chars().take(20).collect::<String>()).collect::<Vec<_>>().join(" | "),
+                    c.filled,
+                    c.rows,
+                    pick.confidence()
+                ),
+            );
+        }
+        if let Some(c) = &p.fixed_currency {
+            say(common, &format!("  no currency column: every amount is in {c} (--currency to change)"));
+        }
+        for n in &p.notes {
+            say(common, &format!("  note: {n}"));
+        }
+        for u in &p.undecided {
+            say(common, &format!("  not decided: {u}"));
+        }
+    }
+    for s in &m.skipped {
+        say(common, &format!("left out: {s}"));
+    }
+    let next = if m.complete() {
+        format!("next: arwatch check --config {}", m.config.display())
+    } else {
+        "a required field is not decided: edit the mapping before the first run".to_string()
+    };
+    say(common, &format!("wrote {} and {} mapping file(s); {next}", m.config.display(), m.inputs.len()));
+}
+
+/// The first documents and payments as the ledger holds them, for `map --preview`.
+pub fn preview(common: &Common, ledger: &Ledger) {
+    let client = |c: ClientIx| ledger.clients.get(c as usize).map(|c| c.id.as_str()).unwrap_or("?");
+    say(common, "first documents as read: client, document, kind, issue date, due date, amount");
+    for d in ledger.documents.iter().take(5) {
+        say(
+            common,
+            &format!(
+                "  {} · {} · {:?} · {} · {} · {} {}",
+                client(d.client),
+                ledger.texts.get(d.id),
+                d.kind,
+                d.issue,
+                d.due,
+                Money::new(d.amount, d.currency),
+                d.currency
+            ),
+        );
+    }
+    say(common, "first payments as read: client, payment, date, amount (negative: a reversal), reference");
+    for p in ledger.payments.iter().take(5) {
+        say(
+            common,
+            &format!(
+                "  {} · {} · {} · {} {} · {}",
+                client(p.client),
+                ledger.texts.get(p.id),
+                p.date,
+                Money::new(p.amount, p.currency),
+                p.currency,
+                p.reference.map(|r| ledger.texts.get(r)).unwrap_or("")
+            ),
+        );
+    }
 }
 
 /// One input's line: `file: N rows read = A accepted + R rejected (…); totals; reconciles`.

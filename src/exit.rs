@@ -12,6 +12,7 @@
 
 use crate::config::ConfigError;
 use crate::ingest::InputError;
+use crate::mapper::MapError;
 use crate::pipeline::RunError;
 use crate::report::ReportError;
 
@@ -89,6 +90,9 @@ pub enum AppError {
     /// A report could not be made.
     #[error("{0}")]
     Report(#[from] ReportError),
+    /// `arwatch map` could not propose or write a configuration.
+    #[error("{0}")]
+    Map(#[from] MapError),
     /// A file could not be written.
     #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
     Output {
@@ -106,6 +110,9 @@ impl AppError {
             AppError::Config(_) => ExitCode::Usage,
             AppError::Input(_) | AppError::Run(_) => ExitCode::Input,
             AppError::Report(_) | AppError::Output { .. } => ExitCode::Output,
+            AppError::Map(MapError::Input(_) | MapError::NoTable { .. }) => ExitCode::Input,
+            AppError::Map(MapError::Exists(_)) => ExitCode::Usage,
+            AppError::Map(MapError::Write { .. }) => ExitCode::Output,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod fuzz;
 pub mod fx;
 pub mod ingest;
 pub mod locale;
+pub mod mapper;
 pub mod memory;
 pub mod model;
 pub mod monitor;

@@ -5,6 +5,7 @@ use arwatch::cli::{Cli, Command, Common};
 use arwatch::config::{Config, Overrides};
 use arwatch::console::{self, Progress};
 use arwatch::exit::{self, AppError, ExitCode};
+use arwatch::mapper::MapOptions;
 use arwatch::notify::NotifySettings;
 use arwatch::pipeline;
 use clap::{CommandFactory, Parser};
@@ -35,6 +36,7 @@ fn main() {
     let code = match &cli.command {
         Command::Sample { seed } => sample(&cli.common, *seed),
         Command::Check => check(&cli.common),
+        Command::Map { files, currency, preview, force } => map(&cli.common, files, currency, *preview, *force),
         Command::Completions { shell } => print_completions(*shell),
         Command::Man => print_man(),
         Command::Run { compare_with, no_notify } => run(&cli.common, compare_with.clone(), *no_notify),
@@ -101,6 +103,31 @@ fn run(common: &Common, compare_with: Option<String>, no_notify: bool) -> Result
     console::why_warnings(common, &out.analysed, Some(&out.written.data_dir));
     let delivered = if out.delivered.iter().any(|d| d.error.is_some()) { ExitCode::Delivery } else { ExitCode::Ok };
     Ok(out.analysed.data_code().merge(delivered))
+}
+
+/// `arwatch map FILE…`: a configuration and mappings proposed from the files, then (with
+/// `--preview`) the inputs read through them.
+fn map(common: &Common, files: &[PathBuf], currency: &str, preview: bool, force: bool) -> Result<ExitCode, AppError> {
+    let opts = MapOptions {
+        out: common.out.clone().unwrap_or_else(|| PathBuf::from(".")),
+        currency: currency.to_string(),
+        force,
+    };
+    let mapped = arwatch::mapper::map(files, &opts)?;
+    console::mapped(common, &mapped);
+    let code = if mapped.complete() { ExitCode::Ok } else { ExitCode::DataWarnings };
+    if !preview || !mapped.complete() {
+        return Ok(code);
+    }
+    let config = load_config(&Common { config: Some(mapped.config.clone()), out: None, ..common.clone() }, None)?;
+    let loaded = pipeline::Loaded::load(&config, &|_| {}, &mut |stats, rejects, warnings| {
+        console::inputs(common, stats, rejects, warnings)
+    })?;
+    console::preview(common, &loaded.ingested.ledger);
+    Ok(code.merge(ExitCode::done(
+        loaded.ingested.rejects.iter().filter(|r| !r.benign).count(),
+        loaded.ingested.warnings.len(),
+    )))
 }
 
 /// `arwatch completions SHELL`: the completion script, from the same definitions as `--help`.

@@ -27,6 +27,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("cli", 7),
     ("sample", 7),
     ("fuzz", 7),
+    ("mapper", 7),
 ];
 
 fn floor(module: &str) -> Option<u8> {

@@ -106,22 +106,22 @@ impl<'r, R: RawRow> RowView<'r, R> {
     }
 
     pub(super) fn required(&self, f: Field) -> Result<Cow<'r, str>, RowError> {
-        self.text(f).ok_or_else(|| {
-            let row = self.row;
-            let looks_total = (0..row.width()).any(|i| {
-                let v = row.cell(i).display().to_lowercase();
-                let v = v.trim();
-                v.starts_with("total")
-                    || v.starts_with("totaal")
-                    || v.starts_with("grand total")
-                    || v.starts_with("somme")
-            });
-            if looks_total {
-                RowError { benign: true, ..self.err(f, format!("a total row, not a document ({} is empty)", f.name())) }
-            } else {
-                self.err(f, format!("{} is empty", f.name()))
-            }
-        })
+        self.text(f).ok_or_else(|| self.missing(f))
+    }
+
+    /// A required field is empty: an error, or a total row (benign) when a cell says "total".
+    pub(super) fn missing(&self, f: Field) -> RowError {
+        let row = self.row;
+        let looks_total = (0..row.width()).any(|i| {
+            let v = row.cell(i).display().to_lowercase();
+            let v = v.trim();
+            v.starts_with("total") || v.starts_with("totaal") || v.starts_with("grand total") || v.starts_with("somme")
+        });
+        if looks_total {
+            RowError { benign: true, ..self.err(f, format!("a total row, not a document ({} is empty)", f.name())) }
+        } else {
+            self.err(f, format!("{} is empty", f.name()))
+        }
     }
 
     pub(super) fn date(&self, f: Field) -> Result<Option<NaiveDate>, RowError> {
@@ -266,8 +266,7 @@ pub(super) fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'
         }
     };
     let client_id = v.required(Field::ClientId)?;
-    let mut amount =
-        v.amount(Field::Amount, currency)?.ok_or_else(|| v.err(Field::Amount, "amount is empty".into()))?;
+    let mut amount = v.amount(Field::Amount, currency)?.ok_or_else(|| v.missing(Field::Amount))?;
     let written = amount;
     let with_amount = move |mut e: RowError| {
         e.amount = Some((currency, written));
@@ -280,10 +279,7 @@ pub(super) fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'
         // Validated once per client when merged, not on every row.
         company: v.text(Field::CompanyNumber),
     };
-    let date_value = v
-        .date(Field::Date)
-        .map_err(with_amount)?
-        .ok_or_else(|| with_amount(v.err(Field::Date, "date is empty".into())))?;
+    let date_value = v.date(Field::Date).map_err(with_amount)?.ok_or_else(|| with_amount(v.missing(Field::Date)))?;
     let reference = v.text(Field::Reference);
 
     if kind == TypeOfRow::Payment {
@@ -415,6 +411,23 @@ mod tests {
         };
         assert_eq!((e.column, e.value.as_str()), (Some(4), "3661"));
         assert_eq!(e.amount, Some((Currency::EUR, 500)), "a rejected row keeps its amount for the control totals");
+    }
+
+    #[test]
+    fn a_total_row_is_known_whichever_required_field_it_lacks() {
+        // "Total" in the client column and no date: it was an error ("date is empty").
+        let Err(e) = convert(&plan(""), &row(["Total", "", "", "", "", "3.914,95", ""])) else {
+            panic!("a total row was read as a document")
+        };
+        assert!(e.benign && e.reason == "a total row, not a document (date is empty)", "{}", e.reason);
+        let Err(e) = convert(&plan(""), &row(["Totaal", "", "01/02/2025", "", "", "", ""])) else {
+            panic!("a total row was read as a document")
+        };
+        assert!(e.benign, "{}", e.reason);
+        let Err(e) = convert(&plan(""), &row(["K1", "F1", "", "", "", "5,00", "EUR"])) else {
+            panic!("a row without a date was accepted")
+        };
+        assert!(!e.benign && e.reason == "date is empty", "{}", e.reason);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Rows are handed out in batches so that a 10-million-row export is never held whole as text,
 //! and so that each batch can be converted in parallel.
 
+mod sample;
 mod scanner;
 mod text;
 mod workbook;
@@ -11,6 +12,7 @@ mod workbook;
 use text::read_text;
 use workbook::read_sheet;
 
+pub use sample::{SampleCell, SampleTable, sample};
 pub use scanner::MAX_LINE_BYTES;
 pub use workbook::{MAX_PART_BYTES, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_UNPACKED_BYTES};
 

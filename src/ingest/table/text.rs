@@ -17,7 +17,7 @@ pub(super) fn open(path: &Path) -> Result<File, InputError> {
 
 /// Picks the encoding: configured, or from a byte-order mark, or UTF-8 when the first megabyte
 /// is valid UTF-8, else Windows-1252 (the encoding of Belgian and Dutch Excel CSV exports).
-fn choose_encoding(
+pub(super) fn choose_encoding(
     path: &Path,
     configured: Option<&str>,
     head: &[u8],

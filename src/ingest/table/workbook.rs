@@ -22,7 +22,7 @@ pub const MAX_SHEET_COLUMNS: u32 = 1024;
 /// Cells per batch of sheet rows, so that memory does not grow with the width of a sheet.
 const BATCH_CELLS: usize = 2_000_000;
 
-fn workbook_error(path: &Path, e: impl std::fmt::Display) -> InputError {
+pub(super) fn workbook_error(path: &Path, e: impl std::fmt::Display) -> InputError {
     let problem = format!("cannot read the workbook: {e}");
     let fix = if problem.contains("limit") {
         "the file declares more cells than any export holds: export the data again, or as CSV"
@@ -34,7 +34,7 @@ fn workbook_error(path: &Path, e: impl std::fmt::Display) -> InputError {
 
 /// Refuses a zip-based workbook whose parts declare more than the limits; the zip reader then
 /// holds every part to its declared size, so nothing larger is ever unpacked.
-fn check_unpacked_sizes(path: &Path) -> Result<(), InputError> {
+pub(super) fn check_unpacked_sizes(path: &Path) -> Result<(), InputError> {
     let file = open(path)?;
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| workbook_error(path, e))?;
     let mut total = 0u64;

@@ -1,0 +1,580 @@
+//! A proposed mapping for one table: which row is the header, which of the four source shapes
+//! the table is, which column is which field (a header's name weighed with its values), the
+//! date formats, the decimal mark, the document types; and what could not be decided.
+
+use super::column::{Column, Dates};
+use super::synonyms::{Kind, Target, header_score, normalise};
+use crate::ingest::parse::{DateFormat, NumberFormat, parse_amount};
+use crate::ingest::table::SampleTable;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What a table's rows are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Invoices and credit notes (perhaps with their settled date).
+    Invoices,
+    /// Payments.
+    Payments,
+    /// A ledger with a document-type column.
+    Ledger,
+    /// Credit-bureau snapshots.
+    Bureau,
+}
+
+impl Shape {
+    /// Its `rows =` value.
+    pub fn rows(self) -> &'static str {
+        match self {
+            Shape::Invoices => "invoices",
+            Shape::Payments => "payments",
+            Shape::Ledger => "ledger",
+            Shape::Bureau => "bureau",
+        }
+    }
+}
+
+/// A field of a shape: its key, what its values look like, the names it goes by.
+#[derive(Clone, Copy)]
+struct Role {
+    key: &'static str,
+    kind: Kind,
+    names: &'static [Target],
+    required: bool,
+}
+
+const fn role(key: &'static str, kind: Kind, names: &'static [Target], required: bool) -> Role {
+    Role { key, kind, names, required }
+}
+
+fn roles(shape: Shape) -> &'static [Role] {
+    use Kind::*;
+    use Target as T;
+    const PARTY: [Role; 3] = [
+        role("client_id", Id, &[T::ClientId], true),
+        role("client_name", Text, &[T::ClientName], false),
+        role("company_number", Id, &[T::CompanyNumber], false),
+    ];
+    const INVOICES: [Role; 13] = [
+        PARTY[0],
+        PARTY[1],
+        PARTY[2],
+        role("document_id", Id, &[T::DocumentId], true),
+        role("issue_date", Date, &[T::IssueDate], true),
+        role("due_date", Date, &[T::DueDate], false),
+        role("terms_days", Number, &[T::TermsDays], false),
+        role("amount", Money, &[T::Amount], true),
+        role("currency", Id, &[T::Currency], false),
+        role("reference", Id, &[T::Reference], false),
+        role("settled_date", Date, &[T::PaymentDate], false),
+        role("paid_amount", Money, &[T::PaidAmount], false),
+        role("disputed", Id, &[T::Disputed], false),
+    ];
+    const PAYMENTS: [Role; 8] = [
+        PARTY[0],
+        PARTY[1],
+        PARTY[2],
+        role("payment_id", Id, &[T::PaymentId], false),
+        role("payment_date", Date, &[T::PaymentDate, T::IssueDate], true),
+        role("amount", Money, &[T::Amount], true),
+        role("currency", Id, &[T::Currency], false),
+        // A payment file's invoice number is the invoice the payment settles.
+        role("reference", Id, &[T::Reference, T::DocumentId], false),
+    ];
+    const LEDGER: [Role; 12] = [
+        PARTY[0],
+        PARTY[1],
+        PARTY[2],
+        role("document_id", Id, &[T::DocumentId], true),
+        role("doc_type", Id, &[T::DocType], true),
+        role("issue_date", Date, &[T::IssueDate], true),
+        role("due_date", Date, &[T::DueDate], false),
+        role("terms_days", Number, &[T::TermsDays], false),
+        role("amount", Money, &[T::Amount], true),
+        role("currency", Id, &[T::Currency], false),
+        role("reference", Id, &[T::Reference], false),
+        role("disputed", Id, &[T::Disputed], false),
+    ];
+    const BUREAU: [Role; 15] = [
+        role("company_number", Id, &[T::CompanyNumber], true),
+        role("client_id", Id, &[T::ClientId], false),
+        role("snapshot_date", Date, &[T::SnapshotDate, T::IssueDate], true),
+        role("name", Text, &[T::ClientName], false),
+        role("credit_limit", Money, &[T::CreditLimit], false),
+        role("score", Number, &[T::Score], false),
+        role("payment_score", Number, &[T::PaymentScore], false),
+        role("growth_score", Number, &[T::GrowthScore], false),
+        role("discontinuation_score", Number, &[T::DiscontinuationScore], false),
+        role("credit_flag", Id, &[T::CreditFlag], false),
+        role("rating", Id, &[T::Rating], false),
+        role("status", Text, &[T::Status], false),
+        role("address", Text, &[T::Address], false),
+        role("board", Text, &[T::Board], false),
+        role("legal_form", Text, &[T::LegalForm], false),
+    ];
+    match shape {
+        Shape::Invoices => &INVOICES,
+        Shape::Payments => &PAYMENTS,
+        Shape::Ledger => &LEDGER,
+        Shape::Bureau => &BUREAU,
+    }
+}
+
+/// A column chosen for a field, with the evidence.
+#[derive(Clone, Debug)]
+pub struct Pick {
+    /// The field's key under `[columns]`.
+    pub key: &'static str,
+    /// The column.
+    pub column: Column,
+    /// How sure: the header's name times the values' fit, 0 to 1.
+    pub score: f64,
+}
+
+impl Pick {
+    /// `high`, `medium` or `low`.
+    pub fn confidence(&self) -> &'static str {
+        if self.score >= 0.95 {
+            "high"
+        } else if self.score >= 0.75 {
+            "medium"
+        } else {
+            "low"
+        }
+    }
+}
+
+/// The proposal for one table.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    /// The file.
+    pub file: PathBuf,
+    /// Its sheet, for a workbook.
+    pub sheet: Option<String>,
+    /// The encoding and delimiter, for a text file.
+    pub encoding: Option<&'static str>,
+    /// The delimiter.
+    pub delimiter: Option<u8>,
+    /// Rows (non-empty lines) above the header.
+    pub skip_rows: usize,
+    /// What the rows are, and why.
+    pub shape: Shape,
+    /// Why that shape.
+    pub why: String,
+    /// The columns chosen, in the order of the shape's fields.
+    pub picks: Vec<Pick>,
+    /// Date formats per date field (text dates only).
+    pub date_formats: Vec<(&'static str, DateFormat)>,
+    /// The decimal mark, when the values show it.
+    pub decimal: Option<char>,
+    /// Document types per kind (`invoice`, `credit_note`, `payment`, `ignore`), ledgers only.
+    pub doc_types: BTreeMap<&'static str, Vec<String>>,
+    /// A ledger that writes payments negative.
+    pub payments_negative: bool,
+    /// The currency of every amount, when no column says it.
+    pub fixed_currency: Option<String>,
+    /// What could not be decided, each with its reason; required fields among them make the
+    /// mapping unusable until edited.
+    pub undecided: Vec<String>,
+    /// Choices made from the table as a whole, said so the reader can check them.
+    pub notes: Vec<String>,
+    /// Whether a required field is among the undecided.
+    pub incomplete: bool,
+    /// Data rows looked at.
+    pub rows: usize,
+}
+
+/// The header row: the one of the first 30 whose cells name the most fields (at least two).
+fn header_row(table: &SampleTable) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, (_, cells)) in table.rows.iter().enumerate().take(30) {
+        let named = cells
+            .iter()
+            .filter(|c| {
+                let t = c.text();
+                Target::ALL.iter().any(|&target| header_score(target, &t) >= 0.8)
+            })
+            .count();
+        if named >= 2 && best.is_none_or(|(_, n)| named > n) {
+            best = Some((i, named));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// What a document-type value means, when it is one of the usual codes or words.
+fn doc_kind(value: &str) -> Option<&'static str> {
+    let v = normalise(value);
+    let is = |list: &[&str]| list.contains(&v.as_str());
+    if is(&[
+        "rv",
+        "dr",
+        "factuur",
+        "verkoopfactuur",
+        "invoice",
+        "customer invoice",
+        "facture",
+        "fac",
+        "inv",
+        "rechnung",
+        "ausgangsrechnung",
+        "out invoice",
+        "fa",
+        "vf",
+    ]) {
+        Some("invoice")
+    } else if is(&[
+        "dg",
+        "cn",
+        "crn",
+        "g2",
+        "creditnota",
+        "credit nota",
+        "creditnote",
+        "credit note",
+        "credit memo",
+        "creditmemo",
+        "avoir",
+        "av",
+        "avo",
+        "note de credit",
+        "gutschrift",
+        "out refund",
+        "vc",
+    ]) {
+        Some("credit_note")
+    } else if is(&[
+        "dz",
+        "betaling",
+        "bet",
+        "payment",
+        "paiement",
+        "reglement",
+        "reg",
+        "rgl",
+        "encaissement",
+        "zahlung",
+        "ontvangst",
+        "receipt",
+        "pmt",
+        "bank",
+        "zahlungseingang",
+        "customer payment",
+    ]) {
+        Some("payment")
+    } else if is(&["ab"]) {
+        // SAP's clearing documents move nothing between the company and its client.
+        Some("ignore")
+    } else {
+        None
+    }
+}
+
+/// Whether the file or sheet is named as payments.
+fn is_payments_file(path: &Path, sheet: Option<&str>) -> bool {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let name = normalise(&format!("{stem} {}", sheet.unwrap_or("")));
+    ["betaling", "payment", "paiement", "zahlung", "receipt", "ontvangst", "reglement", "encaissement"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// The proposal for `table` of `path`; none when no row looks like a header.
+// Long on purpose: the steps read in the order a person would take them (header, shape,
+// fields, formats), each using what the one before found.
+pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Proposal> {
+    let h = header_row(table)?;
+    let (skip_rows, header) = &table.rows[h];
+    let data: Vec<&Vec<crate::ingest::table::SampleCell>> =
+        table.rows[h + 1..].iter().map(|(_, r)| r).filter(|r| r.iter().any(|c| !c.is_empty())).collect();
+    let empty = crate::ingest::table::SampleCell::Empty;
+    let columns: Vec<Column> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(i, c)| {
+            let values: Vec<&crate::ingest::table::SampleCell> =
+                data.iter().map(|r| r.get(i).unwrap_or(&empty)).collect();
+            Column::new(i, &c.text(), &values)
+        })
+        .collect();
+    let best = |t: Target| columns.iter().map(|c| header_score(t, &c.header)).fold(0.0, f64::max);
+
+    // The shape.
+    let bureau_fields = [
+        Target::Score,
+        Target::PaymentScore,
+        Target::Rating,
+        Target::CreditLimit,
+        Target::GrowthScore,
+        Target::DiscontinuationScore,
+        Target::CreditFlag,
+        Target::Status,
+    ];
+    let bureau_named = bureau_fields.iter().filter(|&&t| best(t) >= 0.8).count();
+    let type_column = columns.iter().find(|c| header_score(Target::DocType, &c.header) >= 0.8 && c.distinct.len() >= 2);
+    let (shape, why) = if best(Target::CompanyNumber) >= 0.8 && bureau_named >= 2 && best(Target::Amount) < 0.8 {
+        (Shape::Bureau, format!("a company number and {bureau_named} bureau fields (score, rating, limit…), no amount"))
+    } else if let Some(c) = type_column {
+        (
+            Shape::Ledger,
+            format!(
+                "a document-type column '{}' ({})",
+                c.header,
+                c.distinct.iter().take(6).cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    } else if (is_payments_file(path, table.sheet.as_deref()) || best(Target::PaymentId) >= 1.0)
+        && best(Target::DueDate) < 0.8
+        && best(Target::TermsDays) < 0.8
+    {
+        (Shape::Payments, "named as payments (file or column), with no due date or terms".to_string())
+    } else if best(Target::PaymentDate) >= 0.8 {
+        (Shape::Invoices, "invoices with the date they were settled".to_string())
+    } else {
+        (Shape::Invoices, "documents with an issue date and no document-type column".to_string())
+    };
+
+    // The fields: every (field, column) whose header names the field, best first; a
+    // column's values must fit (dates read as dates, amounts as money).
+    let mut undecided = Vec::new();
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    for (ri, r) in roles(shape).iter().enumerate() {
+        for (ci, c) in columns.iter().enumerate() {
+            let named = r.names.iter().map(|&t| header_score(t, &c.header)).fold(0.0, f64::max);
+            if named == 0.0 {
+                continue;
+            }
+            let fit = c.fit(r.kind);
+            let enough = match r.kind {
+                Kind::Date | Kind::Money => fit >= 0.9,
+                Kind::Number => fit >= 0.5,
+                Kind::Id | Kind::Text => c.filled > 0,
+            };
+            if enough {
+                candidates.push((named * (0.5 + 0.5 * fit), ri, ci));
+            } else {
+                undecided.push(format!(
+                    "'{}' is named like {} but {:.0} % of its {} values read as one",
+                    c.header,
+                    r.key,
+                    fit * 100.0,
+                    c.filled
+                ));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut chosen: Vec<Option<(usize, f64)>> = vec![None; roles(shape).len()];
+    let mut used = vec![false; columns.len()];
+    for (score, ri, ci) in candidates {
+        if chosen[ri].is_none() && !used[ci] {
+            chosen[ri] = Some((ci, score));
+            used[ci] = true;
+        }
+    }
+    let mut incomplete = false;
+    let mut picks = Vec::new();
+    for (r, c) in roles(shape).iter().zip(&chosen) {
+        match c {
+            Some((ci, score)) => picks.push(Pick { key: r.key, column: columns[*ci].clone(), score: *score }),
+            None if r.required => {
+                incomplete = true;
+                let unused: Vec<String> =
+                    columns.iter().zip(&used).filter(|(_, u)| !**u).map(|(c, _)| format!("'{}'", c.header)).collect();
+                undecided.push(format!(
+                    "{} (required): no column is named like it; columns not used: {}",
+                    r.key,
+                    if unused.is_empty() { "none".to_string() } else { unused.join(", ") }
+                ));
+            }
+            None => {}
+        }
+    }
+
+    // Formats. A date column whose own values fit day-first and month-first alike reads as
+    // the table's other date columns do, when they agree and its values fit; said in a note.
+    let mut notes = Vec::new();
+    let settled: Vec<&DateFormat> =
+        picks.iter().filter_map(|p| if let Dates::Format(f, _) = &p.column.dates { Some(f) } else { None }).collect();
+    let table_format = settled.first().filter(|f| settled.iter().all(|g| g == *f)).map(|f| (*f).clone());
+    for p in picks.iter_mut() {
+        if let (Dates::Ambiguous(_), Some(f)) = (&p.column.dates, &table_format) {
+            let texts: Vec<String> = data.iter().filter_map(|r| r.get(p.column.index)).map(|c| c.text()).collect();
+            if texts.iter().filter(|t| !t.is_empty()).all(|t| f.parse_text(t).is_some()) {
+                notes.push(format!(
+                    "{}: its values fit day-first and month-first alike; read as {} like the other date columns",
+                    p.key,
+                    f.describe()
+                ));
+                p.column.dates = Dates::Format(f.clone(), 1.0);
+            }
+        }
+    }
+    let mut date_formats = Vec::new();
+    for p in &picks {
+        match &p.column.dates {
+            Dates::Format(f, _)
+                if matches!(roles(shape).iter().find(|r| r.key == p.key).map(|r| r.kind), Some(Kind::Date)) =>
+            {
+                date_formats.push((p.key, f.clone()))
+            }
+            Dates::Ambiguous(why) if p.key.ends_with("date") => {
+                incomplete = true;
+                undecided.push(format!("{}: {why}; set its format under [column_date_formats]", p.key));
+            }
+            _ => {}
+        }
+    }
+    let mut marks: BTreeMap<char, usize> = BTreeMap::new();
+    for p in picks.iter().filter(|p| matches!(p.key, "amount" | "paid_amount" | "credit_limit")) {
+        if let Some(m) = p.column.money.1 {
+            *marks.entry(m).or_default() += 1;
+        }
+    }
+    let decimal = marks.into_iter().max_by_key(|(_, n)| *n).map(|(m, _)| m);
+
+    // Document types and the sign of payments, for a ledger.
+    let mut doc_types: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    let mut payments_negative = false;
+    if shape == Shape::Ledger
+        && let Some(t) = picks.iter().find(|p| p.key == "doc_type")
+    {
+        let mut unknown = Vec::new();
+        for v in &t.column.distinct {
+            match doc_kind(v) {
+                Some(k) => doc_types.entry(k).or_default().push(v.clone()),
+                None => unknown.push(format!("'{v}'")),
+            }
+        }
+        if !unknown.is_empty() {
+            undecided.push(format!(
+                "document types {}: not a usual code; add each under [doc_types] (invoice, credit_note, payment or ignore), \
+                 or its rows are rejected as of an unknown type",
+                unknown.join(", ")
+            ));
+        }
+        if let Some(a) = picks.iter().find(|p| p.key == "amount") {
+            let fmt = NumberFormat { decimal: decimal.unwrap_or('.') };
+            let (mut neg, mut all) = (0, 0);
+            for row in &data {
+                let (Some(ty), Some(am)) = (row.get(t.column.index), row.get(a.column.index)) else { continue };
+                if doc_types.get("payment").is_some_and(|p| p.contains(&ty.text())) {
+                    all += 1;
+                    if parse_amount(&am.text(), fmt, 2).is_ok_and(|v| v < 0) {
+                        neg += 1;
+                    }
+                }
+            }
+            payments_negative = all > 0 && neg * 2 > all;
+        }
+    }
+    let fixed_currency = (!picks.iter().any(|p| p.key == "currency")).then(|| currency.to_string());
+    Some(Proposal {
+        file: path.to_path_buf(),
+        sheet: table.sheet.clone(),
+        encoding: table.encoding,
+        delimiter: table.delimiter,
+        skip_rows: *skip_rows,
+        shape,
+        why,
+        picks,
+        date_formats,
+        decimal,
+        doc_types,
+        payments_negative,
+        fixed_currency,
+        undecided,
+        notes,
+        incomplete,
+        rows: data.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::table::SampleCell;
+
+    fn table(lines: &[&str]) -> SampleTable {
+        let rows = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i, l.split(';').map(|c| SampleCell::Text(c.to_string())).collect()))
+            .collect();
+        SampleTable { sheet: None, encoding: Some("UTF-8"), delimiter: Some(b';'), rows }
+    }
+
+    #[test]
+    fn an_invoice_file_under_a_banner() {
+        let t = table(&[
+            "Debiteurenlijst per 31/10/2026",
+            "",
+            "Klantnr;Klant;Factuurnr;Factuurdatum;Vervaldatum;Bedrag;Munt",
+            "K1;Café Geerts SA;F1;01/05/2024;31/05/2024;1.255,64;EUR",
+            "K2;Bakkerij Claes NV;F2;13/05/2024;12/06/2024;80,00;EUR",
+        ]);
+        let p = propose(Path::new("facturen.csv"), &t, "EUR").unwrap();
+        assert_eq!((p.shape, p.skip_rows, p.decimal), (Shape::Invoices, 2, Some(',')));
+        let keys: Vec<(&str, &str)> = p.picks.iter().map(|x| (x.key, x.column.header.as_str())).collect();
+        assert_eq!(
+            keys,
+            [
+                ("client_id", "Klantnr"),
+                ("client_name", "Klant"),
+                ("document_id", "Factuurnr"),
+                ("issue_date", "Factuurdatum"),
+                ("due_date", "Vervaldatum"),
+                ("amount", "Bedrag"),
+                ("currency", "Munt")
+            ]
+        );
+        assert!(!p.incomplete && p.fixed_currency.is_none(), "{:?}", p.undecided);
+        assert_eq!(p.date_formats[0], ("issue_date", DateFormat::pattern("%d/%m/%Y")));
+    }
+
+    #[test]
+    fn a_payment_file_points_to_its_invoices() {
+        let t = table(&[
+            "Betaling;Klantnr;Datum;Bedrag;Factuurnr",
+            "B1;K1;04/05/2024;53,32;F1",
+            "B2;K2;05/05/2024;10,00;F2",
+        ]);
+        let p = propose(Path::new("betalingen.csv"), &t, "EUR").unwrap();
+        assert_eq!(p.shape, Shape::Payments, "{}", p.why);
+        let key = |k: &str| p.picks.iter().find(|x| x.key == k).map(|x| x.column.header.as_str());
+        assert_eq!(
+            (key("payment_id"), key("payment_date"), key("reference")),
+            (Some("Betaling"), Some("Datum"), Some("Factuurnr"))
+        );
+        assert_eq!(p.fixed_currency.as_deref(), Some("EUR"));
+    }
+
+    #[test]
+    fn a_ledger_with_sap_types_and_negative_payments() {
+        let t = table(&[
+            "Customer;Document Number;Document Type;Document Date;Net Due Date;Amount in Local Currency",
+            "100;1800000001;RV;01.03.2025;31.03.2025;1.000,00",
+            "100;1400000001;DZ;15.03.2025;15.03.2025;-1.000,00",
+            "100;1800000002;XX;02.03.2025;01.04.2025;5,00",
+        ]);
+        let p = propose(Path::new("fbl5n.txt"), &t, "EUR").unwrap();
+        assert_eq!(p.shape, Shape::Ledger);
+        assert_eq!(p.doc_types["invoice"], ["RV"]);
+        assert_eq!(p.doc_types["payment"], ["DZ"]);
+        assert!(p.payments_negative);
+        assert!(p.undecided.iter().any(|u| u.contains("'XX'")), "{:?}", p.undecided);
+    }
+
+    #[test]
+    fn what_cannot_be_decided_is_said() {
+        let t = table(&["Klant;Omschrijving;Bedrag", "K1;iets;10,00"]);
+        let p = propose(Path::new("x.csv"), &t, "EUR").unwrap();
+        assert!(p.incomplete);
+        assert!(p.undecided.iter().any(|u| u.starts_with("document_id (required)")), "{:?}", p.undecided);
+        let ambiguous = table(&["Klant;Factuur;Datum;Bedrag", "K1;F1;01/02/2024;1,00", "K1;F2;03/04/2024;2,00"]);
+        let p = propose(Path::new("x.csv"), &ambiguous, "EUR").unwrap();
+        assert!(p.undecided.iter().any(|u| u.contains("ambiguous")), "{:?}", p.undecided);
+        assert!(propose(Path::new("x.csv"), &table(&["just a note", "nothing else"]), "EUR").is_none());
+    }
+}
