@@ -324,7 +324,8 @@ fn read_inputs(
                 })?
             }
         };
-        inputs.push(InputSpec { path: base.join(&input.file), mapping });
+        // Said in messages as a person would write it (`../shared/x.csv`, not `a/../../shared`).
+        inputs.push(InputSpec { path: tidy(&base.join(&input.file)), mapping });
     }
     Ok(inputs)
 }

@@ -189,9 +189,16 @@ fn reconciliation(s: &SourceStats) -> String {
     // Ledger inputs count documents and payments and have money totals; bureau inputs
     // have neither.
     let ledger = s.invoices + s.credit_notes + s.payments > 0 || !totals.is_empty();
+    let outside = if s.rejected_without_amount > 0 {
+        let n = s.rejected_without_amount;
+        let (rows, are) = if n == 1 { ("row", "is") } else { ("rows", "are") };
+        format!(" ({n} rejected {rows} without a readable amount {are} outside these totals)")
+    } else {
+        String::new()
+    };
     let content = if ledger {
         format!(
-            " ({} invoices, {} credit notes, {} payments); {}",
+            " ({} invoices, {} credit notes, {} payments); {}{outside}",
             s.invoices,
             s.credit_notes,
             s.payments,

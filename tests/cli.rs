@@ -190,6 +190,8 @@ fn bad_date_and_bad_amount_become_rejected_rows() {
     assert_eq!(summary["inputs"][0]["control_totals"]["EUR"]["rejected"], "10.00");
     assert_eq!(summary["inputs"][0]["rejected_without_amount"], 1);
     assert_eq!(summary["inputs"][0]["reconciles"], true);
+    // The console says so too, beside the totals.
+    assert!(r.stdout.contains("(1 rejected row without a readable amount is outside these totals)"), "{}", r.stdout);
 }
 
 #[test]
