@@ -5,7 +5,7 @@
 use super::column::{Column, Dates};
 use super::synonyms::{Kind, Target, header_score, normalise};
 use crate::ingest::parse::{DateFormat, NumberFormat, parse_amount};
-use crate::ingest::table::SampleTable;
+use crate::ingest::table::{SampleCell, SampleTable};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -279,28 +279,12 @@ fn is_payments_file(path: &Path, sheet: Option<&str>) -> bool {
         .any(|w| name.contains(w))
 }
 
-/// The proposal for `table` of `path`; none when no row looks like a header.
-// Long on purpose: the steps read in the order a person would take them (header, shape,
-// fields, formats), each using what the one before found.
-pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Proposal> {
-    let h = header_row(table)?;
-    let (skip_rows, header) = &table.rows[h];
-    let data: Vec<&Vec<crate::ingest::table::SampleCell>> =
-        table.rows[h + 1..].iter().map(|(_, r)| r).filter(|r| r.iter().any(|c| !c.is_empty())).collect();
-    let empty = crate::ingest::table::SampleCell::Empty;
-    let columns: Vec<Column> = header
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.is_empty())
-        .map(|(i, c)| {
-            let values: Vec<&crate::ingest::table::SampleCell> =
-                data.iter().map(|r| r.get(i).unwrap_or(&empty)).collect();
-            Column::new(i, &c.text(), &values)
-        })
-        .collect();
-    let best = |t: Target| columns.iter().map(|c| header_score(t, &c.header)).fold(0.0, f64::max);
+/// A data row of the sample.
+type Row<'a> = &'a Vec<SampleCell>;
 
-    // The shape.
+/// What the rows of a table are, and why: bureau snapshots, a ledger, payments or invoices.
+fn shape_of(path: &Path, sheet: Option<&str>, columns: &[Column]) -> (Shape, String) {
+    let best = |t: Target| columns.iter().map(|c| header_score(t, &c.header)).fold(0.0, f64::max);
     let bureau_fields = [
         Target::Score,
         Target::PaymentScore,
@@ -313,18 +297,12 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
     ];
     let bureau_named = bureau_fields.iter().filter(|&&t| best(t) >= 0.8).count();
     let type_column = columns.iter().find(|c| header_score(Target::DocType, &c.header) >= 0.8 && c.distinct.len() >= 2);
-    let (shape, why) = if best(Target::CompanyNumber) >= 0.8 && bureau_named >= 2 && best(Target::Amount) < 0.8 {
+    if best(Target::CompanyNumber) >= 0.8 && bureau_named >= 2 && best(Target::Amount) < 0.8 {
         (Shape::Bureau, format!("a company number and {bureau_named} bureau fields (score, rating, limit…), no amount"))
     } else if let Some(c) = type_column {
-        (
-            Shape::Ledger,
-            format!(
-                "a document-type column '{}' ({})",
-                c.header,
-                c.distinct.iter().take(6).cloned().collect::<Vec<_>>().join(", ")
-            ),
-        )
-    } else if (is_payments_file(path, table.sheet.as_deref()) || best(Target::PaymentId) >= 1.0)
+        let values = c.distinct.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
+        (Shape::Ledger, format!("a document-type column '{}' ({values})", c.header))
+    } else if (is_payments_file(path, sheet) || best(Target::PaymentId) >= 1.0)
         && best(Target::DueDate) < 0.8
         && best(Target::TermsDays) < 0.8
     {
@@ -333,11 +311,23 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
         (Shape::Invoices, "invoices with the date they were settled".to_string())
     } else {
         (Shape::Invoices, "documents with an issue date and no document-type column".to_string())
-    };
+    }
+}
 
-    // The fields: every (field, column) whose header names the field, best first; a
-    // column's values must fit (dates read as dates, amounts as money).
-    let mut undecided = Vec::new();
+/// What was chosen and what was not.
+#[derive(Default)]
+struct Findings {
+    picks: Vec<Pick>,
+    undecided: Vec<String>,
+    notes: Vec<String>,
+    incomplete: bool,
+}
+
+/// The columns of the shape's fields: every (field, column) whose header names the field,
+/// best first, each column once; a column's values must fit (dates read as dates, amounts as
+/// money) or it is said why not.
+fn assign(shape: Shape, columns: &[Column]) -> Findings {
+    let mut f = Findings::default();
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
     for (ri, r) in roles(shape).iter().enumerate() {
         for (ci, c) in columns.iter().enumerate() {
@@ -354,7 +344,7 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
             if enough {
                 candidates.push((named * (0.5 + 0.5 * fit), ri, ci));
             } else {
-                undecided.push(format!(
+                f.undecided.push(format!(
                     "'{}' is named like {} but {:.0} % of its {} values read as one",
                     c.header,
                     r.key,
@@ -373,16 +363,14 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
             used[ci] = true;
         }
     }
-    let mut incomplete = false;
-    let mut picks = Vec::new();
     for (r, c) in roles(shape).iter().zip(&chosen) {
         match c {
-            Some((ci, score)) => picks.push(Pick { key: r.key, column: columns[*ci].clone(), score: *score }),
+            Some((ci, score)) => f.picks.push(Pick { key: r.key, column: columns[*ci].clone(), score: *score }),
             None if r.required => {
-                incomplete = true;
+                f.incomplete = true;
                 let unused: Vec<String> =
                     columns.iter().zip(&used).filter(|(_, u)| !**u).map(|(c, _)| format!("'{}'", c.header)).collect();
-                undecided.push(format!(
+                f.undecided.push(format!(
                     "{} (required): no column is named like it; columns not used: {}",
                     r.key,
                     if unused.is_empty() { "none".to_string() } else { unused.join(", ") }
@@ -391,85 +379,113 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
             None => {}
         }
     }
+    f
+}
 
-    // Formats. A date column whose own values fit day-first and month-first alike reads as
-    // the table's other date columns do, when they agree and its values fit; said in a note.
-    let mut notes = Vec::new();
+/// The date format of each date field. A column whose own values fit day-first and
+/// month-first alike reads as the table's other date columns do, when they agree and its
+/// values fit, with a note; else it is an ambiguity, as the run would find.
+fn date_formats(shape: Shape, f: &mut Findings, data: &[Row]) -> Vec<(&'static str, DateFormat)> {
     let settled: Vec<&DateFormat> =
-        picks.iter().filter_map(|p| if let Dates::Format(f, _) = &p.column.dates { Some(f) } else { None }).collect();
-    let table_format = settled.first().filter(|f| settled.iter().all(|g| g == *f)).map(|f| (*f).clone());
-    for p in picks.iter_mut() {
-        if let (Dates::Ambiguous(_), Some(f)) = (&p.column.dates, &table_format) {
+        f.picks.iter().filter_map(|p| if let Dates::Format(d, _) = &p.column.dates { Some(d) } else { None }).collect();
+    let table_format = settled.first().filter(|d| settled.iter().all(|g| g == *d)).map(|d| (*d).clone());
+    for p in f.picks.iter_mut() {
+        if let (Dates::Ambiguous(_), Some(d)) = (&p.column.dates, &table_format) {
             let texts: Vec<String> = data.iter().filter_map(|r| r.get(p.column.index)).map(|c| c.text()).collect();
-            if texts.iter().filter(|t| !t.is_empty()).all(|t| f.parse_text(t).is_some()) {
-                notes.push(format!(
+            if texts.iter().filter(|t| !t.is_empty()).all(|t| d.parse_text(t).is_some()) {
+                f.notes.push(format!(
                     "{}: its values fit day-first and month-first alike; read as {} like the other date columns",
                     p.key,
-                    f.describe()
+                    d.describe()
                 ));
-                p.column.dates = Dates::Format(f.clone(), 1.0);
+                p.column.dates = Dates::Format(d.clone(), 1.0);
             }
         }
     }
-    let mut date_formats = Vec::new();
-    for p in &picks {
+    let is_date = |key: &str| roles(shape).iter().any(|r| r.key == key && r.kind == Kind::Date);
+    let mut out = Vec::new();
+    for p in &f.picks {
         match &p.column.dates {
-            Dates::Format(f, _)
-                if matches!(roles(shape).iter().find(|r| r.key == p.key).map(|r| r.kind), Some(Kind::Date)) =>
-            {
-                date_formats.push((p.key, f.clone()))
-            }
-            Dates::Ambiguous(why) if p.key.ends_with("date") => {
-                incomplete = true;
-                undecided.push(format!("{}: {why}; set its format under [column_date_formats]", p.key));
+            Dates::Format(d, _) if is_date(p.key) => out.push((p.key, d.clone())),
+            Dates::Ambiguous(why) if is_date(p.key) => {
+                f.incomplete = true;
+                f.undecided.push(format!("{}: {why}; set its format under [column_date_formats]", p.key));
             }
             _ => {}
         }
     }
+    out
+}
+
+/// The decimal mark the money columns show most.
+fn decimal_of(picks: &[Pick]) -> Option<char> {
     let mut marks: BTreeMap<char, usize> = BTreeMap::new();
     for p in picks.iter().filter(|p| matches!(p.key, "amount" | "paid_amount" | "credit_limit")) {
         if let Some(m) = p.column.money.1 {
             *marks.entry(m).or_default() += 1;
         }
     }
-    let decimal = marks.into_iter().max_by_key(|(_, n)| *n).map(|(m, _)| m);
+    marks.into_iter().max_by_key(|(_, n)| *n).map(|(m, _)| m)
+}
 
-    // Document types and the sign of payments, for a ledger.
+/// A ledger's document types by kind, and whether most payment lines are negative; a value
+/// that is no usual code is left undecided.
+fn ledger_types(f: &mut Findings, data: &[Row], decimal: Option<char>) -> (BTreeMap<&'static str, Vec<String>>, bool) {
     let mut doc_types: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-    let mut payments_negative = false;
-    if shape == Shape::Ledger
-        && let Some(t) = picks.iter().find(|p| p.key == "doc_type")
-    {
-        let mut unknown = Vec::new();
-        for v in &t.column.distinct {
-            match doc_kind(v) {
-                Some(k) => doc_types.entry(k).or_default().push(v.clone()),
-                None => unknown.push(format!("'{v}'")),
-            }
-        }
-        if !unknown.is_empty() {
-            undecided.push(format!(
-                "document types {}: not a usual code; add each under [doc_types] (invoice, credit_note, payment or ignore), \
-                 or its rows are rejected as of an unknown type",
-                unknown.join(", ")
-            ));
-        }
-        if let Some(a) = picks.iter().find(|p| p.key == "amount") {
-            let fmt = NumberFormat { decimal: decimal.unwrap_or('.') };
-            let (mut neg, mut all) = (0, 0);
-            for row in &data {
-                let (Some(ty), Some(am)) = (row.get(t.column.index), row.get(a.column.index)) else { continue };
-                if doc_types.get("payment").is_some_and(|p| p.contains(&ty.text())) {
-                    all += 1;
-                    if parse_amount(&am.text(), fmt, 2).is_ok_and(|v| v < 0) {
-                        neg += 1;
-                    }
-                }
-            }
-            payments_negative = all > 0 && neg * 2 > all;
+    let Some(t) = f.picks.iter().find(|p| p.key == "doc_type") else { return (doc_types, false) };
+    let mut unknown = Vec::new();
+    for v in &t.column.distinct {
+        match doc_kind(v) {
+            Some(k) => doc_types.entry(k).or_default().push(v.clone()),
+            None => unknown.push(format!("'{v}'")),
         }
     }
-    let fixed_currency = (!picks.iter().any(|p| p.key == "currency")).then(|| currency.to_string());
+    if !unknown.is_empty() {
+        f.undecided.push(format!(
+            "document types {}: not a usual code; add each under [doc_types] (invoice, credit_note, payment or ignore), \
+             or its rows are rejected as of an unknown type",
+            unknown.join(", ")
+        ));
+    }
+    let Some(a) = f.picks.iter().find(|p| p.key == "amount") else { return (doc_types, false) };
+    let fmt = NumberFormat { decimal: decimal.unwrap_or('.') };
+    let (mut neg, mut all) = (0, 0);
+    for row in data {
+        let (Some(ty), Some(am)) = (row.get(t.column.index), row.get(a.column.index)) else { continue };
+        if doc_types.get("payment").is_some_and(|p| p.contains(&ty.text())) {
+            all += 1;
+            if parse_amount(&am.text(), fmt, 2).is_ok_and(|v| v < 0) {
+                neg += 1;
+            }
+        }
+    }
+    (doc_types, all > 0 && neg * 2 > all)
+}
+
+/// The proposal for `table` of `path`; none when no row looks like a header. The steps read
+/// in the order a person takes them: header, shape, fields, formats, document types.
+pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Proposal> {
+    let h = header_row(table)?;
+    let (skip_rows, header) = &table.rows[h];
+    let data: Vec<Row> =
+        table.rows[h + 1..].iter().map(|(_, r)| r).filter(|r| r.iter().any(|c| !c.is_empty())).collect();
+    let empty = SampleCell::Empty;
+    let columns: Vec<Column> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(i, c)| {
+            let values: Vec<&SampleCell> = data.iter().map(|r| r.get(i).unwrap_or(&empty)).collect();
+            Column::new(i, &c.text(), &values)
+        })
+        .collect();
+    let (shape, why) = shape_of(path, table.sheet.as_deref(), &columns);
+    let mut f = assign(shape, &columns);
+    let date_formats = date_formats(shape, &mut f, &data);
+    let decimal = decimal_of(&f.picks);
+    let (doc_types, payments_negative) =
+        if shape == Shape::Ledger { ledger_types(&mut f, &data, decimal) } else { (BTreeMap::new(), false) };
+    let fixed_currency = (!f.picks.iter().any(|p| p.key == "currency")).then(|| currency.to_string());
     Some(Proposal {
         file: path.to_path_buf(),
         sheet: table.sheet.clone(),
@@ -478,15 +494,15 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
         skip_rows: *skip_rows,
         shape,
         why,
-        picks,
+        picks: f.picks,
         date_formats,
         decimal,
         doc_types,
         payments_negative,
         fixed_currency,
-        undecided,
-        notes,
-        incomplete,
+        undecided: f.undecided,
+        notes: f.notes,
+        incomplete: f.incomplete,
         rows: data.len(),
     })
 }
@@ -494,7 +510,6 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::table::SampleCell;
 
     fn table(lines: &[&str]) -> SampleTable {
         let rows = lines
