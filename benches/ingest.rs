@@ -45,6 +45,7 @@ fn write_inputs(dir: &std::path::Path) -> Vec<InputSpec> {
                 "invoices",
                 "client_id = \"client_id\"\nclient_name = \"client_name\"\ndocument_id = \"document_id\"\nissue_date = \"issue_date\"\ndue_date = \"due_date\"\namount = \"amount\"\ncurrency = \"currency\"\n",
             ),
+            snapshot: None,
         },
         InputSpec {
             path: dir.join("payments.csv"),
@@ -52,6 +53,7 @@ fn write_inputs(dir: &std::path::Path) -> Vec<InputSpec> {
                 "payments",
                 "payment_id = \"payment_id\"\nclient_id = \"client_id\"\npayment_date = \"payment_date\"\namount = \"amount\"\ncurrency = \"currency\"\nreference = \"ref_document_id\"\n",
             ),
+            snapshot: None,
         },
     ]
 }

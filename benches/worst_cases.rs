@@ -39,8 +39,8 @@ fn inputs(
     drop((inv, pay));
     let m = |t: &str| -> Mapping { toml::from_str(t).unwrap() };
     vec![
-        InputSpec { path: dir.join("inv.csv"), mapping: m(INVOICES) },
-        InputSpec { path: dir.join("pay.csv"), mapping: m(PAYMENTS) },
+        InputSpec { path: dir.join("inv.csv"), mapping: m(INVOICES), snapshot: None },
+        InputSpec { path: dir.join("pay.csv"), mapping: m(PAYMENTS), snapshot: None },
     ]
 }
 

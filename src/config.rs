@@ -10,7 +10,7 @@ use crate::bureau::BureauSettings;
 use crate::collection::handover::HandoverSettings;
 use crate::collection::ladder::LadderSettings;
 use crate::ingest::InputSpec;
-use crate::ingest::mapping::Mapping;
+use crate::ingest::mapping::{Mapping, RowKind};
 use crate::locale::Lang;
 use crate::model::Currency;
 use crate::monitor::alerts::Thresholds;
@@ -103,6 +103,8 @@ impl Default for ReportSettings {
 struct RawInput {
     file: String,
     mapping: MappingRef,
+    #[serde(default)]
+    snapshot_date: Option<String>,
 }
 
 /// A mapping in its own file (shared by several configurations) or written inline.
@@ -254,7 +256,38 @@ impl Config {
         if !(0.0..=1.0).contains(&share) {
             return Err(invalid(format!("max_rejected_share {share} is not between 0 and 1"), "0.01 means 1 %"));
         }
-        let analytics = analytics(raw.analytics, &invalid)?;
+        let mut analytics = analytics(raw.analytics, &invalid)?;
+        // An open-items snapshot is its own as-of date, and the whole ledger.
+        let dates: std::collections::BTreeSet<NaiveDate> = inputs.iter().filter_map(|i| i.snapshot).collect();
+        let snapshot = match dates.first() {
+            None => None,
+            Some(_) if dates.len() > 1 => {
+                return Err(invalid(
+                    format!("open-items lists of several dates ({}): a series of snapshots is not read yet", {
+                        dates.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
+                    }),
+                    "run each snapshot with its own configuration",
+                ));
+            }
+            Some(_) if inputs.iter().any(|i| i.snapshot.is_none()) => {
+                return Err(invalid(
+                    "an open-items list cannot be combined with invoice, payment or ledger files".into(),
+                    "run the open-items list alone, or the full ledger without it",
+                ));
+            }
+            Some(&d) => Some(d),
+        };
+        let as_of = match (snapshot, as_of) {
+            (Some(d), Some(a)) if a != d => {
+                return Err(invalid(
+                    format!("as of {a}, but the open-items list shows what was open on {d}"),
+                    "run it as of its snapshot date (drop --as-of or as_of), or use a list of that date",
+                ));
+            }
+            (Some(d), _) => Some(d),
+            (None, a) => a,
+        };
+        analytics.snapshot = snapshot.is_some();
         let default_terms_days = raw.default_terms_days.unwrap_or(30);
         if default_terms_days > crate::ingest::MAX_TERMS_DAYS {
             return Err(invalid(
@@ -324,8 +357,30 @@ fn read_inputs(
                 })?
             }
         };
+        let open_items = mapping.rows == RowKind::OpenItems;
+        let snapshot = match (&input.snapshot_date, open_items) {
+            (Some(d), true) => Some(NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                invalid(format!("input {}: snapshot_date {d:?} is not a date", input.file), "write it as YYYY-MM-DD")
+            })?),
+            (None, true) => {
+                return Err(invalid(
+                    format!(
+                        "input {} is an open-items list (rows = \"open_items\") without its snapshot_date",
+                        input.file
+                    ),
+                    "add snapshot_date = \"YYYY-MM-DD\" to the [[inputs]] entry: the date the list shows what was open",
+                ));
+            }
+            (Some(_), false) => {
+                return Err(invalid(
+                    format!("input {} has a snapshot_date but its mapping does not read open items", input.file),
+                    "remove snapshot_date, or set rows = \"open_items\" in its mapping",
+                ));
+            }
+            (None, false) => None,
+        };
         // Said in messages as a person would write it (`../shared/x.csv`, not `a/../../shared`).
-        inputs.push(InputSpec { path: tidy(&base.join(&input.file)), mapping });
+        inputs.push(InputSpec { path: tidy(&base.join(&input.file)), mapping, snapshot });
     }
     Ok(inputs)
 }

@@ -297,12 +297,12 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
     say(
         common,
         &format!(
-            "as of {}: {} clients, net AR {} {}, countback DSO {:.1} days, data in {}",
+            "as of {}: {} clients, net AR {} {}, countback DSO {}, data in {}",
             a.analysis.as_of,
             a.analysis.clients.len(),
             Money::new(p.sums.net_ar, config.currency),
             config.currency,
-            p.dso_countback,
+            p.dso_countback.map_or("not available (an open-items snapshot)".to_string(), |d| format!("{d:.1} days")),
             out.written.data_dir.display()
         ),
     );

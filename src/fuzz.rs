@@ -29,7 +29,7 @@ fn scratch(name: &str) -> PathBuf {
 /// Ingests `path` with `mapping`; when it reads, every input must reconcile and the analysis
 /// must run. Returns whether it read (so tests can tell a seed that reads from one refused).
 fn ingest_and_analyse(path: PathBuf, mapping: Mapping) -> bool {
-    let inputs = [InputSpec { path, mapping }];
+    let inputs = [InputSpec { path, mapping, snapshot: None }];
     let Ok(ing) = ingest(&inputs, &IngestOptions::default(), &|_| {}) else { return false };
     for s in &ing.stats {
         assert!(s.reconciles(), "an input that does not reconcile: {s:?}");

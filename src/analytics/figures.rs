@@ -48,7 +48,7 @@ pub struct MonthRow {
     /// Standard DSO over the `dso_months` ending with it; undefined without sales.
     pub dso_standard: Option<f64>,
     /// Countback DSO at its end.
-    pub dso_countback: f64,
+    pub dso_countback: Option<f64>,
     /// The month's CEI, as a fraction; undefined when its denominator is not above zero.
     pub cei: Option<f64>,
     /// Invoices settled in it.
@@ -102,7 +102,7 @@ pub struct Figures {
     /// Standard DSO over the `dso_months` period.
     pub dso_standard: Option<f64>,
     /// Countback DSO at the as-of date.
-    pub dso_countback: f64,
+    pub dso_countback: Option<f64>,
     /// The countback ran out of lookback before the AR was explained.
     pub dso_countback_capped: bool,
     /// Best possible DSO over the same period.

@@ -287,7 +287,9 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
             .collect();
         metrics::dso_countback(snap(m).0, &months)
     };
-    let monthly: Vec<MonthRow> = (frame.series_from..=frame.a_month)
+    // A snapshot knows only its own month.
+    let series_from = if s.snapshot { frame.a_month } else { frame.series_from };
+    let monthly: Vec<MonthRow> = (series_from..=frame.a_month)
         .map(|m| {
             let (ar, current) = snap(m);
             let (ps, pd) = period(m, s.dso_months);
@@ -297,7 +299,7 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
                 net_ar: ar,
                 current_ar: current,
                 dso_standard: metrics::dso_standard(ar, ps, pd),
-                dso_countback: countback(m).0,
+                dso_countback: (!s.snapshot).then(|| countback(m).0),
                 cei: metrics::cei(snap(m - 1).0, sales_of(m), 1, ar, current),
                 behaviour: sums.by_settlement_month.iter().find(|(mm, _)| *mm == m).map(|x| x.1).unwrap_or_default(),
             }
@@ -326,12 +328,32 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
         _ => None,
     };
     let dbt = if sums.open_total > 0 { sums.open_days_overdue as f64 / sums.open_total as f64 } else { 0.0 };
+    if s.snapshot {
+        // What was sold and how it was paid are unknown: not available, never zero.
+        return Figures {
+            dbt,
+            wadl_slope_6m: None,
+            late_ratio_trend: None,
+            dso_standard: None,
+            dso_countback: None,
+            dso_countback_capped: false,
+            bpdso: None,
+            add: None,
+            cei: None,
+            avg_terms_days: None,
+            monthly: monthly
+                .into_iter()
+                .map(|m| MonthRow { dso_standard: None, cei: None, behaviour: Behaviour::default(), ..m })
+                .collect(),
+            sums,
+        };
+    }
     Figures {
         dbt,
         wadl_slope_6m: metrics::slope(&points),
         late_ratio_trend,
         dso_standard,
-        dso_countback,
+        dso_countback: Some(dso_countback),
         dso_countback_capped: capped,
         bpdso,
         add: dso_standard.zip(bpdso).map(|(d, b)| d - b),

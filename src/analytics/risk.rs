@@ -318,8 +318,11 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
         let share = if total > 0.0 { 100.0 * f.weight * f.badness / total } else { 0.0 };
         reasons.push(format!("{} (+{share:.0})", f.what));
     }
-    if reasons.is_empty() {
+    if reasons.is_empty() && i.wadl.is_some() {
         reasons.push("no risk signal: pays on time, nothing long overdue".into());
+    } else if reasons.is_empty() {
+        // No settled invoice to judge (a new client, or an open-items snapshot).
+        reasons.push("no risk signal: nothing long overdue; how it pays is not known".into());
     }
     if !i.has_bureau {
         reasons.insert(0, "ledger only (no bureau data)".into());

@@ -15,6 +15,9 @@ pub struct Settings {
     pub aging_by_issue_date: bool,
     /// Months in the monthly series.
     pub series_months: u32,
+    /// The ledger is an open-items snapshot at the as-of date: what was sold and how it was
+    /// paid are unknown, so the figures that need them are not available (never zero).
+    pub snapshot: bool,
 }
 
 impl Default for Settings {
@@ -26,6 +29,7 @@ impl Default for Settings {
             aging_boundaries: vec![30, 60, 90, 120],
             aging_by_issue_date: false,
             series_months: 24,
+            snapshot: false,
         }
     }
 }

@@ -365,7 +365,7 @@ mod tests {
         ))
         .unwrap();
         let resolved = mapping.resolve().unwrap();
-        let input = InputSpec { path: "f.csv".into(), mapping };
+        let input = InputSpec { path: "f.csv".into(), mapping, snapshot: None };
         let header = Header {
             names: HEADER.iter().map(|s| s.to_string()).collect(),
             line: 1,

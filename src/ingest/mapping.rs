@@ -20,6 +20,9 @@ pub enum RowKind {
     Ledger,
     /// Credit-bureau snapshots: one company on one date.
     Bureau,
+    /// What was open on one date: one row per open invoice or credit, its amount the open
+    /// amount (the input's `snapshot_date` in the configuration says which date).
+    OpenItems,
 }
 
 /// The fields arwatch reads from document and payment sources.
@@ -380,6 +383,16 @@ impl Mapping {
         if self.rows == RowKind::Ledger && (doc_types.is_empty() || !self.columns.contains_key("doc_type")) {
             return Err("rows = \"ledger\" needs a doc_type column and a [doc_types] table".into());
         }
+        if self.rows == RowKind::OpenItems {
+            for f in ["settled_date", "paid_amount", "doc_type"] {
+                if self.columns.contains_key(f) {
+                    return Err(format!(
+                        "rows = \"open_items\" reads what is open, not how it was settled: remove {f} (its amount is \
+                         the open amount; a negative one is an open credit)"
+                    ));
+                }
+            }
+        }
         let mut zero_pad = BTreeMap::new();
         for (name, width) in &self.zero_pad {
             let f = Field::from_name(name).expect("checked above");
@@ -415,6 +428,7 @@ impl Mapping {
             RowKind::Payments => vec![Field::ClientId, Field::Date, Field::Amount],
             RowKind::Ledger => vec![Field::ClientId, Field::DocType, Field::Date, Field::Amount],
             RowKind::Bureau => vec![Field::CompanyNumber, Field::Date],
+            RowKind::OpenItems => vec![Field::ClientId, Field::DocumentId, Field::Date, Field::Amount],
         }
     }
 }

@@ -22,6 +22,7 @@ pub use error::InputError;
 pub use stats::{MAX_LEDGER_MAJOR, Reject, SourceStats, Totals, Warning};
 
 use crate::model::{Currency, Ledger};
+use chrono::NaiveDate;
 use dedupe::dedupe;
 use loader::ingest_one;
 use mapping::Mapping;
@@ -36,6 +37,8 @@ pub struct InputSpec {
     pub path: PathBuf,
     /// Its mapping.
     pub mapping: Mapping,
+    /// For an open-items list, the date it shows what was open on.
+    pub snapshot: Option<NaiveDate>,
 }
 
 /// Settings that apply to every input.

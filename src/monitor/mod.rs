@@ -118,7 +118,7 @@ pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment, watchlist: 
             wadl_12m: f.sums.window.wadl(),
             late_ratio_12m: f.sums.window.late_ratio(),
             wadl_slope_6m: f.wadl_slope_6m,
-            dso_countback: Some(f.dso_countback),
+            dso_countback: f.dso_countback,
             avg_terms_days: f.avg_terms_days,
             risk_score: Some(v.risk.score),
             risk_tier: Some(v.risk.tier),

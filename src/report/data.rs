@@ -255,7 +255,8 @@ fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
     for (name, v) in s.bucket_names().iter().zip(&p.sums.buckets) {
         buckets.insert(name.clone(), money(*v).into());
     }
-    serde_json::json!({
+    let count = |n: u64| (!s.snapshot).then_some(n);
+    let mut out = serde_json::json!({
         "clients": a.clients.len(),
         "net_ar": money(p.sums.net_ar),
         "open_invoices": p.sums.open_invoices,
@@ -264,14 +265,14 @@ fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
         "overdue_share": round(p.sums.overdue_share(), 4),
         "dbt": round(Some(p.dbt), 2),
         "dso_standard": {"method": "standard", "period_months": s.dso_months, "days": round(p.dso_standard, 2)},
-        "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": round(Some(p.dso_countback), 2), "capped": p.dso_countback_capped},
+        "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": round(p.dso_countback, 2), "capped": p.dso_countback_capped},
         "bpdso": {"method": "best possible", "period_months": s.dso_months, "days": round(p.bpdso, 2)},
         "add": {"method": "standard DSO minus BPDSO", "period_months": s.dso_months, "days": round(p.add, 2)},
         "cei": {"period_months": s.dso_months, "value": round(p.cei, 4)},
         "behaviour": {
             "window_months": s.behaviour_window_months,
-            "paid": p.sums.window.paid,
-            "late": p.sums.window.late,
+            "paid": count(p.sums.window.paid),
+            "late": count(p.sums.window.late),
             "late_ratio": round(p.sums.window.late_ratio(), 4),
             "late_amount_ratio": round(p.sums.window.late_amount_ratio(), 4),
             "wadl": round(p.sums.window.wadl(), 2),
@@ -279,7 +280,14 @@ fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
             "wadl_slope_6m": round(p.wadl_slope_6m, 2),
             "late_ratio_trend": round(p.late_ratio_trend, 4),
         },
-    })
+    });
+    if s.snapshot {
+        // Appended: readers of the full-ledger summary see the same keys.
+        out["not_available"] = serde_json::json!(
+            "an open-items snapshot: what was sold and how it was paid are unknown, so the DSO family, CEI and payment behaviour are null"
+        );
+    }
+    out
 }
 
 /// `summary.json`'s bureau match, risk tiers and comparison with the previous run.

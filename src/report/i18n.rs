@@ -25,6 +25,10 @@ pub enum Label {
     DsoStandard,
     /// “vs last month”
     VsLastMonth,
+    /// “not known from an open-items list”
+    NotKnown,
+    /// “An open-items list shows one date: no trends.”
+    NoTrends,
     /// “CEI (3 months)”
     Cei,
     /// “WADL (12 months)”
@@ -205,7 +209,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 96] = [
+    pub const ALL: [Label; 98] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -214,6 +218,8 @@ impl Label {
         Label::DsoCountback,
         Label::DsoStandard,
         Label::VsLastMonth,
+        Label::NotKnown,
+        Label::NoTrends,
         Label::Cei,
         Label::Wadl,
         Label::Top10,
@@ -317,6 +323,16 @@ impl Label {
             Label::DsoCountback => ["DSO (countback)", "DSO (countback)", "DSO (countback)"],
             Label::DsoStandard => ["DSO (standard, 3 months)", "DSO (standaard, 3 maanden)", "DSO (standard, 3 mois)"],
             Label::VsLastMonth => ["vs last month", "t.o.v. vorige maand", "vs mois précédent"],
+            Label::NotKnown => [
+                "not known from an open-items list",
+                "niet gekend uit een lijst openstaande posten",
+                "inconnu d'une liste de postes ouverts",
+            ],
+            Label::NoTrends => [
+                "An open-items list shows one date: no trends, no payment behaviour.",
+                "Een lijst openstaande posten toont één datum: geen trends, geen betaalgedrag.",
+                "Une liste de postes ouverts montre une seule date : ni tendances, ni comportement de paiement.",
+            ],
             Label::Cei => ["CEI (3 months)", "CEI (3 maanden)", "CEI (3 mois)"],
             Label::Wadl => ["WADL (12 months)", "Gewogen dagen te laat (12 m.)", "Retard moyen pondéré (12 mois)"],
             Label::Top10 => ["Top 10 debtors' share", "Aandeel top 10 debiteuren", "Part des 10 plus grands débiteurs"],

@@ -234,7 +234,7 @@ impl<'a> ReportModel<'a> {
             kpis,
             months: p.monthly.iter().map(|m| calendar::label(m.month)).collect(),
             dso_standard: p.monthly.iter().map(|m| m.dso_standard).collect(),
-            dso_countback: p.monthly.iter().map(|m| Some(m.dso_countback)).collect(),
+            dso_countback: p.monthly.iter().map(|m| m.dso_countback).collect(),
             late_ratio: p.monthly.iter().map(|m| m.behaviour.late_ratio()).collect(),
             wadl: p.monthly.iter().map(|m| m.behaviour.wadl()).collect(),
             aging,
@@ -330,6 +330,11 @@ impl<'a> ReportModel<'a> {
         tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names, self.currency)
     }
 
+    /// Whether the ledger is an open-items snapshot (no trends, no payment behaviour).
+    pub fn snapshot_only(&self) -> bool {
+        self.src.analysis.settings.snapshot
+    }
+
     /// The reminder log.
     pub fn reminders(&self) -> &'a [Reminder] {
         self.src.reminders
@@ -412,15 +417,17 @@ fn kpis(src: &Sources<'_>) -> Vec<Kpi> {
     positive.sort_unstable_by(|x, y| y.cmp(x));
     let all: i64 = positive.iter().sum();
     let top10: i64 = positive.iter().take(10).sum();
-    let prev_countback = p.monthly.iter().rev().nth(1).map(|m| m.dso_countback);
-    let change = prev_countback.map(|prev| p.dso_countback - prev);
+    let prev_countback = p.monthly.iter().rev().nth(1).and_then(|m| m.dso_countback);
+    let change = prev_countback.zip(p.dso_countback).map(|(prev, now)| now - prev);
     let kpi = |key: Label, figure: Figure, note: String| Kpi { key, label: t(lang, key).into(), figure, note };
+    // A blank figure of a snapshot says why it is blank.
+    let unknown = || if a.settings.snapshot { t(lang, Label::NotKnown).to_string() } else { String::new() };
     vec![
         kpi(Label::NetAr, Figure::Money(Money::new(p.sums.net_ar, cur)), String::new()),
         kpi(Label::OverdueShare, Figure::Percent(p.sums.overdue_share()), i18n::money(lang, p.sums.overdue(), cur)),
         kpi(
             Label::DsoCountback,
-            Figure::Days(Some(p.dso_countback)),
+            Figure::Days(p.dso_countback),
             change
                 .map(|c| {
                     format!(
@@ -431,11 +438,11 @@ fn kpis(src: &Sources<'_>) -> Vec<Kpi> {
                         t(lang, Label::VsLastMonth)
                     )
                 })
-                .unwrap_or_default(),
+                .unwrap_or_else(unknown),
         ),
-        kpi(Label::DsoStandard, Figure::Days(p.dso_standard), String::new()),
-        kpi(Label::Cei, Figure::Percent(p.cei), String::new()),
-        kpi(Label::Wadl, Figure::Days(p.sums.window.wadl()), String::new()),
+        kpi(Label::DsoStandard, Figure::Days(p.dso_standard), unknown()),
+        kpi(Label::Cei, Figure::Percent(p.cei), unknown()),
+        kpi(Label::Wadl, Figure::Days(p.sums.window.wadl()), unknown()),
         kpi(
             Label::Top10,
             Figure::Percent((all > 0).then(|| top10 as f64 / all as f64)),

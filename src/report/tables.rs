@@ -37,6 +37,8 @@ pub fn clients<'a>(
     cur: Currency,
 ) -> Table<'a, ClientRow<'a>> {
     let money = move |v: i64| Cell::Money(Money::new(v, cur));
+    let snapshot = a.settings.snapshot;
+    let known = move |c: Cell<'a>| if snapshot { Cell::Blank } else { c };
     let mut columns: Vec<Column<'a, ClientRow<'a>>> = vec![
         Column::new("client_id", |r: &ClientRow| Cell::text(&r.client.id)),
         Column::new("client_name", |r: &ClientRow| Cell::text(&r.client.name)),
@@ -51,8 +53,9 @@ pub fn clients<'a>(
     columns.extend([
         Column::new("unapplied_credit", move |r: &ClientRow| money(-r.result.figures.sums.unapplied_credit)),
         Column::new("dbt", |r: &ClientRow| Cell::Days(Some(r.result.figures.dbt))),
-        Column::new("paid_12m", |r: &ClientRow| Cell::Int(r.result.figures.sums.window.paid as i64)),
-        Column::new("late_12m", |r: &ClientRow| Cell::Int(r.result.figures.sums.window.late as i64)),
+        // A snapshot knows no settlement: the counts are not available, not zero.
+        Column::new("paid_12m", move |r: &ClientRow| known(Cell::Int(r.result.figures.sums.window.paid as i64))),
+        Column::new("late_12m", move |r: &ClientRow| known(Cell::Int(r.result.figures.sums.window.late as i64))),
         Column::new("late_ratio_12m", |r: &ClientRow| Cell::Percent(r.result.figures.sums.window.late_ratio())),
         Column::new("late_amount_ratio_12m", |r: &ClientRow| {
             Cell::Percent(r.result.figures.sums.window.late_amount_ratio())
@@ -62,7 +65,7 @@ pub fn clients<'a>(
         Column::new("wadl_slope_6m", |r: &ClientRow| Cell::Days(r.result.figures.wadl_slope_6m)),
         Column::new("late_ratio_trend", |r: &ClientRow| Cell::Percent(r.result.figures.late_ratio_trend)),
         Column::new("dso_standard", |r: &ClientRow| Cell::Days(r.result.figures.dso_standard)),
-        Column::new("dso_countback", |r: &ClientRow| Cell::Days(Some(r.result.figures.dso_countback))),
+        Column::new("dso_countback", |r: &ClientRow| Cell::Days(r.result.figures.dso_countback)),
         Column::new("dso_countback_capped", |r: &ClientRow| Cell::Bool(r.result.figures.dso_countback_capped)),
         Column::new("bpdso", |r: &ClientRow| Cell::Days(r.result.figures.bpdso)),
         Column::new("add", |r: &ClientRow| Cell::Days(r.result.figures.add)),
@@ -97,17 +100,20 @@ pub struct MonthlyRow<'a> {
 /// first. One block per client (the portfolio is block 0).
 pub fn monthly<'a>(roster: &'a Roster, a: &'a Analysis, cur: Currency) -> Table<'a, MonthlyRow<'a>> {
     let money = move |v: i64| Cell::Money(Money::new(v, cur));
+    // A snapshot knows its open items, not what was sold or paid that month.
+    let snapshot = a.settings.snapshot;
+    let known = move |c: Cell<'a>| if snapshot { Cell::Blank } else { c };
     let columns: Vec<Column<'a, MonthlyRow<'a>>> = vec![
         Column::new("client_id", |r: &MonthlyRow| Cell::text(r.id)),
         Column::new("month", |r: &MonthlyRow| Cell::Month(r.row.month)),
-        Column::new("sales", move |r: &MonthlyRow| money(r.row.sales)),
+        Column::new("sales", move |r: &MonthlyRow| known(money(r.row.sales))),
         Column::new("net_ar", move |r: &MonthlyRow| money(r.row.net_ar)),
         Column::new("current_ar", move |r: &MonthlyRow| money(r.row.current_ar)),
         Column::new("dso_standard", |r: &MonthlyRow| Cell::Days(r.row.dso_standard)),
-        Column::new("dso_countback", |r: &MonthlyRow| Cell::Days(Some(r.row.dso_countback))),
+        Column::new("dso_countback", |r: &MonthlyRow| Cell::Days(r.row.dso_countback)),
         Column::new("cei", |r: &MonthlyRow| Cell::Percent(r.row.cei)),
-        Column::new("paid", |r: &MonthlyRow| Cell::Int(r.row.behaviour.paid as i64)),
-        Column::new("late", |r: &MonthlyRow| Cell::Int(r.row.behaviour.late as i64)),
+        Column::new("paid", move |r: &MonthlyRow| known(Cell::Int(r.row.behaviour.paid as i64))),
+        Column::new("late", move |r: &MonthlyRow| known(Cell::Int(r.row.behaviour.late as i64))),
         Column::new("wadl", |r: &MonthlyRow| Cell::Days(r.row.behaviour.wadl())),
         Column::new("adp", |r: &MonthlyRow| Cell::Days(r.row.behaviour.adp())),
     ];

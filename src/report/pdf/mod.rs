@@ -78,13 +78,18 @@ fn first_page(c: &mut Canvas, m: &ReportModel<'_>) {
 /// The trend and aging charts.
 fn charts(c: &mut Canvas, m: &ReportModel<'_>) {
     c.heading(m.t(Label::Trends));
+    let bars: Vec<(String, f64, String)> =
+        m.aging.iter().map(|(l, v)| (l.clone(), v.minor() as f64, m.money(v.minor()))).collect();
+    if m.snapshot_only() {
+        c.paragraph(m.t(Label::NoTrends), 9.0, false, MUTED);
+        c.bar_chart(m.t(Label::Aging), &bars, ACCENT, 160.0);
+        return;
+    }
     let series = vec![
         (format!("DSO {}", m.t(Label::Countback)), m.dso_countback.clone(), ACCENT),
         (m.t(Label::DsoStandard).to_string(), m.dso_standard.clone(), ACCENT2),
     ];
     c.line_chart(m.t(Label::DsoTrend), &m.months, &series, "days", 170.0);
-    let bars: Vec<(String, f64, String)> =
-        m.aging.iter().map(|(l, v)| (l.clone(), v.minor() as f64, m.money(v.minor()))).collect();
     c.bar_chart(m.t(Label::Aging), &bars, ACCENT, 160.0);
     c.line_chart(
         m.t(Label::LateRatio),

@@ -1,0 +1,137 @@
+//! An open-items list as the only input: the sample's own open items at 31 October, read as a
+//! snapshot, give the full ledger's aging, balances and days beyond terms client by client, and
+//! the figures that need sales or settlements are blank with the reason, never zero.
+
+mod common;
+
+use common::{csv_rows, read, root, run};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tempfile::TempDir;
+
+const MAPPING: &str = "[inputs.mapping]\nrows = \"open_items\"\n[inputs.mapping.columns]\nclient_id = \"client_id\"\n\
+    document_id = \"document_id\"\nissue_date = \"issue_date\"\ndue_date = \"due_date\"\n\
+    amount = \"document_open_amount\"\ncurrency = \"document_currency\"\ndisputed = \"disputed\"\n";
+
+fn config(dir: &Path, extra_input: &str) -> std::path::PathBuf {
+    let cfg = dir.join("arwatch.toml");
+    std::fs::write(&cfg, format!("currency = \"EUR\"\n[[inputs]]\nfile = \"open_items.csv\"\n{extra_input}{MAPPING}"))
+        .unwrap();
+    cfg
+}
+
+/// Rows by client id.
+fn by_client(p: &Path) -> (Vec<String>, BTreeMap<String, Vec<String>>) {
+    let (h, rows) = csv_rows(p);
+    (h, rows.into_iter().map(|r| (r[0].clone(), r)).collect())
+}
+
+#[test]
+fn a_snapshot_gives_the_full_ledgers_aging_and_no_invented_figures() {
+    let dir = TempDir::new().unwrap();
+    let full = dir.path().join("full");
+    let r = run(&[
+        "run",
+        "-q",
+        "--config",
+        root().join("sample_data/arwatch.toml").to_str().unwrap(),
+        "--out",
+        full.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::copy(full.join("2026-10/data/open_items.csv"), dir.path().join("open_items.csv")).unwrap();
+    let cfg = config(dir.path(), "snapshot_date = \"2026-10-31\"\n");
+    let out = dir.path().join("snap");
+    let r = run(&["run", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("as of 2026-10-31"), "the snapshot is the as-of date: {}", r.stdout);
+    assert!(r.stdout.contains("countback DSO not available (an open-items snapshot)"), "{}", r.stdout);
+
+    let (header, snap) = by_client(&out.join("2026-10/data/clients.csv"));
+    let (_, ledger) = by_client(&full.join("2026-10/data/clients.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let same = [
+        "net_ar",
+        "open_invoices",
+        "not_due",
+        "overdue_1_30",
+        "overdue_31_60",
+        "overdue_61_90",
+        "overdue_91_120",
+        "overdue_over_120",
+        "dbt",
+    ];
+    assert!(snap.len() > 100);
+    for (id, row) in &snap {
+        for c in same {
+            assert_eq!(row[col(c)], ledger[id][col(c)], "{id} {c}");
+        }
+        for c in [
+            "paid_12m",
+            "late_12m",
+            "wadl_12m",
+            "dso_standard",
+            "dso_countback",
+            "bpdso",
+            "add",
+            "cei",
+            "avg_terms_days",
+        ] {
+            assert_eq!(row[col(c)], "", "{id} {c} must be blank in a snapshot");
+        }
+        assert!(!row[col("risk_reasons")].contains("pays on time"), "{id}: {}", row[col("risk_reasons")]);
+    }
+    let (_, monthly) = csv_rows(&out.join("2026-10/data/monthly.csv"));
+    assert!(monthly.iter().all(|m| m[1] == "2026-10" && m[2].is_empty() && m[5].is_empty()), "{:?}", &monthly[..2]);
+    let summary: serde_json::Value = serde_json::from_str(&read(&out.join("2026-10/data/summary.json"))).unwrap();
+    assert_eq!(summary["portfolio"]["dso_countback"]["days"], serde_json::Value::Null);
+    assert_eq!(summary["portfolio"]["behaviour"]["paid"], serde_json::Value::Null);
+    assert!(summary["portfolio"]["not_available"].as_str().unwrap().contains("open-items snapshot"));
+    // The reports are drawn too.
+    assert!(out.join("2026-10/arwatch-2026-10.pdf").exists() && out.join("2026-10/arwatch-2026-10.xlsx").exists());
+}
+
+#[test]
+fn a_snapshot_is_read_only_as_of_its_date_and_alone() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("open_items.csv"), "client_id,document_id,issue_date,due_date,document_open_amount,document_currency,disputed\nK1,F1,2026-09-01,2026-10-01,100.00,EUR,false\n").unwrap();
+    let out = dir.path().join("out");
+    let go = |cfg: &Path, extra: &[&str]| {
+        let mut a = vec!["check", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        a.extend(extra);
+        run(&a)
+    };
+    let cases = [("", "without its snapshot_date"), ("snapshot_date = \"31/10/2026\"\n", "is not a date")];
+    for (extra, says) in cases {
+        let r = go(&config(dir.path(), extra), &[]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
+    }
+    let cfg = config(dir.path(), "snapshot_date = \"2026-10-31\"\n");
+    let r = go(&cfg, &["--as-of", "2026-11-30"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("shows what was open on 2026-10-31"), "{}", r.stderr);
+    let r = go(&cfg, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("as-of date would be 2026-10-31"), "{}", r.stdout);
+    // Combined with a full ledger, or with settled dates in its mapping: refused.
+    let mixed = dir.path().join("mixed.toml");
+    let text = read(&cfg).replace(
+        "currency = \"EUR\"\n",
+        &format!(
+            "currency = \"EUR\"\n[[inputs]]\nfile = {:?}\nmapping = {:?}\n",
+            root().join("sample_data/csv/facturen.csv"),
+            root().join("sample_data/mappings/facturen-csv.toml")
+        ),
+    );
+    std::fs::write(&mixed, text).unwrap();
+    let r = go(&mixed, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot be combined"), "{}", r.stderr);
+    let settled = dir.path().join("settled.toml");
+    std::fs::write(&settled, read(&cfg).replace("disputed = \"disputed\"", "settled_date = \"due_date\"")).unwrap();
+    // A mapping that cannot be used is an input error, as for every mapping.
+    let r = go(&settled, &[]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("reads what is open, not how it was settled"), "{}", r.stderr);
+}
