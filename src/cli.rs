@@ -100,6 +100,9 @@ a required field is left to decide. Then: arwatch check, arwatch run.")]
         /// Overwrite an existing arwatch.toml.
         #[arg(long)]
         force: bool,
+        /// The date open-items lists show (what was unpaid on that day).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        snapshot_date: Option<NaiveDate>,
     },
     /// Print a shell's completion script for arwatch.
     #[command(

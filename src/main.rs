@@ -36,7 +36,17 @@ fn main() {
     let code = match &cli.command {
         Command::Sample { seed } => sample(&cli.common, *seed),
         Command::Check => check(&cli.common),
-        Command::Map { files, currency, preview, force } => map(&cli.common, files, currency, *preview, *force),
+        Command::Map { files, currency, preview, force, snapshot_date } => map(
+            &cli.common,
+            files,
+            MapOptions {
+                out: cli.common.out.clone().unwrap_or_else(|| PathBuf::from(".")),
+                currency: currency.clone(),
+                force: *force,
+                snapshot: *snapshot_date,
+            },
+            *preview,
+        ),
         Command::Completions { shell } => print_completions(*shell),
         Command::Man => print_man(),
         Command::Run { compare_with, no_notify } => run(&cli.common, compare_with.clone(), *no_notify),
@@ -107,12 +117,7 @@ fn run(common: &Common, compare_with: Option<String>, no_notify: bool) -> Result
 
 /// `arwatch map FILE…`: a configuration and mappings proposed from the files, then (with
 /// `--preview`) the inputs read through them.
-fn map(common: &Common, files: &[PathBuf], currency: &str, preview: bool, force: bool) -> Result<ExitCode, AppError> {
-    let opts = MapOptions {
-        out: common.out.clone().unwrap_or_else(|| PathBuf::from(".")),
-        currency: currency.to_string(),
-        force,
-    };
+fn map(common: &Common, files: &[PathBuf], opts: MapOptions, preview: bool) -> Result<ExitCode, AppError> {
     let mapped = arwatch::mapper::map(files, &opts)?;
     console::mapped(common, &mapped);
     let code = if mapped.complete() { ExitCode::Ok } else { ExitCode::DataWarnings };

@@ -89,6 +89,21 @@ fn a_snapshot_gives_the_full_ledgers_aging_and_no_invented_figures() {
     assert!(summary["portfolio"]["not_available"].as_str().unwrap().contains("open-items snapshot"));
     // The reports are drawn too.
     assert!(out.join("2026-10/arwatch-2026-10.pdf").exists() && out.join("2026-10/arwatch-2026-10.xlsx").exists());
+
+    // `arwatch map` sees an open-items list by its open-amount column; it needs the date.
+    let list = dir.path().join("open_items.csv");
+    let m = run(&["map", list.to_str().unwrap(), "--out", dir.path().join("m1").to_str().unwrap()]);
+    assert_eq!(m.code, 3, "{}", m.stderr);
+    assert!(m.stdout.contains("open_items (an open-amount column"), "{}", m.stdout);
+    assert!(m.stdout.contains("not decided: snapshot_date (required)"), "{}", m.stdout);
+    let mapped = dir.path().join("m2");
+    let m = run(&["map", list.to_str().unwrap(), "--out", mapped.to_str().unwrap(), "--snapshot-date", "2026-10-31"]);
+    assert_eq!(m.code, 0, "{}\n{}", m.stdout, m.stderr);
+    let again = dir.path().join("again");
+    let cfg = mapped.join("arwatch.toml");
+    let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", again.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(read(&again.join("2026-10/data/clients.csv")), read(&out.join("2026-10/data/clients.csv")));
 }
 
 #[test]

@@ -75,6 +75,8 @@ pub struct MapOptions {
     pub currency: String,
     /// Overwrite an existing configuration.
     pub force: bool,
+    /// The date open-items lists show, when given.
+    pub snapshot: Option<NaiveDate>,
 }
 
 /// A file name for the mapping of `p`, unique among `taken`.
@@ -111,7 +113,15 @@ pub fn map(files: &[PathBuf], opts: &MapOptions) -> Result<Mapped, MapError> {
         let before = inputs.len();
         for t in &tables {
             match proposal::propose(file, t, &opts.currency) {
-                Some(p) => {
+                Some(mut p) => {
+                    if p.shape == Shape::OpenItems && opts.snapshot.is_none() {
+                        p.incomplete = true;
+                        p.undecided.push(
+                            "snapshot_date (required): the date this open-items list shows; give --snapshot-date \
+                             YYYY-MM-DD, or set it in arwatch.toml"
+                                .into(),
+                        );
+                    }
                     let name = mapping_name(&p, &mut taken);
                     inputs.push((p, PathBuf::from("mappings").join(name)));
                 }
@@ -136,12 +146,12 @@ pub fn map(files: &[PathBuf], opts: &MapOptions) -> Result<Mapped, MapError> {
     for (p, m) in &inputs {
         write(&opts.out.join(m), &mapping_toml(p))?;
     }
-    write(&config, &config_toml(&inputs, &opts.currency))?;
+    write(&config, &config_toml(&inputs, &opts.currency, opts.snapshot))?;
     Ok(Mapped { inputs, skipped, config })
 }
 
 /// The configuration: the inputs (bureau ones apart) with their mappings.
-fn config_toml(inputs: &[(Proposal, PathBuf)], currency: &str) -> String {
+fn config_toml(inputs: &[(Proposal, PathBuf)], currency: &str, snapshot: Option<NaiveDate>) -> String {
     let mut t = String::new();
     let _ = writeln!(t, "# Proposed by `arwatch map`. Check it, then:");
     let _ = writeln!(t, "#   arwatch check --config arwatch.toml");
@@ -186,6 +196,16 @@ enabled = false"
         let _ = writeln!(t, "\n[[{table}]]");
         let _ = writeln!(t, "file = {}", quoted(&file.to_string_lossy()));
         let _ = writeln!(t, "mapping = {}", quoted(&m.to_string_lossy().replace('\\', "/")));
+        if p.shape == Shape::OpenItems {
+            match snapshot {
+                Some(d) => {
+                    let _ = writeln!(t, "snapshot_date = \"{d}\"");
+                }
+                None => {
+                    let _ = writeln!(t, "# snapshot_date = \"YYYY-MM-DD\"   # required: the date this list shows");
+                }
+            }
+        }
         if p.incomplete {
             let _ = writeln!(t, "# not usable yet: a required field is not decided (see the mapping's first lines)");
         }

@@ -20,6 +20,8 @@ pub enum Shape {
     Ledger,
     /// Credit-bureau snapshots.
     Bureau,
+    /// What was open on one date.
+    OpenItems,
 }
 
 impl Shape {
@@ -30,6 +32,7 @@ impl Shape {
             Shape::Payments => "payments",
             Shape::Ledger => "ledger",
             Shape::Bureau => "bureau",
+            Shape::OpenItems => "open_items",
         }
     }
 }
@@ -112,7 +115,21 @@ fn roles(shape: Shape) -> &'static [Role] {
         role("board", Text, &[T::Board], false),
         role("legal_form", Text, &[T::LegalForm], false),
     ];
+    const OPEN_ITEMS: [Role; 10] = [
+        PARTY[0],
+        PARTY[1],
+        PARTY[2],
+        role("document_id", Id, &[T::DocumentId], true),
+        role("issue_date", Date, &[T::IssueDate], true),
+        role("due_date", Date, &[T::DueDate], false),
+        role("terms_days", Number, &[T::TermsDays], false),
+        // The open amount, not the original one.
+        role("amount", Money, &[T::OpenAmount], true),
+        role("currency", Id, &[T::Currency], false),
+        role("disputed", Id, &[T::Disputed], false),
+    ];
     match shape {
+        Shape::OpenItems => &OPEN_ITEMS,
         Shape::Invoices => &INVOICES,
         Shape::Payments => &PAYMENTS,
         Shape::Ledger => &LEDGER,
@@ -302,6 +319,8 @@ fn shape_of(path: &Path, sheet: Option<&str>, columns: &[Column]) -> (Shape, Str
     } else if let Some(c) = type_column {
         let values = c.distinct.iter().take(6).cloned().collect::<Vec<_>>().join(", ");
         (Shape::Ledger, format!("a document-type column '{}' ({values})", c.header))
+    } else if best(Target::OpenAmount) >= 0.8 && best(Target::PaymentDate) < 0.8 {
+        (Shape::OpenItems, "an open-amount column and no settled date: what was open on one date".to_string())
     } else if (is_payments_file(path, sheet) || best(Target::PaymentId) >= 1.0)
         && best(Target::DueDate) < 0.8
         && best(Target::TermsDays) < 0.8

@@ -30,6 +30,8 @@ pub enum Target {
     Amount,
     /// What was paid of an invoice with a settled date.
     PaidAmount,
+    /// What is still open of a document (an open-items list).
+    OpenAmount,
     /// The currency.
     Currency,
     /// The invoice a payment or credit note settles.
@@ -77,7 +79,7 @@ pub enum Kind {
 
 impl Target {
     /// Every target, in the order a mapping lists them.
-    pub const ALL: [Target; 27] = [
+    pub const ALL: [Target; 28] = [
         Target::ClientId,
         Target::ClientName,
         Target::CompanyNumber,
@@ -91,6 +93,7 @@ impl Target {
         Target::TermsDays,
         Target::Amount,
         Target::PaidAmount,
+        Target::OpenAmount,
         Target::Currency,
         Target::Reference,
         Target::Disputed,
@@ -154,7 +157,7 @@ impl Target {
                 "move type", "journal type", "dagboektype",
             ],
             Target::IssueDate => &[
-                "factuurdatum", "datum factuur", "datum", "documentdatum", "boekdatum", "boekingsdatum",
+                "factuurdatum", "datum factuur", "datum", "issue date", "documentdatum", "boekdatum", "boekingsdatum",
                 "invoice date", "inv date", "invoicedate", "date", "document date", "posting date",
                 "date facture", "date de facture", "date document", "date de la facture", "date piece",
                 "belegdatum", "rechnungsdatum", "buchungsdatum",
@@ -190,6 +193,12 @@ impl Target {
             Target::PaidAmount => {
                 &["betaald bedrag", "betaald", "paid amount", "amount paid", "montant paye", "bezahlt"]
             }
+            Target::OpenAmount => &[
+                "openstaand", "openstaand bedrag", "open bedrag", "restbedrag", "resterend", "saldo",
+                "residual", "residual amount", "amount due", "open amount", "outstanding",
+                "outstanding amount", "balance due", "montant du", "montant residuel", "residuel",
+                "reste a payer", "solde du", "offener betrag", "offen", "restbetrag",
+            ],
             Target::Currency => {
                 &["munt", "valuta", "munteenheid", "currency", "curr", "ccy", "devise", "monnaie", "waehrung"]
             }
