@@ -87,8 +87,12 @@ fn a_snapshot_gives_the_full_ledgers_aging_and_no_invented_figures() {
     assert_eq!(summary["portfolio"]["dso_countback"]["days"], serde_json::Value::Null);
     assert_eq!(summary["portfolio"]["behaviour"]["paid"], serde_json::Value::Null);
     assert!(summary["portfolio"]["not_available"].as_str().unwrap().contains("open-items snapshot"));
-    // The reports are drawn too.
-    assert!(out.join("2026-10/arwatch-2026-10.pdf").exists() && out.join("2026-10/arwatch-2026-10.xlsx").exists());
+    // The reports are drawn too, and say why the trends are missing.
+    let mut wb = calamine::open_workbook_auto(out.join("2026-10/arwatch-2026-10.xlsx")).unwrap();
+    let summary = calamine::Reader::worksheet_range(&mut wb, "Summary").unwrap();
+    assert!(summary.used_cells().any(|(_, _, v)| v.to_string().starts_with("An open-items list shows one date")));
+    let pdf = common::pdftotext(&out.join("2026-10/arwatch-2026-10.pdf"));
+    assert!(pdf.contains("not known from an open-items list"), "{pdf}");
 
     // `arwatch map` sees an open-items list by its open-amount column; it needs the date.
     let list = dir.path().join("open_items.csv");

@@ -309,6 +309,20 @@ struct ChartRows {
 /// The DSO, aging and late-payment charts, drawn from the data on the Summary sheet.
 fn charts(ws: &mut Worksheet, m: &ReportModel<'_>, summary: &str, r: &ChartRows) -> Result<(), XlsxError> {
     let ChartRows { top, last, aging_top, aging_last } = *r;
+    let mut aging = Chart::new(ChartType::Column);
+    aging.title().set_name(m.t(Label::Aging));
+    aging
+        .add_series()
+        .set_name((summary, aging_top, 1))
+        .set_categories((summary, aging_top + 1, 0, aging_last, 0))
+        .set_values((summary, aging_top + 1, 1, aging_last, 1));
+    aging.set_width(640).set_height(300);
+    if m.snapshot_only() {
+        // One date: the trend charts would be empty frames.
+        ws.write_string(3, 4, m.t(Label::NoTrends))?;
+        ws.insert_chart(5, 4, &aging)?;
+        return Ok(());
+    }
     let mut dso = Chart::new(ChartType::Line);
     dso.title().set_name(m.t(Label::DsoTrend));
     for c in [1u16, 2] {
@@ -322,14 +336,6 @@ fn charts(ws: &mut Worksheet, m: &ReportModel<'_>, summary: &str, r: &ChartRows)
     }
     dso.set_width(640).set_height(300);
     ws.insert_chart(3, 4, &dso)?;
-    let mut aging = Chart::new(ChartType::Column);
-    aging.title().set_name(m.t(Label::Aging));
-    aging
-        .add_series()
-        .set_name((summary, aging_top, 1))
-        .set_categories((summary, aging_top + 1, 0, aging_last, 0))
-        .set_values((summary, aging_top + 1, 1, aging_last, 1));
-    aging.set_width(640).set_height(300);
     ws.insert_chart(19, 4, &aging)?;
     let mut late = Chart::new(ChartType::Line);
     late.title().set_name(m.t(Label::LateTrend));
