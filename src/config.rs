@@ -259,16 +259,9 @@ impl Config {
         let mut analytics = analytics(raw.analytics, &invalid)?;
         // An open-items snapshot is its own as-of date, and the whole ledger.
         let dates: std::collections::BTreeSet<NaiveDate> = inputs.iter().filter_map(|i| i.snapshot).collect();
-        let snapshot = match dates.first() {
+        // A series is as of its latest snapshot; what was sold or paid is known from its first.
+        let snapshot = match dates.last() {
             None => None,
-            Some(_) if dates.len() > 1 => {
-                return Err(invalid(
-                    format!("open-items lists of several dates ({}): a series of snapshots is not read yet", {
-                        dates.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
-                    }),
-                    "run each snapshot with its own configuration",
-                ));
-            }
             Some(_) if inputs.iter().any(|i| i.snapshot.is_none()) => {
                 return Err(invalid(
                     "an open-items list cannot be combined with invoice, payment or ledger files".into(),
@@ -287,7 +280,8 @@ impl Config {
             (Some(d), _) => Some(d),
             (None, a) => a,
         };
-        analytics.snapshot = snapshot.is_some();
+        analytics.snapshot = dates.len() == 1;
+        analytics.known_from = dates.first().copied().filter(|_| dates.len() > 1);
         let default_terms_days = raw.default_terms_days.unwrap_or(30);
         if default_terms_days > crate::ingest::MAX_TERMS_DAYS {
             return Err(invalid(

@@ -154,3 +154,57 @@ fn a_snapshot_is_read_only_as_of_its_date_and_alone() {
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("reads what is open, not how it was settled"), "{}", r.stderr);
 }
+
+#[test]
+fn a_series_of_snapshots_gives_exact_balances_and_close_behaviour() {
+    let dir = TempDir::new().unwrap();
+    let months = ["2026-04-30", "2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31"];
+    let sample = root().join("sample_data/arwatch.toml");
+    let mut inputs = String::new();
+    for m in months {
+        let full = dir.path().join(format!("full-{m}"));
+        let r =
+            run(&["run", "-q", "--config", sample.to_str().unwrap(), "--out", full.to_str().unwrap(), "--as-of", m]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        std::fs::copy(full.join(&m[..7]).join("data/open_items.csv"), dir.path().join(format!("oi-{m}.csv"))).unwrap();
+        inputs
+            .push_str(&format!("[[inputs]]\nfile = \"oi-{m}.csv\"\nmapping = \"oi.toml\"\nsnapshot_date = \"{m}\"\n"));
+    }
+    std::fs::write(
+        dir.path().join("oi.toml"),
+        MAPPING.replace("[inputs.mapping.columns]", "[columns]").replace("[inputs.mapping]\n", ""),
+    )
+    .unwrap();
+    let cfg = dir.path().join("series.toml");
+    std::fs::write(&cfg, format!("currency = \"EUR\"\n{inputs}")).unwrap();
+    let out = dir.path().join("series");
+    let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // The balance of every client at every snapshot month is exact.
+    let (_, derived) = csv_rows(&out.join("2026-10/data/monthly.csv"));
+    let (_, ledger) = csv_rows(&dir.path().join("full-2026-10-31/2026-10/data/monthly.csv"));
+    let ledger: BTreeMap<(String, String), &Vec<String>> =
+        ledger.iter().map(|r| ((r[0].clone(), r[1].clone()), r)).collect();
+    assert!(derived.iter().all(|r| r[1].as_str() > "2026-04"), "months after the first snapshot only");
+    for r in &derived {
+        assert_eq!(r[3], ledger[&(r[0].clone(), r[1].clone())][3], "net AR of {} in {}", r[0], r[1]);
+    }
+    // A period that reaches back to the first snapshot is not available; later ones are.
+    let portfolio: Vec<&Vec<String>> = derived.iter().filter(|r| r[0] == "*").collect();
+    assert_eq!(portfolio[0][1], "2026-05");
+    assert!(portfolio[0][5].is_empty() && portfolio[1][5].is_empty(), "standard DSO of May and June");
+    assert!(!portfolio[2][5].is_empty(), "standard DSO of July");
+    // Behaviour and DSO come close, within the bounds docs/metrics.md states.
+    let s =
+        |p: &Path| -> serde_json::Value { serde_json::from_str(&read(&p.join("2026-10/data/summary.json"))).unwrap() };
+    let (a, b) = (s(&dir.path().join("full-2026-10-31")), s(&out));
+    let num = |v: &serde_json::Value| v.as_f64().unwrap();
+    let (pa, pb) = (&a["portfolio"], &b["portfolio"]);
+    assert_eq!(pa["net_ar"], pb["net_ar"]);
+    assert_eq!(pa["dbt"], pb["dbt"]);
+    let dso = num(&pb["dso_standard"]["days"]) - num(&pa["dso_standard"]["days"]);
+    assert!((0.0..=15.0).contains(&dso), "standard DSO {dso:+.1} days off");
+    let wadl = num(&pb["behaviour"]["wadl"]) - num(&pa["behaviour"]["wadl"]);
+    assert!((-2.0..=5.0).contains(&wadl), "WADL {wadl:+.1} days off");
+}

@@ -281,14 +281,29 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
         let months = (m - n as i32 + 1)..=m;
         (months.clone().map(sales_of).sum(), months.map(|x| calendar::days_at(x, frame.as_of)).sum())
     };
-    let countback = |m: Month| -> (f64, bool) {
+    // A series of snapshots knows sales and settlements after its first month only: a
+    // figure whose period reaches back to it is not available.
+    let known = s.known_from.map(calendar::month_of);
+    let after_known = |m: Month| known.is_none_or(|k| m > k);
+    // The countback's days and whether it is capped, or none when the known months ran out
+    // before the balance was explained.
+    let countback = |m: Month| -> Option<(f64, bool)> {
         let months: Vec<(i64, i64)> = (0..s.countback_lookback_months as i32)
-            .map(|k| (sales_of(m - k), calendar::days_at(m - k, frame.as_of)))
+            .map(|k| m - k)
+            .take_while(|&mm| after_known(mm))
+            .map(|mm| (sales_of(mm), calendar::days_at(mm, frame.as_of)))
             .collect();
-        metrics::dso_countback(snap(m).0, &months)
+        let (d, capped) = metrics::dso_countback(snap(m).0, &months);
+        let short = capped && months.len() < s.countback_lookback_months as usize;
+        (!short).then_some((d, capped))
     };
-    // A snapshot knows only its own month.
-    let series_from = if s.snapshot { frame.a_month } else { frame.series_from };
+    let window_known = |m: Month, n: u32| after_known(m - n as i32 + 1);
+    // A snapshot knows only its own month; a series, the months after its first.
+    let series_from = if s.snapshot {
+        frame.a_month
+    } else {
+        known.map_or(frame.series_from, |k| frame.series_from.max(k + 1).min(frame.a_month))
+    };
     let monthly: Vec<MonthRow> = (series_from..=frame.a_month)
         .map(|m| {
             let (ar, current) = snap(m);
@@ -298,9 +313,9 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
                 sales: sales_of(m),
                 net_ar: ar,
                 current_ar: current,
-                dso_standard: metrics::dso_standard(ar, ps, pd),
-                dso_countback: (!s.snapshot).then(|| countback(m).0),
-                cei: metrics::cei(snap(m - 1).0, sales_of(m), 1, ar, current),
+                dso_standard: metrics::dso_standard(ar, ps, pd).filter(|_| window_known(m, s.dso_months)),
+                dso_countback: if s.snapshot { None } else { countback(m).map(|c| c.0) },
+                cei: metrics::cei(snap(m - 1).0, sales_of(m), 1, ar, current).filter(|_| after_known(m)),
                 behaviour: sums.by_settlement_month.iter().find(|(mm, _)| *mm == m).map(|x| x.1).unwrap_or_default(),
             }
         })
@@ -308,10 +323,14 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
     let a = frame.a_month;
     let (ps, pd) = period(a, s.dso_months);
     let (ar, current) = snap(a);
-    let dso_standard = metrics::dso_standard(ar, ps, pd);
-    let bpdso = metrics::bpdso(current, ps, pd);
-    let (dso_countback, capped) = countback(a);
-    let cei = metrics::cei(snap(a - s.dso_months as i32).0, ps, s.dso_months, ar, current);
+    let in_window = window_known(a, s.dso_months);
+    let dso_standard = metrics::dso_standard(ar, ps, pd).filter(|_| in_window);
+    let bpdso = metrics::bpdso(current, ps, pd).filter(|_| in_window);
+    let (dso_countback, capped) = match countback(a) {
+        Some((d, c)) => (Some(d), c),
+        None => (None, false),
+    };
+    let cei = metrics::cei(snap(a - s.dso_months as i32).0, ps, s.dso_months, ar, current).filter(|_| in_window);
     let month_behaviour =
         |m: Month| sums.by_settlement_month.iter().find(|(mm, _)| *mm == m).map(|x| x.1).unwrap_or_default();
     let points: Vec<(f64, f64)> =
@@ -353,7 +372,7 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
         wadl_slope_6m: metrics::slope(&points),
         late_ratio_trend,
         dso_standard,
-        dso_countback: Some(dso_countback),
+        dso_countback,
         dso_countback_capped: capped,
         bpdso,
         add: dso_standard.zip(bpdso).map(|(d, b)| d - b),

@@ -18,6 +18,9 @@ pub struct Settings {
     /// The ledger is an open-items snapshot at the as-of date: what was sold and how it was
     /// paid are unknown, so the figures that need them are not available (never zero).
     pub snapshot: bool,
+    /// For a series of open-items snapshots, the first one's date: what was sold and paid is
+    /// known after it only, so figures whose period reaches back to it are not available.
+    pub known_from: Option<chrono::NaiveDate>,
 }
 
 impl Default for Settings {
@@ -30,6 +33,7 @@ impl Default for Settings {
             aging_by_issue_date: false,
             series_months: 24,
             snapshot: false,
+            known_from: None,
         }
     }
 }

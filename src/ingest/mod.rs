@@ -14,6 +14,7 @@ pub mod mapping;
 mod merge;
 pub mod parse;
 mod plan;
+mod series;
 mod stats;
 pub mod table;
 
@@ -95,6 +96,10 @@ pub fn ingest(
     opts: &IngestOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Ingested, InputError> {
+    let dates: std::collections::BTreeSet<NaiveDate> = inputs.iter().filter_map(|i| i.snapshot).collect();
+    if dates.len() > 1 {
+        return series::ingest_series(inputs, opts, progress);
+    }
     let mut out = Ingested::default();
     let mut merger = Merger::default();
     for (source_ix, input) in inputs.iter().enumerate() {
