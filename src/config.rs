@@ -10,7 +10,8 @@ use crate::bureau::BureauSettings;
 use crate::collection::handover::HandoverSettings;
 use crate::collection::ladder::LadderSettings;
 use crate::ingest::InputSpec;
-use crate::ingest::mapping::{Mapping, RowKind};
+use crate::ingest::mapping::RowKind;
+use crate::ingest::preset::mapping_from;
 use crate::locale::Lang;
 use crate::model::Currency;
 use crate::monitor::alerts::Thresholds;
@@ -112,7 +113,7 @@ struct RawInput {
 #[serde(untagged)]
 enum MappingRef {
     File(String),
-    Inline(Box<Mapping>),
+    Inline(toml::Table),
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -335,7 +336,9 @@ fn read_inputs(
     let mut inputs = Vec::new();
     for input in list {
         let mapping = match input.mapping {
-            MappingRef::Inline(m) => *m,
+            MappingRef::Inline(t) => mapping_from(t).map_err(|e| {
+                invalid(format!("input {}: its mapping: {e}", input.file), "correct the mapping; see docs/mapping.md")
+            })?,
             MappingRef::File(f) => {
                 let mpath = base.join(&f);
                 let mtext = std::fs::read_to_string(&mpath).map_err(|e| {
@@ -344,11 +347,13 @@ fn read_inputs(
                         "check the mapping path of this input",
                     )
                 })?;
-                toml::from_str(&mtext).map_err(|e| ConfigError::Invalid {
+                let invalid_mapping = |message: String| ConfigError::Invalid {
                     path: mpath.display().to_string(),
-                    message: e.to_string(),
+                    message,
                     fix: "correct the mapping; see docs/mapping.md".into(),
-                })?
+                };
+                let table: toml::Table = toml::from_str(&mtext).map_err(|e| invalid_mapping(e.to_string()))?;
+                mapping_from(table).map_err(invalid_mapping)?
             }
         };
         let open_items = mapping.rows == RowKind::OpenItems;

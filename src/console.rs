@@ -103,7 +103,10 @@ pub fn mapped(common: &Common, m: &Mapped) {
             None => p.file.display().to_string(),
         };
         say(common, &format!("{source}: {} ({}) → {}", p.shape.rows(), p.why, file.display()));
-        for pick in &p.picks {
+        if let Some(name) = p.preset {
+            say(common, &format!("  the columns of the shipped preset {name}: the mapping names it"));
+        }
+        for pick in p.picks.iter().filter(|_| p.preset.is_none()) {
             let c = &pick.column;
             say(
                 common,

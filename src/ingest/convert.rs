@@ -297,6 +297,13 @@ pub(super) fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'
 
     let id = v.required(Field::DocumentId).map_err(with_amount)?;
     let doc_kind = match (kind, amount.signum()) {
+        // An open-items list may list settled documents with nothing open: not an error.
+        (_, 0) if plan.map.rows == RowKind::OpenItems => {
+            return Err(with_amount(RowError {
+                benign: true,
+                ..v.err(Field::Amount, "nothing open (settled)".into())
+            }));
+        }
         (_, 0) => return Err(with_amount(v.err(Field::Amount, "amount is zero; a document needs an amount".into()))),
         (TypeOfRow::CreditNote, _) | (TypeOfRow::Invoice, -1) => DocKind::CreditNote,
         _ => DocKind::Invoice,

@@ -166,6 +166,9 @@ pub enum ColumnRef {
     Index(usize),
     /// A header name, `#3` or `@C`.
     Name(String),
+    /// The first of these that the header has: one field's name in several languages or
+    /// versions of an export (presets use it).
+    Any(Vec<String>),
 }
 
 impl ColumnRef {
@@ -174,6 +177,14 @@ impl ColumnRef {
     // docs/mapping.md, each with its own message.
     pub fn resolve(&self, header: &[String]) -> Result<usize, String> {
         let index = match self {
+            ColumnRef::Any(names) => {
+                return names.iter().find_map(|n| ColumnRef::Name(n.clone()).resolve(header).ok()).ok_or_else(|| {
+                    format!(
+                        "no column named {}",
+                        names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(" or ")
+                    )
+                });
+            }
             ColumnRef::Index(i) => Some(*i),
             ColumnRef::Name(n) => {
                 if let Some(num) = n.strip_prefix('#') {
@@ -382,6 +393,11 @@ impl Mapping {
         }
         if self.rows == RowKind::Ledger && (doc_types.is_empty() || !self.columns.contains_key("doc_type")) {
             return Err("rows = \"ledger\" needs a doc_type column and a [doc_types] table".into());
+        }
+        if self.columns.contains_key("doc_type") && doc_types.is_empty() {
+            return Err("a doc_type column needs [doc_types]: which of its values are invoice, credit_note, \
+                        payment or ignore"
+                .into());
         }
         if self.rows == RowKind::OpenItems {
             for f in ["settled_date", "paid_amount", "doc_type"] {

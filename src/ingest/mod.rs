@@ -14,6 +14,7 @@ pub mod mapping;
 mod merge;
 pub mod parse;
 mod plan;
+pub mod preset;
 mod series;
 mod stats;
 pub mod table;

@@ -43,8 +43,15 @@ pub fn mapping_toml(p: &Proposal) -> String {
     for n in &p.notes {
         let _ = writeln!(t, "# Note: {n}");
     }
-    let _ = writeln!(t, "\n# {}: {}", p.shape.rows(), p.why);
-    let _ = writeln!(t, "rows = {}", quoted(p.shape.rows()));
+    if let Some(name) = p.preset {
+        let what = crate::ingest::preset::PRESETS.iter().find(|(n, _, _)| *n == name).map_or("", |(_, w, _)| *w);
+        let _ = writeln!(t, "\n# The header is that of a shipped preset: {what}.");
+        let _ = writeln!(t, "# Its columns are in presets/{name}.toml; override any of them below.");
+        let _ = writeln!(t, "preset = {}", quoted(name));
+    } else {
+        let _ = writeln!(t, "\n# {}: {}", p.shape.rows(), p.why);
+        let _ = writeln!(t, "rows = {}", quoted(p.shape.rows()));
+    }
     if let Some(s) = &p.sheet {
         let _ = writeln!(t, "sheet = {}", quoted(s));
     }
@@ -63,6 +70,9 @@ pub fn mapping_toml(p: &Proposal) -> String {
     }
     if p.payments_negative {
         let _ = writeln!(t, "payments_negative = true     # most payment lines are negative");
+    }
+    if p.preset.is_some() {
+        return t;
     }
     let _ = writeln!(t, "\n[columns]");
     let width = p.picks.iter().map(|x| x.key.len() + column_ref(p, x).len() + 6).max().unwrap_or(0);

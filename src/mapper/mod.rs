@@ -114,6 +114,19 @@ pub fn map(files: &[PathBuf], opts: &MapOptions) -> Result<Mapped, MapError> {
         for t in &tables {
             match proposal::propose(file, t, &opts.currency) {
                 Some(mut p) => {
+                    if p.preset.is_some() {
+                        // The preset's columns replace the proposal's: only what the preset
+                        // leaves to the user (Twinfield's journal codes) is left to decide.
+                        p.undecided.clear();
+                        p.notes.clear();
+                        p.incomplete = false;
+                        let table: toml::Table = toml::from_str(&mapping_toml(&p)).expect("a mapping arwatch wrote");
+                        if let Err(e) = crate::ingest::preset::mapping_from(table).and_then(|m| m.resolve().map(|_| ()))
+                        {
+                            p.incomplete = true;
+                            p.undecided.push(format!("{e} (see the preset's comments)"));
+                        }
+                    }
                     if p.shape == Shape::OpenItems && opts.snapshot.is_none() {
                         p.incomplete = true;
                         p.undecided.push(

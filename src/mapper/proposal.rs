@@ -199,6 +199,9 @@ pub struct Proposal {
     pub incomplete: bool,
     /// Data rows looked at.
     pub rows: usize,
+    /// The shipped preset whose columns the header has, when one does: the mapping then
+    /// names it instead of listing the columns.
+    pub preset: Option<&'static str>,
 }
 
 /// The header row: the one of the first 30 whose cells name the most fields (at least two).
@@ -373,7 +376,11 @@ fn assign(shape: Shape, columns: &[Column]) -> Findings {
             }
         }
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Required fields choose first: a lone "Partner" column is the client, not only its name.
+    let required = |ri: usize| roles(shape)[ri].required;
+    candidates.sort_by(|a, b| {
+        required(b.1).cmp(&required(a.1)).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    });
     let mut chosen: Vec<Option<(usize, f64)>> = vec![None; roles(shape).len()];
     let mut used = vec![false; columns.len()];
     for (score, ri, ci) in candidates {
@@ -523,6 +530,15 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
         notes: f.notes,
         incomplete: f.incomplete,
         rows: data.len(),
+        preset: preset_of(&header.iter().map(|c| c.text()).collect::<Vec<_>>()),
+    })
+}
+
+/// The preset every one of whose columns the header has.
+fn preset_of(header: &[String]) -> Option<&'static str> {
+    crate::ingest::preset::PRESETS.iter().find_map(|(name, _, text)| {
+        let m: crate::ingest::mapping::Mapping = toml::from_str(text).ok()?;
+        m.columns.values().all(|c| c.resolve(header).is_ok()).then_some(*name)
     })
 }
 

@@ -1,0 +1,128 @@
+//! The shipped presets on exports built from the packages' published headers: each loads and
+//! gives the balances its rows say, and `arwatch map` recognises it.
+
+mod common;
+
+use common::{csv_rows, read, run};
+use std::path::Path;
+use tempfile::TempDir;
+
+/// Runs a configuration of `input` (the `[[inputs]]` body) and returns the clients' net AR.
+fn net_ar(dir: &Path, input: &str, as_of: &str) -> Vec<(String, String)> {
+    let cfg = dir.join("arwatch.toml");
+    std::fs::write(&cfg, format!("currency = \"EUR\"\n[handover]\nenabled = false\n[[inputs]]\n{input}")).unwrap();
+    let out = dir.join("out");
+    let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--as-of", as_of]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (h, rows) = csv_rows(&out.join(&as_of[..7]).join("data/clients.csv"));
+    let c = h.iter().position(|x| x == "net_ar").unwrap();
+    rows.iter().map(|r| (r[0].clone(), r[c].clone())).collect()
+}
+
+#[test]
+fn odoo_journal_items_in_english_and_dutch() {
+    let dir = TempDir::new().unwrap();
+    // Odoo's CSV export: comma, every field quoted, ISO dates; Balance = debit - credit.
+    let en = "\"Journal Entry\",\"Number\",\"Date\",\"Journal\",\"Account\",\"Partner\",\"Label\",\"Debit\",\"Credit\",\"Balance\",\"Due Date\"\n\
+        \"INV/2026/00001\",\"INV/2026/00001\",\"2026-01-05\",\"Customer Invoices\",\"400000 Customers\",\"Brasserie Zoë\",\"\",\"1210.0\",\"0.0\",\"1210.0\",\"2026-02-04\"\n\
+        \"INV/2026/00002\",\"INV/2026/00002\",\"2026-01-20\",\"Customer Invoices\",\"400000 Customers\",\"Brasserie Zoë\",\"\",\"500.0\",\"0.0\",\"500.0\",\"2026-02-19\"\n\
+        \"RINV/2026/00001\",\"RINV/2026/00001\",\"2026-01-25\",\"Customer Invoices\",\"400000 Customers\",\"Brasserie Zoë\",\"\",\"0.0\",\"100.0\",\"-100.0\",\"2026-01-25\"\n\
+        \"BNK1/2026/00001\",\"BNK1/2026/00001\",\"2026-02-03\",\"Bank\",\"400000 Customers\",\"Brasserie Zoë\",\"INV/2026/00001\",\"0.0\",\"1210.0\",\"-1210.0\",\"2026-02-03\"\n\
+        \"INV/2026/00003\",\"INV/2026/00003\",\"2026-02-10\",\"Customer Invoices\",\"400000 Customers\",\"Garage Dubois\",\"\",\"250.0\",\"0.0\",\"250.0\",\"2026-03-12\"\n";
+    std::fs::write(dir.path().join("Journal Item (account.move.line).csv"), en).unwrap();
+    let ar = net_ar(
+        dir.path(),
+        "file = \"Journal Item (account.move.line).csv\"\n[inputs.mapping]\npreset = \"odoo-journal-items\"\n",
+        "2026-02-28",
+    );
+    assert_eq!(ar, [("Brasserie Zoë".to_string(), "400.00".to_string()), ("Garage Dubois".into(), "250.00".into())]);
+
+    // The same in Dutch, with the company's own journal names.
+    let nl = en
+        .replace("\"Journal Entry\",\"Number\",\"Date\",\"Journal\",\"Account\",\"Partner\",\"Label\",\"Debit\",\"Credit\",\"Balance\",\"Due Date\"",
+                 "\"Boeking\",\"Nummer\",\"Datum\",\"Dagboek\",\"Account\",\"Relatie\",\"Omschrijving\",\"Debet\",\"Credit\",\"Saldo\",\"Vervaldatum\"")
+        .replace("Customer Invoices", "Verkoopfacturen")
+        .replace("\"Bank\"", "\"KBC\"");
+    std::fs::write(dir.path().join("boekingen.csv"), nl).unwrap();
+    let ar = net_ar(
+        dir.path(),
+        "file = \"boekingen.csv\"\n[inputs.mapping]\npreset = \"odoo-journal-items\"\n[inputs.mapping.doc_types]\ninvoice = [\"Verkoopfacturen\"]\npayment = [\"KBC\"]\n",
+        "2026-02-28",
+    );
+    assert_eq!(ar[0].1, "400.00");
+}
+
+#[test]
+fn odoo_invoices_as_an_open_items_list_in_french() {
+    let dir = TempDir::new().unwrap();
+    let fr = "\"Numéro\",\"Partenaire\",\"Date de facturation\",\"Date d'échéance\",\"Total signé\",\"Montant dû signé\",\"Statut du paiement\"\n\
+        \"FAC/2026/00001\",\"Hôtel Müller\",\"2026-01-05\",\"2026-02-04\",\"1210.0\",\"0.0\",\"Payé\"\n\
+        \"FAC/2026/00002\",\"Hôtel Müller\",\"2026-02-05\",\"2026-03-07\",\"800.0\",\"300.0\",\"Partiellement réglé\"\n\
+        \"AVO/2026/00001\",\"Hôtel Müller\",\"2026-02-10\",\"2026-02-10\",\"-50.0\",\"-50.0\",\"Non payé\"\n\
+        \"FAC/2026/00003\",\"Café Théâtre\",\"2026-03-01\",\"2026-03-31\",\"99.95\",\"99.95\",\"Non payé\"\n";
+    std::fs::write(dir.path().join("factures.csv"), fr).unwrap();
+    let ar = net_ar(
+        dir.path(),
+        "file = \"factures.csv\"\nsnapshot_date = \"2026-03-31\"\n[inputs.mapping]\npreset = \"odoo-invoices\"\n",
+        "2026-03-31",
+    );
+    assert_eq!(ar, [("Café Théâtre".to_string(), "99.95".to_string()), ("Hôtel Müller".into(), "250.00".into())]);
+    // The paid invoice is listed as such, not as an error.
+    let rejected = read(&dir.path().join("out/2026-03/data/rejected.csv"));
+    assert!(rejected.contains("nothing open (settled)"), "{rejected}");
+}
+
+#[test]
+fn twinfield_debiteurenkaart_with_the_users_journal_codes() {
+    let dir = TempDir::new().unwrap();
+    let csv = "Dagboek;Naam;Boekst.nr.;Status;Boekdatum;Debiteur;Naam;Valuta;Bedrag;Euro;Openstaand bedrag;Factuurnr.;Vervaldatum;Betaalstatus;Betaalnr.;Betaaldatum\n\
+        VRK;Verkoop;202600001;Definitief;05/01/2026;1001;Bakkerij Claes;EUR;2200,00;2200,00;0,00;202600001;04/02/2026;Betaald;1;02/02/2026\n\
+        VRK;Verkoop;202600002;Definitief;12/01/2026;1001;Bakkerij Claes;EUR;605,00;605,00;605,00;202600002;11/02/2026;Beschikbaar;;\n\
+        BNK;Bank;202600010;Definitief;02/02/2026;1001;Bakkerij Claes;EUR;-2200,00;-2200,00;0,00;202600001;02/02/2026;Betaald;1;02/02/2026\n";
+    std::fs::write(dir.path().join("debiteurenkaart.csv"), csv).unwrap();
+    let ar = net_ar(
+        dir.path(),
+        "file = \"debiteurenkaart.csv\"\n[inputs.mapping]\npreset = \"twinfield-debiteurenkaart\"\ndecimal = \",\"\n\
+         date_formats = [\"%d/%m/%Y\"]\n\
+         [inputs.mapping.doc_types]\ninvoice = [\"VRK\"]\nignore = [\"BNK\"]\n",
+        "2026-02-28",
+    );
+    assert_eq!(ar, [("1001".to_string(), "605.00".to_string())]);
+    let clients = read(&dir.path().join("out/2026-02/data/clients.csv"));
+    assert!(clients.contains("1001,Bakkerij Claes,"), "the debtor's name is the second Naam: {clients}");
+
+    // `arwatch map` recognises the layout and asks for the journal codes.
+    let m = run(&[
+        "map",
+        dir.path().join("debiteurenkaart.csv").to_str().unwrap(),
+        "--out",
+        dir.path().join("m").to_str().unwrap(),
+    ]);
+    assert_eq!(m.code, 3, "{}", m.stderr);
+    assert!(m.stdout.contains("the shipped preset twinfield-debiteurenkaart"), "{}", m.stdout);
+    assert!(m.stdout.contains("doc_types"), "{}", m.stdout);
+}
+
+#[test]
+fn map_names_the_odoo_preset_and_the_proposal_runs() {
+    let dir = TempDir::new().unwrap();
+    let f = dir.path().join("factures.csv");
+    std::fs::write(
+        &f,
+        "\"Number\",\"Partner\",\"Invoice/Bill Date\",\"Due Date\",\"Amount Due Signed\"\n\"INV/1\",\"Azure Interior\",\"2026-03-02\",\"2026-04-01\",\"1000.0\"\n\"INV/2\",\"Deco Addict\",\"2026-03-09\",\"2026-04-08\",\"35.5\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("m");
+    let m = run(&["map", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--snapshot-date", "2026-03-31"]);
+    assert_eq!(m.code, 0, "{}\n{}", m.stdout, m.stderr);
+    assert!(read(&out.join("mappings/factures.toml")).contains("preset = \"odoo-invoices\""));
+    let r = run(&[
+        "run",
+        "-q",
+        "--config",
+        out.join("arwatch.toml").to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
