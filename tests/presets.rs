@@ -126,3 +126,114 @@ fn map_names_the_odoo_preset_and_the_proposal_runs() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// A line of the OCA report: date, entry, due date, original and residual amount.
+type Line<'a> = (&'a str, &'a str, &'a str, f64, f64);
+
+/// The OCA "Open Items" report as its XLSX writer lays it out: title, filters, an account
+/// title, then per partner a title row, the header, text dates, numbers, an ending balance.
+fn oca_open_items(path: &Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Open Items").unwrap();
+    ws.write(0, 0, "Open Items - Voorbeeld NV - EUR").unwrap();
+    for (r, (name, value)) in
+        [("Date at filter", "31/03/2026"), ("Target moves filter", "All posted entries")].iter().enumerate()
+    {
+        ws.write(4 + r as u32, 1, *name).unwrap();
+        ws.write(4 + r as u32, 4, *value).unwrap();
+    }
+    ws.write(9, 0, "400000 - Customers").unwrap();
+    let header = ["Date", "Entry", "Journal", "Account", "Partner", "Ref - Label", "Due date", "Original", "Residual"];
+    let mut row = 10;
+    let blocks: [(&str, &[Line]); 2] = [
+        (
+            "Brasserie Zoë",
+            &[
+                ("05/01/2026", "INV/2026/00001", "04/02/2026", 1210.0, 1210.0),
+                ("20/02/2026", "INV/2026/00007", "22/03/2026", 500.0, 200.0),
+            ],
+        ),
+        ("Garage Dubois", &[("02/03/2026", "INV/2026/00011", "01/04/2026", 99.95, 99.95)]),
+    ];
+    for (partner, lines) in blocks {
+        ws.write(row, 0, partner).unwrap();
+        row += 1;
+        for (c, h) in header.iter().enumerate() {
+            ws.write(row, c as u16, *h).unwrap();
+        }
+        row += 1;
+        let mut total = 0.0;
+        for (date, entry, due, original, residual) in lines {
+            for (c, v) in [*date, *entry, "INV", "400000", partner, "", *due].iter().enumerate() {
+                ws.write(row, c as u16, *v).unwrap();
+            }
+            ws.write(row, 7, *original).unwrap();
+            ws.write(row, 8, *residual).unwrap();
+            total += residual;
+            row += 1;
+        }
+        ws.write(row, 5, "Partner ending balance").unwrap();
+        ws.write(row, 8, total).unwrap();
+        row += 2;
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn oca_open_items_grouped_by_partner() {
+    let dir = TempDir::new().unwrap();
+    let f = dir.path().join("Open Items.xlsx");
+    oca_open_items(&f);
+    // By hand: the preset and where the first header is.
+    let ar = net_ar(
+        dir.path(),
+        "file = \"Open Items.xlsx\"\nsnapshot_date = \"2026-03-31\"\n[inputs.mapping]\npreset = \"oca-open-items\"\nskip_rows = 11\n",
+        "2026-03-31",
+    );
+    assert_eq!(ar, [("Brasserie Zoë".to_string(), "1410.00".to_string()), ("Garage Dubois".into(), "99.95".into())]);
+    let rejected = read(&dir.path().join("out/2026-03/data/rejected.csv"));
+    assert!(
+        rejected.contains("a group title")
+            && rejected.contains("the header again")
+            && rejected.contains("ending balance"),
+        "{rejected}"
+    );
+    // arwatch map finds the header under the titles and names the preset.
+    let out = dir.path().join("m");
+    let m = run(&["map", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--snapshot-date", "2026-03-31"]);
+    assert_eq!(m.code, 0, "{}\n{}", m.stdout, m.stderr);
+    assert!(m.stdout.contains("the shipped preset oca-open-items"), "{}", m.stdout);
+    let r = run(&[
+        "run",
+        "-q",
+        "--config",
+        out.join("arwatch.toml").to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, rows) = csv_rows(&dir.path().join("o/2026-03/data/clients.csv"));
+    assert_eq!(rows.len(), 2);
+}
+
+#[test]
+fn a_grouped_report_without_a_client_column_takes_the_titles() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("ouderdom.csv"),
+        "Ouderdomsanalyse per 31/03/2026\nBrasserie Zoë\nFactuur;Datum;Vervaldatum;Openstaand\nF1;05/01/2026;04/02/2026;121,00\nF2;20/02/2026;22/03/2026;80,00\n\
+         ;;Totaal Brasserie Zoë;201,00\nGarage Dubois\nFactuur;Datum;Vervaldatum;Openstaand\nF3;02/03/2026;01/04/2026;99,95\n;;;99,95\n",
+    )
+    .unwrap();
+    let ar = net_ar(
+        dir.path(),
+        "file = \"ouderdom.csv\"\nsnapshot_date = \"2026-03-31\"\n[inputs.mapping]\nrows = \"open_items\"\ngrouped = true\nskip_rows = 2\n\
+         delimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[inputs.mapping.columns]\ndocument_id = \"Factuur\"\n\
+         issue_date = \"Datum\"\ndue_date = \"Vervaldatum\"\namount = \"Openstaand\"\n",
+        "2026-03-31",
+    );
+    assert_eq!(ar, [("Brasserie Zoë".to_string(), "201.00".to_string()), ("Garage Dubois".into(), "99.95".into())]);
+    let rejected = read(&dir.path().join("out/2026-03/data/rejected.csv"));
+    assert_eq!(rejected.matches("subtotal or ending balance").count(), 2, "{rejected}");
+    assert_eq!(rejected.matches("a group title:").count(), 1, "the first title is above the header: {rejected}");
+}

@@ -265,7 +265,8 @@ pub(super) fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'
             _ => TypeOfRow::Invoice,
         }
     };
-    let client_id = v.required(Field::ClientId)?;
+    // A grouped report's client comes from its block's title, filled in after conversion.
+    let client_id = if plan.map.client_from_titles { Cow::Borrowed("") } else { v.required(Field::ClientId)? };
     let mut amount = v.amount(Field::Amount, currency)?.ok_or_else(|| v.missing(Field::Amount))?;
     let written = amount;
     let with_amount = move |mut e: RowError| {
@@ -377,6 +378,7 @@ mod tests {
             names: HEADER.iter().map(|s| s.to_string()).collect(),
             line: 1,
             layout: Layout::Text { delimiter: b';', encoding: "utf-8" },
+            above: Vec::new(),
         };
         let mut plan = Plan::new(&input, &resolved, &IngestOptions::default(), &header).unwrap();
         plan.dates = Some(detect_dates(&plan, &[] as &[SheetRow], &header, std::path::Path::new("f.csv")).unwrap());

@@ -3,13 +3,14 @@
 
 use super::client_index::ClientIndex;
 use super::convert::{Row, RowError, convert};
-use super::mapping::{Field, Resolved, RowKind};
+use super::mapping::{Field, Resolved, RowKind, normalise_header};
 use super::merge::{Merger, merge_batch};
 use super::plan::{Plan, detect_dates};
 use super::stats::{SourceStats, account_extent, layout_label};
 use super::table::{self, Batch, Header, RawRow};
 use super::{IngestOptions, Ingested, InputError, InputSpec};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 pub(super) fn ingest_one(
     source_ix: u16,
@@ -43,6 +44,7 @@ pub(super) fn ingest_one(
         merger,
         progress,
         expected_rows: None,
+        title: None,
     };
     let mut extent = table::Extent::default();
     let first_reject = loader.out.rejects.len();
@@ -69,6 +71,8 @@ struct Loader<'a> {
     progress: &'a (dyn Fn(u64) + Sync),
     /// The parser's estimate of the rows in the file, until the first batch uses it.
     expected_rows: Option<usize>,
+    /// In a report grouped by client, the title of the block being read.
+    title: Option<String>,
 }
 
 impl table::Sink for Loader<'_> {
@@ -95,6 +99,10 @@ impl table::Sink for Loader<'_> {
         }
         if self.map.payments_negative && self.map.rows == RowKind::Ledger {
             self.merger.flipped_payments.insert(self.source_ix);
+        }
+        // The first block's title sits just above the header.
+        if self.map.grouped && h.above.len() == 1 {
+            self.title = Some(h.above[0].clone());
         }
         self.plan = Some(plan);
         Ok(())
@@ -142,13 +150,16 @@ impl Loader<'_> {
     /// the merge is sequential, and overlapping it keeps both cores busy.
     fn convert_and_merge<R: RawRow>(&mut self, h: &Header, rows: &[R]) -> Result<(), InputError> {
         const PARTS: usize = 4;
-        let Loader { source_ix, input, plan, out, merger, stats, progress, .. } = self;
+        let Loader { source_ix, input, plan, out, merger, stats, progress, title, map, .. } = self;
         let plan: &Plan = plan.as_ref().expect("the header comes first");
         let file = input.path.display().to_string();
         progress(rows.len() as u64);
         let parts: Vec<&[R]> = rows.chunks(rows.len().div_ceil(PARTS).max(1)).collect();
         let Some(first) = parts.first() else { return Ok(()) };
         let mut pending = convert_rows(plan, first);
+        if map.grouped {
+            group_rows(plan, first, &mut pending, title, &h.names);
+        }
         find_clients(&mut pending, &merger.client_index);
         let mut base = 0;
         for k in 0..parts.len() {
@@ -162,6 +173,9 @@ impl Loader<'_> {
             base += parts[k].len();
             match converted {
                 Some(mut c) => {
+                    if map.grouped {
+                        group_rows(plan, parts[k + 1], &mut c, title, &h.names);
+                    }
                     // Clients the merge just added are in the index now.
                     find_clients(&mut c, &merger.client_index);
                     pending = c;
@@ -170,6 +184,63 @@ impl Loader<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// A report grouped by client, in file order: a title row (one text cell) opens a block and
+/// names its client; the header repeated under it is no data; the block's rows take the
+/// title as their client when no column gives it.
+fn group_rows<'r, R: RawRow>(
+    plan: &Plan,
+    rows: &'r [R],
+    results: &mut [(u32, Result<Row<'r>, RowError>)],
+    title: &mut Option<String>,
+    header: &[String],
+) {
+    let client_from_titles = plan.map.client_from_titles;
+    let empty = |r: &R, f: Field| plan.by_field[f as usize].is_none_or(|c| r.cell(c).is_empty());
+    for (r, (_, res)) in rows.iter().zip(results.iter_mut()) {
+        let filled: Vec<usize> = (0..r.width()).filter(|&i| !r.cell(i).is_empty()).collect();
+        if let [only] = filled[..]
+            && res.is_err()
+            && matches!(r.cell(only), table::CellRef::Text(t) if t.chars().any(char::is_alphabetic))
+        {
+            let t = r.cell(only).display().trim().to_string();
+            *res = Err(RowError::benign(Some(only), t.clone(), "a group title: the client of the rows below".into()));
+            *title = Some(t);
+            continue;
+        }
+        let same =
+            |i: usize| header.get(i).is_some_and(|h| normalise_header(h) == normalise_header(&r.cell(i).display()));
+        if filled.len() >= 2 && filled.iter().all(|&i| same(i)) {
+            *res = Err(RowError::benign(None, String::new(), "the header again, under a group title".into()));
+            continue;
+        }
+        // No document and no date, but figures: a block's subtotal or ending balance.
+        if res.is_err() && empty(r, Field::DocumentId) && empty(r, Field::Date) && !filled.is_empty() {
+            *res = Err(RowError::benign(None, String::new(), "a group's subtotal or ending balance".into()));
+            continue;
+        }
+        if !client_from_titles {
+            continue;
+        }
+        if let Ok(Row::Doc(c, _) | Row::Pay(c, _)) = res {
+            match title {
+                Some(t) => {
+                    c.id = Cow::Owned(t.clone());
+                    c.name.get_or_insert_with(|| Cow::Owned(t.clone()));
+                }
+                None => {
+                    *res = Err(RowError {
+                        benign: false,
+                        column: None,
+                        value: String::new(),
+                        reason: "no group title above this row names its client".into(),
+                        amount: None,
+                    })
+                }
+            }
+        }
     }
 }
 

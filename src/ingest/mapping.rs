@@ -209,7 +209,7 @@ impl ColumnRef {
 }
 
 /// Header names compare without case, surrounding blanks or a byte-order mark.
-fn normalise_header(h: &str) -> String {
+pub(super) fn normalise_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().to_lowercase()
 }
 
@@ -292,6 +292,11 @@ pub struct Mapping {
     /// undo a spreadsheet re-save that dropped them (`document_id = 10`).
     #[serde(default)]
     pub zero_pad: BTreeMap<String, usize>,
+    /// A report grouped by client: a title row (one cell) opens each client's block, the
+    /// header may repeat under it, subtotal rows close it. Title and repeated header rows are
+    /// listed as such in rejected.csv; without a client_id column the title is the client.
+    #[serde(default)]
+    pub grouped: bool,
 }
 
 /// A document type from a ledger export's type column.
@@ -330,6 +335,10 @@ pub struct Resolved {
     pub disputed_values: Vec<String>,
     /// Fields padded with leading zeros to this width.
     pub zero_pad: BTreeMap<Field, usize>,
+    /// A report grouped by client (see [`Mapping::grouped`]).
+    pub grouped: bool,
+    /// The client comes from each block's title row (grouped, no client_id column).
+    pub client_from_titles: bool,
 }
 
 impl Mapping {
@@ -417,7 +426,10 @@ impl Mapping {
             }
             zero_pad.insert(f, *width);
         }
+        let client_from_titles = self.grouped && !self.columns.contains_key("client_id");
         Ok(Resolved {
+            grouped: self.grouped,
+            client_from_titles,
             zero_pad,
             rows: self.rows,
             number: NumberFormat { decimal },
@@ -439,6 +451,15 @@ impl Mapping {
 
     /// The fields a source of this kind cannot do without.
     pub fn required_fields(&self) -> Vec<Field> {
+        let mut fields = self.kind_fields();
+        if self.grouped && !self.columns.contains_key("client_id") {
+            // Each block's title row names the client.
+            fields.retain(|f| *f != Field::ClientId);
+        }
+        fields
+    }
+
+    fn kind_fields(&self) -> Vec<Field> {
         match self.rows {
             RowKind::Invoices => vec![Field::ClientId, Field::DocumentId, Field::Date, Field::Amount],
             RowKind::Payments => vec![Field::ClientId, Field::Date, Field::Amount],

@@ -18,6 +18,11 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
         include_str!("../../presets/odoo-invoices.toml"),
     ),
     (
+        "oca-open-items",
+        "OCA account_financial_report: Open Items XLSX (en/nl/fr labels), grouped by partner",
+        include_str!("../../presets/oca-open-items.toml"),
+    ),
+    (
         "twinfield-debiteurenkaart",
         "Twinfield: browse 100 Debiteurenkaart (nl labels), invoices with their paid date",
         include_str!("../../presets/twinfield-debiteurenkaart.toml"),

@@ -191,6 +191,9 @@ pub struct Header {
     pub line: u32,
     /// How the file was read.
     pub layout: Layout,
+    /// The non-empty cells of the row just above the header, if any: in a report grouped by
+    /// client, the first group's title.
+    pub above: Vec<String>,
 }
 
 /// Rows per batch handed to the sink.

@@ -82,6 +82,8 @@ pub(super) fn read_text(
     let (decoded_head, _, _) = encoding.decode(&head);
     // The CSV parser skips empty lines, so skip_rows counts non-empty lines here too.
     let header_text = decoded_head.lines().filter(|l| !l.is_empty()).nth(mapping.skip_rows).unwrap_or("");
+    let above_text =
+        mapping.skip_rows.checked_sub(1).and_then(|i| decoded_head.lines().filter(|l| !l.is_empty()).nth(i));
     let delimiter = match mapping.delimiter.as_deref() {
         Some("\\t") | Some("tab") => b'\t',
         Some(d) if d.len() == 1 => d.as_bytes()[0],
@@ -117,6 +119,13 @@ pub(super) fn read_text(
         .buffer_capacity(1 << 20)
         .from_reader(LineScanner::new(reader, delimiter));
     let layout = Layout::Text { delimiter, encoding: encoding.name() };
+    let above: Vec<String> = above_text
+        .and_then(|l| {
+            let mut r = csv::ReaderBuilder::new().has_headers(false).delimiter(delimiter).from_reader(l.as_bytes());
+            r.records().next().and_then(Result::ok)
+        })
+        .map(|rec| rec.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect())
+        .unwrap_or_default();
 
     // Parsing runs on its own thread, a batch ahead of conversion and merging, so that on two
     // cores reading the file overlaps with the rest. Emptied batches come back for reuse.
@@ -130,7 +139,7 @@ pub(super) fn read_text(
         for msg in rx {
             match msg {
                 Parsed::Header(names, line) => {
-                    let h = Header { names, line, layout: layout.clone() };
+                    let h = Header { names, line, layout: layout.clone(), above: above.clone() };
                     sink.header(&h)?;
                     header = Some(h);
                 }

@@ -150,6 +150,13 @@ fn sheet_rows(
         return Err(no_header());
     }
     let layout = Layout::Sheet { name: sheet.to_string() };
+    let above_row = cells.iter().rev().find(|c| c.0 < header_row).map(|c| c.0);
+    let above: Vec<String> = cells
+        .iter()
+        .filter(|c| Some(c.0) == above_row)
+        .map(|c| c.2.to_string().trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut it = cells.into_iter().skip_while(|c| c.0 < header_row).peekable();
     let mut take_row = |r: u32, width: Option<usize>| -> Vec<Data> {
         let mut row = vec![Data::Empty; width.unwrap_or(0)];
@@ -181,7 +188,7 @@ fn sheet_rows(
     let width = header_cells.len().max(1);
     let r = SheetRow { row: header_row + 1, cells: header_cells };
     let names = (0..r.width()).map(|c| r.cell(c).display().trim().to_string()).collect();
-    let header = Header { names, line: header_row + 1, layout };
+    let header = Header { names, line: header_row + 1, layout, above };
     sink.header(&header)?;
     let batch_rows = (BATCH_CELLS / width).clamp(1000, BATCH_ROWS);
     let mut batch = Vec::with_capacity(batch_rows.min((last - header_row) as usize));
