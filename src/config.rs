@@ -258,31 +258,7 @@ impl Config {
             return Err(invalid(format!("max_rejected_share {share} is not between 0 and 1"), "0.01 means 1 %"));
         }
         let mut analytics = analytics(raw.analytics, &invalid)?;
-        // An open-items snapshot is its own as-of date, and the whole ledger.
-        let dates: std::collections::BTreeSet<NaiveDate> = inputs.iter().filter_map(|i| i.snapshot).collect();
-        // A series is as of its latest snapshot; what was sold or paid is known from its first.
-        let snapshot = match dates.last() {
-            None => None,
-            Some(_) if inputs.iter().any(|i| i.snapshot.is_none()) => {
-                return Err(invalid(
-                    "an open-items list cannot be combined with invoice, payment or ledger files".into(),
-                    "run the open-items list alone, or the full ledger without it",
-                ));
-            }
-            Some(&d) => Some(d),
-        };
-        let as_of = match (snapshot, as_of) {
-            (Some(d), Some(a)) if a != d => {
-                return Err(invalid(
-                    format!("as of {a}, but the open-items list shows what was open on {d}"),
-                    "run it as of its snapshot date (drop --as-of or as_of), or use a list of that date",
-                ));
-            }
-            (Some(d), _) => Some(d),
-            (None, a) => a,
-        };
-        analytics.snapshot = dates.len() == 1;
-        analytics.known_from = dates.first().copied().filter(|_| dates.len() > 1);
+        let as_of = snapshots(&inputs, as_of, &mut analytics, &invalid)?;
         let default_terms_days = raw.default_terms_days.unwrap_or(30);
         if default_terms_days > crate::ingest::MAX_TERMS_DAYS {
             return Err(invalid(
@@ -325,6 +301,33 @@ impl Config {
             },
         })
     }
+}
+
+/// Open-items snapshots: one is its own as-of date and the whole ledger; a series is as of its
+/// latest list, and what was sold or paid is known after its first. The as-of date, checked.
+fn snapshots(
+    inputs: &[InputSpec],
+    as_of: Option<NaiveDate>,
+    analytics: &mut Settings,
+    invalid: &dyn Fn(String, &str) -> ConfigError,
+) -> Result<Option<NaiveDate>, ConfigError> {
+    let dates: std::collections::BTreeSet<NaiveDate> = inputs.iter().filter_map(|i| i.snapshot).collect();
+    let Some(&latest) = dates.last() else { return Ok(as_of) };
+    if inputs.iter().any(|i| i.snapshot.is_none()) {
+        return Err(invalid(
+            "an open-items list cannot be combined with invoice, payment or ledger files".into(),
+            "run the open-items list alone, or the full ledger without it",
+        ));
+    }
+    if let Some(a) = as_of.filter(|a| *a != latest) {
+        return Err(invalid(
+            format!("as of {a}, but the open-items list shows what was open on {latest}"),
+            "run it as of its snapshot date (drop --as-of or as_of), or use a list of that date",
+        ));
+    }
+    analytics.snapshot = dates.len() == 1;
+    analytics.known_from = dates.first().copied().filter(|_| dates.len() > 1);
+    Ok(Some(latest))
 }
 
 /// The inputs with their mappings (inline, or read from a file beside the configuration).

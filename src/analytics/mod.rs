@@ -270,7 +270,31 @@ fn client_figures(
     Ok(ClientResult { client, figures, open_items, warnings })
 }
 
+/// The figures of a single open-items snapshot: what was sold and how it was paid are
+/// unknown, so every figure that needs them is not available, never zero.
+fn snapshot_figures(sums: Sums, dbt: f64, monthly: Vec<MonthRow>) -> Figures {
+    Figures {
+        dbt,
+        wadl_slope_6m: None,
+        late_ratio_trend: None,
+        dso_standard: None,
+        dso_countback: None,
+        dso_countback_capped: false,
+        bpdso: None,
+        add: None,
+        cei: None,
+        avg_terms_days: None,
+        monthly: monthly
+            .into_iter()
+            .map(|m| MonthRow { dso_standard: None, cei: None, behaviour: Behaviour::default(), ..m })
+            .collect(),
+        sums,
+    }
+}
+
 /// Turns sums into figures: the same code for a client and for the portfolio.
+// Long on purpose: the DSO family and the behaviour trends come from the same few closures
+// (sales of a month, AR at a month end, the months known), for every month and for the as-of.
 fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
     let sales_of = |m: Month| frame.sales_ix(m).map(|i| sums.sales.get(i).copied().unwrap_or(0)).unwrap_or(0);
     let snap = |m: Month| -> (i64, i64) {
@@ -348,24 +372,7 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
     };
     let dbt = if sums.open_total > 0 { sums.open_days_overdue as f64 / sums.open_total as f64 } else { 0.0 };
     if s.snapshot {
-        // What was sold and how it was paid are unknown: not available, never zero.
-        return Figures {
-            dbt,
-            wadl_slope_6m: None,
-            late_ratio_trend: None,
-            dso_standard: None,
-            dso_countback: None,
-            dso_countback_capped: false,
-            bpdso: None,
-            add: None,
-            cei: None,
-            avg_terms_days: None,
-            monthly: monthly
-                .into_iter()
-                .map(|m| MonthRow { dso_standard: None, cei: None, behaviour: Behaviour::default(), ..m })
-                .collect(),
-            sums,
-        };
+        return snapshot_figures(sums, dbt, monthly);
     }
     Figures {
         dbt,
