@@ -256,3 +256,139 @@ fn preview_reads_the_inputs_through_the_proposal() {
     assert!(r.stdout.contains("first documents as read"), "{}", r.stdout);
     assert!(r.stdout.contains("K0022 · F2024000053 · Invoice · 2024-05-01 · 2024-05-15 · 255.64 EUR"), "{}", r.stdout);
 }
+
+/// The invoices of the workbook shapes below: client, name, invoice, issue, due, amount, paid.
+const SHEET_ROWS: [(&str, &str, &str, (i32, u32, u32), (i32, u32, u32), f64, Option<(i32, u32, u32)>); 3] = [
+    ("K1", "Bakkerij Claes", "F1", (2026, 1, 5), (2026, 2, 4), 121.0, Some((2026, 2, 20))),
+    ("K1", "Bakkerij Claes", "F2", (2026, 2, 12), (2026, 3, 14), 50.5, None),
+    ("K2", "Drukkerij Peeters", "F3", (2026, 1, 13), (2026, 2, 12), 1000.0, Some((2026, 2, 10))),
+];
+const SHEET_HEADER: [&str; 7] =
+    ["Klantnummer", "Naam", "Factuurnummer", "Factuurdatum", "Vervaldag", "Bedrag", "Betaald op"];
+
+fn ymd((y, m, d): (i32, u32, u32)) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// An XLSX in the 1904 date system (as Excel for Mac wrote them), a banner row above the
+/// header: real date cells holding 1904 serials, the workbook flagged `date1904`.
+fn workbook_1904(path: &Path) {
+    let plain = path.with_extension("1900.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "Openstaande posten").unwrap();
+    for (c, h) in SHEET_HEADER.iter().enumerate() {
+        ws.write(1, c as u16, *h).unwrap();
+    }
+    let serial = |d| (ymd(d) - ymd((1904, 1, 1))).num_days() as f64;
+    for (i, r) in SHEET_ROWS.iter().enumerate() {
+        let row = 2 + i as u32;
+        ws.write(row, 0, r.0).unwrap();
+        ws.write(row, 1, r.1).unwrap();
+        ws.write(row, 2, r.2).unwrap();
+        ws.write_with_format(row, 3, serial(r.3), &date).unwrap();
+        ws.write_with_format(row, 4, serial(r.4), &date).unwrap();
+        ws.write(row, 5, r.5).unwrap();
+        if let Some(p) = r.6 {
+            ws.write_with_format(row, 6, serial(p), &date).unwrap();
+        }
+    }
+    wb.save(&plain).unwrap();
+    // The same parts, with the workbook's date system set to 1904.
+    let mut from = zip::ZipArchive::new(std::fs::File::open(&plain).unwrap()).unwrap();
+    let mut to = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..from.len() {
+        let mut part = from.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+        if name == "xl/workbook.xml" {
+            let text = String::from_utf8(bytes).unwrap().replace("<workbookPr ", "<workbookPr date1904=\"1\" ");
+            bytes = text.into_bytes();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut to, &bytes).unwrap();
+    }
+    to.finish().unwrap();
+}
+
+/// An OpenDocument spreadsheet of the same rows, as LibreOffice stores one: date cells with
+/// their ISO value, amounts as floats.
+fn ods(path: &Path) {
+    let cell =
+        |v: String| format!("<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>");
+    let date = |d: (i32, u32, u32)| {
+        format!(
+            "<table:table-cell office:value-type=\"date\" office:date-value=\"{}\"><text:p>{}</text:p></table:table-cell>",
+            ymd(d),
+            ymd(d)
+        )
+    };
+    let mut rows = String::from("<table:table-row>");
+    rows.push_str(&SHEET_HEADER.iter().map(|h| cell(h.to_string())).collect::<String>());
+    rows.push_str("</table:table-row>");
+    for r in SHEET_ROWS {
+        rows.push_str("<table:table-row>");
+        rows.push_str(&cell(r.0.into()));
+        rows.push_str(&cell(r.1.into()));
+        rows.push_str(&cell(r.2.into()));
+        rows.push_str(&date(r.3));
+        rows.push_str(&date(r.4));
+        rows.push_str(&format!(
+            "<table:table-cell office:value-type=\"float\" office:value=\"{}\"><text:p>{}</text:p></table:table-cell>",
+            r.5, r.5
+        ));
+        rows.push_str(&r.6.map(date).unwrap_or_else(|| "<table:table-cell/>".into()));
+        rows.push_str("</table:table-row>");
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Debiteuren\">{rows}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+        xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>";
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("mimetype", stored).unwrap();
+    std::io::Write::write_all(&mut z, b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    for (name, text) in [("META-INF/manifest.xml", manifest.to_string()), ("content.xml", content)] {
+        z.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut z, text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+#[test]
+fn a_1904_workbook_and_an_ods_map_with_no_edit() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let columns = "[inputs.mapping.columns]\nclient_id = \"Klantnummer\"\nclient_name = \"Naam\"\ndocument_id = \"Factuurnummer\"\n\
+                   issue_date = \"Factuurdatum\"\ndue_date = \"Vervaldag\"\namount = \"Bedrag\"\nsettled_date = \"Betaald op\"\n";
+    let x1904 = d.join("debiteuren-mac.xlsx");
+    workbook_1904(&x1904);
+    let (_, cfg) = shape(d, "unused-1904", b"", &format!("rows = \"invoices\"\nskip_rows = 1\n{columns}"));
+    let text = read(&cfg)
+        .replace(&format!("{:?}", d.join("unused-1904").to_string_lossy()), &format!("{:?}", x1904.to_string_lossy()));
+    std::fs::write(&cfg, text).unwrap();
+    let (m, diff) = compare(&[&x1904], &cfg, "2026-03-31", &[]);
+    assert!(diff.is_empty(), "1904: {diff:?} differ\n{}", m.stdout);
+    // The dates are the ones written, not four years and a day off.
+    assert!(m.stdout.contains("2026-01-05"), "{}", m.stdout);
+
+    let o = d.join("debiteuren.ods");
+    ods(&o);
+    let (_, cfg) = shape(d, "unused-ods", b"", &format!("rows = \"invoices\"\n{columns}"));
+    let text = read(&cfg)
+        .replace(&format!("{:?}", d.join("unused-ods").to_string_lossy()), &format!("{:?}", o.to_string_lossy()));
+    std::fs::write(&cfg, text).unwrap();
+    let (m, diff) = compare(&[&o], &cfg, "2026-03-31", &[]);
+    assert!(diff.is_empty(), "ods: {diff:?} differ\n{}", m.stdout);
+    assert!(m.stdout.contains("sheet 'Debiteuren': invoices"), "{}", m.stdout);
+}
