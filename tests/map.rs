@@ -257,8 +257,13 @@ fn preview_reads_the_inputs_through_the_proposal() {
     assert!(r.stdout.contains("K0022 · F2024000053 · Invoice · 2024-05-01 · 2024-05-15 · 255.64 EUR"), "{}", r.stdout);
 }
 
-/// The invoices of the workbook shapes below: client, name, invoice, issue, due, amount, paid.
-const SHEET_ROWS: [(&str, &str, &str, (i32, u32, u32), (i32, u32, u32), f64, Option<(i32, u32, u32)>); 3] = [
+/// A date as year, month, day.
+type Ymd = (i32, u32, u32);
+
+/// An invoice row: client, name, invoice, issue, due, amount, paid.
+type SheetRow = (&'static str, &'static str, &'static str, Ymd, Ymd, f64, Option<Ymd>);
+
+const SHEET_ROWS: [SheetRow; 3] = [
     ("K1", "Bakkerij Claes", "F1", (2026, 1, 5), (2026, 2, 4), 121.0, Some((2026, 2, 20))),
     ("K1", "Bakkerij Claes", "F2", (2026, 2, 12), (2026, 3, 14), 50.5, None),
     ("K2", "Drukkerij Peeters", "F3", (2026, 1, 13), (2026, 2, 12), 1000.0, Some((2026, 2, 10))),
@@ -266,7 +271,7 @@ const SHEET_ROWS: [(&str, &str, &str, (i32, u32, u32), (i32, u32, u32), f64, Opt
 const SHEET_HEADER: [&str; 7] =
     ["Klantnummer", "Naam", "Factuurnummer", "Factuurdatum", "Vervaldag", "Bedrag", "Betaald op"];
 
-fn ymd((y, m, d): (i32, u32, u32)) -> chrono::NaiveDate {
+fn ymd((y, m, d): Ymd) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
@@ -318,7 +323,7 @@ fn workbook_1904(path: &Path) {
 fn ods(path: &Path) {
     let cell =
         |v: String| format!("<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>");
-    let date = |d: (i32, u32, u32)| {
+    let date = |d: Ymd| {
         format!(
             "<table:table-cell office:value-type=\"date\" office:date-value=\"{}\"><text:p>{}</text:p></table:table-cell>",
             ymd(d),
