@@ -237,3 +237,79 @@ fn a_grouped_report_without_a_client_column_takes_the_titles() {
     assert_eq!(rejected.matches("subtotal or ending balance").count(), 2, "{rejected}");
     assert_eq!(rejected.matches("a group title:").count(), 1, "the first title is above the header: {rejected}");
 }
+
+#[test]
+fn xero_invoices_one_row_per_line() {
+    let dir = TempDir::new().unwrap();
+    let header = "*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,POPostalCode,POCountry,SAAddressLine1,SAAddressLine2,SAAddressLine3,SAAddressLine4,SACity,SARegion,SAPostalCode,SACountry,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,PlannedDate,Total,TaxTotal,InvoiceAmountPaid,InvoiceAmountDue,InventoryItemCode,*Description,*Quantity,*UnitAmount,Discount,LineAmount,*AccountCode,*TaxType,TaxAmount,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,Currency,Type,Sent,Status";
+    let row = |contact: &str, inv: &str, date: &str, due: &str, total: &str, paid: &str, owed: &str, desc: &str| {
+        format!(
+            "{contact},,,,,,,,,,,,,,,,,,{inv},,{date},{due},,{total},0,{paid},{owed},,{desc},1,{total},,{total},200,Tax Exempt,0,,,,,EUR,Sales Invoice,Sent,Awaiting Payment"
+        )
+    };
+    let csv = [
+        header.to_string(),
+        row("Bakkerij Claes", "INV-0001", "15/02/2026", "17/03/2026", "150.00", "0.00", "150.00", "Bread"),
+        row("Bakkerij Claes", "INV-0001", "15/02/2026", "17/03/2026", "150.00", "0.00", "150.00", "Cakes"),
+        row("Bakkerij Claes", "INV-0002", "20/01/2026", "19/02/2026", "80.00", "80.00", "0.00", "Bread"),
+        row("Drukkerij Peeters", "INV-0003", "28/03/2026", "27/04/2026", "99.95", "0.00", "99.95", "Flyers"),
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("Invoices.csv"), csv).unwrap();
+    let ar = net_ar(
+        dir.path(),
+        "file = \"Invoices.csv\"\nsnapshot_date = \"2026-03-31\"\n[inputs.mapping]\npreset = \"xero-invoices\"\n",
+        "2026-03-31",
+    );
+    assert_eq!(
+        ar,
+        [("Bakkerij Claes".to_string(), "150.00".to_string()), ("Drukkerij Peeters".into(), "99.95".into())]
+    );
+    let rejected = read(&dir.path().join("out/2026-03/data/rejected.csv"));
+    assert!(rejected.contains("another line of the document"), "{rejected}");
+}
+
+#[test]
+fn oca_aged_partner_balance_in_move_line_mode_in_dutch() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("Ouderdomsanalyse.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "Aged Partner Balance - Voorbeeld NV - EUR").unwrap();
+    let header = [
+        "Datum",
+        "Boeking",
+        "Dagboek",
+        "Rekening",
+        "Partner",
+        "Ref - Label",
+        "Vervaldatum",
+        "Resterend",
+        "Huidig",
+        "Vv. ≤ 30 d.",
+        "Vv. ≤ 60 d.",
+        "Vv. ≤ 90 d.",
+        "Vv. ≤ 120 d.",
+        "Ouder",
+    ];
+    ws.write(3, 0, "Brasserie Zoë").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        ws.write(4, c as u16, *h).unwrap();
+    }
+    for (c, v) in
+        ["05/01/2026", "INV/2026/00001", "INV", "400000", "Brasserie Zoë", "", "04/02/2026"].iter().enumerate()
+    {
+        ws.write(5, c as u16, *v).unwrap();
+    }
+    ws.write(5, 7, 1210.0).unwrap();
+    ws.write(5, 10, 1210.0).unwrap();
+    ws.write(6, 5, "Partner cumul aged balance").unwrap();
+    ws.write(6, 7, 1210.0).unwrap();
+    wb.save(&path).unwrap();
+    let ar = net_ar(
+        dir.path(),
+        "file = \"Ouderdomsanalyse.xlsx\"\nsnapshot_date = \"2026-03-31\"\n[inputs.mapping]\npreset = \"oca-aged-partner-balance\"\nskip_rows = 4\n",
+        "2026-03-31",
+    );
+    assert_eq!(ar, [("Brasserie Zoë".to_string(), "1210.00".to_string())]);
+}

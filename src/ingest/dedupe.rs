@@ -68,9 +68,18 @@ pub(super) fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Re
             out.ledger.documents[r.first as usize].disputed |= d.disputed;
             drop_doc[r.doc as usize] = true;
             let written = if m.written_neg.binary_search(&r.doc).is_ok() { -d.amount } else { d.amount };
-            let reason =
-                format!("exact duplicate of the document at {first_place} (same id, dates and amounts); counted once");
+            // An export with one row per invoice line repeats each invoice: its lines, not errors.
+            let lines = inputs.get(d.origin.source as usize).is_some_and(|i| i.mapping.repeated_lines);
+            let reason = if lines {
+                format!("another line of the document at {first_place}; counted once")
+            } else {
+                format!("exact duplicate of the document at {first_place} (same id, dates and amounts); counted once")
+            };
             count_once(out, m, &raw, d.origin, id, (d.currency, written), reason);
+            if lines {
+                out.rejects.last_mut().expect("just pushed").benign = true;
+                out.stats[d.origin.source as usize].rejected_benign += 1;
+            }
             let stats = &mut out.stats[d.origin.source as usize];
             match d.kind {
                 DocKind::Invoice => stats.invoices -= 1,

@@ -297,6 +297,10 @@ pub struct Mapping {
     /// listed as such in rejected.csv; without a client_id column the title is the client.
     #[serde(default)]
     pub grouped: bool,
+    /// One row per invoice line (Xero): a document's rows repeat it, so its repeats are
+    /// counted once and listed as its lines, not as duplicates in error.
+    #[serde(default)]
+    pub repeated_lines: bool,
 }
 
 /// A document type from a ledger export's type column.

@@ -23,6 +23,16 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
         include_str!("../../presets/oca-open-items.toml"),
     ),
     (
+        "oca-aged-partner-balance",
+        "OCA account_financial_report: Aged Partner Balance XLSX in move-line mode (en/nl/fr)",
+        include_str!("../../presets/oca-aged-partner-balance.toml"),
+    ),
+    (
+        "xero-invoices",
+        "Xero: invoice CSV (the import/export template), an open-items list, one row per line",
+        include_str!("../../presets/xero-invoices.toml"),
+    ),
+    (
         "twinfield-debiteurenkaart",
         "Twinfield: browse 100 Debiteurenkaart (nl labels), invoices with their paid date",
         include_str!("../../presets/twinfield-debiteurenkaart.toml"),
