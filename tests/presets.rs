@@ -313,3 +313,52 @@ fn oca_aged_partner_balance_in_move_line_mode_in_dutch() {
     );
     assert_eq!(ar, [("Brasserie Zoë".to_string(), "1210.00".to_string())]);
 }
+
+/// One line of WinBooks' ACT.txt: 36 quoted fields, the ones given set: DOCTYPE, DBKTYPE,
+/// DOCNUMBER, ACCOUNTGL, ACCOUNTRP, DATE (also DATEDOC), DUEDATE, AMOUNTEUR.
+fn act_line([doctype, dbktype, docnumber, gl, rp, date, due, eur]: [&str; 8]) -> String {
+    let mut f = vec![String::new(); 36];
+    f[0] = doctype.into();
+    f[1] = if dbktype == "4" { "BANK".into() } else { "VENTES".into() };
+    f[2] = dbktype.into();
+    f[3] = docnumber.into();
+    f[4] = "001".into();
+    f[6] = gl.into();
+    f[7] = rp.into();
+    f[8] = "2026".into();
+    f[10] = date.into();
+    f[11] = date.into();
+    f[12] = due.into();
+    f[15] = "0.00".into();
+    f[16] = eur.into();
+    f.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(",")
+}
+
+#[test]
+fn winbooks_act_without_a_header_row() {
+    let dir = TempDir::new().unwrap();
+    let lines = [
+        act_line(["1", "2", "26000001", "400000", "CLAES", "20260105", "20260204", "1210.00"]),
+        act_line(["3", "2", "26000001", "700000", "CLAES", "20260105", "20260204", "-1000.00"]),
+        act_line(["4", "2", "26000001", "451000", "CLAES", "20260105", "20260204", "-210.00"]),
+        act_line(["1", "4", "26000010", "400000", "CLAES", "20260203", "20260203", "-1210.00"]),
+        act_line(["3", "4", "26000010", "550000", "", "20260203", "20260203", "1210.00"]),
+        act_line(["1", "2", "26000002", "400000", "PEETERS", "20260209", "20260311", "605.00"]),
+        act_line(["3", "2", "26000002", "700000", "PEETERS", "20260209", "20260311", "-500.00"]),
+        act_line(["1", "3", "26000003", "400000", "PEETERS", "20260215", "20260215", "-60.50"]),
+    ];
+    std::fs::write(dir.path().join("ACT.txt"), lines.join("\r\n") + "\r\n").unwrap();
+    let ar = net_ar(dir.path(), "file = \"ACT.txt\"\n[inputs.mapping]\npreset = \"winbooks-act\"\n", "2026-02-28");
+    assert_eq!(ar, [("CLAES".to_string(), "0.00".to_string()), ("PEETERS".into(), "544.50".into())]);
+    // Every line is accounted for: the first is a row, not a header.
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("out/2026-02/data/summary.json"))).unwrap();
+    let input = &summary["inputs"][0];
+    assert_eq!(
+        (input["lines"].as_u64(), input["rows_read"].as_u64(), input["lines_before_rows"].as_u64()),
+        (Some(8), Some(8), Some(0))
+    );
+    assert_eq!(input["reconciles"], true);
+    let rejected = read(&dir.path().join("out/2026-02/data/rejected.csv"));
+    assert_eq!(rejected.matches("left out by the mapping: #1 is not 1").count(), 4, "{rejected}");
+}

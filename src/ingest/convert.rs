@@ -243,6 +243,14 @@ pub(super) fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'
     if let Some(e) = shifted(plan, row) {
         return Err(e);
     }
+    for (col, values) in &plan.keep {
+        let v = row.cell(*col).display();
+        if !values.iter().any(|x| x.eq_ignore_ascii_case(v.trim())) {
+            let name = plan.header.get(*col).map_or("?", String::as_str);
+            let reason = format!("left out by the mapping: {name} is not {}", values.join(" or "));
+            return Err(RowError::benign(Some(*col), v.trim().to_string(), reason));
+        }
+    }
     let v = RowView { plan, row };
     let currency = v.currency()?;
 

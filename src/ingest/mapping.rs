@@ -242,7 +242,7 @@ pub fn column_letters(mut i: usize) -> String {
 }
 
 /// A mapping file as written by the user.
-#[derive(Clone, Debug, Deserialize, Default)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mapping {
     /// `csv` or `xlsx` (also xls, ods); default from the file name.
@@ -301,6 +301,18 @@ pub struct Mapping {
     /// counted once and listed as its lines, not as duplicates in error.
     #[serde(default)]
     pub repeated_lines: bool,
+    /// Rows to read: column -> the values kept (`"Account" = ["400000"]`); other rows are
+    /// listed in rejected.csv as left out by the mapping, not as errors.
+    #[serde(default)]
+    pub keep: BTreeMap<String, Vec<String>>,
+    /// Whether the first row (after `skip_rows`) holds the column names; without one, columns
+    /// are named by number (`"#3"`). Text files only.
+    #[serde(default = "yes")]
+    pub header: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A document type from a ledger export's type column.

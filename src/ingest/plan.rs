@@ -1,7 +1,7 @@
 //! How one input's rows are read, fixed once its header is known: the mapped columns, the
 //! fixed values and the date formats (detected from the first rows when not configured).
 
-use super::mapping::{Field, Resolved};
+use super::mapping::{ColumnRef, Field, Resolved};
 use super::parse::{self, DateFormat};
 use super::table::{CellRef, Header, RawRow};
 use super::{IngestOptions, InputError, InputSpec};
@@ -19,6 +19,8 @@ pub(super) struct Plan {
     pub(super) dates: Option<BTreeMap<Field, Vec<DateFormat>>>,
     pub(super) opts: IngestOptions,
     pub(super) header: Vec<String>,
+    /// The mapping's `keep`: a column and the values of the rows read.
+    pub(super) keep: Vec<(usize, Vec<String>)>,
 }
 
 impl Plan {
@@ -52,12 +54,33 @@ impl Plan {
                 ));
             }
         }
+        let mut keep = Vec::new();
+        for (name, values) in &input.mapping.keep {
+            let ix = ColumnRef::Name(name.clone()).resolve(&h.names).map_err(|e| {
+                InputError::at(
+                    path,
+                    h.layout.location(h.line, None),
+                    format!("keep: {e}; the header has: {}", h.names.join(", ")),
+                    "correct the column name under [keep] in the mapping",
+                )
+            })?;
+            keep.push((ix, values.iter().map(|v| v.trim().to_string()).collect()));
+        }
         let mut by_field = [None; Field::ALL.len()];
         for (&f, &c) in &cols {
             by_field[f as usize] = Some(c);
         }
         let fixed = std::array::from_fn(|i| map.fixed.get(&Field::ALL[i]).cloned());
-        Ok(Plan { map: map.clone(), cols, by_field, fixed, dates: None, opts: opts.clone(), header: h.names.clone() })
+        Ok(Plan {
+            map: map.clone(),
+            cols,
+            by_field,
+            fixed,
+            dates: None,
+            opts: opts.clone(),
+            header: h.names.clone(),
+            keep,
+        })
     }
 }
 

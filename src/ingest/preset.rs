@@ -33,6 +33,11 @@ pub const PRESETS: &[(&str, &str, &str)] = &[
         include_str!("../../presets/xero-invoices.toml"),
     ),
     (
+        "winbooks-act",
+        "WinBooks: ACT.txt interchange file (no header row, fields by position), a ledger",
+        include_str!("../../presets/winbooks-act.toml"),
+    ),
+    (
         "twinfield-debiteurenkaart",
         "Twinfield: browse 100 Debiteurenkaart (nl labels), invoices with their paid date",
         include_str!("../../presets/twinfield-debiteurenkaart.toml"),

@@ -534,11 +534,19 @@ pub fn propose(path: &Path, table: &SampleTable, currency: &str) -> Option<Propo
     })
 }
 
-/// The preset every one of whose columns the header has.
+/// The preset every one of whose columns the header has, four of them at least by name (a
+/// column number fits any wide enough header, so it proves nothing).
 fn preset_of(header: &[String]) -> Option<&'static str> {
+    use crate::ingest::mapping::ColumnRef;
     crate::ingest::preset::PRESETS.iter().find_map(|(name, _, text)| {
         let m: crate::ingest::mapping::Mapping = toml::from_str(text).ok()?;
-        m.columns.values().all(|c| c.resolve(header).is_ok()).then_some(*name)
+        let by_name = |c: &ColumnRef| match c {
+            ColumnRef::Index(_) => false,
+            ColumnRef::Name(n) => !n.starts_with('#') && !n.starts_with('@'),
+            ColumnRef::Any(_) => true,
+        };
+        let named = m.columns.values().filter(|c| by_name(c)).count();
+        (m.header && named >= 4 && m.columns.values().all(|c| c.resolve(header).is_ok())).then_some(*name)
     })
 }
 

@@ -133,7 +133,7 @@ pub(super) fn read_text(
     let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<TextRow>>();
     std::thread::scope(|scope| {
         let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let rules = Rules { skip_rows: mapping.skip_rows, multiline: mapping.multiline };
+        let rules = Rules { skip_rows: mapping.skip_rows, multiline: mapping.multiline, header: mapping.header };
         scope.spawn(move || parse_records(rdr, path, rules, file_len, tx, back_rx));
         let mut header: Option<Header> = None;
         for msg in rx {
@@ -181,6 +181,8 @@ pub(super) enum Parsed {
 pub(super) struct Rules {
     skip_rows: usize,
     multiline: bool,
+    /// The first record holds the column names (else they are `#1`, `#2`…).
+    header: bool,
 }
 
 /// Line breaks inside a record's fields (`\n`, `\r\n` or a lone `\r` each count one), field by
@@ -293,12 +295,20 @@ fn parse_records<R: Read>(
             continue;
         }
         if !header_seen {
-            let names = record.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_string()).collect();
-            if tx.send(Parsed::Header(names, line as u32)).is_err() {
+            header_seen = true;
+            if rules.header {
+                let names = record.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_string()).collect();
+                if tx.send(Parsed::Header(names, line as u32)).is_err() {
+                    return;
+                }
+                continue;
+            }
+            // No header: the columns are numbered and this record is the first row.
+            within_rows += breaks;
+            let names = (1..=record.len()).map(|i| format!("#{i}")).collect();
+            if tx.send(Parsed::Header(names, line as u32 - 1)).is_err() {
                 return;
             }
-            header_seen = true;
-            continue;
         }
         batch[filled].line = line as u32;
         filled += 1;

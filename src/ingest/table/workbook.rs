@@ -63,6 +63,13 @@ pub(super) fn read_sheet(
     sink: &mut dyn Sink,
     extent: &mut Extent,
 ) -> Result<Header, InputError> {
+    if !mapping.header {
+        return Err(InputError::file(
+            path,
+            "header = false is for text files: a sheet has its column titles",
+            "remove header = false from the mapping, or export the sheet as CSV",
+        ));
+    }
     if format_of(path, mapping, "") != "xls" {
         check_unpacked_sizes(path)?;
     }
