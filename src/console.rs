@@ -289,6 +289,9 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
         match &d.error {
             // A failure is an error line even when quiet: the outputs are in place, the
             // digest is not.
+            Some(e) if d.sent > 0 => {
+                eprintln!("error: {channel}: {} alerts sent, but {e}; a re-run may send them again", d.sent)
+            }
             Some(e) => eprintln!(
                 "error: alerts not sent by {channel}: {e} (the month's outputs are in place; a re-run sends them)"
             ),

@@ -251,15 +251,25 @@ pub struct Delivery {
 /// severity that this channel has not sent for this as-of date. Each channel's success is
 /// written to the sent log under `history` at once, so a failure of the other loses nothing.
 pub fn deliver(settings: &NotifySettings, digest: &Digest, history: &Path) -> Vec<Delivery> {
+    let mut log = match SentLog::read(history) {
+        Ok(log) => log,
+        Err(e) => {
+            // Without the log a re-run could send twice: nothing is sent.
+            let msg = e.to_string();
+            return settings
+                .channels()
+                .into_iter()
+                .map(|channel| Delivery {
+                    channel,
+                    sent: 0,
+                    already_sent: 0,
+                    error: Some(NotifyError::Setup(msg.clone())),
+                })
+                .collect();
+        }
+    };
     let mut out = Vec::new();
     for channel in settings.channels() {
-        let mut log = match SentLog::read(history) {
-            Ok(log) => log,
-            Err(e) => {
-                out.push(Delivery { channel, sent: 0, already_sent: 0, error: Some(e) });
-                continue;
-            }
-        };
         let fresh: Vec<&Alert> = digest.alerts.iter().filter(|a| !log.contains(channel, digest.as_of, a)).collect();
         let already_sent = digest.alerts.len() - fresh.len();
         if fresh.is_empty() {
@@ -267,16 +277,17 @@ pub fn deliver(settings: &NotifySettings, digest: &Digest, history: &Path) -> Ve
             continue;
         }
         let part = digest.only(&fresh);
-        let result = match channel {
+        let sent = match channel {
             Channel::Email => email::send(settings.email.as_ref().expect("a configured channel"), &part),
             Channel::Webhook => webhook::send(settings.webhook.as_ref().expect("a configured channel"), &part),
+        };
+        if let Err(e) = sent {
+            out.push(Delivery { channel, sent: 0, already_sent, error: Some(e) });
+            continue;
         }
-        .and_then(|()| {
-            log.add(channel, digest.as_of, &fresh);
-            log.write(history)
-        });
-        let sent = if result.is_ok() { fresh.len() } else { 0 };
-        out.push(Delivery { channel, sent, already_sent, error: result.err() });
+        // Written after each channel: a failure of the next one keeps this one's record.
+        log.add(channel, digest.as_of, &fresh);
+        out.push(Delivery { channel, sent: fresh.len(), already_sent, error: log.write(history).err() });
     }
     out
 }
