@@ -384,6 +384,13 @@ fn a_failed_delivery_keeps_the_outputs_exits_6_and_is_sent_next_time() {
     assert_eq!(body["alerts"].as_array().unwrap().len(), n);
     assert_eq!(body["as_of"], "2026-10-31");
     assert_eq!(body["alerts"][0]["severity"], "critical");
+
+    // A log that cannot be read sends nothing (a re-run could send twice) and says why.
+    std::fs::write(out.join("history/sent.csv"), "not,the,log\n").unwrap();
+    let r = run(&cfg, &out, &["--as-of", "2026-10-31"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(r.stderr.contains("sent.csv") && r.stderr.contains("header"), "{}", r.stderr);
+    assert_eq!((smtp.mails().len(), http.requests().len()), (1, 1));
 }
 
 #[test]
