@@ -104,6 +104,36 @@ a required field is left to decide. Then: arwatch check, arwatch run.")]
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         snapshot_date: Option<NaiveDate>,
     },
+    /// Run many portfolios listed in a manifest, several at once, and summarise them.
+    #[command(
+        after_help = "Examples:\n  arwatch batch portfolios.toml\n  arwatch batch portfolios.toml --only-failed\n  \
+arwatch batch portfolios.toml --shard auto        (in a Slurm array job or a Kubernetes Indexed Job)\n  \
+arwatch batch portfolios.toml --merge-summaries   (after the shards)\n\n\
+The manifest lists [[portfolio]] entries (name, config, and optional as_of, out, lang), or is a CSV\n\
+name,config,as_of,out,lang. Each portfolio runs as its own arwatch run; a portfolio whose inputs and\n\
+configuration are unchanged since its last successful run is skipped. Writes batch-summary.csv and\n\
+batch-summary.json at the batch's root (the manifest's out, or --out). Exit code: the most serious\n\
+of the portfolios' (0 all ok, 3 some with warnings, 4 or 2 some failed)."
+    )]
+    Batch {
+        /// The manifest (TOML, or CSV by its extension).
+        manifest: PathBuf,
+        /// Portfolios at once (default: as many as memory and cores allow).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Run every portfolio, changed or not.
+        #[arg(long)]
+        force: bool,
+        /// Run only the portfolios whose last run failed.
+        #[arg(long, conflicts_with = "force")]
+        only_failed: bool,
+        /// Run this share of the manifest: I/N, or auto (Slurm array, Kubernetes Indexed Job).
+        #[arg(long, value_name = "I/N|auto")]
+        shard: Option<String>,
+        /// Join the shards' summaries into batch-summary.csv and .json; runs nothing.
+        #[arg(long, conflicts_with_all = ["force", "only_failed", "shard"])]
+        merge_summaries: bool,
+    },
     /// Print a shell's completion script for arwatch.
     #[command(
         after_help = "Examples:\n  arwatch completions bash > ~/.local/share/bash-completion/completions/arwatch\n  \

@@ -1,6 +1,7 @@
 //! What the command line prints: each input's reconciliation, the first rejected rows and
 //! warnings, a run's summary, and a row counter while reading.
 
+use crate::batch::BatchOutcome;
 use crate::cli::Common;
 use crate::config::Config;
 use crate::ingest::{Reject, SourceStats, Warning};
@@ -310,6 +311,60 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
             config.currency,
             p.dso_countback.map_or("not available (an open-items snapshot)".to_string(), |d| format!("{d:.1} days")),
             out.written.data_dir.display()
+        ),
+    );
+}
+
+/// A batch's progress on stderr (portfolios done, failed, running), only on a terminal.
+pub struct BatchProgress(Option<ProgressBar>);
+
+impl BatchProgress {
+    /// A bar, or nothing when quiet or not on a terminal.
+    pub fn new(common: &Common) -> BatchProgress {
+        if common.quiet || !std::io::stderr().is_terminal() {
+            return BatchProgress(None);
+        }
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} portfolios {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        BatchProgress(Some(pb))
+    }
+
+    /// A portfolio ended.
+    pub fn tell(&self, done: usize, failed: usize, running: usize, total: usize) {
+        if let Some(pb) = &self.0 {
+            pb.set_length(total as u64);
+            pb.set_position(done as u64);
+            pb.set_message(format!("({failed} failed, {running} running)"));
+        }
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}
+
+/// One line per portfolio, then the counts and where the summary is.
+pub fn batch_summary(common: &Common, b: &BatchOutcome) {
+    for r in &b.rows {
+        let why = if r.message.is_empty() { String::new() } else { format!(": {}", r.message) };
+        say(common, &format!("{}: {} (exit {}, {:.1} s){why}", r.portfolio, r.status, r.exit_code, r.duration_s));
+    }
+    let n = |s: &str| b.rows.iter().filter(|r| r.status == s).count();
+    say(
+        common,
+        &format!(
+            "batch: {} ok, {} with warnings, {} failed, {} skipped; summary in {}",
+            n("ok"),
+            n("warnings"),
+            n("failed"),
+            n("skipped"),
+            b.summary.display()
         ),
     );
 }

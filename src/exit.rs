@@ -93,6 +93,9 @@ pub enum AppError {
     /// `arwatch map` could not propose or write a configuration.
     #[error("{0}")]
     Map(#[from] MapError),
+    /// A batch could not start (its manifest) or write its summary.
+    #[error("{0}\n  fix: see arwatch batch --help and docs/scale-out.md")]
+    Batch(String),
     /// A file could not be written.
     #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
     Output {
@@ -113,6 +116,7 @@ impl AppError {
             AppError::Map(MapError::Input(_) | MapError::NoTable { .. }) => ExitCode::Input,
             AppError::Map(MapError::Exists(_)) => ExitCode::Usage,
             AppError::Map(MapError::Write { .. }) => ExitCode::Output,
+            AppError::Batch(_) => ExitCode::Usage,
         }
     }
 

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod analytics;
+pub mod batch;
 pub mod bureau;
 pub mod cli;
 pub mod collection;

@@ -49,6 +49,9 @@ fn main() {
         ),
         Command::Completions { shell } => print_completions(*shell),
         Command::Man => print_man(),
+        Command::Batch { manifest, jobs, force, only_failed, shard, merge_summaries } => {
+            batch(&cli.common, manifest, *jobs, *force, *only_failed, shard.as_deref(), *merge_summaries)
+        }
         Command::Run { compare_with, no_notify } => run(&cli.common, compare_with.clone(), *no_notify),
     }
     .unwrap_or_else(|e| {
@@ -133,6 +136,35 @@ fn map(common: &Common, files: &[PathBuf], opts: MapOptions, preview: bool) -> R
         loaded.ingested.rejects.iter().filter(|r| !r.benign).count(),
         loaded.ingested.warnings.len(),
     )))
+}
+
+/// `arwatch batch MANIFEST`: the portfolios run, or the shards' summaries merged.
+fn batch(
+    common: &Common,
+    manifest: &std::path::Path,
+    jobs: Option<usize>,
+    force: bool,
+    only_failed: bool,
+    shard: Option<&str>,
+    merge: bool,
+) -> Result<ExitCode, AppError> {
+    let usage = |e: String| AppError::Batch(e);
+    let outcome = if merge {
+        arwatch::batch::merge_summaries(manifest, common.out.as_deref()).map_err(usage)?
+    } else {
+        let env = |k: &str| std::env::var(k).ok();
+        let shard = shard.map(|s| arwatch::batch::shard::Shard::parse(s, &env)).transpose().map_err(usage)?;
+        let opts = arwatch::batch::BatchOptions { out: common.out.clone(), jobs, force, only_failed, shard };
+        let bar = console::BatchProgress::new(common);
+        let outcome = arwatch::batch::run(manifest, &opts, &|done, failed, running, total| {
+            bar.tell(done, failed, running, total)
+        })
+        .map_err(usage)?;
+        bar.finish();
+        outcome
+    };
+    console::batch_summary(common, &outcome);
+    Ok(outcome.code)
 }
 
 /// `arwatch completions SHELL`: the completion script, from the same definitions as `--help`.

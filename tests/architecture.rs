@@ -28,6 +28,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("sample", 7),
     ("fuzz", 7),
     ("mapper", 7),
+    ("batch", 7),
 ];
 
 fn floor(module: &str) -> Option<u8> {

@@ -1,0 +1,125 @@
+//! A batch's manifest: the portfolios to run, each a name and a configuration with optional
+//! overrides, in TOML (`[[portfolio]]`) or CSV (`name,config,as_of,out,lang`).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// One portfolio of a batch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Portfolio {
+    /// Its name, unique in the manifest; it names its row in the summaries.
+    pub name: String,
+    /// Its configuration file.
+    pub config: PathBuf,
+    /// Overrides of the configuration.
+    pub as_of: Option<NaiveDate>,
+    /// Its output root (default: the batch's root, then the portfolio's name).
+    pub out: Option<PathBuf>,
+    /// Its report language.
+    pub lang: Option<String>,
+}
+
+/// A manifest, read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    /// Where the summaries go (and the portfolios' outputs, by default).
+    pub out: PathBuf,
+    /// The portfolios, in manifest order.
+    pub portfolios: Vec<Portfolio>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    out: Option<String>,
+    #[serde(default)]
+    portfolio: Vec<RawPortfolio>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPortfolio {
+    name: String,
+    config: String,
+    as_of: Option<String>,
+    out: Option<String>,
+    lang: Option<String>,
+}
+
+/// Reads a manifest (`.csv` by its extension, else TOML). Paths are relative to its folder.
+pub fn read(path: &Path) -> Result<Manifest, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the manifest {}: {e}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let raw = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let mut portfolio = Vec::new();
+        for (i, rec) in r.records().enumerate() {
+            let rec = rec.map_err(|e| format!("manifest line {}: {e}", i + 2))?;
+            let field = |k: usize| rec.get(k).map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+            let (Some(name), Some(config)) = (field(0), field(1)) else {
+                return Err(format!(
+                    "manifest line {}: a portfolio needs a name and a config (name,config,as_of,out,lang)",
+                    i + 2
+                ));
+            };
+            portfolio.push(RawPortfolio { name, config, as_of: field(2), out: field(3), lang: field(4) });
+        }
+        RawManifest { out: None, portfolio }
+    } else {
+        toml::from_str(&text).map_err(|e| format!("manifest {}: {e}", path.display()))?
+    };
+    let mut portfolios: Vec<Portfolio> = Vec::new();
+    for p in raw.portfolio {
+        if portfolios.iter().any(|q| q.name == p.name) {
+            return Err(format!("manifest: the name '{}' is used twice; each portfolio needs its own", p.name));
+        }
+        if p.name.is_empty() || p.name.contains(['/', '\\']) || p.name.starts_with('.') {
+            return Err(format!("manifest: '{}' cannot name a folder; use letters, digits, - and _", p.name));
+        }
+        let as_of = p
+            .as_of
+            .map(|d| {
+                NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| format!("manifest: {}: as_of {d:?} is not YYYY-MM-DD", p.name))
+            })
+            .transpose()?;
+        portfolios.push(Portfolio {
+            name: p.name,
+            config: base.join(p.config),
+            as_of,
+            out: p.out.map(|o| base.join(o)),
+            lang: p.lang,
+        });
+    }
+    if portfolios.is_empty() {
+        return Err(format!(
+            "manifest {} lists no portfolio: add [[portfolio]] entries (name, config)",
+            path.display()
+        ));
+    }
+    Ok(Manifest { out: base.join(raw.out.unwrap_or_else(|| "batch".into())), portfolios })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_and_csv_manifests_say_the_same() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let t = dir.path().join("m.toml");
+        std::fs::write(&t, "out = \"all\"\n[[portfolio]]\nname = \"a\"\nconfig = \"a/arwatch.toml\"\nas_of = \"2026-10-31\"\n[[portfolio]]\nname = \"b\"\nconfig = \"b.toml\"\nlang = \"nl\"\n").unwrap();
+        let c = dir.path().join("m.csv");
+        std::fs::write(&c, "name,config,as_of,out,lang\na,a/arwatch.toml,2026-10-31,,\nb,b.toml,,,nl\n").unwrap();
+        let (mt, mc) = (read(&t).unwrap(), read(&c).unwrap());
+        assert_eq!(mt.portfolios, mc.portfolios);
+        assert_eq!(mt.out, dir.path().join("all"));
+        assert_eq!(mc.portfolios[0].as_of, NaiveDate::from_ymd_opt(2026, 10, 31));
+        std::fs::write(&c, "name,config\na,x.toml\na,y.toml\n").unwrap();
+        assert!(read(&c).unwrap_err().contains("used twice"));
+        std::fs::write(&c, "name,config\n../a,x.toml\n").unwrap();
+        assert!(read(&c).unwrap_err().contains("cannot name a folder"));
+    }
+}

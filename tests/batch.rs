@@ -1,0 +1,156 @@
+//! `arwatch batch` with real runs: portfolios that succeed, warn and fail side by side, the
+//! summaries, skipping what has not changed, retrying what failed, and shards that merge into
+//! the same summary as one run.
+
+mod common;
+
+use common::{csv_rows, root, run};
+use std::path::Path;
+use tempfile::TempDir;
+
+/// Two copies of the mixed fixture (they warn: a rejected row) and one of a clean ledger, and
+/// a portfolio whose configuration is missing.
+fn portfolios(dir: &Path) {
+    for name in ["atelier", "atelier-feb"] {
+        let to = dir.join(name);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(root().join("tests/fixtures/mixed")).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    let clean = dir.join("clean");
+    std::fs::create_dir_all(&clean).unwrap();
+    std::fs::write(
+        clean.join("f.csv"),
+        "Klant;Factuur;Datum;Bedrag\nK1;F1;05/01/2026;100,00\nK2;F2;10/01/2026;50,00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        clean.join("arwatch.toml"),
+        "currency = \"EUR\"\n[handover]\nenabled = false\n[[inputs]]\nfile = \"f.csv\"\n[inputs.mapping]\ndecimal = \",\"\n\
+         date_formats = [\"%d/%m/%Y\"]\n[inputs.mapping.columns]\nclient_id = \"Klant\"\ndocument_id = \"Factuur\"\n\
+         issue_date = \"Datum\"\namount = \"Bedrag\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("portfolios.toml"),
+        "out = \"all\"\n\
+         [[portfolio]]\nname = \"atelier\"\nconfig = \"atelier/arwatch.toml\"\nas_of = \"2026-03-31\"\n\
+         [[portfolio]]\nname = \"clean\"\nconfig = \"clean/arwatch.toml\"\nas_of = \"2026-01-31\"\nlang = \"nl\"\n\
+         [[portfolio]]\nname = \"missing\"\nconfig = \"nowhere/arwatch.toml\"\n\
+         [[portfolio]]\nname = \"atelier-feb\"\nconfig = \"atelier-feb/arwatch.toml\"\nas_of = \"2026-02-28\"\n",
+    )
+    .unwrap();
+}
+
+fn batch(dir: &Path, args: &[&str]) -> common::Run {
+    let m = dir.join("portfolios.toml");
+    let mut a = vec!["batch", m.to_str().unwrap()];
+    a.extend(args);
+    run(&a)
+}
+
+/// The summary as (portfolio, status, exit code, clients, net AR) rows.
+fn summary(p: &Path) -> Vec<[String; 5]> {
+    let (h, rows) = csv_rows(p);
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    rows.iter()
+        .map(|r| {
+            [
+                r[c("portfolio")].clone(),
+                r[c("status")].clone(),
+                r[c("exit_code")].clone(),
+                r[c("clients")].clone(),
+                r[c("net_ar")].clone(),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn portfolios_run_side_by_side_and_failures_stay_their_own() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    portfolios(d);
+    let r = batch(d, &[]);
+    // The most serious outcome: a configuration that cannot be read.
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("batch: 1 ok, 2 with warnings, 1 failed, 0 skipped"), "{}", r.stdout);
+    let rows = summary(&d.join("all/batch-summary.csv"));
+    let status: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    assert_eq!(status, [("atelier", "warnings"), ("clean", "ok"), ("missing", "failed"), ("atelier-feb", "warnings")]);
+    assert_eq!(rows[1][3..], ["2".to_string(), "150.00".to_string()]);
+    assert!(d.join("all/clean/2026-01/data/clients.csv").exists(), "each portfolio under the batch root");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("all/batch-summary.json")).unwrap()).unwrap();
+    assert_eq!((json["ok"].as_u64(), json["warnings"].as_u64(), json["failed"].as_u64()), (Some(1), Some(2), Some(1)));
+    assert!(json["portfolios"][2]["message"].as_str().unwrap().contains("nowhere"), "{json}");
+    let (h, full) = csv_rows(&d.join("all/batch-summary.csv"));
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    assert!(full[0][col("month_folder")].ends_with("2026-03"), "{:?}", full[0]);
+    assert!(full[0][col("alerts_critical")].parse::<u32>().is_ok());
+
+    // Nothing changed: the runs that did not fail are skipped, the failed one is tried again.
+    let r = batch(d, &[]);
+    assert!(r.stdout.contains("batch: 0 ok, 0 with warnings, 1 failed, 3 skipped"), "{}", r.stdout);
+    assert_eq!(
+        summary(&d.join("all/batch-summary.csv"))[1][3..],
+        ["2".to_string(), "150.00".to_string()],
+        "a skipped row keeps its figures"
+    );
+    // A changed input runs again; --only-failed runs only what failed; --force runs all.
+    std::fs::write(
+        d.join("clean/f.csv"),
+        "Klant;Factuur;Datum;Bedrag\nK1;F1;05/01/2026;100,00\nK2;F2;10/01/2026;60,00\n",
+    )
+    .unwrap();
+    let r = batch(d, &[]);
+    assert!(r.stdout.contains("clean: ok"), "{}", r.stdout);
+    assert!(r.stdout.contains("atelier: skipped"), "{}", r.stdout);
+    let r = batch(d, &["--only-failed"]);
+    assert!(r.stdout.contains("batch: 0 ok, 0 with warnings, 1 failed, 3 skipped"), "{}", r.stdout);
+    let r = batch(d, &["--force", "--jobs", "1"]);
+    assert!(r.stdout.contains("batch: 1 ok, 2 with warnings, 1 failed, 0 skipped"), "{}", r.stdout);
+}
+
+#[test]
+fn shards_cover_every_portfolio_once_and_merge_into_one_summary() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    portfolios(d);
+    let whole = batch(d, &["--out", d.join("whole").to_str().unwrap()]);
+    assert_eq!(whole.code, 2, "{}", whole.stderr);
+    let sharded = d.join("sharded");
+    let mut seen = Vec::new();
+    for i in 1..=3 {
+        let r = batch(d, &["--out", sharded.to_str().unwrap(), "--shard", &format!("{i}/3")]);
+        assert!(r.code == 0 || r.code == 2 || r.code == 3, "{}", r.stderr);
+        seen.extend(
+            summary(&sharded.join(format!("batch-summary-shard-{i}-of-3.csv"))).into_iter().map(|r| r[0].clone()),
+        );
+    }
+    seen.sort();
+    assert_eq!(seen, ["atelier", "atelier-feb", "clean", "missing"], "every portfolio in exactly one shard");
+    // Before every shard has run the merge says which portfolio is missing.
+    std::fs::remove_file(sharded.join("batch-summary-shard-3-of-3.json")).unwrap();
+    let r = batch(d, &["--out", sharded.to_str().unwrap(), "--merge-summaries"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("did every shard run?"), "{}", r.stderr);
+    // (Its portfolios are unchanged since: --force runs them again, as the first time.)
+    let r = batch(d, &["--out", sharded.to_str().unwrap(), "--shard", "3/3", "--force"]);
+    assert!(r.code == 0 || r.code == 2 || r.code == 3, "{}", r.stderr);
+    let r = batch(d, &["--out", sharded.to_str().unwrap(), "--merge-summaries"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(summary(&sharded.join("batch-summary.csv")), summary(&d.join("whole/batch-summary.csv")));
+    // A Slurm array task finds its shard in the environment.
+    let m = d.join("portfolios.toml");
+    let o = common::arwatch()
+        .args(["batch", m.to_str().unwrap(), "--out", d.join("slurm").to_str().unwrap(), "--shard", "auto"])
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env("SLURM_ARRAY_TASK_MIN", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "3")
+        .output()
+        .unwrap();
+    assert!(d.join("slurm/batch-summary-shard-1-of-3.csv").exists(), "{}", String::from_utf8_lossy(&o.stderr));
+}
