@@ -74,11 +74,16 @@ then sends the new alerts' digest to the channels of [notify] (remembered in his
 Prints, per input, rows read, accepted and rejected, and the control totals, and whether they reconcile.")]
     Check,
     /// Regenerate the deterministic sample data set (CSV with Belgian conventions, and XLSX).
-    #[command(after_help = "Example:\n  arwatch sample --out sample_data --seed 2026")]
+    #[command(after_help = "Examples:\n  arwatch sample --out sample_data --seed 2026\n  \
+arwatch sample --portfolios 12 --out portfolios     (then: arwatch batch portfolios/manifest.toml)")]
     Sample {
         /// Seed of the generator; the same seed gives the same files.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Write this many creditors' sample sets (different sizes and languages, some
+        /// debtors shared) and their batch manifest, instead of one set.
+        #[arg(long, value_name = "N")]
+        portfolios: Option<usize>,
     },
     /// Look at raw exports and write a configuration and mappings that run (arwatch.toml in --out,
     /// default the current folder).

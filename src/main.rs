@@ -34,7 +34,7 @@ fn main() {
     }
     let cli = Cli::parse();
     let code = match &cli.command {
-        Command::Sample { seed } => sample(&cli.common, *seed),
+        Command::Sample { seed, portfolios } => sample(&cli.common, *seed, *portfolios),
         Command::Check => check(&cli.common),
         Command::Map { files, currency, preview, force, snapshot_date } => map(
             &cli.common,
@@ -62,7 +62,21 @@ fn main() {
 }
 
 /// `arwatch sample`: writes the deterministic sample data set.
-fn sample(common: &Common, seed: u64) -> Result<ExitCode, AppError> {
+fn sample(common: &Common, seed: u64, portfolios: Option<usize>) -> Result<ExitCode, AppError> {
+    if let Some(n) = portfolios {
+        let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("portfolios"));
+        let written = arwatch::sample::write_portfolios(&dir, n, seed).map_err(|e| AppError::output(&dir, e))?;
+        let documents: usize = written.iter().map(|(_, d)| d).sum();
+        console::say(
+            common,
+            &format!(
+                "{n} creditors written to {} ({documents} documents in all), with {}",
+                dir.display(),
+                dir.join("manifest.toml").display()
+            ),
+        );
+        return Ok(ExitCode::Ok);
+    }
     let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("sample_data"));
     let set = arwatch::sample::build(seed);
     arwatch::sample::write(&dir, &set).map_err(|e| AppError::output(&dir, e))?;

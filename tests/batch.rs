@@ -154,3 +154,27 @@ fn shards_cover_every_portfolio_once_and_merge_into_one_summary() {
         .unwrap();
     assert!(d.join("slurm/batch-summary-shard-1-of-3.csv").exists(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn the_multi_portfolio_sample_runs_as_a_batch() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path().join("portfolios");
+    let r = run(&["sample", "--portfolios", "3", "--out", d.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&["batch", d.join("manifest.toml").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let rows = summary(&d.join("batch/batch-summary.csv"));
+    assert_eq!(rows.iter().map(|r| r[1].as_str()).collect::<Vec<_>>(), ["ok", "ok", "ok"]);
+    let sizes: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+    assert!(sizes[0] != sizes[1] && sizes[1] != sizes[2], "creditors of different sizes: {sizes:?}");
+    // The first debtors are the same companies at every creditor.
+    let numbers = |p: &str| -> Vec<String> {
+        let (h, rows) = csv_rows(&d.join("batch").join(p).join("2026-10/data/clients.csv"));
+        let c = h.iter().position(|x| x == "company_number").unwrap();
+        rows.iter().take(10).map(|r| r[c].clone()).collect()
+    };
+    assert_eq!(numbers("creditor-01"), numbers("creditor-03"));
+    // In their own languages: the second creditor's workbook is French.
+    let mut wb = calamine::open_workbook_auto(d.join("batch/creditor-02/2026-10/arwatch-2026-10.xlsx")).unwrap();
+    assert_eq!(calamine::Reader::sheet_names(&mut wb)[0], "Synthèse");
+}

@@ -8,8 +8,10 @@
 
 mod bureau;
 mod files;
+mod portfolios;
 
 pub use files::write;
+pub use portfolios::write_portfolios;
 
 use crate::model::company_number::kbo_check_digits;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -130,6 +132,7 @@ pub struct BureauRow {
 }
 
 /// The whole sample: what `arwatch sample` writes.
+#[derive(Clone)]
 pub struct SampleSet {
     /// The clients.
     pub clients: Vec<SampleClient>,
