@@ -175,6 +175,6 @@ fn the_multi_portfolio_sample_runs_as_a_batch() {
     };
     assert_eq!(numbers("creditor-01"), numbers("creditor-03"));
     // In their own languages: the second creditor's workbook is French.
-    let mut wb = calamine::open_workbook_auto(d.join("batch/creditor-02/2026-10/arwatch-2026-10.xlsx")).unwrap();
-    assert_eq!(calamine::Reader::sheet_names(&mut wb)[0], "Synthèse");
+    let wb = calamine::open_workbook_auto(d.join("batch/creditor-02/2026-10/arwatch-2026-10.xlsx")).unwrap();
+    assert_eq!(calamine::Reader::sheet_names(&wb)[0], "Synthèse");
 }
