@@ -68,6 +68,9 @@ then sends the new alerts' digest to the channels of [notify] (remembered in his
         /// Send no digest of the alerts, whatever [notify] says (a trial run).
         #[arg(long)]
         no_notify: bool,
+        /// Also write every data file as Parquet (as [outputs] parquet = true).
+        #[arg(long)]
+        parquet: bool,
     },
     /// Validate the inputs and print a data-quality summary; writes nothing.
     #[command(after_help = "Example:\n  arwatch check --config sample_data/arwatch.toml\n\n\
@@ -138,6 +141,9 @@ of the portfolios' (0 all ok, 3 some with warnings, 4 or 2 some failed)."
         /// Join the shards' summaries into batch-summary.csv and .json; runs nothing.
         #[arg(long, conflicts_with_all = ["force", "only_failed", "shard"])]
         merge_summaries: bool,
+        /// Also write Parquet, laid out for the whole batch: <out>/parquet/<table>/portfolio=<name>/as_of=<date>/.
+        #[arg(long)]
+        parquet: bool,
     },
     /// Print a shell's completion script for arwatch.
     #[command(

@@ -79,6 +79,16 @@ struct RawConfig {
     notify: NotifySettings,
     #[serde(default)]
     reports: ReportSettings,
+    #[serde(default)]
+    outputs: OutputSettings,
+}
+
+/// `[outputs]`: extra forms of the data files.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputSettings {
+    /// Also write every data file as Parquet (`<file>.parquet` beside `<file>.csv`).
+    pub parquet: bool,
 }
 
 /// `[reports]`: which human reports a run writes (the data files are always written).
@@ -172,6 +182,8 @@ pub struct Config {
     pub watchlist: Option<PathBuf>,
     /// `[reports]`.
     pub reports: ReportSettings,
+    /// `[outputs]`.
+    pub outputs: OutputSettings,
 }
 
 /// What the command line may override.
@@ -185,6 +197,8 @@ pub struct Overrides {
     pub lang: Option<Lang>,
     /// A history file, or the as-of date of a saved run (`2026-09-30`).
     pub compare_with: Option<String>,
+    /// `--parquet`.
+    pub parquet: bool,
 }
 
 /// `sample_data/../reports` as `reports`: the same place, said plainly in messages.
@@ -246,6 +260,12 @@ impl Config {
         raw.risk.check().map_err(|e| invalid(format!("[risk]: {e}"), "see docs/monitoring.md"))?;
         raw.ladder.check().map_err(|e| invalid(e, "see docs/reports.md, the collection ladder"))?;
         raw.notify.check().map_err(|e| invalid(e, "see docs/monitoring.md, alarms that reach people"))?;
+        if (raw.outputs.parquet || overrides.parquet) && !cfg!(feature = "parquet") {
+            return Err(invalid(
+                "Parquet outputs are asked for, but this arwatch was built without them (--no-default-features)".into(),
+                "build it with its default features, or remove [outputs] parquet / --parquet",
+            ));
+        }
         let compare_with = overrides.compare_with.as_deref().map(|v| match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => crate::monitor::history::dir(&out).join(format!("{d}.csv")),
             Err(_) => PathBuf::from(v),
@@ -285,6 +305,7 @@ impl Config {
             fx_rates: raw.fx_rates.as_ref().map(|p| base.join(p)),
             watchlist: raw.watchlist.as_ref().map(|p| base.join(p)),
             reports: raw.reports.clone(),
+            outputs: OutputSettings { parquet: raw.outputs.parquet || overrides.parquet },
             ladder: raw.ladder.clone(),
             notify: NotifySettings {
                 email: raw
@@ -511,6 +532,7 @@ mod documented {
             ("[notify.email]", accepted::<EmailSettings>()),
             ("[notify.webhook]", accepted::<WebhookSettings>()),
             ("[reports]", accepted::<ReportSettings>()),
+            ("[outputs]", accepted::<OutputSettings>()),
         ]
     }
 

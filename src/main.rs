@@ -49,10 +49,20 @@ fn main() {
         ),
         Command::Completions { shell } => print_completions(*shell),
         Command::Man => print_man(),
-        Command::Batch { manifest, jobs, force, only_failed, shard, merge_summaries } => {
-            batch(&cli.common, manifest, *jobs, *force, *only_failed, shard.as_deref(), *merge_summaries)
+        Command::Batch { manifest, jobs, force, only_failed, shard, merge_summaries, parquet } => {
+            let opts = arwatch::batch::BatchOptions {
+                out: cli.common.out.clone(),
+                jobs: *jobs,
+                force: *force,
+                only_failed: *only_failed,
+                shard: None,
+                parquet: *parquet,
+            };
+            batch(&cli.common, manifest, opts, shard.as_deref(), *merge_summaries)
         }
-        Command::Run { compare_with, no_notify } => run(&cli.common, compare_with.clone(), *no_notify),
+        Command::Run { compare_with, no_notify, parquet } => {
+            run(&cli.common, compare_with.clone(), *no_notify, *parquet)
+        }
     }
     .unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -97,7 +107,7 @@ fn sample(common: &Common, seed: u64, portfolios: Option<usize>) -> Result<ExitC
 /// `arwatch check`: reads and checks the inputs and analyses them as a run would, writes
 /// nothing; it exits with the code a run on the same inputs would.
 fn check(common: &Common) -> Result<ExitCode, AppError> {
-    let config = load_config(common, None)?;
+    let config = load_config(common, None, false)?;
     let progress = Progress::new(common);
     let mut first = true;
     let analysed = pipeline::check(&config, &|n| progress.inc(n), &mut |stats, rejects, warnings| {
@@ -118,8 +128,8 @@ fn check(common: &Common) -> Result<ExitCode, AppError> {
 }
 
 /// `arwatch run`: the whole pipeline, then what happened.
-fn run(common: &Common, compare_with: Option<String>, no_notify: bool) -> Result<ExitCode, AppError> {
-    let mut config = load_config(common, compare_with)?;
+fn run(common: &Common, compare_with: Option<String>, no_notify: bool, parquet: bool) -> Result<ExitCode, AppError> {
+    let mut config = load_config(common, compare_with, parquet)?;
     if no_notify {
         config.notify = NotifySettings { min_severity: config.notify.min_severity, email: None, webhook: None };
     }
@@ -141,7 +151,8 @@ fn map(common: &Common, files: &[PathBuf], opts: MapOptions, preview: bool) -> R
     if !preview || !mapped.complete() {
         return Ok(code);
     }
-    let config = load_config(&Common { config: Some(mapped.config.clone()), out: None, ..common.clone() }, None)?;
+    let config =
+        load_config(&Common { config: Some(mapped.config.clone()), out: None, ..common.clone() }, None, false)?;
     let loaded = pipeline::Loaded::load(&config, &|_| {}, &mut |stats, rejects, warnings| {
         console::inputs(common, stats, rejects, warnings)
     })?;
@@ -156,9 +167,7 @@ fn map(common: &Common, files: &[PathBuf], opts: MapOptions, preview: bool) -> R
 fn batch(
     common: &Common,
     manifest: &std::path::Path,
-    jobs: Option<usize>,
-    force: bool,
-    only_failed: bool,
+    mut opts: arwatch::batch::BatchOptions,
     shard: Option<&str>,
     merge: bool,
 ) -> Result<ExitCode, AppError> {
@@ -167,8 +176,7 @@ fn batch(
         arwatch::batch::merge_summaries(manifest, common.out.as_deref()).map_err(usage)?
     } else {
         let env = |k: &str| std::env::var(k).ok();
-        let shard = shard.map(|s| arwatch::batch::shard::Shard::parse(s, &env)).transpose().map_err(usage)?;
-        let opts = arwatch::batch::BatchOptions { out: common.out.clone(), jobs, force, only_failed, shard };
+        opts.shard = shard.map(|s| arwatch::batch::shard::Shard::parse(s, &env)).transpose().map_err(usage)?;
         let bar = console::BatchProgress::new(common);
         let outcome = arwatch::batch::run(manifest, &opts, &|done, failed, running, total| {
             bar.tell(done, failed, running, total)
@@ -207,9 +215,10 @@ fn print_bytes(text: &[u8]) -> Result<ExitCode, AppError> {
 }
 
 /// The configuration file with the command line's overrides.
-fn load_config(common: &Common, compare_with: Option<String>) -> Result<Config, AppError> {
+fn load_config(common: &Common, compare_with: Option<String>, parquet: bool) -> Result<Config, AppError> {
     let path = common.config.clone().unwrap_or_else(|| PathBuf::from("arwatch.toml"));
-    let overrides = Overrides { as_of: common.as_of, out: common.out.clone(), lang: common.lang, compare_with };
+    let overrides =
+        Overrides { as_of: common.as_of, out: common.out.clone(), lang: common.lang, compare_with, parquet };
     Ok(Config::load(&path, &overrides)?)
 }
 

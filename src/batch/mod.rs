@@ -33,6 +33,8 @@ pub struct BatchOptions {
     pub only_failed: bool,
     /// This process's share of the manifest.
     pub shard: Option<Shard>,
+    /// Each run also writes Parquet, gathered under `<root>/parquet/` hive-style.
+    pub parquet: bool,
 }
 
 /// What a batch did.
@@ -56,10 +58,10 @@ struct Prepared {
     error: Option<String>,
 }
 
-fn prepare(p: &Portfolio, root: &Path) -> Prepared {
+fn prepare(p: &Portfolio, root: &Path, parquet: bool) -> Prepared {
     let out = p.out.clone().unwrap_or_else(|| root.join(&p.name));
     let lang = p.lang.as_deref().and_then(Lang::parse);
-    let overrides = Overrides { as_of: p.as_of, out: Some(out.clone()), lang, compare_with: None };
+    let overrides = Overrides { as_of: p.as_of, out: Some(out.clone()), lang, compare_with: None, parquet };
     match Config::load(&p.config, &overrides) {
         Ok(c) => {
             let size = c.inputs.iter().filter_map(|i| std::fs::metadata(&i.path).ok()).map(|m| m.len()).sum();
@@ -89,6 +91,25 @@ fn available_memory() -> u64 {
         .map_or(4 << 30, |kb| kb * 1024)
 }
 
+/// Copies a run's `data/*.parquet` to `<root>/parquet/<table>/portfolio=<name>/as_of=<date>/
+/// part-0.parquet` (hive-style: DuckDB, Spark, pandas and Power BI read the batch as one
+/// table per file kind, with `portfolio` and `as_of` as columns).
+fn gather_parquet(root: &Path, name: &str, month: &Path) -> std::io::Result<()> {
+    let summary: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(month.join("data/summary.json"))?)
+        .map_err(std::io::Error::other)?;
+    let as_of = summary["as_of"].as_str().unwrap_or("unknown").to_string();
+    for e in std::fs::read_dir(month.join("data"))? {
+        let p = e?.path();
+        if p.extension().is_some_and(|x| x == "parquet") {
+            let table = p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            let to = root.join("parquet").join(&table).join(format!("portfolio={name}")).join(format!("as_of={as_of}"));
+            std::fs::create_dir_all(&to)?;
+            crate::output::write_atomic(&to.join("part-0.parquet"), &std::fs::read(&p)?)?;
+        }
+    }
+    Ok(())
+}
+
 /// The status a run's exit code means.
 fn status_of(code: i32) -> &'static str {
     match code {
@@ -100,7 +121,7 @@ fn status_of(code: i32) -> &'static str {
 }
 
 /// Runs one portfolio in its own process.
-fn run_one(exe: &Path, p: &Prepared) -> Row {
+fn run_one(exe: &Path, p: &Prepared, parquet: bool) -> Row {
     let mut row = Row { portfolio: p.portfolio.name.clone(), ..Row::default() };
     let t = Instant::now();
     let mut cmd = Command::new(exe);
@@ -110,6 +131,9 @@ fn run_one(exe: &Path, p: &Prepared) -> Row {
     }
     if let Some(l) = &p.portfolio.lang {
         cmd.arg("--lang").arg(l);
+    }
+    if parquet {
+        cmd.arg("--parquet");
     }
     match cmd.output() {
         Ok(o) => {
@@ -141,7 +165,7 @@ pub fn run(
 ) -> Result<BatchOutcome, String> {
     let manifest = manifest::read(manifest_path)?;
     let root = opts.out.clone().unwrap_or_else(|| manifest.out.clone());
-    let prepared: Vec<Prepared> = manifest.portfolios.iter().map(|p| prepare(p, &root)).collect();
+    let prepared: Vec<Prepared> = manifest.portfolios.iter().map(|p| prepare(p, &root, opts.parquet)).collect();
     let mine: Vec<usize> = match opts.shard {
         Some(s) => {
             let sizes: Vec<u64> = prepared.iter().map(|p| p.size).collect();
@@ -199,7 +223,13 @@ pub fn run(
                 loop {
                     let Some(i) = queue.lock().expect("queue").next() else { break };
                     let p = &prepared[i];
-                    let row = run_one(&exe, p);
+                    let row = run_one(&exe, p, opts.parquet);
+                    if opts.parquet && row.status != "failed" {
+                        // A batch's Parquet in one tree that BI tools read as one table.
+                        if let Some(m) = &row.month_folder {
+                            let _ = gather_parquet(&root, &p.portfolio.name, m);
+                        }
+                    }
                     let state = State {
                         fingerprint: p.fingerprint.clone().unwrap_or_default(),
                         status: row.status.clone(),

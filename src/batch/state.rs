@@ -70,7 +70,7 @@ pub fn fingerprint(config: &Config) -> String {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     h.feed(env!("CARGO_PKG_VERSION").as_bytes());
     h.file(&config.path);
-    h.feed(format!("{:?}|{:?}|{:?}", config.as_of, config.lang, config.out).as_bytes());
+    h.feed(format!("{:?}|{:?}|{:?}|{:?}", config.as_of, config.lang, config.out, config.outputs).as_bytes());
     for i in config.inputs.iter().chain(&config.bureau_inputs) {
         h.feed(format!("{:?}|{:?}", i.mapping, i.snapshot).as_bytes());
         h.file(&i.path);

@@ -83,7 +83,8 @@ fn keep_rejected(config: &Config, e: AppError) -> AppError {
     let AppError::Run(RunError::TooManyRejected(mut t)) = e else { return e };
     let Some((name, rejects)) = t.rows_to_write.take() else { return AppError::Run(RunError::TooManyRejected(t)) };
     let dir = config.out.join("failed-runs").join(name);
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| data::write_rejected(&dir, &rejects)) {
+    let data_dir = data::DataDir { path: &dir, parquet: false };
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| data::write_rejected(&data_dir, &rejects)) {
         return AppError::output(&dir, e);
     }
     t.written = Some(dir.join("rejected.csv"));

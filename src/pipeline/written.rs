@@ -68,9 +68,10 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
 }
 
 /// The data files other tools read (`data/`).
-fn write_data(config: &Config, a: &Analysed, dir: &Path) -> Result<(), AppError> {
+fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError> {
     let cur = config.currency;
-    let w = |r: std::io::Result<()>| r.map_err(|e| AppError::output(dir, e));
+    let w = |r: std::io::Result<()>| r.map_err(|e| AppError::output(path, e));
+    let dir = &data::DataDir { path, parquet: config.outputs.parquet };
     let mut rejects = a.quality.rejects.clone();
     rejects.extend(a.bureau.rejects.iter().cloned());
     w(data::write_clients(dir, &a.roster, &a.analysis, &a.assessment, cur))?;
@@ -96,7 +97,7 @@ fn write_data(config: &Config, a: &Analysed, dir: &Path) -> Result<(), AppError>
         alerts: &a.alerts,
         compared_with: a.compared_with.as_deref(),
     };
-    w(data::write_summary(dir, &config.company, &a.quality, Some(&a.analysis), Some(&run), cur))
+    w(data::write_summary(path, &config.company, &a.quality, Some(&a.analysis), Some(&run), cur))
 }
 
 /// The workbook, the management report and one dossier per debtor, beside `data/`. Returns

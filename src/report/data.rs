@@ -3,6 +3,7 @@
 //! files that are no table (rejected rows, warnings, the summary).
 
 use super::csv::{safe_text, strings, write_csv, write_table};
+use super::table::Table;
 use super::tables::{self, ActionContext};
 use crate::analytics::Analysis;
 use crate::collection::handover::Line;
@@ -18,20 +19,50 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Where the data files go, and whether each is also written as Parquet.
+pub struct DataDir<'a> {
+    /// The month's `data/` folder.
+    pub path: &'a Path,
+    /// Also `<file>.parquet` beside each `<file>.csv` (the `parquet` feature).
+    pub parquet: bool,
+}
+
+impl DataDir<'_> {
+    /// `<stem>.csv` from a table, and `<stem>.parquet` when asked.
+    fn table<R>(&self, stem: &str, table: &Table<'_, R>, keys: Option<&[&str]>) -> std::io::Result<()> {
+        write_table(&self.path.join(format!("{stem}.csv")), table, keys)?;
+        #[cfg(feature = "parquet")]
+        if self.parquet {
+            super::parquet::write_table(&self.path.join(format!("{stem}.parquet")), table, keys)?;
+        }
+        Ok(())
+    }
+
+    /// `<stem>.csv` from rows of text, and `<stem>.parquet` when asked.
+    fn strings(&self, stem: &str, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<()> {
+        let rows: Vec<Vec<String>> = rows.collect();
+        #[cfg(feature = "parquet")]
+        if self.parquet {
+            super::parquet::write_strings(&self.path.join(format!("{stem}.parquet")), header, &rows)?;
+        }
+        write_csv(&self.path.join(format!("{stem}.csv")), header, rows.into_iter())
+    }
+}
+
 /// `clients.csv`: every column of the clients table.
 pub fn write_clients(
-    dir: &Path,
+    dir: &DataDir,
     roster: &Roster,
     a: &Analysis,
     assessment: &Assessment,
     cur: Currency,
 ) -> std::io::Result<()> {
-    write_table(&dir.join("clients.csv"), &tables::clients(roster, a, assessment, cur), None)
+    dir.table("clients", &tables::clients(roster, a, assessment, cur), None)
 }
 
 /// `monthly.csv`: the full grid of months for each client, plus `*` rows for the portfolio.
-pub fn write_monthly(dir: &Path, roster: &Roster, a: &Analysis, cur: Currency) -> std::io::Result<()> {
-    write_table(&dir.join("monthly.csv"), &tables::monthly(roster, a, cur), None)
+pub fn write_monthly(dir: &DataDir, roster: &Roster, a: &Analysis, cur: Currency) -> std::io::Result<()> {
+    dir.table("monthly", &tables::monthly(roster, a, cur), None)
 }
 
 /// The columns of `open_items.csv`.
@@ -50,9 +81,9 @@ const OPEN_ITEMS: [&str; 11] = [
 ];
 
 /// `open_items.csv`: every open invoice at the as-of date.
-pub fn write_open_items(dir: &Path, roster: &Roster, a: &Analysis, cur: Currency) -> std::io::Result<()> {
+pub fn write_open_items(dir: &DataDir, roster: &Roster, a: &Analysis, cur: Currency) -> std::io::Result<()> {
     let names = a.settings.bucket_names();
-    write_table(&dir.join("open_items.csv"), &tables::open_items(roster, a, &names, cur), Some(&OPEN_ITEMS))
+    dir.table("open_items", &tables::open_items(roster, a, &names, cur), Some(&OPEN_ITEMS))
 }
 
 /// The columns of `alerts.csv` (the client's name and the role last: they came after the others).
@@ -60,13 +91,13 @@ const ALERTS: [&str; 9] =
     ["client_id", "kind", "direction", "severity", "previous", "current", "message", "client_name", "role"];
 
 /// `alerts.csv`: what changed since the previous run.
-pub fn write_alerts(dir: &Path, alerts: &[Alert]) -> std::io::Result<()> {
-    write_table(&dir.join("alerts.csv"), &tables::alerts(alerts.iter().collect()), Some(&ALERTS))
+pub fn write_alerts(dir: &DataDir, alerts: &[Alert]) -> std::io::Result<()> {
+    dir.table("alerts", &tables::alerts(alerts.iter().collect()), Some(&ALERTS))
 }
 
 /// `opportunities.csv`: whom sales could call, and why, the largest credit room first.
-pub fn write_opportunities(dir: &Path, rows: &[Opportunity], cur: Currency) -> std::io::Result<()> {
-    write_table(&dir.join("opportunities.csv"), &tables::opportunities(rows, cur), None)
+pub fn write_opportunities(dir: &DataDir, rows: &[Opportunity], cur: Currency) -> std::io::Result<()> {
+    dir.table("opportunities", &tables::opportunities(rows, cur), None)
 }
 
 /// The columns of `actions.csv`: one invoice a row (the client totals are the sheet's).
@@ -87,19 +118,19 @@ const ACTIONS: [&str; 13] = [
 ];
 
 /// `actions.csv`: the next collection action on every invoice past due, the most urgent first.
-pub fn write_actions(dir: &Path, ctx: ActionContext, actions: &[Action]) -> std::io::Result<()> {
-    write_table(&dir.join("actions.csv"), &tables::actions(ctx, actions), Some(&ACTIONS))
+pub fn write_actions(dir: &DataDir, ctx: ActionContext, actions: &[Action]) -> std::io::Result<()> {
+    dir.table("actions", &tables::actions(ctx, actions), Some(&ACTIONS))
 }
 
 /// `handover.csv`: the invoices handed to collection, with each debtor's dossier file.
 pub fn write_handover(
-    dir: &Path,
+    dir: &DataDir,
     roster: &Roster,
     lines: &[Line],
     dossiers: &BTreeMap<ClientIx, String>,
     cur: Currency,
 ) -> std::io::Result<()> {
-    write_table(&dir.join("handover.csv"), &tables::handover(roster, lines, dossiers, cur), None)
+    dir.table("handover", &tables::handover(roster, lines, dossiers, cur), None)
 }
 
 /// What monitoring adds to `summary.json`.
@@ -115,7 +146,7 @@ pub struct RunInfo<'a> {
 }
 
 /// `rejected.csv`: every input row that is not in the ledger, with its place and reason.
-pub fn write_rejected(dir: &Path, rejects: &[Reject]) -> std::io::Result<()> {
+pub fn write_rejected(dir: &DataDir, rejects: &[Reject]) -> std::io::Result<()> {
     let header = strings(&["source", "location", "column", "value", "reason", "raw"]);
     let rows = rejects.iter().map(|r| {
         vec![
@@ -127,11 +158,11 @@ pub fn write_rejected(dir: &Path, rejects: &[Reject]) -> std::io::Result<()> {
             safe_text(&r.raw),
         ]
     });
-    write_csv(&dir.join("rejected.csv"), &header, rows)
+    dir.strings("rejected", &header, rows)
 }
 
 /// `warnings.csv`: data-quality observations that did not stop a row.
-pub fn write_warnings(dir: &Path, ingest: &[Warning], analysis: &[String]) -> std::io::Result<()> {
+pub fn write_warnings(dir: &DataDir, ingest: &[Warning], analysis: &[String]) -> std::io::Result<()> {
     let header = strings(&["source", "location", "message", "kind"]);
     let rows = ingest
         .iter()
@@ -139,7 +170,7 @@ pub fn write_warnings(dir: &Path, ingest: &[Warning], analysis: &[String]) -> st
         .chain(
             analysis.iter().map(|m| vec!["analysis".to_string(), String::new(), safe_text(m), "analysis".to_string()]),
         );
-    write_csv(&dir.join("warnings.csv"), &header, rows)
+    dir.strings("warnings", &header, rows)
 }
 
 #[derive(Serialize)]

@@ -5,6 +5,8 @@ pub mod csv;
 pub mod data;
 pub mod i18n;
 pub mod model;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod pdf;
 pub mod table;
 pub mod tables;
