@@ -145,6 +145,26 @@ of the portfolios' (0 all ok, 3 some with warnings, 4 or 2 some failed)."
         #[arg(long)]
         parquet: bool,
     },
+    /// Pool many portfolios' contributions: per debtor, how it pays all its creditors, and for
+    /// each contributor how its clients pay the others.
+    #[command(after_help = "Examples:\n  arwatch pool portfolios/batch --out pool\n  \
+arwatch pool agency/ insurer/ --out pool --as-of 2026-10-31 --min-creditors 4\n\n\
+Reads every pool/contribution.parquet under the folders (written by runs with [pool] contribute = true),\n\
+each contributor's latest of the month, and writes <out>/<YYYY-MM>/debtors.csv (for the pool's keeper)\n\
+and <out>/<YYYY-MM>/elsewhere/<contributor>.csv (each contributor's clients' experience elsewhere,\n\
+without its own contribution), with Parquet twins. A figure is published only when at least\n\
+--min-creditors creditors stand behind it and none holds more than --max-share of it (docs/pooling.md).")]
+    Pool {
+        /// Folders holding contributions (searched at any depth).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Creditors a figure needs before it is published (never below 3).
+        #[arg(long, default_value_t = 3)]
+        min_creditors: usize,
+        /// The largest share of a figure's weight one creditor may hold (0.5–0.9).
+        #[arg(long, default_value_t = 0.75)]
+        max_share: f64,
+    },
     /// Print a shell's completion script for arwatch.
     #[command(
         after_help = "Examples:\n  arwatch completions bash > ~/.local/share/bash-completion/completions/arwatch\n  \

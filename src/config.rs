@@ -81,6 +81,18 @@ struct RawConfig {
     reports: ReportSettings,
     #[serde(default)]
     outputs: OutputSettings,
+    #[serde(default)]
+    pool: PoolSettings,
+}
+
+/// `[pool]`: pooled payment experience across creditors (`docs/pooling.md`).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PoolSettings {
+    /// Write the month's pool contribution (`<month>/pool/contribution.csv` and `.parquet`).
+    pub contribute: bool,
+    /// The name the contribution goes under (default: `company`); unique within a pool.
+    pub contributor: Option<String>,
 }
 
 /// `[outputs]`: extra forms of the data files.
@@ -184,6 +196,8 @@ pub struct Config {
     pub reports: ReportSettings,
     /// `[outputs]`.
     pub outputs: OutputSettings,
+    /// `[pool]`, with `contributor` set (the company when not given).
+    pub pool: PoolSettings,
 }
 
 /// What the command line may override.
@@ -286,9 +300,17 @@ impl Config {
                 "use the payment terms in days, for example 30",
             ));
         }
+        let company = raw.company.clone().unwrap_or_default();
+        let contributor = raw.pool.contributor.clone().unwrap_or_else(|| company.clone());
+        if raw.pool.contribute && contributor.trim().is_empty() {
+            return Err(invalid(
+                "[pool] contribute = true, but the contribution has no name".into(),
+                "give [pool] contributor (or company), unique among the portfolios pooled together",
+            ));
+        }
         Ok(Config {
             path: path.to_path_buf(),
-            company: raw.company.unwrap_or_default(),
+            company,
             currency,
             as_of,
             out,
@@ -306,6 +328,7 @@ impl Config {
             watchlist: raw.watchlist.as_ref().map(|p| base.join(p)),
             reports: raw.reports.clone(),
             outputs: OutputSettings { parquet: raw.outputs.parquet || overrides.parquet },
+            pool: PoolSettings { contribute: raw.pool.contribute, contributor: Some(contributor) },
             ladder: raw.ladder.clone(),
             notify: NotifySettings {
                 email: raw
@@ -533,6 +556,7 @@ mod documented {
             ("[notify.webhook]", accepted::<WebhookSettings>()),
             ("[reports]", accepted::<ReportSettings>()),
             ("[outputs]", accepted::<OutputSettings>()),
+            ("[pool]", accepted::<PoolSettings>()),
         ]
     }
 

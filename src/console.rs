@@ -369,6 +369,22 @@ pub fn batch_summary(common: &Common, b: &BatchOutcome) {
     );
 }
 
+/// What the pool step read and wrote.
+#[cfg(feature = "parquet")]
+pub fn pooled(common: &Common, p: &crate::pool::Pooled) {
+    say(
+        common,
+        &format!(
+            "pool as of {}: {} contributions, {} debtors; debtors.csv and elsewhere/ for {} contributors in {}",
+            p.as_of,
+            p.files,
+            p.debtors,
+            p.contributors,
+            p.folder.display()
+        ),
+    );
+}
+
 /// A row counter on stderr, only when stderr is a terminal and not quiet.
 pub struct Progress(Option<ProgressBar>);
 

@@ -14,6 +14,7 @@ use crate::config::ConfigError;
 use crate::ingest::InputError;
 use crate::mapper::MapError;
 use crate::pipeline::RunError;
+use crate::pool::PoolError;
 use crate::report::ReportError;
 
 /// The exit codes of the table above.
@@ -96,6 +97,9 @@ pub enum AppError {
     /// A batch could not start (its manifest) or write its summary.
     #[error("{0}\n  fix: see arwatch batch --help and docs/scale-out.md")]
     Batch(String),
+    /// The pool step could not read, check or write.
+    #[error("{0}")]
+    Pool(#[from] PoolError),
     /// A file could not be written.
     #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
     Output {
@@ -117,6 +121,11 @@ impl AppError {
             AppError::Map(MapError::Exists(_)) => ExitCode::Usage,
             AppError::Map(MapError::Write { .. }) => ExitCode::Output,
             AppError::Batch(_) => ExitCode::Usage,
+            AppError::Pool(PoolError::Rules(_) | PoolError::SameContributor(..) | PoolError::SameFileName(..)) => {
+                ExitCode::Usage
+            }
+            AppError::Pool(PoolError::Write(..)) => ExitCode::Output,
+            AppError::Pool(_) => ExitCode::Input,
         }
     }
 

@@ -23,5 +23,6 @@ pub mod monitor;
 pub mod notify;
 pub mod output;
 pub mod pipeline;
+pub mod pool;
 pub mod report;
 pub mod sample;

@@ -60,6 +60,7 @@ fn main() {
             };
             batch(&cli.common, manifest, opts, shard.as_deref(), *merge_summaries)
         }
+        Command::Pool { dirs, min_creditors, max_share } => pool(&cli.common, dirs, *min_creditors, *max_share),
         Command::Run { compare_with, no_notify, parquet } => {
             run(&cli.common, compare_with.clone(), *no_notify, *parquet)
         }
@@ -187,6 +188,26 @@ fn batch(
     };
     console::batch_summary(common, &outcome);
     Ok(outcome.code)
+}
+
+/// `arwatch pool DIR…`: the contributions pooled into the month's files under `--out`.
+#[cfg(feature = "parquet")]
+fn pool(common: &Common, dirs: &[PathBuf], min_creditors: usize, max_share: f64) -> Result<ExitCode, AppError> {
+    use arwatch::pool::{PoolError, disclosure::Rules};
+    let rules = Rules::new(min_creditors, max_share).map_err(PoolError::Rules)?;
+    let out = common.out.clone().unwrap_or_else(|| PathBuf::from("pool"));
+    let pooled = arwatch::pool::write(dirs, &out, common.as_of, &rules)?;
+    console::pooled(common, &pooled);
+    Ok(ExitCode::Ok)
+}
+
+/// `arwatch pool` needs polars, left out of this build.
+#[cfg(not(feature = "parquet"))]
+fn pool(_: &Common, _: &[PathBuf], _: usize, _: f64) -> Result<ExitCode, AppError> {
+    Err(AppError::Batch(
+        "arwatch pool needs the default feature parquet (polars); this arwatch was built with --no-default-features"
+            .into(),
+    ))
 }
 
 /// `arwatch completions SHELL`: the completion script, from the same definitions as `--help`.

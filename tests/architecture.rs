@@ -21,6 +21,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("notify", 4),
     ("config", 5),
     ("report", 6),
+    ("pool", 6),
     ("pipeline", 7),
     ("exit", 7),
     ("console", 7),

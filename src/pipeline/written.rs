@@ -32,6 +32,9 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
     let month = MonthFolder::begin(&config.out, &name, lock).map_err(|e| AppError::output(&config.out, e))?;
     let dir = month.path().join("data");
     write_data(config, a, &dir)?;
+    if config.pool.contribute {
+        write_contribution(config, a, &month.path().join("pool"))?;
+    }
     a.timings.push(("data files", t.elapsed()));
 
     let t = Instant::now();
@@ -98,6 +101,18 @@ fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError
         compared_with: a.compared_with.as_deref(),
     };
     w(data::write_summary(path, &config.company, &a.quality, Some(&a.analysis), Some(&run), cur))
+}
+
+/// The month's pool contribution (`pool/contribution.csv`, and `.parquet` with polars): only
+/// aggregates per debtor and month, `docs/pooling.md`.
+fn write_contribution(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError> {
+    use crate::pool::contribution;
+    std::fs::create_dir_all(path).map_err(|e| AppError::output(path, e))?;
+    let lines = contribution::lines(contribution::rows(&a.roster, &a.analysis))?;
+    let name = config.pool.contributor.as_deref().unwrap_or(&config.company);
+    let table = contribution::table(lines, name, a.as_of, config.currency);
+    let dir = data::DataDir { path, parquet: cfg!(feature = "parquet") };
+    dir.table("contribution", &table, None).map_err(|e| AppError::output(path, e))
 }
 
 /// The workbook, the management report and one dossier per debtor, beside `data/`. Returns

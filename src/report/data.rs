@@ -29,7 +29,7 @@ pub struct DataDir<'a> {
 
 impl DataDir<'_> {
     /// `<stem>.csv` from a table, and `<stem>.parquet` when asked.
-    fn table<R>(&self, stem: &str, table: &Table<'_, R>, keys: Option<&[&str]>) -> std::io::Result<()> {
+    pub fn table<R>(&self, stem: &str, table: &Table<'_, R>, keys: Option<&[&str]>) -> std::io::Result<()> {
         write_table(&self.path.join(format!("{stem}.csv")), table, keys)?;
         #[cfg(feature = "parquet")]
         if self.parquet {

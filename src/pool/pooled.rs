@@ -1,0 +1,458 @@
+//! The pool step: many portfolios' contributions read lazily with polars (thousands of files,
+//! tens of millions of rows, aggregated as they stream), then per debtor the pooled figures
+//! and, for each contributor, its clients' experience elsewhere: the same figures without its
+//! own contribution, each under disclosure control.
+
+use super::PoolError;
+use super::disclosure::{Rules, band};
+use crate::analytics::calendar::{self, Month};
+use crate::analytics::metrics::slope;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Sums over a stretch of months: counts and amount-weighted sums of invoices settled.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Sums {
+    /// Invoices settled.
+    pub paid: i128,
+    /// Of those, settled after their due date.
+    pub late: i128,
+    /// Σ amount settled (minor units).
+    pub amount: i128,
+    /// Σ amount × days late.
+    pub amount_days_late: i128,
+}
+
+impl Sums {
+    fn add(&mut self, o: &Sums) {
+        self.paid += o.paid;
+        self.late += o.late;
+        self.amount += o.amount;
+        self.amount_days_late += o.amount_days_late;
+    }
+
+    fn wadl(&self) -> Option<f64> {
+        (self.amount > 0).then(|| self.amount_days_late as f64 / self.amount as f64)
+    }
+}
+
+/// One creditor's part in a debtor's figures.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Share {
+    /// The contributor, as its contribution names it.
+    pub contributor: String,
+    /// The 12 months to the pool's month.
+    pub now: Sums,
+    /// The 12 months to the month before (for the change month over month).
+    pub before: Sums,
+    /// Each of the last 6 months, oldest first (for the trend).
+    pub months: [Sums; 6],
+    /// Net AR at the as-of date.
+    pub exposure: i128,
+    /// Σ open on invoices at the as-of date.
+    pub open: i128,
+    /// Σ open × days past due.
+    pub open_days_overdue: i128,
+    /// Open more than 90 days past due.
+    pub open_over_90: i128,
+}
+
+/// A debtor (company number and currency: amounts in different currencies are not added up)
+/// and every creditor's share.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Debtor {
+    /// The normalised company number.
+    pub company_number: String,
+    /// The contributions' currency.
+    pub currency: String,
+    /// One per contributing creditor, by contributor name.
+    pub shares: Vec<Share>,
+}
+
+/// The figures over a set of creditors, each `None` when not published, with why.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Figures {
+    /// Creditors with anything in the figures.
+    pub creditors: usize,
+    /// Σ exposure (minor units), when the position is published.
+    pub exposure: Option<i128>,
+    /// Late count / settled count, 12 months.
+    pub late_ratio: Option<f64>,
+    /// Weighted average days late, 12 months.
+    pub wadl: Option<f64>,
+    /// The same, 12 months to the month before.
+    pub wadl_before: Option<f64>,
+    /// Days beyond terms of what is open.
+    pub dbt: Option<f64>,
+    /// Share of the open amount more than 90 days past due.
+    pub over_90_share: Option<f64>,
+    /// Least-squares slope of the monthly WADL over the last 6 months (days per month).
+    pub wadl_trend: Option<f64>,
+    /// Worst creditor's WADL minus the best's (12 months), days.
+    pub wadl_spread: Option<f64>,
+    /// What was left out and why; empty when everything is published.
+    pub note: String,
+}
+
+/// The figures over `shares`, each published only when `rules` allow it.
+pub fn figures(shares: &[&Share], rules: &Rules) -> Figures {
+    let mut now = Sums::default();
+    let mut before = Sums::default();
+    let mut months = [Sums::default(); 6];
+    let (mut exposure, mut open, mut open_days, mut over_90) = (0i128, 0i128, 0i128, 0i128);
+    for s in shares {
+        now.add(&s.now);
+        before.add(&s.before);
+        for (m, o) in months.iter_mut().zip(&s.months) {
+            m.add(o);
+        }
+        exposure += s.exposure;
+        open += s.open;
+        open_days += s.open_days_overdue;
+        over_90 += s.open_over_90;
+    }
+    let creditors = shares.iter().filter(|s| s.now.paid > 0 || s.open > 0 || s.exposure != 0).count();
+    let mut f = Figures { creditors, ..Figures::default() };
+    let mut notes = Vec::new();
+    match rules.check(shares.iter().map(|s| s.now.amount)) {
+        Ok(()) => {
+            f.late_ratio = (now.paid > 0).then(|| now.late as f64 / now.paid as f64);
+            f.wadl = now.wadl();
+            let points: Vec<(f64, f64)> =
+                months.iter().enumerate().filter_map(|(i, m)| m.wadl().map(|w| (i as f64, w))).collect();
+            f.wadl_trend = slope(&points);
+            let each: Vec<f64> = shares.iter().filter_map(|s| s.now.wadl()).collect();
+            f.wadl_spread =
+                each.iter().copied().reduce(f64::max).zip(each.iter().copied().reduce(f64::min)).map(|(a, b)| a - b);
+        }
+        Err(why) => notes.push(format!("payments: {why}")),
+    }
+    if rules.check(shares.iter().map(|s| s.before.amount)).is_ok() {
+        f.wadl_before = before.wadl();
+    }
+    match rules.check(shares.iter().map(|s| s.open.max(s.exposure))) {
+        Ok(()) => {
+            f.exposure = Some(exposure);
+            f.dbt = (open > 0).then(|| open_days as f64 / open as f64);
+            f.over_90_share = (open > 0).then(|| over_90 as f64 / open as f64);
+        }
+        Err(why) => notes.push(format!("open amounts: {why}")),
+    }
+    f.note = notes.join("; ");
+    f
+}
+
+/// The contributions found under `dirs`: every `pool/contribution.parquet`, any depth.
+pub fn find(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, PoolError> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let p = e.path();
+            if e.file_type()?.is_dir() {
+                walk(&p, out)?;
+            } else if p.file_name().is_some_and(|n| n == "contribution.parquet")
+                && p.parent().and_then(|d| d.file_name()).is_some_and(|n| n == "pool")
+            {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for d in dirs {
+        walk(d, &mut files).map_err(|e| PoolError::Read(d.clone(), e.to_string()))?;
+    }
+    if files.is_empty() {
+        return Err(PoolError::NoContributions(dirs.to_vec()));
+    }
+    Ok(files)
+}
+
+fn days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date")).num_days() as i32
+}
+
+fn polars(e: PolarsError) -> PoolError {
+    PoolError::Engine(e.to_string())
+}
+
+/// The settled sums of a stretch of months, as aggregations named `{prefix}_{column}`.
+fn stretch(prefix: &str, from: Month, to: Month) -> Vec<Expr> {
+    let within = col("month").gt_eq(lit(calendar::label(from))).and(col("month").lt_eq(lit(calendar::label(to))));
+    ["paid", "late", "paid_amount", "amount_days_late"]
+        .iter()
+        .map(|c| col(*c).cast(DataType::Int128).filter(within.clone()).sum().alias(format!("{prefix}_{c}")))
+        .collect()
+}
+
+/// Reads the contributions for the month of `as_of` (the latest as-of date found when `None`):
+/// for each contributor, its latest contribution in that month up to that day. Returns the
+/// date and every debtor with its creditors' shares.
+pub fn read(files: &[PathBuf], as_of: Option<NaiveDate>) -> Result<(NaiveDate, Vec<Debtor>), PoolError> {
+    let frames = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            LazyFrame::scan_parquet(PlRefPath::new(f.to_string_lossy().as_ref()), ScanArgsParquet::default())
+                .map(|lf| lf.with_column(lit(i as u32).alias("file")))
+        })
+        .collect::<PolarsResult<Vec<_>>>()
+        .map_err(polars)?;
+    let all = concat(frames, UnionArgs::default()).map_err(polars)?.with_column(col("as_of").cast(DataType::Int32));
+    let as_of = match as_of {
+        Some(d) => d,
+        None => {
+            let df = all.clone().select([col("as_of").max()]).collect().map_err(polars)?;
+            let d = df.column("as_of").map_err(polars)?.i32().map_err(polars)?.get(0).ok_or(PoolError::NoRows)?;
+            NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date") + chrono::Duration::days(d as i64)
+        }
+    };
+    let month = calendar::month_of(as_of);
+    let in_month =
+        all.filter(col("as_of").gt_eq(lit(days(calendar::first_day(month)))).and(col("as_of").lt_eq(lit(days(as_of)))));
+    let latest = in_month.clone().group_by([col("contributor")]).agg([col("as_of").max().alias("latest")]);
+    let used = in_month
+        .join(latest, [col("contributor")], [col("contributor")], JoinArgs::new(JoinType::Inner))
+        .filter(col("as_of").eq(col("latest")));
+    // One contributor, one file: two portfolios under one name would be pooled as one creditor.
+    let clash = used
+        .clone()
+        .group_by([col("contributor")])
+        .agg([col("file").n_unique().alias("files"), col("file").min().alias("a"), col("file").max().alias("b")])
+        .filter(col("files").gt(lit(1u32)))
+        .collect()
+        .map_err(polars)?;
+    if clash.height() > 0 {
+        let name = clash.column("contributor").map_err(polars)?.str().map_err(polars)?.get(0).unwrap_or("").to_string();
+        let file = |c: &str| clash.column(c).ok().and_then(|s| s.u32().ok()?.get(0)).map(|i| files[i as usize].clone());
+        return Err(PoolError::SameContributor(name, file("a").unwrap_or_default(), file("b").unwrap_or_default()));
+    }
+    let mut aggs = stretch("now", month - 11, month);
+    aggs.extend(stretch("before", month - 12, month - 1));
+    for k in 0..6 {
+        aggs.extend(stretch(&format!("m{k}"), month - 5 + k, month - 5 + k));
+    }
+    for c in ["exposure", "open_amount", "open_amount_days_overdue", "open_over_90"] {
+        aggs.push(col(c).cast(DataType::Int128).filter(col("month").eq(lit(calendar::label(month)))).sum().alias(c));
+    }
+    let df = used
+        .group_by([col("company_number"), col("currency"), col("contributor")])
+        .agg(aggs)
+        .sort(["company_number", "currency", "contributor"], SortMultipleOptions::default())
+        .with_streaming(true)
+        .collect()
+        .map_err(polars)?;
+    Ok((as_of, debtors(&df).map_err(polars)?))
+}
+
+/// The aggregated frame as debtors with their shares (sorted by company number, currency and
+/// contributor, so consecutive rows of one debtor are its shares).
+fn debtors(df: &DataFrame) -> PolarsResult<Vec<Debtor>> {
+    let text = |c: &str| -> PolarsResult<Vec<String>> {
+        Ok(df.column(c)?.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
+    };
+    let int =
+        |c: &str| -> PolarsResult<Vec<i128>> { Ok(df.column(c)?.i128()?.iter().map(|v| v.unwrap_or(0)).collect()) };
+    let sums = |p: &str| -> PolarsResult<Vec<Sums>> {
+        let (paid, late, amount, adl) = (
+            int(&format!("{p}_paid"))?,
+            int(&format!("{p}_late"))?,
+            int(&format!("{p}_paid_amount"))?,
+            int(&format!("{p}_amount_days_late"))?,
+        );
+        Ok((0..df.height())
+            .map(|i| Sums { paid: paid[i], late: late[i], amount: amount[i], amount_days_late: adl[i] })
+            .collect())
+    };
+    let (numbers, currencies, contributors) = (text("company_number")?, text("currency")?, text("contributor")?);
+    let (now, before) = (sums("now")?, sums("before")?);
+    let months: Vec<Vec<Sums>> = (0..6).map(|k| sums(&format!("m{k}"))).collect::<PolarsResult<_>>()?;
+    let (exposure, open, open_days, over_90) =
+        (int("exposure")?, int("open_amount")?, int("open_amount_days_overdue")?, int("open_over_90")?);
+    let mut out: Vec<Debtor> = Vec::new();
+    for i in 0..df.height() {
+        let share = Share {
+            contributor: contributors[i].clone(),
+            now: now[i],
+            before: before[i],
+            months: std::array::from_fn(|k| months[k][i]),
+            exposure: exposure[i],
+            open: open[i],
+            open_days_overdue: open_days[i],
+            open_over_90: over_90[i],
+        };
+        match out.last_mut() {
+            Some(d) if d.company_number == numbers[i] && d.currency == currencies[i] => d.shares.push(share),
+            _ => out.push(Debtor {
+                company_number: numbers[i].clone(),
+                currency: currencies[i].clone(),
+                shares: vec![share],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// One contributor's view of a debtor: the pool without its own share.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Elsewhere {
+    /// The debtor.
+    pub company_number: String,
+    /// Its currency.
+    pub currency: String,
+    /// The other creditors' figures; exposure replaced by its band.
+    pub figures: Figures,
+    /// The band of the others' exposure (minor units, lower bound included, upper excluded).
+    pub exposure_band: Option<(i128, i128)>,
+}
+
+/// For each contributor (in name order), its debtors' experience elsewhere: the debtors it
+/// shares with at least one other creditor (their figures suppressed while too few share them).
+pub fn elsewhere(debtors: &[Debtor], rules: &Rules) -> BTreeMap<String, Vec<Elsewhere>> {
+    let mut out: BTreeMap<String, Vec<Elsewhere>> = BTreeMap::new();
+    for d in debtors {
+        let digits = crate::model::Currency::parse(&d.currency).map_or(2, |c| c.minor_digits());
+        for own in &d.shares {
+            // Every contributor gets its file, empty when it shares no debtor.
+            let view = out.entry(own.contributor.clone()).or_default();
+            let others: Vec<&Share> = d.shares.iter().filter(|s| s.contributor != own.contributor).collect();
+            if others.is_empty() {
+                continue;
+            }
+            let mut figures = figures(&others, rules);
+            let exposure_band = figures.exposure.take().map(|e| band(e, digits));
+            view.push(Elsewhere {
+                company_number: d.company_number.clone(),
+                currency: d.currency.clone(),
+                figures,
+                exposure_band,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A creditor's share: settled (count, late count, amount, days-late sum) in the 12 months,
+    /// and (exposure = open, Σ open × days past due, open over 90 days).
+    fn share(name: &str, settled: (i128, i128, i128, i128), open: (i128, i128, i128)) -> Share {
+        Share {
+            contributor: name.into(),
+            now: Sums { paid: settled.0, late: settled.1, amount: settled.2, amount_days_late: settled.3 },
+            exposure: open.0,
+            open: open.0,
+            open_days_overdue: open.1,
+            open_over_90: open.2,
+            ..Share::default()
+        }
+    }
+
+    fn debtor(shares: Vec<Share>) -> Debtor {
+        Debtor { company_number: "BE0403019261".into(), currency: "EUR".into(), shares }
+    }
+
+    /// What `A` is shown about the debtor, rounded as the file writes it.
+    fn shown_to_a(shares: Vec<Share>) -> String {
+        let views = elsewhere(&[debtor(shares)], &Rules::default());
+        let e = &views["A"][0];
+        let f = &e.figures;
+        let r = |x: Option<f64>| x.map(|x| format!("{x:.4}")).unwrap_or_default();
+        format!(
+            "{} {:?} {} {} {} {} {} {} {}",
+            f.creditors,
+            e.exposure_band,
+            r(f.late_ratio),
+            r(f.wadl),
+            r(f.wadl_spread),
+            r(f.dbt),
+            r(f.over_90_share),
+            r(f.wadl_trend),
+            f.note
+        )
+    }
+
+    #[test]
+    fn pooled_figures_are_the_sums_of_the_others_and_never_ones_own() {
+        let shares = vec![
+            share("A", (100, 100, 1_000_00, 1_000_00 * 90), (50_000_00, 50_000_00 * 90, 50_000_00)),
+            share("B", (10, 3, 1_000_00, 1_000_00 * 10), (5_000_00, 5_000_00 * 10, 0)),
+            share("C", (10, 5, 3_000_00, 3_000_00 * 20), (5_000_00, 5_000_00 * 30, 1_000_00)),
+            share("D", (20, 4, 4_000_00, 4_000_00 * 5), (10_000_00, 0, 0)),
+        ];
+        let views = elsewhere(&[debtor(shares)], &Rules::default());
+        let f = &views["A"][0].figures;
+        assert_eq!(f.creditors, 3);
+        assert_eq!(f.late_ratio, Some(12.0 / 40.0));
+        assert_eq!(f.wadl, Some((10.0 * 1000.0 + 20.0 * 3000.0 + 5.0 * 4000.0) / 8000.0));
+        assert_eq!(f.wadl_spread, Some(15.0));
+        assert_eq!(f.dbt, Some((5_000.0 * 10.0 + 5_000.0 * 30.0) / 20_000.0));
+        assert_eq!(f.over_90_share, Some(0.05));
+        assert_eq!(views["A"][0].exposure_band, Some((20_000_00, 50_000_00)), "20,000 EUR elsewhere");
+        assert_eq!(f.note, "");
+        // B's view holds A's 90 days late instead of its own 10.
+        assert_eq!(views["B"][0].figures.wadl, Some((90.0 * 1000.0 + 20.0 * 3000.0 + 5.0 * 4000.0) / 8000.0));
+    }
+
+    #[test]
+    fn too_few_or_one_dominating_creditor_suppresses_the_figures() {
+        let two = vec![
+            share("A", (1, 0, 100, 0), (100, 0, 0)),
+            share("B", (10, 3, 1_000, 5_000), (1_000, 0, 0)),
+            share("C", (10, 3, 1_000, 5_000), (1_000, 0, 0)),
+        ];
+        let views = elsewhere(&[debtor(two)], &Rules::default());
+        let f = &views["A"][0].figures;
+        assert_eq!((f.creditors, f.wadl, f.dbt, views["A"][0].exposure_band), (2, None, None, None));
+        assert_eq!(f.note, "payments: fewer than 3 creditors (2); open amounts: fewer than 3 creditors (2)");
+        let dominated = vec![
+            share("A", (1, 0, 100, 0), (100, 0, 0)),
+            share("B", (10, 3, 8_000, 5_000), (1_000, 0, 0)),
+            share("C", (10, 3, 1_000, 5_000), (1_000, 0, 0)),
+            share("D", (10, 3, 1_000, 5_000), (1_000, 0, 0)),
+        ];
+        let views = elsewhere(&[debtor(dominated)], &Rules::default());
+        let f = &views["A"][0].figures;
+        assert_eq!((f.wadl, f.late_ratio, f.wadl_spread), (None, None, None));
+        assert_eq!(f.note, "payments: one creditor holds more than 75 % of it");
+        assert!(f.dbt.is_some(), "the open amounts are spread evenly: published");
+    }
+
+    /// The differencing attack: A sees the pool with and without E (E joined, or left, between
+    /// two pool runs). Two different worlds, in which E's own figures differ, show A exactly the
+    /// same thing in both runs, so nothing A sees can give E's values.
+    #[test]
+    fn differencing_two_pools_with_and_without_one_creditor_does_not_give_its_values() {
+        let a = share("A", (5, 1, 500_00, 500_00 * 3), (2_000_00, 0, 0));
+        // World 1: B, C, D, and E with WADL 40, late ratio 0.6, DBT 60, over-90 share 50 %.
+        let bcd1 = vec![
+            share("B", (10, 3, 1_000_00, 1_000_00 * 10), (10_000_00, 10_000_00 * 20, 1_000_00)),
+            share("C", (10, 5, 1_000_00, 1_000_00 * 20), (10_000_00, 10_000_00 * 20, 1_000_00)),
+            share("D", (10, 4, 1_000_00, 1_000_00 * 30), (10_000_00, 10_000_00 * 20, 1_000_00)),
+        ];
+        let e1 = share("E", (10, 6, 1_000_00, 1_000_00 * 40), (10_000_00, 10_000_00 * 60, 5_000_00));
+        // World 2: other B, C, D (WADL 5, 15, 25 weighted to the same 20), and E with WADL 35,
+        // late ratio 0.525, DBT 55.8, over-90 share 45.8 %, a larger exposure.
+        let bcd2 = vec![
+            share("B", (20, 6, 1_000_00, 1_000_00 * 5), (10_000_00, 10_000_00 * 20, 1_000_00)),
+            share("C", (20, 8, 1_000_00, 1_000_00 * 15), (10_000_00, 10_000_00 * 20, 1_000_00)),
+            share("D", (20, 10, 4_000_00, 4_000_00 * 25), (11_000_00, 11_000_00 * 20, 1_100_00)),
+        ];
+        let e2 = share("E", (40, 21, 3_000_00, 3_000_00 * 35), (12_000_00, 670_000_00, 5_500_00));
+        assert_ne!(e1.now.wadl(), e2.now.wadl());
+        let with = |bcd: &[Share], e: &Share| [vec![a.clone()], bcd.to_vec(), vec![e.clone()]].concat();
+        let without = |bcd: &[Share]| [vec![a.clone()], bcd.to_vec()].concat();
+        assert_eq!(shown_to_a(with(&bcd1, &e1)), shown_to_a(with(&bcd2, &e2)), "with E");
+        assert_eq!(shown_to_a(without(&bcd1)), shown_to_a(without(&bcd2)), "without E");
+        // And the figures are published in both runs: the rules did not merely hide them.
+        for shown in [shown_to_a(without(&bcd1)), shown_to_a(with(&bcd1, &e1))] {
+            assert!(!shown.contains("fewer") && !shown.contains("holds"), "{shown}");
+        }
+        assert_ne!(shown_to_a(with(&bcd1, &e1)), shown_to_a(without(&bcd1)));
+    }
+}
