@@ -93,6 +93,9 @@ pub struct PoolSettings {
     pub contribute: bool,
     /// The name the contribution goes under (default: `company`); unique within a pool.
     pub contributor: Option<String>,
+    /// The pool's output folder (or one `elsewhere/<contributor>.csv`): the clients'
+    /// experience elsewhere comes into the run from its latest month up to the as-of date.
+    pub elsewhere: Option<PathBuf>,
 }
 
 /// `[outputs]`: extra forms of the data files.
@@ -328,7 +331,11 @@ impl Config {
             watchlist: raw.watchlist.as_ref().map(|p| base.join(p)),
             reports: raw.reports.clone(),
             outputs: OutputSettings { parquet: raw.outputs.parquet || overrides.parquet },
-            pool: PoolSettings { contribute: raw.pool.contribute, contributor: Some(contributor) },
+            pool: PoolSettings {
+                contribute: raw.pool.contribute,
+                contributor: Some(contributor),
+                elsewhere: raw.pool.elsewhere.as_ref().map(|p| base.join(p)),
+            },
             ladder: raw.ladder.clone(),
             notify: NotifySettings {
                 email: raw

@@ -10,15 +10,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tempfile::TempDir;
 
-/// A multi-portfolio sample whose creditors contribute, run as a batch.
+/// A multi-portfolio sample (its creditors contribute to a pool), run as a batch.
 fn contributed(dir: &Path, n: usize) -> std::path::PathBuf {
     let p = dir.join("p");
     assert_eq!(run(&["sample", "--portfolios", &n.to_string(), "--out", p.to_str().unwrap()]).code, 0);
     for i in 1..=n {
-        let cfg = p.join(format!("creditor-{i:02}/arwatch.toml"));
-        let mut text = std::fs::read_to_string(&cfg).unwrap();
-        text.push_str(&format!("\n[pool]\ncontribute = true\ncontributor = \"creditor-{i:02}\"\n"));
-        std::fs::write(&cfg, text).unwrap();
+        let cfg = std::fs::read_to_string(p.join(format!("creditor-{i:02}/arwatch.toml"))).unwrap();
+        assert!(cfg.contains(&format!("[pool]\ncontribute = true\ncontributor = \"creditor-{i:02}\"")), "{cfg}");
     }
     let r = run(&["batch", "-q", p.join("manifest.toml").to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -116,4 +114,70 @@ fn the_pool_refuses_weak_rules_clashing_names_and_empty_folders() {
     assert_eq!(twice.code, 2, "{}", twice.stderr);
     assert!(twice.stderr.contains("same contributor \"creditor-01\""), "{}", twice.stderr);
     assert!(!out.join("2026-10").exists(), "nothing written by a refused pool");
+}
+
+/// The SQL in examples/pool gives what `arwatch pool` gives, run by DuckDB (when Python has
+/// it: `.ci/run` installs it).
+#[test]
+fn duckdb_running_the_shipped_sql_agrees_with_the_pool_step() {
+    let has_duckdb =
+        std::process::Command::new("python3").args(["-c", "import duckdb"]).status().is_ok_and(|s| s.success());
+    if !has_duckdb {
+        eprintln!("skipped: python3 with duckdb is not installed (pip install duckdb)");
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    let p = contributed(dir.path(), 4);
+    let out = dir.path().join("pool");
+    let r = run(&["pool", p.join("batch").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let glob = p.join("batch/*/2026-10/pool/contribution.parquet");
+    let check = std::process::Command::new("python3")
+        .arg(common::root().join("examples/pool/check_with_duckdb.py"))
+        .args([glob.to_str().unwrap(), out.join("2026-10").to_str().unwrap(), "2026-10-31"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{said}{}", String::from_utf8_lossy(&check.stderr));
+    assert!(said.contains("; 0 differ") && !said.starts_with("0 figures"), "{said}");
+}
+
+/// The sample's story: a debtor pays creditor-01 on time and the other creditors later every
+/// month. Two monthly batches with the pool between them raise `pays_others_late` for it at
+/// creditor-01, with the other creditors' figures in its clients file and its risk reasons.
+#[test]
+fn two_monthly_batches_with_a_pool_tell_creditor_01_that_its_client_pays_others_late() {
+    let dir = TempDir::new().unwrap();
+    let p = dir.path().join("p");
+    assert_eq!(run(&["sample", "--portfolios", "5", "--out", p.to_str().unwrap()]).code, 0);
+    let manifest = std::fs::read_to_string(p.join("manifest.toml")).unwrap();
+    let september: String = manifest
+        .lines()
+        .flat_map(|l| if l.starts_with("config = ") { vec![l, "as_of = \"2026-09-30\""] } else { vec![l] })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(p.join("september.toml"), september).unwrap();
+    let sep = run(&["batch", "-q", p.join("september.toml").to_str().unwrap()]);
+    assert_eq!(sep.code, 0, "{}", sep.stderr);
+    let pool = run(&["pool", p.join("batch").to_str().unwrap(), "--out", p.join("pool").to_str().unwrap()]);
+    assert_eq!(pool.code, 0, "{}", pool.stderr);
+    let oct = run(&["batch", "-q", p.join("manifest.toml").to_str().unwrap()]);
+    assert_eq!(oct.code, 0, "{}", oct.stderr);
+    let data = p.join("batch/creditor-01/2026-10/data");
+    let (h, alerts) = csv_rows(&data.join("alerts.csv"));
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let ours: Vec<&Vec<String>> =
+        alerts.iter().filter(|a| a[at("kind")] == "pays_others_late" && a[at("client_id")] == "K0010").collect();
+    assert_eq!(ours.len(), 1, "{alerts:?}");
+    assert!(ours[0][at("message")].contains("(4 creditors; you: 0.0)"), "{:?}", ours[0]);
+    let (h, clients) = csv_rows(&data.join("clients.csv"));
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let k = clients.iter().find(|c| c[at("client_id")] == "K0010").unwrap();
+    assert_eq!(k[at("wadl_12m")], "0.00", "creditor-01 is paid on time");
+    assert_eq!(k[at("elsewhere_creditors")], "4");
+    assert!(k[at("elsewhere_wadl_12m")].parse::<f64>().unwrap() > 30.0, "{k:?}");
+    assert!(k[at("risk_reasons")].contains("pays other suppliers"), "{k:?}");
+    // The September runs had no pool yet: no figures, no alert, no error.
+    let (h, sept) = csv_rows(&p.join("batch/creditor-01/2026-09/data/clients.csv"));
+    assert!(sept.iter().all(|c| c[h.iter().position(|x| x == "elsewhere_creditors").unwrap()].is_empty()));
 }

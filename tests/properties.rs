@@ -162,7 +162,11 @@ mod risk_score {
             (0.0f64..1.0, 0.0f64..1.0),
             proptest::option::of(-20.0f64..80.0),
             (proptest::option::of(0.0f64..100.0), proptest::option::of(0.0f64..10.0), proptest::option::of(0usize..10)),
-            (proptest::option::of(0.0f64..3.0), proptest::option::of(0.0f64..100.0)),
+            (
+                proptest::option::of(0.0f64..3.0),
+                proptest::option::of(0.0f64..100.0),
+                proptest::option::of((0.0f64..120.0, 3u32..20)),
+            ),
         )
             .prop_map(
                 |(
@@ -172,7 +176,7 @@ mod risk_score {
                     (a, b),
                     add,
                     (score, payment_score, rating),
-                    (utilisation, discontinuation),
+                    (utilisation, discontinuation, elsewhere),
                 )| {
                     RiskInput {
                         wadl,
@@ -193,6 +197,7 @@ mod risk_score {
                             || discontinuation.is_some()
                             || rating.is_some()
                             || utilisation.is_some(),
+                        elsewhere,
                     }
                 },
             )
@@ -217,7 +222,9 @@ mod risk_score {
             8 => w.rating = w.rating.map(|r| (r + 1).min(9)),
             // A higher discontinuation score is a higher chance of stopping: worse.
             9 => w.discontinuation = w.discontinuation.map(|v| (v + by).min(100.0)),
-            _ => w.utilisation = w.utilisation.map(|u| u + by / 10.0),
+            10 => w.utilisation = w.utilisation.map(|u| u + by / 10.0),
+            // Paying the pool's other creditors later.
+            _ => w.elsewhere = w.elsewhere.map(|(v, n)| (v + by, n)),
         }
         w
     }
@@ -226,7 +233,7 @@ mod risk_score {
         #![proptest_config(ProptestConfig::with_cases(500))]
 
         #[test]
-        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..11, by in 0.0f64..50.0) {
+        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..12, by in 0.0f64..50.0) {
             let (s, b) = (RiskSettings::default(), BureauSettings::default());
             let before = assess(&i, &s, &b);
             let after = assess(&worse(&i, which, by), &s, &b);

@@ -33,6 +33,8 @@ pub struct Weights {
     pub rating: f64,
     /// Exposure against the credit limit.
     pub utilisation: f64,
+    /// How late the client pays the other creditors of a pool (`docs/pooling.md`).
+    pub elsewhere: f64,
 }
 
 impl Default for Weights {
@@ -49,6 +51,7 @@ impl Default for Weights {
             discontinuation: 10.0,
             rating: 10.0,
             utilisation: 5.0,
+            elsewhere: 10.0,
         }
     }
 }
@@ -106,6 +109,7 @@ impl RiskSettings {
             w.discontinuation,
             w.rating,
             w.utilisation,
+            w.elsewhere,
         ];
         if all.iter().any(|x| *x < 0.0 || !x.is_finite()) {
             return Err("risk weights must be zero or positive".into());
@@ -183,6 +187,8 @@ pub struct RiskInput {
     pub utilisation: Option<f64>,
     /// Whether the client has a bureau snapshot at all.
     pub has_bureau: bool,
+    /// Its WADL at the other creditors of a pool, and how many they are.
+    pub elsewhere: Option<(f64, u32)>,
 }
 
 impl RiskInput {
@@ -266,6 +272,13 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
             what: format!("paying later by {v:.1} days a month (WADL trend 6 months)"),
         });
     }
+    if let Some((v, n)) = i.elsewhere {
+        factors.push(Factor {
+            weight: w.elsewhere,
+            badness: ramp(v, s.wadl_full_days),
+            what: format!("pays other suppliers {v:.1} days late on average ({n} creditors)"),
+        });
+    }
     if let Some(v) = i.add {
         factors.push(Factor {
             weight: w.add,
@@ -345,6 +358,24 @@ mod tests {
 
     fn base() -> RiskInput {
         RiskInput { wadl: Some(2.0), wadl_slope: Some(0.0), dbt: 3.0, add: Some(1.0), ..Default::default() }
+    }
+
+    #[test]
+    fn paying_others_late_raises_the_score_with_its_reason() {
+        let (s, b) = (RiskSettings::default(), BureauSettings::default());
+        let alone = assess(&base(), &s, &b);
+        let pooled = assess(&RiskInput { elsewhere: Some((24.0, 4)), ..base() }, &s, &b);
+        assert!(pooled.score > alone.score + 10.0, "{} vs {}", pooled.score, alone.score);
+        assert!(
+            pooled.reasons.contains("pays other suppliers 24.0 days late on average (4 creditors) (+"),
+            "{}",
+            pooled.reasons
+        );
+        // Paying the others on time is one more good factor known: the score falls.
+        let on_time = assess(&RiskInput { elsewhere: Some((0.0, 4)), ..base() }, &s, &b);
+        assert!(on_time.score < alone.score, "{} vs {}", on_time.score, alone.score);
+        let off = RiskSettings { weights: Weights { elsewhere: 0.0, ..Weights::default() }, ..RiskSettings::default() };
+        assert_eq!(assess(&RiskInput { elsewhere: Some((24.0, 4)), ..base() }, &off, &b).score, alone.score);
     }
 
     #[test]

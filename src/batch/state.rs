@@ -79,5 +79,16 @@ pub fn fingerprint(config: &Config) -> String {
     for p in extra.into_iter().flatten() {
         h.file(p);
     }
+    // A new pool month changes what the run reads: every month's file of this contributor.
+    h.feed(format!("{:?}", config.pool).as_bytes());
+    if let Some(setting) = &config.pool.elsewhere {
+        let name = crate::bureau::elsewhere::file_name(config.pool.contributor.as_deref().unwrap_or(&config.company));
+        let mut months: Vec<_> = std::fs::read_dir(setting).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        months.sort();
+        for m in months {
+            h.file(&m.join("elsewhere").join(format!("{name}.csv")));
+        }
+        h.file(setting);
+    }
     format!("{:016x}", h.0)
 }

@@ -5,6 +5,7 @@
 //! status vocabulary are configuration (`[bureau]`), with defaults that read Belgian and Dutch
 //! bureau exports in English, Dutch and French.
 
+pub mod elsewhere;
 pub mod watchlist;
 
 use crate::model::{Client, ClientIx, CompanyNumber, Origin};

@@ -303,6 +303,7 @@ mod tests {
             risk: Risk { score: 90.0, tier, reasons: "bureau score 5".into() },
             over_60: 0,
             over_90: 0,
+            elsewhere: None,
         };
         (roster, analysis, Assessment { clients: vec![view], ..Default::default() })
     }

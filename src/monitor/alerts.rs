@@ -79,6 +79,9 @@ pub enum AlertKind {
     Dso,
     /// Its risk tier moved.
     RiskTier,
+    /// It pays the other creditors of a pool markedly later than this one, or later than the
+    /// month before.
+    PaysOthersLate,
 }
 
 impl AlertKind {
@@ -107,6 +110,7 @@ impl AlertKind {
             AlertKind::PaymentTerms => "payment_terms",
             AlertKind::Dso => "dso",
             AlertKind::RiskTier => "risk_tier",
+            AlertKind::PaysOthersLate => "pays_others_late",
         }
     }
 }
@@ -209,7 +213,7 @@ impl Change<'_> {
 type Rule = fn(&mut Change<'_>);
 
 /// Every rule, the bureau's first, then the ledger's.
-const RULES: [Rule; 15] = [
+const RULES: [Rule; 16] = [
     bureau_presence,
     bureau_status,
     credit_limit,
@@ -225,6 +229,7 @@ const RULES: [Rule; 15] = [
     payment_terms,
     dso,
     risk_tier,
+    pays_others_late,
 ];
 
 /// Compares the current run with the previous one, client by client (and watched company by
@@ -518,6 +523,33 @@ fn dso(x: &mut Change<'_>) {
             format!("{}: countback DSO {} from {a:.1} to {b:.1} days", x.name, if worse { "rose" } else { "fell" });
         x.push(AlertKind::Dso, worse, Severity::Medium, num(Some(a)), num(Some(b)), message);
     }
+}
+
+/// The pool says the client pays the other creditors markedly later than it pays this one
+/// (newly so since the last run), or later than the month before: often the first sign that a
+/// client keeps its favourite supplier paid while the others wait.
+fn pays_others_late(x: &mut Change<'_>) {
+    let (p, c) = (x.p, x.c);
+    let Some(elsewhere) = c.elsewhere_wadl_12m else { return };
+    let n = c.elsewhere_creditors;
+    let gap = |e: &Entry| e.elsewhere_wadl_12m.zip(e.wadl_12m).map(|(other, own)| other - own);
+    let own = c.wadl_12m.unwrap_or(0.0);
+    let now_apart = gap(c).is_some_and(|g| g >= x.t.pays_others_late_gap_days);
+    let was_apart = gap(p).is_some_and(|g| g >= x.t.pays_others_late_gap_days);
+    let worse = c.elsewhere_wadl_before.map(|b| elsewhere - b).filter(|d| *d >= x.t.pays_others_worse_days);
+    let message = match (now_apart && !was_apart, worse) {
+        (_, Some(d)) => format!(
+            "{}: pays other suppliers later: {elsewhere:.1} days late on average, {d:.1} more than a month before ({n} creditors; you: {own:.1})",
+            x.name
+        ),
+        (true, None) => format!(
+            "{}: pays other suppliers {elsewhere:.1} days late on average ({n} creditors), you {own:.1}",
+            x.name
+        ),
+        (false, None) => return,
+    };
+    let previous = num(c.elsewhere_wadl_before.or(p.elsewhere_wadl_12m));
+    x.push(AlertKind::PaysOthersLate, true, Severity::High, previous, num(Some(elsewhere)), message);
 }
 
 /// The risk tier moved; up to critical is critical, up to high is high.

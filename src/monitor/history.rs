@@ -69,10 +69,16 @@ pub struct Entry {
     pub risk_score: Option<f64>,
     /// The risk tier's label.
     pub risk_tier: Option<Tier>,
+    /// Other creditors of the pool with the client (0 without a pool).
+    pub elsewhere_creditors: u32,
+    /// Its WADL at the other creditors, 12 months, when the pool published it.
+    pub elsewhere_wadl_12m: Option<f64>,
+    /// The same, 12 months to the month before.
+    pub elsewhere_wadl_before: Option<f64>,
 }
 
 /// The columns of a history file, in order.
-pub const COLUMNS: [&str; 28] = [
+pub const COLUMNS: [&str; 31] = [
     "client_id",
     "client_name",
     "company_number",
@@ -101,6 +107,9 @@ pub const COLUMNS: [&str; 28] = [
     "discontinuation_score",
     "credit_flag",
     "role",
+    "elsewhere_creditors",
+    "elsewhere_wadl_12m",
+    "elsewhere_wadl_12m_month_before",
 ];
 
 fn opt(v: Option<f64>) -> String {
@@ -148,6 +157,9 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
             opt(e.discontinuation_score),
             e.credit_flag.map_or("", CreditFlag::label).to_string(),
             e.role.label().to_string(),
+            e.elsewhere_creditors.to_string(),
+            opt(e.elsewhere_wadl_12m),
+            opt(e.elsewhere_wadl_before),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -206,6 +218,9 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, HistoryError> {
             legal_form: get("legal_form"),
             risk_score: f("risk_score"),
             risk_tier: Tier::from_label(&get("risk_tier")),
+            elsewhere_creditors: get("elsewhere_creditors").parse().unwrap_or(0),
+            elsewhere_wadl_12m: f("elsewhere_wadl_12m"),
+            elsewhere_wadl_before: f("elsewhere_wadl_12m_month_before"),
         };
         out.insert(e.client_id.clone(), e);
     }

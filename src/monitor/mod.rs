@@ -8,10 +8,13 @@ pub mod opportunities;
 
 use crate::analytics::Analysis;
 use crate::analytics::risk::{self, Risk, RiskInput, RiskSettings};
+use crate::bureau::elsewhere::Elsewhere;
 use crate::bureau::watchlist::Watched;
 use crate::bureau::{self, BureauSettings, Matched, Snapshot, Status};
+use crate::model::CompanyNumber;
 use crate::model::Roster;
 use history::Entry;
+use std::collections::BTreeMap;
 
 /// Bureau view and risk of one client (aligned with `Analysis::clients`).
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +33,8 @@ pub struct ClientView {
     pub over_60: i64,
     /// Open amount more than 90 days past due.
     pub over_90: i64,
+    /// How it pays the other creditors of a pool, when the run has one.
+    pub elsewhere: Option<Elsewhere>,
 }
 
 /// Every client's bureau view and risk, and how the snapshots matched.
@@ -51,6 +56,7 @@ pub fn assess(
     bureau_settings: &BureauSettings,
     risk_settings: &RiskSettings,
     watchlist: &[Watched],
+    elsewhere: &BTreeMap<CompanyNumber, Elsewhere>,
 ) -> Assessment {
     let active: Vec<u32> = analysis.clients.iter().map(|c| c.client).collect();
     let matched = if snapshots.is_empty() {
@@ -84,6 +90,9 @@ pub fn assess(
                 add: f.add,
                 ..Default::default()
             };
+            let pooled =
+                roster.clients[c.client as usize].company_number.as_ref().and_then(|n| elsewhere.get(n)).cloned();
+            input.elsewhere = pooled.as_ref().and_then(|e| e.wadl.map(|w| (w, e.creditors)));
             let snapshot = matched.latest.get(&c.client).copied();
             let snap = snapshot.map(|i| &snapshots[i]);
             if let Some(s) = snap {
@@ -97,6 +106,7 @@ pub fn assess(
                 risk: risk::assess(&input, risk_settings, bureau_settings),
                 over_60,
                 over_90,
+                elsewhere: pooled,
             }
         })
         .collect();
@@ -122,6 +132,9 @@ pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment, watchlist: 
             avg_terms_days: f.avg_terms_days,
             risk_score: Some(v.risk.score),
             risk_tier: Some(v.risk.tier),
+            elsewhere_creditors: v.elsewhere.as_ref().map_or(0, |e| e.creditors),
+            elsewhere_wadl_12m: v.elsewhere.as_ref().and_then(|e| e.wadl),
+            elsewhere_wadl_before: v.elsewhere.as_ref().and_then(|e| e.wadl_before),
             ..Entry::default()
         };
         bureau_fields(&mut e, v.snapshot.map(|i| &a.snapshots[i]));

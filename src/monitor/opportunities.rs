@@ -129,6 +129,7 @@ mod tests {
             risk: Risk { score: 0.0, tier, reasons: String::new() },
             over_60: over_90,
             over_90,
+            elsewhere: None,
         }
     }
 

@@ -67,6 +67,7 @@ pub fn kind(k: AlertKind, lang: Lang) -> &'static str {
             AlertKind::PaymentTerms => ["payment terms", "betalingstermijn", "délai de paiement"],
             AlertKind::Dso => ["DSO", "DSO", "DSO"],
             AlertKind::RiskTier => ["risk tier", "risicoklasse", "classe de risque"],
+            AlertKind::PaysOthersLate => ["pays others late", "betaalt anderen te laat", "paie les autres en retard"],
         },
     )
 }

@@ -69,7 +69,7 @@ impl Analysed {
     /// Analyses the ledger, assesses each client's risk, compares with the previous run and
     /// selects the handover.
     pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, AppError> {
-        let Loaded { ingested, bureau, as_of, watchlist } = loaded;
+        let Loaded { ingested, bureau, as_of, watchlist, elsewhere } = loaded;
         let mut timings = Vec::new();
         let t = Instant::now();
         let fx = fx(config)?;
@@ -79,8 +79,15 @@ impl Analysed {
         timings.push(("analyse", t.elapsed()));
 
         let t = Instant::now();
-        let assessment =
-            monitor::assess(&roster, &analysis, bureau.snapshots.clone(), &config.bureau, &config.risk, &watchlist);
+        let assessment = monitor::assess(
+            &roster,
+            &analysis,
+            bureau.snapshots.clone(),
+            &config.bureau,
+            &config.risk,
+            &watchlist,
+            &elsewhere.by_company,
+        );
         let entries = monitor::entries(&roster, &analysis, &assessment, &watchlist);
         let compared_with = match &config.compare_with {
             Some(p) => Some(p.clone()),

@@ -1,6 +1,7 @@
 //! Why a run stopped once its configuration was read and its inputs opened: what was found,
 //! where, and what to do about it.
 
+use crate::bureau::elsewhere::ElsewhereError;
 use crate::bureau::watchlist::WatchlistError;
 use crate::collection::CollectionError;
 use crate::fx::FxError;
@@ -61,6 +62,8 @@ pub enum RunError {
     History(HistoryError),
     /// The watchlist cannot be used (its message ends with the fix).
     Watchlist(WatchlistError),
+    /// The pool's experience-elsewhere file cannot be used (its message ends with the fix).
+    Elsewhere(ElsewhereError),
 }
 
 /// The details of [`RunError::TooManyRejected`].
@@ -106,7 +109,7 @@ impl RunError {
             RunError::Fx(e) => e.fix(),
             RunError::Collection(e) => e.fix(),
             RunError::History(_) => "name an existing saved run with --compare-with, or leave it out",
-            RunError::Watchlist(_) => "",
+            RunError::Watchlist(_) | RunError::Elsewhere(_) => "",
         }
     }
 }
@@ -158,6 +161,7 @@ impl fmt::Display for RunError {
             RunError::Collection(e) => write!(f, "{e}")?,
             RunError::History(e) => write!(f, "{e}")?,
             RunError::Watchlist(e) => write!(f, "{e}")?,
+            RunError::Elsewhere(e) => write!(f, "{e}")?,
         }
         // The currency error writes its own fix, naming the currency.
         let fix = self.fix();

@@ -3,6 +3,7 @@
 
 use super::error::{RunError, TooManyRejected};
 use crate::analytics::calendar;
+use crate::bureau::elsewhere;
 use crate::bureau::watchlist::{self, Watched};
 use crate::config::Config;
 use crate::exit::AppError;
@@ -22,6 +23,8 @@ pub struct Loaded {
     pub as_of: NaiveDate,
     /// The companies watched that are not clients.
     pub watchlist: Vec<Watched>,
+    /// How the clients pay the other creditors of a pool (`[pool] elsewhere`).
+    pub elsewhere: elsewhere::Pooled,
 }
 
 /// Shown each set of inputs (the ledger's, then the bureau's) as soon as it is read, before
@@ -54,8 +57,23 @@ impl Loaded {
             Some(p) => watchlist::read(p).map_err(RunError::Watchlist)?,
             None => Vec::new(),
         };
-        Ok(Loaded { ingested, bureau, as_of, watchlist })
+        let elsewhere = read_elsewhere(config, as_of)?;
+        Ok(Loaded { ingested, bureau, as_of, watchlist, elsewhere })
     }
+}
+
+/// The clients' experience elsewhere from the pool the configuration names: its latest month up
+/// to the as-of date. None before the first pool, or when the pool has no file for this
+/// portfolio (it did not contribute that month).
+fn read_elsewhere(config: &Config, as_of: NaiveDate) -> Result<elsewhere::Pooled, RunError> {
+    let Some(setting) = &config.pool.elsewhere else { return Ok(elsewhere::Pooled::default()) };
+    let name = config.pool.contributor.as_deref().unwrap_or(&config.company);
+    let month = calendar::label(calendar::month_of(as_of));
+    let Some(file) = elsewhere::locate(setting, name, &month).filter(|f| f.exists() || !setting.is_dir()) else {
+        return Ok(elsewhere::Pooled::default());
+    };
+    let by_company = elsewhere::read(&file, config.currency.code()).map_err(RunError::Elsewhere)?;
+    Ok(elsewhere::Pooled { file: Some(file), by_company })
 }
 
 fn options(config: &Config) -> IngestOptions {

@@ -4,6 +4,7 @@
 use super::PoolError;
 use super::disclosure::Rules;
 use super::pooled::{self, Debtor, Elsewhere, Figures};
+use crate::bureau::elsewhere::file_name;
 use crate::model::{Currency, Money};
 use crate::output::month_folder::{self, MonthFolder, RootLock};
 use crate::report::data::DataDir;
@@ -23,15 +24,6 @@ pub struct Pooled {
     pub debtors: usize,
     /// Contributors given an `elsewhere` file.
     pub contributors: usize,
-}
-
-/// A contributor's name as a file name: letters, digits, `-`, `_` and `.` kept, the rest `_`.
-fn file_name(contributor: &str) -> String {
-    let s: String = contributor
-        .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
-        .collect();
-    s.trim_start_matches('.').to_string()
 }
 
 fn money(v: i128, currency: &str) -> Cell<'static> {
@@ -107,17 +99,4 @@ pub fn write(dirs: &[PathBuf], out: &Path, as_of: Option<NaiveDate>, rules: &Rul
     }
     let folder = month.commit().map_err(|e| io(out, e))?;
     Ok(Pooled { as_of, folder, files: files.len(), debtors: debtors.len(), contributors: views.len() })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn contributor_names_become_safe_file_names() {
-        assert_eq!(file_name("creditor-01"), "creditor-01");
-        assert_eq!(file_name("Bakkerij Claes/NV"), "Bakkerij_Claes_NV");
-        assert_eq!(file_name("../x"), "_x");
-        assert_eq!(file_name("Société Générale"), "Société_Générale");
-    }
 }

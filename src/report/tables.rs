@@ -78,6 +78,18 @@ pub fn clients<'a>(
         Column::new("risk_tier", |r: &ClientRow| Cell::text(r.view.risk.tier.label())),
         Column::new("risk_reasons", |r: &ClientRow| Cell::text(&r.view.risk.reasons)),
         Column::new("avg_terms_days", |r: &ClientRow| Cell::Days(r.result.figures.avg_terms_days)),
+        // How the client pays the other creditors of a pool (docs/pooling.md); empty without.
+        Column::new("elsewhere_creditors", |r: &ClientRow| {
+            r.view.elsewhere.as_ref().map_or(Cell::Blank, |e| Cell::Int(e.creditors as i64))
+        }),
+        Column::new("elsewhere_late_ratio_12m", |r: &ClientRow| {
+            Cell::Percent(r.view.elsewhere.as_ref().and_then(|e| e.late_ratio))
+        }),
+        Column::new("elsewhere_wadl_12m", |r: &ClientRow| Cell::Days(r.view.elsewhere.as_ref().and_then(|e| e.wadl))),
+        Column::new("elsewhere_wadl_trend_6m", |r: &ClientRow| {
+            Cell::Days(r.view.elsewhere.as_ref().and_then(|e| e.wadl_trend))
+        }),
+        Column::new("elsewhere_dbt", |r: &ClientRow| Cell::Days(r.view.elsewhere.as_ref().and_then(|e| e.dbt))),
     ]);
     let rows = move |i: usize| {
         let c = &a.clients[i];

@@ -151,3 +151,32 @@ fn sorted_by_severity() {
     assert_eq!(sev, sorted);
     assert_eq!(a[0].kind, AlertKind::BureauStatus);
 }
+
+#[test]
+fn paying_others_late_fires_on_a_new_gap_or_a_worse_month_and_only_then() {
+    let pooled = |wadl: f64, before: Option<f64>| {
+        move |c: &mut Entry| {
+            c.elsewhere_creditors = 4;
+            c.elsewhere_wadl_12m = Some(wadl);
+            c.elsewhere_wadl_before = before;
+        }
+    };
+    // Pays us 5 days late, the others 24: markedly later, and new since the last run.
+    let a = run(pooled(24.0, Some(23.0)));
+    assert_eq!(kinds(&a), [("pays_others_late", "risk", "high")]);
+    assert_eq!(a[0].message, "Brasserie Zoë: pays other suppliers 24.0 days late on average (4 creditors), you 5.0");
+    // The same gap the run before: said once, not every month.
+    let p = Entry { elsewhere_creditors: 4, elsewhere_wadl_12m: Some(24.0), ..entry() };
+    let mut c = p.clone();
+    c.elsewhere_wadl_before = Some(23.0);
+    let prev = BTreeMap::from([(p.client_id.clone(), p)]);
+    assert!(compare(&prev, &[c], &Thresholds::default(), &BureauSettings::default(), Currency::EUR).is_empty());
+    // Worse than the month before by 5 days or more: said, even with no gap to us.
+    let a = run(pooled(12.0, Some(6.0)));
+    assert_eq!(kinds(&a), [("pays_others_late", "risk", "high")]);
+    assert!(a[0].message.contains("12.0 days late on average, 6.0 more than a month before"), "{}", a[0].message);
+    // Close to how it pays us, and steady: nothing.
+    assert!(run(pooled(9.0, Some(8.0))).is_empty());
+    // Suppressed by the pool: nothing.
+    assert!(run(|c| c.elsewhere_creditors = 2).is_empty());
+}

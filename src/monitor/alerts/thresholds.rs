@@ -34,6 +34,11 @@ pub struct Thresholds {
     pub min_net_ar: f64,
     /// A client is only "paying later and later" once its WADL is at least this many days.
     pub paying_later_min_wadl: f64,
+    /// `pays_others_late` when the client's WADL at the pool's other creditors is this many days
+    /// above its WADL here, …
+    pub pays_others_late_gap_days: f64,
+    /// … or rose by this many days since the month before.
+    pub pays_others_worse_days: f64,
 }
 
 impl Default for Thresholds {
@@ -52,6 +57,8 @@ impl Default for Thresholds {
             dso_change_share: 0.5,
             min_net_ar: 1000.0,
             paying_later_min_wadl: 5.0,
+            pays_others_late_gap_days: 15.0,
+            pays_others_worse_days: 5.0,
         }
     }
 }
