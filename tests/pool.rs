@@ -177,6 +177,9 @@ fn two_monthly_batches_with_a_pool_tell_creditor_01_that_its_client_pays_others_
     assert_eq!(k[at("elsewhere_creditors")], "4");
     assert!(k[at("elsewhere_wadl_12m")].parse::<f64>().unwrap() > 30.0, "{k:?}");
     assert!(k[at("risk_reasons")].contains("pays other suppliers"), "{k:?}");
+    // The riskiest clients' table shows how late each pays elsewhere (creditor-01 reports in Dutch).
+    let pdf = common::pdftotext(&p.join("batch/creditor-01/2026-10/arwatch-2026-10.pdf"));
+    assert!(pdf.contains("Elders te laat"), "{pdf}");
     // The September runs had no pool yet: no figures, no alert, no error.
     let (h, sept) = csv_rows(&p.join("batch/creditor-01/2026-09/data/clients.csv"));
     assert!(sept.iter().all(|c| c[h.iter().position(|x| x == "elsewhere_creditors").unwrap()].is_empty()));

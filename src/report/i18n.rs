@@ -77,6 +77,8 @@ pub enum Label {
     Score,
     /// “Reasons”
     Reasons,
+    /// “Late elsewhere”: days, the WADL at the pool's other creditors.
+    LateElsewhere,
     /// “Kind”
     Kind,
     /// “Severity”
@@ -209,7 +211,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 98] = [
+    pub const ALL: [Label; 99] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -244,6 +246,7 @@ impl Label {
         Label::Tier,
         Label::Score,
         Label::Reasons,
+        Label::LateElsewhere,
         Label::Kind,
         Label::Severity,
         Label::Previous,
@@ -365,6 +368,7 @@ impl Label {
             Label::Tier => ["Tier", "Niveau", "Niveau"],
             Label::Score => ["Score", "Score", "Score"],
             Label::Reasons => ["Reasons", "Redenen", "Raisons"],
+            Label::LateElsewhere => ["Late elsewhere", "Elders te laat", "Retard ailleurs"],
             Label::Kind => ["Kind", "Soort", "Type"],
             Label::Severity => ["Severity", "Ernst", "Gravité"],
             Label::Previous => ["Previous", "Vorige", "Précédent"],

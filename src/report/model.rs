@@ -128,6 +128,8 @@ pub struct RiskyClient<'a> {
     pub net_ar: Money,
     /// Why, in words.
     pub reasons: &'a str,
+    /// Its WADL at the other creditors of a pool, when the run has one and it was published.
+    pub late_elsewhere: Option<f64>,
 }
 
 /// A debtor and what the bureau last said of it, for its dossier.
@@ -207,6 +209,7 @@ impl<'a> ReportModel<'a> {
                     score: v.risk.score,
                     net_ar: Money::new(c.figures.sums.net_ar, src.currency),
                     reasons: &v.risk.reasons,
+                    late_elsewhere: v.elsewhere.as_ref().and_then(|e| e.wadl),
                 }
             })
             .collect();

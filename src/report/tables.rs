@@ -323,6 +323,8 @@ pub fn riskiest<'a>(rows: Vec<&'a RiskyClient<'a>>) -> Table<'a, &'a RiskyClient
         Column::new("risk_score", |r: &&RiskyClient| Cell::Score(r.score)).labelled(Label::Score),
         Column::new("net_ar", |r: &&RiskyClient| Cell::Money(r.net_ar)).labelled(Label::NetAr),
         Column::new("risk_reasons", |r: &&RiskyClient| Cell::text(r.reasons)).labelled(Label::Reasons),
+        Column::new("elsewhere_wadl_12m", |r: &&RiskyClient| Cell::Days(r.late_elsewhere))
+            .labelled(Label::LateElsewhere),
     ];
     Table::of(columns, rows)
 }

@@ -166,13 +166,18 @@ const fn rest(used: f32) -> f32 {
 fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
     c.new_page();
     c.heading(m.t(Label::Riskiest));
-    let view = [
+    let mut view = vec![
         View("client", 150.0, Align::Left, false),
         View("risk_tier", 45.0, Align::Left, false),
         View("risk_score", 35.0, Align::Right, false),
         View("net_ar", 70.0, Align::Right, false),
         View("risk_reasons", rest(300.0), Align::Left, true),
     ];
+    // With a pool, how late each pays the other creditors, beside the reasons.
+    if m.riskiest.iter().any(|r| r.late_elsewhere.is_some()) {
+        view[4] = View("risk_reasons", rest(380.0), Align::Left, true);
+        view.push(View("elsewhere_wadl_12m", 80.0, Align::Right, false));
+    }
     draw(c, m, &m.riskiest_table(), &view, usize::MAX, &|row| tier_color(&row[1]));
 }
 
