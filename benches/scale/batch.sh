@@ -28,16 +28,19 @@ b="batch-$n"
 measure() {
   local label="$1"; shift
   local peak_file; peak_file="$(mktemp)"
-  ( peak=0
+  # ps fails while no arwatch runs (between two portfolios): that is a sum of zero.
+  ( set +e +o pipefail
+    peak=0
     while true; do
-      rss=$(ps -C arwatch -o rss= | awk '{s += $1} END {print s + 0}')
+      rss=$(ps -C arwatch -o rss= 2>/dev/null | awk '{s += $1} END {print s + 0}')
       [ "$rss" -gt "$peak" ] && peak=$rss && echo "$peak" > "$peak_file"
       sleep 0.1
     done ) &
   local sampler=$!
   local times; times="$(mktemp)"
   /usr/bin/time -f "%e %U %S" -o "$times" "$@" > /dev/null
-  kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
   read -r wall user sys < "$times"
   local peak_kib; peak_kib="$(cat "$peak_file" 2>/dev/null || echo 0)"
   printf '%s %s %.1f %d\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" $((peak_kib / 1024))
