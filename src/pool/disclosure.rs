@@ -43,6 +43,11 @@ impl Rules {
             total += w;
             max = max.max(w);
         }
+        self.check_sums(n, total, max)
+    }
+
+    /// The same from the weights' count, sum and largest.
+    pub fn check_sums(&self, n: usize, total: i128, max: i128) -> Result<(), String> {
         if n < self.min_creditors {
             return Err(format!("fewer than {} creditors ({n})", self.min_creditors));
         }

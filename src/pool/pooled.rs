@@ -33,6 +33,13 @@ impl Sums {
         self.amount_days_late += o.amount_days_late;
     }
 
+    fn sub(&mut self, o: &Sums) {
+        self.paid -= o.paid;
+        self.late -= o.late;
+        self.amount -= o.amount;
+        self.amount_days_late -= o.amount_days_late;
+    }
+
     fn wadl(&self) -> Option<f64> {
         (self.amount > 0).then(|| self.amount_days_late as f64 / self.amount as f64)
     }
@@ -96,52 +103,180 @@ pub struct Figures {
     pub note: String,
 }
 
-/// The figures over `shares`, each published only when `rules` allow it.
-pub fn figures(shares: &[&Share], rules: &Rules) -> Figures {
-    let mut now = Sums::default();
-    let mut before = Sums::default();
-    let mut months = [Sums::default(); 6];
-    let (mut exposure, mut open, mut open_days, mut over_90) = (0i128, 0i128, 0i128, 0i128);
-    for s in shares {
-        now.add(&s.now);
-        before.add(&s.before);
-        for (m, o) in months.iter_mut().zip(&s.months) {
-            m.add(o);
+/// Positive weights of one figure: how many, their sum and the two largest, so that the rules
+/// can be checked with any one creditor taken out without going over the others again.
+#[derive(Clone, Copy, Debug, Default)]
+struct Weights {
+    n: usize,
+    total: i128,
+    top: [i128; 2],
+}
+
+impl Weights {
+    fn add(&mut self, w: i128) {
+        if w <= 0 {
+            return;
         }
-        exposure += s.exposure;
-        open += s.open;
-        open_days += s.open_days_overdue;
-        over_90 += s.open_over_90;
-    }
-    let creditors = shares.iter().filter(|s| s.now.paid > 0 || s.open > 0 || s.exposure != 0).count();
-    let mut f = Figures { creditors, ..Figures::default() };
-    let mut notes = Vec::new();
-    match rules.check(shares.iter().map(|s| s.now.amount)) {
-        Ok(()) => {
-            f.late_ratio = (now.paid > 0).then(|| now.late as f64 / now.paid as f64);
-            f.wadl = now.wadl();
-            let points: Vec<(f64, f64)> =
-                months.iter().enumerate().filter_map(|(i, m)| m.wadl().map(|w| (i as f64, w))).collect();
-            f.wadl_trend = slope(&points);
-            let each: Vec<f64> = shares.iter().filter_map(|s| s.now.wadl()).collect();
-            f.wadl_spread =
-                each.iter().copied().reduce(f64::max).zip(each.iter().copied().reduce(f64::min)).map(|(a, b)| a - b);
+        self.n += 1;
+        self.total += w;
+        if w > self.top[0] {
+            self.top = [w, self.top[0]];
+        } else if w > self.top[1] {
+            self.top[1] = w;
         }
-        Err(why) => notes.push(format!("payments: {why}")),
     }
-    if rules.check(shares.iter().map(|s| s.before.amount)).is_ok() {
-        f.wadl_before = before.wadl();
-    }
-    match rules.check(shares.iter().map(|s| s.open.max(s.exposure))) {
-        Ok(()) => {
-            f.exposure = Some(exposure);
-            f.dbt = (open > 0).then(|| open_days as f64 / open as f64);
-            f.over_90_share = (open > 0).then(|| over_90 as f64 / open as f64);
+
+    /// The same weights without one creditor's `w`.
+    fn without(self, w: i128) -> Weights {
+        if w <= 0 {
+            return self;
         }
-        Err(why) => notes.push(format!("open amounts: {why}")),
+        let top = if w == self.top[0] { [self.top[1], 0] } else { [self.top[0], 0] };
+        Weights { n: self.n - 1, total: self.total - w, top }
     }
-    f.note = notes.join("; ");
-    f
+
+    fn check(&self, rules: &Rules) -> Result<(), String> {
+        rules.check_sums(self.n, self.total, self.top[0])
+    }
+}
+
+/// The two largest and two smallest of the creditors' WADLs, for the spread without one of them.
+#[derive(Clone, Copy, Debug)]
+struct Extremes {
+    n: usize,
+    high: [f64; 2],
+    low: [f64; 2],
+}
+
+impl Default for Extremes {
+    fn default() -> Self {
+        Extremes { n: 0, high: [f64::NEG_INFINITY; 2], low: [f64::INFINITY; 2] }
+    }
+}
+
+impl Extremes {
+    fn add(&mut self, v: Option<f64>) {
+        let Some(v) = v else { return };
+        self.n += 1;
+        if v > self.high[0] {
+            self.high = [v, self.high[0]];
+        } else if v > self.high[1] {
+            self.high[1] = v;
+        }
+        if v < self.low[0] {
+            self.low = [v, self.low[0]];
+        } else if v < self.low[1] {
+            self.low[1] = v;
+        }
+    }
+
+    fn without(self, v: Option<f64>) -> Extremes {
+        let Some(v) = v else { return self };
+        let high = if v == self.high[0] { [self.high[1], f64::NEG_INFINITY] } else { self.high };
+        let low = if v == self.low[0] { [self.low[1], f64::INFINITY] } else { self.low };
+        Extremes { n: self.n - 1, high, low }
+    }
+
+    fn spread(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.high[0] - self.low[0])
+    }
+}
+
+/// A debtor's sums over a set of creditors, from which one creditor can be taken out in
+/// constant time (a debtor of thousands of creditors costs no more than its shares).
+#[derive(Clone, Debug, Default)]
+pub struct Totals {
+    creditors: usize,
+    now: Sums,
+    before: Sums,
+    months: [Sums; 6],
+    exposure: i128,
+    open: i128,
+    open_days: i128,
+    over_90: i128,
+    pay: Weights,
+    pay_before: Weights,
+    position: Weights,
+    wadls: Extremes,
+}
+
+fn has_any(s: &Share) -> bool {
+    s.now.paid > 0 || s.open > 0 || s.exposure != 0
+}
+
+impl Totals {
+    /// The sums over `shares`.
+    pub fn of(shares: &[Share]) -> Totals {
+        let mut t = Totals::default();
+        for s in shares {
+            t.creditors += usize::from(has_any(s));
+            t.now.add(&s.now);
+            t.before.add(&s.before);
+            for (m, o) in t.months.iter_mut().zip(&s.months) {
+                m.add(o);
+            }
+            t.exposure += s.exposure;
+            t.open += s.open;
+            t.open_days += s.open_days_overdue;
+            t.over_90 += s.open_over_90;
+            t.pay.add(s.now.amount);
+            t.pay_before.add(s.before.amount);
+            t.position.add(s.open.max(s.exposure));
+            t.wadls.add(s.now.wadl());
+        }
+        t
+    }
+
+    /// The sums without `own`'s share.
+    pub fn without(&self, own: &Share) -> Totals {
+        let mut t = self.clone();
+        t.creditors -= usize::from(has_any(own));
+        t.now.sub(&own.now);
+        t.before.sub(&own.before);
+        for (m, o) in t.months.iter_mut().zip(&own.months) {
+            m.sub(o);
+        }
+        t.exposure -= own.exposure;
+        t.open -= own.open;
+        t.open_days -= own.open_days_overdue;
+        t.over_90 -= own.open_over_90;
+        t.pay = self.pay.without(own.now.amount);
+        t.pay_before = self.pay_before.without(own.before.amount);
+        t.position = self.position.without(own.open.max(own.exposure));
+        t.wadls = self.wadls.without(own.now.wadl());
+        t
+    }
+
+    /// The figures, each published only when `rules` allow it.
+    pub fn figures(&self, rules: &Rules) -> Figures {
+        let mut f = Figures { creditors: self.creditors, ..Figures::default() };
+        let mut notes = Vec::new();
+        match self.pay.check(rules) {
+            Ok(()) => {
+                let now = &self.now;
+                f.late_ratio = (now.paid > 0).then(|| now.late as f64 / now.paid as f64);
+                f.wadl = now.wadl();
+                let points: Vec<(f64, f64)> =
+                    self.months.iter().enumerate().filter_map(|(i, m)| m.wadl().map(|w| (i as f64, w))).collect();
+                f.wadl_trend = slope(&points);
+                f.wadl_spread = self.wadls.spread();
+            }
+            Err(why) => notes.push(format!("payments: {why}")),
+        }
+        if self.pay_before.check(rules).is_ok() {
+            f.wadl_before = self.before.wadl();
+        }
+        match self.position.check(rules) {
+            Ok(()) => {
+                f.exposure = Some(self.exposure);
+                f.dbt = (self.open > 0).then(|| self.open_days as f64 / self.open as f64);
+                f.over_90_share = (self.open > 0).then(|| self.over_90 as f64 / self.open as f64);
+            }
+            Err(why) => notes.push(format!("open amounts: {why}")),
+        }
+        f.note = notes.join("; ");
+        f
+    }
 }
 
 /// The contributions found under `dirs`: every `pool/contribution.parquet`, any depth.
@@ -192,16 +327,12 @@ fn stretch(prefix: &str, from: Month, to: Month) -> Vec<Expr> {
 /// for each contributor, its latest contribution in that month up to that day. Returns the
 /// date and every debtor with its creditors' shares.
 pub fn read(files: &[PathBuf], as_of: Option<NaiveDate>) -> Result<(NaiveDate, Vec<Debtor>), PoolError> {
-    let frames = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            LazyFrame::scan_parquet(PlRefPath::new(f.to_string_lossy().as_ref()), ScanArgsParquet::default())
-                .map(|lf| lf.with_column(lit(i as u32).alias("file")))
-        })
-        .collect::<PolarsResult<Vec<_>>>()
-        .map_err(polars)?;
-    let all = concat(frames, UnionArgs::default()).map_err(polars)?.with_column(col("as_of").cast(DataType::Int32));
+    // One scan over every file (streamed file after file), each row with its file's path.
+    let paths: Vec<PlRefPath> = files.iter().map(|f| PlRefPath::new(f.to_string_lossy().as_ref())).collect();
+    let args = ScanArgsParquet { include_file_paths: Some("file".into()), glob: false, ..Default::default() };
+    let all = LazyFrame::scan_parquet_files(paths.into(), args)
+        .map_err(polars)?
+        .with_column(col("as_of").cast(DataType::Int32));
     let as_of = match as_of {
         Some(d) => d,
         None => {
@@ -226,19 +357,29 @@ pub fn read(files: &[PathBuf], as_of: Option<NaiveDate>) -> Result<(NaiveDate, V
         .collect()
         .map_err(polars)?;
     if clash.height() > 0 {
-        let name = clash.column("contributor").map_err(polars)?.str().map_err(polars)?.get(0).unwrap_or("").to_string();
-        let file = |c: &str| clash.column(c).ok().and_then(|s| s.u32().ok()?.get(0)).map(|i| files[i as usize].clone());
-        return Err(PoolError::SameContributor(name, file("a").unwrap_or_default(), file("b").unwrap_or_default()));
+        let text = |c: &str| -> String {
+            clash.column(c).ok().and_then(|s| Some(s.str().ok()?.get(0)?.to_string())).unwrap_or_default()
+        };
+        return Err(PoolError::SameContributor(text("contributor"), text("a").into(), text("b").into()));
     }
     let mut aggs = stretch("now", month - 11, month);
     aggs.extend(stretch("before", month - 12, month - 1));
     for k in 0..6 {
-        aggs.extend(stretch(&format!("m{k}"), month - 5 + k, month - 5 + k));
+        let m = calendar::label(month - 5 + k);
+        for c in ["paid_amount", "amount_days_late"] {
+            let sum = col(c).cast(DataType::Int128).filter(col("month").eq(lit(m.clone()))).sum();
+            aggs.push(sum.alias(format!("m{k}_{c}")));
+        }
     }
     for c in ["exposure", "open_amount", "open_amount_days_overdue", "open_over_90"] {
         aggs.push(col(c).cast(DataType::Int128).filter(col("month").eq(lit(calendar::label(month)))).sum().alias(c));
     }
+    // Only the 13 months the figures read (contributions carry 24).
+    let window = col("month")
+        .gt_eq(lit(calendar::label(month - 12)))
+        .and(col("month").lt_eq(lit(calendar::label(month))));
     let df = used
+        .filter(window)
         .group_by([col("company_number"), col("currency"), col("contributor")])
         .agg(aggs)
         .sort(["company_number", "currency", "contributor"], SortMultipleOptions::default())
@@ -269,7 +410,13 @@ fn debtors(df: &DataFrame) -> PolarsResult<Vec<Debtor>> {
     };
     let (numbers, currencies, contributors) = (text("company_number")?, text("currency")?, text("contributor")?);
     let (now, before) = (sums("now")?, sums("before")?);
-    let months: Vec<Vec<Sums>> = (0..6).map(|k| sums(&format!("m{k}"))).collect::<PolarsResult<_>>()?;
+    // Each month's settled amount and days-late sum (the trend needs no more).
+    let months: Vec<Vec<Sums>> = (0..6)
+        .map(|k| {
+            let (amount, adl) = (int(&format!("m{k}_paid_amount"))?, int(&format!("m{k}_amount_days_late"))?);
+            Ok(amount.into_iter().zip(adl).map(|(amount, amount_days_late)| Sums { amount, amount_days_late, ..Sums::default() }).collect())
+        })
+        .collect::<PolarsResult<_>>()?;
     let (exposure, open, open_days, over_90) =
         (int("exposure")?, int("open_amount")?, int("open_amount_days_overdue")?, int("open_over_90")?);
     let mut out: Vec<Debtor> = Vec::new();
@@ -315,14 +462,14 @@ pub fn elsewhere(debtors: &[Debtor], rules: &Rules) -> BTreeMap<String, Vec<Else
     let mut out: BTreeMap<String, Vec<Elsewhere>> = BTreeMap::new();
     for d in debtors {
         let digits = crate::model::Currency::parse(&d.currency).map_or(2, |c| c.minor_digits());
+        let all = Totals::of(&d.shares);
         for own in &d.shares {
             // Every contributor gets its file, empty when it shares no debtor.
             let view = out.entry(own.contributor.clone()).or_default();
-            let others: Vec<&Share> = d.shares.iter().filter(|s| s.contributor != own.contributor).collect();
-            if others.is_empty() {
+            if d.shares.len() == 1 {
                 continue;
             }
-            let mut figures = figures(&others, rules);
+            let mut figures = all.without(own).figures(rules);
             let exposure_band = figures.exposure.take().map(|e| band(e, digits));
             view.push(Elsewhere {
                 company_number: d.company_number.clone(),

@@ -70,7 +70,7 @@ pub fn write(dirs: &[PathBuf], out: &Path, as_of: Option<NaiveDate>, rules: &Rul
     let _ = std::fs::remove_dir(month.path().join("data"));
     let dir = DataDir { path: month.path(), parquet: true };
     let all: Vec<(&Debtor, Figures)> =
-        debtors.iter().map(|d| (d, pooled::figures(&d.shares.iter().collect::<Vec<_>>(), rules))).collect();
+        debtors.iter().map(|d| (d, pooled::Totals::of(&d.shares).figures(rules))).collect();
     let mut columns: Vec<Column<'_, (&Debtor, Figures)>> = vec![
         Column::new("company_number", |r: &(&Debtor, Figures)| Cell::text(&r.0.company_number)),
         Column::new("currency", |r: &(&Debtor, Figures)| Cell::text(&r.0.currency)),
