@@ -306,12 +306,15 @@ pub fn find(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, PoolError> {
     Ok(files)
 }
 
-fn days(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date")).num_days() as i32
-}
-
 fn polars(e: PolarsError) -> PoolError {
     PoolError::Engine(e.to_string())
+}
+
+/// Σ `value` over the rows where `when` holds, in 128 bits (no sum can overflow). Written as a
+/// row-wise mask and a plain sum, which the streaming engine aggregates as rows pass; a filter
+/// inside the aggregation would make it gather every group's rows first.
+fn masked_sum(value: Expr, when_true: Expr) -> Expr {
+    when(when_true).then(value.cast(DataType::Int128)).otherwise(lit(NULL).cast(DataType::Int128)).sum()
 }
 
 /// The settled sums of a stretch of months, as aggregations named `{prefix}_{column}`.
@@ -319,66 +322,107 @@ fn stretch(prefix: &str, from: Month, to: Month) -> Vec<Expr> {
     let within = col("month").gt_eq(lit(calendar::label(from))).and(col("month").lt_eq(lit(calendar::label(to))));
     ["paid", "late", "paid_amount", "amount_days_late"]
         .iter()
-        .map(|c| col(*c).cast(DataType::Int128).filter(within.clone()).sum().alias(format!("{prefix}_{c}")))
+        .map(|c| masked_sum(col(*c), within.clone()).alias(format!("{prefix}_{c}")))
         .collect()
+}
+
+/// One streamed scan over `files`, each row with its file's path (`file`).
+fn scan(files: &[PathBuf]) -> Result<LazyFrame, PoolError> {
+    let paths: Vec<PlRefPath> = files.iter().map(|f| PlRefPath::new(f.to_string_lossy().as_ref())).collect();
+    let args = ScanArgsParquet { include_file_paths: Some("file".into()), glob: false, ..Default::default() };
+    Ok(LazyFrame::scan_parquet_files(paths.into(), args)
+        .map_err(polars)?
+        .with_column(col("as_of").cast(DataType::Int32)))
+}
+
+/// The files to pool for the month of `as_of` (the latest as-of date found when `None`): each
+/// contributor's latest contribution of that month up to that day. A first pass reads only who
+/// and when each file is (a contribution is one run: one contributor, one date); two files of
+/// one contributor for its latest day are refused, as two portfolios under one name would be
+/// pooled as one creditor.
+fn choose(files: &[PathBuf], as_of: Option<NaiveDate>) -> Result<(NaiveDate, Vec<PathBuf>), PoolError> {
+    let index = scan(files)?
+        .group_by([col("file")])
+        .agg([
+            col("contributor").n_unique().alias("contributors"),
+            col("contributor").first().alias("contributor"),
+            col("as_of").n_unique().alias("dates"),
+            col("as_of").first().alias("as_of"),
+        ])
+        .with_streaming(true)
+        .collect()
+        .map_err(polars)?;
+    let text = |c: &str| -> Result<Vec<String>, PoolError> {
+        let s = index.column(c).map_err(polars)?.str().map_err(polars)?.iter().map(|v| v.unwrap_or("").to_string());
+        Ok(s.collect())
+    };
+    let count = |c: &str| -> Result<Vec<u32>, PoolError> {
+        let s = index.column(c).map_err(polars)?.cast(&DataType::UInt32).map_err(polars)?;
+        Ok(s.u32().map_err(polars)?.iter().map(|v| v.unwrap_or(0)).collect())
+    };
+    let (file, contributor) = (text("file")?, text("contributor")?);
+    let (contributors, dates) = (count("contributors")?, count("dates")?);
+    let date: Vec<Option<i32>> = index.column("as_of").map_err(polars)?.i32().map_err(polars)?.iter().collect();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+    let mut runs = Vec::new();
+    for i in 0..index.height() {
+        match (contributors[i], dates[i], date[i]) {
+            (1, 1, Some(d)) => runs.push((contributor[i].clone(), epoch + chrono::Duration::days(d as i64), &file[i])),
+            (0, _, _) | (_, _, None) => {}
+            _ => {
+                return Err(PoolError::Engine(format!(
+                    "{}: a contribution holds one contributor and one as-of date",
+                    file[i]
+                )));
+            }
+        }
+    }
+    let as_of = match as_of {
+        Some(d) => d,
+        None => runs.iter().map(|r| r.1).max().ok_or(PoolError::NoRows)?,
+    };
+    let first = calendar::first_day(calendar::month_of(as_of));
+    let in_month: Vec<&(String, NaiveDate, &String)> = runs.iter().filter(|r| r.1 >= first && r.1 <= as_of).collect();
+    let mut latest: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    for (who, day, _) in &in_month {
+        let d = latest.entry(who.as_str()).or_insert(*day);
+        *d = (*d).max(*day);
+    }
+    let mut chosen: BTreeMap<&str, &String> = BTreeMap::new();
+    for (who, _, path) in in_month.iter().filter(|r| latest[r.0.as_str()] == r.1) {
+        if let Some(other) = chosen.insert(who.as_str(), path) {
+            let (a, b) = if other < *path { (other, *path) } else { (*path, other) };
+            return Err(PoolError::SameContributor(who.clone(), a.into(), b.into()));
+        }
+    }
+    if chosen.is_empty() {
+        return Err(PoolError::NoRows);
+    }
+    Ok((as_of, chosen.into_values().map(PathBuf::from).collect()))
 }
 
 /// Reads the contributions for the month of `as_of` (the latest as-of date found when `None`):
 /// for each contributor, its latest contribution in that month up to that day. Returns the
 /// date and every debtor with its creditors' shares.
 pub fn read(files: &[PathBuf], as_of: Option<NaiveDate>) -> Result<(NaiveDate, Vec<Debtor>), PoolError> {
-    // One scan over every file (streamed file after file), each row with its file's path.
-    let paths: Vec<PlRefPath> = files.iter().map(|f| PlRefPath::new(f.to_string_lossy().as_ref())).collect();
-    let args = ScanArgsParquet { include_file_paths: Some("file".into()), glob: false, ..Default::default() };
-    let all = LazyFrame::scan_parquet_files(paths.into(), args)
-        .map_err(polars)?
-        .with_column(col("as_of").cast(DataType::Int32));
-    let as_of = match as_of {
-        Some(d) => d,
-        None => {
-            let df = all.clone().select([col("as_of").max()]).collect().map_err(polars)?;
-            let d = df.column("as_of").map_err(polars)?.i32().map_err(polars)?.get(0).ok_or(PoolError::NoRows)?;
-            NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date") + chrono::Duration::days(d as i64)
-        }
-    };
+    let (as_of, used) = choose(files, as_of)?;
     let month = calendar::month_of(as_of);
-    let in_month =
-        all.filter(col("as_of").gt_eq(lit(days(calendar::first_day(month)))).and(col("as_of").lt_eq(lit(days(as_of)))));
-    let latest = in_month.clone().group_by([col("contributor")]).agg([col("as_of").max().alias("latest")]);
-    let used = in_month
-        .join(latest, [col("contributor")], [col("contributor")], JoinArgs::new(JoinType::Inner))
-        .filter(col("as_of").eq(col("latest")));
-    // One contributor, one file: two portfolios under one name would be pooled as one creditor.
-    let clash = used
-        .clone()
-        .group_by([col("contributor")])
-        .agg([col("file").n_unique().alias("files"), col("file").min().alias("a"), col("file").max().alias("b")])
-        .filter(col("files").gt(lit(1u32)))
-        .collect()
-        .map_err(polars)?;
-    if clash.height() > 0 {
-        let text = |c: &str| -> String {
-            clash.column(c).ok().and_then(|s| Some(s.str().ok()?.get(0)?.to_string())).unwrap_or_default()
-        };
-        return Err(PoolError::SameContributor(text("contributor"), text("a").into(), text("b").into()));
-    }
     let mut aggs = stretch("now", month - 11, month);
     aggs.extend(stretch("before", month - 12, month - 1));
     for k in 0..6 {
         let m = calendar::label(month - 5 + k);
         for c in ["paid_amount", "amount_days_late"] {
-            let sum = col(c).cast(DataType::Int128).filter(col("month").eq(lit(m.clone()))).sum();
+            let sum = masked_sum(col(c), col("month").eq(lit(m.clone())));
             aggs.push(sum.alias(format!("m{k}_{c}")));
         }
     }
     for c in ["exposure", "open_amount", "open_amount_days_overdue", "open_over_90"] {
-        aggs.push(col(c).cast(DataType::Int128).filter(col("month").eq(lit(calendar::label(month)))).sum().alias(c));
+        aggs.push(masked_sum(col(c), col("month").eq(lit(calendar::label(month)))).alias(c));
     }
     // Only the 13 months the figures read (contributions carry 24).
-    let window = col("month")
-        .gt_eq(lit(calendar::label(month - 12)))
-        .and(col("month").lt_eq(lit(calendar::label(month))));
-    let df = used
+    let window =
+        col("month").gt_eq(lit(calendar::label(month - 12))).and(col("month").lt_eq(lit(calendar::label(month))));
+    let df = scan(&used)?
         .filter(window)
         .group_by([col("company_number"), col("currency"), col("contributor")])
         .agg(aggs)
@@ -414,7 +458,11 @@ fn debtors(df: &DataFrame) -> PolarsResult<Vec<Debtor>> {
     let months: Vec<Vec<Sums>> = (0..6)
         .map(|k| {
             let (amount, adl) = (int(&format!("m{k}_paid_amount"))?, int(&format!("m{k}_amount_days_late"))?);
-            Ok(amount.into_iter().zip(adl).map(|(amount, amount_days_late)| Sums { amount, amount_days_late, ..Sums::default() }).collect())
+            Ok(amount
+                .into_iter()
+                .zip(adl)
+                .map(|(amount, amount_days_late)| Sums { amount, amount_days_late, ..Sums::default() })
+                .collect())
         })
         .collect::<PolarsResult<_>>()?;
     let (exposure, open, open_days, over_90) =
