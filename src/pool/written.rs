@@ -82,7 +82,8 @@ pub fn write(dirs: &[PathBuf], out: &Path, as_of: Option<NaiveDate>, rules: &Rul
     let elsewhere = month.path().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).map_err(|e| io(&elsewhere, e))?;
     let edir = DataDir { path: &elsewhere, parquet: true };
-    for (contributor, rows) in &views {
+    let contributors = views.len();
+    for (contributor, rows) in views {
         let mut columns: Vec<Column<'_, Elsewhere>> = vec![
             Column::new("company_number", |r: &Elsewhere| Cell::text(&r.company_number)),
             Column::new("currency", |r: &Elsewhere| Cell::text(&r.currency)),
@@ -95,8 +96,8 @@ pub fn write(dirs: &[PathBuf], out: &Path, as_of: Option<NaiveDate>, rules: &Rul
             }),
         ];
         columns.extend(figure_columns(|r: &Elsewhere| &r.figures));
-        edir.table(&file_name(contributor), &Table::of(columns, rows.clone()), None).map_err(|e| io(&elsewhere, e))?;
+        edir.table(&file_name(&contributor), &Table::of(columns, rows), None).map_err(|e| io(&elsewhere, e))?;
     }
     let folder = month.commit().map_err(|e| io(out, e))?;
-    Ok(Pooled { as_of, folder, files: files.len(), debtors: debtors.len(), contributors: views.len() })
+    Ok(Pooled { as_of, folder, files: files.len(), debtors: debtors.len(), contributors })
 }
