@@ -57,6 +57,7 @@ fn main() {
                 only_failed: *only_failed,
                 shard: None,
                 parquet: *parquet,
+                as_of: cli.common.as_of,
             };
             batch(&cli.common, manifest, opts, shard.as_deref(), *merge_summaries)
         }

@@ -150,15 +150,10 @@ fn two_monthly_batches_with_a_pool_tell_creditor_01_that_its_client_pays_others_
     let dir = TempDir::new().unwrap();
     let p = dir.path().join("p");
     assert_eq!(run(&["sample", "--portfolios", "5", "--out", p.to_str().unwrap()]).code, 0);
-    let manifest = std::fs::read_to_string(p.join("manifest.toml")).unwrap();
-    let september: String = manifest
-        .lines()
-        .flat_map(|l| if l.starts_with("config = ") { vec![l, "as_of = \"2026-09-30\""] } else { vec![l] })
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(p.join("september.toml"), september).unwrap();
-    let sep = run(&["batch", "-q", p.join("september.toml").to_str().unwrap()]);
+    // September: every portfolio as of the month's end (`--as-of` for all of the manifest).
+    let sep = run(&["batch", "-q", p.join("manifest.toml").to_str().unwrap(), "--as-of", "2026-09-30"]);
     assert_eq!(sep.code, 0, "{}", sep.stderr);
+    assert!(p.join("batch/creditor-03/2026-09/data/clients.csv").exists());
     let pool = run(&["pool", p.join("batch").to_str().unwrap(), "--out", p.join("pool").to_str().unwrap()]);
     assert_eq!(pool.code, 0, "{}", pool.stderr);
     let oct = run(&["batch", "-q", p.join("manifest.toml").to_str().unwrap()]);

@@ -35,6 +35,8 @@ pub struct BatchOptions {
     pub shard: Option<Shard>,
     /// Each run also writes Parquet, gathered under `<root>/parquet/` hive-style.
     pub parquet: bool,
+    /// The as-of date of every portfolio that does not give its own (`--as-of`).
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// What a batch did.
@@ -163,7 +165,10 @@ pub fn run(
     opts: &BatchOptions,
     progress: &(dyn Fn(usize, usize, usize, usize) + Sync),
 ) -> Result<BatchOutcome, String> {
-    let manifest = manifest::read(manifest_path)?;
+    let mut manifest = manifest::read(manifest_path)?;
+    for p in &mut manifest.portfolios {
+        p.as_of = p.as_of.or(opts.as_of);
+    }
     let root = opts.out.clone().unwrap_or_else(|| manifest.out.clone());
     let prepared: Vec<Prepared> = manifest.portfolios.iter().map(|p| prepare(p, &root, opts.parquet)).collect();
     let mine: Vec<usize> = match opts.shard {
