@@ -235,6 +235,12 @@ fn tidy(p: &Path) -> PathBuf {
 }
 
 impl Config {
+    /// The name this portfolio's pool contribution goes under: `[pool] contributor`, else the
+    /// company.
+    pub fn contributor(&self) -> &str {
+        self.pool.contributor.as_deref().unwrap_or(&self.company)
+    }
+
     /// Reads and checks a configuration file; paths in it are relative to its folder.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)

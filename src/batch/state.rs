@@ -82,13 +82,17 @@ pub fn fingerprint(config: &Config) -> String {
     // A new pool month changes what the run reads: every month's file of this contributor.
     h.feed(format!("{:?}", config.pool).as_bytes());
     if let Some(setting) = &config.pool.elsewhere {
-        let name = crate::bureau::elsewhere::file_name(config.pool.contributor.as_deref().unwrap_or(&config.company));
-        let mut months: Vec<_> = std::fs::read_dir(setting).into_iter().flatten().flatten().map(|e| e.path()).collect();
-        months.sort();
-        for m in months {
-            h.file(&m.join("elsewhere").join(format!("{name}.csv")));
+        if setting.is_dir() {
+            let name = crate::bureau::elsewhere::file_name(config.contributor());
+            let mut months: Vec<_> =
+                std::fs::read_dir(setting).into_iter().flatten().flatten().map(|e| e.path()).collect();
+            months.sort();
+            for m in months {
+                h.file(&m.join("elsewhere").join(format!("{name}.csv")));
+            }
+        } else {
+            h.file(setting);
         }
-        h.file(setting);
     }
     format!("{:016x}", h.0)
 }

@@ -62,7 +62,8 @@ pub fn file_name(contributor: &str) -> String {
 /// The file for `contributor` at `as_of`: `setting` itself when it is a file; when it is the
 /// pool's folder, `elsewhere/<contributor>.csv` in its latest month folder up to the as-of
 /// month. `None` when there is no such month or no folder yet (the first runs before any
-/// pool); a file named `….csv` that is missing is given back, for the reader to say so.
+/// pool), or that month has no file for this contributor (it did not contribute); a file named
+/// `….csv` that is missing is given back, for the reader to say so.
 pub fn locate(setting: &Path, contributor: &str, as_of_month: &str) -> Option<PathBuf> {
     let named_file = setting.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if named_file || setting.is_file() {
@@ -75,7 +76,8 @@ pub fn locate(setting: &Path, contributor: &str, as_of_month: &str) -> Option<Pa
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .filter(|n| n.len() >= 7 && n.as_bytes()[4] == b'-' && n[..7] <= *as_of_month && !n.starts_with('.'))
         .max()?;
-    Some(setting.join(month).join("elsewhere").join(format!("{}.csv", file_name(contributor))))
+    let file = setting.join(month).join("elsewhere").join(format!("{}.csv", file_name(contributor)));
+    file.exists().then_some(file)
 }
 
 /// Reads an experience-elsewhere file. Its rows must be in the run's `currency`.
@@ -174,9 +176,11 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         for m in ["2026-08", "2026-09", "2026-11"] {
             std::fs::create_dir_all(dir.path().join(m).join("elsewhere")).unwrap();
+            std::fs::write(dir.path().join(m).join("elsewhere/Bakkerij_Claes.csv"), "").unwrap();
         }
         let p = locate(dir.path(), "Bakkerij Claes", "2026-10").unwrap();
         assert_eq!(p, dir.path().join("2026-09/elsewhere/Bakkerij_Claes.csv"));
+        assert_eq!(locate(dir.path(), "not in the pool", "2026-10"), None);
         assert_eq!(locate(dir.path(), "x", "2026-07"), None);
         assert_eq!(locate(&dir.path().join("f.csv"), "x", "2026-07"), Some(dir.path().join("f.csv")));
         assert_eq!(locate(&dir.path().join("no-pool-yet"), "x", "2026-10"), None);

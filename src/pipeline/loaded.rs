@@ -67,9 +67,8 @@ impl Loaded {
 /// portfolio (it did not contribute that month).
 fn read_elsewhere(config: &Config, as_of: NaiveDate) -> Result<elsewhere::Pooled, RunError> {
     let Some(setting) = &config.pool.elsewhere else { return Ok(elsewhere::Pooled::default()) };
-    let name = config.pool.contributor.as_deref().unwrap_or(&config.company);
     let month = calendar::label(calendar::month_of(as_of));
-    let Some(file) = elsewhere::locate(setting, name, &month).filter(|f| f.exists() || !setting.is_dir()) else {
+    let Some(file) = elsewhere::locate(setting, config.contributor(), &month) else {
         return Ok(elsewhere::Pooled::default());
     };
     let by_company = elsewhere::read(&file, config.currency.code()).map_err(RunError::Elsewhere)?;

@@ -109,8 +109,7 @@ fn write_contribution(config: &Config, a: &Analysed, path: &Path) -> Result<(), 
     use crate::pool::contribution;
     std::fs::create_dir_all(path).map_err(|e| AppError::output(path, e))?;
     let lines = contribution::lines(contribution::rows(&a.roster, &a.analysis))?;
-    let name = config.pool.contributor.as_deref().unwrap_or(&config.company);
-    let table = contribution::table(lines, name, a.as_of, config.currency);
+    let table = contribution::table(lines, config.contributor(), a.as_of, config.currency);
     let dir = data::DataDir { path, parquet: cfg!(feature = "parquet") };
     dir.table("contribution", &table, None).map_err(|e| AppError::output(path, e))
 }
