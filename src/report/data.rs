@@ -40,12 +40,15 @@ impl DataDir<'_> {
 
     /// `<stem>.csv` from rows of text, and `<stem>.parquet` when asked.
     fn strings(&self, stem: &str, header: &[String], rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<()> {
-        let rows: Vec<Vec<String>> = rows.collect();
+        let csv = self.path.join(format!("{stem}.csv"));
         #[cfg(feature = "parquet")]
         if self.parquet {
+            // Both files from the same rows: held once, only when Parquet is asked for.
+            let rows: Vec<Vec<String>> = rows.collect();
             super::parquet::write_strings(&self.path.join(format!("{stem}.parquet")), header, &rows)?;
+            return write_csv(&csv, header, rows.into_iter());
         }
-        write_csv(&self.path.join(format!("{stem}.csv")), header, rows.into_iter())
+        write_csv(&csv, header, rows)
     }
 }
 
