@@ -5,10 +5,23 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// What `arwatch --version` says: the version, the commit, the target and the features, so a
+/// report of a problem names the exact build.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("ARWATCH_COMMIT"),
+    ", ",
+    env!("ARWATCH_TARGET"),
+    ", features: ",
+    env!("ARWATCH_FEATURES"),
+    ")"
+);
+
 #[derive(Parser, Debug)]
 #[command(
     name = "arwatch",
-    version,
+    version = VERSION,
     about = "Watches accounts receivable: aging, DSO, payment behaviour, alerts and reports from your own exports.",
     long_about = "arwatch reads accounting exports (CSV, XLSX) through mapping files, computes per client \
 aging, the DSO family and payment behaviour at an as-of date, and writes data files and reports.\n\n\

@@ -234,6 +234,9 @@ fn tidy(p: &Path) -> PathBuf {
     if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
 }
 
+/// What to do about a configuration that is not valid TOML.
+const TOML_FIX: &str = "correct the TOML; see docs/configuration.md (on Windows, paths may be written as they are: 'C:\\Exports\\oct.csv')";
+
 impl Config {
     /// The name this portfolio's pool contribution goes under: `[pool] contributor`, else the
     /// company.
@@ -243,7 +246,7 @@ impl Config {
 
     /// Reads and checks a configuration file; paths in it are relative to its folder.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::toml_source::read(path)
             .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let invalid = |message: String, fix: &str| ConfigError::Invalid {
@@ -251,8 +254,7 @@ impl Config {
             message,
             fix: fix.to_string(),
         };
-        let mut raw: RawConfig =
-            toml::from_str(&text).map_err(|e| invalid(e.to_string(), "correct the TOML; see docs/configuration.md"))?;
+        let mut raw: RawConfig = toml::from_str(&text).map_err(|e| invalid(e.to_string(), TOML_FIX))?;
         let currency = match raw.currency.as_deref() {
             None => Currency::EUR,
             Some(c) => Currency::parse(c)
@@ -275,7 +277,11 @@ impl Config {
         };
         let out = match &overrides.out {
             Some(o) => o.clone(),
-            None => tidy(&base.join(raw.out.as_deref().unwrap_or("reports"))),
+            None => {
+                let out = raw.out.as_deref().unwrap_or("reports");
+                crate::toml_source::check_path("out", out).map_err(|e| invalid(e, "correct out"))?;
+                tidy(&base.join(out))
+            }
         };
         let inputs = read_inputs(raw.inputs, &base, &invalid)?;
         let bureau_inputs = read_inputs(raw.bureau_inputs, &base, &invalid)?;
@@ -401,7 +407,8 @@ fn read_inputs(
             })?,
             MappingRef::File(f) => {
                 let mpath = base.join(&f);
-                let mtext = std::fs::read_to_string(&mpath).map_err(|e| {
+                crate::toml_source::check_path("mapping", &f).map_err(|e| invalid(e, "correct the mapping's path"))?;
+                let mtext = crate::toml_source::read(&mpath).map_err(|e| {
                     invalid(
                         format!("cannot read mapping {}: {e}", mpath.display()),
                         "check the mapping path of this input",
@@ -412,7 +419,11 @@ fn read_inputs(
                     message,
                     fix: "correct the mapping; see docs/mapping.md".into(),
                 };
-                let table: toml::Table = toml::from_str(&mtext).map_err(|e| invalid_mapping(e.to_string()))?;
+                let table: toml::Table = toml::from_str(&mtext).map_err(|e| ConfigError::Invalid {
+                    path: mpath.display().to_string(),
+                    message: e.to_string(),
+                    fix: format!("correct the mapping; see docs/mapping.md ({})", crate::toml_source::HINT),
+                })?;
                 mapping_from(table).map_err(invalid_mapping)?
             }
         };
@@ -439,6 +450,7 @@ fn read_inputs(
             (None, false) => None,
         };
         // Said in messages as a person would write it (`../shared/x.csv`, not `a/../../shared`).
+        crate::toml_source::check_path("file", &input.file).map_err(|e| invalid(e, "correct the input's file"))?;
         inputs.push(InputSpec { path: tidy(&base.join(&input.file)), mapping, snapshot });
     }
     Ok(inputs)

@@ -5,6 +5,7 @@ use arwatch::cli::{Cli, Command, Common};
 use arwatch::config::{Config, Overrides};
 use arwatch::console::{self, Progress};
 use arwatch::exit::{self, AppError, ExitCode};
+use arwatch::launcher::{self, Start};
 use arwatch::mapper::MapOptions;
 use arwatch::notify::NotifySettings;
 use arwatch::pipeline;
@@ -32,6 +33,23 @@ fn main() {
     if std::env::var_os("ARWATCH_TEST_PANIC").is_some() {
         panic!("ARWATCH_TEST_PANIC is set");
     }
+    arwatch::platform::console_utf8();
+    // Started from Explorer: double-clicked, or with files dropped on the program.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    match launcher::start(&args) {
+        Start::Command => {}
+        Start::Welcome => {
+            print!("{}", launcher::welcome());
+            end_in_a_window(ExitCode::Ok);
+        }
+        Start::Dropped(files) => {
+            let code = launcher::dropped(&files, &mut std::io::stdin().lock()).unwrap_or_else(|e| {
+                eprintln!("error: {e}");
+                e.exit_code()
+            });
+            end_in_a_window(code);
+        }
+    }
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Sample { seed, portfolios } => sample(&cli.common, *seed, *portfolios),
@@ -44,6 +62,7 @@ fn main() {
                 currency: currency.clone(),
                 force: *force,
                 snapshot: *snapshot_date,
+                reports: "reports".into(),
             },
             *preview,
         ),
@@ -70,6 +89,14 @@ fn main() {
         eprintln!("error: {e}");
         e.exit_code()
     });
+    std::process::exit(code.code());
+}
+
+/// Ends a run started from Explorer, waiting for Enter first where the window would close.
+fn end_in_a_window(code: ExitCode) -> ! {
+    if launcher::waits() {
+        launcher::pause(&mut std::io::stdin().lock());
+    }
     std::process::exit(code.code());
 }
 

@@ -12,6 +12,8 @@ const FLOORS: &[(&str, u8)] = &[
     ("locale", 0),
     ("memory", 0),
     ("output", 0),
+    ("platform", 0),
+    ("toml_source", 0),
     ("fx", 1),
     ("bureau", 1),
     ("ingest", 1),
@@ -30,6 +32,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("fuzz", 7),
     ("mapper", 7),
     ("batch", 7),
+    ("launcher", 7),
 ];
 
 fn floor(module: &str) -> Option<u8> {

@@ -50,10 +50,13 @@ struct RawPortfolio {
 /// Reads a manifest (`.csv` by its extension, else TOML). Paths are relative to its folder.
 pub fn read(path: &Path) -> Result<Manifest, String> {
     let text =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read the manifest {}: {e}", path.display()))?;
+        crate::toml_source::read(path).map_err(|e| format!("cannot read the manifest {}: {e}", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
     let raw = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-        let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        // Excel saves CSV with ';' where the decimal separator is a comma (Belgium, the Netherlands).
+        let header = text.lines().next().unwrap_or_default();
+        let delimiter = if header.contains(';') && !header.contains(',') { b';' } else { b',' };
+        let mut r = csv::ReaderBuilder::new().flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
         let mut portfolio = Vec::new();
         for (i, rec) in r.records().enumerate() {
             let rec = rec.map_err(|e| format!("manifest line {}: {e}", i + 2))?;
@@ -68,15 +71,19 @@ pub fn read(path: &Path) -> Result<Manifest, String> {
         }
         RawManifest { out: None, portfolio }
     } else {
-        toml::from_str(&text).map_err(|e| format!("manifest {}: {e}", path.display()))?
+        toml::from_str(&text)
+            .map_err(|e| format!("manifest {}: {e}\n  fix: {}", path.display(), crate::toml_source::HINT))?
     };
     let mut portfolios: Vec<Portfolio> = Vec::new();
     for p in raw.portfolio {
         if portfolios.iter().any(|q| q.name == p.name) {
             return Err(format!("manifest: the name '{}' is used twice; each portfolio needs its own", p.name));
         }
-        if p.name.is_empty() || p.name.contains(['/', '\\']) || p.name.starts_with('.') {
-            return Err(format!("manifest: '{}' cannot name a folder; use letters, digits, - and _", p.name));
+        if p.name.starts_with('.') || !crate::platform::windows_accepts(&p.name) {
+            return Err(format!(
+                "manifest: '{}' cannot name a folder (on Windows as on Linux); use letters, digits, - and _",
+                p.name
+            ));
         }
         let as_of = p
             .as_of

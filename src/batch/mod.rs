@@ -81,18 +81,6 @@ pub fn jobs_for(largest_input: u64, available: u64, cores: usize) -> usize {
     ((available as f64 * 0.7 / need as f64) as usize).clamp(1, cores.max(1))
 }
 
-/// The memory the kernel says is available (4 GiB where it cannot say).
-fn available_memory() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .find_map(|l| l.strip_prefix("MemAvailable:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .map_or(4 << 30, |kb| kb * 1024)
-}
-
 /// Copies a run's `data/*.parquet` to `<root>/parquet/<table>/portfolio=<name>/as_of=<date>/
 /// part-0.parquet` (hive-style: DuckDB, Spark, pandas and Power BI read the batch as one
 /// table per file kind, with `portfolio` and `as_of` as columns).
@@ -218,7 +206,7 @@ pub fn run(
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the arwatch program: {e}"))?;
     let largest = todo.iter().map(|&i| prepared[i].size).max().unwrap_or(0);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let jobs = opts.jobs.unwrap_or_else(|| jobs_for(largest, available_memory(), cores)).max(1);
+    let jobs = opts.jobs.unwrap_or_else(|| jobs_for(largest, crate::platform::available_memory(), cores)).max(1);
     let queue = Mutex::new(todo.clone().into_iter());
     let done = Mutex::new((0usize, 0usize, Vec::<(usize, Row)>::new()));
     let total = todo.len();

@@ -53,7 +53,8 @@ pub struct Row {
     pub alerts_medium: u64,
     /// …
     pub alerts_low: u64,
-    /// Its month folder.
+    /// Its month folder (written with `/` on every system, as the data files name paths).
+    #[serde(serialize_with = "portable_path")]
     pub month_folder: Option<PathBuf>,
     /// What went wrong (the first error line), or what was skipped.
     pub message: String,
@@ -109,7 +110,7 @@ pub fn write(dir: &Path, stem: &str, rows: &[Row]) -> std::io::Result<()> {
             r.alerts_high.to_string(),
             r.alerts_medium.to_string(),
             r.alerts_low.to_string(),
-            opt(r.month_folder.as_ref().map(|p| p.display().to_string())),
+            opt(r.month_folder.as_deref().map(crate::platform::portable)),
             r.message.clone(),
         ])?;
     }
@@ -132,4 +133,11 @@ pub fn read(path: &Path) -> Result<Vec<Row>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_value(v["portfolios"].clone()).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn portable_path<S: serde::Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => s.serialize_some(&crate::platform::portable(p)),
+        None => s.serialize_none(),
+    }
 }

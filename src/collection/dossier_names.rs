@@ -8,12 +8,6 @@ use std::collections::{BTreeMap, HashMap};
 /// The longest readable part of a file name made from a client id.
 const MAX_STEM_CHARS: usize = 60;
 
-/// Names Windows refuses for a file, whatever the extension.
-const RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2",
-    "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
-
 /// A 64-bit FNV-1a hash, written as 16 hex digits: stable across runs, platforms and versions
 /// (unlike std's hasher), so a client's dossier keeps its name.
 fn stable_hash(id: &str) -> String {
@@ -31,7 +25,7 @@ fn stable_hash(id: &str) -> String {
 pub fn stem(id: &str) -> String {
     let plain: String =
         id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    let reserved = RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&plain));
+    let reserved = crate::platform::WINDOWS_RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&plain));
     if plain == id && !id.is_empty() && id.len() <= MAX_STEM_CHARS && !reserved {
         return plain;
     }

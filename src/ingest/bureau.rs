@@ -50,7 +50,7 @@ pub fn ingest_bureau(
             settings,
             source: source_base + i as u16,
             plan: None,
-            stats: SourceStats::bureau(input.path.display().to_string()),
+            stats: SourceStats::bureau(crate::platform::portable(&input.path)),
             out: &mut out,
         };
         let mut extent = table::Extent::default();

@@ -32,7 +32,7 @@ pub(super) fn ingest_one(
             "list bureau files under [[bureau_inputs]] in the configuration",
         ));
     }
-    let file = path.display().to_string();
+    let file = crate::platform::portable(path);
     let mut loader = Loader {
         source_ix,
         input,
@@ -152,7 +152,7 @@ impl Loader<'_> {
         const PARTS: usize = 4;
         let Loader { source_ix, input, plan, out, merger, stats, progress, title, map, .. } = self;
         let plan: &Plan = plan.as_ref().expect("the header comes first");
-        let file = input.path.display().to_string();
+        let file = crate::platform::portable(&input.path);
         progress(rows.len() as u64);
         let parts: Vec<&[R]> = rows.chunks(rows.len().div_ceil(PARTS).max(1)).collect();
         let Some(first) = parts.first() else { return Ok(()) };

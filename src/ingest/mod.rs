@@ -105,7 +105,7 @@ pub fn ingest(
     let mut merger = Merger::default();
     for (source_ix, input) in inputs.iter().enumerate() {
         let stats = ingest_one(source_ix as u16, input, opts, &mut out, &mut merger, progress)?;
-        out.ledger.sources.push(input.path.display().to_string());
+        out.ledger.sources.push(crate::platform::portable(&input.path));
         out.stats.push(stats);
     }
     out.ledger.clients = std::mem::take(&mut merger.clients);

@@ -77,6 +77,9 @@ pub struct MapOptions {
     pub force: bool,
     /// The date open-items lists show, when given.
     pub snapshot: Option<NaiveDate>,
+    /// Where the configuration sends the reports (its `out`, relative to it): `reports`, or
+    /// beside the exports for files dropped on the program.
+    pub reports: String,
 }
 
 /// A file name for the mapping of `p`, unique among `taken`.
@@ -159,12 +162,13 @@ pub fn map(files: &[PathBuf], opts: &MapOptions) -> Result<Mapped, MapError> {
     for (p, m) in &inputs {
         write(&opts.out.join(m), &mapping_toml(p))?;
     }
-    write(&config, &config_toml(&inputs, &opts.currency, opts.snapshot))?;
+    write(&config, &config_toml(&inputs, opts))?;
     Ok(Mapped { inputs, skipped, config })
 }
 
 /// The configuration: the inputs (bureau ones apart) with their mappings.
-fn config_toml(inputs: &[(Proposal, PathBuf)], currency: &str, snapshot: Option<NaiveDate>) -> String {
+fn config_toml(inputs: &[(Proposal, PathBuf)], opts: &MapOptions) -> String {
+    let (currency, snapshot) = (opts.currency.as_str(), opts.snapshot);
     let mut t = String::new();
     let _ = writeln!(t, "# Proposed by `arwatch map`. Check it, then:");
     let _ = writeln!(t, "#   arwatch check --config arwatch.toml");
@@ -172,7 +176,7 @@ fn config_toml(inputs: &[(Proposal, PathBuf)], currency: &str, snapshot: Option<
     let _ = writeln!(t, "# Every key: docs/configuration.md.");
     let _ = writeln!(t, "company = \"\"                 # your company, as the reports name it");
     let _ = writeln!(t, "currency = {}", quoted(currency));
-    let _ = writeln!(t, "out = \"reports\"");
+    let _ = writeln!(t, "out = {}", quoted(&opts.reports));
     // The handover needs statutory rates from each invoice's due date on (the shipped table
     // starts in 2019) and, for the 40 EUR compensation, an EUR rate: a ledger without them
     // runs with the handover off, and says so.

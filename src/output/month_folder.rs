@@ -48,12 +48,14 @@ impl RootLock {
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let holder = std::fs::read_to_string(&path).unwrap_or_default();
                     match holder.trim().parse::<u32>() {
-                        Ok(pid) if process_runs(pid) => {
+                        Ok(pid) if crate::platform::process_runs(pid) => {
                             return Err(std::io::Error::new(
                                 std::io::ErrorKind::WouldBlock,
                                 format!(
-                                    "another arwatch run (process {pid}) is writing to {}; wait until it ends, or use another --out",
-                                    out.display()
+                                    "another arwatch run (process {pid}) is writing to {}; wait until it ends, or use another --out \
+                                     (if no arwatch runs, delete {})",
+                                    out.display(),
+                                    path.display()
                                 ),
                             ));
                         }
@@ -69,33 +71,44 @@ impl RootLock {
         Err(std::io::Error::other(format!("cannot take the lock {}", path.display())))
     }
 
-    /// Staging and replaced folders of runs that were interrupted. Under the lock no other run
+    /// What interrupted runs left: a previous month moved aside by a commit that stopped
+    /// before the new month was in place is put back (step 2 of [`MonthFolder::commit`]'s
+    /// sequence), then staging and replaced folders are removed. Under the lock no other run
     /// is using them.
     fn clear_leftovers(&self, out: &Path) {
         let Ok(entries) = std::fs::read_dir(out) else { return };
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(WORK_PREFIX) {
-                let _ = std::fs::remove_dir_all(e.path());
+        let mut leftovers: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(WORK_PREFIX))
+            .map(|e| e.path())
+            .collect();
+        leftovers.sort();
+        for left in leftovers {
+            let name = left.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            if let Some(month) = moved_aside(&name) {
+                let target = out.join(month);
+                if !target.exists() {
+                    // Kept where it is if it cannot be moved back: the month is never deleted.
+                    let _ = rename_patiently(&left, &target);
+                    continue;
+                }
             }
+            let _ = std::fs::remove_dir_all(&left);
         }
     }
+}
+
+/// The month folder's name when `leftover` is a previous month moved aside by a commit
+/// (`.arwatch-<month>.old-<pid>`).
+fn moved_aside(leftover: &str) -> Option<&str> {
+    let rest = leftover.strip_prefix(WORK_PREFIX)?;
+    let (month, pid) = rest.rsplit_once(".old-")?;
+    (!month.is_empty() && pid.parse::<u32>().is_ok()).then_some(month)
 }
 
 impl Drop for RootLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-fn process_runs(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    if cfg!(target_os = "linux") {
-        Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        // Elsewhere a lock is trusted until removed by hand.
-        true
     }
 }
 
@@ -130,17 +143,37 @@ impl MonthFolder {
         &self.target
     }
 
-    /// Puts the complete folder in place: the previous folder of that name, if any, is replaced
-    /// in one step (Linux) or two renames, and removed after.
-    pub fn commit(mut self) -> std::io::Result<PathBuf> {
+    /// Puts the complete folder in place of the previous one of that name, if any.
+    ///
+    /// On Linux one `renameat2(RENAME_EXCHANGE)` swaps them. Where that is not available
+    /// (Windows, and file systems that cannot exchange) the sequence is:
+    ///
+    /// 1. the staging folder is complete and synced (a crash before or here leaves the previous
+    ///    month as it was; the next run removes the staging folder);
+    /// 2. the previous month is renamed to `.arwatch-<month>.old-<pid>` (a crash here leaves no
+    ///    month folder: the next run, under the lock, renames it back before anything else);
+    /// 3. the staging folder is renamed to the month (a crash here leaves the new month in
+    ///    place and the old one aside: the next run removes the old one);
+    /// 4. the old folder is removed.
+    ///
+    /// So at every step either the previous month or the new one is, or will be after the
+    /// next run's first step, in place whole. A previous month with a file open in another
+    /// program (Excel, a PDF viewer) cannot be moved on Windows: the commit stops at step 2
+    /// with nothing changed and says so.
+    pub fn commit(self) -> std::io::Result<PathBuf> {
+        self.commit_with(exchange)
+    }
+
+    /// [`MonthFolder::commit`] with the exchange given (the tests take the Windows sequence on
+    /// Linux by giving one that cannot exchange).
+    fn commit_with(mut self, exchange: fn(&Path, &Path) -> std::io::Result<bool>) -> std::io::Result<PathBuf> {
         sync_dir(&self.staging);
         if self.target.exists() {
             if !exchange(&self.staging, &self.target)? {
-                // No atomic exchange here: move the old folder aside, then the new one in.
                 let aside = self.aside();
-                std::fs::rename(&self.target, &aside)?;
-                if let Err(e) = std::fs::rename(&self.staging, &self.target) {
-                    let _ = std::fs::rename(&aside, &self.target);
+                rename_patiently(&self.target, &aside).map_err(|e| self.held_open(e))?;
+                if let Err(e) = rename_patiently(&self.staging, &self.target) {
+                    let _ = rename_patiently(&aside, &self.target);
                     return Err(e);
                 }
                 let _ = std::fs::remove_dir_all(aside);
@@ -149,13 +182,28 @@ impl MonthFolder {
                 let _ = std::fs::remove_dir_all(&self.staging);
             }
         } else {
-            std::fs::rename(&self.staging, &self.target)?;
+            rename_patiently(&self.staging, &self.target)?;
         }
         if let Some(parent) = self.target.parent() {
             sync_dir(parent);
         }
         self.committed = true;
         Ok(self.target.clone())
+    }
+
+    /// The error for a previous month that cannot be moved: on Windows, a file in it is open.
+    fn held_open(&self, e: std::io::Error) -> std::io::Error {
+        if (cfg!(windows) && e.kind() == std::io::ErrorKind::PermissionDenied)
+            || crate::platform::held_by_another_program(&e)
+        {
+            let what = format!("a file in {} (the workbook, the PDF report or a dossier)", self.target.display());
+            std::io::Error::new(
+                e.kind(),
+                format!("{}; the month was left as it was", crate::platform::close_it_first(&what)),
+            )
+        } else {
+            e
+        }
     }
 
     fn aside(&self) -> PathBuf {
@@ -170,6 +218,26 @@ impl Drop for MonthFolder {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// Renames, trying again for a few seconds when Windows refuses for a moment: a virus scanner
+/// or the search indexer opens new files briefly, and the rename of a folder holding one fails
+/// with "access denied" until it lets go. Elsewhere a rename is tried once.
+fn rename_patiently(from: &Path, to: &Path) -> std::io::Result<()> {
+    let tries = if cfg!(windows) { 20 } else { 1 };
+    let mut wait = std::time::Duration::from_millis(50);
+    for _ in 1..tries {
+        match std::fs::rename(from, to) {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::PermissionDenied || crate::platform::held_by_another_program(&e) =>
+            {
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(std::time::Duration::from_millis(500));
+            }
+            other => return other,
+        }
+    }
+    std::fs::rename(from, to)
 }
 
 /// Swaps two paths atomically where the system can (Linux `renameat2`); `false` when it cannot.
@@ -267,5 +335,72 @@ mod tests {
         std::fs::create_dir_all(left.join("data")).unwrap();
         let _lock = RootLock::take(out.path()).unwrap();
         assert!(!left.exists());
+    }
+
+    #[test]
+    fn the_sequence_by_renames_replaces_the_folder_whole() {
+        let out = tempfile::TempDir::new().unwrap();
+        let lock = RootLock::take(out.path()).unwrap();
+        let no_exchange: fn(&Path, &Path) -> std::io::Result<bool> = |_, _| Ok(false);
+        let first = MonthFolder::begin(out.path(), "2026-10", &lock).unwrap();
+        std::fs::write(first.path().join("only-first.txt"), "x").unwrap();
+        let target = first.commit_with(no_exchange).unwrap();
+        let second = MonthFolder::begin(out.path(), "2026-10", &lock).unwrap();
+        std::fs::write(second.path().join("data/a.csv"), "second").unwrap();
+        second.commit_with(no_exchange).unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("data/a.csv")).unwrap(), "second");
+        assert!(!target.join("only-first.txt").exists());
+        let mut names: Vec<String> =
+            std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        names.sort();
+        assert_eq!(names, [LOCK_FILE, "2026-10"], "nothing else is left");
+    }
+
+    /// The state each step of the sequence can crash in, and what the next run finds.
+    #[test]
+    fn a_crash_at_any_step_of_the_sequence_leaves_a_whole_month_after_the_next_lock() {
+        let month = |dir: &Path, text: &str| {
+            std::fs::create_dir_all(dir.join("data")).unwrap();
+            std::fs::write(dir.join("data/a.csv"), text).unwrap();
+        };
+        let staging = format!("{WORK_PREFIX}2026-10.staging-7");
+        let aside = format!("{WORK_PREFIX}2026-10.old-7");
+        // (folders present at the crash, what 2026-10 holds after the next run takes the lock)
+        let cases: [(&[(&str, &str)], &str); 4] = [
+            // Step 1: the new month staged, the previous one in place.
+            (&[("2026-10", "old"), (&staging, "new")], "old"),
+            // Step 2: the previous month moved aside, the new one still staged.
+            (&[(&aside, "old"), (&staging, "new")], "old"),
+            // Step 3: the new month in place, the previous one aside.
+            (&[("2026-10", "new"), (&aside, "old")], "new"),
+            // Step 4, half done: the old folder partly removed.
+            (&[("2026-10", "new"), (&aside, "")], "new"),
+        ];
+        for (present, expected) in cases {
+            let out = tempfile::TempDir::new().unwrap();
+            for (name, text) in present {
+                month(&out.path().join(name), text);
+            }
+            let _lock = RootLock::take(out.path()).unwrap();
+            assert_eq!(
+                std::fs::read_to_string(out.path().join("2026-10/data/a.csv")).unwrap(),
+                expected,
+                "{present:?}"
+            );
+            let names: Vec<String> = std::fs::read_dir(out.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into())
+                .collect();
+            assert!(names.iter().all(|n| !n.starts_with(WORK_PREFIX)), "{present:?}: {names:?}");
+        }
+    }
+
+    #[test]
+    fn only_moved_aside_months_are_recognised() {
+        assert_eq!(moved_aside(".arwatch-2026-10.old-123"), Some("2026-10"));
+        assert_eq!(moved_aside(".arwatch-2026-10-15.old-9"), Some("2026-10-15"));
+        assert_eq!(moved_aside(".arwatch-2026-10.staging-123"), None);
+        assert_eq!(moved_aside(".arwatch-.old-1"), None);
+        assert_eq!(moved_aside(".arwatch-2026-10.old-x"), None);
     }
 }

@@ -2,7 +2,7 @@
 //! encoding and delimiter worked out from its lines, every sheet of a workbook.
 
 use super::text::{choose_encoding, open};
-use super::workbook::{check_unpacked_sizes, workbook_error};
+use super::workbook::{check_workbook, workbook_error};
 use crate::ingest::error::InputError;
 use calamine::{Data, DataType, Reader, open_workbook_auto};
 use chrono::NaiveDate;
@@ -125,9 +125,7 @@ fn text(path: &Path, max_rows: usize) -> Result<SampleTable, InputError> {
 }
 
 fn sheets(path: &Path, ext: &str, max_rows: usize) -> Result<Vec<SampleTable>, InputError> {
-    if ext != "xls" {
-        check_unpacked_sizes(path)?;
-    }
+    check_workbook(path, ext)?;
     let mut wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
     let mut out = Vec::new();
     for name in wb.sheet_names() {

@@ -11,7 +11,12 @@ use std::path::Path;
 
 pub(super) fn open(path: &Path) -> Result<File, InputError> {
     File::open(path).map_err(|e| {
-        InputError::file(path, format!("cannot open the file: {e}"), "check the path in the configuration")
+        if crate::platform::held_by_another_program(&e) {
+            let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+            InputError::file(path, format!("cannot open the file: {e}"), crate::platform::close_it_first(&name))
+        } else {
+            InputError::file(path, format!("cannot open the file: {e}"), "check the path in the configuration")
+        }
     })
 }
 

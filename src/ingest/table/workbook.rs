@@ -32,10 +32,15 @@ pub(super) fn workbook_error(path: &Path, e: impl std::fmt::Display) -> InputErr
     InputError::file(path, problem, fix)
 }
 
-/// Refuses a zip-based workbook whose parts declare more than the limits; the zip reader then
-/// holds every part to its declared size, so nothing larger is ever unpacked.
-pub(super) fn check_unpacked_sizes(path: &Path) -> Result<(), InputError> {
+/// Opens the workbook once before calamine does, so that a file held by Excel gets its clear
+/// error; refuses a zip-based workbook (all but `.xls`) whose parts declare more than the
+/// limits: the zip reader then holds every part to its declared size, so nothing larger is
+/// ever unpacked.
+pub(super) fn check_workbook(path: &Path, format: &str) -> Result<(), InputError> {
     let file = open(path)?;
+    if format == "xls" {
+        return Ok(());
+    }
     let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| workbook_error(path, e))?;
     let mut total = 0u64;
     for i in 0..zip.len() {
@@ -70,9 +75,7 @@ pub(super) fn read_sheet(
             "remove header = false from the mapping, or export the sheet as CSV",
         ));
     }
-    if format_of(path, mapping, "") != "xls" {
-        check_unpacked_sizes(path)?;
-    }
+    check_workbook(path, &format_of(path, mapping, ""))?;
     let mut wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
     let names = wb.sheet_names();
     let sheet = match &mapping.sheet {
