@@ -157,6 +157,21 @@ lrun "$W/linux" map sample_data/csv/facturen.csv --out mapped
 check "console: UTF-8 with its accents and arrows, as on Linux" bash -c "iconv -f UTF-8 -t UTF-8 '$W/map-windows.txt' >/dev/null \
   && grep -q '←' '$W/map-windows.txt' && diff <(tr '\\\\' / <'$W/map-windows.txt') '$W/out.txt' >/dev/null"
 
+# --- dossiers of clients whose ids Windows would refuse as file names -----------------------------
+for side in linux windows; do
+  mkdir -p "$W/$side/ids"
+  printf 'Klant;Nr;Datum;Verval;Bedrag\nA/1;F1;01/10/2024;01/11/2024;100,00\nA.1;F2;01/10/2024;01/11/2024;200,00\nA 1;F3;01/10/2024;01/11/2024;300,00\nCON;F4;01/10/2024;01/11/2024;400,00\nK1;F5;01/10/2024;01/11/2024;500,00\nk1;F6;01/10/2024;01/11/2024;600,00\nCaf\xc3\xa9:1?;F7;01/10/2024;01/11/2024;700,00\nnul.;F8;01/10/2024;01/11/2024;800,00\n' >"$W/$side/ids/f.csv"
+  printf 'delimiter = ";"\ndecimal = ","\ndate_formats = ["%%d/%%m/%%Y"]\n[columns]\nclient_id = "Klant"\ndocument_id = "Nr"\nissue_date = "Datum"\ndue_date = "Verval"\namount = "Bedrag"\n' >"$W/$side/ids/map.toml"
+  printf 'currency = "EUR"\nout = "out"\nas_of = "2025-03-31"\n[[inputs]]\nfile = "f.csv"\nmapping = "map.toml"\n' >"$W/$side/ids/arwatch.toml"
+done
+lrun "$W/linux/ids" run --config arwatch.toml
+IDS_RC=$RC
+wrun "$W/windows/ids" run --config arwatch.toml
+check "dossier names: ids such as CON, A/1, k1 and K1, 'Café:1?' give eight dossiers on Windows too" \
+  bash -c "[ $RC = $IDS_RC ] && [ \$(ls '$W/windows/ids/out/2025-03/handover' | wc -l) = 8 ]"
+check "dossier names: the same names and data files as on Linux" bash -c "diff <(ls '$W/linux/ids/out/2025-03/handover') <(ls '$W/windows/ids/out/2025-03/handover') \
+  && diff -r '$W/linux/ids/out/2025-03/data' '$W/windows/ids/out/2025-03/data'"
+
 # --- a re-run of the same month: replaced whole by the sequence of renames ------------------------
 wrun "$W/windows" run --config 'sample_data\arwatch.toml'
 check "re-run: the same exit code" [ "$RC" = "$LRC" ]

@@ -129,4 +129,24 @@ mod tests {
         std::fs::write(&c, "name,config\n../a,x.toml\n").unwrap();
         assert!(read(&c).unwrap_err().contains("cannot name a folder"));
     }
+
+    #[test]
+    fn manifests_saved_on_windows_are_read_and_names_windows_refuses_are_not() {
+        let dir = tempfile::TempDir::new().unwrap();
+        // Excel in Belgium: ';', CRLF and a byte-order mark.
+        let c = dir.path().join("m.csv");
+        std::fs::write(&c, "\u{feff}name;config;as_of\r\na;a\\arwatch.toml;2026-10-31\r\n").unwrap();
+        let m = read(&c).unwrap();
+        assert_eq!(m.portfolios[0].name, "a");
+        assert_eq!(m.portfolios[0].config, dir.path().join("a\\arwatch.toml"));
+        // Notepad: a byte-order mark, CRLF, a path with single backslashes.
+        let t = dir.path().join("m.toml");
+        std::fs::write(&t, "\u{feff}[[portfolio]]\r\nname = \"b\"\r\nconfig = \"C:\\Klanten\\b\\arwatch.toml\"\r\n")
+            .unwrap();
+        assert_eq!(read(&t).unwrap().portfolios[0].config, dir.path().join("C:\\Klanten\\b\\arwatch.toml"));
+        for bad in ["CON", "a:b", "wat?", "eind.", "Nul"] {
+            std::fs::write(&c, format!("name,config\n{bad},x.toml\n")).unwrap();
+            assert!(read(&c).unwrap_err().contains("cannot name a folder"), "{bad}");
+        }
+    }
 }
