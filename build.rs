@@ -24,15 +24,15 @@ fn git_commit() -> Option<String> {
         out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
     };
     let commit = git(&["rev-parse", "--short=12", "HEAD"])?;
-    for path in ["HEAD", "packed-refs"] {
-        if let Some(p) = git(&["rev-parse", "--git-path", path]) {
+    // The reflog too: it grows with every commit even when the branch lives in packed-refs.
+    let mut paths = vec!["HEAD".to_string(), "packed-refs".to_string(), "logs/HEAD".to_string()];
+    paths.extend(git(&["symbolic-ref", "-q", "HEAD"]));
+    for path in paths {
+        // Only files that exist: cargo takes a missing one as changed, and would build arwatch
+        // again on every command (a fresh clone has no packed-refs; a packed branch no file).
+        if let Some(p) = git(&["rev-parse", "--git-path", &path]).filter(|p| std::path::Path::new(p).exists()) {
             println!("cargo:rerun-if-changed={p}");
         }
-    }
-    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"])
-        && let Some(p) = git(&["rev-parse", "--git-path", &branch])
-    {
-        println!("cargo:rerun-if-changed={p}");
     }
     Some(commit)
 }

@@ -55,9 +55,10 @@ for t in $LINUX $WINDOWS; do
   cp LICENSE-MIT LICENSE-APACHE fonts/LICENSE-DejaVu.txt "$dir/"
   if [ "$t" = $WINDOWS ]; then
     exe=target/$t/release/arwatch.exe
-    # Only DLLs every Windows has: nothing of mingw's (libgcc, libwinpthread) may be needed.
+    # Only DLLs every Windows 10 and 11 has: nothing of mingw's (libgcc, libwinpthread) may be
+    # needed. polars' system probe (sysinfo) brings pdh (performance counters) and combase.
     others=$(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/.*DLL Name: //p' \
-      | grep -viE '^(kernel32|ntdll|advapi32|bcrypt|bcryptprimitives|ws2_32|userenv|user32|shell32|ole32|oleaut32|crypt32|secur32|msvcrt|api-ms-win-.*|ucrtbase|psapi|iphlpapi|dbghelp|powrprof|ncrypt|gdi32)\.dll$' || true)
+      | grep -viE '^(kernel32|ntdll|advapi32|bcrypt|bcryptprimitives|ws2_32|userenv|user32|shell32|ole32|oleaut32|crypt32|secur32|msvcrt|api-ms-win-.*|ucrtbase|psapi|iphlpapi|dbghelp|powrprof|ncrypt|gdi32|pdh|combase)\.dll$' || true)
     [ -z "$others" ] || { echo "release: arwatch.exe needs DLLs Windows does not have: $others"; exit 1; }
     cp "$exe" "$dir/"
     sed 's/\r*$/\r/' deploy/QUICKSTART.txt >"$dir/QUICKSTART.txt"
