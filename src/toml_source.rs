@@ -82,7 +82,8 @@ fn until(from: &str, open: usize, end: &str, escapes: bool) -> usize {
             i += 2;
             continue;
         }
-        if from[i..].starts_with(end) {
+        // Bytes, not text: after an escaped character `i` may sit inside a multi-byte one.
+        if bytes[i..].starts_with(end.as_bytes()) {
             return i + end.len();
         }
         i += 1;
@@ -194,6 +195,23 @@ mod tests {
         let t: toml::Table = toml::from_str(&prepare(text)).unwrap();
         assert_eq!(t["company"].as_str(), Some("Brasserie Wéry"));
         assert_eq!(t["x"]["v"].as_str(), Some(r"C:\Exports"));
+    }
+
+    #[test]
+    fn an_escaped_accent_in_a_multi_line_string_is_left_to_toml() {
+        // Once a panic: after `\` the scan stood inside the two bytes of `é`.
+        let text = "v = \"\"\"\\é\"\"\"\n";
+        assert_eq!(prepare(text), text);
+        assert_eq!(prepare("v = '''\\é\nx"), "v = '''\\é\nx");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_prepared_without_a_panic(text in r#"[\\"'#a-zé€\n:. ]{0,40}"#) {
+            let prepared = prepare(&text);
+            // Only backslashes are ever added, and a byte-order mark removed.
+            proptest::prop_assert_eq!(prepared.replace('\\', ""), text.replace('\\', ""));
+        }
     }
 
     #[test]
