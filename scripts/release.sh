@@ -12,7 +12,7 @@
 #   scripts/release.sh               both archives (installs the Windows toolchain if it can)
 #   scripts/release.sh --check       and then runs scripts/windows-check.sh --release on them
 #
-# Needs: the Rust targets, Debian's gcc-mingw-w64-x86-64, zip. Cold, on 2 cores, about 35
+# Needs: the Rust targets, Debian's gcc-mingw-w64-x86-64, zip. Cold, on 2 cores, about 30
 # minutes (two release builds of polars); BENCHMARKS.md has the measured times and sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
