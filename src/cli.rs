@@ -193,7 +193,7 @@ arwatch completions zsh > ~/.zfunc/_arwatch\n  arwatch completions powershell >>
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date; write it as YYYY-MM-DD"))
+    crate::ingest::parse::iso_date(s).map_err(|e| e.to_string())
 }
 
 /// `--lang`'s values, listed in the help as clap lists an enum's.

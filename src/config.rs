@@ -11,6 +11,7 @@ use crate::collection::handover::HandoverSettings;
 use crate::collection::ladder::LadderSettings;
 use crate::ingest::InputSpec;
 use crate::ingest::mapping::RowKind;
+use crate::ingest::parse::iso_date;
 use crate::ingest::preset::mapping_from;
 use crate::locale::Lang;
 use crate::model::Currency;
@@ -262,10 +263,7 @@ impl Config {
         };
         let as_of = match (overrides.as_of, raw.as_of.as_deref()) {
             (Some(d), _) => Some(d),
-            (None, Some(s)) => Some(
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| invalid(format!("as_of {s:?} is not a date"), "write it as YYYY-MM-DD"))?,
-            ),
+            (None, Some(s)) => Some(iso_date(s).map_err(|e| invalid(format!("as_of {}", e.problem), e.fix))?),
             (None, None) => None,
         };
         let lang = match (overrides.lang, raw.lang.as_deref()) {
@@ -429,9 +427,10 @@ fn read_inputs(
         };
         let open_items = mapping.rows == RowKind::OpenItems;
         let snapshot = match (&input.snapshot_date, open_items) {
-            (Some(d), true) => Some(NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                invalid(format!("input {}: snapshot_date {d:?} is not a date", input.file), "write it as YYYY-MM-DD")
-            })?),
+            (Some(d), true) => Some(
+                iso_date(d)
+                    .map_err(|e| invalid(format!("input {}: snapshot_date {}", input.file, e.problem), e.fix))?,
+            ),
             (None, true) => {
                 return Err(invalid(
                     format!(

@@ -249,9 +249,14 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
                 a.alerts.iter().filter(|x| !x.risk).count()
             ),
         ),
+        // Not "no earlier run": a re-run of the month has one saved, of the same date.
         None => say(
             common,
-            "no earlier run saved under the output root: nothing to compare with yet (this run is saved for the next one)",
+            &format!(
+                "no month-end run before {} is saved under the output root: nothing to compare with yet \
+                 (this run is saved for the next month's)",
+                a.as_of
+            ),
         ),
     }
     if !config.bureau_inputs.is_empty() {

@@ -87,8 +87,7 @@ impl Fx {
             };
             let rec = rec.map_err(|e| bad("", e.to_string()))?;
             let get = |i: usize| rec.get(i).unwrap_or("").trim();
-            let date = NaiveDate::parse_from_str(get(0), "%Y-%m-%d")
-                .map_err(|_| bad("date", format!("{:?} is not a date like 2026-10-31", get(0))))?;
+            let date = crate::ingest::parse::iso_date(get(0)).map_err(|e| bad("date", e.to_string()))?;
             let cur = Currency::parse(get(1))
                 .ok_or_else(|| bad("currency", format!("{:?} is not a currency code", get(1))))?;
             let rate: f64 = get(2).parse().map_err(|_| bad("rate", format!("{:?} is not a number", get(2))))?;

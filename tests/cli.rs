@@ -286,6 +286,35 @@ fn missing_input_file_and_bad_config() {
 }
 
 #[test]
+fn a_typed_date_that_does_not_exist_says_which_month_is_shorter() {
+    let cfg = root().join("sample_data/arwatch.toml");
+    let r = run(&["check", "--config", cfg.to_str().unwrap(), "--as-of", "2013-11-31"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("November has 30 days") && !r.stderr.contains("write it as"), "{}", r.stderr);
+    let r = run(&["check", "--config", cfg.to_str().unwrap(), "--as-of", "31-10-2026"]);
+    assert!(r.stderr.contains("write it as YYYY-MM-DD"), "{}", r.stderr);
+    // The same in the configuration.
+    let f = Fixture::new("f.csv", format!("{HEAD}{}", good_rows(3)).as_bytes(), MAP);
+    let toml = std::fs::read_to_string(f.dir.path().join("arwatch.toml")).unwrap();
+    std::fs::write(f.dir.path().join("arwatch.toml"), toml.replace("2025-03-31", "2025-02-29")).unwrap();
+    let r = f.run("check");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("February has 28 days in 2025") && r.stderr.contains("fix:"), "{}", r.stderr);
+}
+
+#[test]
+fn a_re_run_of_the_month_does_not_say_that_no_run_was_saved() {
+    let f = Fixture::new("f.csv", format!("{HEAD}{}", good_rows(3)).as_bytes(), MAP);
+    for _ in 0..2 {
+        let r = f.run("run");
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        // The second run finds this month's own run saved: not an earlier one, but a run.
+        assert!(!r.stdout.contains("no earlier run"), "{}", r.stdout);
+        assert!(r.stdout.contains("no month-end run before 2025-03-31 is saved"), "{}", r.stdout);
+    }
+}
+
+#[test]
 fn completions_and_the_man_page_come_from_the_same_definitions() {
     let bash = run(&["completions", "bash"]);
     assert_eq!(bash.code, 0, "{}", bash.stderr);

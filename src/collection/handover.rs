@@ -147,8 +147,7 @@ pub fn read_reminders(path: &std::path::Path) -> Result<Vec<Reminder>, Collectio
         };
         let rec = rec.map_err(|e| bad("", e.to_string()))?;
         let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
-        let date = NaiveDate::parse_from_str(&get(2), "%Y-%m-%d")
-            .map_err(|_| bad("date", format!("{:?} is not a date like 2026-10-31", get(2))))?;
+        let date = crate::ingest::parse::iso_date(&get(2)).map_err(|e| bad("date", e.to_string()))?;
         out.push(Reminder { client_id: get(0), document_id: get(1), date, note: get(3) });
     }
     Ok(out)

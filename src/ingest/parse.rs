@@ -422,6 +422,36 @@ fn impossible(s: &str, tokens: &[Tok]) -> Option<String> {
     Some(format!("not a real date ({why})"))
 }
 
+/// Why a value typed as a `YYYY-MM-DD` date (`--as-of`, `as_of`, a snapshot date, a side
+/// file's date) is not one, and how to write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotADate {
+    /// What is wrong: `"2013-11-31" is not a real date (November has 30 days)`.
+    pub problem: String,
+    /// How to write it instead.
+    pub fix: &'static str,
+}
+
+impl std::fmt::Display for NotADate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}; {}", self.problem, self.fix)
+    }
+}
+
+/// Reads a date written as `YYYY-MM-DD`. A value of that shape whose day does not exist says
+/// so, as the ingest's messages do (`2013-11-31`: November has 30 days), instead of asking for
+/// the shape it already has.
+pub fn iso_date(raw: &str) -> Result<NaiveDate, NotADate> {
+    let s = raw.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    Err(match DateFormat::pattern("%Y-%m-%d").impossible(s) {
+        Some(why) => NotADate { problem: format!("{s:?} is {why}"), fix: "write a day that exists in that month" },
+        None => NotADate { problem: format!("{s:?} is not a date"), fix: "write it as YYYY-MM-DD" },
+    })
+}
+
 /// The year, month and day of a value in the pattern's shape, not yet checked as a date.
 fn pattern_parts(s: &str, tokens: &[Tok]) -> Option<(i32, u32, u32)> {
     let b = s.as_bytes();

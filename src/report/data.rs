@@ -355,7 +355,7 @@ fn monitoring(root: &mut serde_json::Map<String, serde_json::Value>, r: &RunInfo
             None => serde_json::json!({
                 "compared_with": null,
                 "alerts": 0,
-                "note": "no earlier run saved under the output root: nothing to compare with yet",
+                "note": "no month-end run before this as-of date is saved under the output root: nothing to compare with yet",
             }),
         },
     );

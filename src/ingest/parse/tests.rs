@@ -177,3 +177,15 @@ fn format_config() {
     assert_eq!(DateFormat::from_config("excel"), Ok(DateFormat::Excel1900));
     assert!(DateFormat::from_config("%Y-%m").is_err());
 }
+
+#[test]
+fn a_typed_date_that_does_not_exist_says_why_and_not_how_to_write_it() {
+    assert_eq!(iso_date(" 2026-10-31 "), NaiveDate::from_ymd_opt(2026, 10, 31).ok_or_else(|| unreachable!()));
+    let e = iso_date("2013-11-31").unwrap_err();
+    assert_eq!(e.problem, "\"2013-11-31\" is not a real date (November has 30 days)");
+    assert!(!e.fix.contains("YYYY"), "{e}");
+    assert!(iso_date("2025-02-29").unwrap_err().problem.contains("February has 28 days in 2025"));
+    assert!(iso_date("2026-13-01").unwrap_err().problem.contains("there is no month 13"));
+    let e = iso_date("31/10/2026").unwrap_err();
+    assert_eq!(e.to_string(), "\"31/10/2026\" is not a date; write it as YYYY-MM-DD");
+}
