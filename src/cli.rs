@@ -49,7 +49,8 @@ pub struct Common {
     /// As-of date, overriding the configuration (default: the last month end in the data).
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
-    /// Output root, overriding the configuration; a run writes <out>/<YYYY-MM>/.
+    /// Output root, overriding the configuration; a run writes <out>/<YYYY-MM>/ (for map: the folder
+    /// of arwatch.toml and mappings/, default the current folder).
     #[arg(long, global = true, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Report language, overriding the configuration.

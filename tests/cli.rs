@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Run, cents, csv_rows, read, root, run, sample_config};
+use common::{Run, cents, csv_rows, pdftotext, read, root, run, sample_config};
 use std::collections::BTreeSet;
 use tempfile::TempDir;
 
@@ -312,6 +312,24 @@ fn a_re_run_of_the_month_does_not_say_that_no_run_was_saved() {
         assert!(!r.stdout.contains("no earlier run"), "{}", r.stdout);
         assert!(r.stdout.contains("no month-end run before 2025-03-31 is saved"), "{}", r.stdout);
     }
+}
+
+#[test]
+fn without_a_company_the_headings_have_no_dangling_separators() {
+    use calamine::{Reader, open_workbook_auto};
+    let f = Fixture::new("f.csv", format!("{HEAD}{}", good_rows(3)).as_bytes(), MAP);
+    let r = f.run("run");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let month = f.dir.path().join("out/2025-03");
+    let text = pdftotext(&month.join("arwatch-2025-03.pdf"));
+    for line in text.lines().map(str::trim) {
+        assert!(!line.starts_with('—') && !line.starts_with('·'), "{line:?}");
+    }
+    assert!(text.contains("Accounts receivable report — As of 31/03/2025"), "{text}");
+    let mut book = open_workbook_auto(month.join("arwatch-2025-03.xlsx")).unwrap();
+    let first = book.sheet_names()[0].clone();
+    let sheet = book.worksheet_range(&first).unwrap();
+    assert_eq!(sheet.get_value((1, 0)).map(|c| c.to_string()), Some("As of 31/03/2025".to_string()));
 }
 
 #[test]

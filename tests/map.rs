@@ -397,3 +397,12 @@ fn a_1904_workbook_and_an_ods_map_with_no_edit() {
     assert!(diff.is_empty(), "ods: {diff:?} differ\n{}", m.stdout);
     assert!(m.stdout.contains("sheet 'Debiteuren': invoices"), "{}", m.stdout);
 }
+
+#[test]
+fn map_help_says_what_its_out_is() {
+    let r = run(&["map", "--help"]);
+    assert_eq!(r.code, 0);
+    let out =
+        r.stdout.lines().skip_while(|l| !l.trim_start().starts_with("--out")).take(3).collect::<Vec<_>>().join(" ");
+    assert!(out.contains("for map: the folder of arwatch.toml and mappings/"), "{out}");
+}

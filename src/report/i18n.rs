@@ -530,9 +530,23 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// Parts of a heading joined by `sep`, the empty ones left out: a configuration without a
+/// `company` gives "Accounts receivable report — As of 31/10/2026", not a heading that starts
+/// with a dash.
+pub fn joined(sep: &str, parts: &[&str]) -> String {
+    parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(sep)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_leave_out_empty_parts() {
+        assert_eq!(joined(" — ", &["", "Report", "As of 31/10/2026"]), "Report — As of 31/10/2026");
+        assert_eq!(joined(" · ", &["  ", "As of 31/10/2026"]), "As of 31/10/2026");
+        assert_eq!(joined(" · ", &["Brasserie Wéry", "As of 31/10/2026"]), "Brasserie Wéry · As of 31/10/2026");
+    }
 
     #[test]
     fn numbers_and_money_per_language() {

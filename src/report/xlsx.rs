@@ -237,7 +237,8 @@ fn summary_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxErro
     let mut ws = sheet(m.t(Label::Summary))?;
     let summary = ws.name();
     put(&mut ws, 0, 0, m.t(Label::Title), Some(&f.title))?;
-    let subtitle = format!("{} · {} {}", m.company, m.t(Label::AsOf), super::i18n::date(m.as_of));
+    let as_of = format!("{} {}", m.t(Label::AsOf), super::i18n::date(m.as_of));
+    let subtitle = super::i18n::joined(" · ", &[m.company, &as_of]);
     put(&mut ws, 1, 0, &subtitle, Some(&f.muted))?;
     ws.write_string_with_format(3, 0, m.t(Label::Kpi), &f.head)?;
     ws.write_string_with_format(3, 1, m.t(Label::Value), &f.head)?;

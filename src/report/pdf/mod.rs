@@ -21,7 +21,8 @@ fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
 
 /// The management report.
 pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
-    let header = format!("{} — {} — {} {}", m.company, m.t(Label::Title), m.t(Label::AsOf), date(m.as_of));
+    let as_of = format!("{} {}", m.t(Label::AsOf), date(m.as_of));
+    let header = i18n::joined(" — ", &[m.company, m.t(Label::Title), &as_of]);
     let mut c = Canvas::new(m.t(Label::Title), &header, (m.t(Label::Page), m.t(Label::Of)), true)?;
 
     first_page(&mut c, m);
@@ -41,7 +42,8 @@ fn first_page(c: &mut Canvas, m: &ReportModel<'_>) {
     c.gap(14.0);
     c.text(MARGIN, c.y, m.t(Label::Title), 20.0, true, INK);
     c.gap(18.0);
-    c.text(MARGIN, c.y, &format!("{} · {} {}", m.company, m.t(Label::AsOf), date(m.as_of)), 11.0, false, MUTED);
+    let as_of = format!("{} {}", m.t(Label::AsOf), date(m.as_of));
+    c.text(MARGIN, c.y, &i18n::joined(" · ", &[m.company, &as_of]), 11.0, false, MUTED);
     c.gap(14.0);
     let tile_w = (PAGE_W - 2.0 * MARGIN - 3.0 * 8.0) / 4.0;
     let tile_h = 58.0;
