@@ -205,7 +205,14 @@ fn too_many_rejected_rows_stop_the_run_and_still_write_them() {
     let rej = read(&f.dir.path().join("out/failed-runs/2025-03/rejected.csv"));
     assert!(rej.contains("line 12,Bedrag,abc"), "{rej}");
     assert!(r.stderr.contains("failed-runs"), "{}", r.stderr);
+    // Only the file it wrote is named: no month folder's data/rejected.csv exists.
+    assert!(!r.stderr.contains("data/rejected.csv"), "{}", r.stderr);
     assert!(!f.dir.path().join("out/2025-03").exists());
+    // `check` writes nothing: it says how to see every row, and -v shows them.
+    let r = f.run("check");
+    assert!(r.stderr.contains("with -v") && !r.stderr.contains("rejected.csv"), "{}", r.stderr);
+    let v = run(&["check", "-v", "--config", f.dir.path().join("arwatch.toml").to_str().unwrap()]);
+    assert!(format!("{}{}", v.stdout, v.stderr).contains("line 12"), "{}{}", v.stdout, v.stderr);
 }
 
 #[test]

@@ -95,7 +95,9 @@ impl RunError {
     pub fn fix(&self) -> &'static str {
         match self {
             RunError::TooManyRejected(_) => {
-                "correct the mapping (date_formats, decimal, columns), or raise max_rejected_share; rejected rows are in data/rejected.csv"
+                // Not where the rows are: a stopped run writes no month folder (the message
+                // names the file it wrote, under failed-runs/).
+                "correct the mapping (date_formats, decimal, columns), or raise max_rejected_share"
             }
             RunError::OtherCurrency { .. } => {
                 "set fx_rates = \"rates.csv\" (date,currency,rate) in the configuration, or set currency to the ledger's currency if the whole ledger is in it"
@@ -130,8 +132,9 @@ impl fmt::Display for RunError {
                     t.common,
                     self.fix()
                 )?;
-                if let Some(p) = &t.written {
-                    write!(f, "\n  the rejected rows of this run: {}", p.display())?;
+                match &t.written {
+                    Some(p) => write!(f, "\n  the rejected rows of this run: {}", p.display())?,
+                    None => write!(f, "\n  every rejected row: the same command with -v")?,
                 }
                 return Ok(());
             }
