@@ -170,12 +170,14 @@ fn missing_column_names_the_field_and_the_header() {
 
 #[test]
 fn bad_date_and_bad_amount_become_rejected_rows() {
-    let data =
-        format!("{HEAD}{}K1;BAD1;31/13/2025;03/03/2025;10,00\nK1;BAD2;01/02/2025;03/03/2025;12,34,5\n", good_rows(300));
+    let data = format!(
+        "{HEAD}{}K1;BAD1;31/13/2025;03/03/2025;10,00\nK1;BAD2;01/02/2025;03/03/2025;12,34,5\nK1;BAD3;01/02/2025;03/03/2025;1,234.56\n",
+        good_rows(300)
+    );
     let f = Fixture::new("f.csv", data.as_bytes(), MAP);
     let r = f.run("run");
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("302 rows read = 300 accepted + 2 rejected"), "{}", r.stdout);
+    assert!(r.stdout.contains("303 rows read = 300 accepted + 3 rejected"), "{}", r.stdout);
     let rej = f.rejected();
     assert!(rej.contains("line 302,Datum,31/13/2025,not a real date (there is no month 13)"), "{rej}");
     assert!(
@@ -184,14 +186,16 @@ fn bad_date_and_bad_amount_become_rejected_rows() {
         ),
         "{rej}"
     );
+    // An amount in the other decimal mark says which setting reads it.
+    assert!(rej.contains("\"1,234.56\"\" reads with the decimal mark '.': if the file writes amounts so, set decimal = \"\".\"\" in the mapping"), "{rej}");
     // Control totals: the rejected row whose amount could be read is in the rejected total.
     let summary: serde_json::Value =
         serde_json::from_str(&read(&f.dir.path().join("out/2025-03/data/summary.json"))).unwrap();
     assert_eq!(summary["inputs"][0]["control_totals"]["EUR"]["rejected"], "10.00");
-    assert_eq!(summary["inputs"][0]["rejected_without_amount"], 1);
+    assert_eq!(summary["inputs"][0]["rejected_without_amount"], 2);
     assert_eq!(summary["inputs"][0]["reconciles"], true);
     // The console says so too, beside the totals.
-    assert!(r.stdout.contains("(1 rejected row without a readable amount is outside these totals)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(2 rejected rows without a readable amount are outside these totals)"), "{}", r.stdout);
 }
 
 #[test]

@@ -81,6 +81,22 @@ fn plain_amount(b: &[u8], fmt: NumberFormat, minor_digits: u32) -> Option<i64> {
 }
 
 fn parse_amount_general(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, String> {
+    parse_amount_as(raw, fmt, minor_digits).map_err(|why| {
+        // A value the other decimal mark reads is the most common cause: say which setting
+        // reads it (only on the error path, so rows that parse pay nothing for it).
+        let other = if fmt.decimal == ',' { '.' } else { ',' };
+        if parse_amount_as(raw, NumberFormat { decimal: other }, minor_digits).is_ok() {
+            format!(
+                "{why}; {:?} reads with the decimal mark '{other}': if the file writes amounts so, set decimal = \"{other}\" in the mapping",
+                raw.trim()
+            )
+        } else {
+            why
+        }
+    })
+}
+
+fn parse_amount_as(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, String> {
     let expected = || {
         let example = if fmt.decimal == ',' { "1.234,56" } else { "1,234.56" };
         format!("an amount like {example} (decimal mark '{}')", fmt.decimal)

@@ -189,3 +189,14 @@ fn a_typed_date_that_does_not_exist_says_why_and_not_how_to_write_it() {
     let e = iso_date("31/10/2026").unwrap_err();
     assert_eq!(e.to_string(), "\"31/10/2026\" is not a date; write it as YYYY-MM-DD");
 }
+
+#[test]
+fn an_amount_in_the_other_decimal_mark_says_which_setting_reads_it() {
+    let e = parse_amount("2.069,78", dot(), 2).unwrap_err();
+    assert!(e.contains("\"2.069,78\" reads with the decimal mark ','") && e.contains("decimal = \",\""), "{e}");
+    let e = parse_amount("1,234.56", NumberFormat { decimal: ',' }, 2).unwrap_err();
+    assert!(e.contains("decimal = \".\""), "{e}");
+    // Nothing to suggest when neither mark reads it.
+    let e = parse_amount("abc", dot(), 2).unwrap_err();
+    assert!(!e.contains("set decimal"), "{e}");
+}
