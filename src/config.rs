@@ -235,9 +235,6 @@ fn tidy(p: &Path) -> PathBuf {
     if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
 }
 
-/// What to do about a configuration that is not valid TOML.
-const TOML_FIX: &str = "correct the TOML; see docs/configuration.md (on Windows, paths may be written as they are: 'C:\\Exports\\oct.csv')";
-
 impl Config {
     /// The name this portfolio's pool contribution goes under: `[pool] contributor`, else the
     /// company.
@@ -255,7 +252,12 @@ impl Config {
             message,
             fix: fix.to_string(),
         };
-        let mut raw: RawConfig = toml::from_str(&text).map_err(|e| invalid(e.to_string(), TOML_FIX))?;
+        let mut raw: RawConfig = toml::from_str(&text).map_err(|e| {
+            invalid(
+                e.to_string(),
+                &format!("correct the TOML; see docs/configuration.md ({})", crate::toml_source::HINT),
+            )
+        })?;
         let currency = match raw.currency.as_deref() {
             None => Currency::EUR,
             Some(c) => Currency::parse(c)

@@ -93,7 +93,6 @@ fn ask(input: &mut dyn BufRead, question: &str, default: bool) -> bool {
 /// settings proposed in `arwatch/` beside them (kept for the next month), then the run writes
 /// `arwatch-reports/<month>/` beside them, and the PDF is opened.
 pub fn dropped(files: &[PathBuf], input: &mut dyn BufRead) -> Result<ExitCode, AppError> {
-    crate::platform::console_utf8();
     let common = Common { config: None, as_of: None, out: None, lang: None, quiet: false, verbose: false };
     println!("arwatch {VERSION}");
     let files: Vec<PathBuf> = files.iter().map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone())).collect();
@@ -146,14 +145,9 @@ fn settings_for(
     let config = dir.join("arwatch.toml");
     let mut force = false;
     if config.exists() {
-        let read = Config::load(&config, &Overrides::default()).map(|c| {
-            let mut read: Vec<PathBuf> = c.inputs.iter().chain(&c.bureau_inputs).map(|i| i.path.clone()).collect();
-            read.sort();
-            read
-        });
-        let mut dropped = files.to_vec();
-        dropped.sort();
-        if read.as_ref().is_ok_and(|r| same_files(r, &dropped)) {
+        let read = Config::load(&config, &Overrides::default())
+            .map(|c| c.inputs.iter().chain(&c.bureau_inputs).map(|i| i.path.clone()).collect::<Vec<_>>());
+        if read.as_ref().is_ok_and(|r| same_files(r, files)) {
             println!("Using the settings in {} (they read these files).", dir.display());
             return Ok(Some(config));
         }
@@ -188,7 +182,7 @@ fn settings_for(
     Ok(Some(mapped.config))
 }
 
-/// Whether two sorted lists name the same files (compared as the system resolves them).
+/// Whether two lists name the same files, in any order (compared as the system resolves them).
 fn same_files(a: &[PathBuf], b: &[PathBuf]) -> bool {
     let canon = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
     let (mut a, mut b): (Vec<PathBuf>, Vec<PathBuf>) = (a.iter().map(canon).collect(), b.iter().map(canon).collect());

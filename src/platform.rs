@@ -133,7 +133,7 @@ pub fn portable(path: &std::path::Path) -> String {
 }
 
 /// Names Windows refuses for a file or folder, whatever the extension.
-pub const WINDOWS_RESERVED: [&str; 22] = [
+const WINDOWS_RESERVED: [&str; 22] = [
     "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2",
     "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];

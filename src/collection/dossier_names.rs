@@ -25,8 +25,9 @@ fn stable_hash(id: &str) -> String {
 pub fn stem(id: &str) -> String {
     let plain: String =
         id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    let reserved = crate::platform::WINDOWS_RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&plain));
-    if plain == id && !id.is_empty() && id.len() <= MAX_STEM_CHARS && !reserved {
+    // `plain` holds only letters, digits, '-' and '_': what Windows can still refuse is a
+    // reserved device name (CON, nul).
+    if plain == id && id.len() <= MAX_STEM_CHARS && crate::platform::windows_accepts(&plain) {
         return plain;
     }
     let short: String = plain.chars().take(MAX_STEM_CHARS).collect();

@@ -11,12 +11,13 @@ use std::path::Path;
 
 pub(super) fn open(path: &Path) -> Result<File, InputError> {
     File::open(path).map_err(|e| {
-        if crate::platform::held_by_another_program(&e) {
+        let fix = if crate::platform::held_by_another_program(&e) {
             let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
-            InputError::file(path, format!("cannot open the file: {e}"), crate::platform::close_it_first(&name))
+            crate::platform::close_it_first(&name)
         } else {
-            InputError::file(path, format!("cannot open the file: {e}"), "check the path in the configuration")
-        }
+            "check the path in the configuration".to_string()
+        };
+        InputError::file(path, format!("cannot open the file: {e}"), fix)
     })
 }
 
