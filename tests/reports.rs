@@ -199,3 +199,76 @@ fn dutch_report_uses_dutch_labels_and_number_formats() {
     assert_eq!(wb.sheet_names()[0], "Overzicht");
     assert!(wb.worksheet_range("Klanten").is_ok());
 }
+
+/// A ledger whose net AR is exactly 10^10 in `currency`: one client owing nearly all of it,
+/// one owing 1,234 and a fraction, both long overdue so both are handed over.
+fn ten_billion(currency: &str, lang: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let (big, small) = match currency {
+        "JPY" => ("9999998766", "1234"),
+        "EUR" => ("9999998765,43", "1234,57"),
+        _ => ("9999998765,433", "1234,567"),
+    };
+    let w = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    w(
+        "f.csv",
+        &format!(
+            "Klant;Naam;Nr;Datum;Verval;Bedrag\nK1;Brasserie Zoë;F1;01/02/2025;03/03/2025;{big}\nK2;Garage Dupont;F2;01/01/2025;31/01/2025;{small}\n"
+        ),
+    );
+    w(
+        "f.toml",
+        "delimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\nclient_name = \"Naam\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\n",
+    );
+    w(
+        "arwatch.toml",
+        &format!(
+            "currency = \"{currency}\"\nlang = \"{lang}\"\ncompany = \"Groothandel\"\nas_of = \"2025-06-30\"\nout = \"out\"\n[[inputs]]\nfile = \"f.csv\"\nmapping = \"f.toml\"\n[handover]\ncompensation = 40\ncompensation_currency = \"{currency}\"\n"
+        ),
+    );
+    let o = arwatch().current_dir(dir.path()).args(["run", "-q", "--config", "arwatch.toml"]).output().unwrap();
+    assert!(o.status.code().is_some_and(|c| c <= 3), "{}", String::from_utf8_lossy(&o.stderr));
+    dir
+}
+
+/// Issue 21: an amount was cut short in the PDFs (`€ 4,667,353.…` in the first page's tiles,
+/// `KWD 1,234.…` in the tables of the report and the dossiers). A net AR of 10^10 in a 0-, 2-
+/// and 3-digit currency, in every language: each amount is in the text whole, nothing is cut.
+#[test]
+fn no_amount_is_cut_short_in_the_pdfs() {
+    for currency in ["JPY", "EUR", "KWD"] {
+        for lang in ["en", "nl", "fr"] {
+            let dir = ten_billion(currency, lang);
+            let month = dir.path().join("out/2025-06");
+            // The amounts as each language writes them, the symbol where it puts it (French
+            // groups with a narrow no-break space, which pdftotext gives as a space).
+            let (group, mark) = match lang {
+                "en" => (",", "."),
+                "nl" => (".", ","),
+                _ => (" ", ","),
+            };
+            let fraction = |digits: &str| match currency {
+                "JPY" => String::new(),
+                "EUR" => format!("{mark}{}", &digits[..2]),
+                _ => format!("{mark}{digits}"),
+            };
+            let shown = |groups: &[&str], digits: &str| {
+                let n = format!("{}{}", groups.join(group), fraction(digits));
+                let symbol = if currency == "EUR" { "€" } else { currency };
+                if lang == "en" { format!("{symbol} {n}") } else { format!("{n} {symbol}") }
+            };
+            let net = shown(&["10", "000", "000", "000"], "000");
+            let small = shown(&["1", "234"], if currency == "EUR" { "57" } else { "567" });
+            let text = |p: &std::path::Path| pdftotext(p).replace('\u{202f}', " ");
+            let report = text(&month.join("arwatch-2025-06.pdf"));
+            let first_page = report.split('\u{c}').next().unwrap();
+            assert!(first_page.contains(&net), "{currency} {lang}: net AR {net} not whole on page 1:\n{first_page}");
+            assert!(report.contains(&small), "{currency} {lang}: {small} not whole in the report");
+            let dossier = text(&month.join("handover/K2.pdf"));
+            assert!(dossier.contains(&small), "{currency} {lang}: {small} not whole in the dossier:\n{dossier}");
+            for text in [&report, &dossier] {
+                assert!(!text.contains('…'), "{currency} {lang}: something is cut:\n{text}");
+            }
+        }
+    }
+}

@@ -16,6 +16,10 @@ pub const PAGE_H: f32 = 841.89;
 pub const MARGIN: f32 = 40.0;
 const TOP: f32 = PAGE_H - 62.0;
 const BOTTOM: f32 = 50.0;
+/// The text size of tables.
+const TABLE_SIZE: f32 = 7.5;
+/// The narrowest a wrapping text column becomes to make room for figures.
+const WRAP_FLOOR: f32 = 70.0;
 
 /// Body text.
 pub const INK: (f32, f32, f32) = (0.12, 0.14, 0.18);
@@ -206,11 +210,54 @@ impl Canvas {
         out
     }
 
+    /// The size, at most `size`, at which `s` fits `width` on one line: text that must be read
+    /// whole (an amount) is set smaller, never cut.
+    pub fn size_to_fit(&self, s: &str, width: f32, size: f32, bold: bool) -> f32 {
+        let w = self.width(s, size, bold);
+        // Width grows in proportion to size; the last hair keeps float rounding inside.
+        if w <= width || w <= 0.0 { size } else { size * width / w * 0.999 }
+    }
+
+    /// `s` broken at spaces into at most `max_lines` lines of at most `width`, every word
+    /// whole; `None` when a word is wider than a line or more lines are needed.
+    fn lines_whole(&self, s: &str, width: f32, size: f32, bold: bool, max_lines: usize) -> Option<Vec<String>> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for word in words(s) {
+            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            if self.width(&candidate, size, bold) <= width {
+                line = candidate;
+            } else if self.width(word, size, bold) > width {
+                return None;
+            } else {
+                lines.push(std::mem::replace(&mut line, word.to_string()));
+            }
+        }
+        lines.push(line);
+        (lines.len() <= max_lines).then_some(lines)
+    }
+
+    /// `s` set whole in at most `max_lines` lines of `width`: at `size` when it wraps so, else
+    /// at the largest smaller size that does (a label or an amount is never cut). Returns the
+    /// lines and their size.
+    pub fn whole(&self, s: &str, width: f32, size: f32, bold: bool, max_lines: usize) -> (Vec<String>, f32) {
+        let one_line = self.size_to_fit(s, width, size, bold);
+        let mut try_size = size;
+        while try_size > one_line {
+            if let Some(lines) = self.lines_whole(s, width, try_size, bold, max_lines) {
+                return (lines, try_size);
+            }
+            try_size -= 0.25;
+        }
+        (vec![s.to_string()], one_line)
+    }
+
     /// Lines of at most `width`, broken at spaces (a word longer than a line is shortened).
+    /// No-break spaces hold: `1 234 567,89 €` in French is one word, never split.
     pub fn wrap(&self, s: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
         let mut lines = Vec::new();
         let mut line = String::new();
-        for word in s.split_whitespace() {
+        for word in words(s) {
             let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
             if self.width(&candidate, size, bold) <= width {
                 line = candidate;
@@ -285,47 +332,55 @@ impl Canvas {
     }
 
     /// A table that continues on the next page with its header. Cells of `wrap` columns wrap;
-    /// others are shortened with an ellipsis. `emphasis` colours a row's text (e.g. red for
-    /// critical).
+    /// right-aligned cells are figures and are shown whole: their column takes the room it
+    /// needs from the text columns, and a figure wider still is set smaller; other cells are
+    /// shortened with an ellipsis. Headings wrap, and are set smaller rather than cut.
+    /// `emphasis` colours a row's text (e.g. red for critical).
     pub fn table(
         &mut self,
         cols: &[Column],
         rows: &[Vec<String>],
         emphasis: &dyn Fn(usize) -> Option<(f32, f32, f32)>,
     ) {
-        let size = 7.5;
+        let size = TABLE_SIZE;
         let line_h = size * 1.35;
         let x0 = MARGIN;
-        let total_w: f32 = cols.iter().map(|c| c.width).sum();
+        let widths = self.column_widths(cols, rows);
+        let total_w: f32 = widths.iter().sum();
+        let titles: Vec<(Vec<String>, f32)> =
+            cols.iter().zip(&widths).map(|(col, w)| self.whole(&col.title, w - 4.0, size, true, 3)).collect();
+        let header_lines = titles.iter().map(|t| t.0.len()).max().unwrap_or(1) as f32;
         let draw_header = |c: &mut Canvas| {
-            c.ensure(line_h * 3.0);
+            c.ensure(line_h * (header_lines + 2.0));
             c.y -= line_h + 4.0;
-            c.rect(x0, c.y - 3.0, total_w, line_h + 3.0, (0.88, 0.91, 0.95));
+            let h = line_h * header_lines;
+            c.rect(x0, c.y - 3.0 - (h - line_h), total_w, h + 3.0, (0.88, 0.91, 0.95));
             let mut x = x0;
-            for col in cols {
-                let t = c.fit(&col.title, col.width - 4.0, size, true);
-                match col.align {
-                    Align::Left => c.text(x + 2.0, c.y, &t, size, true, INK),
-                    Align::Right => c.text_right(x + col.width - 2.0, c.y, &t, size, true, INK),
+            for ((col, w), (lines, s)) in cols.iter().zip(&widths).zip(&titles) {
+                for (k, l) in lines.iter().enumerate() {
+                    let y = c.y - line_h * k as f32;
+                    match col.align {
+                        Align::Left => c.text(x + 2.0, y, l, *s, true, INK),
+                        Align::Right => c.text_right(x + w - 2.0, y, l, *s, true, INK),
+                    }
                 }
-                x += col.width;
+                x += w;
             }
-            c.y -= 2.0;
+            c.y -= 2.0 + (h - line_h);
         };
         draw_header(self);
         for (i, row) in rows.iter().enumerate() {
-            let cells: Vec<Vec<String>> = cols
+            let cells: Vec<(Vec<String>, f32)> = cols
                 .iter()
+                .zip(&widths)
                 .zip(row)
-                .map(|(col, v)| {
-                    if col.wrap {
-                        self.wrap(v, col.width - 4.0, size, false)
-                    } else {
-                        vec![self.fit(v, col.width - 4.0, size, false)]
-                    }
+                .map(|((col, w), v)| match (col.wrap, col.align) {
+                    (true, _) => (self.wrap(v, w - 4.0, size, false), size),
+                    (false, Align::Right) => (vec![v.clone()], self.size_to_fit(v, w - 4.0, size, false)),
+                    (false, Align::Left) => (vec![self.fit(v, w - 4.0, size, false)], size),
                 })
                 .collect();
-            let n = cells.iter().map(Vec::len).max().unwrap_or(1);
+            let n = cells.iter().map(|c| c.0.len()).max().unwrap_or(1);
             let h = n as f32 * line_h + 2.0;
             if self.y - h < BOTTOM {
                 self.new_page();
@@ -336,19 +391,71 @@ impl Canvas {
             }
             let color = emphasis(i).unwrap_or(INK);
             let mut x = x0;
-            for (col, lines) in cols.iter().zip(&cells) {
+            for ((col, w), (lines, s)) in cols.iter().zip(&widths).zip(&cells) {
                 for (k, l) in lines.iter().enumerate() {
                     let y = self.y - line_h * (k as f32 + 1.0) + 2.0;
                     match col.align {
-                        Align::Left => self.text(x + 2.0, y, l, size, false, color),
-                        Align::Right => self.text_right(x + col.width - 2.0, y, l, size, false, color),
+                        Align::Left => self.text(x + 2.0, y, l, *s, false, color),
+                        Align::Right => self.text_right(x + w - 2.0, y, l, *s, false, color),
                     }
                 }
-                x += col.width;
+                x += w;
             }
             self.y -= h;
         }
         self.y -= 4.0;
+    }
+
+    /// The columns' widths for these rows: each figure column widened to its widest cell,
+    /// the room taken from the wrapping text columns first (down to a width that still reads),
+    /// then from the room the other text columns' cells leave unused: nothing that was whole
+    /// is cut to make room. The table's total width never changes.
+    pub fn column_widths(&self, cols: &[Column], rows: &[Vec<String>]) -> Vec<f32> {
+        let mut widths: Vec<f32> = cols.iter().map(|c| c.width).collect();
+        let need: Vec<f32> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, col)| match (col.wrap, col.align) {
+                (false, Align::Right) => rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|v| self.width(v, TABLE_SIZE, false) + 4.0)
+                    .fold(col.width, f32::max),
+                _ => col.width,
+            })
+            .collect();
+        let mut deficit: f32 = need.iter().zip(&widths).map(|(n, w)| n - w).sum();
+        for donors_wrap in [true, false] {
+            for (i, col) in cols.iter().enumerate() {
+                if deficit <= 0.0 || col.align == Align::Right || col.wrap != donors_wrap {
+                    continue;
+                }
+                // A wrapping column wraps more; another gives only the room its cells leave.
+                let floor = if col.wrap {
+                    WRAP_FLOOR
+                } else {
+                    rows.iter()
+                        .filter_map(|r| r.get(i))
+                        .map(|v| self.width(v, TABLE_SIZE, false) + 4.0)
+                        .fold(0.0, f32::max)
+                }
+                .min(col.width);
+                let take = (widths[i] - floor).max(0.0).min(deficit);
+                widths[i] -= take;
+                deficit -= take;
+            }
+        }
+        // What was found is shared among the figure columns in proportion to their need.
+        let found: f32 = cols.iter().zip(&widths).map(|(c, w)| c.width - w).sum();
+        let wanted: f32 = need.iter().zip(cols).map(|(n, c)| n - c.width).sum();
+        if wanted > 0.0 {
+            for (i, col) in cols.iter().enumerate() {
+                if col.align == Align::Right && !col.wrap {
+                    widths[i] += (need[i] - col.width) * (found / wanted).min(1.0);
+                }
+            }
+        }
+        widths
     }
 
     /// A line chart with axes, grid, labels and a legend. `labels` are the x positions'
@@ -417,10 +524,13 @@ impl Canvas {
             let bh = (v.max(0.0) / max) as f32 * ch;
             let x = x0 + slot * i as f32 + slot * 0.2;
             self.rect(x, y0, slot * 0.6, bh, color);
-            let sw = self.width(shown, 6.5, false);
-            self.text(x + slot * 0.3 - sw / 2.0, y0 + bh + 3.0, shown, 6.5, false, INK);
-            let lw = self.width(label, 7.0, false);
-            self.text(x + slot * 0.3 - lw / 2.0, y0 - 10.0, label, 7.0, false, MUTED);
+            // A value or label wider than its bar's slot is set smaller, never cut or overlapping.
+            let ss = self.size_to_fit(shown, slot - 2.0, 6.5, false);
+            let sw = self.width(shown, ss, false);
+            self.text(x + slot * 0.3 - sw / 2.0, y0 + bh + 3.0, shown, ss, false, INK);
+            let ls = self.size_to_fit(label, slot - 2.0, 7.0, false);
+            let lw = self.width(label, ls, false);
+            self.text(x + slot * 0.3 - lw / 2.0, y0 - 10.0, label, ls, false, MUTED);
         }
         self.y = y0 - 18.0;
     }
@@ -449,6 +559,12 @@ impl Canvas {
         let mut warnings = Vec::new();
         self.doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings)
     }
+}
+
+/// The words of `s`, split at the spaces a line may break at: no-break spaces (the French
+/// digit group separator among them) keep their word together.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')).filter(|w| !w.is_empty())
 }
 
 /// A rounded axis range that includes 0, and its tick step (at most five steps).
@@ -491,6 +607,54 @@ mod tests {
         assert!(close(nice_range(0.0, 0.42), (0.0, 0.5, 0.1)), "{:?}", nice_range(0.0, 0.42));
         assert!(close(nice_range(-5.0, 12.0), (-5.0, 15.0, 5.0)), "{:?}", nice_range(-5.0, 12.0));
         assert!(close(nice_range(20.0, 45.0), (0.0, 50.0, 10.0)), "{:?}", nice_range(20.0, 45.0));
+    }
+
+    /// Issue 21: figures are never cut. A column of amounts wider than its width takes room
+    /// from the wrapping column, then from what the text columns leave unused, and sets
+    /// smaller only what still does not fit; every amount is drawn whole.
+    #[test]
+    fn figure_columns_widen_and_never_cut() {
+        let c = Canvas::new("t", "header", ("Page", "of"), false).unwrap();
+        let cols = [
+            col("Client", 100.0, Align::Left),
+            col("Open", 50.0, Align::Right),
+            Column { title: "Reasons".into(), width: 200.0, align: Align::Left, wrap: true },
+        ];
+        let amount = "KWD 1,234.567";
+        let rows = vec![vec!["Zoë".to_string(), amount.to_string(), "late".to_string()]];
+        let w = c.column_widths(&cols, &rows);
+        assert!(w[1] >= c.width(amount, TABLE_SIZE, false) + 4.0, "{w:?}");
+        assert!((w.iter().sum::<f32>() - 350.0).abs() < 0.01, "the table keeps its width: {w:?}");
+        assert_eq!(w[0], 100.0, "the wrapping column gave the room first: {w:?}");
+        // An amount at the 10^13 bound, with no wrapping column: the client column gives only
+        // what its own cells leave; the rest is made up by a smaller size, never a cut.
+        let huge = "KWD 9,999,999,999,999.999";
+        let cols = [col("Client", 100.0, Align::Left), col("Open", 50.0, Align::Right)];
+        let rows = vec![vec!["Installatietechniek Van den Broeck".to_string(), huge.to_string()]];
+        let w = c.column_widths(&cols, &rows);
+        assert_eq!(w[0], 100.0, "a name that fills its column is not cut for an amount: {w:?}");
+        let size = c.size_to_fit(huge, w[1] - 4.0, TABLE_SIZE, false);
+        assert!(size < TABLE_SIZE && c.width(huge, size, false) <= w[1] - 4.0, "{size}");
+        let rows = vec![vec!["Zoë".to_string(), huge.to_string()]];
+        let w = c.column_widths(&cols, &rows);
+        assert!(w[1] >= c.width(huge, TABLE_SIZE, false) + 4.0 && w[0] < 100.0, "{w:?}");
+    }
+
+    /// Labels are set whole on up to the lines allowed, smaller only when those are too few;
+    /// a French amount never breaks at its digit groups' no-break spaces.
+    #[test]
+    fn whole_text_wraps_then_shrinks() {
+        let c = Canvas::new("t", "header", ("Page", "of"), false).unwrap();
+        let label = "Gewogen dagen te laat (12 maanden)";
+        let (lines, size) = c.whole(label, 100.0, 7.5, false, 2);
+        assert_eq!((lines.join(" ").as_str(), size), (label, 7.5));
+        assert!(lines.len() == 2 && lines.iter().all(|l| c.width(l, size, false) <= 100.0), "{lines:?}");
+        let (lines, size) = c.whole(label, 60.0, 7.5, false, 1);
+        assert_eq!(lines, [label]);
+        assert!(size < 7.5 && c.width(label, size, false) <= 60.0, "{size}");
+        let fr = "9\u{202f}999\u{202f}999\u{202f}999\u{202f}999,999 KWD";
+        let lines = c.wrap(&format!("ouvert {fr} depuis"), 100.0, 7.5, false);
+        assert!(lines.iter().any(|l| l.contains("9\u{202f}999\u{202f}999\u{202f}999\u{202f}999,999")), "{lines:?}");
     }
 
     #[test]

@@ -45,24 +45,30 @@ fn first_page(c: &mut Canvas, m: &ReportModel<'_>) {
     let as_of = format!("{} {}", m.t(Label::AsOf), date(m.as_of));
     c.text(MARGIN, c.y, &i18n::joined(" · ", &[m.company, &as_of]), 11.0, false, MUTED);
     c.gap(14.0);
-    let tile_w = (PAGE_W - 2.0 * MARGIN - 3.0 * 8.0) / 4.0;
-    let tile_h = 58.0;
-    for (i, k) in m.kpis.iter().enumerate() {
-        let (row, column) = (i / 4, i % 4);
-        let x = MARGIN + column as f32 * (tile_w + 8.0);
-        let y = c.y - (row as f32 + 1.0) * (tile_h + 8.0);
-        c.rect(x, y, tile_w, tile_h, (0.93, 0.95, 0.98));
-        c.rect(x, y + tile_h - 3.0, tile_w, 3.0, ACCENT);
-        let label = c.fit(&k.label, tile_w - 10.0, 7.5, false);
-        c.text(x + 6.0, y + tile_h - 15.0, &label, 7.5, false, MUTED);
-        let value = c.fit(&m.kpi_text(k), tile_w - 10.0, 14.0, true);
-        c.text(x + 6.0, y + 22.0, &value, 14.0, true, INK);
+    let texts: Vec<[String; 3]> = m.kpis.iter().map(|k| [k.label.clone(), m.kpi_text(k), k.note.clone()]).collect();
+    let tiles = Tiles::lay_out(c, &texts);
+    for (i, (k, t)) in m.kpis.iter().zip(&tiles.texts).enumerate() {
+        let (row, column) = (i / tiles.per_row, i % tiles.per_row);
+        let x = MARGIN + column as f32 * (tiles.width + TILE_GAP);
+        let top = c.y - row as f32 * (tiles.height + TILE_GAP);
+        c.rect(x, top - tiles.height, tiles.width, tiles.height, (0.93, 0.95, 0.98));
+        c.rect(x, top - 3.0, tiles.width, 3.0, ACCENT);
+        let mut y = top - 15.0 + 9.0;
+        for l in &t.label.0 {
+            y -= 9.0;
+            c.text(x + 6.0, y, l, t.label.1, false, MUTED);
+        }
+        y -= 7.0 + tiles.value_size;
+        c.text(x + 6.0, y, &t.value, tiles.value_size, true, INK);
         let note_color = if k.key == Label::DsoCountback && k.note.starts_with('+') { RED } else { MUTED };
-        let note = c.fit(&k.note, tile_w - 10.0, 6.5, false);
-        c.text(x + 6.0, y + 8.0, &note, 6.5, false, note_color);
+        y -= 14.0 - 8.0;
+        for l in &t.note.0 {
+            y -= 8.0;
+            c.text(x + 6.0, y, l, t.note.1, false, note_color);
+        }
     }
-    let rows = m.kpis.len().div_ceil(4) as f32;
-    c.gap(rows * (tile_h + 8.0) + 6.0);
+    let rows = m.kpis.len().div_ceil(tiles.per_row) as f32;
+    c.gap(rows * (tiles.height + TILE_GAP) + 6.0);
     c.heading(m.t(Label::HeadlineAlerts));
     let headline: Vec<_> =
         m.alerts.iter().filter(|a| a.risk && a.role == Role::Client && a.severity.label() != "low").take(8).collect();
@@ -74,6 +80,52 @@ fn first_page(c: &mut Canvas, m: &ReportModel<'_>) {
     for a in headline {
         let color = if a.severity.label() == "critical" { RED } else { INK };
         c.paragraph(&format!("• [{}] {}", a.severity.label(), a.message), 8.5, false, color);
+    }
+}
+
+/// The room between two tiles.
+const TILE_GAP: f32 = 8.0;
+
+/// One tile's text as set: its label's lines and size, its value, its note's lines and size.
+struct TileText {
+    label: (Vec<String>, f32),
+    value: String,
+    note: (Vec<String>, f32),
+}
+
+/// The first page's figure tiles, laid out so that every label, value and note is shown
+/// whole: four to a row while every value still reads at 11 points, else three, else two;
+/// one value size for all (the largest at which each fits); labels and notes on up to two
+/// lines, set smaller only when two lines are not enough.
+struct Tiles {
+    per_row: usize,
+    width: f32,
+    height: f32,
+    value_size: f32,
+    texts: Vec<TileText>,
+}
+
+impl Tiles {
+    fn lay_out(c: &Canvas, texts: &[[String; 3]]) -> Tiles {
+        let width_of = |per_row: usize| (PAGE_W - 2.0 * MARGIN - (per_row - 1) as f32 * TILE_GAP) / per_row as f32;
+        let value_size = |per_row: usize| {
+            texts.iter().map(|[_, v, _]| c.size_to_fit(v, width_of(per_row) - 12.0, 14.0, true)).fold(14.0, f32::min)
+        };
+        let per_row = [4, 3].into_iter().find(|&n| value_size(n) >= 11.0).unwrap_or(2);
+        let (width, value_size) = (width_of(per_row), value_size(per_row));
+        let inner = width - 12.0;
+        let texts: Vec<TileText> = texts
+            .iter()
+            .map(|[label, value, note]| TileText {
+                label: c.whole(label, inner, 7.5, false, 2),
+                value: value.clone(),
+                note: if note.is_empty() { (Vec::new(), 6.5) } else { c.whole(note, inner, 6.5, false, 2) },
+            })
+            .collect();
+        let lines = |f: fn(&TileText) -> usize| texts.iter().map(f).max().unwrap_or(1).max(1) as f32;
+        let (label_lines, note_lines) = (lines(|t| t.label.0.len()), lines(|t| t.note.0.len()));
+        let height = 15.0 + (label_lines - 1.0) * 9.0 + 7.0 + value_size + 14.0 + (note_lines - 1.0) * 8.0 + 8.0;
+        Tiles { per_row, width, height: height.max(58.0), value_size, texts }
     }
 }
 
@@ -169,7 +221,7 @@ fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
     c.new_page();
     c.heading(m.t(Label::Riskiest));
     let mut view = vec![
-        View("client", 150.0, Align::Left, false),
+        View("client", 150.0, Align::Left, true),
         View("risk_tier", 45.0, Align::Left, false),
         View("risk_score", 35.0, Align::Right, false),
         View("net_ar", 70.0, Align::Right, false),
@@ -198,7 +250,7 @@ fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
         c.gap(12.0);
         c.text(MARGIN, c.y, &format!("{title} ({})", list.len()), 10.0, true, if risk { RED } else { GREEN });
         let view = [
-            View("client", 110.0, Align::Left, false),
+            View("client", 110.0, Align::Left, true),
             // Wide enough for `discontinuation_score`.
             View("kind", 84.0, Align::Left, false),
             View("severity", 45.0, Align::Left, false),
@@ -217,7 +269,7 @@ fn watchlist(c: &mut Canvas, m: &ReportModel<'_>) {
     }
     c.heading(m.t(Label::Watchlist));
     let view = [
-        View("client", 110.0, Align::Left, false),
+        View("client", 110.0, Align::Left, true),
         View("role", 50.0, Align::Left, false),
         View("kind", 84.0, Align::Left, false),
         View("severity", 45.0, Align::Left, false),
@@ -234,7 +286,7 @@ fn opportunities(c: &mut Canvas, m: &ReportModel<'_>) {
     }
     c.heading(m.t(Label::SalesOpportunities));
     let view = [
-        View("client_name", 140.0, Align::Left, false),
+        View("client_name", 140.0, Align::Left, true),
         View("role", 50.0, Align::Left, false),
         View("credit_room", 70.0, Align::Right, false),
         View("reasons", rest(260.0), Align::Left, true),
@@ -250,7 +302,7 @@ fn actions(c: &mut Canvas, m: &ReportModel<'_>) {
     }
     c.heading(m.t(Label::Actions));
     let view = [
-        View("client_name", 115.0, Align::Left, false),
+        View("client_name", 115.0, Align::Left, true),
         View("next_action", 95.0, Align::Left, true),
         View("action_date", 50.0, Align::Left, false),
         View("overdue_days", 40.0, Align::Right, false),
@@ -268,7 +320,7 @@ fn handover(c: &mut Canvas, m: &ReportModel<'_>) {
         return;
     }
     let view = [
-        View("debtor", 140.0, Align::Left, false),
+        View("debtor", 140.0, Align::Left, true),
         View("company_number", 75.0, Align::Left, false),
         View("invoices", 40.0, Align::Right, false),
         View("open_amount", 65.0, Align::Right, false),
@@ -453,5 +505,48 @@ fn reminder_history(c: &mut Canvas, m: &ReportModel<'_>, reminders: &[&Reminder]
         let rows: Vec<Vec<String>> =
             reminders.iter().map(|r| vec![r.document_id.clone(), date(r.date), r.note.clone()]).collect();
         c.table(&cols, &rows, &|_| None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::locale::Lang;
+    use crate::model::Currency;
+
+    /// Issue 21: the first page's tiles showed `€ 4,667,353.…` for any net AR of a million or
+    /// more, and cut the Dutch WADL label. Every value, label and note is now laid out whole,
+    /// within its tile, for 0-, 2- and 3-digit currencies up to the 10^13 bound, in en/nl/fr.
+    #[test]
+    fn tiles_show_every_figure_whole() {
+        let c = Canvas::new("t", "header", ("Page", "of"), true).unwrap();
+        let labels = [Label::NetAr, Label::OverdueShare, Label::DsoCountback, Label::Wadl, Label::Top10];
+        for lang in [Lang::En, Lang::Nl, Lang::Fr] {
+            for (code, digits) in [("JPY", 0), ("EUR", 2), ("KWD", 3)] {
+                let currency = Currency::parse(code).unwrap();
+                for major in [4_667_353i64, 10_000_000_000, 9_999_999_999_999] {
+                    let minor = major * 10i64.pow(digits) + 10i64.pow(digits) / 3;
+                    let amount = i18n::money(lang, minor, currency);
+                    let note = format!("{amount} / {amount}");
+                    let texts: Vec<[String; 3]> =
+                        labels.iter().map(|&l| [i18n::t(lang, l).to_string(), amount.clone(), note.clone()]).collect();
+                    let tiles = Tiles::lay_out(&c, &texts);
+                    let inner = tiles.width - 12.0;
+                    for (t, [label, value, note]) in tiles.texts.iter().zip(&texts) {
+                        assert_eq!(&t.value, value);
+                        assert!(c.width(value, tiles.value_size, true) <= inner, "{value} at {}", tiles.value_size);
+                        for ((lines, size), whole) in [(&t.label, label), (&t.note, note)] {
+                            assert_eq!(&lines.join(" "), whole);
+                            assert!(lines.iter().all(|l| c.width(l, *size, false) <= inner), "{lines:?}");
+                        }
+                    }
+                    if major == 4_667_353 {
+                        let fewest = if code == "EUR" { 4 } else { 3 };
+                        assert!(tiles.per_row >= fewest, "a few millions keep {fewest} tiles a row ({amount})");
+                        assert!(tiles.value_size >= 11.0, "{amount} at {}", tiles.value_size);
+                    }
+                }
+            }
+        }
     }
 }
