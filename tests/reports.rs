@@ -200,22 +200,12 @@ fn dutch_report_uses_dutch_labels_and_number_formats() {
     assert!(wb.worksheet_range("Klanten").is_ok());
 }
 
-/// A ledger whose net AR is exactly 10^10 in `currency`: one client owing nearly all of it,
-/// one owing 1,234 and a fraction, both long overdue so both are handed over.
-fn ten_billion(currency: &str, lang: &str) -> TempDir {
+/// A run of one invoice file (`Klant;Naam;Nr;Datum;Verval;Bedrag` rows, decimal comma) in
+/// `currency` and `lang`, as of 30 June 2025, every client past due handed over.
+fn ledger(rows: &str, currency: &str, lang: &str) -> TempDir {
     let dir = TempDir::new().unwrap();
-    let (big, small) = match currency {
-        "JPY" => ("9999998766", "1234"),
-        "EUR" => ("9999998765,43", "1234,57"),
-        _ => ("9999998765,433", "1234,567"),
-    };
     let w = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
-    w(
-        "f.csv",
-        &format!(
-            "Klant;Naam;Nr;Datum;Verval;Bedrag\nK1;Brasserie Zoë;F1;01/02/2025;03/03/2025;{big}\nK2;Garage Dupont;F2;01/01/2025;31/01/2025;{small}\n"
-        ),
-    );
+    w("f.csv", &format!("Klant;Naam;Nr;Datum;Verval;Bedrag\n{rows}"));
     w(
         "f.toml",
         "delimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\nclient_name = \"Naam\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\n",
@@ -229,6 +219,47 @@ fn ten_billion(currency: &str, lang: &str) -> TempDir {
     let o = arwatch().current_dir(dir.path()).args(["run", "-q", "--config", "arwatch.toml"]).output().unwrap();
     assert!(o.status.code().is_some_and(|c| c <= 3), "{}", String::from_utf8_lossy(&o.stderr));
     dir
+}
+
+/// A ledger whose net AR is exactly 10^10 in `currency`: one client owing nearly all of it,
+/// one owing 1,234 and a fraction, both long overdue so both are handed over.
+fn ten_billion(currency: &str, lang: &str) -> TempDir {
+    let (big, small) = match currency {
+        "JPY" => ("9999998766", "1234"),
+        "EUR" => ("9999998765,43", "1234,57"),
+        _ => ("9999998765,433", "1234,567"),
+    };
+    ledger(
+        &format!(
+            "K1;Brasserie Zoë;F1;01/02/2025;03/03/2025;{big}\nK2;Garage Dupont;F2;01/01/2025;31/01/2025;{small}\n"
+        ),
+        currency,
+        lang,
+    )
+}
+
+/// Issue 21: two accounts of one group bear the same name; every list of the report (the
+/// riskiest clients, the actions, the handover) tells them apart by their id, while a name of
+/// its own stands alone and the data files keep the plain names.
+#[test]
+fn clients_that_share_a_name_are_told_apart_in_the_report() {
+    let dir = ledger(
+        "K1;Groep Janssens NV;F1;01/02/2025;03/03/2025;1500,00\nK2;Groep Janssens NV;F2;01/01/2025;31/01/2025;900,00\nK3;Brasserie Zoë;F3;01/01/2025;31/01/2025;700,00\n",
+        "EUR",
+        "en",
+    );
+    let month = dir.path().join("out/2025-06");
+    let text = pdftotext(&month.join("arwatch-2025-06.pdf"));
+    for id in ["K1", "K2"] {
+        let label = format!("Groep Janssens NV ({id})");
+        // The riskiest clients, the collection actions and the handover per debtor.
+        assert_eq!(text.matches(&label).count(), 3, "{label} in every list:\n{text}");
+    }
+    assert!(text.contains("Brasserie Zoë") && !text.contains("Brasserie Zoë (K3)"), "{text}");
+    let (header, rows) = csv_rows(&month.join("data/clients.csv"));
+    let name = header.iter().position(|h| h == "client_name").unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r[name].as_str()).collect();
+    assert_eq!(names, ["Groep Janssens NV", "Groep Janssens NV", "Brasserie Zoë"]);
 }
 
 /// Issue 21: an amount was cut short in the PDFs (`€ 4,667,353.…` in the first page's tiles,

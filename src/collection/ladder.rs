@@ -280,10 +280,7 @@ mod tests {
     /// One client with three invoices due 10, 30 and 70 days before A, and its view.
     fn case(tier: Tier, status: Option<Status>) -> (Roster, Analysis, Assessment) {
         let as_of = d("2026-10-31");
-        let roster = Roster {
-            sources: Vec::new(),
-            clients: vec![Client { id: "K1".into(), name: "A".into(), company_number: None }],
-        };
+        let roster = Roster::new(Vec::new(), vec![Client { id: "K1".into(), name: "A".into(), company_number: None }]);
         let mut analysis =
             crate::analytics::analyse(&Default::default(), as_of, &Default::default(), &Fx::none(Currency::EUR))
                 .unwrap();

@@ -5,11 +5,14 @@
 
 pub mod company_number;
 mod money;
+mod shared_names;
 
 pub use company_number::CompanyNumber;
 pub use money::Money;
+pub use shared_names::SharedNames;
 
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::fmt;
 
 /// An ISO 4217 currency code, stored inline so documents stay small and `Copy`.
@@ -305,6 +308,27 @@ pub struct Roster {
     pub sources: Vec<String>,
     /// Every client, indexed by `ClientIx`.
     pub clients: Vec<Client>,
+    /// The names more than one client bears.
+    shared_names: SharedNames,
+}
+
+impl Roster {
+    /// The sources and the clients, with the names that more than one client bears.
+    pub fn new(sources: Vec<String>, clients: Vec<Client>) -> Roster {
+        let shared_names = SharedNames::of(clients.iter().map(|c| c.name.as_str()));
+        Roster { sources, clients, shared_names }
+    }
+
+    /// How the human reports name a client: its name, its id when it has none, `Name (id)`
+    /// when another client of the run bears the same name.
+    pub fn label<'c>(&self, id: &'c str, name: &'c str) -> Cow<'c, str> {
+        self.shared_names.label(id, name)
+    }
+
+    /// A client's label (see `label`).
+    pub fn label_of<'c>(&self, c: &'c Client) -> Cow<'c, str> {
+        self.label(&c.id, &c.name)
+    }
 }
 
 impl Ledger {
@@ -315,7 +339,7 @@ impl Ledger {
 
     /// The sources and clients, the rows dropped.
     pub fn into_roster(self) -> Roster {
-        Roster { sources: self.sources, clients: self.clients }
+        Roster::new(self.sources, self.clients)
     }
 
     /// The latest document or payment date, which sets the default as-of date.

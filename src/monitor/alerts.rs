@@ -4,7 +4,7 @@
 use super::history::Entry;
 use crate::bureau::watchlist::Role;
 use crate::bureau::{BureauSettings, CreditFlag, ScoreKind, Status};
-use crate::model::{Currency, Money};
+use crate::model::{Currency, Money, SharedNames};
 use std::collections::BTreeMap;
 
 /// How urgent an alert is.
@@ -244,9 +244,13 @@ pub fn compare(
     currency: Currency,
 ) -> Vec<Alert> {
     let mut out = Vec::new();
+    // Clients that share a name are told apart by their id, as every report lists them.
+    let shared = SharedNames::of(cur.iter().filter(|c| c.role == Role::Client).map(|c| c.client_name.as_str()));
+    let none = SharedNames::default();
     for c in cur {
         let Some(p) = prev.get(&c.client_id) else { continue };
-        let name = if c.client_name.is_empty() { c.client_id.clone() } else { c.client_name.clone() };
+        let names = if c.role == Role::Client { &shared } else { &none };
+        let name = names.label(&c.client_id, &c.client_name).into_owned();
         let mut change = Change { p, c, name, t, bureau, currency, out: &mut out };
         for rule in RULES {
             rule(&mut change);

@@ -155,8 +155,7 @@ mod tests {
 
     #[test]
     fn room_for_healthy_clients_and_good_news_for_all_largest_room_first() {
-        let roster =
-            Roster { sources: Vec::new(), clients: vec![client("K1"), client("K2"), client("K3"), client("K4")] };
+        let roster = Roster::new(Vec::new(), vec![client("K1"), client("K2"), client("K3"), client("K4")]);
         let mut analysis = crate::analytics::analyse(
             &crate::model::Ledger::default(),
             chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),

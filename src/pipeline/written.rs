@@ -83,7 +83,7 @@ fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError
     w(data::write_rejected(dir, &rejects))?;
     w(data::write_warnings(dir, &[&a.quality.warnings[..], &a.bureau.warnings[..]].concat(), &a.analysis.warnings))?;
     w(data::write_alerts(dir, &a.alerts))?;
-    w(data::write_opportunities(dir, &a.opportunities, config.currency))?;
+    w(data::write_opportunities(dir, &a.opportunities, &a.roster, config.currency))?;
     let ctx = ActionContext {
         roster: &a.roster,
         analysis: &a.analysis,

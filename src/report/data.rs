@@ -95,12 +95,16 @@ const ALERTS: [&str; 9] =
 
 /// `alerts.csv`: what changed since the previous run.
 pub fn write_alerts(dir: &DataDir, alerts: &[Alert]) -> std::io::Result<()> {
-    dir.table("alerts", &tables::alerts(alerts.iter().collect()), Some(&ALERTS))
+    dir.table("alerts", &tables::alerts(alerts.iter().collect(), None), Some(&ALERTS))
 }
 
+/// The columns of `opportunities.csv` (the reports' `client` label is not data).
+pub const OPPORTUNITIES: [&str; 7] =
+    ["client_id", "client_name", "role", "credit_limit", "exposure", "credit_room", "reasons"];
+
 /// `opportunities.csv`: whom sales could call, and why, the largest credit room first.
-pub fn write_opportunities(dir: &DataDir, rows: &[Opportunity], cur: Currency) -> std::io::Result<()> {
-    dir.table("opportunities", &tables::opportunities(rows, cur), None)
+pub fn write_opportunities(dir: &DataDir, rows: &[Opportunity], roster: &Roster, cur: Currency) -> std::io::Result<()> {
+    dir.table("opportunities", &tables::opportunities(rows, roster, cur), Some(&OPPORTUNITIES))
 }
 
 /// The columns of `actions.csv`: one invoice a row (the client totals are the sheet's).

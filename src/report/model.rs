@@ -21,6 +21,7 @@ use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
 use crate::monitor::opportunities::Opportunity;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A KPI's figure: exact money, a fraction, or days; `None` when undefined.
@@ -118,8 +119,8 @@ impl DebtorTotal {
 
 /// One of the riskiest clients, as the report lists it.
 pub struct RiskyClient<'a> {
-    /// The client's name (or id).
-    pub name: &'a str,
+    /// The client's name (or id; with its id when another client bears the same name).
+    pub name: Cow<'a, str>,
     /// Its risk tier.
     pub tier: Tier,
     /// Its risk score.
@@ -204,7 +205,7 @@ impl<'a> ReportModel<'a> {
             .map(|i| {
                 let (c, v) = (&a.clients[i], &src.assessment.clients[i]);
                 RiskyClient {
-                    name: name_of(&src.roster.clients[c.client as usize]),
+                    name: src.roster.label_of(&src.roster.clients[c.client as usize]),
                     tier: v.risk.tier,
                     score: v.risk.score,
                     net_ar: Money::new(c.figures.sums.net_ar, src.currency),
@@ -366,12 +367,17 @@ impl<'a> ReportModel<'a> {
 
     /// Whom sales could call, the largest credit room first.
     pub fn opportunities(&self) -> Table<'a, Opportunity> {
-        tables::opportunities(self.src.opportunities, self.currency)
+        tables::opportunities(self.src.opportunities, self.src.roster, self.currency)
     }
 
     /// The alerts, risks first (the Alerts sheet).
     pub fn alerts_table(&self) -> Table<'a, &'a Alert> {
-        tables::alerts(self.alerts.clone())
+        self.alerts_of(self.alerts.clone())
+    }
+
+    /// Some of the alerts, each client named as the reports name it.
+    pub fn alerts_of(&self, list: Vec<&'a Alert>) -> Table<'a, &'a Alert> {
+        tables::alerts(list, Some(self.src.roster))
     }
 
     /// The handover table, naming each debtor's dossier file.
@@ -404,7 +410,7 @@ impl<'a> ReportModel<'a> {
         let rows = (self.debtors.iter().map(|d| DebtorRow::Debtor(d, self.client(d.client))))
             .chain(std::iter::once(DebtorRow::Total(&self.handover_total)))
             .collect();
-        tables::debtors(rows, self.t(Label::Total), move |v| self.money(v), self.currency)
+        tables::debtors(self.src.roster, rows, self.t(Label::Total), move |v| self.money(v), self.currency)
     }
 }
 

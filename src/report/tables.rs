@@ -7,6 +7,7 @@ use super::i18n::Label;
 use super::model::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
+use crate::bureau::watchlist::Role;
 use crate::collection::handover::Line;
 use crate::collection::ladder::{Action, LadderSettings};
 use crate::ingest::{Reject, SourceStats, Warning};
@@ -185,14 +186,16 @@ pub fn open_items<'a>(
     })
 }
 
-/// `alerts.csv` and the Alerts sheet: what changed since the previous run.
-pub fn alerts<'a>(alerts: Vec<&'a Alert>) -> Table<'a, &'a Alert> {
+/// `alerts.csv` and the Alerts sheet: what changed since the previous run. With the `roster`,
+/// the `client` column (the PDF's) tells apart clients that share a name.
+pub fn alerts<'a>(alerts: Vec<&'a Alert>, roster: Option<&'a Roster>) -> Table<'a, &'a Alert> {
     let columns: Vec<Column<'a, &'a Alert>> = vec![
         Column::new("client_id", |a: &&Alert| Cell::text(&a.client_id)).labelled(Label::ClientId),
         Column::new("client_name", |a: &&Alert| Cell::text(&a.client_name)).labelled(Label::Client),
-        // The name, or the id when the client has none.
-        Column::new("client", |a: &&Alert| {
-            Cell::text(if a.client_name.is_empty() { &a.client_id } else { &a.client_name })
+        // The name, the id when the client has none, both when its name is shared.
+        Column::new("client", move |a: &&Alert| match roster.filter(|_| a.role == Role::Client) {
+            Some(r) => Cell::Text(r.label(&a.client_id, &a.client_name)),
+            None => Cell::text(if a.client_name.is_empty() { &a.client_id } else { &a.client_name }),
         })
         .labelled(Label::Client),
         Column::new("kind", |a: &&Alert| Cell::text(a.kind.code())).labelled(Label::Kind),
@@ -318,7 +321,7 @@ pub fn quality<'a>(rows: Vec<QualityRow<'a>>) -> Table<'a, QualityRow<'a>> {
 /// The riskiest clients, riskiest first.
 pub fn riskiest<'a>(rows: Vec<&'a RiskyClient<'a>>) -> Table<'a, &'a RiskyClient<'a>> {
     let columns: Vec<Column<'a, &'a RiskyClient<'a>>> = vec![
-        Column::new("client", |r: &&RiskyClient| Cell::text(r.name)).labelled(Label::Client),
+        Column::new("client", |r: &&RiskyClient| Cell::text(&r.name)).labelled(Label::Client),
         Column::new("risk_tier", |r: &&RiskyClient| Cell::text(r.tier.label())).labelled(Label::Tier),
         Column::new("risk_score", |r: &&RiskyClient| Cell::Score(r.score)).labelled(Label::Score),
         Column::new("net_ar", |r: &&RiskyClient| Cell::Money(r.net_ar)).labelled(Label::NetAr),
@@ -348,6 +351,7 @@ impl DebtorRow<'_> {
 /// The handover per debtor, then the total. `total_label` names the total row, and a debtor's
 /// interest at a provisional rate is marked `*` (the note under the table says why).
 pub fn debtors<'a>(
+    roster: &'a Roster,
     rows: Vec<DebtorRow<'a>>,
     total_label: &'a str,
     money: impl Fn(i64) -> String + Sync + 'a,
@@ -356,7 +360,7 @@ pub fn debtors<'a>(
     let amount = move |v: i64| Cell::Money(Money::new(v, cur));
     let columns: Vec<Column<'a, DebtorRow<'a>>> = vec![
         Column::new("debtor", move |r: &DebtorRow| match r {
-            DebtorRow::Debtor(_, c) => Cell::text(if c.name.is_empty() { &c.id } else { &c.name }),
+            DebtorRow::Debtor(_, c) => Cell::Text(roster.label_of(c)),
             DebtorRow::Total(_) => Cell::text(total_label),
         })
         .labelled(Label::Debtor),
@@ -379,12 +383,18 @@ pub fn debtors<'a>(
 }
 
 /// `opportunities.csv`, the Opportunities sheet and the PDF's section: whom sales could call,
-/// the largest credit room first.
-pub fn opportunities<'a>(rows: &'a [Opportunity], cur: Currency) -> Table<'a, Opportunity> {
+/// the largest credit room first. The `client` column (the PDF's) names a client as `roster`
+/// labels it.
+pub fn opportunities<'a>(rows: &'a [Opportunity], roster: &'a Roster, cur: Currency) -> Table<'a, Opportunity> {
     let money = move |v: Option<i64>| v.map_or(Cell::text(""), |v| Cell::Money(Money::new(v, cur)));
     let columns: Vec<Column<'a, Opportunity>> = vec![
         Column::new("client_id", |o: &Opportunity| Cell::text(&o.client_id)).labelled(Label::ClientId),
         Column::new("client_name", |o: &Opportunity| Cell::text(&o.name)).labelled(Label::Client),
+        Column::new("client", move |o: &Opportunity| match o.role {
+            Role::Client => Cell::Text(roster.label(&o.client_id, &o.name)),
+            _ => Cell::text(if o.name.is_empty() { &o.client_id } else { &o.name }),
+        })
+        .labelled(Label::Client),
         Column::new("role", |o: &Opportunity| Cell::text(o.role.label())).labelled(Label::Role),
         Column::new("credit_limit", move |o: &Opportunity| money(o.credit_limit)).labelled(Label::CreditLimit),
         Column::new("exposure", move |o: &Opportunity| money(o.exposure)).labelled(Label::Exposure),
@@ -441,6 +451,8 @@ fn action_columns<'a>(cur: Currency) -> Vec<Column<'a, ActionRow<'a>>> {
     vec![
         Column::new("client_id", |r: &ActionRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
         Column::new("client_name", |r: &ActionRow| Cell::text(&r.client.name)).labelled(Label::Client),
+        // The PDF's: the name, told apart from another client's of the same name.
+        Column::new("client", |r: &ActionRow| Cell::Text(r.ctx.roster.label_of(r.client))).labelled(Label::Client),
         Column::new("document_id", |r: &ActionRow| Cell::text(&r.item.document_id)).labelled(Label::Document),
         Column::new("due_date", |r: &ActionRow| Cell::Date(r.item.due)).labelled(Label::DueDate),
         Column::new("days_past_due", |r: &ActionRow| Cell::Int(r.item.days_past_due)).labelled(Label::DaysPastDue),

@@ -415,7 +415,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
         (Label::Trends, &|ws| table(ws, &f, lang, &m.monthly(), None)),
         (Label::Alerts, &|ws| table(ws, &f, lang, &m.alerts_table(), Some(&ALERTS))),
         // Whom sales could call: every column of opportunities.csv.
-        (Label::Opportunities, &|ws| table(ws, &f, lang, &m.opportunities(), None)),
+        (Label::Opportunities, &|ws| table(ws, &f, lang, &m.opportunities(), Some(&super::data::OPPORTUNITIES))),
         // One row per client: its most urgent collection action.
         (Label::Actions, &|ws| table(ws, &f, lang, &m.client_actions(), Some(&CLIENT_ACTIONS))),
         (Label::HandoverSheet, &|ws| {

@@ -180,3 +180,24 @@ fn paying_others_late_fires_on_a_new_gap_or_a_worse_month_and_only_then() {
     // Suppressed by the pool: nothing.
     assert!(run(|c| c.elsewhere_creditors = 2).is_empty());
 }
+
+/// Issue 21: two accounts of one group bear the same name; their alerts say which is which.
+#[test]
+fn clients_that_share_a_name_are_told_apart_by_their_id() {
+    let k2 = |e: Entry| Entry { client_id: "K2".into(), ..e };
+    let prev = BTreeMap::from([("K1".to_string(), entry()), ("K2".to_string(), k2(entry()))]);
+    let bankrupt = |e: Entry| Entry { status: Some(Status::Bankrupt), ..e };
+    let a = compare(
+        &prev,
+        &[bankrupt(entry()), bankrupt(k2(entry()))],
+        &Thresholds::default(),
+        &BureauSettings::default(),
+        Currency::EUR,
+    );
+    let messages: Vec<&str> = a.iter().map(|x| x.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.starts_with("Brasserie Zoë (K1): ")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.starts_with("Brasserie Zoë (K2): ")), "{messages:?}");
+    // A name of its own is written alone; the data keep the plain name either way.
+    assert!(run(|c| c.status = Some(Status::Bankrupt))[0].message.starts_with("Brasserie Zoë: "));
+    assert!(a.iter().all(|x| x.client_name == "Brasserie Zoë"));
+}

@@ -6,7 +6,7 @@ pub mod canvas;
 use super::i18n::{self, Label, date};
 use super::model::ReportModel;
 use super::table::{Cell, Table};
-use super::tables::{self, QualityRow};
+use super::tables::QualityRow;
 use crate::bureau::watchlist::Role;
 use crate::collection::handover::{Creditor, Line, Reminder};
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
@@ -256,7 +256,7 @@ fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
             View("severity", 45.0, Align::Left, false),
             View("message", rest(239.0), Align::Left, true),
         ];
-        draw(c, m, &tables::alerts(list), &view, usize::MAX, &|row| tier_color(&row[2]));
+        draw(c, m, &m.alerts_of(list), &view, usize::MAX, &|row| tier_color(&row[2]));
     }
 }
 
@@ -275,7 +275,7 @@ fn watchlist(c: &mut Canvas, m: &ReportModel<'_>) {
         View("severity", 45.0, Align::Left, false),
         View("message", rest(289.0), Align::Left, true),
     ];
-    draw(c, m, &tables::alerts(list), &view, usize::MAX, &|row| tier_color(&row[3]));
+    draw(c, m, &m.alerts_of(list), &view, usize::MAX, &|row| tier_color(&row[3]));
 }
 
 /// Opportunities for sales: the thirty with the largest credit room or the best news.
@@ -286,7 +286,7 @@ fn opportunities(c: &mut Canvas, m: &ReportModel<'_>) {
     }
     c.heading(m.t(Label::SalesOpportunities));
     let view = [
-        View("client_name", 140.0, Align::Left, true),
+        View("client", 140.0, Align::Left, true),
         View("role", 50.0, Align::Left, false),
         View("credit_room", 70.0, Align::Right, false),
         View("reasons", rest(260.0), Align::Left, true),
@@ -302,7 +302,7 @@ fn actions(c: &mut Canvas, m: &ReportModel<'_>) {
     }
     c.heading(m.t(Label::Actions));
     let view = [
-        View("client_name", 115.0, Align::Left, true),
+        View("client", 115.0, Align::Left, true),
         View("next_action", 95.0, Align::Left, true),
         View("action_date", 50.0, Align::Left, false),
         View("overdue_days", 40.0, Align::Right, false),
