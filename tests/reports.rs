@@ -63,11 +63,14 @@ fn workbook_matches_the_data_files() {
         assert_eq!(cells[6].to_string(), row[6]);
     }
 
-    // Clients: every column of clients.csv, the same values.
+    // Clients: every column of clients.csv, headed for people, the same values.
     let (header, rows) = csv_rows(&month.join("data/clients.csv"));
     let sheet = wb.worksheet_range("Clients").unwrap();
     let got: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    assert_eq!(got, header);
+    assert_eq!(got.len(), header.len());
+    for (key, heading) in [("net_ar", "Net AR"), ("wadl_12m", "Weighted days late (12 months)")] {
+        assert_eq!(got[header.iter().position(|h| h == key).unwrap()], heading);
+    }
     assert_eq!(sheet.height(), rows.len() + 1);
     let net_ar = header.iter().position(|h| h == "net_ar").unwrap();
     let tier = header.iter().position(|h| h == "risk_tier").unwrap();
@@ -300,6 +303,46 @@ fn no_amount_is_cut_short_in_the_pdfs() {
             for text in [&report, &dossier] {
                 assert!(!text.contains('…'), "{currency} {lang}: something is cut:\n{text}");
             }
+        }
+    }
+}
+
+/// Issue 21: the workbook is for people. Every sheet's column headings are words in the
+/// report's language (`Net AR`, `Netto openstaand`, `Encours net`), never a data file's
+/// machine name such as `wadl_12m`, which the data files keep.
+#[test]
+fn workbook_headings_are_in_the_report_s_language() {
+    let machine =
+        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    for (lang, net_ar, wadl) in [
+        ("en", "Net AR", "Weighted days late (12 months)"),
+        ("nl", "Netto openstaand", "Gewogen dagen te laat (12 m.)"),
+        ("fr", "Encours net", "Retard moyen pondéré (12 mois)"),
+    ] {
+        let out = sample_run(lang);
+        let month = out.path().join("2026-10");
+        let mut wb = open_workbook_auto(month.join("arwatch-2026-10.xlsx")).unwrap();
+        let names = wb.sheet_names();
+        // Every sheet but the Summary (a layout, not a table) starts with its headings.
+        for name in &names[1..] {
+            let sheet = wb.worksheet_range(name).unwrap();
+            let heads: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+            let keys: Vec<&String> = heads.iter().filter(|h| machine(h)).collect();
+            assert!(keys.is_empty(), "{lang} {name}: machine names {keys:?} in {heads:?}");
+        }
+        let clients = wb.worksheet_range(&names[1]).unwrap();
+        let heads: Vec<String> = clients.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+        assert!(heads.contains(&net_ar.to_string()) && heads.contains(&wadl.to_string()), "{lang}: {heads:?}");
+        let (header, _) = csv_rows(&month.join("data/clients.csv"));
+        assert!(header.contains(&"wadl_12m".to_string()), "the data file keeps its machine names");
+        // open_items.csv names each invoice's client, as clients.csv does.
+        let (_, clients) = csv_rows(&month.join("data/clients.csv"));
+        let (header, items) = csv_rows(&month.join("data/open_items.csv"));
+        let name = header.iter().position(|h| h == "client_name").expect("open_items.csv has client_name");
+        assert!(!items.is_empty());
+        for item in &items {
+            let client = clients.iter().find(|c| c[0] == item[0]).unwrap();
+            assert_eq!(item[name], client[1], "{}", item[0]);
         }
     }
 }

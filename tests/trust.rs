@@ -269,6 +269,7 @@ fn currency_case(code: &str, amounts: [&str; 2], eur_rate: &str) -> Case {
     case
 }
 
+/// A cell of a sheet, found by its column's heading (in English) and its row.
 fn workbook_cell(path: &Path, sheet: &str, column: &str, row: usize) -> calamine::Data {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(path).unwrap();
@@ -291,7 +292,7 @@ fn a_yen_ledger_is_right_in_every_output() {
     let handover = read(&month.join("data/handover.csv"));
     assert!(handover.lines().nth(1).unwrap().contains(",6400,"), "{handover}");
     assert_eq!(
-        workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "net_ar", 1),
+        workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "Net AR", 1),
         calamine::Data::Float(1234567.0)
     );
     let report = pdftotext(&month.join("arwatch-2025-03.pdf"));
@@ -312,7 +313,7 @@ fn a_dinar_ledger_keeps_its_three_decimals_in_every_output() {
     let handover = read(&month.join("data/handover.csv"));
     assert!(handover.lines().nth(1).unwrap().contains(",13.200,"), "{handover}");
     assert_eq!(
-        workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "net_ar", 1),
+        workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "Net AR", 1),
         calamine::Data::Float(1234.567)
     );
     let report = pdftotext(&month.join("arwatch-2025-03.pdf"));
@@ -344,7 +345,7 @@ fn formulas_are_neutralised_without_damaging_text_or_numbers() {
     let rejected = read(&month.join("data/rejected.csv"));
     assert!(rejected.contains(",Bedrag,\"-12,345\",\"has 3 decimals"), "{rejected}");
     // Workbook: a string cell, shown as written, without a visible quote.
-    let cell = workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "client_name", 1);
+    let cell = workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "Client", 1);
     assert_eq!(cell, calamine::Data::String("=HYPERLINK(\"x\")".into()));
 }
 
@@ -565,7 +566,7 @@ fn text_beyond_a_cell_is_shortened_visibly_in_the_workbook_and_kept_whole_in_csv
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let month = case.path("out/2025-03");
     assert!(read(&month.join("data/clients.csv")).contains(long.trim()));
-    let calamine::Data::String(cell) = workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "client_name", 1)
+    let calamine::Data::String(cell) = workbook_cell(&month.join("arwatch-2025-03.xlsx"), "Clients", "Client", 1)
     else {
         panic!("not a string cell")
     };

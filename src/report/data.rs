@@ -68,8 +68,8 @@ pub fn write_monthly(dir: &DataDir, roster: &Roster, a: &Analysis, cur: Currency
     dir.table("monthly", &tables::monthly(roster, a, cur), None)
 }
 
-/// The columns of `open_items.csv`.
-const OPEN_ITEMS: [&str; 11] = [
+/// The columns of `open_items.csv` (the client's name last: it came after the others).
+const OPEN_ITEMS: [&str; 12] = [
     "client_id",
     "document_id",
     "issue_date",
@@ -81,6 +81,7 @@ const OPEN_ITEMS: [&str; 11] = [
     "disputed",
     "document_currency",
     "document_open_amount",
+    "client_name",
 ];
 
 /// `open_items.csv`: every open invoice at the as-of date.

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod data;
+pub mod headings;
 pub mod i18n;
 pub mod model;
 #[cfg(feature = "parquet")]

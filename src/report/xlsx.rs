@@ -136,8 +136,14 @@ fn table<R>(
         Some(k) => table.view(k),
         None => table.all(),
     };
-    let header: Vec<String> =
-        view.iter().map(|c| c.label.map_or_else(|| c.key.to_string(), |l| t(lang, l).to_string())).collect();
+    // People read headings in their language; the data files keep the keys.
+    let header: Vec<String> = view
+        .iter()
+        .map(|c| match c.label {
+            Some(l) => t(lang, l).to_string(),
+            None => super::headings::heading(lang, &c.key).unwrap_or_else(|| c.key.to_string()),
+        })
+        .collect();
     for (c, h) in header.iter().enumerate() {
         put(ws, 0, c as u16, h, Some(&f.head))?;
     }
