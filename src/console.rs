@@ -1,10 +1,12 @@
 //! What the command line prints: each input's reconciliation, the first rejected rows and
 //! warnings, a run's summary, and a row counter while reading.
 
+use crate::analytics::as_of::AsOf;
 use crate::batch::BatchOutcome;
 use crate::cli::Common;
 use crate::config::Config;
 use crate::ingest::{Reject, SourceStats, Warning};
+use crate::locale::Lang;
 use crate::mapper::Mapped;
 use crate::model::{ClientIx, Currency, Ledger, Money, format_minor};
 use crate::pipeline::{Analysed, RunOutput};
@@ -49,10 +51,14 @@ pub fn why_warnings(common: &Common, a: &Analysed, data_dir: Option<&Path>) {
     let rejects: Vec<&Reject> = a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !r.benign).collect();
     let warnings: Vec<&Warning> = a.quality.warnings.iter().chain(&a.bureau.warnings).collect();
     let others = a.analysis.warnings.len();
-    if rejects.is_empty() && warnings.is_empty() && others == 0 {
+    let incomplete = a.as_of_choice.incomplete;
+    if rejects.is_empty() && warnings.is_empty() && others == 0 && incomplete.is_none() {
         return;
     }
     let mut parts = Vec::new();
+    if let Some(x) = incomplete {
+        parts.push(format!("the month looks incomplete ({} invoices against a usual {})", x.invoices, x.usual));
+    }
     if !rejects.is_empty() {
         let mut by: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         for r in &rejects {
@@ -226,11 +232,20 @@ fn reconciliation(s: &SourceStats) -> String {
     )
 }
 
+/// Which as-of date, and why; a warning when its month looks incomplete.
+pub fn as_of(common: &Common, a: &AsOf) {
+    say(common, &format!("as-of date {}: {}", a.date, a.why(Lang::En)));
+    if let Some(w) = a.warning(Lang::En) {
+        eprintln!("warning: {w}");
+    }
+}
+
 /// After a run: the inputs, what was compared, the bureau match, notes and the headline.
 pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
     let a = &out.analysed;
     inputs(common, &a.quality.stats, &a.quality.rejects, &a.quality.warnings);
     inputs(common, &a.bureau.stats, &a.bureau.rejects, &a.bureau.warnings);
+    as_of(common, &a.as_of_choice);
     if common.verbose {
         for w in &a.analysis.warnings {
             eprintln!("warning: {w}");

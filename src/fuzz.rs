@@ -2,7 +2,8 @@
 //! tests run exactly what the fuzzer ran on every input it ever found. Each takes arbitrary
 //! bytes; none may panic, and each checks the promises that hold whatever the input.
 
-use crate::analytics::{Settings, analyse, calendar};
+use crate::analytics::as_of::AsOf;
+use crate::analytics::{Settings, analyse};
 use crate::config::{Config, Overrides};
 use crate::fx::Fx;
 use crate::ingest::mapping::Mapping;
@@ -35,7 +36,7 @@ fn ingest_and_analyse(path: PathBuf, mapping: Mapping) -> bool {
         assert!(s.reconciles(), "an input that does not reconcile: {s:?}");
     }
     if let Some(latest) = ing.ledger.latest_date() {
-        let as_of = calendar::default_as_of(latest);
+        let as_of = AsOf::from_data(latest, &ing.ledger).date;
         let currencies =
             ing.ledger.documents.iter().map(|d| d.currency).chain(ing.ledger.payments.iter().map(|p| p.currency));
         if currencies.into_iter().all(|c| c == Currency::EUR) {

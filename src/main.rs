@@ -151,6 +151,7 @@ fn check(common: &Common) -> Result<ExitCode, AppError> {
             eprintln!("warning: {w}");
         }
     }
+    console::as_of(common, &analysed.as_of_choice);
     console::say(common, &format!("as-of date would be {}; nothing written", analysed.as_of));
     console::why_warnings(common, &analysed, None);
     Ok(analysed.data_code())

@@ -714,3 +714,84 @@ fn inputs_larger_than_a_batch_use_the_reserved_storage_correctly() {
     assert!(open.contains(&format!(",INV-{:09},2025-02-01,2025-03-03,10.00,10.00,28,", n - 1)), "last invoice open");
     assert!(!open.contains(&format!(",INV-{:09},", paid - 1)), "a paid invoice is not open");
 }
+
+/// A ledger of 20 invoices a month from January to June 2026, then `last` (date, invoices),
+/// run with no as-of date: the run chooses it from the data.
+fn default_as_of_run(last: &[(&str, usize)]) -> (TempDir, Run) {
+    let dir = TempDir::new().unwrap();
+    let mut rows = String::from(HEAD);
+    let mut n = 0;
+    let mut add = |date: &str, count: usize| {
+        for _ in 0..count {
+            n += 1;
+            rows.push_str(&format!("K{};F{n};{date};{date};100,00\n", n % 5));
+        }
+    };
+    for m in 1..=6 {
+        add(&format!("10/{m:02}/2026"), 10);
+        add(&format!("25/{m:02}/2026"), 10);
+    }
+    for (date, count) in last {
+        add(date, *count);
+    }
+    std::fs::write(dir.path().join("f.csv"), rows).unwrap();
+    std::fs::write(dir.path().join("map.toml"), MAP).unwrap();
+    std::fs::write(
+        dir.path().join("arwatch.toml"),
+        "currency = \"EUR\"\nout = \"out\"\n[[inputs]]\nfile = \"f.csv\"\nmapping = \"map.toml\"\n",
+    )
+    .unwrap();
+    let r = run(&["run", "--config", dir.path().join("arwatch.toml").to_str().unwrap()]);
+    (dir, r)
+}
+
+/// Issue 21: an export run on 31 July whose last rows are dated 29 July is July's report (it
+/// was June's), and the console says why.
+#[test]
+fn the_default_as_of_is_the_month_the_data_reach() {
+    let (dir, r) = default_as_of_run(&[("10/07/2026", 10), ("29/07/2026", 10)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir.path().join("out/2026-07").is_dir(), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("as-of date 2026-07-31: the data reach 29/07/2026, within 3 days of the month's end"),
+        "{}",
+        r.stdout
+    );
+    let summary = read(&dir.path().join("out/2026-07/data/summary.json"));
+    assert!(summary.contains("\"rule\": \"month_reached\""), "{summary}");
+}
+
+/// Issue 21: an export ending on 2 December gives November, whole; a month the data reach but
+/// hold a tenth of the usual invoices is left out, and the console and summary say so.
+#[test]
+fn the_default_as_of_leaves_out_a_month_the_data_barely_cover() {
+    let (dir, r) = default_as_of_run(&[("02/07/2026", 2)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir.path().join("out/2026-06").is_dir() && !dir.path().join("out/2026-07").exists());
+    assert!(r.stdout.contains("the data end on 02/07/2026, early in its month"), "{}", r.stdout);
+    let (dir, r) = default_as_of_run(&[("30/07/2026", 2)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir.path().join("out/2026-06").is_dir(), "{}", r.stdout);
+    assert!(r.stdout.contains("2026-07 holds 2 invoices against a usual 20: it looks incomplete"), "{}", r.stdout);
+}
+
+/// Issue 21: a month given by hand that the data barely cover is kept, and warned about in the
+/// report itself, in warnings.csv, and with exit code 3.
+#[test]
+fn a_given_month_the_data_barely_cover_is_warned_about() {
+    let (dir, _) = default_as_of_run(&[("02/07/2026", 2)]);
+    let cfg = dir.path().join("arwatch.toml");
+    let r = run(&["run", "--config", cfg.to_str().unwrap(), "--as-of", "2026-07-31"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: 2026-07 looks incomplete: 2 invoices issued against a usual 20."),
+        "{}",
+        r.stderr
+    );
+    let month = dir.path().join("out/2026-07");
+    let warnings = read(&month.join("data/warnings.csv"));
+    assert!(warnings.contains(",incomplete_month"), "{warnings}");
+    let pdf = pdftotext(&month.join("arwatch-2026-07.pdf"));
+    let first_page = pdf.split('\u{c}').next().unwrap();
+    assert!(first_page.contains("2026-07 looks incomplete"), "{first_page}");
+}

@@ -47,12 +47,6 @@ pub fn label(m: Month) -> String {
     format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
 }
 
-/// The default as-of date: the last day of the most recent month that ended on or before `d`.
-pub fn default_as_of(d: NaiveDate) -> NaiveDate {
-    let m = month_of(d);
-    if last_day(m) == d { d } else { last_day(m - 1) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,12 +71,5 @@ mod tests {
         for m in month_of(ymd(1896, 1, 1))..month_of(ymd(2105, 1, 1)) {
             assert_eq!(days_in(m), (last_day(m) - first_day(m)).num_days() + 1, "{}", label(m));
         }
-    }
-
-    #[test]
-    fn default_as_of_is_a_completed_month_end() {
-        assert_eq!(default_as_of(ymd(2026, 11, 3)), ymd(2026, 10, 31));
-        assert_eq!(default_as_of(ymd(2026, 10, 31)), ymd(2026, 10, 31));
-        assert_eq!(default_as_of(ymd(2026, 1, 15)), ymd(2025, 12, 31));
     }
 }

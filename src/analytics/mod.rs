@@ -4,6 +4,7 @@
 //! sums; portfolio figures are merges of those sums, never averages of client ratios.
 
 pub mod allocation;
+pub mod as_of;
 pub mod calendar;
 mod figures;
 pub mod metrics;

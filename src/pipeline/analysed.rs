@@ -3,6 +3,7 @@
 
 use super::error::RunError;
 use super::loaded::Loaded;
+use crate::analytics::as_of::AsOf;
 use crate::analytics::{Analysis, analyse};
 use crate::collection::dossier_names;
 use crate::collection::handover::{self, Line, Reminder};
@@ -28,6 +29,8 @@ use std::time::{Duration, Instant};
 pub struct Analysed {
     /// The date the run looks from.
     pub as_of: NaiveDate,
+    /// Why that date, and whether its month looks incomplete.
+    pub as_of_choice: AsOf,
     /// The ledger's sources and clients (its rows are gone).
     pub roster: Roster,
     /// What reading the ledger found: reconciliation, rejected rows, warnings.
@@ -62,14 +65,18 @@ impl Analysed {
     /// Success, or warnings (exit code 3) when a row was rejected or anything warned about.
     pub fn data_code(&self) -> ExitCode {
         let errors = self.quality.rejects.iter().chain(&self.bureau.rejects).filter(|r| !r.benign).count();
-        let warnings = self.quality.warnings.len() + self.bureau.warnings.len() + self.analysis.warnings.len();
+        // A month that looks incomplete is a warning like the others (warnings.csv, exit 3).
+        let warnings = self.quality.warnings.len()
+            + self.bureau.warnings.len()
+            + self.analysis.warnings.len()
+            + usize::from(self.as_of_choice.incomplete.is_some());
         ExitCode::done(errors, warnings)
     }
 
     /// Analyses the ledger, assesses each client's risk, compares with the previous run and
     /// selects the handover.
     pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, AppError> {
-        let Loaded { ingested, bureau, as_of, watchlist, elsewhere } = loaded;
+        let Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere } = loaded;
         let mut timings = Vec::new();
         let t = Instant::now();
         let fx = fx(config)?;
@@ -141,6 +148,7 @@ impl Analysed {
         timings.push(("handover", t.elapsed()));
         Ok(Analysed {
             as_of,
+            as_of_choice,
             roster,
             quality,
             bureau,

@@ -2,6 +2,7 @@
 //! here; `run` goes on from here.
 
 use super::error::{RunError, TooManyRejected};
+use crate::analytics::as_of::AsOf;
 use crate::analytics::calendar;
 use crate::bureau::elsewhere;
 use crate::bureau::watchlist::{self, Watched};
@@ -21,6 +22,8 @@ pub struct Loaded {
     pub bureau: BureauIngested,
     /// The date the run looks from.
     pub as_of: NaiveDate,
+    /// Why that date, and whether its month looks incomplete.
+    pub as_of_choice: AsOf,
     /// The companies watched that are not clients.
     pub watchlist: Vec<Watched>,
     /// How the clients pay the other creditors of a pool (`[pool] elsewhere`).
@@ -40,12 +43,13 @@ impl Loaded {
         let as_of = as_of(config, &ingested);
         if let Some(mut t) = too_many_rejected(config, &ingested.stats, &ingested.rejects) {
             // The rejected rows go with the error when there is a month to name them after.
-            if let Ok(d) = as_of {
-                t.rows_to_write = Some((month_folder::folder_name(d), ingested.rejects));
+            if let Ok(a) = &as_of {
+                t.rows_to_write = Some((month_folder::folder_name(a.date), ingested.rejects));
             }
             return Err(RunError::TooManyRejected(t).into());
         }
-        let as_of = as_of?;
+        let as_of_choice = as_of?;
+        let as_of = as_of_choice.date;
         check_as_of(&ingested, as_of)?;
         check_currencies(config, &ingested)?;
         let bureau = read_bureau(config, &ingested)?;
@@ -58,7 +62,7 @@ impl Loaded {
             None => Vec::new(),
         };
         let elsewhere = read_elsewhere(config, as_of)?;
-        Ok(Loaded { ingested, bureau, as_of, watchlist, elsewhere })
+        Ok(Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere })
     }
 }
 
@@ -144,11 +148,11 @@ fn check_currencies(config: &Config, ing: &Ingested) -> Result<(), RunError> {
     }
 }
 
-/// The as-of date: configured, or the last month end on or before the latest date in the
-/// data, unless the latest dates are outliers (see [`outlying_latest`]).
-fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, RunError> {
+/// The as-of date: configured, or chosen from what the data cover (`AsOf::from_data`), unless
+/// the latest dates are outliers (see [`outlying_latest`]).
+fn as_of(config: &Config, ing: &Ingested) -> Result<AsOf, RunError> {
     if let Some(d) = config.as_of {
-        return Ok(d);
+        return Ok(AsOf::given(d, &ing.ledger));
     }
     let l = &ing.ledger;
     let rows = l.documents.len() + l.payments.len();
@@ -165,7 +169,7 @@ fn as_of(config: &Config, ing: &Ingested) -> Result<NaiveDate, RunError> {
             .collect();
         return Err(RunError::OutlyingDates { named });
     }
-    Ok(calendar::default_as_of(date))
+    Ok(AsOf::from_data(date, l))
 }
 
 /// An empty ledger, or an as-of date before every document and payment, leaves nothing to

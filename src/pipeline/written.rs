@@ -5,6 +5,8 @@ use super::analysed::Analysed;
 use crate::collection::handover::{self, Line};
 use crate::config::Config;
 use crate::exit::AppError;
+use crate::ingest::Warning;
+use crate::locale::Lang;
 use crate::model::ClientIx;
 use crate::monitor::history;
 use crate::output::month_folder::{self, MonthFolder, RootLock};
@@ -55,6 +57,7 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
         compared_with: a.compared_with.as_ref().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().to_string()),
         handover: &a.handover,
         analysis_warnings: &a.analysis.warnings,
+        as_of_choice: &a.as_of_choice,
     };
     let notes = write_reports(config, month.path(), &name, ReportModel::build(sources), &a.dossiers)?;
     // The month goes in place whole; the history entry that the next run compares with is
@@ -81,7 +84,15 @@ fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError
     w(data::write_monthly(dir, &a.roster, &a.analysis, cur))?;
     w(data::write_open_items(dir, &a.roster, &a.analysis, cur))?;
     w(data::write_rejected(dir, &rejects))?;
-    w(data::write_warnings(dir, &[&a.quality.warnings[..], &a.bureau.warnings[..]].concat(), &a.analysis.warnings))?;
+    let as_of = a.as_of_choice.warning(Lang::En).map(|message| Warning {
+        kind: "incomplete_month",
+        source: "as_of".into(),
+        location: a.as_of.to_string(),
+        message,
+    });
+    let warnings =
+        [&as_of.into_iter().collect::<Vec<_>>()[..], &a.quality.warnings[..], &a.bureau.warnings[..]].concat();
+    w(data::write_warnings(dir, &warnings, &a.analysis.warnings))?;
     w(data::write_alerts(dir, &a.alerts))?;
     w(data::write_opportunities(dir, &a.opportunities, &a.roster, config.currency))?;
     let ctx = ActionContext {
@@ -99,6 +110,7 @@ fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError
         assessment: &a.assessment,
         alerts: &a.alerts,
         compared_with: a.compared_with.as_deref(),
+        as_of: &a.as_of_choice,
     };
     w(data::write_summary(path, &config.company, &a.quality, Some(&a.analysis), Some(&run), cur))
 }

@@ -6,6 +6,7 @@ use super::csv::{safe_text, strings, write_csv, write_table};
 use super::table::Table;
 use super::tables::{self, ActionContext};
 use crate::analytics::Analysis;
+use crate::analytics::as_of::AsOf;
 use crate::collection::handover::Line;
 use crate::collection::ladder::Action;
 use crate::ingest::bureau::BureauIngested;
@@ -151,6 +152,8 @@ pub struct RunInfo<'a> {
     pub alerts: &'a [Alert],
     /// The saved run the alerts compare with.
     pub compared_with: Option<&'a Path>,
+    /// Why the as-of date, and whether its month looks incomplete.
+    pub as_of: &'a AsOf,
 }
 
 /// `rejected.csv`: every input row that is not in the ledger, with its place and reason.
@@ -270,13 +273,16 @@ pub fn write_summary(
             "rows_read": ing.stats.iter().map(|s| s.rows_read).sum::<u64>(),
             "accepted": ing.stats.iter().map(|s| s.accepted).sum::<u64>(),
             "rejected": ing.rejects.len(),
-            "warnings": ing.warnings.len() + a.map(|a| a.warnings.len()).unwrap_or(0),
+            "warnings": ing.warnings.len()
+                + a.map(|a| a.warnings.len()).unwrap_or(0)
+                + run.map(|r| usize::from(r.as_of.incomplete.is_some())).unwrap_or(0),
         }),
     );
     if let Some(a) = a {
         root.insert("portfolio".into(), portfolio(a, cur));
     }
     if let Some(r) = run {
+        root.insert("as_of_choice".into(), r.as_of.to_json());
         monitoring(&mut root, r);
     }
     let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(root)).map_err(std::io::Error::other)?;

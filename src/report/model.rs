@@ -8,6 +8,7 @@ use super::table::Table;
 use super::tables::{
     self, ActionContext, ActionRow, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow,
 };
+use crate::analytics::as_of::AsOf;
 use crate::analytics::risk::Tier;
 use crate::analytics::{Analysis, calendar};
 use crate::bureau::Snapshot;
@@ -82,6 +83,8 @@ pub struct Sources<'a> {
     pub handover: &'a [Line],
     /// The analysis's warnings.
     pub analysis_warnings: &'a [String],
+    /// Why the as-of date, and whether its month looks incomplete.
+    pub as_of_choice: &'a AsOf,
 }
 
 /// One debtor's handover totals (or, for [`ReportModel::handover_total`], all debtors').
@@ -270,6 +273,16 @@ impl<'a> ReportModel<'a> {
             Figure::Days(Some(v)) => format!("{} {}", i18n::number(self.lang, v, 1), self.t(Label::Days)),
             Figure::Percent(None) | Figure::Days(None) => "–".into(),
         }
+    }
+
+    /// Why the report is as of its date, in its language.
+    pub fn as_of_why(&self) -> String {
+        self.src.as_of_choice.why(self.lang)
+    }
+
+    /// The warning the report carries when its month looks incomplete.
+    pub fn as_of_warning(&self) -> Option<String> {
+        self.src.as_of_choice.warning(self.lang)
     }
 
     /// A client by index.

@@ -246,6 +246,12 @@ fn summary_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxErro
     let as_of = format!("{} {}", m.t(Label::AsOf), super::i18n::date(m.as_of));
     let subtitle = super::i18n::joined(" · ", &[m.company, &as_of]);
     put(&mut ws, 1, 0, &subtitle, Some(&f.muted))?;
+    // Which date and why, and the warning of a month that looks incomplete, under the title.
+    let why = match m.as_of_warning() {
+        Some(w) => format!("{}: {} {w}", super::i18n::date(m.as_of), m.as_of_why()),
+        None => format!("{}: {}", super::i18n::date(m.as_of), m.as_of_why()),
+    };
+    put(&mut ws, 2, 0, &why, Some(&f.muted))?;
     ws.write_string_with_format(3, 0, m.t(Label::Kpi), &f.head)?;
     ws.write_string_with_format(3, 1, m.t(Label::Value), &f.head)?;
     ws.write_string_with_format(3, 2, "", &f.head)?;

@@ -44,7 +44,13 @@ fn first_page(c: &mut Canvas, m: &ReportModel<'_>) {
     c.gap(18.0);
     let as_of = format!("{} {}", m.t(Label::AsOf), date(m.as_of));
     c.text(MARGIN, c.y, &i18n::joined(" · ", &[m.company, &as_of]), 11.0, false, MUTED);
-    c.gap(14.0);
+    c.gap(4.0);
+    // Which date and why; a month that looks incomplete is said before any figure.
+    c.paragraph(&format!("{}: {}", date(m.as_of), m.as_of_why()), 7.5, false, MUTED);
+    if let Some(w) = m.as_of_warning() {
+        c.paragraph(&w, 9.0, true, RED);
+    }
+    c.gap(10.0);
     let texts: Vec<[String; 3]> = m.kpis.iter().map(|k| [k.label.clone(), m.kpi_text(k), k.note.clone()]).collect();
     let tiles = Tiles::lay_out(c, &texts);
     for (i, (k, t)) in m.kpis.iter().zip(&tiles.texts).enumerate() {
