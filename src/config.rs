@@ -84,7 +84,29 @@ struct RawConfig {
     outputs: OutputSettings,
     #[serde(default)]
     pool: PoolSettings,
+    #[serde(default)]
+    warnings: WarningSettings,
 }
+
+/// `[warnings]`: the kinds of warning a run accepts without exit code 3 (`docs/configuration.md`).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct WarningSettings {
+    /// Kinds from `WARNING_KINDS`: still written and reported, no longer exit code 3.
+    pub accept: Vec<String>,
+}
+
+/// Every kind of warning (and of harmless rejected row) a run can accept, as `warnings.csv`'s
+/// `kind` column names it, with what it is.
+pub const WARNING_KINDS: [(&str, &str); 7] = [
+    ("duplicate_row", "a row repeated exactly (same id, dates, amounts), counted once (rejected.csv)"),
+    ("reused_document_id", "a document id used again for another document, kept as ID#2"),
+    ("payment_id_reused", "a payment id used again for another payment"),
+    ("possible_duplicate_payment", "a payment that looks like another (same client, date and amount)"),
+    ("invalid_company_number", "a company number whose check digits are wrong"),
+    ("analysis", "a payment not applied as written (an unknown reference, a reversal)"),
+    ("incomplete_month", "the month reported holds far fewer invoices than usual"),
+];
 
 /// `[pool]`: pooled payment experience across creditors (`docs/pooling.md`).
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -202,6 +224,8 @@ pub struct Config {
     pub outputs: OutputSettings,
     /// `[pool]`, with `contributor` set (the company when not given).
     pub pool: PoolSettings,
+    /// `[warnings]`, each kind checked against `WARNING_KINDS`.
+    pub warnings: WarningSettings,
 }
 
 /// What the command line may override.
@@ -323,6 +347,13 @@ impl Config {
                 "give [pool] contributor (or company), unique among the portfolios pooled together",
             ));
         }
+        if let Some(k) = raw.warnings.accept.iter().find(|k| !WARNING_KINDS.iter().any(|(w, _)| w == k)) {
+            let kinds: Vec<&str> = WARNING_KINDS.iter().map(|(w, _)| *w).collect();
+            return Err(invalid(
+                format!("[warnings] accept: {k:?} is not a kind of warning"),
+                &format!("use the kinds of warnings.csv's kind column: {}", kinds.join(", ")),
+            ));
+        }
         Ok(Config {
             path: path.to_path_buf(),
             company,
@@ -348,6 +379,7 @@ impl Config {
                 contributor: Some(contributor),
                 elsewhere: raw.pool.elsewhere.as_ref().map(|p| base.join(p)),
             },
+            warnings: raw.warnings.clone(),
             ladder: raw.ladder.clone(),
             notify: NotifySettings {
                 email: raw
@@ -583,6 +615,7 @@ mod documented {
             ("[reports]", accepted::<ReportSettings>()),
             ("[outputs]", accepted::<OutputSettings>()),
             ("[pool]", accepted::<PoolSettings>()),
+            ("[warnings]", accepted::<WarningSettings>()),
         ]
     }
 

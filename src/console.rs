@@ -48,10 +48,23 @@ pub fn inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warnin
 /// Why a run or check ends with exit code 3: the rejected rows by input and column, the
 /// warnings by kind, and where to read them all. Nothing when there is nothing to say.
 pub fn why_warnings(common: &Common, a: &Analysed, data_dir: Option<&Path>) {
-    let rejects: Vec<&Reject> = a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !r.benign).collect();
-    let warnings: Vec<&Warning> = a.quality.warnings.iter().chain(&a.bureau.warnings).collect();
-    let others = a.analysis.warnings.len();
-    let incomplete = a.as_of_choice.incomplete;
+    let tally = a.tally();
+    if !tally.accepted.is_empty() {
+        let kinds = counted(tally.accepted.iter().map(|(k, n)| (k.to_string(), *n)));
+        say(common, &format!("accepted as configured ([warnings] accept), no exit code 3 for them: {kinds}"));
+    }
+    let accepted = |kind: &str| tally.accepted.contains_key(kind);
+    let rejects: Vec<&Reject> = a
+        .quality
+        .rejects
+        .iter()
+        .chain(&a.bureau.rejects)
+        .filter(|r| !(r.benign || r.duplicate && accepted("duplicate_row")))
+        .collect();
+    let warnings: Vec<&Warning> =
+        a.quality.warnings.iter().chain(&a.bureau.warnings).filter(|w| !accepted(w.kind)).collect();
+    let others = if accepted("analysis") { 0 } else { a.analysis.warnings.len() };
+    let incomplete = a.as_of_choice.incomplete.filter(|_| !accepted("incomplete_month"));
     if rejects.is_empty() && warnings.is_empty() && others == 0 && incomplete.is_none() {
         return;
     }

@@ -795,3 +795,50 @@ fn a_given_month_the_data_barely_cover_is_warned_about() {
     let first_page = pdf.split('\u{c}').next().unwrap();
     assert!(first_page.contains("2026-07 looks incomplete"), "{first_page}");
 }
+
+/// Issue 21: an export that always repeats some rows exactly made every scheduled run exit 3.
+/// `[warnings] accept` names the kinds a run accepts: those rows are still rejected and said,
+/// the run exits 0; a kind not named (here a reused document id) still exits 3.
+#[test]
+fn accepted_warning_kinds_do_not_make_exit_code_3_and_new_ones_do() {
+    let repeated =
+        format!("{HEAD}{}K1;F900;01/02/2025;03/03/2025;50,00\nK1;F900;01/02/2025;03/03/2025;50,00\n", good_rows(200));
+    let f = Fixture::new("f.csv", repeated.as_bytes(), MAP);
+    let cfg = f.dir.path().join("arwatch.toml");
+    assert_eq!(f.run("run").code, 3);
+    let text = read(&cfg);
+    std::fs::write(&cfg, format!("{text}[warnings]\naccept = [\"duplicate_row\"]\n")).unwrap();
+    let r = f.run("run");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("accepted as configured ([warnings] accept), no exit code 3 for them: duplicate_row: 1"),
+        "{}",
+        r.stdout
+    );
+    assert!(f.rejected().contains("exact duplicate"), "the row is still rejected and listed");
+    // A new kind of warning still exits 3, and is the one the console names.
+    let reused = format!("{repeated}K1;F900;05/02/2025;07/03/2025;75,00\n");
+    std::fs::write(f.dir.path().join("f.csv"), reused).unwrap();
+    let r = f.run("run");
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("1 warning (reused_document_id: 1)"), "{}", r.stdout);
+    // A kind that does not exist is a configuration error naming the kinds.
+    std::fs::write(&cfg, format!("{text}[warnings]\naccept = [\"duplicates\"]\n")).unwrap();
+    let r = f.run("check");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("\"duplicates\" is not a kind of warning")
+            && r.stderr.contains("duplicate_row, reused_document_id"),
+        "{}",
+        r.stderr
+    );
+    // Accepted repeats are harmless: they do not count against max_rejected_share either.
+    let few =
+        format!("{HEAD}{}K1;F900;01/02/2025;03/03/2025;50,00\nK1;F900;01/02/2025;03/03/2025;50,00\n", good_rows(20));
+    std::fs::write(f.dir.path().join("f.csv"), few).unwrap();
+    std::fs::write(&cfg, &text).unwrap();
+    assert_eq!(f.run("run").code, 4, "1 of 22 rows is above the 1 % limit");
+    std::fs::write(&cfg, format!("{text}[warnings]\naccept = [\"duplicate_row\"]\n")).unwrap();
+    let r = f.run("run");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}

@@ -210,6 +210,7 @@ impl RowError {
             line,
             benign: self.benign,
             amount: self.amount,
+            duplicate: false,
         }
     }
 }

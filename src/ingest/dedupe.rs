@@ -162,6 +162,7 @@ fn count_once(
         line: origin.line,
         benign: false,
         amount: Some((currency, written)),
+        duplicate: true,
     });
 }
 

@@ -31,6 +31,9 @@ pub struct Reject {
     /// The row's amount, when it could be read (for the control totals).
     #[serde(skip)]
     pub amount: Option<(Currency, i64)>,
+    /// An exact repeat of an accepted row, counted once (the kind `duplicate_row`).
+    #[serde(skip)]
+    pub duplicate: bool,
 }
 
 /// A data-quality observation that does not stop a row: an invalid company number, a
@@ -155,9 +158,10 @@ impl SourceStats {
         rejects.push(r);
     }
 
-    /// Errors (not blank or ignored rows) as a share of the rows read.
-    pub fn rejected_share(&self) -> f64 {
-        let errors = self.rejected - self.rejected_benign;
+    /// Errors (not blank or ignored rows, nor `accepted` rows the configuration calls harmless)
+    /// as a share of the rows read.
+    pub fn rejected_share(&self, accepted: u64) -> f64 {
+        let errors = (self.rejected - self.rejected_benign).saturating_sub(accepted);
         if self.rows_read == 0 { 0.0 } else { errors as f64 / self.rows_read as f64 }
     }
 
@@ -201,6 +205,7 @@ pub(super) fn account_extent(stats: &mut SourceStats, rejects: &mut Vec<Reject>,
                 line,
                 benign: true,
                 amount: None,
+                duplicate: false,
             },
         );
     }

@@ -25,12 +25,25 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// What counts towards exit code 3: rejected rows and warnings, and those accepted (by kind).
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Rejected rows that count.
+    pub errors: usize,
+    /// Warnings that count.
+    pub warnings: usize,
+    /// Rows and warnings of the kinds `[warnings] accept` names, by kind.
+    pub accepted: BTreeMap<&'static str, usize>,
+}
+
 /// Everything a run found, ready to be written.
 pub struct Analysed {
     /// The date the run looks from.
     pub as_of: NaiveDate,
     /// Why that date, and whether its month looks incomplete.
     pub as_of_choice: AsOf,
+    /// The warning kinds that do not make exit code 3 (`[warnings] accept`).
+    pub accepted: Vec<String>,
     /// The ledger's sources and clients (its rows are gone).
     pub roster: Roster,
     /// What reading the ledger found: reconciliation, rejected rows, warnings.
@@ -62,15 +75,38 @@ pub struct Analysed {
 }
 
 impl Analysed {
-    /// Success, or warnings (exit code 3) when a row was rejected or anything warned about.
+    /// Success, or warnings (exit code 3) when a row was rejected or anything warned about,
+    /// the kinds `[warnings] accept` names aside.
     pub fn data_code(&self) -> ExitCode {
-        let errors = self.quality.rejects.iter().chain(&self.bureau.rejects).filter(|r| !r.benign).count();
+        let t = self.tally();
+        ExitCode::done(t.errors, t.warnings)
+    }
+
+    /// The rejected rows and warnings that make exit code 3, and by kind those accepted.
+    pub fn tally(&self) -> Tally {
+        let mut t = Tally::default();
+        let mut count = |kind: &'static str, n: usize, error: bool| {
+            if n == 0 {
+                return;
+            }
+            if self.accepted.iter().any(|a| a == kind) {
+                *t.accepted.entry(kind).or_default() += n;
+            } else if error {
+                t.errors += n;
+            } else {
+                t.warnings += n;
+            }
+        };
+        for r in self.quality.rejects.iter().chain(&self.bureau.rejects).filter(|r| !r.benign) {
+            count(if r.duplicate { "duplicate_row" } else { "rejected" }, 1, true);
+        }
+        for w in self.quality.warnings.iter().chain(&self.bureau.warnings) {
+            count(w.kind, 1, false);
+        }
+        count("analysis", self.analysis.warnings.len(), false);
         // A month that looks incomplete is a warning like the others (warnings.csv, exit 3).
-        let warnings = self.quality.warnings.len()
-            + self.bureau.warnings.len()
-            + self.analysis.warnings.len()
-            + usize::from(self.as_of_choice.incomplete.is_some());
-        ExitCode::done(errors, warnings)
+        count("incomplete_month", usize::from(self.as_of_choice.incomplete.is_some()), false);
+        t
     }
 
     /// Analyses the ledger, assesses each client's risk, compares with the previous run and
@@ -149,6 +185,7 @@ impl Analysed {
         Ok(Analysed {
             as_of,
             as_of_choice,
+            accepted: config.warnings.accept.clone(),
             roster,
             quality,
             bureau,

@@ -98,10 +98,16 @@ fn read_bureau(config: &Config, ing: &Ingested) -> Result<BureauIngested, AppErr
 
 /// The first input whose rejected share is above the threshold, with the most common reasons.
 fn too_many_rejected(config: &Config, stats: &[SourceStats], rejects: &[Reject]) -> Option<Box<TooManyRejected>> {
-    let s = stats.iter().find(|s| s.rejected_share() > config.max_rejected_share)?;
+    // Exact repeats the configuration accepts are harmless: they do not count against the limit.
+    let accepted = config.warnings.accept.iter().any(|k| k == "duplicate_row");
+    let share = |s: &SourceStats| {
+        let repeats = rejects.iter().filter(|r| accepted && r.duplicate && !r.benign && r.source == s.file).count();
+        s.rejected_share(repeats as u64)
+    };
+    let s = stats.iter().find(|s| share(s) > config.max_rejected_share)?;
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
     let mut first = None;
-    for r in rejects.iter().filter(|r| r.source == s.file && !r.benign) {
+    for r in rejects.iter().filter(|r| r.source == s.file && !r.benign && !(accepted && r.duplicate)) {
         let generic = r.reason.split(';').next().unwrap_or("").to_string();
         *reasons.entry(format!("column '{}': {generic}", r.column)).or_default() += 1;
         first
@@ -114,7 +120,7 @@ fn too_many_rejected(config: &Config, stats: &[SourceStats], rejects: &[Reject])
         file: s.file.clone(),
         errors: s.rejected - s.rejected_benign,
         rows: s.rows_read,
-        share: s.rejected_share(),
+        share: share(s),
         limit: config.max_rejected_share,
         first: first.unwrap_or_default(),
         common: list.join("; "),
