@@ -98,7 +98,7 @@ pub struct WarningSettings {
 
 /// Every kind of warning (and of harmless rejected row) a run can accept, as `warnings.csv`'s
 /// `kind` column names it, with what it is.
-pub const WARNING_KINDS: [(&str, &str); 7] = [
+pub const WARNING_KINDS: [(&str, &str); 8] = [
     ("duplicate_row", "a row repeated exactly (same id, dates, amounts), counted once (rejected.csv)"),
     ("reused_document_id", "a document id used again for another document, kept as ID#2"),
     ("payment_id_reused", "a payment id used again for another payment"),
@@ -106,6 +106,7 @@ pub const WARNING_KINDS: [(&str, &str); 7] = [
     ("invalid_company_number", "a company number whose check digits are wrong"),
     ("analysis", "a payment not applied as written (an unknown reference, a reversal)"),
     ("incomplete_month", "the month reported holds far fewer invoices than usual"),
+    ("implausible_mapping", "mapped dates that contradict each other on most rows, or amounts that look like ids"),
 ];
 
 /// `[pool]`: pooled payment experience across creditors (`docs/pooling.md`).

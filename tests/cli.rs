@@ -842,3 +842,76 @@ fn accepted_warning_kinds_do_not_make_exit_code_3_and_new_ones_do() {
     let r = f.run("run");
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
+
+/// Thirty invoices of one export with a settlement column (`Betaald`), paid 10 days after
+/// their due date, and `Nr` a plain number; `columns` maps them.
+fn settled_export(columns: &str) -> (TempDir, Run) {
+    let dir = TempDir::new().unwrap();
+    let mut rows = String::from("Klant;Nr;Datum;Verval;Bedrag;Betaald\n");
+    for i in 0..30 {
+        let day = 1 + i % 20;
+        rows.push_str(&format!(
+            "K{};{};{day:02}/01/2025;{:02}/02/2025;{},{:02};{:02}/02/2025\n",
+            i % 4,
+            1001 + i,
+            day,
+            100 + i,
+            i,
+            day + 5
+        ));
+    }
+    std::fs::write(dir.path().join("f.csv"), rows).unwrap();
+    std::fs::write(
+        dir.path().join("map.toml"),
+        format!("delimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\n{columns}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("arwatch.toml"),
+        "currency = \"EUR\"\nout = \"out\"\nas_of = \"2025-03-31\"\n[[inputs]]\nfile = \"f.csv\"\nmapping = \"map.toml\"\n",
+    )
+    .unwrap();
+    let r = run(&["check", "--config", dir.path().join("arwatch.toml").to_str().unwrap()]);
+    (dir, r)
+}
+
+/// Issue 21: a valid but wrong column passed silently (the paid-on date mapped as the due
+/// date gave 0 % late and no word). Dates that contradict each other on most rows, and
+/// amounts that are all ids, are warned about with counts and examples; the right mapping
+/// says nothing.
+#[test]
+fn implausible_mappings_are_warned_about_with_counts_and_examples() {
+    let right = "issue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\nsettled_date = \"Betaald\"\n";
+    let (_, r) = settled_export(right);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("implausible_mapping"), "{}", r.stderr);
+
+    let paid_as_due =
+        "issue_date = \"Datum\"\ndue_date = \"Betaald\"\namount = \"Bedrag\"\nsettled_date = \"Betaald\"\n";
+    let (_, r) = settled_export(paid_as_due);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("the due date equals the settlement date on 30 of 30 settled invoices (100 %; line 2, line 3, line 4): is the column mapped as due_date (\"Betaald\") the payment date?"),
+        "{}",
+        r.stderr
+    );
+
+    // (With the due date mapped too, each row would be rejected for its due date before its
+    // issue date: loud already.)
+    let swapped = "issue_date = \"Betaald\"\namount = \"Bedrag\"\nsettled_date = \"Datum\"\n";
+    let (_, r) = settled_export(swapped);
+    assert!(
+        r.stderr.contains("the settlement date is before the issue date on 30 of 30 settled invoices"),
+        "{}",
+        r.stderr
+    );
+
+    let id_as_amount = "issue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Nr\"\n";
+    let (_, r) = settled_export(id_as_amount);
+    assert!(
+        r.stderr.contains("every amount is a whole number and 30 of 30 equal their document's number")
+            && r.stderr.contains("is the column mapped as amount (\"Nr\") an id"),
+        "{}",
+        r.stderr
+    );
+}

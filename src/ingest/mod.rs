@@ -14,6 +14,7 @@ pub mod mapping;
 mod merge;
 pub mod parse;
 mod plan;
+mod plausibility;
 pub mod preset;
 mod series;
 mod stats;
@@ -109,6 +110,7 @@ pub fn ingest(
         out.stats.push(stats);
     }
     out.ledger.clients = std::mem::take(&mut merger.clients);
+    plausibility::check(&mut out, &merger, inputs);
     dedupe(&mut out, &merger, inputs)?;
     check_ledger_size(&out.stats)?;
     Ok(out)
