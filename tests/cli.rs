@@ -768,7 +768,7 @@ fn the_default_as_of_leaves_out_a_month_the_data_barely_cover() {
     let (dir, r) = default_as_of_run(&[("02/07/2026", 2)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(dir.path().join("out/2026-06").is_dir() && !dir.path().join("out/2026-07").exists());
-    assert!(r.stdout.contains("the data end on 02/07/2026, early in its month"), "{}", r.stdout);
+    assert!(r.stdout.contains("the data end on 02/07/2026, 29 days before their month's end"), "{}", r.stdout);
     let (dir, r) = default_as_of_run(&[("30/07/2026", 2)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(dir.path().join("out/2026-06").is_dir(), "{}", r.stdout);

@@ -406,3 +406,37 @@ fn map_help_says_what_its_out_is() {
         r.stdout.lines().skip_while(|l| !l.trim_start().starts_with("--out")).take(3).collect::<Vec<_>>().join(" ");
     assert!(out.contains("for map: the folder of arwatch.toml and mappings/"), "{out}");
 }
+
+/// Issue 21: `arwatch map` listed as "not decided" a column it had mapped ('Betaald op', the
+/// settlement date, is also named like the amount paid), and wrote absolute paths, so that
+/// the folder could not be moved or shared. Now a mapped column is decided, and the
+/// configuration names its exports relative to itself: moved with them, it runs the same.
+#[test]
+fn a_mapped_column_is_decided_and_the_configuration_moves_with_its_exports() {
+    let dir = TempDir::new().unwrap();
+    let work = dir.path().join("work");
+    let exports = work.join("exports");
+    std::fs::create_dir_all(&exports).unwrap();
+    let mut rows = String::from("Klant;Factuur;Datum;Vervaldatum;Bedrag;Betaald op\n");
+    for i in 0..30 {
+        let day = 1 + i % 20;
+        rows.push_str(&format!(
+            "K{};F{i};{day:02}/01/2025;{day:02}/02/2025;{},50;{:02}/02/2025\n",
+            i % 4,
+            100 + i,
+            day + 5
+        ));
+    }
+    std::fs::write(exports.join("f.csv"), rows).unwrap();
+    let m = map(&[&exports.join("f.csv")], &work.join("setup"), &[]);
+    assert_eq!(m.code, 0, "{}\n{}", m.stdout, m.stderr);
+    assert!(m.stdout.contains("settled_date           ← 'Betaald op'"), "{}", m.stdout);
+    assert!(!m.stdout.contains("not decided"), "{}", m.stdout);
+    let config = read(&work.join("setup/arwatch.toml"));
+    assert!(config.contains("file = \"../exports/f.csv\""), "{config}");
+    // The whole folder moved elsewhere runs as it did.
+    let moved = dir.path().join("moved");
+    std::fs::rename(&work, &moved).unwrap();
+    let r = run(&["check", "--config", moved.join("setup/arwatch.toml").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

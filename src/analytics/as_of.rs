@@ -137,14 +137,24 @@ impl AsOf {
             (Rule::MonthReached { latest }, Lang::Fr) => {
                 format!("les données vont jusqu'au {}, à {GRACE_DAYS} jours au plus de la fin du mois", d(*latest))
             }
-            (Rule::MonthBefore { latest }, Lang::En) => {
-                format!("the data end on {}, early in its month: the month end before", d(*latest))
-            }
-            (Rule::MonthBefore { latest }, Lang::Nl) => {
-                format!("de gegevens eindigen op {}, vroeg in de maand: het einde van de maand ervoor", d(*latest))
-            }
-            (Rule::MonthBefore { latest }, Lang::Fr) => {
-                format!("les données s'arrêtent au {}, tôt dans le mois : la fin du mois précédent", d(*latest))
+            (Rule::MonthBefore { latest }, _) => {
+                let n = (calendar::last_day(calendar::month_of(*latest)) - *latest).num_days();
+                match lang {
+                    Lang::En => {
+                        format!(
+                            "the data end on {}, {n} days before their month's end: the month end before",
+                            d(*latest)
+                        )
+                    }
+                    Lang::Nl => format!(
+                        "de gegevens eindigen op {}, {n} dagen voor het einde van de maand: het einde van de maand ervoor",
+                        d(*latest)
+                    ),
+                    Lang::Fr => format!(
+                        "les données s'arrêtent au {}, {n} jours avant la fin du mois : la fin du mois précédent",
+                        d(*latest)
+                    ),
+                }
             }
             (Rule::IncompleteSkipped { latest, skipped }, _) => {
                 let month = calendar::label(skipped.month);
@@ -311,7 +321,10 @@ mod tests {
         let l = with(&[("2026-07-02", 2)]);
         let a = AsOf::from_data(d("2026-07-02"), &l);
         assert_eq!((a.date, a.incomplete), (d("2026-06-30"), None));
-        assert!(a.why(Lang::Nl).starts_with("de gegevens eindigen op 02/07/2026"), "{}", a.why(Lang::Nl));
+        assert_eq!(
+            a.why(Lang::Nl),
+            "de gegevens eindigen op 02/07/2026, 29 dagen voor het einde van de maand: het einde van de maand ervoor"
+        );
     }
 
     /// The data reach July's end but July holds a tenth of the usual invoices: June, saying why.

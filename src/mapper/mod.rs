@@ -16,7 +16,7 @@ use crate::output::write_atomic;
 use chrono::NaiveDate;
 use mapping_file::{mapping_toml, quoted};
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Rows of each table looked at: as many as the run's own date detection uses.
 const SAMPLE_ROWS: usize = 20_000;
@@ -80,6 +80,42 @@ pub struct MapOptions {
     /// Where the configuration sends the reports (its `out`, relative to it): `reports`, or
     /// beside the exports for files dropped on the program.
     pub reports: String,
+}
+
+/// `file` as seen from the folder `dir` (`../exports/oct.csv`), the way a configuration names
+/// its inputs; absolute when there is no way from one to the other (another drive).
+fn relative(file: &Path, dir: &Path) -> PathBuf {
+    // Both absolute, `.` and `..` resolved as written (the run joins them the same way).
+    let parts = |p: &Path| -> Option<(PathBuf, Vec<std::ffi::OsString>)> {
+        let mut root = PathBuf::new();
+        let mut names = Vec::new();
+        for c in std::path::absolute(p).ok()?.components() {
+            match c {
+                Component::Prefix(_) | Component::RootDir => root.push(c),
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    names.pop();
+                }
+                Component::Normal(n) => names.push(n.to_os_string()),
+            }
+        }
+        Some((root, names))
+    };
+    let (Some((file_root, f)), Some((dir_root, d))) = (parts(file), parts(dir)) else {
+        return file.to_path_buf();
+    };
+    if file_root != dir_root {
+        return std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    }
+    let common = f.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..d.len() {
+        out.push("..");
+    }
+    for n in &f[common..] {
+        out.push(n);
+    }
+    out
 }
 
 /// A file name for the mapping of `p`, unique among `taken`.
@@ -208,10 +244,11 @@ enabled = false"
     }
     for (p, m) in inputs {
         let table = if p.shape == Shape::Bureau { "bureau_inputs" } else { "inputs" };
-        // Absolute: the configuration works from wherever it is run.
-        let file = std::path::absolute(&p.file).unwrap_or_else(|_| p.file.clone());
+        // Relative to the configuration, as it reads them: the folder can be moved or shared
+        // with its exports, and works from wherever it is run.
+        let file = relative(&p.file, &opts.out);
         let _ = writeln!(t, "\n[[{table}]]");
-        let _ = writeln!(t, "file = {}", quoted(&file.to_string_lossy()));
+        let _ = writeln!(t, "file = {}", quoted(&file.to_string_lossy().replace('\\', "/")));
         let _ = writeln!(t, "mapping = {}", quoted(&m.to_string_lossy().replace('\\', "/")));
         if p.shape == Shape::OpenItems {
             match snapshot {
@@ -228,4 +265,18 @@ enabled = false"
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_are_named_from_the_configuration_s_folder() {
+        let r = |f: &str, d: &str| relative(Path::new(f), Path::new(d)).to_string_lossy().replace('\\', "/");
+        assert_eq!(r("/data/acme/exports/oct.csv", "/data/acme/setup"), "../exports/oct.csv");
+        assert_eq!(r("/data/acme/oct.csv", "/data/acme"), "oct.csv");
+        assert_eq!(r("/data/acme/./setup/../oct.csv", "/data/acme/setup/x/.."), "../oct.csv");
+        assert_eq!(r("/elsewhere/oct.csv", "/data/acme/setup"), "../../../elsewhere/oct.csv");
+    }
 }

@@ -351,6 +351,10 @@ struct Findings {
 fn assign(shape: Shape, columns: &[Column]) -> Findings {
     let mut f = Findings::default();
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+    // A column named like a field whose values do not fit it: said only when nothing else was
+    // made of either (a column mapped to another field is decided, as is a field mapped to
+    // another column).
+    let mut misfits: Vec<(usize, usize, String)> = Vec::new();
     for (ri, r) in roles(shape).iter().enumerate() {
         for (ci, c) in columns.iter().enumerate() {
             let named = r.names.iter().map(|&t| header_score(t, &c.header)).fold(0.0, f64::max);
@@ -366,13 +370,14 @@ fn assign(shape: Shape, columns: &[Column]) -> Findings {
             if enough {
                 candidates.push((named * (0.5 + 0.5 * fit), ri, ci));
             } else {
-                f.undecided.push(format!(
+                let why = format!(
                     "'{}' is named like {} but {:.0} % of its {} values read as one",
                     c.header,
                     r.key,
                     fit * 100.0,
                     c.filled
-                ));
+                );
+                misfits.push((ri, ci, why));
             }
         }
     }
@@ -387,6 +392,11 @@ fn assign(shape: Shape, columns: &[Column]) -> Findings {
         if chosen[ri].is_none() && !used[ci] {
             chosen[ri] = Some((ci, score));
             used[ci] = true;
+        }
+    }
+    for (ri, ci, why) in misfits {
+        if chosen[ri].is_none() && !used[ci] {
+            f.undecided.push(why);
         }
     }
     for (r, c) in roles(shape).iter().zip(&chosen) {
