@@ -166,6 +166,7 @@ mod risk_score {
                 proptest::option::of(0.0f64..3.0),
                 proptest::option::of(0.0f64..100.0),
                 proptest::option::of((0.0f64..120.0, 3u32..20)),
+                0u64..12,
             ),
         )
             .prop_map(
@@ -176,7 +177,7 @@ mod risk_score {
                     (a, b),
                     add,
                     (score, payment_score, rating),
-                    (utilisation, discontinuation, elsewhere),
+                    (utilisation, discontinuation, elsewhere, open_invoices),
                 )| {
                     RiskInput {
                         wadl,
@@ -185,6 +186,7 @@ mod risk_score {
                         share_over_60: a.max(b),
                         share_over_90: a.min(b),
                         add,
+                        open_invoices,
                         score,
                         payment_score,
                         discontinuation,

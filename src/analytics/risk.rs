@@ -72,6 +72,9 @@ pub struct RiskSettings {
     pub dbt_full_days: f64,
     /// ADD (days) at which that factor is full.
     pub add_full_days: f64,
+    /// ADD counts only for a client with at least this many open invoices: on a few invoices
+    /// against little sales it is large without any invoice being that late.
+    pub add_min_open_invoices: u64,
     /// Utilisation counts from this share of the credit limit, fully at `utilisation_full`.
     pub utilisation_from: f64,
     /// Utilisation at which that factor is full.
@@ -87,6 +90,7 @@ impl Default for RiskSettings {
             wadl_trend_full_days_per_month: 5.0,
             dbt_full_days: 60.0,
             add_full_days: 30.0,
+            add_min_open_invoices: 5,
             utilisation_from: 0.5,
             utilisation_full: 1.2,
         }
@@ -171,6 +175,8 @@ pub struct RiskInput {
     pub share_over_90: f64,
     /// Average days delinquent.
     pub add: Option<f64>,
+    /// Open invoices (whether ADD says anything, `add_min_open_invoices`).
+    pub open_invoices: u64,
     /// Bureau score.
     pub score: Option<f64>,
     /// Bureau payment score.
@@ -279,11 +285,13 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
             what: format!("pays other suppliers {v:.1} days late on average ({n} creditors)"),
         });
     }
-    if let Some(v) = i.add {
+    // ADD is the standard DSO above its best possible, from the period's sales: said as such,
+    // never as days overdue, and only where enough invoices are open for it to mean anything.
+    if let Some(v) = i.add.filter(|_| i.open_invoices >= s.add_min_open_invoices) {
         factors.push(Factor {
             weight: w.add,
             badness: ramp(v, s.add_full_days),
-            what: format!("average days delinquent {v:.1}"),
+            what: format!("DSO {v:.1} days above its best possible (ADD)"),
         });
     }
     for (kind, value, weight) in [
@@ -376,6 +384,21 @@ mod tests {
         assert!(on_time.score < alone.score, "{} vs {}", on_time.score, alone.score);
         let off = RiskSettings { weights: Weights { elsewhere: 0.0, ..Weights::default() }, ..RiskSettings::default() };
         assert_eq!(assess(&RiskInput { elsewhere: Some((24.0, 4)), ..base() }, &off, &b).score, alone.score);
+    }
+
+    /// Issue 21: "average days delinquent 92.0" for a client whose two open invoices are 16 and
+    /// 7 days past due read as 92 days overdue. On so few invoices ADD is left out of the score
+    /// and reasons; where it counts, it says what it is.
+    #[test]
+    fn add_is_left_out_on_few_invoices_and_never_called_days_delinquent() {
+        let (s, b) = (RiskSettings::default(), BureauSettings::default());
+        let small = RiskInput { add: Some(92.0), open_invoices: 2, dbt: 12.0, ..base() };
+        let r = assess(&small, &s, &b);
+        assert!(!r.reasons.contains("ADD") && !r.reasons.contains("delinquent"), "{}", r.reasons);
+        assert_eq!(r.score, assess(&RiskInput { add: None, ..small.clone() }, &s, &b).score);
+        let r = assess(&RiskInput { open_invoices: 6, ..small }, &s, &b);
+        assert!(r.reasons.contains("DSO 92.0 days above its best possible (ADD)"), "{}", r.reasons);
+        assert!(!r.reasons.contains("delinquent"), "{}", r.reasons);
     }
 
     #[test]

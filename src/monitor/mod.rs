@@ -88,6 +88,7 @@ pub fn assess(
                 share_over_60: share(over_60),
                 share_over_90: share(over_90),
                 add: f.add,
+                open_invoices: f.sums.open_invoices,
                 ..Default::default()
             };
             let pooled =
