@@ -178,6 +178,10 @@ impl Change<'_> {
         current: String,
         message: String,
     ) {
+        // A change whose before and after read the same is no change to tell.
+        if !previous.is_empty() && previous == current {
+            return;
+        }
         self.out.push(Alert {
             client_id: self.c.client_id.clone(),
             client_name: self.c.client_name.clone(),
@@ -252,8 +256,18 @@ pub fn compare(
         let names = if c.role == Role::Client { &shared } else { &none };
         let name = names.label(&c.client_id, &c.client_name).into_owned();
         let mut change = Change { p, c, name, t, bureau, currency, out: &mut out };
+        let first = change.out.len();
         for rule in RULES {
             rule(&mut change);
+        }
+        // One event, one alert: a client paying later and later says, with its trend, what a
+        // WADL that rose says alone.
+        if out[first..].iter().any(|a| a.kind == AlertKind::PayingLater) {
+            let mut i = first;
+            out.retain(|a| {
+                i += 1;
+                i <= first || !(a.kind == AlertKind::Wadl && a.risk)
+            });
         }
     }
     // Clients first, then each role of the watchlist: its own section.
@@ -446,7 +460,10 @@ fn registry(x: &mut Change<'_>) {
 fn over_limit(x: &mut Change<'_>) {
     let (p, c) = (x.p, x.c);
     let (Some(l0), Some(l1), true) = (p.credit_limit, c.credit_limit, x.in_bureau()) else { return };
-    let (previous, current, now, limit) = (x.money(p.net_ar), x.money(c.net_ar), x.money(c.net_ar), x.money(l1));
+    // Exposure against the limit, before and after: either may have moved.
+    let against = |exposure: i64, limit: i64| format!("{} / {}", x.money(exposure), x.money(limit));
+    let (previous, current, now, limit) =
+        (against(p.net_ar, l0), against(c.net_ar, l1), x.money(c.net_ar), x.money(l1));
     match (p.net_ar > l0, c.net_ar > l1) {
         (false, true) => {
             let message = format!("{}: exposure {now} is now over the credit limit of {limit}", x.name);
@@ -521,6 +538,10 @@ fn payment_terms(x: &mut Change<'_>) {
 /// Countback DSO moved by both the days and the share thresholds.
 fn dso(x: &mut Change<'_>) {
     let (Some(a), Some(b), true) = (x.p.dso_countback, x.c.dso_countback, x.material()) else { return };
+    // From nothing owed, a first invoice raises the DSO: that is business, not a risk.
+    if a <= 0.0 || x.p.net_ar <= 0 {
+        return;
+    }
     if (b - a).abs() >= x.t.dso_change_days && (b - a).abs() >= x.t.dso_change_share * a {
         let worse = b > a;
         let message =

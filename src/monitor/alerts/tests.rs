@@ -201,3 +201,31 @@ fn clients_that_share_a_name_are_told_apart_by_their_id() {
     assert!(run(|c| c.status = Some(Status::Bankrupt))[0].message.starts_with("Brasserie Zoë: "));
     assert!(a.iter().all(|x| x.client_name == "Brasserie Zoë"));
 }
+
+/// Issue 21: alerts that said nothing new. One change of WADL gave both "paying later" and
+/// "pays later on average"; a DSO "rose from 0.0" when a first invoice came; an alert showed
+/// the same value before and after (the others' WADL unchanged while ours improved).
+#[test]
+fn one_event_one_alert_and_never_an_unchanged_value() {
+    let a = run(|c| {
+        c.wadl_12m = Some(15.0);
+        c.wadl_slope_6m = Some(2.5)
+    });
+    assert_eq!(kinds(&a), [("paying_later", "risk", "medium")]);
+    // From nothing owed to a first invoice: no DSO alert.
+    let p = Entry { net_ar: 0, dso_countback: Some(0.0), ..entry() };
+    let prev = BTreeMap::from([(p.client_id.clone(), p)]);
+    let a = compare(&prev, &[entry()], &Thresholds::default(), &BureauSettings::default(), Currency::EUR);
+    assert!(a.iter().all(|x| x.kind.code() != "dso"), "{:?}", kinds(&a));
+    // The others' WADL the same, ours better: the gap is new but nothing got worse.
+    let p = Entry { wadl_12m: Some(25.0), elsewhere_creditors: 4, elsewhere_wadl_12m: Some(30.0), ..entry() };
+    let c = Entry { wadl_12m: Some(5.0), ..p.clone() };
+    let prev = BTreeMap::from([(p.client_id.clone(), p)]);
+    let a = compare(&prev, &[c], &Thresholds::default(), &BureauSettings::default(), Currency::EUR);
+    assert!(a.iter().all(|x| x.previous != x.current), "{:?}", a);
+    assert!(a.iter().all(|x| x.kind.code() != "pays_others_late"), "{:?}", kinds(&a));
+    // A credit limit cut under an unchanged exposure: the over-limit alert shows what moved.
+    let a = run(|c| c.credit_limit = Some(5_000_00));
+    let over = a.iter().find(|x| x.kind.code() == "over_limit").expect("over the new limit");
+    assert_eq!((over.previous.as_str(), over.current.as_str()), ("10000.00 / 50000.00", "10000.00 / 5000.00"));
+}
