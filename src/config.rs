@@ -381,7 +381,7 @@ impl Config {
                 elsewhere: raw.pool.elsewhere.as_ref().map(|p| base.join(p)),
             },
             warnings: raw.warnings.clone(),
-            ladder: raw.ladder.clone(),
+            ladder: LadderSettings { handover_off: !raw.handover.enabled, ..raw.ladder.clone() },
             notify: NotifySettings {
                 email: raw
                     .notify

@@ -915,3 +915,32 @@ fn implausible_mappings_are_warned_about_with_counts_and_examples() {
         r.stderr
     );
 }
+
+/// Issue 21: with the handover off, the ladder still said "handover to collection" while the
+/// Handover sheet was empty. The step now says it is off, its reason says why nothing was
+/// handed over, and the PDF's handover section says the same.
+#[test]
+fn with_the_handover_off_the_ladder_says_so_and_why() {
+    // K9 owes one invoice 120 days past due: critical, so handed over at once.
+    let rows = format!("{HEAD}{}K9;F900;01/11/2024;01/12/2024;500,00\n", good_rows(200));
+    let f = Fixture::new("f.csv", rows.as_bytes(), MAP);
+    let cfg = f.dir.path().join("arwatch.toml");
+    std::fs::write(&cfg, format!("{}[handover]\nenabled = false\n", read(&cfg))).unwrap();
+    let r = f.run("run");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let month = f.dir.path().join("out/2025-03");
+    let (header, actions) = csv_rows(&month.join("data/actions.csv"));
+    let col = |k: &str| header.iter().position(|h| h == k).unwrap();
+    let f900 = actions.iter().find(|a| a[col("document_id")] == "F900").expect("F900 is past the ladder");
+    assert_eq!(f900[col("kind")], "handover");
+    assert_eq!(f900[col("next_action")], "handover to collection (off in the configuration)");
+    assert!(
+        f900[col("reason")].ends_with("not handed over: the handover is off ([handover] enabled = false)"),
+        "{:?}",
+        f900
+    );
+    let (_, handover) = csv_rows(&month.join("data/handover.csv"));
+    assert!(handover.is_empty());
+    let pdf = pdftotext(&month.join("arwatch-2025-03.pdf")).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(pdf.contains("The handover is off in the configuration ([handover] enabled = false)"), "{pdf}");
+}

@@ -15,6 +15,7 @@ use crate::model::Roster;
 use crate::monitor::{Assessment, ClientView};
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A step's name in the report languages.
@@ -56,6 +57,10 @@ pub struct Step {
 pub struct LadderSettings {
     /// The steps, in order; the last is the handover to a collection partner.
     pub steps: Vec<Step>,
+    /// Whether the handover is off (`[handover] enabled = false`, set when the configuration
+    /// loads): the last step is then named as off, and says why nothing is handed over.
+    #[serde(skip)]
+    pub handover_off: bool,
 }
 
 impl Default for LadderSettings {
@@ -71,6 +76,7 @@ impl Default for LadderSettings {
                 step(35, "formal notice", "ingebrekestelling", "mise en demeure"),
                 step(60, "handover to collection", "overdracht aan incasso", "transmission au recouvrement"),
             ],
+            handover_off: false,
         }
     }
 }
@@ -137,16 +143,35 @@ pub struct Action {
 }
 
 impl Action {
-    /// The action in words, in the report's language for the ladder's steps.
-    pub fn action<'a>(&self, ladder: &'a LadderSettings, lang: Lang) -> &'a str {
+    /// The action in words, in the report's language for the ladder's steps. With the
+    /// handover off, its step says so: the Actions and Handover sheets then agree.
+    pub fn action<'a>(&self, ladder: &'a LadderSettings, lang: Lang) -> Cow<'a, str> {
         match self.kind {
-            Kind::FileClaim => "file the claim in the insolvency proceedings",
-            _ => ladder.steps[self.step as usize].name.get(lang),
+            Kind::FileClaim => Cow::Borrowed("file the claim in the insolvency proceedings"),
+            Kind::Handover if ladder.handover_off => {
+                let off = match lang {
+                    Lang::En => "off in the configuration",
+                    Lang::Nl => "uitgeschakeld in de configuratie",
+                    Lang::Fr => "désactivée dans la configuration",
+                };
+                Cow::Owned(format!("{} ({off})", ladder.steps[self.step as usize].name.get(lang)))
+            }
+            _ => Cow::Borrowed(ladder.steps[self.step as usize].name.get(lang)),
         }
     }
 
-    /// Why, in words; `client` is the client's view (its status and risk reasons).
+    /// Why, in words; `client` is the client's view (its status and risk reasons). With the
+    /// handover off, a handover's reason says that nothing is handed over, and why.
     pub fn reason(&self, ladder: &LadderSettings, client: &ClientView) -> String {
+        let why = self.why(ladder, client);
+        if self.kind == Kind::Handover && ladder.handover_off {
+            format!("{why}; not handed over: the handover is off ([handover] enabled = false)")
+        } else {
+            why
+        }
+    }
+
+    fn why(&self, ladder: &LadderSettings, client: &ClientView) -> String {
         let step = &ladder.steps[self.step as usize].name.en;
         match (self.kind, self.claim) {
             (Kind::FileClaim, Some((_, j))) => format!(

@@ -125,6 +125,8 @@ pub enum Label {
     NoHistory,
     /// “No invoice meets the handover criteria.”
     NothingHandedOver,
+    /// “The handover is off in the configuration …”
+    HandoverOff,
     /// “Rows read”
     RowsRead,
     /// “Accepted”
@@ -211,7 +213,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 99] = [
+    pub const ALL: [Label; 100] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -270,6 +272,7 @@ impl Label {
         Label::NoAlerts,
         Label::NoHistory,
         Label::NothingHandedOver,
+        Label::HandoverOff,
         Label::RowsRead,
         Label::Accepted,
         Label::Rejected,
@@ -403,6 +406,11 @@ impl Label {
                 "No invoice meets the handover criteria.",
                 "Geen enkele factuur voldoet aan de overdrachtscriteria.",
                 "Aucune facture ne remplit les critères de transmission.",
+            ],
+            Label::HandoverOff => [
+                "The handover is off in the configuration ([handover] enabled = false): nothing is handed over, and the actions at the ladder's last step say so.",
+                "De overdracht staat uit in de configuratie ([handover] enabled = false): er wordt niets overgedragen, en de acties op de laatste stap van de ladder zeggen dat.",
+                "La transmission est désactivée dans la configuration ([handover] enabled = false) : rien n'est transmis, et les actions à la dernière étape de l'échelle le disent.",
             ],
             Label::RowsRead => ["Rows read", "Rijen gelezen", "Lignes lues"],
             Label::Accepted => ["Accepted", "Aanvaard", "Acceptées"],

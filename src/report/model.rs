@@ -275,6 +275,11 @@ impl<'a> ReportModel<'a> {
         }
     }
 
+    /// Whether the handover is off in the configuration (nothing is handed over).
+    pub fn handover_off(&self) -> bool {
+        self.src.ladder.handover_off
+    }
+
     /// Why the report is as of its date, in its language.
     pub fn as_of_why(&self) -> String {
         self.src.as_of_choice.why(self.lang)

@@ -459,7 +459,7 @@ fn action_columns<'a>(cur: Currency) -> Vec<Column<'a, ActionRow<'a>>> {
         Column::new("open_amount", move |r: &ActionRow| money(r.item.open)).labelled(Label::OpenAmount),
         Column::new("steps_done", |r: &ActionRow| Cell::Int(r.action.steps_done as i64)).labelled(Label::StepsDone),
         Column::new("kind", |r: &ActionRow| Cell::text(r.action.kind.label())).labelled(Label::Kind),
-        Column::new("next_action", |r: &ActionRow| Cell::text(r.action.action(r.ctx.ladder, r.ctx.lang)))
+        Column::new("next_action", |r: &ActionRow| Cell::Text(r.action.action(r.ctx.ladder, r.ctx.lang)))
             .labelled(Label::NextAction),
         Column::new("action_date", |r: &ActionRow| Cell::Date(r.action.date)).labelled(Label::ActionDate),
         Column::new("overdue_days", |r: &ActionRow| Cell::Int(r.action.overdue_days)).labelled(Label::OverdueDays),

@@ -322,7 +322,8 @@ fn actions(c: &mut Canvas, m: &ReportModel<'_>) {
 fn handover(c: &mut Canvas, m: &ReportModel<'_>) {
     c.heading(m.t(Label::Handover));
     if m.debtors.is_empty() {
-        c.paragraph(m.t(Label::NothingHandedOver), 9.0, false, MUTED);
+        let why = if m.handover_off() { Label::HandoverOff } else { Label::NothingHandedOver };
+        c.paragraph(m.t(why), 9.0, false, MUTED);
         return;
     }
     let view = [
