@@ -84,7 +84,8 @@ pub struct AsOf {
 impl AsOf {
     /// The date given by the user (or an open-items list), checked for completeness.
     pub fn given(date: NaiveDate, ledger: &Ledger) -> AsOf {
-        AsOf { date, rule: Rule::Given, incomplete: incomplete(&Invoices::of(ledger), date) }
+        let invoices = Invoices::of(ledger, calendar::month_of(date));
+        AsOf { date, rule: Rule::Given, incomplete: incomplete(&invoices, date) }
     }
 
     /// The default from the data whose latest trusted date is `latest`: the month end the data
@@ -98,7 +99,7 @@ impl AsOf {
         } else {
             (calendar::last_day(m - 1), Rule::MonthBefore { latest })
         };
-        let counts = Invoices::of(ledger);
+        let counts = Invoices::of(ledger, calendar::month_of(date));
         match incomplete(&counts, date) {
             None => AsOf { date, rule, incomplete: None },
             Some(skipped) => {
@@ -209,28 +210,34 @@ impl AsOf {
     }
 }
 
-/// Invoices issued per month (credit notes are no sales), from the first month with one.
+/// Invoices issued per month (credit notes are no sales) in the months that can matter: the
+/// `USUAL_MONTHS + 1` months up to `last` and the one before; and the first month with one.
 struct Invoices {
     first: Month,
+    from: Month,
     counts: Vec<usize>,
 }
 
 impl Invoices {
-    fn of(ledger: &Ledger) -> Invoices {
-        let months =
-            || ledger.documents.iter().filter(|d| d.kind == DocKind::Invoice).map(|d| calendar::month_of(d.issue));
-        let (Some(first), Some(last)) = (months().min(), months().max()) else {
-            return Invoices { first: 0, counts: Vec::new() };
-        };
-        let mut counts = vec![0; (last - first + 1) as usize];
-        for m in months() {
-            counts[(m - first) as usize] += 1;
+    /// One pass of date comparisons over the documents (10 million at the largest): no month
+    /// arithmetic per row.
+    fn of(ledger: &Ledger, last: Month) -> Invoices {
+        let from = last - USUAL_MONTHS - 1;
+        let starts: Vec<NaiveDate> = (from..=last + 1).map(calendar::first_day).collect();
+        let (lo, hi) = (starts[0], starts[starts.len() - 1]);
+        let mut counts = vec![0; starts.len() - 1];
+        let mut earliest: Option<NaiveDate> = None;
+        for d in ledger.documents.iter().filter(|d| d.kind == DocKind::Invoice) {
+            earliest = Some(earliest.map_or(d.issue, |e| e.min(d.issue)));
+            if d.issue >= lo && d.issue < hi {
+                counts[starts.partition_point(|s| *s <= d.issue) - 1] += 1;
+            }
         }
-        Invoices { first, counts }
+        Invoices { first: earliest.map_or(last + 1, calendar::month_of), from, counts }
     }
 
     fn count(&self, m: Month) -> usize {
-        usize::try_from(m - self.first).ok().and_then(|i| self.counts.get(i)).copied().unwrap_or(0)
+        usize::try_from(m - self.from).ok().and_then(|i| self.counts.get(i)).copied().unwrap_or(0)
     }
 }
 

@@ -100,11 +100,10 @@ fn read_bureau(config: &Config, ing: &Ingested) -> Result<BureauIngested, AppErr
 fn too_many_rejected(config: &Config, stats: &[SourceStats], rejects: &[Reject]) -> Option<Box<TooManyRejected>> {
     // Exact repeats the configuration accepts are harmless: they do not count against the limit.
     let accepted = config.warnings.accept.iter().any(|k| k == "duplicate_row");
-    let share = |s: &SourceStats| {
-        let repeats = rejects.iter().filter(|r| accepted && r.duplicate && !r.benign && r.source == s.file).count();
-        s.rejected_share(repeats as u64)
+    let repeats = |s: &SourceStats| {
+        rejects.iter().filter(|r| accepted && r.duplicate && !r.benign && r.source == s.file).count() as u64
     };
-    let s = stats.iter().find(|s| share(s) > config.max_rejected_share)?;
+    let s = stats.iter().find(|s| s.rejected_share(repeats(s)) > config.max_rejected_share)?;
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
     let mut first = None;
     for r in rejects.iter().filter(|r| r.source == s.file && !r.benign && !(accepted && r.duplicate)) {
@@ -118,9 +117,9 @@ fn too_many_rejected(config: &Config, stats: &[SourceStats], rejects: &[Reject])
     let list: Vec<String> = top.iter().take(3).map(|(r, n)| format!("{n} × {r}")).collect();
     Some(Box::new(TooManyRejected {
         file: s.file.clone(),
-        errors: s.rejected - s.rejected_benign,
+        errors: s.rejected - s.rejected_benign - repeats(s),
         rows: s.rows_read,
-        share: share(s),
+        share: s.rejected_share(repeats(s)),
         limit: config.max_rejected_share,
         first: first.unwrap_or_default(),
         common: list.join("; "),
