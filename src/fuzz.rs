@@ -36,7 +36,7 @@ fn ingest_and_analyse(path: PathBuf, mapping: Mapping) -> bool {
         assert!(s.reconciles(), "an input that does not reconcile: {s:?}");
     }
     if let Some(latest) = ing.ledger.latest_date() {
-        let as_of = AsOf::from_data(latest, &ing.ledger).date;
+        let as_of = AsOf::from_data(latest, ing.stats.iter().filter_map(|s| s.stated_date).max(), &ing.ledger).date;
         let currencies =
             ing.ledger.documents.iter().map(|d| d.currency).chain(ing.ledger.payments.iter().map(|p| p.currency));
         if currencies.into_iter().all(|c| c == Currency::EUR) {

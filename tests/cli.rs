@@ -718,8 +718,14 @@ fn inputs_larger_than_a_batch_use_the_reserved_storage_correctly() {
 /// A ledger of 20 invoices a month from January to June 2026, then `last` (date, invoices),
 /// run with no as-of date: the run chooses it from the data.
 fn default_as_of_run(last: &[(&str, usize)]) -> (TempDir, Run) {
+    default_as_of_run_under(None, last)
+}
+
+/// The same, with a `banner` line above the header (the mapping skips it).
+fn default_as_of_run_under(banner: Option<&str>, last: &[(&str, usize)]) -> (TempDir, Run) {
     let dir = TempDir::new().unwrap();
-    let mut rows = String::from(HEAD);
+    let mut rows = banner.map(|b| format!("{b}\n")).unwrap_or_default();
+    rows.push_str(HEAD);
     let mut n = 0;
     let mut add = |date: &str, count: usize| {
         for _ in 0..count {
@@ -735,7 +741,8 @@ fn default_as_of_run(last: &[(&str, usize)]) -> (TempDir, Run) {
         add(date, *count);
     }
     std::fs::write(dir.path().join("f.csv"), rows).unwrap();
-    std::fs::write(dir.path().join("map.toml"), MAP).unwrap();
+    let skip = if banner.is_some() { "skip_rows = 1\n" } else { "" };
+    std::fs::write(dir.path().join("map.toml"), format!("{skip}{MAP}")).unwrap();
     std::fs::write(
         dir.path().join("arwatch.toml"),
         "currency = \"EUR\"\nout = \"out\"\n[[inputs]]\nfile = \"f.csv\"\nmapping = \"map.toml\"\n",
@@ -943,4 +950,26 @@ fn with_the_handover_off_the_ladder_says_so_and_why() {
     assert!(handover.is_empty());
     let pdf = pdftotext(&month.join("arwatch-2025-03.pdf")).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(pdf.contains("The handover is off in the configuration ([handover] enabled = false)"), "{pdf}");
+}
+
+/// Issue 21: an export that states its own date above its header is as of the month end on or
+/// before that date: rows to 25 July in an export of 31 July are July's (the rows alone would
+/// give June), and summary.json keeps the date stated.
+#[test]
+fn the_date_an_export_states_sets_the_default_as_of() {
+    let (dir, r) = default_as_of_run_under(
+        Some("Openstaande posten;Export 31/07/2026"),
+        &[("10/07/2026", 10), ("25/07/2026", 10)],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("as-of date 2026-07-31: the export states its date, 31/07/2026 (its rows reach 25/07/2026)"),
+        "{}",
+        r.stdout
+    );
+    let summary = read(&dir.path().join("out/2026-07/data/summary.json"));
+    assert!(
+        summary.contains("\"stated_date\": \"2026-07-31\"") && summary.contains("\"rule\": \"stated_by_the_export\""),
+        "{summary}"
+    );
 }

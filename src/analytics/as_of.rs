@@ -11,6 +11,8 @@ use chrono::NaiveDate;
 /// export made on the 31st often holds nothing after the 28th or 29th (a weekend, a last day
 /// without invoices).
 pub const GRACE_DAYS: i64 = 3;
+/// The latest an export's stated date may be after its last row to be taken as its own date.
+const STATED_DAYS: i64 = 31;
 /// How many months before the as-of month set its usual number of invoices.
 const USUAL_MONTHS: i32 = 6;
 /// The fewest months with invoices before the as-of month that make a usual number.
@@ -27,6 +29,14 @@ const INCOMPLETE_SHARE: f64 = 0.5;
 pub enum Rule {
     /// Given: `--as-of`, `as_of`, or the date of an open-items list.
     Given,
+    /// The export states its date above its header (`Export 31/07/2026`): the month end on or
+    /// before it.
+    Stated {
+        /// The date the export states.
+        stated: NaiveDate,
+        /// The latest document or payment date.
+        latest: NaiveDate,
+    },
     /// The data reach `latest`, on or within `GRACE_DAYS` of the month's end: that month.
     MonthReached {
         /// The latest document or payment date.
@@ -51,6 +61,7 @@ impl Rule {
     pub fn code(&self) -> &'static str {
         match self {
             Rule::Given => "given",
+            Rule::Stated { .. } => "stated_by_the_export",
             Rule::MonthReached { .. } => "month_reached",
             Rule::MonthBefore { .. } => "month_before",
             Rule::IncompleteSkipped { .. } => "incomplete_month_skipped",
@@ -88,13 +99,20 @@ impl AsOf {
         AsOf { date, rule: Rule::Given, incomplete: incomplete(&invoices, date) }
     }
 
-    /// The default from the data whose latest trusted date is `latest`: the month end the data
-    /// reach (on or within `GRACE_DAYS` days of it), else the month end before; one month
-    /// earlier when that month looks incomplete and the one before does not.
-    pub fn from_data(latest: NaiveDate, ledger: &Ledger) -> AsOf {
+    /// The default from the data whose latest trusted date is `latest`: the month end on or
+    /// before the date the export states, when it states one on or after its rows (within
+    /// `STATED_DAYS`); else the month end the data reach (on or within `GRACE_DAYS` days of
+    /// it), else the month end before; one month earlier when that month looks incomplete and
+    /// the one before does not.
+    pub fn from_data(latest: NaiveDate, stated: Option<NaiveDate>, ledger: &Ledger) -> AsOf {
         let m = calendar::month_of(latest);
         let reached = (calendar::last_day(m) - latest).num_days() <= GRACE_DAYS;
-        let (date, rule) = if reached {
+        let stated = stated.filter(|s| *s >= latest && (*s - latest).num_days() <= STATED_DAYS);
+        let (date, rule) = if let Some(s) = stated {
+            let sm = calendar::month_of(s);
+            let end = if calendar::last_day(sm) == s { s } else { calendar::last_day(sm - 1) };
+            (end, Rule::Stated { stated: s, latest })
+        } else if reached {
             (calendar::last_day(m), Rule::MonthReached { latest })
         } else {
             (calendar::last_day(m - 1), Rule::MonthBefore { latest })
@@ -122,6 +140,23 @@ impl AsOf {
             (Rule::Given, Lang::En) => "as set (--as-of, as_of or the open-items list's date)".into(),
             (Rule::Given, Lang::Nl) => "zoals ingesteld (--as-of, as_of of de datum van de openpostenlijst)".into(),
             (Rule::Given, Lang::Fr) => "tel que fixé (--as-of, as_of ou la date de la liste des postes ouverts)".into(),
+            (Rule::Stated { stated, latest }, _) => match lang {
+                Lang::En => format!(
+                    "the export states its date, {} (its rows reach {}): the month end on or before it",
+                    d(*stated),
+                    d(*latest)
+                ),
+                Lang::Nl => format!(
+                    "de export vermeldt zijn datum, {} (de rijen lopen tot {}): het einde van de maand op of voor die datum",
+                    d(*stated),
+                    d(*latest)
+                ),
+                Lang::Fr => format!(
+                    "l'export indique sa date, le {} (ses lignes vont jusqu'au {}) : la fin de mois à cette date ou avant",
+                    d(*stated),
+                    d(*latest)
+                ),
+            },
             (Rule::MonthReached { latest }, _) if calendar::last_day(calendar::month_of(*latest)) == *latest => {
                 match lang {
                     Lang::En => format!("the data reach the month's end, {}", d(*latest)),
@@ -310,14 +345,14 @@ mod tests {
     #[test]
     fn data_within_a_few_days_of_the_month_end_give_that_month() {
         let l = with(&[("2026-07-10", 10), ("2026-07-29", 10)]);
-        let a = AsOf::from_data(d("2026-07-29"), &l);
+        let a = AsOf::from_data(d("2026-07-29"), None, &l);
         assert_eq!(
             (a.date, &a.rule, a.incomplete),
             (d("2026-07-31"), &Rule::MonthReached { latest: d("2026-07-29") }, None)
         );
         assert_eq!(a.why(Lang::En), "the data reach 29/07/2026, within 3 days of the month's end");
         // Four days short is early: the month before.
-        let a = AsOf::from_data(d("2026-07-27"), &with(&[("2026-07-10", 10), ("2026-07-27", 10)]));
+        let a = AsOf::from_data(d("2026-07-27"), None, &with(&[("2026-07-10", 10), ("2026-07-27", 10)]));
         assert_eq!(a.date, d("2026-06-30"));
     }
 
@@ -326,7 +361,7 @@ mod tests {
     #[test]
     fn data_early_in_a_month_give_the_month_before() {
         let l = with(&[("2026-07-02", 2)]);
-        let a = AsOf::from_data(d("2026-07-02"), &l);
+        let a = AsOf::from_data(d("2026-07-02"), None, &l);
         assert_eq!((a.date, a.incomplete), (d("2026-06-30"), None));
         assert_eq!(
             a.why(Lang::Nl),
@@ -338,7 +373,7 @@ mod tests {
     #[test]
     fn a_month_that_looks_incomplete_is_left_out_and_said() {
         let l = with(&[("2026-07-30", 2)]);
-        let a = AsOf::from_data(d("2026-07-30"), &l);
+        let a = AsOf::from_data(d("2026-07-30"), None, &l);
         assert_eq!(a.date, d("2026-06-30"));
         let skipped = Incomplete { month: calendar::month_of(d("2026-07-01")), invoices: 2, usual: 20 };
         assert_eq!(a.rule, Rule::IncompleteSkipped { latest: d("2026-07-30"), skipped });
@@ -367,10 +402,36 @@ mod tests {
     #[test]
     fn small_or_short_ledgers_are_never_called_incomplete() {
         let small = ledger(&[("2026-01-10", 3), ("2026-02-10", 3), ("2026-03-10", 3), ("2026-04-30", 1)]);
-        assert_eq!(AsOf::from_data(d("2026-04-30"), &small).date, d("2026-04-30"));
-        assert_eq!(AsOf::from_data(d("2026-04-30"), &small).incomplete, None);
+        assert_eq!(AsOf::from_data(d("2026-04-30"), None, &small).date, d("2026-04-30"));
+        assert_eq!(AsOf::from_data(d("2026-04-30"), None, &small).incomplete, None);
         let short = ledger(&[("2026-01-10", 40), ("2026-02-10", 40), ("2026-03-30", 2)]);
-        assert_eq!(AsOf::from_data(d("2026-03-30"), &short).date, d("2026-03-31"));
+        assert_eq!(AsOf::from_data(d("2026-03-30"), None, &short).date, d("2026-03-31"));
+    }
+
+    /// Issue 21: the export's own date, stated above its header, says which month it holds
+    /// whole: rows up to 25 July in an export of 31 July are July's; a date stated before the
+    /// rows, or long after them, is no export date.
+    #[test]
+    fn the_date_an_export_states_sets_the_month() {
+        let l = with(&[("2026-07-10", 10), ("2026-07-25", 10)]);
+        let a = AsOf::from_data(d("2026-07-25"), Some(d("2026-07-31")), &l);
+        assert_eq!(
+            (a.date, &a.rule),
+            (d("2026-07-31"), &Rule::Stated { stated: d("2026-07-31"), latest: d("2026-07-25") })
+        );
+        assert_eq!(
+            a.why(Lang::En),
+            "the export states its date, 31/07/2026 (its rows reach 25/07/2026): the month end on or before it"
+        );
+        // Made on 5 August: July's end; the rows alone (four days short) would give June.
+        assert_eq!(AsOf::from_data(d("2026-07-25"), Some(d("2026-08-05")), &l).date, d("2026-07-31"));
+        assert_eq!(AsOf::from_data(d("2026-07-25"), None, &l).date, d("2026-06-30"));
+        // Before the last row, or months after it: not the export's date.
+        assert_eq!(
+            AsOf::from_data(d("2026-07-25"), Some(d("2026-07-01")), &l).rule,
+            Rule::MonthBefore { latest: d("2026-07-25") }
+        );
+        assert_eq!(AsOf::from_data(d("2026-07-25"), Some(d("2026-12-31")), &l).date, d("2026-06-30"));
     }
 
     /// Two quiet months in a row are a trend, not a gap: the month reached stays, with the
@@ -378,7 +439,7 @@ mod tests {
     #[test]
     fn two_quiet_months_keep_the_month_reached_with_a_warning() {
         let l = with(&[("2026-07-10", 3), ("2026-08-30", 3)]);
-        let a = AsOf::from_data(d("2026-08-30"), &l);
+        let a = AsOf::from_data(d("2026-08-30"), None, &l);
         assert_eq!(a.date, d("2026-08-31"));
         assert!(a.incomplete.is_some());
     }

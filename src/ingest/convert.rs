@@ -388,6 +388,7 @@ mod tests {
             line: 1,
             layout: Layout::Text { delimiter: b';', encoding: "utf-8" },
             above: Vec::new(),
+            banner: Vec::new(),
         };
         let mut plan = Plan::new(&input, &resolved, &IngestOptions::default(), &header).unwrap();
         plan.dates = Some(detect_dates(&plan, &[] as &[SheetRow], &header, std::path::Path::new("f.csv")).unwrap());

@@ -9,6 +9,7 @@ use super::plan::{Plan, detect_dates};
 use super::stats::{SourceStats, account_extent, layout_label};
 use super::table::{self, Batch, Header, RawRow};
 use super::{IngestOptions, Ingested, InputError, InputSpec};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -92,6 +93,7 @@ impl table::Sink for Loader<'_> {
 
     fn header(&mut self, h: &Header) -> Result<(), InputError> {
         self.stats.layout = layout_label(&h.layout);
+        self.stats.stated_date = stated_date(&h.banner);
         self.merger.layouts.insert(self.source_ix, h.layout.clone());
         let plan = Plan::new(self.input, &self.map, self.opts, h)?;
         if let Some(&c) = plan.cols.get(&Field::DocumentId) {
@@ -264,4 +266,42 @@ fn find_clients(rows: &mut [(u32, Result<Row<'_>, RowError>)], clients: &ClientI
             }
         }
     });
+}
+
+/// The date an export states in the lines above its header ("Export 31/07/2026", "Periode
+/// 01/01/2026 - 31/07/2026", "Stand per 2026-07-31 10:02"): the latest date written there,
+/// read as ISO or day first, as Belgian and Dutch exports write them.
+pub(super) fn stated_date(banner: &[String]) -> Option<NaiveDate> {
+    const FORMATS: [&str; 4] = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"];
+    banner
+        .iter()
+        .flat_map(|line| line.split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '|' | '"' | '(' | ')')))
+        .filter(|t| t.len() >= 8)
+        .filter_map(|t| {
+            // A whole token, or one with a time after `T` (`2026-07-31T10:02`): `31-07-2026` is
+            // never the year 31.
+            FORMATS.iter().find_map(|f| match NaiveDate::parse_and_remainder(t, f) {
+                Ok((d, rest)) if rest.is_empty() || rest.starts_with('T') => Some(d),
+                _ => None,
+            })
+        })
+        .filter(|d| (1990..=2100).contains(&chrono::Datelike::year(d)))
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_s_stated_date_is_the_latest_date_above_its_header() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(stated_date(&lines(&["Openstaande posten", "Export 31/07/2026"])), Some(d("2026-07-31")));
+        assert_eq!(stated_date(&lines(&["Periode 01/01/2026 - 30-06-2026;;"])), Some(d("2026-06-30")));
+        assert_eq!(stated_date(&lines(&["Stand per 2026-07-31T10:02"])), Some(d("2026-07-31")));
+        assert_eq!(stated_date(&lines(&["Klant 1023, factuur 20260731"])), None);
+        assert_eq!(stated_date(&lines(&["Grootboek 31-07-26"])), None);
+        assert_eq!(stated_date(&[]), None);
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::table::{self, Header, Layout};
 use crate::model::Currency;
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -106,6 +107,9 @@ pub struct SourceStats {
     pub lines_within_rows: u64,
     /// Data rows read (blank lines among them count as read and rejected).
     pub rows_read: u64,
+    /// The date the export states above its header, if it does (`Export 31/07/2026`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated_date: Option<NaiveDate>,
     /// Rows in the ledger (or the bureau snapshots).
     pub accepted: u64,
     /// Rows in `rejected.csv`.

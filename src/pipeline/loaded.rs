@@ -174,7 +174,8 @@ fn as_of(config: &Config, ing: &Ingested) -> Result<AsOf, RunError> {
             .collect();
         return Err(RunError::OutlyingDates { named });
     }
-    Ok(AsOf::from_data(date, l))
+    let stated = ing.stats.iter().filter_map(|s| s.stated_date).max();
+    Ok(AsOf::from_data(date, stated, l))
 }
 
 /// An empty ledger, or an as-of date before every document and payment, leaves nothing to

@@ -194,6 +194,9 @@ struct InputSummary<'a> {
     lines_before_rows: u64,
     lines_within_rows: u64,
     rows_read: u64,
+    /// The date the export states above its header, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stated_date: Option<String>,
     accepted: u64,
     rejected: u64,
     rejected_blank_or_ignored: u64,
@@ -223,6 +226,7 @@ fn input_summaries(stats: &[SourceStats]) -> Vec<InputSummary<'_>> {
             lines_before_rows: s.lines_before_rows,
             lines_within_rows: s.lines_within_rows,
             rows_read: s.rows_read,
+            stated_date: s.stated_date.map(|d| d.to_string()),
             accepted: s.accepted,
             rejected: s.rejected,
             rejected_blank_or_ignored: s.rejected_benign,

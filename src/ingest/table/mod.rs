@@ -194,6 +194,9 @@ pub struct Header {
     /// The non-empty cells of the row just above the header, if any: in a report grouped by
     /// client, the first group's title.
     pub above: Vec<String>,
+    /// Every non-empty line (sheet row) above the header, as text: the banner, where an export
+    /// may state its own date.
+    pub banner: Vec<String>,
 }
 
 /// Rows per batch handed to the sink.

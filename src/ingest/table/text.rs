@@ -132,6 +132,8 @@ pub(super) fn read_text(
         })
         .map(|rec| rec.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect())
         .unwrap_or_default();
+    let banner: Vec<String> =
+        decoded_head.lines().filter(|l| !l.is_empty()).take(mapping.skip_rows).map(str::to_string).collect();
 
     // Parsing runs on its own thread, a batch ahead of conversion and merging, so that on two
     // cores reading the file overlaps with the rest. Emptied batches come back for reuse.
@@ -145,7 +147,8 @@ pub(super) fn read_text(
         for msg in rx {
             match msg {
                 Parsed::Header(names, line) => {
-                    let h = Header { names, line, layout: layout.clone(), above: above.clone() };
+                    let h =
+                        Header { names, line, layout: layout.clone(), above: above.clone(), banner: banner.clone() };
                     sink.header(&h)?;
                     header = Some(h);
                 }

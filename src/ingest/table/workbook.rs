@@ -167,6 +167,26 @@ fn sheet_rows(
         .map(|c| c.2.to_string().trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
+    // The banner's rows as text, a date cell as its ISO date.
+    let mut banner: Vec<String> = Vec::new();
+    let mut banner_row = None;
+    for (r, _, v) in cells.iter().take_while(|c| c.0 < header_row) {
+        let text = match v.as_date() {
+            Some(d) => d.to_string(),
+            None => v.to_string().trim().to_string(),
+        };
+        if text.is_empty() {
+            continue;
+        }
+        match banner.last_mut() {
+            Some(line) if banner_row == Some(*r) => {
+                line.push(' ');
+                line.push_str(&text);
+            }
+            _ => banner.push(text),
+        }
+        banner_row = Some(*r);
+    }
     let mut it = cells.into_iter().skip_while(|c| c.0 < header_row).peekable();
     let mut take_row = |r: u32, width: Option<usize>| -> Vec<Data> {
         let mut row = vec![Data::Empty; width.unwrap_or(0)];
@@ -198,7 +218,7 @@ fn sheet_rows(
     let width = header_cells.len().max(1);
     let r = SheetRow { row: header_row + 1, cells: header_cells };
     let names = (0..r.width()).map(|c| r.cell(c).display().trim().to_string()).collect();
-    let header = Header { names, line: header_row + 1, layout, above };
+    let header = Header { names, line: header_row + 1, layout, above, banner };
     sink.header(&header)?;
     let batch_rows = (BATCH_CELLS / width).clamp(1000, BATCH_ROWS);
     let mut batch = Vec::with_capacity(batch_rows.min((last - header_row) as usize));
