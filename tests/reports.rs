@@ -346,3 +346,28 @@ fn workbook_headings_are_in_the_report_s_language() {
         }
     }
 }
+
+/// Issue 21: a first month after a month with nothing owed showed "+31.0 days vs last month"
+/// in red, a change from nothing. The tile now shows no change, as no DSO alert is raised.
+#[test]
+fn a_dso_from_nothing_owed_shows_no_change_against_last_month() {
+    let dir = TempDir::new().unwrap();
+    let w = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    w(
+        "f.csv",
+        "Klant;Nr;Datum;Verval;Bedrag;Betaald\nK1;F1;05/01/2025;20/01/2025;100,00;15/01/2025\nK1;F2;01/03/2025;31/03/2025;500,00;\nK2;F3;05/03/2025;04/04/2025;700,00;\n",
+    );
+    w(
+        "m.toml",
+        "delimiter = \";\"\ndecimal = \",\"\ndate_formats = [\"%d/%m/%Y\"]\n[columns]\nclient_id = \"Klant\"\ndocument_id = \"Nr\"\nissue_date = \"Datum\"\ndue_date = \"Verval\"\namount = \"Bedrag\"\nsettled_date = \"Betaald\"\n",
+    );
+    w(
+        "a.toml",
+        "currency = \"EUR\"\nas_of = \"2025-03-31\"\nout = \"out\"\n[[inputs]]\nfile = \"f.csv\"\nmapping = \"m.toml\"\n",
+    );
+    let o = arwatch().current_dir(dir.path()).args(["run", "-q", "--config", "a.toml"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = pdftotext(&dir.path().join("out/2025-03/arwatch-2025-03.pdf"));
+    let first_page = text.split('\u{c}').next().unwrap();
+    assert!(first_page.contains("31.0 days") && !first_page.contains("vs last month"), "{first_page}");
+}

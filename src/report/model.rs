@@ -444,7 +444,9 @@ fn kpis(src: &Sources<'_>) -> Vec<Kpi> {
     positive.sort_unstable_by(|x, y| y.cmp(x));
     let all: i64 = positive.iter().sum();
     let top10: i64 = positive.iter().take(10).sum();
-    let prev_countback = p.monthly.iter().rev().nth(1).and_then(|m| m.dso_countback);
+    // From nothing owed the month before, a first month's DSO is no change to show (no alert
+    // is raised for it either).
+    let prev_countback = p.monthly.iter().rev().nth(1).filter(|m| m.net_ar > 0).and_then(|m| m.dso_countback);
     let change = prev_countback.zip(p.dso_countback).map(|(prev, now)| now - prev);
     let kpi = |key: Label, figure: Figure, note: String| Kpi { key, label: t(lang, key).into(), figure, note };
     // A blank figure of a snapshot says why it is blank.
