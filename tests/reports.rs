@@ -371,3 +371,16 @@ fn a_dso_from_nothing_owed_shows_no_change_against_last_month() {
     let first_page = text.split('\u{c}').next().unwrap();
     assert!(first_page.contains("31.0 days") && !first_page.contains("vs last month"), "{first_page}");
 }
+
+/// Issue 21 (found on the way): the interest note said "40 EUR fixed compensation" whatever
+/// the configured compensation; it now says the compensation claimed per invoice.
+#[test]
+fn the_interest_note_states_the_compensation_claimed() {
+    let dir = ten_billion("KWD", "en");
+    let month = dir.path().join("out/2025-06");
+    for pdf in ["arwatch-2025-06.pdf", "handover/K2.pdf"] {
+        let text = pdftotext(&month.join(pdf)).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("fixed compensation of KWD 40.000 per invoice"), "{pdf}: {text}");
+        assert!(!text.contains("40 EUR"), "{pdf}");
+    }
+}

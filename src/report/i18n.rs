@@ -445,9 +445,9 @@ impl Label {
             Label::Dossier => ["Collection dossier", "Incassodossier", "Dossier de recouvrement"],
             Label::Provisional => ["provisional rate", "voorlopige rentevoet", "taux provisoire"],
             Label::InterestNote => [
-                "Statutory interest from the day after the due date to the handover date, act/365, per half-year rate; 40 EUR fixed compensation per invoice.",
-                "Wettelijke interest vanaf de dag na de vervaldag tot de overdrachtsdatum, act/365, tegen de rentevoet per halfjaar; forfaitaire vergoeding van 40 EUR per factuur.",
-                "Intérêts légaux du lendemain de l'échéance à la date de transmission, act/365, au taux semestriel; indemnité forfaitaire de 40 EUR par facture.",
+                "Statutory interest from the day after the due date to the handover date, act/365, per half-year rate; fixed compensation of {} per invoice.",
+                "Wettelijke interest vanaf de dag na de vervaldag tot de overdrachtsdatum, act/365, tegen de rentevoet per halfjaar; forfaitaire vergoeding van {} per factuur.",
+                "Intérêts légaux du lendemain de l'échéance à la date de transmission, act/365, au taux semestriel; indemnité forfaitaire de {} par facture.",
             ],
             Label::Count => ["Count", "Aantal", "Nombre"],
             Label::Watchlist => ["Suppliers and prospects", "Leveranciers en prospecten", "Fournisseurs et prospects"],

@@ -336,7 +336,7 @@ fn handover(c: &mut Canvas, m: &ReportModel<'_>) {
         View("claim_total", rest(440.0), Align::Right, false),
     ];
     draw(c, m, &m.debtors_table(), &view, usize::MAX, &|_| None);
-    c.paragraph(m.t(Label::InterestNote), 7.5, false, MUTED);
+    c.paragraph(&interest_note(m, m.handover_lines().first()), 7.5, false, MUTED);
     if m.handover_total.provisional {
         c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, MUTED);
     }
@@ -377,6 +377,12 @@ fn data_quality(c: &mut Canvas, m: &ReportModel<'_>) {
             c.paragraph(&format!("• {w}"), 7.5, false, INK);
         }
     }
+}
+
+/// How interest and compensation were computed, with the compensation per invoice as claimed
+/// (the configured amount in the reporting currency, not a fixed 40 EUR).
+fn interest_note(m: &ReportModel<'_>, line: Option<&Line>) -> String {
+    m.t(Label::InterestNote).replace("{}", &m.money(line.map_or(0, |l| l.compensation)))
 }
 
 /// One debtor's collection dossier.
@@ -488,7 +494,7 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
         m.money(total.claim),
     ]);
     c.table(&cols, &rows, &|_| None);
-    c.paragraph(m.t(Label::InterestNote), 7.5, false, MUTED);
+    c.paragraph(&interest_note(m, lines.first().copied()), 7.5, false, MUTED);
     for l in lines.iter().filter(|l| !l.interest.periods.is_empty()) {
         let periods: Vec<String> = l.interest.periods.iter().map(|p| p.to_string()).collect();
         c.paragraph(&format!("{}: {}", l.document_id, periods.join(", ")), 7.0, false, MUTED);
