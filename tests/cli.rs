@@ -973,3 +973,19 @@ fn the_date_an_export_states_sets_the_default_as_of() {
         "{summary}"
     );
 }
+
+/// Issue 21 (found on the way): the rejected-rows stop grouped its "most common" reasons by
+/// their whole text, so ten rows with one cause and ten sets of dates read as ten causes of
+/// one row each. Reasons that differ only in their numbers now count as one.
+#[test]
+fn the_most_common_rejection_reasons_count_one_cause_once() {
+    let bad: String = (1..=10).map(|d| format!("K1;B{d};{:02}/02/2025;{d:02}/01/2025;10,00\n", d + 10)).collect();
+    let f = Fixture::new("f.csv", format!("{HEAD}{}{bad}", good_rows(300)).as_bytes(), MAP);
+    let r = f.run("check");
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("most common: 10 × column 'Verval': due date 2025-01-01 is before the issue date 2025-02-11 (the others alike)"),
+        "{}",
+        r.stderr
+    );
+}

@@ -104,17 +104,29 @@ fn too_many_rejected(config: &Config, stats: &[SourceStats], rejects: &[Reject])
         rejects.iter().filter(|r| accepted && r.duplicate && !r.benign && r.source == s.file).count() as u64
     };
     let s = stats.iter().find(|s| s.rejected_share(repeats(s)) > config.max_rejected_share)?;
-    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    // Reasons count together when they differ only in their numbers ("due date 2025-02-01 is
+    // before the issue date 2025-02-06" and the same with other dates are one cause); the first
+    // of each is shown.
+    let mut reasons: std::collections::BTreeMap<(String, String), (usize, String)> = Default::default();
     let mut first = None;
     for r in rejects.iter().filter(|r| r.source == s.file && !r.benign && !(accepted && r.duplicate)) {
-        let generic = r.reason.split(';').next().unwrap_or("").to_string();
-        *reasons.entry(format!("column '{}': {generic}", r.column)).or_default() += 1;
+        let generic = r.reason.split(';').next().unwrap_or("");
+        let shape: String = generic.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
+        let entry = reasons.entry((r.column.clone(), shape)).or_insert_with(|| (0, generic.to_string()));
+        entry.0 += 1;
         first
             .get_or_insert_with(|| format!("{}, column '{}', value {:?}: {}", r.location, r.column, r.value, r.reason));
     }
     let mut top: Vec<_> = reasons.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let list: Vec<String> = top.iter().take(3).map(|(r, n)| format!("{n} × {r}")).collect();
+    top.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    let list: Vec<String> = top
+        .iter()
+        .take(3)
+        .map(|((column, _), (n, example))| {
+            let alike = if *n > 1 { " (the others alike)" } else { "" };
+            format!("{n} × column '{column}': {example}{alike}")
+        })
+        .collect();
     Some(Box::new(TooManyRejected {
         file: s.file.clone(),
         errors: s.rejected - s.rejected_benign - repeats(s),
