@@ -263,11 +263,9 @@ pub fn compare(
         // One event, one alert: a client paying later and later says, with its trend, what a
         // WADL that rose says alone.
         if out[first..].iter().any(|a| a.kind == AlertKind::PayingLater) {
-            let mut i = first;
-            out.retain(|a| {
-                i += 1;
-                i <= first || !(a.kind == AlertKind::Wadl && a.risk)
-            });
+            let mut mine = out.split_off(first);
+            mine.retain(|a| !(a.kind == AlertKind::Wadl && a.risk));
+            out.append(&mut mine);
         }
     }
     // Clients first, then each role of the watchlist: its own section.

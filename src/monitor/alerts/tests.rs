@@ -229,3 +229,23 @@ fn one_event_one_alert_and_never_an_unchanged_value() {
     let over = a.iter().find(|x| x.kind.code() == "over_limit").expect("over the new limit");
     assert_eq!((over.previous.as_str(), over.current.as_str()), ("10000.00 / 50000.00", "10000.00 / 5000.00"));
 }
+
+/// Regression: folding a WADL rise into "paying later" took away every earlier client's WADL
+/// alert too, not only the same client's (Hôtel Thiébaut's in the sample's golden files).
+#[test]
+fn paying_later_folds_only_its_own_client_s_wadl_alert() {
+    let k2 = |e: Entry| Entry { client_id: "K2".into(), client_name: "Garage Dupont".into(), ..e };
+    let prev = BTreeMap::from([("K1".to_string(), entry()), ("K2".to_string(), k2(entry()))]);
+    let k1_later = Entry { wadl_12m: Some(15.0), ..entry() };
+    let k2_later_and_later = k2(Entry { wadl_12m: Some(15.0), wadl_slope_6m: Some(2.5), ..entry() });
+    let a = compare(
+        &prev,
+        &[k1_later, k2_later_and_later],
+        &Thresholds::default(),
+        &BureauSettings::default(),
+        Currency::EUR,
+    );
+    let by: Vec<(&str, &str)> = a.iter().map(|x| (x.client_id.as_str(), x.kind.code())).collect();
+    assert!(by.contains(&("K1", "wadl")), "{by:?}");
+    assert!(by.contains(&("K2", "paying_later")) && !by.contains(&("K2", "wadl")), "{by:?}");
+}
