@@ -218,23 +218,40 @@ impl Canvas {
         if w <= width || w <= 0.0 { size } else { size * width / w * 0.999 }
     }
 
-    /// `s` broken at spaces into at most `max_lines` lines of at most `width`, every word
-    /// whole; `None` when a word is wider than a line or more lines are needed.
-    fn lines_whole(&self, s: &str, width: f32, size: f32, bold: bool, max_lines: usize) -> Option<Vec<String>> {
-        let mut lines: Vec<String> = Vec::new();
+    /// `s` broken at spaces into lines of at most `width`, each as full as it goes; a word wider
+    /// than a line goes through `long` (shortened, or `None` to give up). Always a line, if
+    /// an empty one.
+    fn greedy(
+        &self,
+        s: &str,
+        width: f32,
+        size: f32,
+        bold: bool,
+        long: impl Fn(&str) -> Option<String>,
+    ) -> Option<Vec<String>> {
+        let mut lines = Vec::new();
         let mut line = String::new();
         for word in words(s) {
             let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
             if self.width(&candidate, size, bold) <= width {
                 line = candidate;
-            } else if self.width(word, size, bold) > width {
-                return None;
-            } else {
-                lines.push(std::mem::replace(&mut line, word.to_string()));
+                continue;
             }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            line = if self.width(word, size, bold) <= width { word.to_string() } else { long(word)? };
         }
-        lines.push(line);
-        (lines.len() <= max_lines).then_some(lines)
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        Some(lines)
+    }
+
+    /// `s` broken at spaces into at most `max_lines` lines of at most `width`, every word
+    /// whole; `None` when a word is wider than a line or more lines are needed.
+    fn lines_whole(&self, s: &str, width: f32, size: f32, bold: bool, max_lines: usize) -> Option<Vec<String>> {
+        self.greedy(s, width, size, bold, |_| None).filter(|lines| lines.len() <= max_lines)
     }
 
     /// `s` set whole in at most `max_lines` lines of `width`: at `size` when it wraps so, else
@@ -255,26 +272,7 @@ impl Canvas {
     /// Lines of at most `width`, broken at spaces (a word longer than a line is shortened).
     /// No-break spaces hold: `1 234 567,89 €` in French is one word, never split.
     pub fn wrap(&self, s: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
-        let mut lines = Vec::new();
-        let mut line = String::new();
-        for word in words(s) {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-            if self.width(&candidate, size, bold) <= width {
-                line = candidate;
-            } else {
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                line = self.fit(word, width, size, bold);
-            }
-        }
-        if !line.is_empty() {
-            lines.push(line);
-        }
-        if lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines
+        self.greedy(s, width, size, bold, |word| Some(self.fit(word, width, size, bold))).unwrap_or_default()
     }
 
     /// A paragraph at the left margin, wrapped to the text width.
