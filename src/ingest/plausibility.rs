@@ -35,13 +35,47 @@ impl<'a> Found<'a> {
     }
 }
 
+/// What one input's settled invoices and amounts show, gathered in one pass over each.
+#[derive(Default)]
+struct Evidence<'a> {
+    /// Settled invoices; those due the day they were settled; those settled before issue.
+    settled: usize,
+    same: Found<'a>,
+    before: Found<'a>,
+    /// Documents, the minor units of a whole amount in their currency, and whether any amount
+    /// is not whole.
+    documents: usize,
+    unit: i64,
+    fraction: bool,
+}
+
 /// Adds a warning for each input whose mapped dates or amounts look wrong. One pass over the
-/// settled invoices; the amounts are looked at further only when every one is whole.
+/// settled invoices and one over the documents for all inputs; an input's amounts are looked
+/// at further only when every one is whole.
 pub(super) fn check(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) {
+    let mut seen: Vec<Evidence> = inputs.iter().map(|_| Evidence::default()).collect();
+    for &(doc, date, _, _) in &m.settled {
+        let Some(d) = out.ledger.documents.get(doc as usize).filter(|d| d.kind == DocKind::Invoice) else { continue };
+        let Some(e) = seen.get_mut(d.origin.source as usize) else { continue };
+        e.settled += 1;
+        if d.due == date && d.due != d.issue {
+            e.same.add(d);
+        }
+        if date < d.issue {
+            e.before.add(d);
+        }
+    }
+    for d in &out.ledger.documents {
+        let Some(e) = seen.get_mut(d.origin.source as usize) else { continue };
+        if e.documents == 0 {
+            e.unit = 10i64.pow(d.currency.minor_digits());
+        }
+        e.documents += 1;
+        e.fraction |= d.amount % e.unit != 0;
+    }
     let mut warnings = Vec::new();
-    for (source, input) in inputs.iter().enumerate() {
-        let source = source as u16;
-        let file = out.ledger.sources.get(source as usize).cloned().unwrap_or_default();
+    for (source, (input, e)) in inputs.iter().zip(&seen).enumerate() {
+        let file = out.ledger.sources.get(source).cloned().unwrap_or_default();
         let mut say = |what: String| {
             warnings.push(Warning {
                 kind: "implausible_mapping",
@@ -50,39 +84,31 @@ pub(super) fn check(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) {
                 message: what,
             })
         };
-        let (mut settled, mut same, mut before) = (0, Found::default(), Found::default());
-        for &(doc, date, _, _) in &m.settled {
-            let Some(d) = out.ledger.documents.get(doc as usize) else { continue };
-            if d.origin.source != source || d.kind != DocKind::Invoice {
-                continue;
-            }
-            settled += 1;
-            if d.due == date && d.due != d.issue {
-                same.add(d);
-            }
-            if date < d.issue {
-                before.add(d);
-            }
-        }
+        let settled = e.settled;
         let due_mapped = input.mapping.columns.contains_key("due_date");
-        if let Some(share) = most(same.count, settled, DUE_IS_SETTLED).filter(|_| due_mapped) {
+        if let Some(share) = most(e.same.count, settled, DUE_IS_SETTLED).filter(|_| due_mapped) {
             say(format!(
                 "the due date equals the settlement date on {} of {settled} settled invoices ({share}; {}): is the column mapped as due_date ({}) the payment date? Every invoice would then be paid on time",
-                same.count,
-                examples(m, &same.first),
+                e.same.count,
+                examples(m, &e.same.first),
                 column(input, "due_date"),
             ));
         }
-        if let Some(share) = most(before.count, settled, SETTLED_BEFORE_ISSUE) {
+        if let Some(share) = most(e.before.count, settled, SETTLED_BEFORE_ISSUE) {
             say(format!(
                 "the settlement date is before the issue date on {} of {settled} settled invoices ({share}; {}): are the columns mapped as issue_date ({}) and settled_date ({}) the right ones, or swapped?",
-                before.count,
-                examples(m, &before.first),
+                e.before.count,
+                examples(m, &e.before.first),
                 column(input, "issue_date"),
                 column(input, "settled_date"),
             ));
         }
-        if let Some(message) = amounts_like_ids(source, out, m, input) {
+        // A currency without decimals writes every amount whole: no evidence there.
+        if e.documents >= MIN_ROWS
+            && e.unit > 1
+            && !e.fraction
+            && let Some(message) = amounts_like_ids(source as u16, e, out, m, input)
+        {
             say(message);
         }
     }
@@ -110,20 +136,11 @@ fn column(input: &InputSpec, field: &str) -> String {
     }
 }
 
-/// The warning when every amount of an input is a whole number and most equal their document's
-/// number or follow each other one by one, as ids do.
-fn amounts_like_ids(source: u16, out: &Ingested, m: &Merger, input: &InputSpec) -> Option<String> {
+/// The warning when every amount of an input is a whole number (its evidence `e` says so) and
+/// most equal their document's number or follow each other one by one, as ids do.
+fn amounts_like_ids(source: u16, e: &Evidence, out: &Ingested, m: &Merger, input: &InputSpec) -> Option<String> {
+    let (rows, unit) = (e.documents, e.unit);
     let docs = || out.ledger.documents.iter().filter(move |d| d.origin.source == source);
-    let unit = 10i64.pow(docs().next()?.currency.minor_digits());
-    // A currency without decimals writes every amount whole: no evidence there. Real amounts
-    // have cents somewhere, so this stops at the first of them.
-    if unit == 1 || docs().any(|d| d.amount % unit != 0) {
-        return None;
-    }
-    let rows = docs().count();
-    if rows < MIN_ROWS {
-        return None;
-    }
     let number = |d: &Document| -> Option<i64> {
         let digits: String = out.ledger.text(d.id).chars().filter(char::is_ascii_digit).collect();
         digits.parse().ok()
