@@ -96,6 +96,13 @@ pub struct WarningSettings {
     pub accept: Vec<String>,
 }
 
+impl WarningSettings {
+    /// Whether warnings (or rejected rows) of `kind` are accepted.
+    pub fn accepts(&self, kind: &str) -> bool {
+        self.accept.iter().any(|a| a == kind)
+    }
+}
+
 /// Every kind of warning (and of harmless rejected row) a run can accept, as `warnings.csv`'s
 /// `kind` column names it, with what it is.
 pub const WARNING_KINDS: [(&str, &str); 8] = [

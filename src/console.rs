@@ -53,14 +53,9 @@ pub fn why_warnings(common: &Common, a: &Analysed, data_dir: Option<&Path>) {
         let kinds = counted(tally.accepted.iter().map(|(k, n)| (k.to_string(), *n)));
         say(common, &format!("accepted as configured ([warnings] accept), no exit code 3 for them: {kinds}"));
     }
-    let accepted = |kind: &str| tally.accepted.contains_key(kind);
-    let rejects: Vec<&Reject> = a
-        .quality
-        .rejects
-        .iter()
-        .chain(&a.bureau.rejects)
-        .filter(|r| !(r.benign || r.duplicate && accepted("duplicate_row")))
-        .collect();
+    let accepted = |kind: &str| a.accepted.accepts(kind);
+    let rejects: Vec<&Reject> =
+        a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !(r.benign || accepted(r.kind()))).collect();
     let warnings: Vec<&Warning> =
         a.quality.warnings.iter().chain(&a.bureau.warnings).filter(|w| !accepted(w.kind)).collect();
     let others = if accepted("analysis") { 0 } else { a.analysis.warnings.len() };

@@ -37,6 +37,14 @@ pub struct Reject {
     pub duplicate: bool,
 }
 
+impl Reject {
+    /// Its kind, as `[warnings] accept` names it: `duplicate_row` for an exact repeat counted
+    /// once, else `rejected` (which no configuration accepts).
+    pub fn kind(&self) -> &'static str {
+        if self.duplicate { "duplicate_row" } else { "rejected" }
+    }
+}
+
 /// A data-quality observation that does not stop a row: an invalid company number, a
 /// duplicate document id kept under a new name.
 #[derive(Clone, Debug, Serialize, PartialEq)]

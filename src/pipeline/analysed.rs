@@ -9,7 +9,7 @@ use crate::collection::dossier_names;
 use crate::collection::handover::{self, Line, Reminder};
 use crate::collection::interest::Rates;
 use crate::collection::ladder::{self, Action};
-use crate::config::Config;
+use crate::config::{Config, WarningSettings};
 use crate::exit::{AppError, ExitCode};
 use crate::fx::Fx;
 use crate::ingest::DataQuality;
@@ -43,7 +43,7 @@ pub struct Analysed {
     /// Why that date, and whether its month looks incomplete.
     pub as_of_choice: AsOf,
     /// The warning kinds that do not make exit code 3 (`[warnings] accept`).
-    pub accepted: Vec<String>,
+    pub accepted: WarningSettings,
     /// The ledger's sources and clients (its rows are gone).
     pub roster: Roster,
     /// What reading the ledger found: reconciliation, rejected rows, warnings.
@@ -89,7 +89,7 @@ impl Analysed {
             if n == 0 {
                 return;
             }
-            if self.accepted.iter().any(|a| a == kind) {
+            if self.accepted.accepts(kind) {
                 *t.accepted.entry(kind).or_default() += n;
             } else if error {
                 t.errors += n;
@@ -98,7 +98,7 @@ impl Analysed {
             }
         };
         for r in self.quality.rejects.iter().chain(&self.bureau.rejects).filter(|r| !r.benign) {
-            count(if r.duplicate { "duplicate_row" } else { "rejected" }, 1, true);
+            count(r.kind(), 1, true);
         }
         for w in self.quality.warnings.iter().chain(&self.bureau.warnings) {
             count(w.kind, 1, false);
@@ -185,7 +185,7 @@ impl Analysed {
         Ok(Analysed {
             as_of,
             as_of_choice,
-            accepted: config.warnings.accept.clone(),
+            accepted: config.warnings.clone(),
             roster,
             quality,
             bureau,

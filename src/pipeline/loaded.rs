@@ -99,17 +99,18 @@ fn read_bureau(config: &Config, ing: &Ingested) -> Result<BureauIngested, AppErr
 /// The first input whose rejected share is above the threshold, with the most common reasons.
 fn too_many_rejected(config: &Config, stats: &[SourceStats], rejects: &[Reject]) -> Option<Box<TooManyRejected>> {
     // Exact repeats the configuration accepts are harmless: they do not count against the limit.
-    let accepted = config.warnings.accept.iter().any(|k| k == "duplicate_row");
-    let repeats = |s: &SourceStats| {
-        rejects.iter().filter(|r| accepted && r.duplicate && !r.benign && r.source == s.file).count() as u64
-    };
+    let mut accepted_repeats: std::collections::HashMap<&str, u64> = Default::default();
+    for r in rejects.iter().filter(|r| !r.benign && config.warnings.accepts(r.kind())) {
+        *accepted_repeats.entry(r.source.as_str()).or_default() += 1;
+    }
+    let repeats = |s: &SourceStats| accepted_repeats.get(s.file.as_str()).copied().unwrap_or(0);
     let s = stats.iter().find(|s| s.rejected_share(repeats(s)) > config.max_rejected_share)?;
     // Reasons count together when they differ only in their numbers ("due date 2025-02-01 is
     // before the issue date 2025-02-06" and the same with other dates are one cause); the first
     // of each is shown.
     let mut reasons: std::collections::BTreeMap<(String, String), (usize, String)> = Default::default();
     let mut first = None;
-    for r in rejects.iter().filter(|r| r.source == s.file && !r.benign && !(accepted && r.duplicate)) {
+    for r in rejects.iter().filter(|r| r.source == s.file && !r.benign && !config.warnings.accepts(r.kind())) {
         let generic = r.reason.split(';').next().unwrap_or("");
         let shape: String = generic.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
         let entry = reasons.entry((r.column.clone(), shape)).or_insert_with(|| (0, generic.to_string()));
