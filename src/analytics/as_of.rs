@@ -109,9 +109,7 @@ impl AsOf {
         let reached = (calendar::last_day(m) - latest).num_days() <= GRACE_DAYS;
         let stated = stated.filter(|s| *s >= latest && (*s - latest).num_days() <= STATED_DAYS);
         let (date, rule) = if let Some(s) = stated {
-            let sm = calendar::month_of(s);
-            let end = if calendar::last_day(sm) == s { s } else { calendar::last_day(sm - 1) };
-            (end, Rule::Stated { stated: s, latest })
+            (calendar::month_end_on_or_before(s), Rule::Stated { stated: s, latest })
         } else if reached {
             (calendar::last_day(m), Rule::MonthReached { latest })
         } else {
@@ -157,13 +155,11 @@ impl AsOf {
                     d(*latest)
                 ),
             },
-            (Rule::MonthReached { latest }, _) if calendar::last_day(calendar::month_of(*latest)) == *latest => {
-                match lang {
-                    Lang::En => format!("the data reach the month's end, {}", d(*latest)),
-                    Lang::Nl => format!("de gegevens lopen tot het einde van de maand, {}", d(*latest)),
-                    Lang::Fr => format!("les données vont jusqu'à la fin du mois, le {}", d(*latest)),
-                }
-            }
+            (Rule::MonthReached { latest }, _) if calendar::month_end_on_or_before(*latest) == *latest => match lang {
+                Lang::En => format!("the data reach the month's end, {}", d(*latest)),
+                Lang::Nl => format!("de gegevens lopen tot het einde van de maand, {}", d(*latest)),
+                Lang::Fr => format!("les données vont jusqu'à la fin du mois, le {}", d(*latest)),
+            },
             (Rule::MonthReached { latest }, Lang::En) => {
                 format!("the data reach {}, within {GRACE_DAYS} days of the month's end", d(*latest))
             }

@@ -47,6 +47,13 @@ pub fn label(m: Month) -> String {
     format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
 }
 
+/// The last day of the most recent month that ended on or before `d` (`d` itself on a month's
+/// last day).
+pub fn month_end_on_or_before(d: NaiveDate) -> NaiveDate {
+    let m = month_of(d);
+    if last_day(m) == d { d } else { last_day(m - 1) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +71,13 @@ mod tests {
         assert_eq!(label(m - 2), "2023-12");
         assert_eq!(days_at(m, ymd(2024, 2, 10)), 10);
         assert_eq!(end_at(m, ymd(2024, 2, 10)), ymd(2024, 2, 10));
+    }
+
+    #[test]
+    fn the_month_end_on_or_before_a_day() {
+        assert_eq!(month_end_on_or_before(ymd(2026, 11, 3)), ymd(2026, 10, 31));
+        assert_eq!(month_end_on_or_before(ymd(2026, 10, 31)), ymd(2026, 10, 31));
+        assert_eq!(month_end_on_or_before(ymd(2026, 1, 15)), ymd(2025, 12, 31));
     }
 
     #[test]
