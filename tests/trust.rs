@@ -231,6 +231,82 @@ fn a_cell_at_the_last_cell_of_a_sheet_costs_one_cell_not_a_grid() {
     assert!(r.stdout.contains("1048575 rows read = 3 accepted + 1048572 rejected"), "{}", r.stdout);
 }
 
+/// Runs arwatch with `args` and returns its exit code and its own peak resident memory in
+/// KiB (the kernel's count for that one child, whatever else the tests run meanwhile).
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its usage
+fn peak_resident_kib(args: &[&str]) -> (i32, i64) {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("arwatch"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 reaps exactly this child once.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t);
+    assert!(libc::WIFEXITED(status), "arwatch was killed: status {status}");
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_stray_far_cell_costs_kilobytes_not_gigabytes_in_a_whole_run() {
+    // A 6 KB workbook whose one stray cell implies a million rows once took 1.8 GB (a rejected
+    // row and a row of empty cells for each): memory follows the cells present, and the
+    // million blank rows are one line of rejected.csv.
+    let case = xlsx_case(|ws| {
+        ws.write_string(1_048_575, 16_383, "stray").unwrap();
+    });
+    let cfg = read(&case.path("arwatch.toml")).replace("workbook = false\npdf = false\n", "");
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
+    let (code, kib) = peak_resident_kib(&["run", "--config", case.path("arwatch.toml").to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(kib < 200 * 1024, "peak resident memory {kib} KiB");
+    let rejected = read(&case.path("out/2025-03/data/rejected.csv"));
+    assert_eq!(
+        rejected.lines().skip(1).map(|l| l.rsplit("f.xlsx,").next().unwrap()).collect::<Vec<_>>(),
+        ["sheet 'Sheet1' rows 5 to 1048576,,,blank rows (1048572),"]
+    );
+    let s = case.summary();
+    assert_eq!(s["data_quality"]["rows_read"], 1_048_575);
+    assert_eq!(s["data_quality"]["rejected"], 1_048_572);
+    assert_eq!(s["inputs"][0]["rejected_blank_or_ignored"], 1_048_572);
+    let made = |ext: &str| {
+        std::fs::read_dir(case.path("out/2025-03"))
+            .unwrap()
+            .any(|e| e.unwrap().path().extension().is_some_and(|x| x == ext))
+    };
+    assert!(made("xlsx") && made("pdf"), "the workbook and the PDF are written");
+}
+
+#[test]
+fn one_blank_sheet_row_between_invoices_is_reported_as_before() {
+    let case = xlsx_case(|ws| {
+        ws.write_string(5, 0, "K2").unwrap();
+        ws.write_string(5, 1, "F9").unwrap();
+        ws.write_string(5, 2, "2025-02-01").unwrap();
+        ws.write_string(5, 3, "2025-03-03").unwrap();
+        ws.write_number(5, 4, 50.0).unwrap();
+        ws.write_string(8, 0, " ").unwrap();
+    });
+    let r = case.run(&["run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let rejected = read(&case.path("out/2025-03/data/rejected.csv"));
+    // Row 5 alone is missing; rows 7 and 8 are a run; row 9 has a cell of one space, read as
+    // a row like any other.
+    assert_eq!(
+        rejected.lines().skip(1).map(|l| l.rsplit("f.xlsx,").next().unwrap()).collect::<Vec<_>>(),
+        [
+            "sheet 'Sheet1' row 5,,,blank row, |  |  |  | ",
+            "sheet 'Sheet1' rows 7 to 8,,,blank rows (2),",
+            "sheet 'Sheet1' row 9,,,blank row,  |  |  |  | ",
+        ]
+    );
+    assert!(r.stdout.contains("8 rows read = 4 accepted + 4 rejected"), "{}", r.stdout);
+}
+
 #[test]
 fn a_header_beyond_the_readable_width_is_a_clear_error() {
     let case = xlsx_case(|ws| {

@@ -54,9 +54,11 @@ pub fn ingest_bureau(
             out: &mut out,
         };
         let mut extent = table::Extent::default();
+        let first_reject = loader.out.rejects.len();
         let header = table::read_table(&input.path, &input.mapping, &mut loader, &mut extent)?;
         let mut stats = loader.stats;
         account_extent(&mut stats, &mut out.rejects, &extent, &header);
+        out.rejects[first_reject..].sort_by_key(|r| r.line);
         out.stats.push(stats);
     }
     Ok(out)

@@ -211,6 +211,7 @@ impl RowError {
             benign: self.benign,
             amount: self.amount,
             duplicate: false,
+            rows: 1,
         }
     }
 }

@@ -163,6 +163,7 @@ fn count_once(
         benign: false,
         amount: Some((currency, written)),
         duplicate: true,
+        rows: 1,
     });
 }
 

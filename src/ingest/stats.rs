@@ -35,6 +35,9 @@ pub struct Reject {
     /// An exact repeat of an accepted row, counted once (the kind `duplicate_row`).
     #[serde(skip)]
     pub duplicate: bool,
+    /// The rows it stands for: 1, or a run of blank sheet rows reported on one line.
+    #[serde(skip)]
+    pub rows: u32,
 }
 
 impl Reject {
@@ -158,9 +161,9 @@ impl SourceStats {
     /// side of the reconciliation (its amount, when it has one, into the rejected control
     /// total) and records it with its raw values.
     pub(super) fn reject(&mut self, rejects: &mut Vec<Reject>, r: Reject) {
-        self.rejected += 1;
+        self.rejected += u64::from(r.rows);
         if r.benign {
-            self.rejected_benign += 1;
+            self.rejected_benign += u64::from(r.rows);
         }
         match r.amount {
             Some((cur, a)) => totals_mut(self, cur).reject(a),
@@ -195,29 +198,39 @@ pub(super) fn layout_label(l: &Layout) -> String {
 }
 
 /// The lines of a table that are no data rows: its physical lines, those before the rows
-/// (banner and header), and blank lines the CSV parser skipped (rows read and rejected, not
-/// errors).
+/// (banner and header), blank lines the CSV parser skipped and runs of sheet rows without a
+/// cell (rows read and rejected, not errors).
 pub(super) fn account_extent(stats: &mut SourceStats, rejects: &mut Vec<Reject>, extent: &table::Extent, h: &Header) {
     stats.lines = extent.physical_lines;
     stats.lines_before_rows = h.line as u64;
     stats.lines_within_rows = extent.lines_within_rows;
     let layout = &h.layout;
-    for &line in &extent.blank_lines {
-        stats.rows_read += 1;
+    // A run of one sheet row reads as the row would have through the mapping: its empty
+    // cells between separators.
+    let one_row = " | ".repeat(h.names.len().saturating_sub(1));
+    let lines = extent.blank_lines.iter().map(|&l| (l, 1, "blank line".to_string(), String::new()));
+    let runs = extent.blank_runs.iter().map(|&(l, n)| match n {
+        1 => (l, 1, "blank row".to_string(), one_row.clone()),
+        n => (l, n, format!("blank rows ({n})"), String::new()),
+    });
+    for (line, rows, reason, raw) in lines.chain(runs) {
+        stats.rows_read += u64::from(rows);
         let source = stats.file.clone();
+        let location = layout.span(line, rows);
         stats.reject(
             rejects,
             Reject {
                 source,
-                location: layout.location(line, None),
+                location,
                 column: String::new(),
                 value: String::new(),
-                reason: "blank line".into(),
-                raw: String::new(),
+                reason,
+                raw,
                 line,
                 benign: true,
                 amount: None,
                 duplicate: false,
+                rows,
             },
         );
     }

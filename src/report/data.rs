@@ -276,7 +276,7 @@ pub fn write_summary(
         serde_json::json!({
             "rows_read": ing.stats.iter().map(|s| s.rows_read).sum::<u64>(),
             "accepted": ing.stats.iter().map(|s| s.accepted).sum::<u64>(),
-            "rejected": ing.rejects.len(),
+            "rejected": ing.rejects.iter().map(|r| u64::from(r.rows)).sum::<u64>(),
             "warnings": ing.warnings.len()
                 + a.map(|a| a.warnings.len()).unwrap_or(0)
                 + run.map(|r| usize::from(r.as_of.incomplete.is_some())).unwrap_or(0),

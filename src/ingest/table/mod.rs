@@ -164,6 +164,15 @@ pub enum Layout {
 }
 
 impl Layout {
+    /// Where `rows` rows from `line` on are: `sheet 'X' rows 5 to 9`, or as [`Self::location`]
+    /// for one row.
+    pub fn span(&self, line: u32, rows: u32) -> String {
+        match self {
+            Layout::Sheet { name } if rows > 1 => format!("sheet '{name}' rows {line} to {}", line + (rows - 1)),
+            _ => self.location(line, None),
+        }
+    }
+
     /// How messages name a place: `line 12`, `sheet 'X' row 12` or `sheet 'X' cell C12`.
     pub fn location(&self, line: u32, col: Option<usize>) -> String {
         match (self, col) {
@@ -222,6 +231,9 @@ pub struct Extent {
     pub lines_within_rows: u64,
     /// Lines the CSV parser would have skipped as blank.
     pub blank_lines: Vec<u32>,
+    /// Runs of sheet rows with no cell under the header, as (first row, rows): a sheet stores
+    /// only the cells it has, so a run costs one entry however many rows it spans.
+    pub blank_runs: Vec<(u32, u32)>,
 }
 
 /// The file's format: the mapping's `format`, else the file's extension (lower case), else

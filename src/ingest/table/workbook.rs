@@ -188,7 +188,10 @@ fn sheet_rows(
         banner_row = Some(*r);
     }
     let mut it = cells.into_iter().skip_while(|c| c.0 < header_row).peekable();
-    let mut take_row = |r: u32, width: Option<usize>| -> Vec<Data> {
+    // The next row present from row `r` on (the header's row: `r` itself, present or not), as
+    // its row and its cells under the header.
+    let mut take_row = |r: Option<u32>, width: Option<usize>| -> Option<(u32, Vec<Data>)> {
+        let r = r.or_else(|| it.peek().map(|c| c.0))?;
         let mut row = vec![Data::Empty; width.unwrap_or(0)];
         while let Some((_, col, v)) = it.next_if(|c| c.0 == r) {
             let col = col as usize;
@@ -202,9 +205,9 @@ fn sheet_rows(
                 }
             }
         }
-        row
+        Some((r, row))
     };
-    let header_cells = take_row(header_row, None);
+    let header_cells = take_row(Some(header_row), None).map(|(_, cells)| cells).unwrap_or_default();
     if header_cells.len() > MAX_SHEET_COLUMNS as usize {
         return Err(InputError::file(
             path,
@@ -222,12 +225,26 @@ fn sheet_rows(
     sink.header(&header)?;
     let batch_rows = (BATCH_CELLS / width).clamp(1000, BATCH_ROWS);
     let mut batch = Vec::with_capacity(batch_rows.min((last - header_row) as usize));
-    for r in header_row + 1..=last {
-        batch.push(SheetRow { row: r + 1, cells: take_row(r, Some(width)) });
+    // Only rows with a cell under the header are handed on; the rows between them (absent
+    // from the file, or with cells only right of the header) are noted as runs, so that memory
+    // follows the cells present, not the rows a stray far cell implies.
+    let mut next = header_row + 1;
+    while let Some((r, cells)) = take_row(None, Some(width)) {
+        if cells.iter().all(|c| matches!(c, Data::Empty)) {
+            continue;
+        }
+        if r > next {
+            extent.blank_runs.push((next + 1, r - next));
+        }
+        batch.push(SheetRow { row: r + 1, cells });
+        next = r + 1;
         if batch.len() == batch_rows {
             sink.batch(&header, Batch::Sheet(&batch))?;
             batch.clear();
         }
+    }
+    if next <= last {
+        extent.blank_runs.push((next + 1, last + 1 - next));
     }
     if !batch.is_empty() {
         sink.batch(&header, Batch::Sheet(&batch))?;

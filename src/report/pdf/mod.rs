@@ -358,7 +358,14 @@ fn data_quality(c: &mut Canvas, m: &ReportModel<'_>) {
     let rejects = m.rejects();
     if !rejects.is_empty() {
         c.gap(8.0);
-        c.text(MARGIN, c.y, &format!("{} ({})", m.t(Label::Rejected), rejects.len()), 10.0, true, INK);
+        c.text(
+            MARGIN,
+            c.y,
+            &format!("{} ({})", m.t(Label::Rejected), rejects.iter().map(|r| u64::from(r.rows)).sum::<u64>()),
+            10.0,
+            true,
+            INK,
+        );
         let view = [
             View("location", 120.0, Align::Left, false),
             View("column", 70.0, Align::Left, false),
