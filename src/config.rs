@@ -105,7 +105,7 @@ impl WarningSettings {
 
 /// Every kind of warning (and of harmless rejected row) a run can accept, as `warnings.csv`'s
 /// `kind` column names it, with what it is.
-pub const WARNING_KINDS: [(&str, &str); 8] = [
+pub const WARNING_KINDS: [(&str, &str); 9] = [
     ("duplicate_row", "a row repeated exactly (same id, dates, amounts), counted once (rejected.csv)"),
     ("reused_document_id", "a document id used again for another document, kept as ID#2"),
     ("payment_id_reused", "a payment id used again for another payment"),
@@ -114,6 +114,7 @@ pub const WARNING_KINDS: [(&str, &str); 8] = [
     ("analysis", "a payment not applied as written (an unknown reference, a reversal)"),
     ("incomplete_month", "the month reported holds far fewer invoices than usual"),
     ("implausible_mapping", "mapped dates that contradict each other on most rows, or amounts that look like ids"),
+    ("compensation_not_converted", "no rate into the reporting currency for the 40 EUR compensation, claimed in EUR"),
 ];
 
 /// `[pool]`: pooled payment experience across creditors (`docs/pooling.md`).
@@ -311,16 +312,17 @@ impl Config {
             Some(o) => o.clone(),
             None => {
                 let out = raw.out.as_deref().unwrap_or("reports");
-                crate::toml_source::check_path("out", out).map_err(|e| invalid(e, "correct out"))?;
+                crate::toml_source::check_path("out", out).map_err(|e| invalid(e.to_string(), "correct out"))?;
                 tidy(&base.join(out))
             }
         };
         let inputs = read_inputs(raw.inputs, &base, &invalid)?;
         let bureau_inputs = read_inputs(raw.bureau_inputs, &base, &invalid)?;
-        raw.bureau.check().map_err(|e| invalid(format!("[bureau]: {e}"), "see docs/monitoring.md"))?;
-        raw.risk.check().map_err(|e| invalid(format!("[risk]: {e}"), "see docs/monitoring.md"))?;
-        raw.ladder.check().map_err(|e| invalid(e, "see docs/reports.md, the collection ladder"))?;
-        raw.notify.check().map_err(|e| invalid(e, "see docs/monitoring.md, alarms that reach people"))?;
+        raw.bureau.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md"))?;
+        raw.risk.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md"))?;
+        raw.ladder.check().map_err(|e| invalid(e.to_string(), "see docs/reports.md, the collection ladder"))?;
+        raw.notify.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md, alarms that reach people"))?;
+        raw.handover.check().map_err(|e| invalid(e.to_string(), "see docs/configuration.md, [handover]"))?;
         if (raw.outputs.parquet || overrides.parquet) && !cfg!(feature = "parquet") {
             return Err(invalid(
                 "Parquet outputs are asked for, but this arwatch was built without them (--no-default-features)".into(),
@@ -447,7 +449,8 @@ fn read_inputs(
             })?,
             MappingRef::File(f) => {
                 let mpath = base.join(&f);
-                crate::toml_source::check_path("mapping", &f).map_err(|e| invalid(e, "correct the mapping's path"))?;
+                crate::toml_source::check_path("mapping", &f)
+                    .map_err(|e| invalid(e.to_string(), "correct the mapping's path"))?;
                 let mtext = crate::toml_source::read(&mpath).map_err(|e| {
                     invalid(
                         format!("cannot read mapping {}: {e}", mpath.display()),
@@ -491,7 +494,8 @@ fn read_inputs(
             (None, false) => None,
         };
         // Said in messages as a person would write it (`../shared/x.csv`, not `a/../../shared`).
-        crate::toml_source::check_path("file", &input.file).map_err(|e| invalid(e, "correct the input's file"))?;
+        crate::toml_source::check_path("file", &input.file)
+            .map_err(|e| invalid(e.to_string(), "correct the input's file"))?;
         inputs.push(InputSpec { path: tidy(&base.join(&input.file)), mapping, snapshot });
     }
     Ok(inputs)

@@ -56,8 +56,14 @@ pub fn why_warnings(common: &Common, a: &Analysed, data_dir: Option<&Path>) {
     let accepted = |kind: &str| a.accepted.accepts(kind);
     let rejects: Vec<&Reject> =
         a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !(r.benign || accepted(r.kind()))).collect();
-    let warnings: Vec<&Warning> =
-        a.quality.warnings.iter().chain(&a.bureau.warnings).filter(|w| !accepted(w.kind)).collect();
+    let warnings: Vec<&Warning> = a
+        .quality
+        .warnings
+        .iter()
+        .chain(&a.bureau.warnings)
+        .chain(&a.run_warnings)
+        .filter(|w| !accepted(w.kind))
+        .collect();
     let others = if accepted("analysis") { 0 } else { a.analysis.warnings.len() };
     let incomplete = a.as_of_choice.incomplete.filter(|_| !accepted("incomplete_month"));
     if rejects.is_empty() && warnings.is_empty() && others == 0 && incomplete.is_none() {
@@ -254,6 +260,11 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
     inputs(common, &a.quality.stats, &a.quality.rejects, &a.quality.warnings);
     inputs(common, &a.bureau.stats, &a.bureau.rejects, &a.bureau.warnings);
     as_of(common, &a.as_of_choice);
+    if !common.quiet {
+        for w in &a.run_warnings {
+            eprintln!("warning: {}: {}", w.source, w.message);
+        }
+    }
     if common.verbose {
         for w in &a.analysis.warnings {
             eprintln!("warning: {w}");

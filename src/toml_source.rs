@@ -16,7 +16,34 @@
 //! CRLF needs nothing: TOML allows it.
 
 use std::borrow::Cow;
+use std::fmt::Display;
 use std::path::Path;
+
+/// A setting that cannot be used: the key as written in its section, its value, and what is
+/// wrong with it with what is expected. Each section's owner checks its own keys and says so
+/// with this; the configuration adds the file and the fix.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{key} = {value}: {problem}")]
+pub struct SettingError {
+    /// `[handover] jurisdiction`: the section and the key.
+    pub key: String,
+    /// The value as written (TOML's notation for text).
+    pub value: String,
+    /// What is wrong, and what would do.
+    pub problem: String,
+}
+
+impl SettingError {
+    /// `key` holds `value` (shown with `Debug`, as TOML writes text), which `problem`.
+    pub fn new(key: impl Into<String>, value: impl std::fmt::Debug, problem: impl Display) -> SettingError {
+        SettingError { key: key.into(), value: format!("{value:?}"), problem: problem.to_string() }
+    }
+
+    /// A value shown as it is (numbers, lists), not quoted.
+    pub fn shown(key: impl Into<String>, value: impl Display, problem: impl Display) -> SettingError {
+        SettingError { key: key.into(), value: value.to_string(), problem: problem.to_string() }
+    }
+}
 
 /// What to write instead when TOML cannot read a file: said with every TOML error.
 pub const HINT: &str = "on Windows, paths may be written as they are, C:\\Exports\\oct.csv, in single or double quotes";
@@ -144,11 +171,13 @@ fn kept_as_written(content: &str) -> bool {
 
 /// Refuses a path that holds a control character: TOML read `\t`, `\n` or `\r` in it as an
 /// escape (`"exports\new.csv"`), which no file name holds.
-pub fn check_path(key: &str, path: &str) -> Result<(), String> {
+pub fn check_path(key: &str, path: &str) -> Result<(), SettingError> {
     if path.chars().any(char::is_control) {
-        return Err(format!(
-            "{key} {path:?} holds a tab or a line break: a backslash in double quotes starts an escape in TOML \
-             (\\t, \\n); write the path in single quotes ('exports\\new.csv') or with / between folders"
+        return Err(SettingError::new(
+            key,
+            path,
+            "holds a tab or a line break: a backslash in double quotes starts an escape in TOML \
+             (\\t, \\n); write the path in single quotes ('exports\\new.csv') or with / between folders",
         ));
     }
     Ok(())
@@ -223,6 +252,7 @@ mod tests {
     fn a_path_with_a_control_character_says_how_to_write_it() {
         assert!(check_path("file", "exports/oct.csv").is_ok());
         let e = check_path("file", "exports\new.csv").unwrap_err();
-        assert!(e.contains("single quotes"), "{e}");
+        assert_eq!(e.key, "file");
+        assert!(e.to_string().contains("single quotes"), "{e}");
     }
 }

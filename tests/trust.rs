@@ -396,14 +396,57 @@ fn a_dinar_ledger_keeps_its_three_decimals_in_every_output() {
     assert!(report.contains("KWD 1,234.572"), "{report}");
 }
 
-#[test]
-fn the_compensation_in_another_currency_needs_its_rate() {
+/// A yen ledger run with the defaults (no exchange-rate table): the 40 EUR compensation
+/// stays 40 EUR beside each claim, with a warning, and the month is written.
+fn yen_with_the_defaults(fx: Option<&str>) -> (Case, Run) {
     let case = currency_case("JPY", ["1234567", "5000"], "160");
-    std::fs::write(case.path("fx.csv"), "date,currency,rate\n2025-01-01,USD,150\n").unwrap();
+    let cfg = read(&case.path("arwatch.toml"));
+    let cfg = match fx {
+        None => cfg.replace("fx_rates = \"fx.csv\"\n", ""),
+        Some(table) => {
+            std::fs::write(case.path("fx.csv"), table).unwrap();
+            cfg
+        }
+    };
+    std::fs::write(case.path("arwatch.toml"), cfg).unwrap();
     let r = case.run(&["run"]);
-    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("compensation") && r.stderr.contains("EUR"), "{}", r.stderr);
-    assert!(!case.path("out/2025-03").exists());
+    (case, r)
+}
+
+#[test]
+fn a_yen_ledger_runs_with_the_defaults_and_claims_the_compensation_in_euro() {
+    // This once stopped the whole run: no EUR->JPY rate for the 40 EUR compensation.
+    for fx in [None, Some("date,currency,rate\n2025-01-01,USD,150\n")] {
+        let (case, r) = yen_with_the_defaults(fx);
+        assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("1 warning (compensation_not_converted: 1)"), "{}", r.stdout);
+        assert!(r.stderr.contains("warning: handover: no rate from EUR into JPY"), "{}", r.stderr);
+        let month = case.path("out/2025-03");
+        // handover.csv: no compensation in yen to write, and the claim without it.
+        let (header, rows) = common::csv_rows(&month.join("data/handover.csv"));
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let k1 = rows.iter().find(|r| r[0] == "K1").unwrap();
+        assert_eq!(k1[col("compensation")], "");
+        let open: i64 = k1[col("open_amount")].parse().unwrap();
+        let interest: i64 = k1[col("interest")].parse().unwrap();
+        assert_eq!(k1[col("claim_total")], (open + interest).to_string());
+        let warnings = read(&month.join("data/warnings.csv"));
+        assert!(
+            warnings.contains("compensation_not_converted")
+                && warnings.contains("no rate from EUR into JPY on 2025-03-31"),
+            "{warnings}"
+        );
+        assert_eq!(case.summary()["data_quality"]["warnings"], 1);
+        // The dossier claims it in euro beside the total, and says why.
+        let dossier = pdftotext(&month.join("handover/K1.pdf"));
+        assert!(dossier.contains("€ 40.00") && dossier.contains("JPY 1,234,567"), "{dossier}");
+        assert!(dossier.contains("no rate from EUR into JPY"), "{dossier}");
+        let report = pdftotext(&month.join("arwatch-2025-03.pdf"));
+        assert!(
+            report.contains("compensation_not_converted") || report.contains("no rate from EUR into JPY"),
+            "{report}"
+        );
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! that made it, in words, so a controller can defend it.
 
 use crate::bureau::{BureauSettings, ScoreKind, Snapshot, Status};
+use crate::toml_source::SettingError;
 use serde::Deserialize;
 
 /// Weights of the factors; a factor's share of the score is its weight over the sum of the
@@ -99,7 +100,7 @@ impl Default for RiskSettings {
 
 impl RiskSettings {
     /// Refuses settings that cannot rank clients (tiers out of order, negative weights).
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), SettingError> {
         let w = &self.weights;
         let all = [
             w.wadl,
@@ -115,16 +116,24 @@ impl RiskSettings {
             w.utilisation,
             w.elsewhere,
         ];
-        if all.iter().any(|x| *x < 0.0 || !x.is_finite()) {
-            return Err("risk weights must be zero or positive".into());
+        if let Some(x) = all.iter().find(|x| **x < 0.0 || !x.is_finite()) {
+            return Err(SettingError::shown("[risk.weights]", x, "a weight must be zero or positive"));
         }
         let t = self.tiers;
         if !(0.0 < t[0] && t[0] < t[1] && t[1] < t[2] && t[2] <= 100.0) {
-            return Err(format!("risk tiers {t:?} must rise within 0–100, e.g. [25, 50, 75]"));
+            return Err(SettingError::shown(
+                "[risk] tiers",
+                format!("{t:?}"),
+                "must rise within 0–100, e.g. [25, 50, 75]",
+            ));
         }
         // Written so that a NaN (no order) is refused too.
         if self.utilisation_from.partial_cmp(&self.utilisation_full) != Some(std::cmp::Ordering::Less) {
-            return Err("utilisation_from must be below utilisation_full".into());
+            return Err(SettingError::shown(
+                "[risk] utilisation_from",
+                self.utilisation_from,
+                format!("must be below utilisation_full ({})", self.utilisation_full),
+            ));
         }
         Ok(())
     }

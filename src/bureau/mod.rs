@@ -9,6 +9,7 @@ pub mod elsewhere;
 pub mod watchlist;
 
 use crate::model::{Client, ClientIx, CompanyNumber, Origin};
+use crate::toml_source::SettingError;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -204,25 +205,31 @@ impl Default for BureauSettings {
 impl BureauSettings {
     /// Refuses scales and vocabularies that cannot be applied (an empty scale, fewer than two
     /// ratings, an unknown status).
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), SettingError> {
         for kind in ScoreKind::ALL {
             let [lo, hi] = self.scale(kind);
             if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
-                return Err(format!("{}_scale must be [lowest, highest], not [{lo}, {hi}]", kind.name()));
+                return Err(SettingError::shown(
+                    format!("[bureau] {}_scale", kind.name()),
+                    format!("[{lo}, {hi}]"),
+                    "must be [lowest, highest]",
+                ));
             }
         }
         for k in self.credit_flag.keys() {
             if CreditFlag::from_label(k).is_none() {
-                return Err(format!("[bureau.credit_flag] {k:?}: use green, orange or red"));
+                return Err(SettingError::new("[bureau.credit_flag] key", k, "use green, orange or red"));
             }
         }
         if self.ratings.len() < 2 {
-            return Err("ratings needs at least two labels, best first".into());
+            return Err(SettingError::new("[bureau] ratings", &self.ratings, "needs at least two labels, best first"));
         }
         for k in self.status.keys() {
             if Status::from_label(k).is_none() && !matches!(k.as_str(), "reorganisation" | "liquidation") {
-                return Err(format!(
-                    "[bureau.status] {k:?}: use active, reorganisation, liquidation, dissolved or bankrupt"
+                return Err(SettingError::new(
+                    "[bureau.status] key",
+                    k,
+                    "use active, reorganisation, liquidation, dissolved or bankrupt",
                 ));
             }
         }
@@ -477,7 +484,7 @@ mod tests {
         s.growth_score_scale = [1.0, 10.0];
         assert_eq!(s.out_of_scale(ScoreKind::Growth, 10.0), None);
         s.growth_score_scale = [10.0, 1.0];
-        assert!(s.check().unwrap_err().contains("growth_score_scale"));
+        assert_eq!(s.check().unwrap_err().key, "[bureau] growth_score_scale");
     }
 
     #[test]
@@ -488,7 +495,7 @@ mod tests {
         assert_eq!(s.credit_flag_of("purple"), None);
         assert!(CreditFlag::Green < CreditFlag::Orange && CreditFlag::Orange < CreditFlag::Red);
         s.credit_flag.insert("blue".into(), vec!["blauw".into()]);
-        assert!(s.check().unwrap_err().contains("[bureau.credit_flag] \"blue\""));
+        assert_eq!(s.check().unwrap_err().to_string(), "[bureau.credit_flag] key = \"blue\": use green, orange or red");
     }
 
     fn snap(company: &str, date: &str) -> Snapshot {

@@ -6,8 +6,9 @@ use super::interest::{Interest, Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;
 use crate::analytics::risk::Tier;
 use crate::fx::Fx;
-use crate::model::{ClientIx, Currency, Roster};
+use crate::model::{ClientIx, Currency, Money, Roster};
 use crate::monitor::Assessment;
+use crate::toml_source::SettingError;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -62,6 +63,76 @@ pub struct HandoverSettings {
     pub reminders: Option<PathBuf>,
     /// The creditor the dossiers name.
     pub creditor: Creditor,
+    /// `jurisdiction`, read by [`HandoverSettings::check`].
+    #[serde(skip)]
+    pub default_jurisdiction: Jurisdiction,
+    /// `compensation` in `compensation_currency`, read by [`HandoverSettings::check`].
+    #[serde(skip)]
+    pub compensation_due: Money,
+}
+
+impl HandoverSettings {
+    /// Reads the jurisdiction and the compensation as written, when the configuration loads.
+    pub fn check(&mut self) -> Result<(), SettingError> {
+        self.default_jurisdiction = Jurisdiction::parse(&self.jurisdiction)
+            .ok_or_else(|| SettingError::new("[handover] jurisdiction", &self.jurisdiction, "use BE or NL"))?;
+        let currency = Currency::parse(&self.compensation_currency).ok_or_else(|| {
+            SettingError::new(
+                "[handover] compensation_currency",
+                &self.compensation_currency,
+                "is not a currency code; use EUR (the Directive's 40 EUR) or a code such as USD",
+            )
+        })?;
+        let minor = crate::ingest::parse::amount_from_f64(self.compensation, currency.minor_digits()).map_err(|e| {
+            SettingError::shown("[handover] compensation", self.compensation, format!("{e}; for example 40"))
+        })?;
+        if minor < 0 {
+            return Err(SettingError::shown(
+                "[handover] compensation",
+                self.compensation,
+                "is negative; the Directive's compensation is 40 (EUR), 0 claims none",
+            ));
+        }
+        self.compensation_due = Money::new(minor, currency);
+        Ok(())
+    }
+
+    /// The compensation per invoice in the reporting currency, converted at `as_of`; without a
+    /// rate, as the configuration states it (never converted with a guess).
+    pub fn compensation(&self, fx: &Fx, as_of: NaiveDate) -> Compensation {
+        let due = self.compensation_due;
+        match fx.convert(due.minor(), due.currency(), fx.reporting(), as_of) {
+            Ok(v) => Compensation::Converted(Money::new(v, fx.reporting())),
+            Err(_) => Compensation::Unconverted(due),
+        }
+    }
+}
+
+/// The fixed recovery compensation of one invoice, as its claim carries it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Compensation {
+    /// In the reporting currency: part of the claim's total.
+    Converted(Money),
+    /// As the law states it (40 EUR), for want of a rate into the reporting currency: claimed
+    /// beside the total in its own currency, never converted with a guess.
+    Unconverted(Money),
+}
+
+impl Compensation {
+    /// What it adds to a claim's total in the reporting currency: nothing when unconverted.
+    pub fn in_claim(self) -> i64 {
+        match self {
+            Compensation::Converted(m) => m.minor(),
+            Compensation::Unconverted(_) => 0,
+        }
+    }
+
+    /// The amount, in whichever currency it is.
+    pub fn amount(self) -> Money {
+        match self {
+            Compensation::Converted(m) | Compensation::Unconverted(m) => m,
+        }
+    }
 }
 
 impl Default for HandoverSettings {
@@ -79,6 +150,8 @@ impl Default for HandoverSettings {
             rates: None,
             reminders: None,
             creditor: Creditor::default(),
+            default_jurisdiction: Jurisdiction::Belgium,
+            compensation_due: Money::new(4000, Currency::EUR),
         }
     }
 }
@@ -102,16 +175,16 @@ pub struct Line {
     pub days_past_due: i64,
     /// Statutory interest to the handover date.
     pub interest: Interest,
-    /// The fixed compensation, in the reporting currency.
-    pub compensation: i64,
+    /// The fixed compensation.
+    pub compensation: Compensation,
     /// Whose law the interest follows.
     pub jurisdiction: Jurisdiction,
 }
 
 impl Line {
-    /// Open amount + interest + compensation.
+    /// Open amount + interest + compensation (when converted into the reporting currency).
     pub fn claim(&self) -> i64 {
-        self.open + self.interest.amount + self.compensation
+        self.open + self.interest.amount + self.compensation.in_claim()
     }
 }
 
@@ -153,25 +226,6 @@ pub fn read_reminders(path: &std::path::Path) -> Result<Vec<Reminder>, Collectio
     Ok(out)
 }
 
-/// The fixed compensation per invoice in the reporting currency, in minor units: 40 EUR is
-/// 40 EUR whatever the ledger's currency, converted at the as-of date.
-pub(super) fn compensation_in(s: &HandoverSettings, fx: &Fx, as_of: NaiveDate) -> Result<i64, CollectionError> {
-    let from = Currency::parse(&s.compensation_currency).ok_or_else(|| {
-        CollectionError::Settings(format!(
-            "[handover] compensation_currency {:?} is not a currency code",
-            s.compensation_currency
-        ))
-    })?;
-    let minor = crate::ingest::parse::amount_from_f64(s.compensation, from.minor_digits())
-        .map_err(|e| CollectionError::Settings(format!("[handover] compensation {}: {e}", s.compensation)))?;
-    fx.convert(minor, from, fx.reporting(), as_of).map_err(|source| CollectionError::Compensation {
-        amount: s.compensation,
-        from,
-        to: fx.reporting(),
-        source,
-    })
-}
-
 /// The handover at the as-of date, by client then due date. With `ladder` (the invoices the
 /// collection ladder sends to handover, by client and document id) an invoice goes when the
 /// ladder says so instead of after `min_days_past_due`.
@@ -181,16 +235,13 @@ pub fn select(
     assessment: &Assessment,
     s: &HandoverSettings,
     rates: &Rates,
-    fx: &Fx,
+    compensation: Compensation,
     ladder: Option<&BTreeSet<(ClientIx, &str)>>,
 ) -> Result<Vec<Line>, CollectionError> {
     if !s.enabled {
         return Ok(Vec::new());
     }
-    let default = Jurisdiction::parse(&s.jurisdiction).ok_or_else(|| {
-        CollectionError::Settings(format!("[handover] jurisdiction {:?} is not BE or NL", s.jurisdiction))
-    })?;
-    let compensation = compensation_in(s, fx, analysis.as_of)?;
+    let default = s.default_jurisdiction;
     // Clients are independent: each one's lines in parallel, in client order.
     let per_client: Vec<Result<Vec<Line>, CollectionError>> = analysis
         .clients

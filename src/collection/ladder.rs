@@ -4,15 +4,15 @@
 //! collection case: its action is to file the claim in the insolvency proceedings.
 
 use super::CollectionError;
-use super::handover::{HandoverSettings, Reminder, compensation_in};
+use super::handover::{Compensation, HandoverSettings, Reminder};
 use super::interest::{Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;
 use crate::analytics::risk::Tier;
 use crate::bureau::Status;
-use crate::fx::Fx;
 use crate::locale::Lang;
 use crate::model::Roster;
 use crate::monitor::{Assessment, ClientView};
+use crate::toml_source::SettingError;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -83,12 +83,20 @@ impl Default for LadderSettings {
 
 impl LadderSettings {
     /// Refuses a ladder without steps or whose steps are not in increasing days.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), SettingError> {
+        let days: Vec<i64> = self.steps.iter().map(|s| s.days).collect();
+        let steps = || SettingError::shown("[ladder] steps, days", format!("{days:?}"), "");
         if self.steps.is_empty() {
-            return Err("[ladder] needs at least one step (the last is the handover)".into());
+            return Err(SettingError {
+                problem: "needs at least one step (the last is the handover)".into(),
+                ..steps()
+            });
         }
-        if self.steps.windows(2).any(|w| w[0].days >= w[1].days) || self.steps[0].days < 0 {
-            return Err("[ladder] steps must come in increasing days after the due date, from 0".into());
+        if days.windows(2).any(|w| w[0] >= w[1]) || days[0] < 0 {
+            return Err(SettingError {
+                problem: "steps must come in increasing days after the due date, from 0".into(),
+                ..steps()
+            });
         }
         Ok(())
     }
@@ -204,16 +212,14 @@ pub fn actions(
     ladder: &LadderSettings,
     handover: &HandoverSettings,
     rates: &Rates,
-    fx: &Fx,
+    compensation: Compensation,
 ) -> Result<Vec<Action>, CollectionError> {
     let as_of = analysis.as_of;
     let mut done: BTreeMap<(&str, &str), u32> = BTreeMap::new();
     for r in reminders.iter().filter(|r| r.date <= as_of) {
         *done.entry((r.client_id.as_str(), r.document_id.as_str())).or_default() += 1;
     }
-    let default = Jurisdiction::parse(&handover.jurisdiction).unwrap_or(Jurisdiction::Belgium);
-    // Needed only for a claim to file: a ledger without insolvent clients needs no rate for it.
-    let mut compensation = None;
+    let default = handover.default_jurisdiction;
     let last = (ladder.steps.len() - 1) as u32;
     let mut out = Vec::new();
     for (position, (c, v)) in analysis.clients.iter().zip(&assessment.clients).enumerate() {
@@ -244,14 +250,10 @@ pub fn actions(
                 // bureau reported the proceedings (the judgment date is not an input).
                 let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
                 let interest = statutory_interest(o.open, o.due, snapshot_date.min(as_of), j, rates)?;
-                let comp = match compensation {
-                    Some(c) => c,
-                    None => *compensation.insert(compensation_in(handover, fx, as_of)?),
-                };
                 a.kind = Kind::FileClaim;
                 a.date = snapshot_date;
                 a.overdue_days = 0;
-                a.claim = Some((o.open + interest.amount + comp, j));
+                a.claim = Some((o.open + interest.amount + compensation.in_claim(), j));
             } else if v.risk.tier == Tier::Critical {
                 a.kind = Kind::Handover;
                 a.step = last;
@@ -306,9 +308,13 @@ mod tests {
     fn case(tier: Tier, status: Option<Status>) -> (Roster, Analysis, Assessment) {
         let as_of = d("2026-10-31");
         let roster = Roster::new(Vec::new(), vec![Client { id: "K1".into(), name: "A".into(), company_number: None }]);
-        let mut analysis =
-            crate::analytics::analyse(&Default::default(), as_of, &Default::default(), &Fx::none(Currency::EUR))
-                .unwrap();
+        let mut analysis = crate::analytics::analyse(
+            &Default::default(),
+            as_of,
+            &Default::default(),
+            &crate::fx::Fx::none(Currency::EUR),
+        )
+        .unwrap();
         let items =
             vec![item("F10", "2026-10-21", as_of), item("F30", "2026-10-01", as_of), item("F70", "2026-08-22", as_of)];
         analysis.clients = vec![ClientResult {
@@ -345,7 +351,6 @@ mod tests {
 
     fn run(tier: Tier, status: Option<Status>, reminders: &[Reminder]) -> Vec<Seen> {
         let (roster, analysis, assessment) = case(tier, status);
-        let fx = Fx::none(Currency::EUR);
         let ladder = LadderSettings::default();
         let actions = actions(
             &roster,
@@ -355,7 +360,7 @@ mod tests {
             &ladder,
             &HandoverSettings::default(),
             &Rates::shipped(),
-            &fx,
+            HandoverSettings::default().compensation(&crate::fx::Fx::none(Currency::EUR), d("2026-10-31")),
         )
         .unwrap();
         actions

@@ -7,14 +7,9 @@ pub mod handover;
 pub mod interest;
 pub mod ladder;
 
-use crate::fx::FxError;
-
-/// Why the handover could not be prepared: its settings, its tables, or a missing rate.
+/// Why the handover could not be prepared: its tables, or a missing interest rate.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum CollectionError {
-    /// A `[handover]` setting that cannot be used.
-    #[error("handover: {0}")]
-    Settings(String),
     /// A line of a side table (interest rates, reminder log) that cannot be read.
     #[error("{table} line {line}{column}: {problem}")]
     Table {
@@ -49,30 +44,15 @@ pub enum CollectionError {
         /// 1 or 2.
         half: u8,
     },
-    /// The compensation cannot be converted into the reporting currency.
-    #[error(
-        "handover: the {amount} {from} compensation in {to}: {source}; add the rate to the table named by fx_rates, or set [handover] compensation and compensation_currency in {to}"
-    )]
-    Compensation {
-        /// The configured compensation, in `from`.
-        amount: f64,
-        /// Its currency.
-        from: crate::model::Currency,
-        /// The reporting currency.
-        to: crate::model::Currency,
-        /// Why it cannot be converted.
-        source: FxError,
-    },
 }
 
 impl CollectionError {
     /// What the user can do about it (empty where the message already says).
     pub fn fix(&self) -> &'static str {
         match self {
-            CollectionError::Settings(_) => "correct [handover] in the configuration (see docs/configuration.md)",
             CollectionError::Table { .. } => "correct the line; the columns are described in docs/reports.md",
             CollectionError::Unreadable { .. } => "check the path under [handover] in the configuration",
-            CollectionError::NoRate { .. } | CollectionError::Compensation { .. } => "",
+            CollectionError::NoRate { .. } => "",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! with the credentials the environment holds.
 
 use super::{Digest, EmailSettings, NotifyError, Tls};
+use crate::toml_source::SettingError;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
@@ -10,9 +11,13 @@ use lettre::{Message, SmtpTransport, Transport};
 use std::time::Duration;
 
 /// An address as lettre reads it, or why it is none.
-pub(super) fn mailbox(address: &str) -> Result<Mailbox, String> {
+pub(super) fn mailbox(address: &str) -> Result<Mailbox, SettingError> {
     address.parse::<Mailbox>().map_err(|e| {
-        format!("[notify.email] \"{address}\" is not an e-mail address ({e}): write it as name@example.com")
+        SettingError::new(
+            "[notify.email] address",
+            address,
+            format!("is not an e-mail address ({e}): write it as name@example.com"),
+        )
     })
 }
 
@@ -55,7 +60,7 @@ fn tls_parameters(s: &EmailSettings) -> Result<TlsParameters, NotifyError> {
 
 /// Sends the digest to every recipient in one message.
 pub(super) fn send(s: &EmailSettings, digest: &Digest) -> Result<(), NotifyError> {
-    let setup = NotifyError::Setup;
+    let setup = |e: SettingError| NotifyError::Setup(e.to_string());
     let mut message = Message::builder().from(mailbox(&s.from).map_err(setup)?).subject(digest.subject());
     for to in &s.to {
         message = message.to(mailbox(to).map_err(setup)?);

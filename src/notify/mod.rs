@@ -13,6 +13,7 @@ pub use digest::Digest;
 pub use sent_log::SentLog;
 
 use crate::monitor::alerts::{Alert, Severity};
+use crate::toml_source::SettingError;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -145,29 +146,38 @@ fn webhook_url() -> String {
 
 impl NotifySettings {
     /// Refuses settings that cannot work, before anything is read.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), SettingError> {
         if let Some(e) = &self.email {
             if e.password.is_some() || e.user.is_some() {
-                return Err(format!(
-                    "[notify.email] holds a user or password: credentials are never read from the \
-                     configuration file; remove them and set the environment variables {} and {}",
-                    e.user_env, e.password_env
+                let key = if e.password.is_some() { "[notify.email] password" } else { "[notify.email] user" };
+                return Err(SettingError::shown(
+                    key,
+                    "(not shown)",
+                    format!(
+                        "credentials are never read from the configuration file; remove it and set the \
+                         environment variables {} and {}",
+                        e.user_env, e.password_env
+                    ),
                 ));
             }
             if e.server.trim().is_empty() {
-                return Err("[notify.email] server is empty: give the SMTP server's host name".into());
+                return Err(SettingError::new("[notify.email] server", &e.server, "give the SMTP server's host name"));
             }
             if e.to.is_empty() {
-                return Err("[notify.email] to is empty: give at least one recipient".into());
+                return Err(SettingError::shown("[notify.email] to", "[]", "give at least one recipient"));
             }
             for a in std::iter::once(&e.from).chain(&e.to) {
                 email::mailbox(a)?;
             }
             if e.tls == Tls::None && !is_loopback(&e.server) {
-                return Err(format!(
-                    "[notify.email] tls = \"none\" would send the alerts and the password in clear to {}: \
-                     use \"starttls\" or \"tls\" (\"none\" is for a relay on this machine only)",
-                    e.server
+                return Err(SettingError::new(
+                    "[notify.email] tls",
+                    "none",
+                    format!(
+                        "would send the alerts and the password in clear to {}: use \"starttls\" or \"tls\" \
+                         (\"none\" is for a relay on this machine only)",
+                        e.server
+                    ),
                 ));
             }
         }
@@ -311,11 +321,11 @@ mod tests {
             "[email]\nserver = \"smtp.example.com\"\ntls = \"none\"\nfrom = \"a@example.com\"\nto = [\"b@example.com\"]",
         )
         .unwrap();
-        assert!(s.check().unwrap_err().contains("in clear"));
+        assert!(s.check().unwrap_err().problem.contains("in clear"));
         s.email.as_mut().unwrap().server = "127.0.0.1".into();
         assert!(s.check().is_ok());
         s.email.as_mut().unwrap().to = vec!["not an address".into()];
-        assert!(s.check().unwrap_err().contains("not an address"));
+        assert!(s.check().unwrap_err().to_string().contains("\"not an address\""));
     }
 
     #[test]
@@ -323,6 +333,6 @@ mod tests {
         let r: Result<NotifySettings, _> = toml::from_str(
             "[email]\nserver = \"s\"\nfrom = \"a@example.com\"\nto = [\"b@example.com\"]\npassword = \"x\"",
         );
-        assert!(r.unwrap().check().unwrap_err().contains("never read from the configuration file"));
+        assert!(r.unwrap().check().unwrap_err().problem.contains("never read from the configuration file"));
     }
 }

@@ -2,6 +2,7 @@
 //! systems. Messages name the webhook's host only: its address holds a secret token.
 
 use super::{Digest, NotifyError, WebhookFormat, WebhookSettings, is_loopback};
+use crate::toml_source::SettingError;
 use std::time::Duration;
 
 /// The host of an `http(s)://host[:port]/…` address.
@@ -17,14 +18,18 @@ fn host(url: &str) -> Option<&str> {
 }
 
 /// Refuses an address that is not HTTPS (plain HTTP only to this machine).
-pub(super) fn check_url(url: &str) -> Result<(), String> {
+pub(super) fn check_url(url: &str) -> Result<(), SettingError> {
     let Some(h) = host(url) else {
-        return Err("[notify.webhook] the address is not an http(s)://host/… address".into());
+        return Err(SettingError::new("[notify.webhook] url", url, "is not an http(s)://host/… address"));
     };
     if url.starts_with("http://") && !is_loopback(h) {
-        return Err(format!(
-            "[notify.webhook] http:// to {h} would send the alerts in clear: use https:// (http:// is for \
-             a receiver on this machine only)"
+        return Err(SettingError::new(
+            "[notify.webhook] url",
+            url,
+            format!(
+                "http:// to {h} would send the alerts in clear: use https:// (http:// is for a receiver on this \
+                 machine only)"
+            ),
         ));
     }
     Ok(())
@@ -41,7 +46,7 @@ pub(super) fn send(s: &WebhookSettings, digest: &Digest) -> Result<(), NotifyErr
             ))
         })?,
     };
-    check_url(&url).map_err(NotifyError::Setup)?;
+    check_url(&url).map_err(|e| NotifyError::Setup(e.to_string()))?;
     let host = host(&url).unwrap_or("?").to_string();
     let body = match s.format {
         WebhookFormat::Teams => digest.teams(),
@@ -82,7 +87,7 @@ mod tests {
         assert_eq!(host("ftp://example.com"), None);
         assert!(check_url("https://hooks.slack.com/services/T/B/X").is_ok());
         assert!(check_url("http://127.0.0.1:8080/hook").is_ok());
-        assert!(check_url("http://hooks.slack.com/services/T").unwrap_err().contains("in clear"));
+        assert!(check_url("http://hooks.slack.com/services/T").unwrap_err().problem.contains("in clear"));
         assert!(check_url("hooks.slack.com").is_err());
     }
 }

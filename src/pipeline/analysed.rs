@@ -2,22 +2,20 @@
 //! the ledger's rows; what follows (risk, alerts, handover) needs only its clients.
 
 use super::error::RunError;
-use super::loaded::Loaded;
+use super::loaded::{Loaded, SideTables};
 use crate::analytics::as_of::AsOf;
 use crate::analytics::{Analysis, analyse};
 use crate::collection::dossier_names;
-use crate::collection::handover::{self, Line, Reminder};
-use crate::collection::interest::Rates;
+use crate::collection::handover::{self, Compensation, Line, Reminder};
 use crate::collection::ladder::{self, Action};
 use crate::config::{Config, WarningSettings};
 use crate::exit::{AppError, ExitCode};
-use crate::fx::Fx;
-use crate::ingest::DataQuality;
 use crate::ingest::bureau::BureauIngested;
+use crate::ingest::{DataQuality, Warning};
 use crate::model::ClientIx;
 use crate::model::Roster;
 use crate::monitor::alerts::Alert;
-use crate::monitor::history::{self, Entry};
+use crate::monitor::history::Entry;
 use crate::monitor::opportunities::Opportunity;
 use crate::monitor::{self, Assessment};
 use chrono::NaiveDate;
@@ -70,6 +68,9 @@ pub struct Analysed {
     pub actions: Vec<Action>,
     /// The dossier file of each debtor that gets one, and how many debtors qualify.
     pub dossiers: (BTreeMap<ClientIx, String>, usize),
+    /// What the run itself warns about, beyond the inputs' warnings (a compensation without
+    /// a rate).
+    pub run_warnings: Vec<Warning>,
     /// Wall time of each step so far.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -104,6 +105,9 @@ impl Analysed {
             count(w.kind, 1, false);
         }
         count("analysis", self.analysis.warnings.len(), false);
+        for w in &self.run_warnings {
+            count(w.kind, 1, false);
+        }
         // A month that looks incomplete is a warning like the others (warnings.csv, exit 3).
         count("incomplete_month", usize::from(self.as_of_choice.incomplete.is_some()), false);
         t
@@ -112,10 +116,10 @@ impl Analysed {
     /// Analyses the ledger, assesses each client's risk, compares with the previous run and
     /// selects the handover.
     pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, AppError> {
-        let Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere } = loaded;
+        let Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere, tables } = loaded;
+        let SideTables { fx, rates, reminders, previous } = tables;
         let mut timings = Vec::new();
         let t = Instant::now();
-        let fx = fx(config)?;
         let analysis = analyse(&ingested.ledger, as_of, &config.analytics, &fx).map_err(RunError::Fx)?;
         let (ledger, quality) = ingested.into_parts();
         let roster = ledger.into_roster();
@@ -132,16 +136,13 @@ impl Analysed {
             &elsewhere.by_company,
         );
         let entries = monitor::entries(&roster, &analysis, &assessment, &watchlist);
-        let compared_with = match &config.compare_with {
-            Some(p) => Some(p.clone()),
-            None => history::previous(&config.out, as_of).map(|(_, p)| p),
-        };
-        let alerts = match &compared_with {
-            Some(p) => {
-                let prev = history::load(p).map_err(RunError::History)?;
-                monitor::alerts::compare(&prev, &entries, &config.monitor, &config.bureau, config.currency)
+        let (compared_with, alerts) = match previous {
+            Some((p, prev)) => {
+                let alerts =
+                    monitor::alerts::compare(&prev, &entries, &config.monitor, &config.bureau, config.currency);
+                (Some(p), alerts)
             }
-            None => Vec::new(),
+            None => (None, Vec::new()),
         };
         let opportunities = monitor::opportunities::opportunities(
             &roster,
@@ -154,14 +155,18 @@ impl Analysed {
         timings.push(("monitor", t.elapsed()));
 
         let t = Instant::now();
-        let rates = rates(config)?;
-        let reminders = match &config.handover.reminders {
-            Some(p) => handover::read_reminders(p).map_err(RunError::Collection)?,
-            None => Vec::new(),
-        };
-        let actions =
-            ladder::actions(&roster, &analysis, &assessment, &reminders, &config.ladder, &config.handover, &rates, &fx)
-                .map_err(RunError::Collection)?;
+        let compensation = config.handover.compensation(&fx, as_of);
+        let actions = ladder::actions(
+            &roster,
+            &analysis,
+            &assessment,
+            &reminders,
+            &config.ladder,
+            &config.handover,
+            &rates,
+            compensation,
+        )
+        .map_err(RunError::Collection)?;
         // The ladder's handovers, when the pack follows the ladder.
         let ladder_handovers: Option<BTreeSet<(ClientIx, &str)>> = config.handover.follow_ladder.then(|| {
             actions
@@ -172,9 +177,40 @@ impl Analysed {
                 })
                 .collect()
         });
-        let handover =
-            handover::select(&roster, &analysis, &assessment, &config.handover, &rates, &fx, ladder_handovers.as_ref())
-                .map_err(RunError::Collection)?;
+        let handover = handover::select(
+            &roster,
+            &analysis,
+            &assessment,
+            &config.handover,
+            &rates,
+            compensation,
+            ladder_handovers.as_ref(),
+        )
+        .map_err(RunError::Collection)?;
+        let claims = handover.len() + actions.iter().filter(|a| a.kind == ladder::Kind::FileClaim).count();
+        let run_warnings: Vec<Warning> = match compensation {
+            Compensation::Unconverted(c) if claims > 0 => vec![Warning {
+                kind: "compensation_not_converted",
+                source: "handover".into(),
+                location: config.fx_rates.as_ref().map_or_else(|| "fx_rates".into(), |p| p.display().to_string()),
+                message: format!(
+                    "no rate from {} into {} on {as_of}: the {c} {} compensation per invoice is claimed in {} beside each claim, \
+                     not converted and not in claim_total (handover.csv leaves compensation empty); {}, or set \
+                     [handover] compensation and compensation_currency in {}",
+                    c.currency(),
+                    config.currency,
+                    c.currency(),
+                    c.currency(),
+                    if config.fx_rates.is_some() {
+                        "add the rate to the fx_rates table"
+                    } else {
+                        "name an fx_rates table with the rate"
+                    },
+                    config.currency
+                ),
+            }],
+            _ => Vec::new(),
+        };
 
         let dossiers = if config.reports.dossiers {
             dossier_names::plan(&roster, &handover, config.handover.max_dossiers)
@@ -199,38 +235,8 @@ impl Analysed {
             reminders,
             actions,
             dossiers,
+            run_warnings,
             timings,
         })
     }
-}
-
-/// The exchange rates: the configured table, or none (a single-currency ledger needs none).
-fn fx(config: &Config) -> Result<Fx, RunError> {
-    match &config.fx_rates {
-        None => Ok(Fx::none(config.currency)),
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| RunError::Unreadable {
-                what: "FX rate table",
-                path: p.clone(),
-                problem: e.to_string(),
-                fix: "check fx_rates in the configuration",
-            })?;
-            Ok(Fx::from_csv(&text, &p.display().to_string(), config.currency)?)
-        }
-    }
-}
-
-/// The statutory interest rates: shipped, and the configured table over them.
-fn rates(config: &Config) -> Result<Rates, RunError> {
-    let mut rates = Rates::shipped();
-    if let Some(p) = &config.handover.rates {
-        let text = std::fs::read_to_string(p).map_err(|e| RunError::Unreadable {
-            what: "interest rate table",
-            path: p.clone(),
-            problem: e.to_string(),
-            fix: "check [handover] rates",
-        })?;
-        rates.add_csv(&text, &p.display().to_string())?;
-    }
-    Ok(rates)
 }

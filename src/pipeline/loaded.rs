@@ -6,13 +6,19 @@ use crate::analytics::as_of::AsOf;
 use crate::analytics::calendar;
 use crate::bureau::elsewhere;
 use crate::bureau::watchlist::{self, Watched};
+use crate::collection::handover::{self, Reminder};
+use crate::collection::interest::Rates;
 use crate::config::Config;
 use crate::exit::AppError;
+use crate::fx::Fx;
 use crate::ingest::bureau::{BureauIngested, ingest_bureau};
 use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, Warning, ingest};
 use crate::model::Origin;
+use crate::monitor::history::{self, Entry};
 use crate::output::month_folder;
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// The inputs of a run, read and checked.
 pub struct Loaded {
@@ -28,6 +34,47 @@ pub struct Loaded {
     pub watchlist: Vec<Watched>,
     /// How the clients pay the other creditors of a pool (`[pool] elsewhere`).
     pub elsewhere: elsewhere::Pooled,
+    /// The tables beside the ledger: rates, reminders, the run compared with.
+    pub tables: SideTables,
+}
+
+/// The files beside the ledger that a run reads, all in this stage so that a bad one stops
+/// the run before any analysis.
+pub struct SideTables {
+    /// The exchange rates (none without `fx_rates`).
+    pub fx: Fx,
+    /// The statutory interest rates: shipped, and `[handover] rates` over them.
+    pub rates: Rates,
+    /// The reminder log (empty without one).
+    pub reminders: Vec<Reminder>,
+    /// The saved run the alerts compare with, and its entries; `None` when there is none.
+    pub previous: Option<(PathBuf, BTreeMap<String, Entry>)>,
+}
+
+impl SideTables {
+    /// Reads the exchange rates, the interest rates and the reminder log (the run compared
+    /// with needs the as-of date: [`SideTables::previous`]).
+    fn read(config: &Config) -> Result<SideTables, RunError> {
+        let reminders = match &config.handover.reminders {
+            Some(p) => handover::read_reminders(p).map_err(RunError::Collection)?,
+            None => Vec::new(),
+        };
+        Ok(SideTables { fx: fx(config)?, rates: rates(config)?, reminders, previous: None })
+    }
+
+    /// The saved run to compare with: the one `--compare-with` names, else the latest month
+    /// end before `as_of`.
+    fn previous(&mut self, config: &Config, as_of: NaiveDate) -> Result<(), RunError> {
+        let path = match &config.compare_with {
+            Some(p) => Some(p.clone()),
+            None => history::previous(&config.out, as_of).map(|(_, p)| p),
+        };
+        if let Some(p) = path {
+            let entries = history::load(&p).map_err(RunError::History)?;
+            self.previous = Some((p, entries));
+        }
+        Ok(())
+    }
 }
 
 /// Shown each set of inputs (the ledger's, then the bureau's) as soon as it is read, before
@@ -38,6 +85,8 @@ impl Loaded {
     /// Reads the ledger, checks its rejected share, fixes the as-of date and checks the
     /// currencies, then reads the bureau inputs and checks theirs.
     pub fn load(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'_>) -> Result<Loaded, AppError> {
+        // The small tables first: a bad one stops the run before the ledger is read.
+        let mut tables = SideTables::read(config)?;
         let ingested = read_ledger(config, progress)?;
         seen(&ingested.stats, &ingested.rejects, &ingested.warnings);
         let as_of = as_of(config, &ingested);
@@ -62,7 +111,8 @@ impl Loaded {
             None => Vec::new(),
         };
         let elsewhere = read_elsewhere(config, as_of)?;
-        Ok(Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere })
+        tables.previous(config, as_of)?;
+        Ok(Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere, tables })
     }
 }
 
@@ -201,6 +251,37 @@ fn check_as_of(ing: &Ingested, as_of: NaiveDate) -> Result<(), RunError> {
         Some(_) => Ok(()),
         None => Err(RunError::NothingToAnalyse),
     }
+}
+
+/// The exchange rates: the configured table, or none (a single-currency ledger needs none).
+fn fx(config: &Config) -> Result<Fx, RunError> {
+    match &config.fx_rates {
+        None => Ok(Fx::none(config.currency)),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| RunError::Unreadable {
+                what: "FX rate table",
+                path: p.clone(),
+                problem: e.to_string(),
+                fix: "check fx_rates in the configuration",
+            })?;
+            Ok(Fx::from_csv(&text, &p.display().to_string(), config.currency)?)
+        }
+    }
+}
+
+/// The statutory interest rates: shipped, and the configured table over them.
+fn rates(config: &Config) -> Result<Rates, RunError> {
+    let mut rates = Rates::shipped();
+    if let Some(p) = &config.handover.rates {
+        let text = std::fs::read_to_string(p).map_err(|e| RunError::Unreadable {
+            what: "interest rate table",
+            path: p.clone(),
+            problem: e.to_string(),
+            fix: "check [handover] rates",
+        })?;
+        rates.add_csv(&text, &p.display().to_string())?;
+    }
+    Ok(rates)
 }
 
 /// At most this many rows, and at most one in a thousand, can be taken for outliers.

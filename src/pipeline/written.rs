@@ -58,6 +58,7 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
         handover: &a.handover,
         analysis_warnings: &a.analysis.warnings,
         as_of_choice: &a.as_of_choice,
+        run_warnings: &a.run_warnings,
     };
     let notes = write_reports(config, month.path(), &name, ReportModel::build(sources), &a.dossiers)?;
     // The month goes in place whole; the history entry that the next run compares with is
@@ -90,8 +91,13 @@ fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError
         location: a.as_of.to_string(),
         message,
     });
-    let warnings =
-        [&as_of.into_iter().collect::<Vec<_>>()[..], &a.quality.warnings[..], &a.bureau.warnings[..]].concat();
+    let warnings = [
+        &as_of.into_iter().collect::<Vec<_>>()[..],
+        &a.quality.warnings[..],
+        &a.bureau.warnings[..],
+        &a.run_warnings[..],
+    ]
+    .concat();
     w(data::write_warnings(dir, &warnings, &a.analysis.warnings))?;
     w(data::write_alerts(dir, &a.alerts))?;
     w(data::write_opportunities(dir, &a.opportunities, &a.roster, config.currency))?;
@@ -111,6 +117,7 @@ fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError
         alerts: &a.alerts,
         compared_with: a.compared_with.as_deref(),
         as_of: &a.as_of_choice,
+        run_warnings: &a.run_warnings,
     };
     w(data::write_summary(path, &config.company, &a.quality, Some(&a.analysis), Some(&run), cur))
 }

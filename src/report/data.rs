@@ -154,6 +154,8 @@ pub struct RunInfo<'a> {
     pub compared_with: Option<&'a Path>,
     /// Why the as-of date, and whether its month looks incomplete.
     pub as_of: &'a AsOf,
+    /// What the run itself warned about (a compensation without a rate).
+    pub run_warnings: &'a [Warning],
 }
 
 /// `rejected.csv`: every input row that is not in the ledger, with its place and reason.
@@ -279,7 +281,7 @@ pub fn write_summary(
             "rejected": ing.rejects.iter().map(|r| u64::from(r.rows)).sum::<u64>(),
             "warnings": ing.warnings.len()
                 + a.map(|a| a.warnings.len()).unwrap_or(0)
-                + run.map(|r| usize::from(r.as_of.incomplete.is_some())).unwrap_or(0),
+                + run.map(|r| usize::from(r.as_of.incomplete.is_some()) + r.run_warnings.len()).unwrap_or(0),
         }),
     );
     if let Some(a) = a {

@@ -185,6 +185,8 @@ pub enum Label {
     Provisional,
     /// “Statutory interest from the day after the due date to the handover date, act/365, per half-year rate; 40 EUR fixed compensation per invoice.”
     InterestNote,
+    /// “… claimed in EUR beside the total: no rate into JPY …”
+    CompensationUnconverted,
     /// “Count”
     Count,
     /// “Suppliers and prospects”
@@ -213,7 +215,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 100] = [
+    pub const ALL: [Label; 101] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -302,6 +304,7 @@ impl Label {
         Label::Dossier,
         Label::Provisional,
         Label::InterestNote,
+        Label::CompensationUnconverted,
         Label::Count,
         Label::Watchlist,
         Label::Role,
@@ -444,6 +447,11 @@ impl Label {
             ],
             Label::Dossier => ["Collection dossier", "Incassodossier", "Dossier de recouvrement"],
             Label::Provisional => ["provisional rate", "voorlopige rentevoet", "taux provisoire"],
+            Label::CompensationUnconverted => [
+                "The exchange-rate table has no rate from {from} into {to}: the compensation is claimed in {from} beside the total, not converted and not in it.",
+                "De wisselkoerstabel heeft geen koers van {from} naar {to}: de vergoeding wordt in {from} naast het totaal gevorderd, niet omgerekend en niet erin begrepen.",
+                "La table des taux de change n'a pas de taux de {from} en {to} : l'indemnité est réclamée en {from} à côté du total, sans conversion et hors total.",
+            ],
             Label::InterestNote => [
                 "Statutory interest from the day after the due date to the handover date, act/365, per half-year rate; fixed compensation of {} per invoice.",
                 "Wettelijke interest vanaf de dag na de vervaldag tot de overdrachtsdatum, act/365, tegen de rentevoet per halfjaar; forfaitaire vergoeding van {} per factuur.",

@@ -12,7 +12,7 @@ use crate::analytics::as_of::AsOf;
 use crate::analytics::risk::Tier;
 use crate::analytics::{Analysis, calendar};
 use crate::bureau::Snapshot;
-use crate::collection::handover::{Line, Reminder};
+use crate::collection::handover::{Compensation, Line, Reminder};
 use crate::collection::ladder::{Action, LadderSettings};
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
@@ -85,6 +85,8 @@ pub struct Sources<'a> {
     pub analysis_warnings: &'a [String],
     /// Why the as-of date, and whether its month looks incomplete.
     pub as_of_choice: &'a AsOf,
+    /// What the run itself warned about (a compensation without a rate).
+    pub run_warnings: &'a [Warning],
 }
 
 /// One debtor's handover totals (or, for [`ReportModel::handover_total`], all debtors').
@@ -100,8 +102,11 @@ pub struct DebtorTotal {
     pub open: i64,
     /// Σ statutory interest.
     pub interest: i64,
-    /// Σ fixed compensation.
+    /// Σ fixed compensation, in the reporting currency.
     pub compensation: i64,
+    /// Σ fixed compensation as the law states it, when there is no rate into the reporting
+    /// currency: claimed beside the total, not in it.
+    pub unconverted: Option<Money>,
     /// Σ claim: open + interest + compensation.
     pub claim: i64,
     /// Some interest was computed at a provisional rate.
@@ -114,7 +119,10 @@ impl DebtorTotal {
         self.amount += l.amount;
         self.open += l.open;
         self.interest += l.interest.amount;
-        self.compensation += l.compensation;
+        match l.compensation {
+            Compensation::Converted(c) => self.compensation += c.minor(),
+            Compensation::Unconverted(c) => self.unconverted = Some(self.unconverted.map_or(c, |u| u + c)),
+        }
         self.claim += l.claim();
         self.provisional |= l.interest.provisional;
     }
@@ -265,6 +273,12 @@ impl<'a> ReportModel<'a> {
         i18n::money(self.lang, minor, self.currency)
     }
 
+    /// An amount in its own currency, in the report's notation (the compensation without a
+    /// rate is in EUR in any report).
+    pub fn money_of(&self, m: Money) -> String {
+        i18n::money(self.lang, m.minor(), m.currency())
+    }
+
     /// A KPI's value as text.
     pub fn kpi_text(&self, k: &Kpi) -> String {
         match k.figure {
@@ -327,9 +341,9 @@ impl<'a> ReportModel<'a> {
         self.src.quality.rejects.iter().chain(&self.src.bureau.rejects).collect()
     }
 
-    /// The warnings of reading (ledger, then bureau).
+    /// The warnings of reading (ledger, then bureau), then the run's own.
     pub fn warnings(&self) -> Vec<&'a Warning> {
-        self.src.quality.warnings.iter().chain(&self.src.bureau.warnings).collect()
+        self.src.quality.warnings.iter().chain(&self.src.bureau.warnings).chain(self.src.run_warnings).collect()
     }
 
     /// The warnings of the analysis.

@@ -8,7 +8,7 @@ use super::model::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
 use crate::bureau::watchlist::Role;
-use crate::collection::handover::Line;
+use crate::collection::handover::{Compensation, Line};
 use crate::collection::ladder::{Action, LadderSettings};
 use crate::ingest::{Reject, SourceStats, Warning};
 use crate::locale::Lang;
@@ -237,7 +237,13 @@ pub fn handover<'a>(
         Column::new("open_amount", move |r: &HandoverRow| money(r.line.open)).labelled(Label::OpenAmount),
         Column::new("days_past_due", |r: &HandoverRow| Cell::Int(r.line.days_past_due)).labelled(Label::DaysPastDue),
         Column::new("interest", move |r: &HandoverRow| money(r.line.interest.amount)).labelled(Label::Interest),
-        Column::new("compensation", move |r: &HandoverRow| money(r.line.compensation)).labelled(Label::Compensation),
+        // Without a rate into the reporting currency there is no figure in it to write: the
+        // compensation is in warnings.csv and the dossiers, in its own currency.
+        Column::new("compensation", move |r: &HandoverRow| match r.line.compensation {
+            Compensation::Converted(m) => Cell::Money(m),
+            Compensation::Unconverted(_) => Cell::Blank,
+        })
+        .labelled(Label::Compensation),
         Column::new("claim_total", move |r: &HandoverRow| money(r.line.claim())).labelled(Label::ClaimTotal),
         Column::new("jurisdiction", |r: &HandoverRow| Cell::text(r.line.jurisdiction.code())),
         Column::new("interest_provisional", |r: &HandoverRow| Cell::Bool(r.line.interest.provisional)),
@@ -376,7 +382,11 @@ pub fn debtors<'a>(
             _ => amount(r.total().interest),
         })
         .labelled(Label::Interest),
-        Column::new("compensation", move |r: &DebtorRow| amount(r.total().compensation)).labelled(Label::Compensation),
+        Column::new("compensation", move |r: &DebtorRow| match r.total().unconverted {
+            Some(m) => Cell::Money(m),
+            None => amount(r.total().compensation),
+        })
+        .labelled(Label::Compensation),
         Column::new("claim_total", move |r: &DebtorRow| amount(r.total().claim)).labelled(Label::ClaimTotal),
     ];
     Table::of(columns, rows)

@@ -8,7 +8,7 @@ use super::model::ReportModel;
 use super::table::{Cell, Table};
 use super::tables::QualityRow;
 use crate::bureau::watchlist::Role;
-use crate::collection::handover::{Creditor, Line, Reminder};
+use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
 
 fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
@@ -169,7 +169,7 @@ struct View(&'static str, f32, Align, bool);
 fn text_of(m: &ReportModel<'_>, cell: &Cell<'_>) -> String {
     match cell {
         Cell::Text(s) => s.to_string(),
-        Cell::Money(v) => m.money(v.minor()),
+        Cell::Money(v) => m.money_of(*v),
         Cell::Percent(Some(v)) => i18n::percent(m.lang, *v, 1),
         Cell::Days(Some(v)) => i18n::number(m.lang, *v, 1),
         Cell::Score(v) => i18n::number(m.lang, *v, 0),
@@ -389,7 +389,17 @@ fn data_quality(c: &mut Canvas, m: &ReportModel<'_>) {
 /// How interest and compensation were computed, with the compensation per invoice as claimed
 /// (the configured amount in the reporting currency, not a fixed 40 EUR).
 fn interest_note(m: &ReportModel<'_>, line: Option<&Line>) -> String {
-    m.t(Label::InterestNote).replace("{}", &m.money(line.map_or(0, |l| l.compensation)))
+    let Some(l) = line else { return m.t(Label::InterestNote).replace("{}", &m.money(0)) };
+    let note = m.t(Label::InterestNote).replace("{}", &m.money_of(l.compensation.amount()));
+    match l.compensation {
+        Compensation::Converted(_) => note,
+        Compensation::Unconverted(c) => format!(
+            "{note} {}",
+            m.t(Label::CompensationUnconverted)
+                .replace("{from}", c.currency().code())
+                .replace("{to}", m.currency.code())
+        ),
+    }
 }
 
 /// One debtor's collection dossier.
@@ -481,7 +491,7 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
                 m.money(l.open),
                 l.days_past_due.to_string(),
                 format!("{}{}", m.money(l.interest.amount), if l.interest.provisional { " *" } else { "" }),
-                m.money(l.compensation),
+                m.money_of(l.compensation.amount()),
                 m.money(l.claim()),
             ]
         })
@@ -497,7 +507,7 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
         m.money(total.open),
         String::new(),
         m.money(total.interest),
-        m.money(total.compensation),
+        total.unconverted.map_or_else(|| m.money(total.compensation), |u| m.money_of(u)),
         m.money(total.claim),
     ]);
     c.table(&cols, &rows, &|_| None);
