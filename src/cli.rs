@@ -193,8 +193,9 @@ arwatch completions zsh > ~/.zfunc/_arwatch\n  arwatch completions powershell >>
     Man,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::ingest::parse::iso_date(s).map_err(|e| e.to_string())
+/// `--as-of`'s and `--compare-with`'s dates, said wrong as the configuration says them.
+fn parse_date(s: &str) -> Result<NaiveDate, crate::ingest::parse::NotADate> {
+    crate::ingest::parse::iso_date(s)
 }
 
 /// `--lang`'s values, listed in the help as clap lists an enum's.

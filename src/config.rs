@@ -10,7 +10,7 @@ use crate::bureau::BureauSettings;
 use crate::collection::handover::HandoverSettings;
 use crate::collection::ladder::LadderSettings;
 use crate::ingest::InputSpec;
-use crate::ingest::mapping::RowKind;
+use crate::ingest::mapping::{MappingError, RowKind};
 use crate::ingest::parse::iso_date;
 use crate::ingest::preset::mapping_from;
 use crate::locale::Lang;
@@ -457,9 +457,9 @@ fn read_inputs(
                         "check the mapping path of this input",
                     )
                 })?;
-                let invalid_mapping = |message: String| ConfigError::Invalid {
+                let invalid_mapping = |e: MappingError| ConfigError::Invalid {
                     path: mpath.display().to_string(),
-                    message,
+                    message: e.to_string(),
                     fix: "correct the mapping; see docs/mapping.md".into(),
                 };
                 let table: toml::Table = toml::from_str(&mtext).map_err(|e| ConfigError::Invalid {

@@ -5,6 +5,7 @@ use crate::analytics::as_of::AsOf;
 use crate::batch::BatchOutcome;
 use crate::cli::Common;
 use crate::config::Config;
+use crate::exit_code::ExitCode;
 use crate::ingest::{Reject, SourceStats, Warning};
 use crate::locale::Lang;
 use crate::mapper::Mapped;
@@ -43,6 +44,13 @@ pub fn inputs(common: &Common, stats: &[SourceStats], rejects: &[Reject], warnin
     if hidden > 0 {
         eprintln!("… and {hidden} more (use -v, or see data/rejected.csv and data/warnings.csv)");
     }
+}
+
+/// How a run or check that finished ends: success, or warnings (exit code 3) when a row was
+/// rejected or anything warned about, the kinds `[warnings] accept` names aside.
+pub fn data_code(a: &Analysed) -> ExitCode {
+    let t = a.tally();
+    ExitCode::done(t.errors, t.warnings)
 }
 
 /// Why a run or check ends with exit code 3: the rejected rows by input and column, the

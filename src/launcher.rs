@@ -7,7 +7,8 @@
 use crate::cli::{Common, VERSION};
 use crate::config::{Config, Overrides};
 use crate::console::{self, Progress};
-use crate::exit::{AppError, ExitCode};
+use crate::exit::{AppError, Usage};
+use crate::exit_code::ExitCode;
 use crate::mapper::{self, MapOptions};
 use crate::pipeline;
 use std::ffi::OsString;
@@ -106,10 +107,7 @@ pub fn dropped(files: &[PathBuf], input: &mut dyn BufRead) -> Result<ExitCode, A
             None => return Ok(ExitCode::Usage),
         },
         _ => {
-            return Err(AppError::Batch(
-                "drop either one arwatch.toml or the export files, not both: a configuration names its own files"
-                    .into(),
-            ));
+            return Err(Usage::ConfigAndExports.into());
         }
     };
     println!("\nReading the files through {} …", config_path.display());
@@ -125,7 +123,7 @@ pub fn dropped(files: &[PathBuf], input: &mut dyn BufRead) -> Result<ExitCode, A
         println!("Opening {}", report.display());
         open(report);
     }
-    Ok(ran.analysed.data_code())
+    Ok(console::data_code(&ran.analysed))
 }
 
 fn is_toml(f: &Path) -> bool {

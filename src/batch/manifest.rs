@@ -1,6 +1,7 @@
 //! A batch's manifest: the portfolios to run, each a name and a configuration with optional
 //! overrides, in TOML (`[[portfolio]]`) or CSV (`name,config,as_of,out,lang`).
 
+use super::error::BatchError;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -48,9 +49,9 @@ struct RawPortfolio {
 }
 
 /// Reads a manifest (`.csv` by its extension, else TOML). Paths are relative to its folder.
-pub fn read(path: &Path) -> Result<Manifest, String> {
-    let text =
-        crate::toml_source::read(path).map_err(|e| format!("cannot read the manifest {}: {e}", path.display()))?;
+pub fn read(path: &Path) -> Result<Manifest, BatchError> {
+    let text = crate::toml_source::read(path)
+        .map_err(|source| BatchError::ManifestUnreadable { path: path.to_path_buf(), source })?;
     let base = path.parent().unwrap_or(Path::new("."));
     let raw = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
         // Excel saves CSV with ';' where the decimal separator is a comma (Belgium, the Netherlands).
@@ -59,37 +60,34 @@ pub fn read(path: &Path) -> Result<Manifest, String> {
         let mut r = csv::ReaderBuilder::new().flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
         let mut portfolio = Vec::new();
         for (i, rec) in r.records().enumerate() {
-            let rec = rec.map_err(|e| format!("manifest line {}: {e}", i + 2))?;
+            let rec = rec.map_err(|e| BatchError::ManifestLine { line: i + 2, problem: e.to_string() })?;
             let field = |k: usize| rec.get(k).map(str::trim).filter(|v| !v.is_empty()).map(String::from);
             let (Some(name), Some(config)) = (field(0), field(1)) else {
-                return Err(format!(
-                    "manifest line {}: a portfolio needs a name and a config (name,config,as_of,out,lang)",
-                    i + 2
-                ));
+                return Err(BatchError::ManifestLine {
+                    line: i + 2,
+                    problem: "a portfolio needs a name and a config (name,config,as_of,out,lang)".into(),
+                });
             };
             portfolio.push(RawPortfolio { name, config, as_of: field(2), out: field(3), lang: field(4) });
         }
         RawManifest { out: None, portfolio }
     } else {
         toml::from_str(&text)
-            .map_err(|e| format!("manifest {}: {e}\n  fix: {}", path.display(), crate::toml_source::HINT))?
+            .map_err(|e| BatchError::ManifestToml { path: path.to_path_buf(), problem: e.to_string() })?
     };
     let mut portfolios: Vec<Portfolio> = Vec::new();
     for p in raw.portfolio {
         if portfolios.iter().any(|q| q.name == p.name) {
-            return Err(format!("manifest: the name '{}' is used twice; each portfolio needs its own", p.name));
+            return Err(BatchError::NameTwice(p.name));
         }
         if p.name.starts_with('.') || !crate::platform::windows_accepts(&p.name) {
-            return Err(format!(
-                "manifest: '{}' cannot name a folder (on Windows as on Linux); use letters, digits, - and _",
-                p.name
-            ));
+            return Err(BatchError::NameNotAFolder(p.name));
         }
         let as_of = p
             .as_of
             .map(|d| {
                 NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                    .map_err(|_| format!("manifest: {}: as_of {d:?} is not YYYY-MM-DD", p.name))
+                    .map_err(|_| BatchError::AsOf { name: p.name.clone(), value: d.clone() })
             })
             .transpose()?;
         portfolios.push(Portfolio {
@@ -101,10 +99,7 @@ pub fn read(path: &Path) -> Result<Manifest, String> {
         });
     }
     if portfolios.is_empty() {
-        return Err(format!(
-            "manifest {} lists no portfolio: add [[portfolio]] entries (name, config)",
-            path.display()
-        ));
+        return Err(BatchError::Empty(path.to_path_buf()));
     }
     Ok(Manifest { out: base.join(raw.out.unwrap_or_else(|| "batch".into())), portfolios })
 }
@@ -125,9 +120,9 @@ mod tests {
         assert_eq!(mt.out, dir.path().join("all"));
         assert_eq!(mc.portfolios[0].as_of, NaiveDate::from_ymd_opt(2026, 10, 31));
         std::fs::write(&c, "name,config\na,x.toml\na,y.toml\n").unwrap();
-        assert!(read(&c).unwrap_err().contains("used twice"));
+        assert!(matches!(read(&c), Err(BatchError::NameTwice(n)) if n == "a"));
         std::fs::write(&c, "name,config\n../a,x.toml\n").unwrap();
-        assert!(read(&c).unwrap_err().contains("cannot name a folder"));
+        assert!(read(&c).unwrap_err().to_string().contains("cannot name a folder"));
     }
 
     #[test]
@@ -146,7 +141,7 @@ mod tests {
         assert_eq!(read(&t).unwrap().portfolios[0].config, dir.path().join("C:\\Klanten\\b\\arwatch.toml"));
         for bad in ["CON", "a:b", "wat?", "eind.", "Nul"] {
             std::fs::write(&c, format!("name,config\n{bad},x.toml\n")).unwrap();
-            assert!(read(&c).unwrap_err().contains("cannot name a folder"), "{bad}");
+            assert!(matches!(read(&c), Err(BatchError::NameNotAFolder(_))), "{bad}");
         }
     }
 }

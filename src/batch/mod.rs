@@ -3,14 +3,16 @@
 //! one summary row per portfolio; unchanged portfolios are skipped, failed ones retried on
 //! demand, and a cluster's array job runs one shard each.
 
+pub mod error;
 pub mod manifest;
 pub mod shard;
 pub mod state;
 pub mod summary;
 
 use crate::config::{Config, Overrides};
-use crate::exit::ExitCode;
+use crate::exit_code::ExitCode;
 use crate::locale::Lang;
+use error::BatchError;
 use manifest::{Manifest, Portfolio};
 use shard::Shard;
 use state::State;
@@ -152,7 +154,7 @@ pub fn run(
     manifest_path: &Path,
     opts: &BatchOptions,
     progress: &(dyn Fn(usize, usize, usize, usize) + Sync),
-) -> Result<BatchOutcome, String> {
+) -> Result<BatchOutcome, BatchError> {
     let mut manifest = manifest::read(manifest_path)?;
     for p in &mut manifest.portfolios {
         p.as_of = p.as_of.or(opts.as_of);
@@ -203,7 +205,7 @@ pub fn run(
             todo.push(i);
         }
     }
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find the arwatch program: {e}"))?;
+    let exe = std::env::current_exe().map_err(BatchError::NoProgram)?;
     let largest = todo.iter().map(|&i| prepared[i].size).max().unwrap_or(0);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = opts.jobs.unwrap_or_else(|| jobs_for(largest, crate::platform::available_memory(), cores)).max(1);
@@ -251,8 +253,7 @@ pub fn run(
         Some(s) => format!("batch-summary-shard-{}-of-{}", s.index + 1, s.count),
         None => "batch-summary".into(),
     };
-    summary::write(&root, &stem, &rows)
-        .map_err(|e| format!("cannot write the batch summary in {}: {e}", root.display()))?;
+    summary::write(&root, &stem, &rows).map_err(|source| BatchError::Write { root: root.clone(), source })?;
     let code = batch_code(&rows);
     Ok(BatchOutcome { rows, summary: root.join(format!("{stem}.csv")), code })
 }
@@ -274,11 +275,11 @@ fn batch_code(rows: &[Row]) -> ExitCode {
 
 /// Joins the shards' summaries under the batch's root into `batch-summary.csv` and `.json`, in
 /// manifest order; a portfolio no shard reports is a failure of the merge.
-pub fn merge_summaries(manifest_path: &Path, out: Option<&Path>) -> Result<BatchOutcome, String> {
+pub fn merge_summaries(manifest_path: &Path, out: Option<&Path>) -> Result<BatchOutcome, BatchError> {
     let Manifest { out: root, portfolios } = manifest::read(manifest_path)?;
     let root = out.map_or(root, Path::to_path_buf);
     let mut found: Vec<Row> = Vec::new();
-    let entries = std::fs::read_dir(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let entries = std::fs::read_dir(&root).map_err(|source| BatchError::Unreadable { path: root.clone(), source })?;
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
         if name.starts_with("batch-summary-shard-") && name.ends_with(".json") {
@@ -287,13 +288,14 @@ pub fn merge_summaries(manifest_path: &Path, out: Option<&Path>) -> Result<Batch
     }
     let mut rows = Vec::new();
     for p in &portfolios {
-        let row =
-            found.iter().find(|r| r.portfolio == p.name).cloned().ok_or_else(|| {
-                format!("no shard's summary reports the portfolio '{}': did every shard run?", p.name)
-            })?;
+        let row = found
+            .iter()
+            .find(|r| r.portfolio == p.name)
+            .cloned()
+            .ok_or_else(|| BatchError::Unreported(p.name.clone()))?;
         rows.push(row);
     }
-    summary::write(&root, "batch-summary", &rows).map_err(|e| format!("cannot write the batch summary: {e}"))?;
+    summary::write(&root, "batch-summary", &rows).map_err(|source| BatchError::Write { root: root.clone(), source })?;
     let code = batch_code(&rows);
     Ok(BatchOutcome { rows, summary: root.join("batch-summary.csv"), code })
 }

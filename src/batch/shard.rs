@@ -1,6 +1,8 @@
 //! Sharding a batch over a cluster: every portfolio in exactly one shard, balanced by input
 //! size, and a portfolio keeps its shard when the manifest grows at its end.
 
+use super::error::ShardError;
+
 /// One shard of N (0-based index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
@@ -14,29 +16,27 @@ impl Shard {
     /// `I/N` (1-based, as people count) or `auto`: Slurm array jobs (`SLURM_ARRAY_TASK_ID`,
     /// `SLURM_ARRAY_TASK_MIN`, `SLURM_ARRAY_TASK_COUNT`) or Kubernetes Indexed Jobs
     /// (`JOB_COMPLETION_INDEX`, with the count in `ARWATCH_SHARD_COUNT`).
-    pub fn parse(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Shard, String> {
+    pub fn parse(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Shard, ShardError> {
         let num = |name: &str| env(name).and_then(|v| v.trim().parse::<usize>().ok());
         let shard = if s == "auto" {
             if let (Some(id), Some(count)) = (num("SLURM_ARRAY_TASK_ID"), num("SLURM_ARRAY_TASK_COUNT")) {
                 let min = num("SLURM_ARRAY_TASK_MIN").unwrap_or(0);
-                Shard { index: id.checked_sub(min).ok_or("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")?, count }
+                Shard { index: id.checked_sub(min).ok_or(ShardError::BelowMin)?, count }
             } else if let (Some(index), Some(count)) = (num("JOB_COMPLETION_INDEX"), num("ARWATCH_SHARD_COUNT")) {
                 Shard { index, count }
             } else {
-                return Err("--shard auto: no Slurm array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) nor \
-                            Kubernetes index (JOB_COMPLETION_INDEX with ARWATCH_SHARD_COUNT) in the environment"
-                    .into());
+                return Err(ShardError::NoArray);
             }
         } else {
-            let (i, n) = s.split_once('/').ok_or_else(|| format!("--shard {s}: write it as I/N, for example 2/8"))?;
+            let (i, n) = s.split_once('/').ok_or_else(|| ShardError::Shape(s.to_string()))?;
             let (i, n) = (i.trim().parse::<usize>(), n.trim().parse::<usize>());
             match (i, n) {
                 (Ok(i), Ok(n)) if i >= 1 => Shard { index: i - 1, count: n },
-                _ => return Err(format!("--shard {s}: write it as I/N with 1 ≤ I ≤ N, for example 2/8")),
+                _ => return Err(ShardError::Numbers(s.to_string())),
             }
         };
         if shard.count == 0 || shard.index >= shard.count {
-            return Err(format!("shard {} of {} does not exist", shard.index + 1, shard.count));
+            return Err(ShardError::NoSuchShard { index: shard.index, count: shard.count });
         }
         Ok(shard)
     }
@@ -80,7 +80,7 @@ mod tests {
         let none = |_: &str| None;
         assert_eq!(Shard::parse("2/8", &none), Ok(Shard { index: 1, count: 8 }));
         assert!(Shard::parse("0/8", &none).is_err() && Shard::parse("9/8", &none).is_err());
-        assert!(Shard::parse("auto", &none).unwrap_err().contains("SLURM_ARRAY_TASK_ID"));
+        assert_eq!(Shard::parse("auto", &none), Err(ShardError::NoArray));
         let slurm = |k: &str| match k {
             "SLURM_ARRAY_TASK_ID" => Some("5".into()),
             "SLURM_ARRAY_TASK_MIN" => Some("1".into()),

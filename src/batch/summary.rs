@@ -1,6 +1,7 @@
 //! `batch-summary.csv` and `batch-summary.json`: one row per portfolio, what happened and its
 //! headline figures; shards write their own, merged afterwards in manifest order.
 
+use super::error::BatchError;
 use crate::output::write_atomic;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -129,10 +130,12 @@ pub fn write(dir: &Path, stem: &str, rows: &[Row]) -> std::io::Result<()> {
 }
 
 /// The rows of a `<stem>.json` written by [`write`].
-pub fn read(path: &Path) -> Result<Vec<Row>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_value(v["portfolios"].clone()).map_err(|e| format!("{}: {e}", path.display()))
+pub fn read(path: &Path) -> Result<Vec<Row>, BatchError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|source| BatchError::Unreadable { path: path.to_path_buf(), source })?;
+    let not_ours = |e: serde_json::Error| BatchError::Summary { path: path.to_path_buf(), problem: e.to_string() };
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(not_ours)?;
+    serde_json::from_value(v["portfolios"].clone()).map_err(not_ours)
 }
 
 fn portable_path<S: serde::Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {

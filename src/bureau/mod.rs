@@ -202,6 +202,16 @@ impl Default for BureauSettings {
     }
 }
 
+/// A rating that is not on the configured ladder.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("unknown rating; the configured ladder is {ladder} (not rated: {not_rated})")]
+pub struct UnknownRating {
+    /// The ratings, best first.
+    pub ladder: String,
+    /// The values that mean not rated.
+    pub not_rated: String,
+}
+
 impl BureauSettings {
     /// Refuses scales and vocabularies that cannot be applied (an empty scale, fewer than two
     /// ratings, an unknown status).
@@ -251,18 +261,16 @@ impl BureauSettings {
     }
 
     /// `Ok(Some(notch))` for a rating (0 = best), `Ok(None)` for not rated.
-    pub fn rating_of(&self, raw: &str) -> Result<Option<usize>, String> {
+    pub fn rating_of(&self, raw: &str) -> Result<Option<usize>, UnknownRating> {
         let v = raw.trim();
         if self.not_rated.iter().any(|x| x.eq_ignore_ascii_case(v)) {
             return Ok(None);
         }
-        self.ratings.iter().position(|x| x.eq_ignore_ascii_case(v)).map(Some).ok_or_else(|| {
-            format!(
-                "unknown rating; the configured ladder is {} (not rated: {})",
-                self.ratings.join(", "),
-                self.not_rated.join(", ")
-            )
-        })
+        self.ratings
+            .iter()
+            .position(|x| x.eq_ignore_ascii_case(v))
+            .map(Some)
+            .ok_or_else(|| UnknownRating { ladder: self.ratings.join(", "), not_rated: self.not_rated.join(", ") })
     }
 
     /// A score's configured scale, lowest first.
@@ -452,7 +460,7 @@ mod tests {
         assert_eq!(s.rating_of("aaa"), Ok(Some(0)));
         assert_eq!(s.rating_of("D"), Ok(Some(9)));
         assert_eq!(s.rating_of("NR"), Ok(None));
-        assert!(s.rating_of("Z").unwrap_err().contains("AAA"));
+        assert!(s.rating_of("Z").unwrap_err().to_string().contains("AAA"));
     }
 
     #[test]

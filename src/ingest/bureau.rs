@@ -163,7 +163,7 @@ fn convert<R: RawRow>(
     }
     let rating_text = v.text(Field::Rating);
     let rating = match &rating_text {
-        Some(r) => settings.rating_of(r).map_err(|e| v.err(Field::Rating, e))?,
+        Some(r) => settings.rating_of(r).map_err(|e| v.err(Field::Rating, e.to_string()))?,
         None => None,
     };
     let status = match v.text(Field::Status) {

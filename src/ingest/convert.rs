@@ -160,13 +160,13 @@ impl<'r, R: RawRow> RowView<'r, R> {
     pub(super) fn amount(&self, f: Field, currency: Currency) -> Result<Option<i64>, RowError> {
         match self.cell(f) {
             CellRef::Number(v) => {
-                parse::amount_from_f64(v, currency.minor_digits()).map(Some).map_err(|e| self.err(f, e))
+                parse::amount_from_f64(v, currency.minor_digits()).map(Some).map_err(|e| self.err(f, e.to_string()))
             }
             CellRef::Text(s) if !parse::trim(s).is_empty() => {
                 parse::parse_amount(s, self.plan.map.number, currency.minor_digits())
                     .and_then(|v| parse::check_magnitude(v, currency.minor_digits()))
                     .map(Some)
-                    .map_err(|e| self.err(f, e))
+                    .map_err(|e| self.err(f, e.to_string()))
             }
             _ => Ok(None),
         }
@@ -178,7 +178,7 @@ impl<'r, R: RawRow> RowView<'r, R> {
             CellRef::Number(v) => Ok(Some(v)),
             CellRef::Text(s) if !parse::trim(s).is_empty() => parse::parse_amount(s, self.plan.map.number, 6)
                 .map(|v| Some(v as f64 / 1e6))
-                .map_err(|e| self.err(f, e)),
+                .map_err(|e| self.err(f, e.to_string())),
             _ => Ok(None),
         }
     }

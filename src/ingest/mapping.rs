@@ -3,9 +3,62 @@
 //! A mapping is data, one TOML file per export layout (see `docs/mapping.md`). Column references
 //! are resolved against the header once, so every row conversion is a plain index lookup.
 
-use super::parse::{DateFormat, NumberFormat};
+use super::parse::{DateFormat, DateFormatError, NumberFormat};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+/// Why a mapping cannot be used: a key it holds, or a column its header lacks.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum MappingError {
+    /// A field name arwatch does not know.
+    #[error("unknown field '{name}'; known fields: {known}")]
+    UnknownField {
+        /// The name written.
+        name: String,
+        /// The names known, comma-separated.
+        known: String,
+    },
+    /// A setting that cannot be used: which one, and what is wrong with it.
+    #[error("{problem}")]
+    Setting {
+        /// The key (`decimal`, `doc_types`, `zero_pad`…).
+        key: &'static str,
+        /// What is wrong, with what would do.
+        problem: String,
+    },
+    /// A date format that cannot be used.
+    #[error("{0}")]
+    DateFormat(#[from] DateFormatError),
+    /// The preset named, or merging over it.
+    #[error("{0}")]
+    Preset(String),
+    /// The TOML does not make a mapping (an unknown key, a value of the wrong type).
+    #[error("{0}")]
+    Toml(String),
+    /// A column the header lacks.
+    #[error("no column named {0}")]
+    NoColumn(String),
+    /// `#x` that is no number.
+    #[error("'{0}' is not a column number")]
+    NotANumber(String),
+    /// `@x` that is no column letter.
+    #[error("'{0}' is not a column letter")]
+    NotALetter(String),
+    /// A column number beyond the header.
+    #[error("column {index} does not exist (the header has {width} columns)")]
+    OutOfRange {
+        /// The 1-based number written.
+        index: usize,
+        /// The header's columns.
+        width: usize,
+    },
+}
+
+impl MappingError {
+    fn setting(key: &'static str, problem: impl Into<String>) -> MappingError {
+        MappingError::Setting { key, problem: problem.into() }
+    }
+}
 
 /// What a row of the source is when there is no document-type column.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
@@ -175,34 +228,31 @@ impl ColumnRef {
     /// Finds the 0-based column in a header row, or explains what the header has instead.
     // Long on purpose: every mapping setting is checked in one place, in the order of
     // docs/mapping.md, each with its own message.
-    pub fn resolve(&self, header: &[String]) -> Result<usize, String> {
+    pub fn resolve(&self, header: &[String]) -> Result<usize, MappingError> {
         let index = match self {
             ColumnRef::Any(names) => {
                 return names.iter().find_map(|n| ColumnRef::Name(n.clone()).resolve(header).ok()).ok_or_else(|| {
-                    format!(
-                        "no column named {}",
-                        names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(" or ")
-                    )
+                    MappingError::NoColumn(names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(" or "))
                 });
             }
             ColumnRef::Index(i) => Some(*i),
             ColumnRef::Name(n) => {
                 if let Some(num) = n.strip_prefix('#') {
-                    Some(num.trim().parse::<usize>().map_err(|_| format!("'{n}' is not a column number"))?)
+                    Some(num.trim().parse::<usize>().map_err(|_| MappingError::NotANumber(n.clone()))?)
                 } else if let Some(letters) = n.strip_prefix('@') {
-                    Some(column_from_letters(letters).ok_or_else(|| format!("'{n}' is not a column letter"))?)
+                    Some(column_from_letters(letters).ok_or_else(|| MappingError::NotALetter(n.clone()))?)
                 } else {
                     let want = normalise_header(n);
                     return header
                         .iter()
                         .position(|h| normalise_header(h) == want)
-                        .ok_or_else(|| format!("no column named '{n}'"));
+                        .ok_or_else(|| MappingError::NoColumn(format!("'{n}'")));
                 }
             }
         };
         match index {
             Some(i) if i >= 1 && i <= header.len() => Ok(i - 1),
-            Some(i) => Err(format!("column {i} does not exist (the header has {} columns)", header.len())),
+            Some(i) => Err(MappingError::OutOfRange { index: i, width: header.len() }),
             None => unreachable!("index always set above"),
         }
     }
@@ -359,7 +409,7 @@ pub struct Resolved {
 
 impl Mapping {
     /// Checks everything that does not depend on the file's header.
-    pub fn resolve(&self) -> Result<Resolved, String> {
+    pub fn resolve(&self) -> Result<Resolved, MappingError> {
         for name in self
             .columns
             .keys()
@@ -369,29 +419,33 @@ impl Mapping {
         {
             if Field::from_name(name).is_none() {
                 let known: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
-                return Err(format!("unknown field '{name}'; known fields: {}", known.join(", ")));
+                return Err(MappingError::UnknownField { name: name.clone(), known: known.join(", ") });
             }
         }
         let decimal = match self.decimal.as_deref() {
             None | Some(".") => '.',
             Some(",") => ',',
-            Some(other) => return Err(format!("decimal must be \".\" or \",\", not {other:?}")),
+            Some(other) => {
+                return Err(MappingError::setting("decimal", format!("decimal must be \".\" or \",\", not {other:?}")));
+            }
         };
-        let parse_formats = |list: &[String]| -> Result<Vec<DateFormat>, String> {
-            list.iter().map(|s| DateFormat::from_config(s)).collect()
+        let parse_formats = |list: &[String]| -> Result<Vec<DateFormat>, MappingError> {
+            Ok(list.iter().map(|s| DateFormat::from_config(s)).collect::<Result<_, _>>()?)
         };
         let mut date_formats = BTreeMap::new();
         for (name, list) in &self.column_date_formats {
             let f = Field::from_name(name).expect("checked above");
             if !f.is_date() {
-                return Err(format!("'{name}' is not a date field"));
+                return Err(MappingError::setting("column_date_formats", format!("'{name}' is not a date field")));
             }
             date_formats.insert(f, parse_formats(list)?);
         }
         let excel_epoch = match self.excel_epoch {
             None | Some(1900) => DateFormat::Excel1900,
             Some(1904) => DateFormat::Excel1904,
-            Some(e) => return Err(format!("excel_epoch must be 1900 or 1904, not {e}")),
+            Some(e) => {
+                return Err(MappingError::setting("excel_epoch", format!("excel_epoch must be 1900 or 1904, not {e}")));
+            }
         };
         let mut fixed = BTreeMap::new();
         for (name, v) in &self.fixed {
@@ -399,7 +453,12 @@ impl Mapping {
                 toml::Value::String(s) => s.clone(),
                 toml::Value::Integer(i) => i.to_string(),
                 toml::Value::Boolean(b) => b.to_string(),
-                other => return Err(format!("fixed value for '{name}' must be text or a number, not {other}")),
+                other => {
+                    return Err(MappingError::setting(
+                        "fixed",
+                        format!("fixed value for '{name}' must be text or a number, not {other}"),
+                    ));
+                }
             };
             fixed.insert(Field::from_name(name).expect("checked above"), text);
         }
@@ -410,26 +469,38 @@ impl Mapping {
                 "credit_note" => TypeOfRow::CreditNote,
                 "payment" => TypeOfRow::Payment,
                 "ignore" => TypeOfRow::Ignore,
-                other => return Err(format!("doc_types: '{other}' must be invoice, credit_note, payment or ignore")),
+                other => {
+                    return Err(MappingError::setting(
+                        "doc_types",
+                        format!("doc_types: '{other}' must be invoice, credit_note, payment or ignore"),
+                    ));
+                }
             };
             for v in values {
                 doc_types.push((v.trim().to_lowercase(), t));
             }
         }
         if self.rows == RowKind::Ledger && (doc_types.is_empty() || !self.columns.contains_key("doc_type")) {
-            return Err("rows = \"ledger\" needs a doc_type column and a [doc_types] table".into());
+            return Err(MappingError::setting(
+                "rows",
+                "rows = \"ledger\" needs a doc_type column and a [doc_types] table",
+            ));
         }
         if self.columns.contains_key("doc_type") && doc_types.is_empty() {
-            return Err("a doc_type column needs [doc_types]: which of its values are invoice, credit_note, \
-                        payment or ignore"
-                .into());
+            return Err(MappingError::setting(
+                "doc_types",
+                "a doc_type column needs [doc_types]: which of its values are invoice, credit_note, payment or ignore",
+            ));
         }
         if self.rows == RowKind::OpenItems {
             for f in ["settled_date", "paid_amount", "doc_type"] {
                 if self.columns.contains_key(f) {
-                    return Err(format!(
-                        "rows = \"open_items\" reads what is open, not how it was settled: remove {f} (its amount is \
-                         the open amount; a negative one is an open credit)"
+                    return Err(MappingError::setting(
+                        "rows",
+                        format!(
+                            "rows = \"open_items\" reads what is open, not how it was settled: remove {f} (its amount \
+                             is the open amount; a negative one is an open credit)"
+                        ),
                     ));
                 }
             }
@@ -438,7 +509,10 @@ impl Mapping {
         for (name, width) in &self.zero_pad {
             let f = Field::from_name(name).expect("checked above");
             if !matches!(f, Field::ClientId | Field::DocumentId | Field::Reference | Field::CompanyNumber) {
-                return Err(format!("zero_pad: '{name}' is not an identifier field"));
+                return Err(MappingError::setting(
+                    "zero_pad",
+                    format!("zero_pad: '{name}' is not an identifier field"),
+                ));
             }
             zero_pad.insert(f, *width);
         }
@@ -523,7 +597,7 @@ mod tests {
         assert_eq!(ColumnRef::Index(3).resolve(&h), Ok(2));
         assert_eq!(ColumnRef::Name("#1".into()).resolve(&h), Ok(0));
         assert_eq!(ColumnRef::Name("@C".into()).resolve(&h), Ok(2));
-        assert!(ColumnRef::Name("Bedrag".into()).resolve(&h).unwrap_err().contains("Bedrag"));
+        assert_eq!(ColumnRef::Name("Bedrag".into()).resolve(&h), Err(MappingError::NoColumn("'Bedrag'".into())));
         assert!(ColumnRef::Index(4).resolve(&h).is_err());
         assert!(ColumnRef::Index(0).resolve(&h).is_err());
     }
@@ -539,7 +613,7 @@ mod tests {
     #[test]
     fn unknown_fields_are_refused() {
         let m: Mapping = toml::from_str("[columns]\nclient = \"Klant\"").unwrap();
-        assert!(m.resolve().unwrap_err().contains("unknown field 'client'"));
+        assert!(m.resolve().unwrap_err().to_string().contains("unknown field 'client'"));
     }
 
     #[test]

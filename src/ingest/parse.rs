@@ -3,6 +3,103 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+/// Why a value is no amount. Each says what form was expected.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum AmountError {
+    /// Nothing in the cell.
+    #[error("empty; expected {0}")]
+    Empty(Expected),
+    /// No amount in any notation.
+    #[error("{0}")]
+    NotAnAmount(Expected),
+    /// `1.234.56` with the decimal mark `.`.
+    #[error("the decimal mark '{}' appears twice; expected {}", .0.decimal, .0)]
+    MarkTwice(Expected),
+    /// `12,34,5`.
+    #[error("digit grouping is not well formed; expected {0}")]
+    Grouping(Expected),
+    /// `12.345` for a currency of two decimals.
+    #[error("has {decimals} decimals, more than the currency's {digits}")]
+    Decimals {
+        /// The decimals written.
+        decimals: i64,
+        /// The currency's.
+        digits: u32,
+    },
+    /// Beyond 64 bits.
+    #[error("too large")]
+    TooLarge,
+    /// Beyond [`MAX_MAJOR_DIGITS`]: an id mapped as the amount, most likely.
+    #[error(
+        "beyond {MAX_MAJOR_DIGITS} integer digits (10^{MAX_MAJOR_DIGITS}): too large for an amount; is an id or account column mapped as the amount?"
+    )]
+    Magnitude,
+    /// A spreadsheet number that is infinite or not a number.
+    #[error("not a finite number")]
+    NotFinite,
+    /// A spreadsheet number that cannot be read back.
+    #[error("not a number")]
+    NotANumber,
+    /// A value the other decimal mark reads: which setting reads it.
+    #[error(
+        "{error}; {raw:?} reads with the decimal mark '{other}': if the file writes amounts so, set decimal = \"{other}\" in the mapping"
+    )]
+    OtherMark {
+        /// Why it is no amount with the mapping's mark.
+        error: Box<AmountError>,
+        /// The value, trimmed.
+        raw: String,
+        /// The mark that reads it.
+        other: char,
+    },
+}
+
+/// The form an amount was expected in: `an amount like 1.234,56 (decimal mark ',')`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expected {
+    /// The mapping's decimal mark.
+    pub decimal: char,
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let example = if self.decimal == ',' { "1.234,56" } else { "1,234.56" };
+        write!(f, "an amount like {example} (decimal mark '{}')", self.decimal)
+    }
+}
+
+/// Why a date format cannot be used or found.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum DateFormatError {
+    /// A configured pattern without day, month and year.
+    #[error("date format '{0}' needs %d, %m and %Y (or %y); or use 'excel' for serial numbers")]
+    Incomplete(String),
+    /// No known format reads nine values in ten.
+    #[error("no known date format fits the values ({shown})")]
+    NoneFits {
+        /// The first values, quoted.
+        shown: String,
+    },
+    /// Two formats read the values, and disagree on one.
+    #[error(
+        "dates are ambiguous: '{value}' reads as {first} with {first_format} but as {second} with {second_format} (values: {shown})"
+    )]
+    Ambiguous {
+        /// The value read two ways.
+        value: String,
+        /// The date with the first format.
+        first: String,
+        /// The first format.
+        first_format: String,
+        /// The date with the second.
+        second: String,
+        /// The second format.
+        second_format: String,
+        /// The first values, quoted.
+        shown: String,
+    },
+}
+
 /// `s.trim()`, answered without scanning when both ends are plain ASCII (nearly every cell).
 pub fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
@@ -31,7 +128,7 @@ const GROUPING: [char; 6] = ['.', ',', ' ', '\u{a0}', '\u{202f}', '\''];
 /// Accepts `1234.5`, `1.234,56` (with `decimal = ','`), `1 234,56`, `1,234.56`, Indian grouping
 /// `3,98,422.10`, currency symbols or codes before or after (`€ 12`, `12 EUR`), and negatives
 /// written `-1`, `(1)` or `1-`. Grouping must be well formed: `12,34,5` is an error, never a guess.
-pub fn parse_amount(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, String> {
+pub fn parse_amount(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, AmountError> {
     match plain_amount(raw.as_bytes(), fmt, minor_digits) {
         Some(v) => Ok(v),
         None => parse_amount_general(raw, fmt, minor_digits),
@@ -80,30 +177,24 @@ fn plain_amount(b: &[u8], fmt: NumberFormat, minor_digits: u32) -> Option<i64> {
     Some(if negative { -value } else { value })
 }
 
-fn parse_amount_general(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, String> {
+fn parse_amount_general(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, AmountError> {
     parse_amount_as(raw, fmt, minor_digits).map_err(|why| {
         // A value the other decimal mark reads is the most common cause: say which setting
         // reads it (only on the error path, so rows that parse pay nothing for it).
         let other = if fmt.decimal == ',' { '.' } else { ',' };
         if parse_amount_as(raw, NumberFormat { decimal: other }, minor_digits).is_ok() {
-            format!(
-                "{why}; {:?} reads with the decimal mark '{other}': if the file writes amounts so, set decimal = \"{other}\" in the mapping",
-                raw.trim()
-            )
+            AmountError::OtherMark { error: Box::new(why), raw: raw.trim().to_string(), other }
         } else {
             why
         }
     })
 }
 
-fn parse_amount_as(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, String> {
-    let expected = || {
-        let example = if fmt.decimal == ',' { "1.234,56" } else { "1,234.56" };
-        format!("an amount like {example} (decimal mark '{}')", fmt.decimal)
-    };
+fn parse_amount_as(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i64, AmountError> {
+    let expected = Expected { decimal: fmt.decimal };
     let mut s = raw.trim();
     if s.is_empty() {
-        return Err("empty; expected ".to_string() + &expected());
+        return Err(AmountError::Empty(expected));
     }
     let mut negative = false;
     if s.starts_with('(') && s.ends_with(')') {
@@ -122,21 +213,20 @@ fn parse_amount_as(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i6
     }
     s = strip_currency(s);
     if s.is_empty() || !s.chars().any(|c| c.is_ascii_digit()) {
-        return Err(expected());
+        return Err(AmountError::NotAnAmount(expected));
     }
     let (int_part, frac_part) = match s.rfind(fmt.decimal) {
         Some(pos) if s[..pos].contains(fmt.decimal) => {
             // The decimal mark twice: only valid if it is really grouping (`1.234.567` with ',').
-            return Err(format!("the decimal mark '{}' appears twice; expected {}", fmt.decimal, expected()));
+            return Err(AmountError::MarkTwice(expected));
         }
         Some(pos) => (&s[..pos], &s[pos + fmt.decimal.len_utf8()..]),
         None => (s, ""),
     };
     if !frac_part.chars().all(|c| c.is_ascii_digit()) {
-        return Err(expected());
+        return Err(AmountError::NotAnAmount(expected));
     }
-    let digits = integer_digits(int_part)
-        .ok_or_else(|| format!("digit grouping is not well formed; expected {}", expected()))?;
+    let digits = integer_digits(int_part).ok_or(AmountError::Grouping(expected))?;
     // Extra decimals are fine only when they are zeros (`12.500` for EUR).
     let (kept, extra) = if frac_part.len() > minor_digits as usize {
         frac_part.split_at(minor_digits as usize)
@@ -144,17 +234,15 @@ fn parse_amount_as(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i6
         (frac_part, "")
     };
     if extra.chars().any(|c| c != '0') {
-        return Err(format!("has {} decimals, more than the currency's {minor_digits}", frac_part.len()));
+        return Err(AmountError::Decimals { decimals: frac_part.len() as i64, digits: minor_digits });
     }
     let mut value: i64 = 0;
     for c in digits.chars().chain(kept.chars()) {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(c as i64 - '0' as i64))
-            .ok_or_else(|| "too large".to_string())?;
+        value =
+            value.checked_mul(10).and_then(|v| v.checked_add(c as i64 - '0' as i64)).ok_or(AmountError::TooLarge)?;
     }
     for _ in kept.len()..minor_digits as usize {
-        value = value.checked_mul(10).ok_or_else(|| "too large".to_string())?;
+        value = value.checked_mul(10).ok_or(AmountError::TooLarge)?;
     }
     Ok(if negative { -value } else { value })
 }
@@ -165,12 +253,10 @@ fn parse_amount_as(raw: &str, fmt: NumberFormat, minor_digits: u32) -> Result<i6
 pub const MAX_MAJOR_DIGITS: u32 = 13;
 
 /// `minor` when it is within `MAX_MAJOR_DIGITS` integer digits, else the reason it is not money.
-pub fn check_magnitude(minor: i64, minor_digits: u32) -> Result<i64, String> {
+pub fn check_magnitude(minor: i64, minor_digits: u32) -> Result<i64, AmountError> {
     let limit = 10i64.pow(MAX_MAJOR_DIGITS + minor_digits);
     if minor.unsigned_abs() >= limit as u64 {
-        return Err(format!(
-            "beyond {MAX_MAJOR_DIGITS} integer digits (10^{MAX_MAJOR_DIGITS}): too large for an amount; is an id or account column mapped as the amount?"
-        ));
+        return Err(AmountError::Magnitude);
     }
     Ok(minor)
 }
@@ -179,14 +265,14 @@ pub fn check_magnitude(minor: i64, minor_digits: u32) -> Result<i64, String> {
 /// than the currency has. Spreadsheets keep 15 significant digits, so the value is read at
 /// that precision first: binary noise (`1080.3800000000001`) is the 1080.38 the cell shows,
 /// while a real extra digit (`12.345` for EUR) is an error, never rounded away.
-pub fn amount_from_f64(v: f64, minor_digits: u32) -> Result<i64, String> {
+pub fn amount_from_f64(v: f64, minor_digits: u32) -> Result<i64, AmountError> {
     if !v.is_finite() {
-        return Err("not a finite number".into());
+        return Err(AmountError::NotFinite);
     }
     // `d.dddddddddddddde±x`: 15 significant digits and the power of ten of the first.
     let sci = format!("{:.14e}", v.abs());
-    let (mantissa, exp) = sci.split_once('e').ok_or("not a number")?;
-    let exp: i32 = exp.parse().map_err(|_| "not a number")?;
+    let (mantissa, exp) = sci.split_once('e').ok_or(AmountError::NotANumber)?;
+    let exp: i32 = exp.parse().map_err(|_| AmountError::NotANumber)?;
     let digits = mantissa.replace('.', "");
     let significant = digits.trim_end_matches('0');
     if significant.is_empty() {
@@ -195,12 +281,12 @@ pub fn amount_from_f64(v: f64, minor_digits: u32) -> Result<i64, String> {
     // The value is 0.<significant> × 10^(exp + 1); its decimals are the digits after the point.
     let decimals = (significant.len() as i32 - 1 - exp).max(0);
     if decimals > minor_digits as i32 {
-        return Err(format!("has {decimals} decimals, more than the currency's {minor_digits}"));
+        return Err(AmountError::Decimals { decimals: decimals.into(), digits: minor_digits });
     }
     if exp >= (MAX_MAJOR_DIGITS + 1) as i32 {
         return check_magnitude(i64::MAX, minor_digits);
     }
-    let mut value: i64 = significant.parse().map_err(|_| "not a number")?;
+    let mut value: i64 = significant.parse().map_err(|_| AmountError::NotANumber)?;
     for _ in 0..(minor_digits as i32 - decimals) {
         value *= 10;
     }
@@ -287,7 +373,7 @@ impl DateFormat {
     }
 
     /// Reads a format from configuration: a pattern, `excel`, `excel1900` or `excel1904`.
-    pub fn from_config(s: &str) -> Result<DateFormat, String> {
+    pub fn from_config(s: &str) -> Result<DateFormat, DateFormatError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "excel" | "excel1900" | "serial" => Ok(DateFormat::Excel1900),
             "excel1904" => Ok(DateFormat::Excel1904),
@@ -297,9 +383,7 @@ impl DateFormat {
                 let tokens = pattern_tokens(p);
                 let has = |t: Tok| tokens.contains(&t);
                 if !(has(Tok::Day) && has(Tok::Month) && (has(Tok::Year4) || has(Tok::Year2))) {
-                    return Err(format!(
-                        "date format '{p}' needs %d, %m and %Y (or %y); or use 'excel' for serial numbers"
-                    ));
+                    return Err(DateFormatError::Incomplete(p.to_string()));
                 }
                 Ok(DateFormat::pattern(p))
             }
@@ -454,6 +538,8 @@ impl std::fmt::Display for NotADate {
     }
 }
 
+impl std::error::Error for NotADate {}
+
 /// Reads a date written as `YYYY-MM-DD`. A value of that shape whose day does not exist says
 /// so, as the ingest's messages do (`2013-11-31`: November has 30 days), instead of asking for
 /// the shape it already has.
@@ -539,7 +625,7 @@ pub fn candidate_formats() -> Vec<DateFormat> {
 /// rejected rows rather than a failed file) are the candidates. When several remain and they
 /// disagree on some value (day-first against month-first), the column is ambiguous: an error,
 /// never a guess.
-pub fn detect_date_format(samples: &[String]) -> Result<DateFormat, String> {
+pub fn detect_date_format(samples: &[String]) -> Result<DateFormat, DateFormatError> {
     let shown = samples.iter().take(5).map(|s| format!("'{}'", s.trim())).collect::<Vec<_>>().join(", ");
     let scored: Vec<(usize, DateFormat)> = candidate_formats()
         .into_iter()
@@ -547,7 +633,7 @@ pub fn detect_date_format(samples: &[String]) -> Result<DateFormat, String> {
         .collect();
     let best = scored.iter().map(|(n, _)| *n).max().unwrap_or(0);
     if best == 0 || best * 10 < samples.len() * 9 {
-        return Err(format!("no known date format fits the values ({shown})"));
+        return Err(DateFormatError::NoneFits { shown });
     }
     let fitting: Vec<&DateFormat> = scored.iter().filter(|(n, _)| *n == best).map(|(_, f)| f).collect();
     let first = fitting[0];
@@ -557,14 +643,14 @@ pub fn detect_date_format(samples: &[String]) -> Result<DateFormat, String> {
             a.is_some() && b.is_some() && a != b
         });
         if let Some(v) = disagree {
-            return Err(format!(
-                "dates are ambiguous: '{}' reads as {} with {} but as {} with {} (values: {shown})",
-                v.trim(),
-                first.parse_text(v).map(|d| d.to_string()).unwrap_or_default(),
-                first.describe(),
-                other.parse_text(v).map(|d| d.to_string()).unwrap_or_default(),
-                other.describe()
-            ));
+            return Err(DateFormatError::Ambiguous {
+                value: v.trim().to_string(),
+                first: first.parse_text(v).map(|d| d.to_string()).unwrap_or_default(),
+                first_format: first.describe(),
+                second: other.parse_text(v).map(|d| d.to_string()).unwrap_or_default(),
+                second_format: other.describe(),
+                shown,
+            });
         }
     }
     Ok(first.clone())

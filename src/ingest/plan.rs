@@ -117,7 +117,7 @@ pub(super) fn detect_dates<R: RawRow>(
                 InputError::at(
                     path,
                     h.layout.location(h.line, Some(col)),
-                    e,
+                    e.to_string(),
                     "set date_formats = [\"%d/%m/%Y\"] (or the format the file uses) in the mapping",
                 )
                 .with_column(h.names.get(col).cloned().unwrap_or_default())

@@ -2,7 +2,7 @@
 //! mapping names one with `preset = "…"` and overrides any part of it: its own keys replace
 //! the preset's, table by table (`[columns]`, `[doc_types]`, `[fixed]`…).
 
-use super::mapping::Mapping;
+use super::mapping::{Mapping, MappingError};
 use serde::Deserialize;
 
 /// Each preset: its name, what it reads, and its mapping.
@@ -50,16 +50,20 @@ pub fn preset(name: &str) -> Option<&'static str> {
 }
 
 /// A mapping from its TOML table, over its preset when it names one.
-pub fn mapping_from(mut table: toml::Table) -> Result<Mapping, String> {
+pub fn mapping_from(mut table: toml::Table) -> Result<Mapping, MappingError> {
     let Some(name) = table.remove("preset") else {
-        return Mapping::deserialize(toml::Value::Table(table)).map_err(|e| e.to_string());
+        return Mapping::deserialize(toml::Value::Table(table)).map_err(|e| MappingError::Toml(e.to_string()));
     };
-    let name = name.as_str().ok_or("preset must be a name, such as \"odoo-invoices\"")?.to_string();
+    let name = name
+        .as_str()
+        .ok_or_else(|| MappingError::Preset("preset must be a name, such as \"odoo-invoices\"".into()))?
+        .to_string();
     let text = preset(&name).ok_or_else(|| {
         let known: Vec<&str> = PRESETS.iter().map(|(n, _, _)| *n).collect();
-        format!("no preset named '{name}'; the presets are {}", known.join(", "))
+        MappingError::Preset(format!("no preset named '{name}'; the presets are {}", known.join(", ")))
     })?;
-    let mut merged: toml::Table = toml::from_str(text).map_err(|e| format!("preset {name}: {e}"))?;
+    let mut merged: toml::Table =
+        toml::from_str(text).map_err(|e| MappingError::Preset(format!("preset {name}: {e}")))?;
     for (key, value) in table {
         match (merged.get_mut(&key), value) {
             // A table overrides the preset's key by key ([columns] client_id alone).
@@ -69,7 +73,7 @@ pub fn mapping_from(mut table: toml::Table) -> Result<Mapping, String> {
             }
         }
     }
-    Mapping::deserialize(toml::Value::Table(merged)).map_err(|e| format!("with preset {name}: {e}"))
+    Mapping::deserialize(toml::Value::Table(merged)).map_err(|e| MappingError::Toml(format!("with preset {name}: {e}")))
 }
 
 #[cfg(test)]
@@ -84,7 +88,7 @@ mod tests {
             // Twinfield's journal codes are the user's: without them it asks for them.
             match m.resolve() {
                 Ok(_) => assert_ne!(*name, "twinfield-debiteurenkaart"),
-                Err(e) => assert!(e.contains("doc_types"), "{name}: {e}"),
+                Err(e) => assert!(matches!(e, MappingError::Setting { key: "doc_types", .. }), "{name}: {e}"),
             }
         }
     }
@@ -102,6 +106,6 @@ mod tests {
         assert!(m.columns.contains_key("amount"), "the preset's other columns stay");
         assert_eq!(m.doc_types["invoice"], ["VF"]);
         let t: toml::Table = toml::from_str("preset = \"sage\"").unwrap();
-        assert!(mapping_from(t).unwrap_err().contains("the presets are odoo-journal-items"));
+        assert!(mapping_from(t).unwrap_err().to_string().contains("the presets are odoo-journal-items"));
     }
 }

@@ -3,7 +3,7 @@
 //! codes. The proposal weighs a header's name with this evidence.
 
 use super::synonyms::Kind;
-use crate::ingest::parse::{DateFormat, NumberFormat, detect_date_format, parse_amount, plausible};
+use crate::ingest::parse::{DateFormat, DateFormatError, NumberFormat, detect_date_format, parse_amount, plausible};
 use crate::ingest::table::SampleCell;
 use chrono::NaiveDate;
 
@@ -69,7 +69,7 @@ impl Column {
                     let ok = text_values.iter().filter(|s| f.parse_text(s).is_some_and(plausible)).count();
                     Dates::Format(f, share(ok + date_cells))
                 }
-                Err(e) if e.contains("ambiguous") => Dates::Ambiguous(e),
+                Err(e @ DateFormatError::Ambiguous { .. }) => Dates::Ambiguous(e.to_string()),
                 Err(_) => Dates::None,
             }
         };

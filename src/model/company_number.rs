@@ -26,18 +26,59 @@ impl std::fmt::Display for CompanyNumber {
     }
 }
 
+/// Why a value is no valid company number.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CompanyNumberError {
+    /// Nothing but blanks and separators.
+    #[error("empty")]
+    Empty,
+    /// `NL…B…` that is not nine digits, `B` and two digits.
+    #[error("'{0}' is not a Dutch VAT number")]
+    DutchVat(String),
+    /// Letters among the digits.
+    #[error("'{0}' has characters other than digits")]
+    NotDigits(String),
+    /// A KvK number that is not 8 digits.
+    #[error("'{raw}': a KvK number has 8 digits, not {digits}")]
+    KvkLength {
+        /// The value as written.
+        raw: String,
+        /// Its digits.
+        digits: usize,
+    },
+    /// Neither 8, 9 nor 10 digits.
+    #[error("'{raw}': a Belgian enterprise number has 10 digits (or 9), a KvK number 8; this has {digits}")]
+    Length {
+        /// The value as written.
+        raw: String,
+        /// Its digits.
+        digits: usize,
+    },
+    /// A Belgian number that starts with neither 0 nor 1.
+    #[error("Belgian enterprise number {0} must start with 0 or 1")]
+    FirstDigit(String),
+    /// A Belgian number whose check digits are wrong.
+    #[error("Belgian enterprise number {number} fails its check digits (expected {expected:02})")]
+    CheckDigits {
+        /// The ten digits.
+        number: String,
+        /// The check digits its first eight give.
+        expected: u64,
+    },
+}
+
 /// Normalises a company number, or says why it is not valid. An invalid number never matches
 /// anything.
-pub fn normalise_company_number(raw: &str) -> Result<CompanyNumber, String> {
+pub fn normalise_company_number(raw: &str) -> Result<CompanyNumber, CompanyNumberError> {
     normalise(raw).map(CompanyNumber)
 }
 
-fn normalise(raw: &str) -> Result<String, String> {
+fn normalise(raw: &str) -> Result<String, CompanyNumberError> {
     let t = raw.trim();
     let upper: String =
         t.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '/' | '\u{a0}')).collect::<String>().to_ascii_uppercase();
     if upper.is_empty() {
-        return Err("empty".into());
+        return Err(CompanyNumberError::Empty);
     }
     let (country, rest) = if let Some(r) = upper.strip_prefix("BE") {
         (Some("BE"), r)
@@ -49,10 +90,10 @@ fn normalise(raw: &str) -> Result<String, String> {
     // Dutch VAT number: NL + 9 digits + B + 2 digits.
     if country == Some("NL") && rest.len() == 12 && rest.as_bytes()[9] == b'B' {
         let ok = rest.char_indices().all(|(i, c)| if i == 9 { c == 'B' } else { c.is_ascii_digit() });
-        return if ok { Ok(format!("NL{rest}")) } else { Err(format!("'{t}' is not a Dutch VAT number")) };
+        return if ok { Ok(format!("NL{rest}")) } else { Err(CompanyNumberError::DutchVat(t.to_string())) };
     }
     if !rest.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!("'{t}' has characters other than digits"));
+        return Err(CompanyNumberError::NotDigits(t.to_string()));
     }
     match (country, rest.len()) {
         (Some("NL"), 8) | (None, 8) => Ok(format!("NL{rest}")),
@@ -61,22 +102,23 @@ fn normalise(raw: &str) -> Result<String, String> {
             check_kbo(&ten)?;
             Ok(format!("BE{ten}"))
         }
-        (Some("NL"), n) => Err(format!("'{t}': a KvK number has 8 digits, not {n}")),
-        (_, n) => Err(format!("'{t}': a Belgian enterprise number has 10 digits (or 9), a KvK number 8; this has {n}")),
+        (Some("NL"), n) => Err(CompanyNumberError::KvkLength { raw: t.to_string(), digits: n }),
+        (_, n) => Err(CompanyNumberError::Length { raw: t.to_string(), digits: n }),
     }
 }
 
 /// The Belgian check: first digit 0 or 1, and 97 − (first 8 digits mod 97) = last 2 digits.
-fn check_kbo(ten: &str) -> Result<(), String> {
+fn check_kbo(ten: &str) -> Result<(), CompanyNumberError> {
     if !ten.starts_with('0') && !ten.starts_with('1') {
-        return Err(format!("Belgian enterprise number {ten} must start with 0 or 1"));
+        return Err(CompanyNumberError::FirstDigit(ten.to_string()));
     }
-    let body: u64 = ten[..8].parse().map_err(|_| "not digits".to_string())?;
-    let check: u64 = ten[8..].parse().map_err(|_| "not digits".to_string())?;
+    let not_digits = || CompanyNumberError::NotDigits(ten.to_string());
+    let body: u64 = ten[..8].parse().map_err(|_| not_digits())?;
+    let check: u64 = ten[8..].parse().map_err(|_| not_digits())?;
     if 97 - body % 97 == check {
         Ok(())
     } else {
-        Err(format!("Belgian enterprise number {ten} fails its check digits (expected {:02})", 97 - body % 97))
+        Err(CompanyNumberError::CheckDigits { number: ten.to_string(), expected: 97 - body % 97 })
     }
 }
 
@@ -90,7 +132,7 @@ pub fn kbo_check_digits(first8: u64) -> u64 {
 mod tests {
     use super::*;
 
-    fn norm(raw: &str) -> Result<String, String> {
+    fn norm(raw: &str) -> Result<String, CompanyNumberError> {
         normalise_company_number(raw).map(|n| n.to_string())
     }
 
@@ -107,7 +149,8 @@ mod tests {
     #[test]
     fn spec_vectors_invalid() {
         let e = norm("0431150351").unwrap_err();
-        assert!(e.contains("check digits"), "{e}");
+        assert!(matches!(e, CompanyNumberError::CheckDigits { expected: 50, .. }), "{e}");
+        assert!(e.to_string().contains("check digits"), "{e}");
         assert!(norm("2403019261").is_err());
         assert!(norm("12345").is_err());
         assert!(norm("BE04030192AB").is_err());

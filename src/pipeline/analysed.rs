@@ -1,7 +1,7 @@
 //! Stage two: from the checked inputs to every figure a report shows. The analysis consumes
 //! the ledger's rows; what follows (risk, alerts, handover) needs only its clients.
 
-use super::error::RunError;
+use super::error::{PipelineError, RunError};
 use super::loaded::{Loaded, SideTables};
 use crate::analytics::as_of::AsOf;
 use crate::analytics::{Analysis, analyse};
@@ -9,7 +9,6 @@ use crate::collection::dossier_names;
 use crate::collection::handover::{self, Compensation, Line, Reminder};
 use crate::collection::ladder::{self, Action};
 use crate::config::{Config, WarningSettings};
-use crate::exit::{AppError, ExitCode};
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::{DataQuality, Warning};
 use crate::model::ClientIx;
@@ -76,13 +75,6 @@ pub struct Analysed {
 }
 
 impl Analysed {
-    /// Success, or warnings (exit code 3) when a row was rejected or anything warned about,
-    /// the kinds `[warnings] accept` names aside.
-    pub fn data_code(&self) -> ExitCode {
-        let t = self.tally();
-        ExitCode::done(t.errors, t.warnings)
-    }
-
     /// The rejected rows and warnings that make exit code 3, and by kind those accepted.
     pub fn tally(&self) -> Tally {
         let mut t = Tally::default();
@@ -115,7 +107,7 @@ impl Analysed {
 
     /// Analyses the ledger, assesses each client's risk, compares with the previous run and
     /// selects the handover.
-    pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, AppError> {
+    pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, PipelineError> {
         let Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere, tables } = loaded;
         let SideTables { fx, rates, reminders, previous } = tables;
         let mut timings = Vec::new();

@@ -5,11 +5,51 @@ use crate::bureau::elsewhere::ElsewhereError;
 use crate::bureau::watchlist::WatchlistError;
 use crate::collection::CollectionError;
 use crate::fx::FxError;
-use crate::ingest::Reject;
+use crate::ingest::{InputError, Reject};
 use crate::monitor::history::HistoryError;
+use crate::pool::PoolError;
+use crate::report::ReportError;
 use chrono::NaiveDate;
 use std::fmt;
 use std::path::PathBuf;
+
+/// Why a run or a check stopped: an input, a check of the pipeline, or an output. `main`
+/// turns it into an exit code (`exit.rs`), nothing here does.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// An input cannot be read.
+    #[error("{0}")]
+    Input(#[from] InputError),
+    /// The inputs were read but the run cannot go on with them.
+    #[error("{0}")]
+    Run(#[from] RunError),
+    /// A report could not be drawn.
+    #[error("{0}")]
+    Report(#[from] ReportError),
+    /// The pool contribution cannot be made (a debtor's sums beyond 64 bits).
+    #[error("{0}")]
+    Contribution(#[from] PoolError),
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
+    Output {
+        /// What could not be written.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl PipelineError {
+    /// A file under `path` could not be written.
+    pub fn output(path: &std::path::Path, source: std::io::Error) -> PipelineError {
+        PipelineError::Output { path: path.display().to_string(), source }
+    }
+
+    /// Whether the run stopped on its outputs (exit code 5) rather than its inputs (4).
+    pub fn is_output(&self) -> bool {
+        matches!(self, PipelineError::Report(_) | PipelineError::Output { .. })
+    }
+}
 
 /// A run stopped by its data (exit code 4).
 #[derive(Debug)]

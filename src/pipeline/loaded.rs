@@ -1,7 +1,7 @@
 //! Stage one: the inputs read, reconciled and checked, and the as-of date fixed. `check` stops
 //! here; `run` goes on from here.
 
-use super::error::{RunError, TooManyRejected};
+use super::error::{PipelineError, RunError, TooManyRejected};
 use crate::analytics::as_of::AsOf;
 use crate::analytics::calendar;
 use crate::bureau::elsewhere;
@@ -9,7 +9,6 @@ use crate::bureau::watchlist::{self, Watched};
 use crate::collection::handover::{self, Reminder};
 use crate::collection::interest::Rates;
 use crate::config::Config;
-use crate::exit::AppError;
 use crate::fx::Fx;
 use crate::ingest::bureau::{BureauIngested, ingest_bureau};
 use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, Warning, ingest};
@@ -84,7 +83,11 @@ pub type Seen<'a> = dyn FnMut(&[SourceStats], &[Reject], &[Warning]) + 'a;
 impl Loaded {
     /// Reads the ledger, checks its rejected share, fixes the as-of date and checks the
     /// currencies, then reads the bureau inputs and checks theirs.
-    pub fn load(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'_>) -> Result<Loaded, AppError> {
+    pub fn load(
+        config: &Config,
+        progress: &(dyn Fn(u64) + Sync),
+        seen: &mut Seen<'_>,
+    ) -> Result<Loaded, PipelineError> {
         // The small tables first: a bad one stops the run before the ledger is read.
         let mut tables = SideTables::read(config)?;
         let ingested = read_ledger(config, progress)?;
@@ -134,12 +137,12 @@ fn options(config: &Config) -> IngestOptions {
 }
 
 /// Reads every ledger input of the configuration.
-pub fn read_ledger(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<Ingested, AppError> {
+pub fn read_ledger(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<Ingested, PipelineError> {
     Ok(ingest(&config.inputs, &options(config), progress)?)
 }
 
 /// Reads the credit-bureau inputs, if any.
-fn read_bureau(config: &Config, ing: &Ingested) -> Result<BureauIngested, AppError> {
+fn read_bureau(config: &Config, ing: &Ingested) -> Result<BureauIngested, PipelineError> {
     if config.bureau_inputs.is_empty() {
         return Ok(BureauIngested::default());
     }

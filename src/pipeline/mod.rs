@@ -13,12 +13,11 @@ mod loaded;
 mod written;
 
 pub use analysed::Analysed;
-pub use error::{RunError, TooManyRejected};
+pub use error::{PipelineError, RunError, TooManyRejected};
 pub use loaded::{Loaded, Seen, read_ledger};
 pub use written::Written;
 
 use crate::config::Config;
-use crate::exit::AppError;
 use crate::notify::{Delivery, Digest};
 use crate::output::month_folder::RootLock;
 use crate::report::data;
@@ -37,15 +36,15 @@ pub struct RunOutput {
 /// Stages 1 and 2: reads, checks and analyses the inputs as a run would, writes nothing; so
 /// `check` finds what `run` would find (unknown references, missing rates, a broken
 /// history) and exits with the same code.
-pub fn check(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'_>) -> Result<Analysed, AppError> {
+pub fn check(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'_>) -> Result<Analysed, PipelineError> {
     let loaded = Loaded::load(config, progress, seen)?;
     Analysed::from(config, loaded)
 }
 
 /// The whole chain. The output root is held from the start: a second run is refused at once,
 /// not after reading.
-pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput, AppError> {
-    let lock = RootLock::take(&config.out).map_err(|e| AppError::output(&config.out, e))?;
+pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput, PipelineError> {
+    let lock = RootLock::take(&config.out).map_err(|e| PipelineError::output(&config.out, e))?;
     let t = Instant::now();
     let loaded = Loaded::load(config, progress, &mut |_, _, _| {}).map_err(|e| keep_rejected(config, e))?;
     let read = t.elapsed();
@@ -79,14 +78,14 @@ fn notify(config: &Config, a: &Analysed, w: &Written) -> Vec<Delivery> {
 
 /// A run stopped on its rejected rows still writes them: they are what to fix. They go
 /// beside the month folders, never into one, so the previous month stays as it was.
-fn keep_rejected(config: &Config, e: AppError) -> AppError {
-    let AppError::Run(RunError::TooManyRejected(mut t)) = e else { return e };
-    let Some((name, rejects)) = t.rows_to_write.take() else { return AppError::Run(RunError::TooManyRejected(t)) };
+fn keep_rejected(config: &Config, e: PipelineError) -> PipelineError {
+    let PipelineError::Run(RunError::TooManyRejected(mut t)) = e else { return e };
+    let Some((name, rejects)) = t.rows_to_write.take() else { return PipelineError::Run(RunError::TooManyRejected(t)) };
     let dir = config.out.join("failed-runs").join(name);
     let data_dir = data::DataDir { path: &dir, parquet: false };
     if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| data::write_rejected(&data_dir, &rejects)) {
-        return AppError::output(&dir, e);
+        return PipelineError::output(&dir, e);
     }
     t.written = Some(dir.join("rejected.csv"));
-    AppError::Run(RunError::TooManyRejected(t))
+    PipelineError::Run(RunError::TooManyRejected(t))
 }

@@ -2,9 +2,9 @@
 //! each renderer), put in place whole, and saved in the history for the next run.
 
 use super::analysed::Analysed;
+use super::error::PipelineError;
 use crate::collection::handover::{self, Line};
 use crate::config::Config;
-use crate::exit::AppError;
 use crate::ingest::Warning;
 use crate::locale::Lang;
 use crate::model::ClientIx;
@@ -28,10 +28,10 @@ pub struct Written {
 }
 
 /// Writes the month into a staging folder, puts it in place, then saves the history entry.
-pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Written, AppError> {
+pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Written, PipelineError> {
     let t = Instant::now();
     let name = month_folder::folder_name(a.as_of);
-    let month = MonthFolder::begin(&config.out, &name, lock).map_err(|e| AppError::output(&config.out, e))?;
+    let month = MonthFolder::begin(&config.out, &name, lock).map_err(|e| PipelineError::output(&config.out, e))?;
     let dir = month.path().join("data");
     write_data(config, a, &dir)?;
     if config.pool.contribute {
@@ -63,8 +63,8 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
     let notes = write_reports(config, month.path(), &name, ReportModel::build(sources), &a.dossiers)?;
     // The month goes in place whole; the history entry that the next run compares with is
     // saved only after that.
-    let target = month.commit().map_err(|e| AppError::output(&config.out, e))?;
-    history::save(&config.out, a.as_of, &a.entries).map_err(|e| AppError::output(&config.out, e))?;
+    let target = month.commit().map_err(|e| PipelineError::output(&config.out, e))?;
+    history::save(&config.out, a.as_of, &a.entries).map_err(|e| PipelineError::output(&config.out, e))?;
     a.timings.push(("reports and history", t.elapsed()));
     let report = if config.reports.pdf {
         Some(target.join(format!("arwatch-{name}.pdf")))
@@ -75,9 +75,9 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
 }
 
 /// The data files other tools read (`data/`).
-fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError> {
+fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), PipelineError> {
     let cur = config.currency;
-    let w = |r: std::io::Result<()>| r.map_err(|e| AppError::output(path, e));
+    let w = |r: std::io::Result<()>| r.map_err(|e| PipelineError::output(path, e));
     let dir = &data::DataDir { path, parquet: config.outputs.parquet };
     let mut rejects = a.quality.rejects.clone();
     rejects.extend(a.bureau.rejects.iter().cloned());
@@ -124,13 +124,13 @@ fn write_data(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError
 
 /// The month's pool contribution (`pool/contribution.csv`, and `.parquet` with polars): only
 /// aggregates per debtor and month, `docs/pooling.md`.
-fn write_contribution(config: &Config, a: &Analysed, path: &Path) -> Result<(), AppError> {
+fn write_contribution(config: &Config, a: &Analysed, path: &Path) -> Result<(), PipelineError> {
     use crate::pool::contribution;
-    std::fs::create_dir_all(path).map_err(|e| AppError::output(path, e))?;
+    std::fs::create_dir_all(path).map_err(|e| PipelineError::output(path, e))?;
     let lines = contribution::lines(contribution::rows(&a.roster, &a.analysis))?;
     let table = contribution::table(lines, config.contributor(), a.as_of, config.currency);
     let dir = data::DataDir { path, parquet: cfg!(feature = "parquet") };
-    dir.table("contribution", &table, None).map_err(|e| AppError::output(path, e))
+    dir.table("contribution", &table, None).map_err(|e| PipelineError::output(path, e))
 }
 
 /// The workbook, the management report and one dossier per debtor, beside `data/`. Returns
@@ -141,10 +141,11 @@ fn write_reports(
     month: &str,
     m: ReportModel<'_>,
     (dossiers, qualifying): &(BTreeMap<ClientIx, String>, usize),
-) -> Result<Vec<String>, AppError> {
-    let out = |p: PathBuf, bytes: Vec<u8>| crate::output::write_atomic(&p, &bytes).map_err(|e| AppError::output(&p, e));
+) -> Result<Vec<String>, PipelineError> {
+    let out =
+        |p: PathBuf, bytes: Vec<u8>| crate::output::write_atomic(&p, &bytes).map_err(|e| PipelineError::output(&p, e));
     if config.reports.workbook {
-        let book = xlsx::workbook(&m).map_err(|e| ReportError::Workbook(e.to_string()))?;
+        let book = xlsx::workbook(&m).map_err(ReportError::Workbook)?;
         out(dir.join(format!("arwatch-{month}.xlsx")), book)?;
     }
     if config.reports.pdf {
@@ -156,7 +157,7 @@ fn write_reports(
     }
     let folder = dir.join("handover");
     if !dossiers.is_empty() {
-        std::fs::create_dir_all(&folder).map_err(|e| AppError::output(&folder, e))?;
+        std::fs::create_dir_all(&folder).map_err(|e| PipelineError::output(&folder, e))?;
     }
     let mut notes_out = Vec::new();
     if *qualifying > dossiers.len() {

@@ -3,6 +3,35 @@
 //! creditor's own values can be read off, or worked back from, what is published
 //! (`docs/pooling.md`, *Disclosure control*).
 
+/// Rules the command line asks for that would let one creditor's values through.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum UnsafeRules {
+    /// Fewer than three creditors.
+    #[error(
+        "--min-creditors {0}: at least 3 creditors must stand behind a pooled figure (with 2, each can work out the other's)"
+    )]
+    TooFewCreditors(usize),
+    /// A share outside 0.5 to 0.9.
+    #[error("--max-share {0}: give a share between 0.5 and 0.9 (above 0.9 a figure is nearly one creditor's own)")]
+    Share(f64),
+}
+
+/// Why a pooled figure is not published.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Withheld {
+    /// Too few creditors have weight in it.
+    #[error("fewer than {min} creditors ({n})")]
+    TooFew {
+        /// The rule.
+        min: usize,
+        /// The creditors with weight.
+        n: usize,
+    },
+    /// One creditor holds more than the share allowed.
+    #[error("one creditor holds more than {:.0} % of it", .0 * 100.0)]
+    Dominated(f64),
+}
+
 /// The rules, checked when they are set: never fewer than 3 creditors.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rules {
@@ -20,23 +49,19 @@ impl Default for Rules {
 
 impl Rules {
     /// Rules from the command line, refused when they would let one creditor's values through.
-    pub fn new(min_creditors: usize, max_share: f64) -> Result<Rules, String> {
+    pub fn new(min_creditors: usize, max_share: f64) -> Result<Rules, UnsafeRules> {
         if min_creditors < 3 {
-            return Err(format!(
-                "--min-creditors {min_creditors}: at least 3 creditors must stand behind a pooled figure (with 2, each can work out the other's)"
-            ));
+            return Err(UnsafeRules::TooFewCreditors(min_creditors));
         }
         if !(0.5..=0.9).contains(&max_share) {
-            return Err(format!(
-                "--max-share {max_share}: give a share between 0.5 and 0.9 (above 0.9 a figure is nearly one creditor's own)"
-            ));
+            return Err(UnsafeRules::Share(max_share));
         }
         Ok(Rules { min_creditors, max_share })
     }
 
     /// `Ok` when a figure with these per-creditor weights may be published, else the reason in
     /// words. Creditors with no weight do not count.
-    pub fn check(&self, weights: impl Iterator<Item = i128>) -> Result<(), String> {
+    pub fn check(&self, weights: impl Iterator<Item = i128>) -> Result<(), Withheld> {
         let (mut n, mut total, mut max) = (0usize, 0i128, 0i128);
         for w in weights.filter(|w| *w > 0) {
             n += 1;
@@ -47,12 +72,12 @@ impl Rules {
     }
 
     /// The same from the weights' count, sum and largest.
-    pub fn check_sums(&self, n: usize, total: i128, max: i128) -> Result<(), String> {
+    pub fn check_sums(&self, n: usize, total: i128, max: i128) -> Result<(), Withheld> {
         if n < self.min_creditors {
-            return Err(format!("fewer than {} creditors ({n})", self.min_creditors));
+            return Err(Withheld::TooFew { min: self.min_creditors, n });
         }
         if max as f64 > self.max_share * total as f64 {
-            return Err(format!("one creditor holds more than {:.0} % of it", self.max_share * 100.0));
+            return Err(Withheld::Dominated(self.max_share));
         }
         Ok(())
     }
@@ -92,9 +117,11 @@ mod tests {
     #[test]
     fn a_figure_needs_enough_creditors_and_none_dominating() {
         let r = Rules::default();
-        assert_eq!(r.check([10, 10, 0].into_iter()), Err("fewer than 3 creditors (2)".into()));
+        assert_eq!(r.check([10, 10, 0].into_iter()), Err(Withheld::TooFew { min: 3, n: 2 }));
+        assert_eq!(Withheld::TooFew { min: 3, n: 2 }.to_string(), "fewer than 3 creditors (2)");
         assert_eq!(r.check([10, 10, 10].into_iter()), Ok(()));
-        assert_eq!(r.check([80, 10, 10].into_iter()), Err("one creditor holds more than 75 % of it".into()));
+        assert_eq!(r.check([80, 10, 10].into_iter()), Err(Withheld::Dominated(0.75)));
+        assert_eq!(Withheld::Dominated(0.75).to_string(), "one creditor holds more than 75 % of it");
         assert_eq!(r.check([75, 15, 10].into_iter()), Ok(()));
     }
 

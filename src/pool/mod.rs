@@ -44,7 +44,7 @@ pub enum PoolError {
     SameFileName(String, String),
     /// The rules asked for would publish one creditor's values.
     #[error("{0}\n  fix: see docs/pooling.md, disclosure control")]
-    Rules(String),
+    Rules(#[from] disclosure::UnsafeRules),
     /// polars could not read or compute.
     #[error("reading the contributions: {0}\n  fix: check that the files are contributions written by arwatch")]
     Engine(String),

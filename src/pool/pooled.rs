@@ -4,7 +4,7 @@
 //! own contribution, each under disclosure control.
 
 use super::PoolError;
-use super::disclosure::{Rules, band};
+use super::disclosure::{Rules, Withheld, band};
 use crate::analytics::calendar::{self, Month};
 use crate::analytics::metrics::slope;
 use chrono::NaiveDate;
@@ -135,7 +135,7 @@ impl Weights {
         Weights { n: self.n - 1, total: self.total - w, top }
     }
 
-    fn check(&self, rules: &Rules) -> Result<(), String> {
+    fn check(&self, rules: &Rules) -> Result<(), Withheld> {
         rules.check_sums(self.n, self.total, self.top[0])
     }
 }

@@ -19,17 +19,17 @@ pub mod xlsx;
 pub enum ReportError {
     /// The workbook, and why.
     #[error("cannot build the workbook: {0}\n  fix: {FIX}")]
-    Workbook(String),
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
     /// The management report, and why.
     #[error("cannot build the PDF report: {0}\n  fix: {FIX}")]
-    Pdf(String),
+    Pdf(pdf::PdfError),
     /// A debtor's dossier.
     #[error("cannot build the dossier of {client}: {problem}\n  fix: {FIX}")]
     Dossier {
         /// The debtor's client id.
         client: String,
         /// Why.
-        problem: String,
+        problem: pdf::PdfError,
     },
 }
 

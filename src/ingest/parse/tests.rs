@@ -94,7 +94,8 @@ fn float_cells_round_to_cents() {
 #[test]
 fn float_cells_with_a_real_extra_decimal_are_errors() {
     // Issue 9: a third decimal on a euro amount is data, not noise; it is never rounded.
-    assert!(amount_from_f64(12.345, 2).unwrap_err().contains("3 decimals"));
+    assert_eq!(amount_from_f64(12.345, 2), Err(AmountError::Decimals { decimals: 3, digits: 2 }));
+    assert!(amount_from_f64(12.345, 2).unwrap_err().to_string().contains("3 decimals"));
     assert!(amount_from_f64(-0.005, 2).is_err());
     assert!(amount_from_f64(0.5, 0).is_err());
     assert!(amount_from_f64(1.2345, 3).is_err());
@@ -160,8 +161,8 @@ fn detection_refuses_to_guess() {
     assert_eq!(detect_date_format(&s(&["1/2/2013", "1/26/2013"])), Ok(DateFormat::pattern("%m/%d/%Y")));
     assert_eq!(detect_date_format(&s(&["03/01/2012", "31/12/2012"])), Ok(DateFormat::pattern("%d/%m/%Y")));
     let err = detect_date_format(&s(&["03/01/2012", "04/02/2012"])).unwrap_err();
-    assert!(err.contains("ambiguous"), "{err}");
-    assert!(err.contains("03/01/2012"), "{err}");
+    assert!(matches!(err, DateFormatError::Ambiguous { .. }), "{err}");
+    assert!(err.to_string().contains("03/01/2012"), "{err}");
     assert_eq!(detect_date_format(&s(&["2012-01-03"])), Ok(DateFormat::pattern("%Y-%m-%d")));
     assert!(detect_date_format(&s(&["soon"])).is_err());
     // One typo among many values is a rejected row later, not a failed file.
@@ -192,11 +193,11 @@ fn a_typed_date_that_does_not_exist_says_why_and_not_how_to_write_it() {
 
 #[test]
 fn an_amount_in_the_other_decimal_mark_says_which_setting_reads_it() {
-    let e = parse_amount("2.069,78", dot(), 2).unwrap_err();
+    let e = parse_amount("2.069,78", dot(), 2).unwrap_err().to_string();
     assert!(e.contains("\"2.069,78\" reads with the decimal mark ','") && e.contains("decimal = \",\""), "{e}");
-    let e = parse_amount("1,234.56", NumberFormat { decimal: ',' }, 2).unwrap_err();
+    let e = parse_amount("1,234.56", NumberFormat { decimal: ',' }, 2).unwrap_err().to_string();
     assert!(e.contains("decimal = \".\""), "{e}");
     // Nothing to suggest when neither mark reads it.
-    let e = parse_amount("abc", dot(), 2).unwrap_err();
+    let e = parse_amount("abc", dot(), 2).unwrap_err().to_string();
     assert!(!e.contains("set decimal"), "{e}");
 }

@@ -3,6 +3,7 @@
 //! tables that continue on the next page with their header, and line and bar charts drawn
 //! with vector operations. Text is set in DejaVu Sans, embedded, which shows € é è ë ç ü ß.
 
+use super::PdfError;
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
     Point, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
@@ -110,11 +111,11 @@ pub struct Canvas {
 impl Canvas {
     /// A document with a running `header`; `page_label` is ("Page", "of") in the report's
     /// language. `with_bold` embeds the bold face too (a second ~0.7 MB).
-    pub fn new(title: &str, header: &str, page_label: (&str, &str), with_bold: bool) -> Result<Canvas, String> {
+    pub fn new(title: &str, header: &str, page_label: (&str, &str), with_bold: bool) -> Result<Canvas, PdfError> {
         let mut doc = PdfDocument::new(title);
         let mut warnings = Vec::new();
-        let mut face = |bytes: &[u8]| -> Result<Face, String> {
-            let font = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or("the embedded font could not be read")?;
+        let mut face = |bytes: &[u8]| -> Result<Face, PdfError> {
+            let font = ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or(PdfError::Font)?;
             let id = doc.add_font(&font);
             Ok(Face { font, id })
         };

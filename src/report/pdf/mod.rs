@@ -11,6 +11,17 @@ use crate::bureau::watchlist::Role;
 use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
 
+/// Why a PDF cannot be drawn: never the data, only a broken build or a bug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PdfError {
+    /// The font compiled into arwatch cannot be read.
+    #[error("the embedded font could not be read")]
+    Font,
+    /// A dossier asked for without an invoice to claim.
+    #[error("a dossier needs at least one invoice")]
+    NoInvoice,
+}
+
 fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
     match tier {
         "critical" => Some(RED),
@@ -20,7 +31,7 @@ fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
 }
 
 /// The management report.
-pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, String> {
+pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, PdfError> {
     let as_of = format!("{} {}", m.t(Label::AsOf), date(m.as_of));
     let header = i18n::joined(" — ", &[m.company, m.t(Label::Title), &as_of]);
     let mut c = Canvas::new(m.t(Label::Title), &header, (m.t(Label::Page), m.t(Label::Of)), true)?;
@@ -408,8 +419,8 @@ pub fn dossier(
     lines: &[&Line],
     creditor: &Creditor,
     reminders: &[&Reminder],
-) -> Result<Vec<u8>, String> {
-    let first = lines.first().ok_or("a dossier needs at least one invoice")?;
+) -> Result<Vec<u8>, PdfError> {
+    let first = lines.first().ok_or(PdfError::NoInvoice)?;
     let header = format!("{} — {} — {}", m.t(Label::Dossier), m.client_name(first.client), date(m.as_of));
     let mut c = Canvas::new(m.t(Label::Dossier), &header, (m.t(Label::Page), m.t(Label::Of)), false)?;
     c.gap(14.0);
