@@ -83,7 +83,7 @@ fn keep_rejected(config: &Config, e: PipelineError) -> PipelineError {
     let Some((name, rejects)) = t.rows_to_write.take() else { return PipelineError::Run(RunError::TooManyRejected(t)) };
     let dir = config.out.join("failed-runs").join(name);
     let data_dir = data::DataDir { path: &dir, parquet: false };
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| data::write_rejected(&data_dir, &rejects)) {
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| data::write_rejected(&data_dir, rejects.iter())) {
         return PipelineError::output(&dir, e);
     }
     t.written = Some(dir.join("rejected.csv"));

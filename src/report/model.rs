@@ -1,29 +1,37 @@
 //! The neutral report model, built once from a run's results: KPIs with exact money, chart
-//! series, the riskiest clients, the handover per debtor with its total, and every table
-//! (`tables.rs`). Each renderer (data files, workbook, PDF, dossiers) only draws it, so they can
-//! never disagree with each other or with the data files.
+//! series, the riskiest clients, the handover per debtor with its total and its dossiers, and
+//! every table, the data files' included (`tables.rs`, `summary.rs`). Each renderer (data
+//! files, workbook, PDF, dossiers: `renderer.rs`) only draws it, so they can never disagree
+//! with each other or with the data files.
+//!
+//! A renderer names no type of the layers below the report: what it draws comes through here,
+//! and the few domain types it shows are named here for it (`tests/architecture.rs`).
 
 use super::i18n::{self, Label, t};
+use super::records::{DebtorTotal, RiskyClient};
 use super::table::Table;
 use super::tables::{
     self, ActionContext, ActionRow, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow,
 };
 use crate::analytics::as_of::AsOf;
-use crate::analytics::risk::Tier;
 use crate::analytics::{Analysis, calendar};
 use crate::bureau::Snapshot;
-use crate::collection::handover::{Compensation, Line, Reminder};
 use crate::collection::ladder::{Action, LadderSettings};
+use crate::ingest::DataQuality;
 use crate::ingest::bureau::BureauIngested;
-use crate::ingest::{DataQuality, Reject, SourceStats, Warning};
 use crate::locale::Lang;
 use crate::model::{Client, ClientIx, Currency, Money, Roster};
 use crate::monitor::Assessment;
-use crate::monitor::alerts::Alert;
 use crate::monitor::opportunities::Opportunity;
 use chrono::NaiveDate;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::path::Path;
+
+// The domain types the renderers show, named for them here.
+pub use crate::bureau::watchlist::Role;
+pub use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
+pub use crate::ingest::{Reject, SourceStats, Warning};
+pub use crate::monitor::alerts::Alert;
 
 /// A KPI's figure: exact money, a fraction, or days; `None` when undefined.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -77,8 +85,8 @@ pub struct Sources<'a> {
     pub actions: &'a [Action],
     /// The ladder's steps, for the actions' names.
     pub ladder: &'a LadderSettings,
-    /// The saved run the alerts compare with (its file stem).
-    pub compared_with: Option<String>,
+    /// The saved run the alerts compare with.
+    pub compared_with: Option<&'a Path>,
     /// The invoices handed over.
     pub handover: &'a [Line],
     /// The analysis's warnings.
@@ -87,61 +95,22 @@ pub struct Sources<'a> {
     pub as_of_choice: &'a AsOf,
     /// What the run itself warned about (a compensation without a rate).
     pub run_warnings: &'a [Warning],
+    /// The dossier file of each debtor that gets one.
+    pub dossiers: &'a BTreeMap<ClientIx, String>,
+    /// How many debtors qualify for a dossier (more than `dossiers` when capped).
+    pub dossiers_qualifying: usize,
 }
 
-/// One debtor's handover totals (or, for [`ReportModel::handover_total`], all debtors').
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DebtorTotal {
+/// One debtor's dossier: its file, the invoices claimed and the reminders sent about them.
+pub struct Dossier<'a> {
     /// The debtor.
-    pub client: ClientIx,
-    /// Invoices handed over.
-    pub invoices: usize,
-    /// Σ invoice amount (minor units).
-    pub amount: i64,
-    /// Σ open amount (minor units).
-    pub open: i64,
-    /// Σ statutory interest.
-    pub interest: i64,
-    /// Σ fixed compensation, in the reporting currency.
-    pub compensation: i64,
-    /// Σ fixed compensation as the law states it, when there is no rate into the reporting
-    /// currency: claimed beside the total, not in it.
-    pub unconverted: Option<Money>,
-    /// Σ claim: open + interest + compensation.
-    pub claim: i64,
-    /// Some interest was computed at a provisional rate.
-    pub provisional: bool,
-}
-
-impl DebtorTotal {
-    fn add(&mut self, l: &Line) {
-        self.invoices += 1;
-        self.amount += l.amount;
-        self.open += l.open;
-        self.interest += l.interest.amount;
-        match l.compensation {
-            Compensation::Converted(c) => self.compensation += c.minor(),
-            Compensation::Unconverted(c) => self.unconverted = Some(self.unconverted.map_or(c, |u| u + c)),
-        }
-        self.claim += l.claim();
-        self.provisional |= l.interest.provisional;
-    }
-}
-
-/// One of the riskiest clients, as the report lists it.
-pub struct RiskyClient<'a> {
-    /// The client's name (or id; with its id when another client bears the same name).
-    pub name: Cow<'a, str>,
-    /// Its risk tier.
-    pub tier: Tier,
-    /// Its risk score.
-    pub score: f64,
-    /// Its net AR.
-    pub net_ar: Money,
-    /// Why, in words.
-    pub reasons: &'a str,
-    /// Its WADL at the other creditors of a pool, when the run has one and it was published.
-    pub late_elsewhere: Option<f64>,
+    pub client: &'a Client,
+    /// Its file name in `handover/`.
+    pub file: &'a str,
+    /// The invoices handed over, by due date.
+    pub lines: Vec<&'a Line>,
+    /// The reminders sent about those invoices.
+    pub reminders: Vec<&'a Reminder>,
 }
 
 /// A debtor and what the bureau last said of it, for its dossier.
@@ -228,12 +197,12 @@ impl<'a> ReportModel<'a> {
         let mut alerts: Vec<&Alert> = src.alerts.iter().collect();
         alerts.sort_by_key(|x| !x.risk);
         let mut debtors: Vec<DebtorTotal> = Vec::new();
-        let mut handover_total = DebtorTotal::default();
+        let mut handover_total = DebtorTotal::new(0, src.currency);
         for l in src.handover {
             match debtors.last_mut() {
                 Some(d) if d.client == l.client => d.add(l),
                 _ => {
-                    let mut d = DebtorTotal { client: l.client, ..Default::default() };
+                    let mut d = DebtorTotal::new(l.client, src.currency);
                     d.add(l);
                     debtors.push(d);
                 }
@@ -245,7 +214,7 @@ impl<'a> ReportModel<'a> {
             currency: src.currency,
             lang: src.lang,
             as_of: a.as_of,
-            compared_with: src.compared_with.clone(),
+            compared_with: src.compared_with.and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().to_string()),
             kpis,
             months: p.monthly.iter().map(|m| calendar::label(m.month)).collect(),
             dso_standard: p.monthly.iter().map(|m| m.dso_standard).collect(),
@@ -412,9 +381,79 @@ impl<'a> ReportModel<'a> {
         tables::alerts(list, Some(self.src.roster))
     }
 
-    /// The handover table, naming each debtor's dossier file.
-    pub fn handover<'m>(&'m self, dossiers: &'m BTreeMap<ClientIx, String>) -> Table<'m, HandoverRow<'m>> {
-        tables::handover(self.src.roster, self.src.handover, dossiers, self.currency)
+    /// The handover table, naming each debtor's dossier file (`handover.csv`, the Handover
+    /// sheet).
+    pub fn handover(&self) -> Table<'a, HandoverRow<'a>> {
+        tables::handover(self.src.roster, self.src.handover, self.src.dossiers, self.currency)
+    }
+
+    /// The alerts in the order they were found, each client as the data files name it
+    /// (`alerts.csv`).
+    pub fn alerts_data(&self) -> Table<'a, &'a Alert> {
+        tables::alerts(self.src.alerts.iter().collect(), None)
+    }
+
+    /// `warnings.csv`'s rows: the incomplete month (in English, as data), then the warnings of
+    /// reading, the run's own, and the analysis's (kind `analysis`).
+    pub fn data_warnings(&self) -> Vec<Warning> {
+        let month = self.src.as_of_choice.warning(Lang::En).map(|message| Warning {
+            kind: "incomplete_month",
+            source: "as_of".into(),
+            location: self.as_of.to_string(),
+            message,
+        });
+        let analysis = self.src.analysis_warnings.iter().map(|m| Warning {
+            kind: "analysis",
+            source: "analysis".into(),
+            location: String::new(),
+            message: m.clone(),
+        });
+        month.into_iter().chain(self.warnings().into_iter().cloned()).chain(analysis).collect()
+    }
+
+    /// `summary.json`: the run's as-of date, inputs reconciled, portfolio KPIs and version.
+    pub fn summary(&self) -> serde_json::Value {
+        super::summary::of(&self.src)
+    }
+
+    /// The dossiers to draw, one per debtor that gets one, in client order; lines and
+    /// reminders grouped once, not searched per debtor.
+    pub fn dossiers(&self) -> Vec<Dossier<'a>> {
+        let mut lines_of: BTreeMap<ClientIx, Vec<&'a Line>> = BTreeMap::new();
+        for l in self.src.handover {
+            lines_of.entry(l.client).or_default().push(l);
+        }
+        let mut reminders_of: BTreeMap<(&str, &str), Vec<&'a Reminder>> = BTreeMap::new();
+        for r in self.src.reminders {
+            reminders_of.entry((r.client_id.as_str(), r.document_id.as_str())).or_default().push(r);
+        }
+        self.src
+            .dossiers
+            .iter()
+            .map(|(ix, file)| {
+                let client = self.client(*ix);
+                let lines = lines_of.remove(ix).unwrap_or_default();
+                let reminders = lines
+                    .iter()
+                    .flat_map(|l| {
+                        reminders_of.get(&(client.id.as_str(), l.document_id.as_str())).into_iter().flatten().copied()
+                    })
+                    .collect();
+                Dossier { client, file, lines, reminders }
+            })
+            .collect()
+    }
+
+    /// What the user should know that is no error: dossiers left out.
+    pub fn notes(&self, dossiers_drawn: bool) -> Vec<String> {
+        let (planned, qualifying) = (self.src.dossiers.len(), self.src.dossiers_qualifying);
+        if dossiers_drawn && qualifying > planned {
+            vec![format!(
+                "{qualifying} debtors qualify for the handover; dossiers were written for the {planned} largest claims (raise [handover] max_dossiers for more); data/handover.csv lists them all"
+            )]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Every input's reconciliation, then every rejected row and warning.
@@ -442,7 +481,7 @@ impl<'a> ReportModel<'a> {
         let rows = (self.debtors.iter().map(|d| DebtorRow::Debtor(d, self.client(d.client))))
             .chain(std::iter::once(DebtorRow::Total(&self.handover_total)))
             .collect();
-        tables::debtors(self.src.roster, rows, self.t(Label::Total), move |v| self.money(v), self.currency)
+        tables::debtors(self.src.roster, rows, self.t(Label::Total), move |v| self.money_of(v))
     }
 }
 

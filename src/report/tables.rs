@@ -4,7 +4,7 @@
 //! shows only some columns, its key in that renderer's view.
 
 use super::i18n::Label;
-use super::model::{DebtorTotal, RiskyClient};
+use super::records::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
 use crate::bureau::watchlist::Role;
@@ -360,10 +360,9 @@ pub fn debtors<'a>(
     roster: &'a Roster,
     rows: Vec<DebtorRow<'a>>,
     total_label: &'a str,
-    money: impl Fn(i64) -> String + Sync + 'a,
-    cur: Currency,
+    money: impl Fn(Money) -> String + Sync + 'a,
 ) -> Table<'a, DebtorRow<'a>> {
-    let amount = move |v: i64| Cell::Money(Money::new(v, cur));
+    let amount = Cell::Money;
     let columns: Vec<Column<'a, DebtorRow<'a>>> = vec![
         Column::new("debtor", move |r: &DebtorRow| match r {
             DebtorRow::Debtor(_, c) => Cell::Text(roster.label_of(c)),

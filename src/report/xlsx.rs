@@ -2,17 +2,22 @@
 //! table, with frozen headers, filters, fitted widths, euro formats on true numbers, real
 //! dates and percentages. Every text cell is neutralised against formulas.
 
+use super::ReportError;
 use super::csv::formula_like;
 use super::i18n::{Label, t};
 use super::model::{Figure, ReportModel};
+use super::renderer::Renderer;
 use super::table::{Cell, Column, Table};
 use crate::analytics::calendar;
 use crate::locale::Lang;
 use crate::model::Currency;
+use crate::output::month_folder::folder_name;
+use crate::output::write_atomic;
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format, FormatAlign,
     Workbook, Worksheet, XlsxError,
 };
+use std::path::Path;
 
 struct Formats {
     currency: Currency,
@@ -388,6 +393,20 @@ const CLIENT_ACTIONS: [&str; 11] = [
     "reason",
 ];
 
+/// The workbook (`arwatch-<month>.xlsx`): every table as a sheet, with native charts.
+pub struct ExcelWorkbook;
+
+impl Renderer for ExcelWorkbook {
+    fn name(&self) -> &'static str {
+        "workbook"
+    }
+
+    fn render(&self, m: &ReportModel<'_>, month: &Path) -> Result<(), ReportError> {
+        let path = month.join(format!("arwatch-{}.xlsx", folder_name(m.as_of)));
+        write_atomic(&path, &workbook(m)?).map_err(|e| ReportError::write(&path, e))
+    }
+}
+
 /// Draws one table sheet.
 type Draw<'a> = dyn Fn(&mut Worksheet) -> Result<(), XlsxError> + 'a;
 
@@ -432,7 +451,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
         (Label::Actions, &|ws| table(ws, &f, lang, &m.client_actions(), Some(&CLIENT_ACTIONS))),
         (Label::HandoverSheet, &|ws| {
             // The sheet does not name the dossier files.
-            table(ws, &f, lang, &m.handover(&Default::default()), Some(&HANDOVER))
+            table(ws, &f, lang, &m.handover(), Some(&HANDOVER))
         }),
         // The reconciliation, then every rejected row and warning.
         (Label::DataQuality, &|ws| table(ws, &f, lang, &m.quality(), Some(&QUALITY))),

@@ -2,24 +2,61 @@
 //! model with the canvas layer.
 
 pub mod canvas;
+pub mod error;
 
+use super::ReportError;
 use super::i18n::{self, Label, date};
-use super::model::ReportModel;
+use super::model::{Compensation, Creditor, Dossier, Line, Reminder, ReportModel, Role};
+use super::records::DebtorTotal;
+use super::renderer::Renderer;
 use super::table::{Cell, Table};
 use super::tables::QualityRow;
-use crate::bureau::watchlist::Role;
-use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
+use crate::output::month_folder::folder_name;
+use crate::output::write_atomic;
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
+use error::PdfError;
+use std::path::Path;
 
-/// Why a PDF cannot be drawn: never the data, only a broken build or a bug.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PdfError {
-    /// The font compiled into arwatch cannot be read.
-    #[error("the embedded font could not be read")]
-    Font,
-    /// A dossier asked for without an invoice to claim.
-    #[error("a dossier needs at least one invoice")]
-    NoInvoice,
+/// The management report (`arwatch-<month>.pdf`).
+pub struct ManagementReport;
+
+impl Renderer for ManagementReport {
+    fn name(&self) -> &'static str {
+        "management report"
+    }
+
+    fn render(&self, m: &ReportModel<'_>, month: &Path) -> Result<(), ReportError> {
+        let path = month.join(format!("arwatch-{}.pdf", folder_name(m.as_of)));
+        let bytes = management_report(m).map_err(ReportError::Pdf)?;
+        write_atomic(&path, &bytes).map_err(|e| ReportError::write(&path, e))
+    }
+}
+
+/// One dossier per debtor handed over (`handover/<file>.pdf`), naming `creditor`.
+pub struct Dossiers<'c> {
+    /// The creditor the dossiers name (`[handover.creditor]`).
+    pub creditor: &'c Creditor,
+}
+
+impl Renderer for Dossiers<'_> {
+    fn name(&self) -> &'static str {
+        "dossiers"
+    }
+
+    fn render(&self, m: &ReportModel<'_>, month: &Path) -> Result<(), ReportError> {
+        let dossiers = m.dossiers();
+        let folder = month.join("handover");
+        if !dossiers.is_empty() {
+            std::fs::create_dir_all(&folder).map_err(|e| ReportError::write(&folder, e))?;
+        }
+        for d in &dossiers {
+            let bytes = dossier(m, d, self.creditor)
+                .map_err(|problem| ReportError::Dossier { client: d.client.id.clone(), problem })?;
+            let path = folder.join(d.file);
+            write_atomic(&path, &bytes).map_err(|e| ReportError::write(&path, e))?;
+        }
+        Ok(())
+    }
 }
 
 fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
@@ -414,12 +451,8 @@ fn interest_note(m: &ReportModel<'_>, line: Option<&Line>) -> String {
 }
 
 /// One debtor's collection dossier.
-pub fn dossier(
-    m: &ReportModel<'_>,
-    lines: &[&Line],
-    creditor: &Creditor,
-    reminders: &[&Reminder],
-) -> Result<Vec<u8>, PdfError> {
+pub fn dossier(m: &ReportModel<'_>, d: &Dossier<'_>, creditor: &Creditor) -> Result<Vec<u8>, PdfError> {
+    let (lines, reminders) = (d.lines.as_slice(), d.reminders.as_slice());
     let first = lines.first().ok_or(PdfError::NoInvoice)?;
     let header = format!("{} — {} — {}", m.t(Label::Dossier), m.client_name(first.client), date(m.as_of));
     let mut c = Canvas::new(m.t(Label::Dossier), &header, (m.t(Label::Page), m.t(Label::Of)), false)?;
@@ -508,18 +541,22 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
         })
         .collect();
     // The debtor's totals are the model's, the ones the management report lists.
-    let total = lines.first().and_then(|l| m.debtor_total(l.client)).cloned().unwrap_or_default();
+    let total = lines
+        .first()
+        .and_then(|l| m.debtor_total(l.client))
+        .cloned()
+        .unwrap_or_else(|| DebtorTotal::new(0, m.currency));
     rows.push(vec![
         m.t(Label::Total).into(),
         String::new(),
         String::new(),
-        m.money(total.amount),
-        m.money(total.amount - total.open),
-        m.money(total.open),
+        m.money_of(total.amount),
+        m.money_of(total.amount - total.open),
+        m.money_of(total.open),
         String::new(),
-        m.money(total.interest),
-        total.unconverted.map_or_else(|| m.money(total.compensation), |u| m.money_of(u)),
-        m.money(total.claim),
+        m.money_of(total.interest),
+        m.money_of(total.unconverted.unwrap_or(total.compensation)),
+        m.money_of(total.claim),
     ]);
     c.table(&cols, &rows, &|_| None);
     c.paragraph(&interest_note(m, lines.first().copied()), 7.5, false, MUTED);

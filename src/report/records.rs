@@ -1,0 +1,83 @@
+//! What the report model computes beside its tables: each debtor's handover totals and the
+//! riskiest clients as the report lists them. The tables (`tables.rs`) and the model
+//! (`model.rs`) both use them; neither owns them.
+
+use crate::analytics::risk::Tier;
+use crate::collection::handover::{Compensation, Line};
+use crate::model::{ClientIx, Currency, Money};
+use std::borrow::Cow;
+
+/// One debtor's handover totals (or, for `ReportModel::handover_total`, all debtors'), in the
+/// reporting currency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DebtorTotal {
+    /// The debtor.
+    pub client: ClientIx,
+    /// Invoices handed over.
+    pub invoices: usize,
+    /// Σ invoice amount.
+    pub amount: Money,
+    /// Σ open amount.
+    pub open: Money,
+    /// Σ statutory interest.
+    pub interest: Money,
+    /// Σ fixed compensation, in the reporting currency.
+    pub compensation: Money,
+    /// Σ fixed compensation as the law states it, when there is no rate into the reporting
+    /// currency: claimed beside the total, not in it.
+    pub unconverted: Option<Money>,
+    /// Σ claim: open + interest + compensation.
+    pub claim: Money,
+    /// Some interest was computed at a provisional rate.
+    pub provisional: bool,
+}
+
+impl DebtorTotal {
+    /// Nothing yet, for `client`, in `currency`.
+    pub fn new(client: ClientIx, currency: Currency) -> DebtorTotal {
+        let zero = Money::zero(currency);
+        DebtorTotal {
+            client,
+            invoices: 0,
+            amount: zero,
+            open: zero,
+            interest: zero,
+            compensation: zero,
+            unconverted: None,
+            claim: zero,
+            provisional: false,
+        }
+    }
+
+    /// Adds one invoice handed over.
+    pub fn add(&mut self, l: &Line) {
+        let cur = self.amount.currency();
+        let money = |v: i64| Money::new(v, cur);
+        self.invoices += 1;
+        self.amount = self.amount + money(l.amount);
+        self.open = self.open + money(l.open);
+        self.interest = self.interest + money(l.interest.amount);
+        match l.compensation {
+            Compensation::Converted(c) => self.compensation = self.compensation + c,
+            Compensation::Unconverted(c) => self.unconverted = Some(self.unconverted.map_or(c, |u| u + c)),
+        }
+        self.claim = self.claim + money(l.claim());
+        self.provisional |= l.interest.provisional;
+    }
+}
+
+/// One of the riskiest clients, as the report lists it.
+pub struct RiskyClient<'a> {
+    /// The client's name (or id; with its id when another client bears the same name).
+    pub name: Cow<'a, str>,
+    /// Its risk tier.
+    pub tier: Tier,
+    /// Its risk score.
+    pub score: f64,
+    /// Its net AR.
+    pub net_ar: Money,
+    /// Why, in words.
+    pub reasons: &'a str,
+    /// Its WADL at the other creditors of a pool, when the run has one and it was published.
+    pub late_elsewhere: Option<f64>,
+}

@@ -1,0 +1,188 @@
+//! What `summary.json` holds, built from the report's sources: the run's as-of date and why,
+//! every input reconciled, the portfolio's figures with their methods and periods, the bureau
+//! match, the risk tiers and the comparison with the previous run.
+
+use super::model::Sources;
+use crate::analytics::Analysis;
+use crate::ingest::SourceStats;
+use crate::model::{Currency, Money, format_minor};
+use serde::Serialize;
+
+/// `summary.json` of a run.
+pub fn of(src: &Sources<'_>) -> serde_json::Value {
+    let (ing, a, cur) = (src.quality, src.analysis, src.currency);
+    let mut root = serde_json::Map::new();
+    root.insert("software".into(), serde_json::json!({"name": "arwatch", "version": env!("CARGO_PKG_VERSION")}));
+    root.insert("company".into(), src.company.into());
+    root.insert("currency".into(), cur.code().into());
+    root.insert("as_of".into(), a.as_of.to_string().into());
+    root.insert("inputs".into(), serde_json::to_value(input_summaries(&ing.stats)).unwrap_or_default());
+    root.insert(
+        "data_quality".into(),
+        serde_json::json!({
+            "rows_read": ing.stats.iter().map(|s| s.rows_read).sum::<u64>(),
+            "accepted": ing.stats.iter().map(|s| s.accepted).sum::<u64>(),
+            "rejected": ing.rejects.iter().map(|r| u64::from(r.rows)).sum::<u64>(),
+            "warnings": ing.warnings.len()
+                + a.warnings.len()
+                + usize::from(src.as_of_choice.incomplete.is_some())
+                + src.run_warnings.len(),
+        }),
+    );
+    root.insert("portfolio".into(), portfolio(a, cur));
+    root.insert("as_of_choice".into(), src.as_of_choice.to_json());
+    monitoring(&mut root, src);
+    serde_json::Value::Object(root)
+}
+
+#[derive(Serialize)]
+struct InputSummary<'a> {
+    file: &'a str,
+    layout: &'a str,
+    /// Physical lines (sheet rows), those before the rows (banner, header), and those inside
+    /// multi-line rows beyond their first: lines = before + rows_read + within.
+    lines: u64,
+    lines_before_rows: u64,
+    lines_within_rows: u64,
+    rows_read: u64,
+    /// The date the export states above its header, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stated_date: Option<String>,
+    accepted: u64,
+    rejected: u64,
+    rejected_blank_or_ignored: u64,
+    invoices: u64,
+    credit_notes: u64,
+    payments: u64,
+    reconciles: bool,
+    control_totals: std::collections::BTreeMap<String, TotalsOut>,
+    rejected_without_amount: u64,
+}
+
+#[derive(Serialize)]
+struct TotalsOut {
+    read: String,
+    accepted: String,
+    rejected: String,
+}
+
+/// Per-input reconciliation for `summary.json` and `arwatch check`.
+fn input_summaries(stats: &[SourceStats]) -> Vec<InputSummary<'_>> {
+    stats
+        .iter()
+        .map(|s| InputSummary {
+            file: &s.file,
+            layout: &s.layout,
+            lines: s.lines,
+            lines_before_rows: s.lines_before_rows,
+            lines_within_rows: s.lines_within_rows,
+            rows_read: s.rows_read,
+            stated_date: s.stated_date.map(|d| d.to_string()),
+            accepted: s.accepted,
+            rejected: s.rejected,
+            rejected_blank_or_ignored: s.rejected_benign,
+            invoices: s.invoices,
+            credit_notes: s.credit_notes,
+            payments: s.payments,
+            reconciles: s.reconciles(),
+            control_totals: s
+                .control_totals
+                .iter()
+                .map(|(c, t)| {
+                    let d = Currency::parse(c).map(|c| c.minor_digits()).unwrap_or(2);
+                    (
+                        c.clone(),
+                        TotalsOut {
+                            read: format_minor(t.read, d),
+                            accepted: format_minor(t.accepted, d),
+                            rejected: format_minor(t.rejected, d),
+                        },
+                    )
+                })
+                .collect(),
+            rejected_without_amount: s.rejected_without_amount,
+        })
+        .collect()
+}
+
+/// `summary.json`'s portfolio: balances, aging and every figure with its method and period.
+fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
+    let money = |v: i64| Money::new(v, cur).to_string();
+    let round = |v: Option<f64>, d: i32| v.map(|x| (x * 10f64.powi(d)).round() / 10f64.powi(d));
+    let p = &a.portfolio;
+    let s = &a.settings;
+    let mut buckets = serde_json::Map::new();
+    for (name, v) in s.bucket_names().iter().zip(&p.sums.buckets) {
+        buckets.insert(name.clone(), money(*v).into());
+    }
+    let count = |n: u64| (!s.snapshot).then_some(n);
+    let mut out = serde_json::json!({
+        "clients": a.clients.len(),
+        "net_ar": money(p.sums.net_ar),
+        "open_invoices": p.sums.open_invoices,
+        "aging": buckets,
+        "unapplied_credit": money(-p.sums.unapplied_credit),
+        "overdue_share": round(p.sums.overdue_share(), 4),
+        "dbt": round(Some(p.dbt), 2),
+        "dso_standard": {"method": "standard", "period_months": s.dso_months, "days": round(p.dso_standard, 2)},
+        "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": round(p.dso_countback, 2), "capped": p.dso_countback_capped},
+        "bpdso": {"method": "best possible", "period_months": s.dso_months, "days": round(p.bpdso, 2)},
+        "add": {"method": "standard DSO minus BPDSO", "period_months": s.dso_months, "days": round(p.add, 2)},
+        "cei": {"period_months": s.dso_months, "value": round(p.cei, 4)},
+        "behaviour": {
+            "window_months": s.behaviour_window_months,
+            "paid": count(p.sums.window.paid),
+            "late": count(p.sums.window.late),
+            "late_ratio": round(p.sums.window.late_ratio(), 4),
+            "late_amount_ratio": round(p.sums.window.late_amount_ratio(), 4),
+            "wadl": round(p.sums.window.wadl(), 2),
+            "adp": round(p.sums.window.adp(), 2),
+            "wadl_slope_6m": round(p.wadl_slope_6m, 2),
+            "late_ratio_trend": round(p.late_ratio_trend, 4),
+        },
+    });
+    if s.snapshot {
+        // Appended: readers of the full-ledger summary see the same keys.
+        out["not_available"] = serde_json::json!(
+            "an open-items snapshot: what was sold and how it was paid are unknown, so the DSO family, CEI and payment behaviour are null"
+        );
+    }
+    out
+}
+
+/// `summary.json`'s bureau match, risk tiers and comparison with the previous run.
+fn monitoring(root: &mut serde_json::Map<String, serde_json::Value>, r: &Sources<'_>) {
+    let m = &r.assessment.matched;
+    root.insert(
+        "bureau".into(),
+        serde_json::json!({
+            "inputs": input_summaries(&r.bureau.stats),
+            "snapshots": r.bureau.snapshots.len(),
+            "clients_matched": m.latest.len(),
+            "unmatched_clients": m.unmatched_clients,
+            "unmatched_companies": m.unmatched_companies,
+        }),
+    );
+    let mut tiers = serde_json::Map::new();
+    for t in ["low", "medium", "high", "critical"] {
+        let n = r.assessment.clients.iter().filter(|c| c.risk.tier.label() == t).count();
+        tiers.insert(t.into(), n.into());
+    }
+    root.insert("risk_tiers".into(), serde_json::Value::Object(tiers));
+    root.insert(
+        "monitoring".into(),
+        match r.compared_with {
+            Some(p) => serde_json::json!({
+                "compared_with": p.file_stem().map(|s| s.to_string_lossy().to_string()),
+                "alerts": r.alerts.len(),
+                "risks": r.alerts.iter().filter(|a| a.risk).count(),
+                "opportunities": r.alerts.iter().filter(|a| !a.risk).count(),
+            }),
+            None => serde_json::json!({
+                "compared_with": null,
+                "alerts": 0,
+                "note": "no month-end run before this as-of date is saved under the output root: nothing to compare with yet",
+            }),
+        },
+    );
+}
