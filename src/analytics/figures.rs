@@ -1,9 +1,9 @@
 //! What the analysis gives: per client and for the portfolio, the sums everything is computed
 //! from, the figures, the monthly series and the open invoices.
 
-use super::Settings;
 use super::calendar::Month;
 use super::metrics::Behaviour;
+use super::settings::Settings;
 use crate::model::ClientIx;
 use chrono::NaiveDate;
 

@@ -1,7 +1,7 @@
 //! The collection handover: which open invoices go to the collection agency, with statutory
 //! interest to the handover date and the fixed 40 EUR compensation per invoice.
 
-use super::CollectionError;
+use super::error::CollectionError;
 use super::interest::{Interest, Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;
 use crate::analytics::risk::Tier;

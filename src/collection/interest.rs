@@ -2,7 +2,7 @@
 //! Belgian law of 2 August 2002 (simple interest) and the Dutch wettelijke handelsrente
 //! (art. 6:119a BW, compounded yearly), from per-half-year rate tables shipped as data.
 
-use super::CollectionError;
+use super::error::CollectionError;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 

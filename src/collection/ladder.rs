@@ -3,7 +3,7 @@
 //! log, the next action and its date, and the steps that are overdue. An insolvent client is no
 //! collection case: its action is to file the claim in the insolvency proceedings.
 
-use super::CollectionError;
+use super::error::CollectionError;
 use super::handover::{Compensation, HandoverSettings, Reminder};
 use super::interest::{Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;

@@ -2,11 +2,13 @@
 //! and rejected-row accounting as ledgers.
 
 use super::convert::{RowError, RowView, shifted};
+use super::error::InputError;
 use super::mapping::Field;
 use super::plan::{Plan, detect_dates};
+use super::spec::{IngestOptions, InputSpec};
+use super::stats::{Reject, SourceStats, Warning};
 use super::stats::{account_extent, layout_label};
 use super::table::{self, Batch, Header, RawRow};
-use super::{IngestOptions, InputError, InputSpec, Reject, SourceStats, Warning};
 use crate::bureau::{BureauSettings, ScoreKind, Snapshot};
 use crate::model::Origin;
 

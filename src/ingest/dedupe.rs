@@ -2,10 +2,12 @@
 //! are counted once, ids reused for other documents are renamed, and what looks repeated but
 //! cannot be told apart is kept with a warning.
 
+use super::error::InputError;
+use super::ingested::Ingested;
 use super::merge::Merger;
+use super::spec::InputSpec;
 use super::stats::{Reject, Warning};
 use super::table::{self, Batch, Header, RawRow};
-use super::{Ingested, InputError, InputSpec};
 use crate::model::{ClientIx, Currency, DocKind, Origin, Payment};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};

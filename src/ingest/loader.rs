@@ -3,12 +3,14 @@
 
 use super::client_index::ClientIndex;
 use super::convert::{Row, RowError, convert};
+use super::error::InputError;
+use super::ingested::Ingested;
 use super::mapping::{Field, Resolved, RowKind, normalise_header};
 use super::merge::{Merger, merge_batch};
 use super::plan::{Plan, detect_dates};
+use super::spec::{IngestOptions, InputSpec};
 use super::stats::{SourceStats, account_extent, layout_label};
 use super::table::{self, Batch, Header, RawRow};
-use super::{IngestOptions, Ingested, InputError, InputSpec};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -287,6 +289,27 @@ pub(super) fn stated_date(banner: &[String]) -> Option<NaiveDate> {
         })
         .filter(|d| (1990..=2100).contains(&chrono::Datelike::year(d)))
         .max()
+}
+
+/// Reads inputs of one date (or none) into one ledger, input by input, then checks the
+/// whole: plausibility, repeats, size.
+pub(super) fn ingest_all(
+    inputs: &[InputSpec],
+    opts: &IngestOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Ingested, InputError> {
+    let mut out = Ingested::default();
+    let mut merger = Merger::default();
+    for (source_ix, input) in inputs.iter().enumerate() {
+        let stats = ingest_one(source_ix as u16, input, opts, &mut out, &mut merger, progress)?;
+        out.ledger.sources.push(crate::platform::portable(&input.path));
+        out.stats.push(stats);
+    }
+    out.ledger.clients = std::mem::take(&mut merger.clients);
+    super::plausibility::check(&mut out, &merger, inputs);
+    super::dedupe::dedupe(&mut out, &merger, inputs)?;
+    super::stats::check_ledger_size(&out.stats)?;
+    Ok(out)
 }
 
 #[cfg(test)]

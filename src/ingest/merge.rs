@@ -3,11 +3,12 @@
 
 use super::client_index::ClientIndex;
 use super::convert::{ClientFields, Row, RowError};
+use super::error::InputError;
+use super::ingested::Ingested;
 use super::mapping::Field;
 use super::plan::Plan;
 use super::stats::{SourceStats, Warning, totals_mut};
 use super::table::{Header, Layout};
-use super::{Ingested, InputError};
 use crate::model::{Client, ClientIx, DocKind, Document, Origin, Payment, TextsFull};
 use chrono::NaiveDate;
 use rustc_hash::FxHashSet;

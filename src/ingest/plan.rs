@@ -1,10 +1,11 @@
 //! How one input's rows are read, fixed once its header is known: the mapped columns, the
 //! fixed values and the date formats (detected from the first rows when not configured).
 
+use super::error::InputError;
 use super::mapping::{ColumnRef, Field, Resolved};
 use super::parse::{self, DateFormat};
+use super::spec::{IngestOptions, InputSpec};
 use super::table::{CellRef, Header, RawRow};
-use super::{IngestOptions, InputError, InputSpec};
 use std::collections::BTreeMap;
 
 /// Everything needed to convert a row of one input, fixed once the header is known.

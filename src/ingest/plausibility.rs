@@ -2,8 +2,10 @@
 //! rows of an input, or amounts that all look like ids, are warned about with counts and
 //! examples (`implausible_mapping`), so that a wrong column never passes silently.
 
+use super::ingested::Ingested;
 use super::merge::Merger;
-use super::{Ingested, InputSpec, Warning};
+use super::spec::InputSpec;
+use super::stats::Warning;
 use crate::model::{DocKind, Document};
 
 /// Fewer rows than this in an input are no evidence either way.

@@ -5,7 +5,10 @@
 //! an item higher (or a credit gone) is a reversal. Balances at every snapshot date are then
 //! exactly what the lists say.
 
-use super::{IngestOptions, Ingested, InputError, InputSpec, ingest};
+use super::error::InputError;
+use super::ingested::Ingested;
+use super::loader::ingest_all;
+use super::spec::{IngestOptions, InputSpec};
 use crate::model::{Client, ClientIx, DocKind, Document, Ledger, Origin, Payment, TextsFull};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -23,7 +26,7 @@ pub(super) fn ingest_series(
     }
     let mut parts = Vec::new();
     for (date, specs) in &by_date {
-        parts.push((*date, ingest(specs, opts, progress)?));
+        parts.push((*date, ingest_all(specs, opts, progress)?));
     }
     combine(parts)
 }

@@ -1,11 +1,13 @@
 //! The reconciliation of every input: rows and lines read, accepted and rejected, and the
 //! money control totals, with the one accountant that moves a row to the rejected side.
 
+use super::error::InputError;
 use super::table::{self, Header, Layout};
 use crate::model::Currency;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// A row that did not make it into the ledger, and why.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -246,4 +248,26 @@ pub(super) fn totals_mut(stats: &mut SourceStats, cur: Currency) -> &mut Totals 
         }
     };
     &mut stats.pending_totals[i].1
+}
+
+/// Refuses a ledger whose amounts add up to more than [`MAX_LEDGER_MAJOR`] in a currency.
+pub(super) fn check_ledger_size(stats: &[SourceStats]) -> Result<(), InputError> {
+    let mut by_currency: BTreeMap<&str, i128> = BTreeMap::new();
+    for s in stats {
+        for (code, t) in &s.control_totals {
+            let sum = by_currency.entry(code).or_default();
+            *sum += t.absolute;
+            let digits = Currency::parse(code).map_or(2, |c| c.minor_digits());
+            if *sum > MAX_LEDGER_MAJOR * 10i128.pow(digits) {
+                return Err(InputError::file(
+                    Path::new(&s.file),
+                    format!(
+                        "the amounts in {code} add up to more than {MAX_LEDGER_MAJOR} (10^15) with this input: no ledger is that large"
+                    ),
+                    "check the amount column of the mapping (an id or account number read as money?) and the decimal mark",
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! An amount with its currency: minor units (cents, yen, fils) and the currency that says how
 //! many of them make a unit. Sums stay in integers; only Excel's cells see a float.
 
-use super::{Currency, format_minor};
+use super::currency::{Currency, format_minor};
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::{Add, Neg, Sub};

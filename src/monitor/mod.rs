@@ -3,50 +3,21 @@
 //! raises.
 
 pub mod alerts;
+pub mod assessment;
 pub mod history;
 pub mod opportunities;
 
 use crate::analytics::Analysis;
-use crate::analytics::risk::{self, Risk, RiskInput, RiskSettings};
+use crate::analytics::risk::{self, RiskInput, RiskSettings};
 use crate::bureau::elsewhere::Elsewhere;
 use crate::bureau::watchlist::Watched;
-use crate::bureau::{self, BureauSettings, Matched, Snapshot, Status};
+use crate::bureau::{self, BureauSettings, Matched, Snapshot};
 use crate::model::CompanyNumber;
 use crate::model::Roster;
 use history::Entry;
 use std::collections::BTreeMap;
 
-/// Bureau view and risk of one client (aligned with `Analysis::clients`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClientView {
-    /// Index into the bureau snapshots.
-    pub snapshot: Option<usize>,
-    /// The bureau's credit limit, in minor units.
-    pub credit_limit: Option<i64>,
-    /// Net AR / credit limit.
-    pub utilisation: Option<f64>,
-    /// The legal status.
-    pub status: Option<Status>,
-    /// The risk score, tier and reasons.
-    pub risk: Risk,
-    /// Open amount more than 60 days past due (by due date).
-    pub over_60: i64,
-    /// Open amount more than 90 days past due.
-    pub over_90: i64,
-    /// How it pays the other creditors of a pool, when the run has one.
-    pub elsewhere: Option<Elsewhere>,
-}
-
-/// Every client's bureau view and risk, and how the snapshots matched.
-#[derive(Clone, Debug, Default)]
-pub struct Assessment {
-    /// One per client of the analysis, in its order.
-    pub clients: Vec<ClientView>,
-    /// Which snapshot belongs to which client, and what did not match.
-    pub matched: Matched,
-    /// The snapshots, indexed by `ClientView::snapshot`.
-    pub snapshots: Vec<Snapshot>,
-}
+pub use assessment::{Assessment, ClientView};
 
 /// Matches bureau snapshots and scores every client.
 pub fn assess(

@@ -3,7 +3,7 @@
 //! credit limit; each with its reasons in words, the largest room first.
 
 use super::alerts::{Alert, AlertKind};
-use super::{Assessment, ClientView};
+use super::assessment::{Assessment, ClientView};
 use crate::analytics::Analysis;
 use crate::analytics::risk::Tier;
 use crate::bureau::Status;

@@ -1,7 +1,8 @@
 //! One run's digest: the alerts worth telling, as a subject and plain text for e-mail and as
 //! the JSON a Teams, Slack or own webhook expects.
 
-use super::{MinSeverity, wording};
+use super::settings::MinSeverity;
+use super::wording;
 use crate::locale::Lang;
 use crate::monitor::alerts::{Alert, Severity};
 use chrono::NaiveDate;

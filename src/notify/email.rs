@@ -1,25 +1,15 @@
 //! The digest by e-mail: one plain-text message over SMTP, with STARTTLS or TLS, logging in
 //! with the credentials the environment holds.
 
-use super::{Digest, EmailSettings, NotifyError, Tls};
+use super::digest::Digest;
+use super::error::NotifyError;
+use super::settings::{EmailSettings, Tls, mailbox};
 use crate::toml_source::SettingError;
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{self, Certificate, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use std::time::Duration;
-
-/// An address as lettre reads it, or why it is none.
-pub(super) fn mailbox(address: &str) -> Result<Mailbox, SettingError> {
-    address.parse::<Mailbox>().map_err(|e| {
-        SettingError::new(
-            "[notify.email] address",
-            address,
-            format!("is not an e-mail address ({e}): write it as name@example.com"),
-        )
-    })
-}
 
 /// The user name and password from the environment: both, or neither (no login).
 fn credentials(s: &EmailSettings) -> Result<Option<Credentials>, NotifyError> {

@@ -1,7 +1,8 @@
 //! The log of alerts sent, `history/sent.csv`: one line per alert and channel, so a re-run of
 //! the same month sends nothing twice and a channel that failed sends its part next time.
 
-use super::{Channel, NotifyError};
+use super::error::NotifyError;
+use super::settings::Channel;
 use crate::monitor::alerts::Alert;
 use crate::output::write_atomic;
 use chrono::NaiveDate;

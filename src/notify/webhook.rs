@@ -1,39 +1,10 @@
 //! The digest to a webhook: one HTTPS POST of JSON shaped for Teams, Slack or one's own
 //! systems. Messages name the webhook's host only: its address holds a secret token.
 
-use super::{Digest, NotifyError, WebhookFormat, WebhookSettings, is_loopback};
-use crate::toml_source::SettingError;
+use super::digest::Digest;
+use super::error::NotifyError;
+use super::settings::{WebhookFormat, WebhookSettings, check_url, host};
 use std::time::Duration;
-
-/// The host of an `http(s)://host[:port]/…` address.
-fn host(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit('@').next()?;
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next()?,
-        None => authority.split(':').next()?,
-    };
-    (!host.is_empty()).then_some(host)
-}
-
-/// Refuses an address that is not HTTPS (plain HTTP only to this machine).
-pub(super) fn check_url(url: &str) -> Result<(), SettingError> {
-    let Some(h) = host(url) else {
-        return Err(SettingError::new("[notify.webhook] url", url, "is not an http(s)://host/… address"));
-    };
-    if url.starts_with("http://") && !is_loopback(h) {
-        return Err(SettingError::new(
-            "[notify.webhook] url",
-            url,
-            format!(
-                "http:// to {h} would send the alerts in clear: use https:// (http:// is for a receiver on this \
-                 machine only)"
-            ),
-        ));
-    }
-    Ok(())
-}
 
 /// Posts the digest.
 pub(super) fn send(s: &WebhookSettings, digest: &Digest) -> Result<(), NotifyError> {

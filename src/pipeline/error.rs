@@ -73,6 +73,8 @@ pub enum RunError {
     OutlyingDates {
         /// Each outlying row: file, line and date.
         named: Vec<String>,
+        /// The gap that sets them apart, in days.
+        gap_days: i64,
     },
     /// The as-of date is before every document and payment.
     AsOfBeforeData {
@@ -182,11 +184,11 @@ impl fmt::Display for RunError {
                 f,
                 "{file} line {line}: an amount in {currency} on {date}, but the reporting currency is {reporting} and no FX rate table is configured.\n  fix: set fx_rates = \"rates.csv\" (date,currency,rate) in the configuration, or currency = \"{currency}\" if the whole ledger is in {currency}"
             )?,
-            RunError::OutlyingDates { named } => write!(
+            RunError::OutlyingDates { named, gap_days } => write!(
                 f,
                 "the latest {} dated more than {} days after every other row, so the default as-of date would rest on {}: {}",
                 if named.len() == 1 { "row is".to_string() } else { format!("{} rows are", named.len()) },
-                super::loaded::OUTLIER_GAP_DAYS,
+                gap_days,
                 if named.len() == 1 { "it" } else { "them" },
                 named.join(", ")
             )?,

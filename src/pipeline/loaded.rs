@@ -238,7 +238,7 @@ fn as_of(config: &Config, ing: &Ingested) -> Result<AsOf, RunError> {
                 format!("{} line {} ({d})", l.sources.get(o.source as usize).cloned().unwrap_or_default(), { o.line })
             })
             .collect();
-        return Err(RunError::OutlyingDates { named });
+        return Err(RunError::OutlyingDates { named, gap_days: OUTLIER_GAP_DAYS });
     }
     let stated = ing.stats.iter().filter_map(|s| s.stated_date).max();
     Ok(AsOf::from_data(date, stated, l))
@@ -290,7 +290,7 @@ fn rates(config: &Config) -> Result<Rates, RunError> {
 /// At most this many rows, and at most one in a thousand, can be taken for outliers.
 const OUTLIER_ROWS_MAX: usize = 10;
 /// The gap, in days, that sets the latest rows apart from the rest.
-pub(super) const OUTLIER_GAP_DAYS: i64 = 92;
+const OUTLIER_GAP_DAYS: i64 = 92;
 
 /// How many of the latest rows are outliers: the top `k` (at most one in a thousand rows, at
 /// least one, at most ten) when more than a quarter (92 days) separates them from every other

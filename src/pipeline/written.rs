@@ -7,8 +7,9 @@ use super::error::PipelineError;
 use crate::config::Config;
 use crate::monitor::history;
 use crate::output::month_folder::{self, MonthFolder, RootLock};
-use crate::report::model::{ReportModel, Sources};
-use crate::report::renderer;
+use crate::report::model::ReportModel;
+use crate::report::outputs;
+use crate::report::sources::Sources;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -29,7 +30,7 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
     let month = MonthFolder::begin(&config.out, &name, lock).map_err(|e| PipelineError::output(&config.out, e))?;
     let mut timings = Vec::new();
     let model = ReportModel::build(sources(config, a));
-    for r in renderer::chosen(config) {
+    for r in outputs::chosen(config) {
         let t = Instant::now();
         r.render(&model, month.path())?;
         timings.push((r.name(), t.elapsed()));

@@ -2,7 +2,7 @@
 //! aggregates of how it paid this creditor (`docs/pooling.md`). No document, amount per
 //! document, client id or name leaves the portfolio.
 
-use super::PoolError;
+use super::error::PoolError;
 use crate::analytics::Analysis;
 use crate::analytics::calendar::{self, Month};
 use crate::analytics::metrics::Behaviour;

@@ -3,8 +3,8 @@
 //! and, for each contributor, its clients' experience elsewhere: the same figures without its
 //! own contribution, each under disclosure control.
 
-use super::PoolError;
 use super::disclosure::{Rules, Withheld, band};
+use super::error::PoolError;
 use crate::analytics::calendar::{self, Month};
 use crate::analytics::metrics::slope;
 use chrono::NaiveDate;

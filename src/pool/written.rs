@@ -1,8 +1,8 @@
 //! The pool step's files: `<out>/<YYYY-MM>/debtors.csv` for the pool's keeper and
 //! `elsewhere/<contributor>.csv` for each contributor, with their Parquet twins, written whole.
 
-use super::PoolError;
 use super::disclosure::Rules;
+use super::error::PoolError;
 use super::pooled::{self, Debtor, Elsewhere, Figures};
 use crate::bureau::elsewhere::file_name;
 use crate::model::{Currency, Money};

@@ -3,8 +3,8 @@
 //! columns in which order, and the files that are no table (rejected rows, warnings, the
 //! summary).
 
-use super::ReportError;
 use super::csv::{safe_text, strings, write_csv, write_table};
+use super::error::ReportError;
 use super::model::{Reject, ReportModel, Warning};
 use super::renderer::Renderer;
 use super::table::Table;

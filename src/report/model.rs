@@ -9,23 +9,18 @@
 
 use super::i18n::{self, Label, t};
 use super::records::{DebtorTotal, RiskyClient};
+use super::sources::Sources;
 use super::table::Table;
 use super::tables::{
     self, ActionContext, ActionRow, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow,
 };
-use crate::analytics::as_of::AsOf;
-use crate::analytics::{Analysis, calendar};
+use crate::analytics::calendar;
 use crate::bureau::Snapshot;
-use crate::collection::ladder::{Action, LadderSettings};
-use crate::ingest::DataQuality;
-use crate::ingest::bureau::BureauIngested;
 use crate::locale::Lang;
-use crate::model::{Client, ClientIx, Currency, Money, Roster};
-use crate::monitor::Assessment;
+use crate::model::{Client, ClientIx, Currency, Money};
 use crate::monitor::opportunities::Opportunity;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 // The domain types the renderers show, named for them here.
 pub use crate::bureau::watchlist::Role;
@@ -55,50 +50,6 @@ pub struct Kpi {
     pub figure: Figure,
     /// A comparison or method note shown under the value.
     pub note: String,
-}
-
-/// What a run gives the report, by reference: the model is built from these.
-pub struct Sources<'a> {
-    /// The company the report is for.
-    pub company: &'a str,
-    /// The reporting currency.
-    pub currency: Currency,
-    /// The report's language.
-    pub lang: Lang,
-    /// The ledger's sources and clients.
-    pub roster: &'a Roster,
-    /// What reading the ledger found.
-    pub quality: &'a DataQuality,
-    /// The bureau inputs.
-    pub bureau: &'a BureauIngested,
-    /// Every figure.
-    pub analysis: &'a Analysis,
-    /// Risk per client.
-    pub assessment: &'a Assessment,
-    /// The alerts, as compared.
-    pub alerts: &'a [Alert],
-    /// Whom sales could call.
-    pub opportunities: &'a [Opportunity],
-    /// The reminder log.
-    pub reminders: &'a [Reminder],
-    /// The next collection action per overdue invoice, the most urgent first.
-    pub actions: &'a [Action],
-    /// The ladder's steps, for the actions' names.
-    pub ladder: &'a LadderSettings,
-    /// The saved run the alerts compare with.
-    pub compared_with: Option<&'a Path>,
-    /// The invoices handed over.
-    pub handover: &'a [Line],
-    /// The analysis's warnings.
-    pub analysis_warnings: &'a [String],
-    /// Why the as-of date, and whether its month looks incomplete.
-    pub as_of_choice: &'a AsOf,
-    /// What the run itself warned about (a compensation without a rate).
-    pub run_warnings: &'a [Warning],
-    /// The dossier file of each debtor that gets one.
-    pub dossiers: &'a BTreeMap<ClientIx, String>,
-    /// How many debtors qualify for a dossier (more than `dossiers` when capped).
-    pub dossiers_qualifying: usize,
 }
 
 /// One debtor's dossier: its file, the invoices claimed and the reminders sent about them.

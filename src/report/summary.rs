@@ -2,7 +2,7 @@
 //! every input reconciled, the portfolio's figures with their methods and periods, the bureau
 //! match, the risk tiers and the comparison with the previous run.
 
-use super::model::Sources;
+use super::sources::Sources;
 use crate::analytics::Analysis;
 use crate::ingest::SourceStats;
 use crate::model::{Currency, Money, format_minor};

@@ -2,8 +2,8 @@
 //! table, with frozen headers, filters, fitted widths, euro formats on true numbers, real
 //! dates and percentages. Every text cell is neutralised against formulas.
 
-use super::ReportError;
 use super::csv::formula_like;
+use super::error::ReportError;
 use super::i18n::{Label, t};
 use super::model::{Figure, ReportModel};
 use super::renderer::Renderer;

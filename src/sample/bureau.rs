@@ -1,7 +1,9 @@
 //! The sample's bureau side: monthly snapshots of every client and watched company, telling
 //! the same story as the ledger, and the watchlist.
 
-use super::*;
+use super::set::{BureauRow, RATINGS, Rng, Role, SampleClient, SampleDoc, end};
+use crate::model::company_number::kbo_check_digits;
+use chrono::{Duration, NaiveDate};
 
 fn rating_of(score: i64) -> &'static str {
     RATINGS[((100 - score.clamp(1, 100)) / 11).min(8) as usize]

@@ -2,8 +2,9 @@
 //! (Windows-1252 CSV with decimal commas, and the same in a workbook), with their mappings
 //! and configurations.
 
-use super::*;
+use super::set::{END, SampleSet, end};
 use crate::output::write_atomic;
+use chrono::{Duration, NaiveDate};
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet};
 use std::path::Path;
 

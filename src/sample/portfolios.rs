@@ -5,7 +5,9 @@
 //! elsewhere from it; one shared debtor pays the first creditor on time and the others later
 //! every month (`docs/pooling.md`).
 
-use super::{SamplePayment, SampleSet, build, files};
+use super::files;
+use super::ledger::build;
+use super::set::{SamplePayment, SampleSet, end};
 use crate::output::write_atomic;
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
@@ -24,7 +26,7 @@ const FAVOURING: usize = SHARED - 1;
 /// open). Its credit notes are left out, so every payment settles exactly its invoice.
 fn favour(set: &mut SampleSet, favoured: bool) {
     let from = NaiveDate::from_ymd_opt(2025, 5, 1).expect("a date");
-    let end = super::end();
+    let end = end();
     set.documents.retain(|d| d.client != FAVOURING || !d.credit_note);
     set.payments.retain(|p| p.client != FAVOURING);
     for d in set.documents.iter().filter(|d| d.client == FAVOURING) {

@@ -2,7 +2,7 @@
 //! on one thread while the previous batch is converted.
 
 use super::scanner::{BLANK_MARK, LineScanner, ScanError};
-use super::*;
+use super::sink::{BATCH_ROWS, Batch, Extent, Header, Layout, Sink, TextRow};
 use crate::ingest::error::InputError;
 use crate::ingest::mapping::Mapping;
 use std::fs::File;

@@ -1,11 +1,11 @@
 //! Workbook sheets (xlsx, xlsb, xls, ods) through calamine, bounded before anything is
 //! unpacked and read cell by cell where the format allows.
 
+use super::sink::{BATCH_ROWS, Batch, Extent, Header, Layout, RawRow, SheetRow, Sink};
 use super::text::open;
-use super::*;
 use crate::ingest::error::InputError;
 use crate::ingest::mapping::{Mapping, column_letters};
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, DataType, Reader, open_workbook_auto};
 use std::io::BufReader;
 use std::path::Path;
 
@@ -64,6 +64,7 @@ pub(super) fn check_workbook(path: &Path, format: &str) -> Result<(), InputError
 
 pub(super) fn read_sheet(
     path: &Path,
+    format: &str,
     mapping: &Mapping,
     sink: &mut dyn Sink,
     extent: &mut Extent,
@@ -75,7 +76,7 @@ pub(super) fn read_sheet(
             "remove header = false from the mapping, or export the sheet as CSV",
         ));
     }
-    check_workbook(path, &format_of(path, mapping, ""))?;
+    check_workbook(path, format)?;
     let mut wb = open_workbook_auto(path).map_err(|e| workbook_error(path, e))?;
     let names = wb.sheet_names();
     let sheet = match &mapping.sheet {

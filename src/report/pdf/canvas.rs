@@ -3,7 +3,7 @@
 //! tables that continue on the next page with their header, and line and bar charts drawn
 //! with vector operations. Text is set in DejaVu Sans, embedded, which shows € é è ë ç ü ß.
 
-use super::error::PdfError;
+use crate::report::error::PdfError;
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
     Point, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,

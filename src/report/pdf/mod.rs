@@ -2,9 +2,8 @@
 //! model with the canvas layer.
 
 pub mod canvas;
-pub mod error;
 
-use super::ReportError;
+use super::error::{PdfError, ReportError};
 use super::i18n::{self, Label, date};
 use super::model::{Compensation, Creditor, Dossier, Line, Reminder, ReportModel, Role};
 use super::records::DebtorTotal;
@@ -14,7 +13,6 @@ use super::tables::QualityRow;
 use crate::output::month_folder::folder_name;
 use crate::output::write_atomic;
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
-use error::PdfError;
 use std::path::Path;
 
 /// The management report (`arwatch-<month>.pdf`).
