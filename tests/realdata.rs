@@ -119,7 +119,7 @@ fn ibm_days_late_and_days_to_settle_match_the_file() {
     let outcomes: BTreeMap<String, _> = invoice_outcomes(&ing.ledger, as_of, &Fx::none(config.currency))
         .unwrap()
         .into_iter()
-        .map(|o| (o.document_id.clone(), o))
+        .map(|o| (o.invoice.document_id.clone(), o))
         .collect();
     let rows = read_csv(IBM, 0);
     assert_eq!(rows.len(), 2466);
@@ -231,7 +231,7 @@ fn spain_days_past_due_and_days_late_match_pmt_delay() {
     for c in &a.clients {
         let id = &ing.ledger.clients[c.client as usize].id;
         for o in &c.open_items {
-            open.insert(key(id, &o.document_id, o.issue), o.days_past_due);
+            open.insert(key(id, &o.invoice.document_id, o.invoice.issue), o.days_past_due);
         }
     }
     // Two invoices may share client, number and date (settled on different days): the
@@ -240,7 +240,14 @@ fn spain_days_past_due_and_days_late_match_pmt_delay() {
         .unwrap()
         .into_iter()
         .map(|o| {
-            (format!("{}|{:?}", key(&ing.ledger.clients[o.client as usize].id, &o.document_id, o.issue), o.settled), o)
+            (
+                format!(
+                    "{}|{:?}",
+                    key(&ing.ledger.clients[o.invoice.client as usize].id, &o.invoice.document_id, o.invoice.issue),
+                    o.settled
+                ),
+                o,
+            )
         })
         .collect();
     let (mut n_open, mut n_settled) = (0, 0);

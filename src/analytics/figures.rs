@@ -3,35 +3,25 @@
 
 use super::calendar::Month;
 use super::metrics::Behaviour;
+use super::position::Position;
 use super::settings::Settings;
-use crate::model::ClientIx;
+use crate::model::{ClientIx, Money};
 use chrono::NaiveDate;
 
 /// An open invoice at the as-of date.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OpenItem {
-    /// The client.
-    pub client: ClientIx,
-    /// The invoice's id.
-    pub document_id: String,
-    /// Its issue date.
-    pub issue: NaiveDate,
-    /// Its due date.
-    pub due: NaiveDate,
-    /// Its amount, in the reporting currency at the issue date.
-    pub amount: i64,
-    /// What is open at the as-of date, in the reporting currency at that date.
-    pub open: i64,
+    /// The invoice: its amount in the reporting currency at the issue date, what is open at
+    /// the as-of date in the reporting currency at that date.
+    pub invoice: Position,
     /// As-of date − due date (or issue date with `aging_basis = "issue"`).
     pub days_past_due: i64,
     /// Its aging bucket (0: not due).
     pub bucket: usize,
     /// Marked disputed in the export.
     pub disputed: bool,
-    /// The document's own currency and open amount in it.
-    pub currency: crate::model::Currency,
-    /// What is open, in minor units of the document's currency.
-    pub open_in_currency: i64,
+    /// What is open, in the document's own currency.
+    pub open_in_currency: Money,
 }
 
 /// One month of a client's (or the portfolio's) series.

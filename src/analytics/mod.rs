@@ -8,15 +8,17 @@ pub mod as_of;
 pub mod calendar;
 mod figures;
 pub mod metrics;
+pub mod position;
 pub mod risk;
 mod settings;
 
 use figures::merge_sums;
 pub use figures::{Analysis, ClientResult, Figures, MonthRow, OpenItem, Sums};
+pub use position::Position;
 pub use settings::Settings;
 
 use crate::fx::{Fx, FxError};
-use crate::model::{ClientIx, DocKind, Document, Ledger, Payment, Texts};
+use crate::model::{ClientIx, DocKind, Document, Ledger, Money, Payment, Texts};
 use allocation::{Outcome, allocate};
 use calendar::Month;
 use chrono::NaiveDate;
@@ -175,6 +177,7 @@ fn client_figures(
     // Money in the reporting currency: open amounts at the as-of date's rate, sales and
     // behaviour weights at the issue date's (spec section 9).
     let at_issue = |d: &Document| fx.to_reporting(d.amount, d.currency, d.issue);
+    let reporting = fx.reporting();
     // Months of settlement the series and both trend windows (6 and 3 + 6 months) read.
     let settle_from =
         frame.series_from.min(frame.a_month - s.behaviour_window_months as i32 + 1).min(frame.a_month - 8);
@@ -212,17 +215,18 @@ fn client_figures(
             sums.open_invoices += 1;
             sums.open_days_overdue += open as i128 * (as_of - d.due).num_days().max(0) as i128;
             open_items.push(OpenItem {
-                client,
-                document_id: inv.id.to_string(),
-                issue: d.issue,
-                due: d.due,
-                amount: at_issue(d)?,
-                open,
+                invoice: Position {
+                    client,
+                    document_id: inv.id.to_string(),
+                    issue: d.issue,
+                    due: d.due,
+                    amount: Money::new(at_issue(d)?, reporting),
+                    open: Money::new(open, reporting),
+                },
                 days_past_due: dpd,
                 bucket,
                 disputed: d.disputed,
-                currency: d.currency,
-                open_in_currency: inv.open,
+                open_in_currency: Money::new(inv.open, d.currency),
             });
         }
         if let (true, Some(settled)) = (inv.is_paid(), inv.settled) {
@@ -240,7 +244,10 @@ fn client_figures(
             }
         }
     }
-    open_items.sort_by(|a, b| (a.due, a.issue, &a.document_id).cmp(&(b.due, b.issue, &b.document_id)));
+    open_items.sort_by(|a, b| {
+        let (a, b) = (&a.invoice, &b.invoice);
+        (a.due, a.issue, &a.document_id).cmp(&(b.due, b.issue, &b.document_id))
+    });
     for &(cur, v) in &outcome.unapplied {
         sums.unapplied_credit += fx.to_reporting(v, cur, as_of)?;
     }
@@ -395,18 +402,8 @@ fn finish(sums: Sums, frame: &Frame, s: &Settings) -> Figures {
 /// for checking arwatch against the days late and days to pay that exports carry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvoiceOutcome {
-    /// The client.
-    pub client: ClientIx,
-    /// The invoice's id.
-    pub document_id: String,
-    /// Its issue date.
-    pub issue: NaiveDate,
-    /// Its due date.
-    pub due: NaiveDate,
-    /// Its amount, in its own currency.
-    pub amount: i64,
-    /// What is open at the as-of date, in its own currency.
-    pub open: i64,
+    /// The invoice, its amount and what is open at the as-of date in its own currency.
+    pub invoice: Position,
     /// The date it was settled, if it was.
     pub settled: Option<NaiveDate>,
     /// Settled with payments (not credited away).
@@ -435,12 +432,14 @@ pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate, fx: &Fx) -> Result<Ve
                     let paid = s.is_paid();
                     let d = s.doc;
                     Ok(InvoiceOutcome {
-                        client: d.client,
-                        document_id: s.id.to_string(),
-                        issue: d.issue,
-                        due: d.due,
-                        amount: d.amount,
-                        open: s.open,
+                        invoice: Position {
+                            client: d.client,
+                            document_id: s.id.to_string(),
+                            issue: d.issue,
+                            due: d.due,
+                            amount: Money::new(d.amount, d.currency),
+                            open: Money::new(s.open, d.currency),
+                        },
                         settled: s.settled,
                         paid,
                         days_to_pay: s.settled.filter(|_| paid).map(|t| (t - d.issue).num_days()),

@@ -40,7 +40,7 @@ pub fn stem(id: &str) -> String {
 pub fn plan(roster: &Roster, lines: &[Line], max: usize) -> (BTreeMap<ClientIx, String>, usize) {
     let mut claims: BTreeMap<ClientIx, i64> = BTreeMap::new();
     for l in lines {
-        *claims.entry(l.client).or_default() += l.claim();
+        *claims.entry(l.invoice.client).or_default() += l.claim().minor();
     }
     let qualifying = claims.len();
     let mut debtors: Vec<(ClientIx, i64)> = claims.into_iter().collect();

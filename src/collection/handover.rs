@@ -3,8 +3,8 @@
 
 use super::error::CollectionError;
 use super::interest::{Interest, Jurisdiction, Rates, statutory_interest};
-use crate::analytics::Analysis;
 use crate::analytics::risk::Tier;
+use crate::analytics::{Analysis, Position};
 use crate::fx::Fx;
 use crate::model::{ClientIx, Currency, Money, Roster};
 use crate::monitor::Assessment;
@@ -119,11 +119,12 @@ pub enum Compensation {
 }
 
 impl Compensation {
-    /// What it adds to a claim's total in the reporting currency: nothing when unconverted.
-    pub fn in_claim(self) -> i64 {
+    /// What it adds to a claim's total in the reporting currency `cur`: nothing when
+    /// unconverted.
+    pub fn in_claim(self, cur: Currency) -> Money {
         match self {
-            Compensation::Converted(m) => m.minor(),
-            Compensation::Unconverted(_) => 0,
+            Compensation::Converted(m) => m,
+            Compensation::Unconverted(_) => Money::zero(cur),
         }
     }
 
@@ -159,18 +160,9 @@ impl Default for HandoverSettings {
 /// One invoice handed over.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
-    /// The debtor.
-    pub client: ClientIx,
-    /// The invoice's id.
-    pub document_id: String,
-    /// Its issue date.
-    pub issue: NaiveDate,
-    /// Its due date.
-    pub due: NaiveDate,
-    /// Its amount (minor units of the reporting currency).
-    pub amount: i64,
-    /// What is open on it at the handover date.
-    pub open: i64,
+    /// The invoice, in the reporting currency: its amount, and what is open on it at the
+    /// handover date.
+    pub invoice: Position,
     /// Handover date − due date.
     pub days_past_due: i64,
     /// Statutory interest to the handover date.
@@ -183,8 +175,9 @@ pub struct Line {
 
 impl Line {
     /// Open amount + interest + compensation (when converted into the reporting currency).
-    pub fn claim(&self) -> i64 {
-        self.open + self.interest.amount + self.compensation.in_claim()
+    pub fn claim(&self) -> Money {
+        let open = self.invoice.open;
+        open + Money::new(self.interest.amount, open.currency()) + self.compensation.in_claim(open.currency())
     }
 }
 
@@ -253,22 +246,17 @@ pub fn select(
             let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
             let mut out = Vec::new();
             for o in &c.open_items {
-                let dpd = (analysis.as_of - o.due).num_days();
+                let dpd = (analysis.as_of - o.invoice.due).num_days();
                 let due_enough = match ladder {
-                    Some(set) => set.contains(&(c.client, o.document_id.as_str())),
+                    Some(set) => set.contains(&(c.client, o.invoice.document_id.as_str())),
                     None => dpd >= s.min_days_past_due || (s.include_critical && critical),
                 };
                 if !due_enough || (o.disputed && !s.include_disputed) {
                     continue;
                 }
-                let interest = statutory_interest(o.open, o.due, analysis.as_of, j, rates)?;
+                let interest = statutory_interest(o.invoice.open.minor(), o.invoice.due, analysis.as_of, j, rates)?;
                 out.push(Line {
-                    client: c.client,
-                    document_id: o.document_id.clone(),
-                    issue: o.issue,
-                    due: o.due,
-                    amount: o.amount,
-                    open: o.open,
+                    invoice: o.invoice.clone(),
                     days_past_due: dpd,
                     interest,
                     compensation,

@@ -10,7 +10,7 @@ use crate::analytics::Analysis;
 use crate::analytics::risk::Tier;
 use crate::bureau::Status;
 use crate::locale::Lang;
-use crate::model::Roster;
+use crate::model::{Money, Roster};
 use crate::monitor::{Assessment, ClientView};
 use crate::toml_source::SettingError;
 use chrono::{Duration, NaiveDate};
@@ -230,10 +230,10 @@ pub fn actions(
             let steps_done = if done.is_empty() {
                 0
             } else {
-                done.get(&(client.id.as_str(), o.document_id.as_str())).copied().unwrap_or(0)
+                done.get(&(client.id.as_str(), o.invoice.document_id.as_str())).copied().unwrap_or(0)
             };
             let step = steps_done.min(last);
-            let date = o.due + Duration::days(ladder.steps[step as usize].days);
+            let date = o.invoice.due + Duration::days(ladder.steps[step as usize].days);
             let mut a = Action {
                 client: c.client,
                 position: position as u32,
@@ -249,11 +249,14 @@ pub fn actions(
                 // The claim is what a handover would claim, with interest to the day the
                 // bureau reported the proceedings (the judgment date is not an input).
                 let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
-                let interest = statutory_interest(o.open, o.due, snapshot_date.min(as_of), j, rates)?;
+                let open = o.invoice.open;
+                let interest = statutory_interest(open.minor(), o.invoice.due, snapshot_date.min(as_of), j, rates)?;
                 a.kind = Kind::FileClaim;
                 a.date = snapshot_date;
                 a.overdue_days = 0;
-                a.claim = Some((o.open + interest.amount + compensation.in_claim(), j));
+                let claim =
+                    open + Money::new(interest.amount, open.currency()) + compensation.in_claim(open.currency());
+                a.claim = Some((claim.minor(), j));
             } else if v.risk.tier == Tier::Critical {
                 a.kind = Kind::Handover;
                 a.step = last;
@@ -280,7 +283,7 @@ pub fn actions(
 mod tests {
     use super::*;
     use crate::analytics::risk::Risk;
-    use crate::analytics::{ClientResult, OpenItem};
+    use crate::analytics::{ClientResult, OpenItem, Position};
     use crate::model::{Client, Currency};
     use crate::monitor::ClientView;
 
@@ -289,18 +292,20 @@ mod tests {
     }
 
     fn item(id: &str, due: &str, as_of: NaiveDate) -> OpenItem {
+        let eur = Money::new(1_000_00, Currency::EUR);
         OpenItem {
-            client: 0,
-            document_id: id.into(),
-            issue: d(due) - Duration::days(30),
-            due: d(due),
-            amount: 1_000_00,
-            open: 1_000_00,
+            invoice: Position {
+                client: 0,
+                document_id: id.into(),
+                issue: d(due) - Duration::days(30),
+                due: d(due),
+                amount: eur,
+                open: eur,
+            },
             days_past_due: (as_of - d(due)).num_days(),
             bucket: 1,
             disputed: false,
-            currency: Currency::EUR,
-            open_in_currency: 1_000_00,
+            open_in_currency: eur,
         }
     }
 
@@ -368,8 +373,8 @@ mod tests {
             .map(|a| {
                 let o = &analysis.clients[a.position as usize].open_items[a.item as usize];
                 Seen {
-                    document_id: o.document_id.clone(),
-                    open: o.open,
+                    document_id: o.invoice.document_id.clone(),
+                    open: o.invoice.open.minor(),
                     days_past_due: o.days_past_due,
                     steps_done: a.steps_done,
                     kind: a.kind,

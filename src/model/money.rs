@@ -34,6 +34,11 @@ impl Money {
         self.currency
     }
 
+    /// The currency's code, borrowed from the amount (no copy to outlive).
+    pub fn currency_code(&self) -> &str {
+        self.currency.code()
+    }
+
     /// The amount in units, as a float: only for a spreadsheet cell, which holds nothing else.
     pub fn major(self) -> f64 {
         self.currency.major(self.minor)

@@ -43,12 +43,12 @@ pub fn assess(
             let mut over_60 = 0;
             let mut over_90 = 0;
             for o in &c.open_items {
-                let d = (analysis.as_of - o.due).num_days();
+                let d = (analysis.as_of - o.invoice.due).num_days();
                 if d > 60 {
-                    over_60 += o.open;
+                    over_60 += o.invoice.open.minor();
                 }
                 if d > 90 {
-                    over_90 += o.open;
+                    over_90 += o.invoice.open.minor();
                 }
             }
             let share = |v: i64| if f.sums.open_total > 0 { v as f64 / f.sums.open_total as f64 } else { 0.0 };

@@ -165,7 +165,10 @@ impl Analysed {
                 .iter()
                 .filter(|a| a.kind == ladder::Kind::Handover)
                 .map(|a| {
-                    (a.client, analysis.clients[a.position as usize].open_items[a.item as usize].document_id.as_str())
+                    (
+                        a.client,
+                        analysis.clients[a.position as usize].open_items[a.item as usize].invoice.document_id.as_str(),
+                    )
                 })
                 .collect()
         });

@@ -70,10 +70,10 @@ pub fn rows(roster: &Roster, a: &Analysis) -> Vec<Row> {
         let p = by.entry((number, as_of_month)).or_default().1.get_or_insert_with(Position::default);
         p.exposure += s.net_ar;
         for i in &c.open_items {
-            let days = (a.as_of - i.due).num_days();
-            p.open += i.open;
-            p.open_days_overdue += i.open as i128 * days.max(0) as i128;
-            p.buckets[bucket(days)] += i.open;
+            let (days, open) = ((a.as_of - i.invoice.due).num_days(), i.invoice.open.minor());
+            p.open += open;
+            p.open_days_overdue += open as i128 * days.max(0) as i128;
+            p.buckets[bucket(days)] += open;
         }
     }
     by.into_iter()

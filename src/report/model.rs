@@ -151,9 +151,9 @@ impl<'a> ReportModel<'a> {
         let mut handover_total = DebtorTotal::new(0, src.currency);
         for l in src.handover {
             match debtors.last_mut() {
-                Some(d) if d.client == l.client => d.add(l),
+                Some(d) if d.client == l.invoice.client => d.add(l),
                 _ => {
-                    let mut d = DebtorTotal::new(l.client, src.currency);
+                    let mut d = DebtorTotal::new(l.invoice.client, src.currency);
                     d.add(l);
                     debtors.push(d);
                 }
@@ -283,7 +283,7 @@ impl<'a> ReportModel<'a> {
 
     /// The open invoices (`open_items.csv`, the Open items sheet).
     pub fn open_items(&self) -> Table<'_, OpenItemRow<'_>> {
-        tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names, self.currency)
+        tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names)
     }
 
     /// Whether the ledger is an open-items snapshot (no trends, no payment behaviour).
@@ -372,7 +372,7 @@ impl<'a> ReportModel<'a> {
     pub fn dossiers(&self) -> Vec<Dossier<'a>> {
         let mut lines_of: BTreeMap<ClientIx, Vec<&'a Line>> = BTreeMap::new();
         for l in self.src.handover {
-            lines_of.entry(l.client).or_default().push(l);
+            lines_of.entry(l.invoice.client).or_default().push(l);
         }
         let mut reminders_of: BTreeMap<(&str, &str), Vec<&'a Reminder>> = BTreeMap::new();
         for r in self.src.reminders {
@@ -387,7 +387,11 @@ impl<'a> ReportModel<'a> {
                 let reminders = lines
                     .iter()
                     .flat_map(|l| {
-                        reminders_of.get(&(client.id.as_str(), l.document_id.as_str())).into_iter().flatten().copied()
+                        reminders_of
+                            .get(&(client.id.as_str(), l.invoice.document_id.as_str()))
+                            .into_iter()
+                            .flatten()
+                            .copied()
                     })
                     .collect();
                 Dossier { client, file, lines, reminders }

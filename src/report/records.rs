@@ -54,14 +54,14 @@ impl DebtorTotal {
         let cur = self.amount.currency();
         let money = |v: i64| Money::new(v, cur);
         self.invoices += 1;
-        self.amount = self.amount + money(l.amount);
-        self.open = self.open + money(l.open);
+        self.amount = self.amount + l.invoice.amount;
+        self.open = self.open + l.invoice.open;
         self.interest = self.interest + money(l.interest.amount);
         match l.compensation {
             Compensation::Converted(c) => self.compensation = self.compensation + c,
             Compensation::Unconverted(c) => self.unconverted = Some(self.unconverted.map_or(c, |u| u + c)),
         }
-        self.claim = self.claim + money(l.claim());
+        self.claim = self.claim + l.claim();
         self.provisional |= l.interest.provisional;
     }
 }

@@ -154,28 +154,20 @@ pub struct OpenItemRow<'a> {
 
 /// `open_items.csv` and the Open items sheet: every open invoice at the as-of date, a block
 /// per client.
-pub fn open_items<'a>(
-    roster: &'a Roster,
-    a: &'a Analysis,
-    names: &'a [String],
-    cur: Currency,
-) -> Table<'a, OpenItemRow<'a>> {
-    let money = move |v: i64| Cell::Money(Money::new(v, cur));
+pub fn open_items<'a>(roster: &'a Roster, a: &'a Analysis, names: &'a [String]) -> Table<'a, OpenItemRow<'a>> {
     let columns: Vec<Column<'a, OpenItemRow<'a>>> = vec![
         Column::new("client_id", |r: &OpenItemRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
         Column::new("client_name", |r: &OpenItemRow| Cell::text(&r.client.name)).labelled(Label::Client),
-        Column::new("document_id", |r: &OpenItemRow| Cell::text(&r.item.document_id)).labelled(Label::Document),
-        Column::new("issue_date", |r: &OpenItemRow| Cell::Date(r.item.issue)).labelled(Label::IssueDate),
-        Column::new("due_date", |r: &OpenItemRow| Cell::Date(r.item.due)).labelled(Label::DueDate),
-        Column::new("amount", move |r: &OpenItemRow| money(r.item.amount)).labelled(Label::Amount),
-        Column::new("open_amount", move |r: &OpenItemRow| money(r.item.open)).labelled(Label::OpenAmount),
+        Column::new("document_id", |r: &OpenItemRow| Cell::text(&r.item.invoice.document_id)).labelled(Label::Document),
+        Column::new("issue_date", |r: &OpenItemRow| Cell::Date(r.item.invoice.issue)).labelled(Label::IssueDate),
+        Column::new("due_date", |r: &OpenItemRow| Cell::Date(r.item.invoice.due)).labelled(Label::DueDate),
+        Column::new("amount", move |r: &OpenItemRow| Cell::Money(r.item.invoice.amount)).labelled(Label::Amount),
+        Column::new("open_amount", move |r: &OpenItemRow| Cell::Money(r.item.invoice.open)).labelled(Label::OpenAmount),
         Column::new("days_past_due", |r: &OpenItemRow| Cell::Int(r.item.days_past_due)).labelled(Label::DaysPastDue),
         Column::new("bucket", |r: &OpenItemRow| Cell::text(r.bucket)).labelled(Label::Bucket),
         Column::new("disputed", |r: &OpenItemRow| Cell::Bool(r.item.disputed)),
-        Column::new("document_currency", |r: &OpenItemRow| Cell::text(r.item.currency.code())),
-        Column::new("document_open_amount", |r: &OpenItemRow| {
-            Cell::Money(Money::new(r.item.open_in_currency, r.item.currency))
-        }),
+        Column::new("document_currency", |r: &OpenItemRow| Cell::text(r.item.open_in_currency.currency_code())),
+        Column::new("document_open_amount", |r: &OpenItemRow| Cell::Money(r.item.open_in_currency)),
     ];
     Table::blocked(columns, a.clients.len(), move |b, f| {
         let c = &a.clients[b];
@@ -230,11 +222,11 @@ pub fn handover<'a>(
         Column::new("client_name", |r: &HandoverRow| Cell::text(&r.client.name)).labelled(Label::Client),
         Column::new("company_number", |r: &HandoverRow| Cell::text(r.client.company_number.as_deref().unwrap_or("")))
             .labelled(Label::CompanyNumber),
-        Column::new("document_id", |r: &HandoverRow| Cell::text(&r.line.document_id)).labelled(Label::Document),
-        Column::new("issue_date", |r: &HandoverRow| Cell::Date(r.line.issue)).labelled(Label::IssueDate),
-        Column::new("due_date", |r: &HandoverRow| Cell::Date(r.line.due)).labelled(Label::DueDate),
-        Column::new("amount", move |r: &HandoverRow| money(r.line.amount)).labelled(Label::Amount),
-        Column::new("open_amount", move |r: &HandoverRow| money(r.line.open)).labelled(Label::OpenAmount),
+        Column::new("document_id", |r: &HandoverRow| Cell::text(&r.line.invoice.document_id)).labelled(Label::Document),
+        Column::new("issue_date", |r: &HandoverRow| Cell::Date(r.line.invoice.issue)).labelled(Label::IssueDate),
+        Column::new("due_date", |r: &HandoverRow| Cell::Date(r.line.invoice.due)).labelled(Label::DueDate),
+        Column::new("amount", move |r: &HandoverRow| Cell::Money(r.line.invoice.amount)).labelled(Label::Amount),
+        Column::new("open_amount", move |r: &HandoverRow| Cell::Money(r.line.invoice.open)).labelled(Label::OpenAmount),
         Column::new("days_past_due", |r: &HandoverRow| Cell::Int(r.line.days_past_due)).labelled(Label::DaysPastDue),
         Column::new("interest", move |r: &HandoverRow| money(r.line.interest.amount)).labelled(Label::Interest),
         // Without a rate into the reporting currency there is no figure in it to write: the
@@ -244,15 +236,15 @@ pub fn handover<'a>(
             Compensation::Unconverted(_) => Cell::Blank,
         })
         .labelled(Label::Compensation),
-        Column::new("claim_total", move |r: &HandoverRow| money(r.line.claim())).labelled(Label::ClaimTotal),
+        Column::new("claim_total", move |r: &HandoverRow| Cell::Money(r.line.claim())).labelled(Label::ClaimTotal),
         Column::new("jurisdiction", |r: &HandoverRow| Cell::text(r.line.jurisdiction.code())),
         Column::new("interest_provisional", |r: &HandoverRow| Cell::Bool(r.line.interest.provisional)),
         Column::new("dossier", |r: &HandoverRow| Cell::text(r.dossier)),
     ];
     Table::blocked(columns, lines.len().div_ceil(BLOCK_ROWS), move |b, f| {
         for line in &lines[b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(lines.len())] {
-            let client = &roster.clients[line.client as usize];
-            let dossier = dossiers.get(&line.client).map_or("", String::as_str);
+            let client = &roster.clients[line.invoice.client as usize];
+            let dossier = dossiers.get(&line.invoice.client).map_or("", String::as_str);
             f(&HandoverRow { client, line, dossier });
         }
     })
@@ -462,10 +454,10 @@ fn action_columns<'a>(cur: Currency) -> Vec<Column<'a, ActionRow<'a>>> {
         Column::new("client_name", |r: &ActionRow| Cell::text(&r.client.name)).labelled(Label::Client),
         // The PDF's: the name, told apart from another client's of the same name.
         Column::new("client", |r: &ActionRow| Cell::Text(r.ctx.roster.label_of(r.client))).labelled(Label::Client),
-        Column::new("document_id", |r: &ActionRow| Cell::text(&r.item.document_id)).labelled(Label::Document),
-        Column::new("due_date", |r: &ActionRow| Cell::Date(r.item.due)).labelled(Label::DueDate),
+        Column::new("document_id", |r: &ActionRow| Cell::text(&r.item.invoice.document_id)).labelled(Label::Document),
+        Column::new("due_date", |r: &ActionRow| Cell::Date(r.item.invoice.due)).labelled(Label::DueDate),
         Column::new("days_past_due", |r: &ActionRow| Cell::Int(r.item.days_past_due)).labelled(Label::DaysPastDue),
-        Column::new("open_amount", move |r: &ActionRow| money(r.item.open)).labelled(Label::OpenAmount),
+        Column::new("open_amount", move |r: &ActionRow| Cell::Money(r.item.invoice.open)).labelled(Label::OpenAmount),
         Column::new("steps_done", |r: &ActionRow| Cell::Int(r.action.steps_done as i64)).labelled(Label::StepsDone),
         Column::new("kind", |r: &ActionRow| Cell::text(r.action.kind.label())).labelled(Label::Kind),
         Column::new("next_action", |r: &ActionRow| Cell::Text(r.action.action(r.ctx.ladder, r.ctx.lang)))
@@ -500,7 +492,7 @@ pub fn client_actions<'a>(ctx: ActionContext<'a>, actions: &'a [Action]) -> Tabl
     for a in actions {
         let t = totals.entry(a.client).or_default();
         t.0 += 1;
-        t.1 += ctx.row(a, None).item.open;
+        t.1 += ctx.row(a, None).item.invoice.open.minor();
     }
     Table::blocked(action_columns(ctx.currency), 1, move |_, f| {
         let mut seen = std::collections::BTreeSet::new();

@@ -452,10 +452,10 @@ fn interest_note(m: &ReportModel<'_>, line: Option<&Line>) -> String {
 pub fn dossier(m: &ReportModel<'_>, d: &Dossier<'_>, creditor: &Creditor) -> Result<Vec<u8>, PdfError> {
     let (lines, reminders) = (d.lines.as_slice(), d.reminders.as_slice());
     let first = lines.first().ok_or(PdfError::NoInvoice)?;
-    let header = format!("{} — {} — {}", m.t(Label::Dossier), m.client_name(first.client), date(m.as_of));
+    let header = format!("{} — {} — {}", m.t(Label::Dossier), m.client_name(first.invoice.client), date(m.as_of));
     let mut c = Canvas::new(m.t(Label::Dossier), &header, (m.t(Label::Page), m.t(Label::Of)), false)?;
     c.gap(14.0);
-    c.text(MARGIN, c.y, &format!("{}: {}", m.t(Label::Dossier), m.client_name(first.client)), 16.0, false, INK);
+    c.text(MARGIN, c.y, &format!("{}: {}", m.t(Label::Dossier), m.client_name(first.invoice.client)), 16.0, false, INK);
     c.gap(16.0);
     c.text(MARGIN, c.y, &format!("{}: {}", m.t(Label::HandoverDate), date(m.as_of)), 9.0, false, MUTED);
     c.gap(8.0);
@@ -467,7 +467,7 @@ pub fn dossier(m: &ReportModel<'_>, d: &Dossier<'_>, creditor: &Creditor) -> Res
 
 /// The creditor and the debtor side by side, and the legal basis of the claim.
 fn parties(c: &mut Canvas, m: &ReportModel<'_>, first: &Line, creditor: &Creditor) {
-    let debtor = m.debtor(first.client);
+    let debtor = m.debtor(first.invoice.client);
     let client = debtor.client;
     let half = (PAGE_W - 2.0 * MARGIN) / 2.0;
     let block_top = c.y;
@@ -490,7 +490,7 @@ fn parties(c: &mut Canvas, m: &ReportModel<'_>, first: &Line, creditor: &Credito
     ];
     let snapshot = debtor.snapshot;
     let debtor_lines = vec![
-        m.client_name(first.client).to_string(),
+        m.client_name(first.invoice.client).to_string(),
         format!("{}: {}", m.t(Label::ClientId), client.id),
         format!(
             "{}: {}",
@@ -525,23 +525,23 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
         .iter()
         .map(|l| {
             vec![
-                l.document_id.clone(),
-                date(l.issue),
-                date(l.due),
-                m.money(l.amount),
-                m.money(l.amount - l.open),
-                m.money(l.open),
+                l.invoice.document_id.clone(),
+                date(l.invoice.issue),
+                date(l.invoice.due),
+                m.money_of(l.invoice.amount),
+                m.money_of(l.invoice.settled()),
+                m.money_of(l.invoice.open),
                 l.days_past_due.to_string(),
                 format!("{}{}", m.money(l.interest.amount), if l.interest.provisional { " *" } else { "" }),
                 m.money_of(l.compensation.amount()),
-                m.money(l.claim()),
+                m.money_of(l.claim()),
             ]
         })
         .collect();
     // The debtor's totals are the model's, the ones the management report lists.
     let total = lines
         .first()
-        .and_then(|l| m.debtor_total(l.client))
+        .and_then(|l| m.debtor_total(l.invoice.client))
         .cloned()
         .unwrap_or_else(|| DebtorTotal::new(0, m.currency));
     rows.push(vec![
@@ -560,7 +560,7 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
     c.paragraph(&interest_note(m, lines.first().copied()), 7.5, false, MUTED);
     for l in lines.iter().filter(|l| !l.interest.periods.is_empty()) {
         let periods: Vec<String> = l.interest.periods.iter().map(|p| p.to_string()).collect();
-        c.paragraph(&format!("{}: {}", l.document_id, periods.join(", ")), 7.0, false, MUTED);
+        c.paragraph(&format!("{}: {}", l.invoice.document_id, periods.join(", ")), 7.0, false, MUTED);
     }
     if lines.iter().any(|l| l.interest.provisional) {
         c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, RED);
