@@ -4,6 +4,7 @@
 //! that made it, in words, so a controller can defend it.
 
 use crate::bureau::{BureauSettings, ScoreKind, Snapshot, Status};
+use crate::model::Money;
 use crate::toml_source::SettingError;
 use serde::Deserialize;
 
@@ -209,14 +210,15 @@ pub struct RiskInput {
 impl RiskInput {
     /// Adds what a bureau snapshot says, and the utilisation of its credit limit by `net_ar`.
     pub fn with_bureau(mut self, s: &Snapshot, net_ar: i64) -> RiskInput {
+        let b = &s.bureau;
         self.has_bureau = true;
-        self.score = s.score;
-        self.payment_score = s.payment_score;
-        self.discontinuation = s.discontinuation_score;
-        self.rating = s.rating;
-        self.rating_label = s.rating_label.clone();
-        self.status = s.status;
-        self.utilisation = utilisation(net_ar, s.credit_limit);
+        self.score = b.score;
+        self.payment_score = b.payment_score;
+        self.discontinuation = b.discontinuation_score;
+        self.rating = b.rating;
+        self.rating_label = b.rating_label.clone();
+        self.status = b.status;
+        self.utilisation = utilisation(net_ar, b.credit_limit.map(Money::minor));
         self
     }
 }

@@ -6,7 +6,10 @@
 //! bureau exports in English, Dutch and French.
 
 pub mod elsewhere;
+pub mod fields;
 pub mod watchlist;
+
+pub use fields::{BureauFields, CreditFlag, Status};
 
 use crate::model::{Client, ClientIx, CompanyNumber, Origin};
 use crate::toml_source::SettingError;
@@ -14,76 +17,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use watchlist::Watched;
-
-/// A company's legal status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    /// Trading normally.
-    Active,
-    /// Judicial reorganisation: WCO/PRJ in Belgium, surseance van betaling in the Netherlands.
-    Reorganisation,
-    /// Being wound up.
-    Liquidation,
-    /// No longer exists.
-    Dissolved,
-    /// Declared bankrupt.
-    Bankrupt,
-}
-
-impl Status {
-    /// The status as the data files write it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Reorganisation => "judicial reorganisation",
-            Status::Liquidation => "in liquidation",
-            Status::Dissolved => "dissolved",
-            Status::Bankrupt => "bankrupt",
-        }
-    }
-
-    /// Any status but active makes a client critical, whatever its figures say.
-    pub fn is_distress(self) -> bool {
-        self != Status::Active
-    }
-
-    /// The status a data file's label names.
-    pub fn from_label(s: &str) -> Option<Status> {
-        [Status::Active, Status::Reorganisation, Status::Liquidation, Status::Dissolved, Status::Bankrupt]
-            .into_iter()
-            .find(|st| st.label() == s)
-    }
-}
-
-/// A bureau's traffic light on a company (green, orange, red): its overall advice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum CreditFlag {
-    /// Deal as usual.
-    Green,
-    /// Be careful: limit the exposure, follow up.
-    Orange,
-    /// Do not extend credit.
-    Red,
-}
-
-impl CreditFlag {
-    /// Every flag, safest first.
-    pub const ALL: [CreditFlag; 3] = [CreditFlag::Green, CreditFlag::Orange, CreditFlag::Red];
-
-    /// The flag as the data files write it.
-    pub fn label(self) -> &'static str {
-        match self {
-            CreditFlag::Green => "green",
-            CreditFlag::Orange => "orange",
-            CreditFlag::Red => "red",
-        }
-    }
-
-    /// The flag a data file's label names.
-    pub fn from_label(s: &str) -> Option<CreditFlag> {
-        CreditFlag::ALL.into_iter().find(|f| f.label() == s)
-    }
-}
 
 /// The bureau's scores, each with its own configured scale and direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -332,32 +265,8 @@ pub struct Snapshot {
     pub client_id: Option<String>,
     /// The snapshot's date.
     pub date: NaiveDate,
-    /// The registered name.
-    pub name: Option<String>,
-    /// Credit limit in minor units of the reporting currency.
-    pub credit_limit: Option<i64>,
-    /// The score, on the configured scale.
-    pub score: Option<f64>,
-    /// The payment score, on the configured scale.
-    pub payment_score: Option<f64>,
-    /// The growth score, on the configured scale.
-    pub growth_score: Option<f64>,
-    /// The discontinuation score, on the configured scale.
-    pub discontinuation_score: Option<f64>,
-    /// The bureau's credit flag.
-    pub credit_flag: Option<CreditFlag>,
-    /// Notch on the rating ladder (0 = best); `None` when not rated or absent.
-    pub rating: Option<usize>,
-    /// The rating as the bureau writes it.
-    pub rating_label: Option<String>,
-    /// The legal status.
-    pub status: Option<Status>,
-    /// The registered address.
-    pub address: Option<String>,
-    /// The board (management).
-    pub board: Option<String>,
-    /// The legal form (NV, BV, SRL…).
-    pub legal_form: Option<String>,
+    /// What the bureau says of the company on that date.
+    pub bureau: BureauFields,
     /// Where the row is in its input.
     pub origin: Origin,
 }
@@ -512,19 +421,7 @@ mod tests {
             raw_company: company.into(),
             client_id: None,
             date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
-            name: None,
-            credit_limit: None,
-            score: None,
-            payment_score: None,
-            growth_score: None,
-            discontinuation_score: None,
-            credit_flag: None,
-            rating: None,
-            rating_label: None,
-            status: None,
-            address: None,
-            board: None,
-            legal_form: None,
+            bureau: BureauFields::default(),
             origin: Origin::default(),
         }
     }

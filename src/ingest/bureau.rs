@@ -9,8 +9,8 @@ use super::spec::{IngestOptions, InputSpec};
 use super::stats::{Reject, SourceStats, Warning};
 use super::stats::{account_extent, layout_label};
 use super::table::{self, Batch, Header, RawRow};
-use crate::bureau::{BureauSettings, ScoreKind, Snapshot};
-use crate::model::Origin;
+use crate::bureau::{BureauFields, BureauSettings, ScoreKind, Snapshot};
+use crate::model::{Money, Origin};
 
 /// What reading the bureau inputs gave.
 #[derive(Debug, Default)]
@@ -203,19 +203,21 @@ fn convert<R: RawRow>(
             raw_company,
             client_id: text(Field::ClientId),
             date,
-            name: text(Field::ClientName),
-            credit_limit: v.amount(Field::CreditLimit, currency)?,
-            score: score(Field::Score, ScoreKind::Score)?,
-            payment_score: score(Field::PaymentScore, ScoreKind::PaymentScore)?,
-            growth_score: score(Field::GrowthScore, ScoreKind::Growth)?,
-            discontinuation_score: score(Field::DiscontinuationScore, ScoreKind::Discontinuation)?,
-            credit_flag,
-            rating,
-            rating_label: rating_text.map(|r| r.to_string()),
-            status,
-            address: text(Field::Address),
-            board: text(Field::Board),
-            legal_form: text(Field::LegalForm),
+            bureau: BureauFields {
+                name: text(Field::ClientName),
+                credit_limit: v.amount(Field::CreditLimit, currency)?.map(|v| Money::new(v, currency)),
+                score: score(Field::Score, ScoreKind::Score)?,
+                payment_score: score(Field::PaymentScore, ScoreKind::PaymentScore)?,
+                growth_score: score(Field::GrowthScore, ScoreKind::Growth)?,
+                discontinuation_score: score(Field::DiscontinuationScore, ScoreKind::Discontinuation)?,
+                credit_flag,
+                rating,
+                rating_label: rating_text.map(|r| r.to_string()),
+                status,
+                address: text(Field::Address),
+                board: text(Field::Board),
+                legal_form: text(Field::LegalForm),
+            },
             origin,
         },
         warning,

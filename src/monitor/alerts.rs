@@ -290,14 +290,14 @@ fn bureau_presence(x: &mut Change<'_>) {
             false,
             Severity::Low,
             String::new(),
-            status_label(c.status).to_string(),
+            status_label(c.bureau.status).to_string(),
             format!("{name} now appears in the bureau file"),
         ),
         (true, false) => x.push(
             AlertKind::BureauGone,
             true,
             Severity::Medium,
-            status_label(p.status).to_string(),
+            status_label(p.bureau.status).to_string(),
             String::new(),
             format!("{name} is no longer in the bureau file: monitoring has stopped"),
         ),
@@ -308,8 +308,8 @@ fn bureau_presence(x: &mut Change<'_>) {
 /// A change of legal status: any status but active is distress.
 fn bureau_status(x: &mut Change<'_>) {
     let (p, c, name) = (x.p, x.c, x.name.clone());
-    let Some(now) = c.status else { return };
-    if !x.in_bureau() || p.status == c.status {
+    let Some(now) = c.bureau.status else { return };
+    if !x.in_bureau() || p.bureau.status == c.bureau.status {
         return;
     }
     let distress = now != Status::Active;
@@ -318,15 +318,19 @@ fn bureau_status(x: &mut Change<'_>) {
         AlertKind::BureauStatus,
         distress,
         severity,
-        status_label(p.status).to_string(),
+        status_label(p.bureau.status).to_string(),
         now.label().to_string(),
-        format!("{name}: legal status changed from {} to {}", or_unknown(status_label(p.status)), now.label()),
+        format!("{name}: legal status changed from {} to {}", or_unknown(status_label(p.bureau.status)), now.label()),
     );
 }
 
 /// The credit limit cut or raised by at least the threshold; a cut by half or more is high.
 fn credit_limit(x: &mut Change<'_>) {
-    let (Some(a), Some(b), true) = (x.p.credit_limit, x.c.credit_limit, x.in_bureau()) else { return };
+    let (Some(a), Some(b), true) =
+        (x.p.bureau.credit_limit.map(Money::minor), x.c.bureau.credit_limit.map(Money::minor), x.in_bureau())
+    else {
+        return;
+    };
     let change = if a > 0 {
         (b - a) as f64 / a as f64
     } else if b > 0 {
@@ -382,13 +386,18 @@ fn scores(x: &mut Change<'_>) {
     }
 }
 
+/// A register field as text, empty when the bureau gave none.
+fn text(t: &Option<String>) -> &str {
+    t.as_deref().unwrap_or("")
+}
+
 /// An entry's value of a score.
 fn score_of(e: &Entry, kind: ScoreKind) -> Option<f64> {
     match kind {
-        ScoreKind::Score => e.score,
-        ScoreKind::PaymentScore => e.payment_score,
-        ScoreKind::Growth => e.growth_score,
-        ScoreKind::Discontinuation => e.discontinuation_score,
+        ScoreKind::Score => e.bureau.score,
+        ScoreKind::PaymentScore => e.bureau.payment_score,
+        ScoreKind::Growth => e.bureau.growth_score,
+        ScoreKind::Discontinuation => e.bureau.discontinuation_score,
     }
 }
 
@@ -396,17 +405,17 @@ fn score_of(e: &Entry, kind: ScoreKind) -> Option<f64> {
 /// opportunity.
 fn credit_flag(x: &mut Change<'_>) {
     let (p, c) = (x.p, x.c);
-    let Some(now) = c.credit_flag else { return };
-    if !x.in_bureau() || p.credit_flag == c.credit_flag {
+    let Some(now) = c.bureau.credit_flag else { return };
+    if !x.in_bureau() || p.bureau.credit_flag == c.bureau.credit_flag {
         return;
     }
-    let worse = p.credit_flag.map_or(now != CreditFlag::Green, |before| now > before);
+    let worse = p.bureau.credit_flag.map_or(now != CreditFlag::Green, |before| now > before);
     let severity = match (worse, now) {
         (true, CreditFlag::Red) => Severity::High,
         (true, _) => Severity::Medium,
         (false, _) => Severity::Low,
     };
-    let before = p.credit_flag.map_or("", CreditFlag::label);
+    let before = p.bureau.credit_flag.map_or("", CreditFlag::label);
     let message = format!("{}: credit flag changed from {} to {}", x.name, or_unknown(before), now.label());
     x.push(AlertKind::CreditFlag, worse, severity, before.to_string(), now.label().to_string(), message);
 }
@@ -414,10 +423,11 @@ fn credit_flag(x: &mut Change<'_>) {
 /// A rating up- or downgrade; two notches down or more is high.
 fn rating(x: &mut Change<'_>) {
     let (p, c) = (x.p, x.c);
-    if !x.in_bureau() || p.rating == c.rating || (p.rating.is_none() && c.rating.is_none()) {
+    if !x.in_bureau() || p.bureau.rating == c.bureau.rating || (p.bureau.rating.is_none() && c.bureau.rating.is_none())
+    {
         return;
     }
-    let (a, b) = (p.rating.map(|r| r as i64), c.rating.map(|r| r as i64));
+    let (a, b) = (p.bureau.rating.map(|r| r as i64), c.bureau.rating.map(|r| r as i64));
     let (worse, notches) = match (a, b) {
         (Some(a), Some(b)) => (b > a, (b - a).abs()),
         (None, Some(_)) => (false, 0),
@@ -428,11 +438,12 @@ fn rating(x: &mut Change<'_>) {
         "{}: rating {} from {} to {}",
         x.name,
         if worse { "downgraded" } else { "upgraded" },
-        or_unknown(&p.rating_label),
-        or_unknown(&c.rating_label)
+        or_unknown(text(&p.bureau.rating_label)),
+        or_unknown(text(&c.bureau.rating_label))
     );
     let severity = if worse && notches >= 2 { Severity::High } else { Severity::Medium };
-    x.push(AlertKind::Rating, worse, severity, p.rating_label.clone(), c.rating_label.clone(), message);
+    let (before, after) = (text(&p.bureau.rating_label).to_string(), text(&c.bureau.rating_label).to_string());
+    x.push(AlertKind::Rating, worse, severity, before, after, message);
 }
 
 /// What the company register says: address, board, name, legal form.
@@ -442,14 +453,15 @@ fn registry(x: &mut Change<'_>) {
     }
     let (p, c) = (x.p, x.c);
     for (kind, label, a, b, severity) in [
-        (AlertKind::Address, "address", &p.address, &c.address, Severity::Low),
-        (AlertKind::Board, "board", &p.board, &c.board, Severity::Medium),
-        (AlertKind::Name, "registered name", &p.bureau_name, &c.bureau_name, Severity::Low),
-        (AlertKind::LegalForm, "legal form", &p.legal_form, &c.legal_form, Severity::Low),
+        (AlertKind::Address, "address", &p.bureau.address, &c.bureau.address, Severity::Low),
+        (AlertKind::Board, "board", &p.bureau.board, &c.bureau.board, Severity::Medium),
+        (AlertKind::Name, "registered name", &p.bureau.name, &c.bureau.name, Severity::Low),
+        (AlertKind::LegalForm, "legal form", &p.bureau.legal_form, &c.bureau.legal_form, Severity::Low),
     ] {
+        let (a, b) = (text(a), text(b));
         if a != b && !(a.is_empty() && b.is_empty()) {
             let message = format!("{}: {label} changed from {} to {}", x.name, or_unknown(a), or_unknown(b));
-            x.push(kind, true, severity, a.clone(), b.clone(), message);
+            x.push(kind, true, severity, a.to_string(), b.to_string(), message);
         }
     }
 }
@@ -457,7 +469,11 @@ fn registry(x: &mut Change<'_>) {
 /// Exposure crossing the credit limit, either way.
 fn over_limit(x: &mut Change<'_>) {
     let (p, c) = (x.p, x.c);
-    let (Some(l0), Some(l1), true) = (p.credit_limit, c.credit_limit, x.in_bureau()) else { return };
+    let (Some(l0), Some(l1), true) =
+        (p.bureau.credit_limit.map(Money::minor), c.bureau.credit_limit.map(Money::minor), x.in_bureau())
+    else {
+        return;
+    };
     // Exposure against the limit, before and after: either may have moved.
     let against = |exposure: i64, limit: i64| format!("{} / {}", x.money(exposure), x.money(limit));
     let (previous, current, now, limit) =

@@ -6,7 +6,8 @@
 
 use crate::analytics::risk::Tier;
 use crate::bureau::watchlist::Role;
-use crate::bureau::{CreditFlag, Status};
+use crate::bureau::{BureauFields, CreditFlag, Status};
+use crate::model::{Currency, Money};
 use crate::output::write_atomic;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -39,32 +40,8 @@ pub struct Entry {
     pub avg_terms_days: Option<f64>,
     /// Whether the client had a bureau snapshot.
     pub in_bureau: bool,
-    /// The bureau's credit limit, in minor units.
-    pub credit_limit: Option<i64>,
-    /// The bureau score.
-    pub score: Option<f64>,
-    /// The bureau payment score.
-    pub payment_score: Option<f64>,
-    /// The growth score.
-    pub growth_score: Option<f64>,
-    /// The discontinuation score.
-    pub discontinuation_score: Option<f64>,
-    /// The credit flag.
-    pub credit_flag: Option<CreditFlag>,
-    /// The rating's position on the configured ladder (0 is best).
-    pub rating: Option<usize>,
-    /// The rating as the bureau writes it.
-    pub rating_label: String,
-    /// The legal status, when a snapshot gave one.
-    pub status: Option<Status>,
-    /// The registered address.
-    pub address: String,
-    /// The board.
-    pub board: String,
-    /// The registered name.
-    pub bureau_name: String,
-    /// The legal form.
-    pub legal_form: String,
+    /// What its latest snapshot said (the credit limit: the one the run used).
+    pub bureau: BureauFields,
     /// The risk score.
     pub risk_score: Option<f64>,
     /// The risk tier's label.
@@ -127,7 +104,9 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
     let path = dir(out).join(format!("{as_of}.csv"));
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     w.write_record(COLUMNS)?;
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
     for e in entries {
+        let b = &e.bureau;
         w.write_record([
             e.client_id.clone(),
             e.client_name.clone(),
@@ -140,22 +119,22 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
             opt(e.dso_countback),
             opt(e.avg_terms_days),
             e.in_bureau.to_string(),
-            e.credit_limit.map(|v| v.to_string()).unwrap_or_default(),
-            opt(e.score),
-            opt(e.payment_score),
-            e.rating.map(|v| v.to_string()).unwrap_or_default(),
-            e.rating_label.clone(),
-            e.status.map_or("", Status::label).to_string(),
-            e.address.clone(),
-            e.board.clone(),
-            e.bureau_name.clone(),
-            e.legal_form.clone(),
+            b.credit_limit.map(|v| v.minor().to_string()).unwrap_or_default(),
+            opt(b.score),
+            opt(b.payment_score),
+            b.rating.map(|v| v.to_string()).unwrap_or_default(),
+            text(&b.rating_label),
+            b.status.map_or("", Status::label).to_string(),
+            text(&b.address),
+            text(&b.board),
+            text(&b.name),
+            text(&b.legal_form),
             opt(e.risk_score),
             e.risk_tier.map_or("", Tier::label).to_string(),
             "1".into(),
-            opt(e.growth_score),
-            opt(e.discontinuation_score),
-            e.credit_flag.map_or("", CreditFlag::label).to_string(),
+            opt(b.growth_score),
+            opt(b.discontinuation_score),
+            b.credit_flag.map_or("", CreditFlag::label).to_string(),
             e.role.label().to_string(),
             e.elsewhere_creditors.to_string(),
             opt(e.elsewhere_wadl_12m),
@@ -178,7 +157,7 @@ pub struct HistoryError {
 }
 
 /// Reads a saved run, by client id.
-pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, HistoryError> {
+pub fn load(path: &Path, currency: Currency) -> Result<BTreeMap<String, Entry>, HistoryError> {
     let bad = |place: String, e: csv::Error| HistoryError { place, problem: e.to_string() };
     let mut r = csv::Reader::from_path(path).map_err(|e| bad(format!("cannot read {}", path.display()), e))?;
     let header: Vec<String> =
@@ -190,6 +169,7 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, HistoryError> {
         let get = |name: &str| col(name).and_then(|i| rec.get(i)).unwrap_or("").to_string();
         let f = |name: &str| get(name).parse::<f64>().ok();
         let i = |name: &str| get(name).parse::<i64>().ok();
+        let text = |name: &str| Some(get(name)).filter(|t| !t.is_empty());
         let e = Entry {
             client_id: get("client_id"),
             client_name: get("client_name"),
@@ -202,20 +182,22 @@ pub fn load(path: &Path) -> Result<BTreeMap<String, Entry>, HistoryError> {
             dso_countback: f("dso_countback"),
             avg_terms_days: f("avg_terms_days"),
             in_bureau: get("in_bureau") == "true",
-            credit_limit: i("credit_limit"),
-            score: f("score"),
-            payment_score: f("payment_score"),
-            growth_score: f("growth_score"),
-            discontinuation_score: f("discontinuation_score"),
-            credit_flag: CreditFlag::from_label(&get("credit_flag")),
+            bureau: BureauFields {
+                name: text("bureau_name"),
+                credit_limit: i("credit_limit").map(|v| Money::new(v, currency)),
+                score: f("score"),
+                payment_score: f("payment_score"),
+                growth_score: f("growth_score"),
+                discontinuation_score: f("discontinuation_score"),
+                credit_flag: CreditFlag::from_label(&get("credit_flag")),
+                rating: get("rating").parse::<usize>().ok(),
+                rating_label: text("rating_label"),
+                status: Status::from_label(&get("status")),
+                address: text("address"),
+                board: text("board"),
+                legal_form: text("legal_form"),
+            },
             role: Role::from_label(&get("role")).unwrap_or_default(),
-            rating: get("rating").parse::<usize>().ok(),
-            rating_label: get("rating_label"),
-            status: Status::from_label(&get("status")),
-            address: get("address"),
-            board: get("board"),
-            bureau_name: get("bureau_name"),
-            legal_form: get("legal_form"),
             risk_score: f("risk_score"),
             risk_tier: Tier::from_label(&get("risk_tier")),
             elsewhere_creditors: get("elsewhere_creditors").parse().unwrap_or(0),
@@ -254,9 +236,13 @@ mod tests {
             net_ar: 12345,
             wadl_12m: Some(3.25),
             in_bureau: true,
-            credit_limit: Some(500000),
-            rating: Some(3),
-            status: Some(Status::Active),
+            bureau: BureauFields {
+                credit_limit: Some(Money::new(500000, Currency::EUR)),
+                rating: Some(3),
+                status: Some(Status::Active),
+                address: Some("Meir 1".into()),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
@@ -264,7 +250,7 @@ mod tests {
         save(dir.path(), d("2026-08-31"), &[]).unwrap();
         let (date, path) = previous(dir.path(), d("2026-10-31")).unwrap();
         assert_eq!(date, d("2026-09-30"));
-        assert_eq!(load(&path).unwrap()["K1"], e);
+        assert_eq!(load(&path, Currency::EUR).unwrap()["K1"], e);
         // A run never compares with itself or with a later one.
         assert_eq!(previous(dir.path(), d("2026-08-31")), None);
         // A mid-month run is saved but is not the month-end run the next month compares with.

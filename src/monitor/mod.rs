@@ -12,8 +12,7 @@ use crate::analytics::risk::{self, RiskInput, RiskSettings};
 use crate::bureau::elsewhere::Elsewhere;
 use crate::bureau::watchlist::Watched;
 use crate::bureau::{self, BureauSettings, Matched, Snapshot};
-use crate::model::CompanyNumber;
-use crate::model::Roster;
+use crate::model::{CompanyNumber, Money, Roster};
 use history::Entry;
 use std::collections::BTreeMap;
 
@@ -72,9 +71,9 @@ pub fn assess(
             }
             ClientView {
                 snapshot,
-                credit_limit: snap.and_then(|s| s.credit_limit),
+                credit_limit: snap.and_then(|s| s.bureau.credit_limit).map(Money::minor),
                 utilisation: input.utilisation,
-                status: snap.and_then(|s| s.status),
+                status: snap.and_then(|s| s.bureau.status),
                 risk: risk::assess(&input, risk_settings, bureau_settings),
                 over_60,
                 over_90,
@@ -110,7 +109,6 @@ pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment, watchlist: 
             ..Entry::default()
         };
         bureau_fields(&mut e, v.snapshot.map(|i| &a.snapshots[i]));
-        e.credit_limit = v.credit_limit;
         e
     });
     let watched = watchlist.iter().enumerate().map(|(i, w)| {
@@ -130,19 +128,6 @@ pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment, watchlist: 
 /// What a snapshot says, into an entry (nothing without one).
 fn bureau_fields(e: &mut Entry, snap: Option<&Snapshot>) {
     let Some(s) = snap else { return };
-    let text = |t: &Option<String>| t.clone().unwrap_or_default();
     e.in_bureau = true;
-    e.credit_limit = s.credit_limit;
-    e.score = s.score;
-    e.payment_score = s.payment_score;
-    e.growth_score = s.growth_score;
-    e.discontinuation_score = s.discontinuation_score;
-    e.credit_flag = s.credit_flag;
-    e.rating = s.rating;
-    e.rating_label = text(&s.rating_label);
-    e.status = s.status;
-    e.address = text(&s.address);
-    e.board = text(&s.board);
-    e.bureau_name = text(&s.name);
-    e.legal_form = text(&s.legal_form);
+    e.bureau = s.bureau.clone();
 }

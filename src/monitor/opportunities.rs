@@ -90,7 +90,11 @@ pub fn opportunities(
     }
     for (i, w) in watchlist.iter().enumerate() {
         if let Some(reasons) = news.remove(w.company.as_str()) {
-            let limit = assessment.matched.watched.get(&i).and_then(|&j| assessment.snapshots[j].credit_limit);
+            let limit = assessment
+                .matched
+                .watched
+                .get(&i)
+                .and_then(|&j| assessment.snapshots[j].bureau.credit_limit.map(Money::minor));
             out.push(Opportunity {
                 client_id: w.company.to_string(),
                 name: w.name.clone(),

@@ -69,7 +69,7 @@ impl SideTables {
             None => history::previous(&config.out, as_of).map(|(_, p)| p),
         };
         if let Some(p) = path {
-            let entries = history::load(&p).map_err(RunError::History)?;
+            let entries = history::load(&p, config.currency).map_err(RunError::History)?;
             self.previous = Some((p, entries));
         }
         Ok(())

@@ -1,7 +1,11 @@
 //! Unit tests of `alerts.rs`, kept beside it in their own file.
 use super::*;
 use crate::analytics::risk::Tier;
-use crate::bureau::{BureauSettings, CreditFlag, Status};
+use crate::bureau::{BureauFields, BureauSettings, CreditFlag, Status};
+
+fn eur(minor: i64) -> Money {
+    Money::new(minor, Currency::EUR)
+}
 
 fn entry() -> Entry {
     Entry {
@@ -14,19 +18,21 @@ fn entry() -> Entry {
         dso_countback: Some(40.0),
         avg_terms_days: Some(30.0),
         in_bureau: true,
-        credit_limit: Some(50_000_00),
-        score: Some(70.0),
-        payment_score: Some(7.0),
-        growth_score: Some(50.0),
-        discontinuation_score: Some(20.0),
-        credit_flag: Some(CreditFlag::Green),
-        rating: Some(3),
-        rating_label: "BBB".into(),
-        status: Some(Status::Active),
-        address: "Markt 1, 2000 Antwerpen".into(),
-        board: "An Peeters".into(),
-        bureau_name: "Brasserie Zoë NV".into(),
-        legal_form: "NV".into(),
+        bureau: BureauFields {
+            credit_limit: Some(eur(50_000_00)),
+            score: Some(70.0),
+            payment_score: Some(7.0),
+            growth_score: Some(50.0),
+            discontinuation_score: Some(20.0),
+            credit_flag: Some(CreditFlag::Green),
+            rating: Some(3),
+            rating_label: Some("BBB".into()),
+            status: Some(Status::Active),
+            address: Some("Markt 1, 2000 Antwerpen".into()),
+            board: Some("An Peeters".into()),
+            name: Some("Brasserie Zoë NV".into()),
+            legal_form: Some("NV".into()),
+        },
         risk_score: Some(20.0),
         risk_tier: Some(Tier::Low),
         ..Default::default()
@@ -52,52 +58,61 @@ fn nothing_changed_nothing_said() {
 
 #[test]
 fn every_kind_fires() {
-    assert_eq!(kinds(&run(|c| c.status = Some(Status::Bankrupt))), [("bureau_status", "risk", "critical")]);
-    assert_eq!(kinds(&run(|c| c.status = Some(Status::Reorganisation))), [("bureau_status", "risk", "critical")]);
-    assert_eq!(kinds(&run(|c| c.credit_limit = Some(20_000_00))), [("credit_limit", "risk", "high")]);
-    assert_eq!(kinds(&run(|c| c.credit_limit = Some(80_000_00))), [("credit_limit", "opportunity", "medium")]);
-    assert_eq!(kinds(&run(|c| c.score = Some(55.0))), [("score", "risk", "medium")]);
-    assert_eq!(kinds(&run(|c| c.score = Some(95.0))), [("score", "opportunity", "medium")]);
-    assert_eq!(kinds(&run(|c| c.payment_score = Some(5.0))), [("payment_score", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.bureau.status = Some(Status::Bankrupt))), [("bureau_status", "risk", "critical")]);
+    assert_eq!(
+        kinds(&run(|c| c.bureau.status = Some(Status::Reorganisation))),
+        [("bureau_status", "risk", "critical")]
+    );
+    assert_eq!(kinds(&run(|c| c.bureau.credit_limit = Some(eur(20_000_00)))), [("credit_limit", "risk", "high")]);
+    assert_eq!(
+        kinds(&run(|c| c.bureau.credit_limit = Some(eur(80_000_00)))),
+        [("credit_limit", "opportunity", "medium")]
+    );
+    assert_eq!(kinds(&run(|c| c.bureau.score = Some(55.0))), [("score", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.bureau.score = Some(95.0))), [("score", "opportunity", "medium")]);
+    assert_eq!(kinds(&run(|c| c.bureau.payment_score = Some(5.0))), [("payment_score", "risk", "medium")]);
     // Growth: higher is better; discontinuation (the chance of stopping): higher is worse.
-    let a = run(|c| c.growth_score = Some(70.0));
+    let a = run(|c| c.bureau.growth_score = Some(70.0));
     assert_eq!(kinds(&a), [("growth_score", "opportunity", "medium")]);
     assert!(a[0].message.ends_with("growth score improved from 50 to 70"), "{}", a[0].message);
-    assert_eq!(kinds(&run(|c| c.growth_score = Some(30.0))), [("growth_score", "risk", "medium")]);
-    let a = run(|c| c.discontinuation_score = Some(45.0));
+    assert_eq!(kinds(&run(|c| c.bureau.growth_score = Some(30.0))), [("growth_score", "risk", "medium")]);
+    let a = run(|c| c.bureau.discontinuation_score = Some(45.0));
     assert_eq!(kinds(&a), [("discontinuation_score", "risk", "medium")]);
     assert!(a[0].message.ends_with("discontinuation score rose from 20 to 45"), "{}", a[0].message);
     assert_eq!(
-        kinds(&run(|c| c.discontinuation_score = Some(5.0))),
+        kinds(&run(|c| c.bureau.discontinuation_score = Some(5.0))),
         [("discontinuation_score", "opportunity", "medium")]
     );
     // A move below a tenth of the scale is no news.
-    assert!(run(|c| c.discontinuation_score = Some(29.0)).is_empty());
-    let a = run(|c| c.credit_flag = Some(CreditFlag::Orange));
+    assert!(run(|c| c.bureau.discontinuation_score = Some(29.0)).is_empty());
+    let a = run(|c| c.bureau.credit_flag = Some(CreditFlag::Orange));
     assert_eq!(kinds(&a), [("credit_flag", "risk", "medium")]);
     assert!(a[0].message.ends_with("credit flag changed from green to orange"), "{}", a[0].message);
-    assert_eq!(kinds(&run(|c| c.credit_flag = Some(CreditFlag::Red))), [("credit_flag", "risk", "high")]);
-    let p = Entry { credit_flag: Some(CreditFlag::Red), ..entry() };
+    assert_eq!(kinds(&run(|c| c.bureau.credit_flag = Some(CreditFlag::Red))), [("credit_flag", "risk", "high")]);
+    let p = Entry { bureau: BureauFields { credit_flag: Some(CreditFlag::Red), ..entry().bureau }, ..entry() };
     let prev = BTreeMap::from([(p.client_id.clone(), p)]);
     let a = compare(&prev, &[entry()], &Thresholds::default(), &BureauSettings::default(), Currency::EUR);
     assert_eq!(kinds(&a), [("credit_flag", "opportunity", "low")]);
     let a = run(|c| {
-        c.rating = Some(5);
-        c.rating_label = "B".into()
+        c.bureau.rating = Some(5);
+        c.bureau.rating_label = Some("B".into())
     });
     assert_eq!(kinds(&a), [("rating", "risk", "high")]);
     assert!(a[0].message.contains("downgraded from BBB to B"), "{}", a[0].message);
     assert_eq!(
         kinds(&run(|c| {
-            c.rating = Some(2);
-            c.rating_label = "A".into()
+            c.bureau.rating = Some(2);
+            c.bureau.rating_label = Some("A".into())
         })),
         [("rating", "opportunity", "medium")]
     );
-    assert_eq!(kinds(&run(|c| c.address = "Meir 12, 2000 Antwerpen".into())), [("address", "risk", "low")]);
-    assert_eq!(kinds(&run(|c| c.board = "Luc Janssens".into())), [("board", "risk", "medium")]);
-    assert_eq!(kinds(&run(|c| c.bureau_name = "Zoë Holding NV".into())), [("name", "risk", "low")]);
-    assert_eq!(kinds(&run(|c| c.legal_form = "BV".into())), [("legal_form", "risk", "low")]);
+    assert_eq!(
+        kinds(&run(|c| c.bureau.address = Some("Meir 12, 2000 Antwerpen".into()))),
+        [("address", "risk", "low")]
+    );
+    assert_eq!(kinds(&run(|c| c.bureau.board = Some("Luc Janssens".into()))), [("board", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.bureau.name = Some("Zoë Holding NV".into()))), [("name", "risk", "low")]);
+    assert_eq!(kinds(&run(|c| c.bureau.legal_form = Some("BV".into()))), [("legal_form", "risk", "low")]);
     assert_eq!(kinds(&run(|c| c.net_ar = 60_000_00)), [("over_limit", "risk", "high")]);
     assert_eq!(kinds(&run(|c| c.wadl_12m = Some(12.0))), [("wadl", "risk", "medium")]);
     assert_eq!(kinds(&run(|c| c.wadl_12m = Some(0.0))), [("wadl", "opportunity", "medium")]);
@@ -141,9 +156,9 @@ fn new_in_bureau_and_clients_without_history() {
 #[test]
 fn sorted_by_severity() {
     let a = run(|c| {
-        c.status = Some(Status::Bankrupt);
-        c.address = "elsewhere".into();
-        c.credit_limit = Some(0);
+        c.bureau.status = Some(Status::Bankrupt);
+        c.bureau.address = Some("elsewhere".into());
+        c.bureau.credit_limit = Some(eur(0));
     });
     let sev: Vec<_> = a.iter().map(|x| x.severity).collect();
     let mut sorted = sev.clone();
@@ -186,7 +201,8 @@ fn paying_others_late_fires_on_a_new_gap_or_a_worse_month_and_only_then() {
 fn clients_that_share_a_name_are_told_apart_by_their_id() {
     let k2 = |e: Entry| Entry { client_id: "K2".into(), ..e };
     let prev = BTreeMap::from([("K1".to_string(), entry()), ("K2".to_string(), k2(entry()))]);
-    let bankrupt = |e: Entry| Entry { status: Some(Status::Bankrupt), ..e };
+    let bankrupt =
+        |e: Entry| Entry { bureau: BureauFields { status: Some(Status::Bankrupt), ..e.bureau.clone() }, ..e };
     let a = compare(
         &prev,
         &[bankrupt(entry()), bankrupt(k2(entry()))],
@@ -198,7 +214,7 @@ fn clients_that_share_a_name_are_told_apart_by_their_id() {
     assert!(messages.iter().any(|m| m.starts_with("Brasserie Zoë (K1): ")), "{messages:?}");
     assert!(messages.iter().any(|m| m.starts_with("Brasserie Zoë (K2): ")), "{messages:?}");
     // A name of its own is written alone; the data keep the plain name either way.
-    assert!(run(|c| c.status = Some(Status::Bankrupt))[0].message.starts_with("Brasserie Zoë: "));
+    assert!(run(|c| c.bureau.status = Some(Status::Bankrupt))[0].message.starts_with("Brasserie Zoë: "));
     assert!(a.iter().all(|x| x.client_name == "Brasserie Zoë"));
 }
 
@@ -225,7 +241,7 @@ fn one_event_one_alert_and_never_an_unchanged_value() {
     assert!(a.iter().all(|x| x.previous != x.current), "{:?}", a);
     assert!(a.iter().all(|x| x.kind.code() != "pays_others_late"), "{:?}", kinds(&a));
     // A credit limit cut under an unchanged exposure: the over-limit alert shows what moved.
-    let a = run(|c| c.credit_limit = Some(5_000_00));
+    let a = run(|c| c.bureau.credit_limit = Some(eur(5_000_00)));
     let over = a.iter().find(|x| x.kind.code() == "over_limit").expect("over the new limit");
     assert_eq!((over.previous.as_str(), over.current.as_str()), ("10000.00 / 50000.00", "10000.00 / 5000.00"));
 }

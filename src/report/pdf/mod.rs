@@ -497,8 +497,11 @@ fn parties(c: &mut Canvas, m: &ReportModel<'_>, first: &Line, creditor: &Credito
             m.t(Label::CompanyNumber),
             client.company_number.as_ref().map_or("–".to_string(), ToString::to_string)
         ),
-        snapshot.and_then(|s| s.address.clone()).map(|a| format!("{}: {a}", m.t(Label::Address))).unwrap_or_default(),
-        snapshot.and_then(|s| s.status).map(|s| format!("status: {}", s.label())).unwrap_or_default(),
+        snapshot
+            .and_then(|s| s.bureau.address.clone())
+            .map(|a| format!("{}: {a}", m.t(Label::Address)))
+            .unwrap_or_default(),
+        snapshot.and_then(|s| s.bureau.status).map(|s| format!("status: {}", s.label())).unwrap_or_default(),
     ];
     let y1 = block(c, MARGIN, m.t(Label::Creditor), &creditor_lines);
     let y2 = block(c, MARGIN + half, m.t(Label::Debtor), &debtor_lines);
