@@ -6,6 +6,7 @@
 
 use crate::analytics::Settings;
 use crate::analytics::risk::RiskSettings;
+use crate::analytics::settings::AnalyticsSection;
 use crate::bureau::BureauSettings;
 use crate::collection::handover::HandoverSettings;
 use crate::collection::ladder::LadderSettings;
@@ -63,7 +64,7 @@ struct RawConfig {
     #[serde(default)]
     inputs: Vec<RawInput>,
     #[serde(default)]
-    analytics: RawAnalytics,
+    analytics: AnalyticsSection,
     #[serde(default)]
     bureau_inputs: Vec<RawInput>,
     #[serde(default)]
@@ -171,17 +172,6 @@ struct RawInput {
 enum MappingRef {
     File(String),
     Inline(toml::Table),
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawAnalytics {
-    dso_months: Option<u32>,
-    countback_lookback_months: Option<u32>,
-    behaviour_window_months: Option<u32>,
-    aging_boundaries: Option<Vec<u32>>,
-    aging_basis: Option<String>,
-    series_months: Option<u32>,
 }
 
 /// The resolved configuration.
@@ -340,7 +330,8 @@ impl Config {
         if !(0.0..=1.0).contains(&share) {
             return Err(invalid(format!("max_rejected_share {share} is not between 0 and 1"), "0.01 means 1 %"));
         }
-        let mut analytics = analytics(raw.analytics, &invalid)?;
+        let mut analytics =
+            raw.analytics.settings().map_err(|e| invalid(e.to_string(), "see docs/configuration.md, [analytics]"))?;
         let as_of = snapshots(&inputs, as_of, &mut analytics, &invalid)?;
         let default_terms_days = raw.default_terms_days.unwrap_or(30);
         if default_terms_days > crate::ingest::MAX_TERMS_DAYS {
@@ -501,66 +492,6 @@ fn read_inputs(
     Ok(inputs)
 }
 
-/// `[analytics]` over the defaults, each value checked.
-fn analytics(a: RawAnalytics, invalid: &dyn Fn(String, &str) -> ConfigError) -> Result<Settings, ConfigError> {
-    let mut analytics = Settings::default();
-    if let Some(v) = a.dso_months {
-        analytics.dso_months = v;
-    }
-    if let Some(v) = a.countback_lookback_months {
-        analytics.countback_lookback_months = v;
-    }
-    if let Some(v) = a.behaviour_window_months {
-        analytics.behaviour_window_months = v;
-    }
-    if let Some(v) = a.series_months {
-        analytics.series_months = v;
-    }
-    if let Some(b) = a.aging_boundaries {
-        if b.is_empty() || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {
-            return Err(invalid(
-                format!("aging_boundaries {b:?} must be increasing and above 0"),
-                "for example [30, 60, 90, 120]",
-            ));
-        }
-        analytics.aging_boundaries = b;
-    }
-    match a.aging_basis.as_deref() {
-        None | Some("due") => {}
-        Some("issue") => analytics.aging_by_issue_date = true,
-        Some(o) => return Err(invalid(format!("aging_basis {o:?}"), "use \"due\" or \"issue\"")),
-    }
-    // Periods bound the per-client month vectors, so they are kept to what a report can use.
-    let periods = [
-        ("dso_months", analytics.dso_months as u64),
-        ("behaviour_window_months", analytics.behaviour_window_months as u64),
-        ("countback_lookback_months", analytics.countback_lookback_months as u64),
-        ("series_months", analytics.series_months as u64),
-    ];
-    for (name, months) in periods {
-        if !(1..=MAX_PERIOD_MONTHS).contains(&months) {
-            return Err(invalid(
-                format!("[analytics] {name} = {months} is outside 1 to {MAX_PERIOD_MONTHS} months"),
-                "use a number of months from 1 to 240 (20 years)",
-            ));
-        }
-    }
-    if let Some(&last) = analytics.aging_boundaries.last()
-        && last > MAX_AGING_DAYS
-    {
-        return Err(invalid(
-            format!("aging_boundaries ends at {last} days, beyond {MAX_AGING_DAYS}"),
-            "use boundaries in days, for example [30, 60, 90, 120]",
-        ));
-    }
-    Ok(analytics)
-}
-
-/// The longest analytics period a configuration may ask for.
-const MAX_PERIOD_MONTHS: u64 = 240;
-/// The last aging boundary may be at most about a hundred years.
-const MAX_AGING_DAYS: u32 = 36_600;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,7 +542,7 @@ mod documented {
         vec![
             ("top level", accepted::<RawConfig>()),
             ("[[inputs]] and [[bureau_inputs]]", accepted::<RawInput>()),
-            ("[analytics]", accepted::<RawAnalytics>()),
+            ("[analytics]", accepted::<AnalyticsSection>()),
             ("[bureau]", accepted::<BureauSettings>()),
             ("[risk]", accepted::<RiskSettings>()),
             ("[risk.weights]", accepted::<Weights>()),

@@ -10,7 +10,7 @@ mod figures;
 pub mod metrics;
 pub mod position;
 pub mod risk;
-mod settings;
+pub mod settings;
 
 use figures::merge_sums;
 pub use figures::{Analysis, ClientResult, Figures, MonthRow, OpenItem, Sums};
