@@ -101,6 +101,10 @@ impl HandoverSettings {
     /// rate, as the configuration states it (never converted with a guess).
     pub fn compensation(&self, fx: &Fx, as_of: NaiveDate) -> Compensation {
         let due = self.compensation_due;
+        if due.minor() == 0 {
+            // Nothing claimed is nothing to convert (and no rate to miss).
+            return Compensation::Converted(Money::zero(fx.reporting()));
+        }
         match fx.convert(due.minor(), due.currency(), fx.reporting(), as_of) {
             Ok(v) => Compensation::Converted(Money::new(v, fx.reporting())),
             Err(_) => Compensation::Unconverted(due),
@@ -271,4 +275,35 @@ pub fn select(
         out.extend(lines?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_compensation_is_converted_or_kept_as_the_law_states_it() {
+        let as_of = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+        let jpy = Currency::parse("JPY").unwrap();
+        let mut s = HandoverSettings::default();
+        s.check().unwrap();
+        let eur40 = Money::new(40_00, Currency::EUR);
+        assert_eq!(s.compensation(&Fx::none(Currency::EUR), as_of), Compensation::Converted(eur40));
+        // No EUR rate into yen: 40 EUR as such, adding nothing to a claim in yen.
+        let kept = s.compensation(&Fx::none(jpy), as_of);
+        assert_eq!(kept, Compensation::Unconverted(eur40));
+        assert_eq!(kept.in_claim(jpy), Money::zero(jpy));
+        // A creditor who claims none needs no rate.
+        s.compensation = 0.0;
+        s.check().unwrap();
+        assert_eq!(s.compensation(&Fx::none(jpy), as_of), Compensation::Converted(Money::zero(jpy)));
+        s.compensation = -5.0;
+        assert_eq!(s.check().unwrap_err().key, "[handover] compensation");
+        s.compensation = 40.0;
+        s.compensation_currency = "euro".into();
+        assert_eq!(
+            s.check().unwrap_err().to_string().split(':').next(),
+            Some("[handover] compensation_currency = \"euro\"")
+        );
+    }
 }
