@@ -209,7 +209,7 @@ impl Change<'_> {
     /// without meaning.
     fn material(&self) -> bool {
         let unit = 10f64.powi(self.currency.minor_digits() as i32);
-        self.p.net_ar.max(self.c.net_ar) as f64 >= self.t.min_net_ar * unit
+        self.p.net_ar.minor().max(self.c.net_ar.minor()) as f64 >= self.t.min_net_ar * unit
     }
 }
 
@@ -476,9 +476,9 @@ fn over_limit(x: &mut Change<'_>) {
     };
     // Exposure against the limit, before and after: either may have moved.
     let against = |exposure: i64, limit: i64| format!("{} / {}", x.money(exposure), x.money(limit));
-    let (previous, current, now, limit) =
-        (against(p.net_ar, l0), against(c.net_ar, l1), x.money(c.net_ar), x.money(l1));
-    match (p.net_ar > l0, c.net_ar > l1) {
+    let (e0, e1) = (p.net_ar.minor(), c.net_ar.minor());
+    let (previous, current, now, limit) = (against(e0, l0), against(e1, l1), x.money(e1), x.money(l1));
+    match (e0 > l0, e1 > l1) {
         (false, true) => {
             let message = format!("{}: exposure {now} is now over the credit limit of {limit}", x.name);
             x.push(AlertKind::OverLimit, true, Severity::High, previous, current, message)
@@ -532,8 +532,8 @@ fn late_ratio(x: &mut Change<'_>) {
 
 /// A first invoice more than 90 days past due (whatever the balance).
 fn overdue_91(x: &mut Change<'_>) {
-    if x.p.overdue_91_plus == 0 && x.c.overdue_91_plus > 0 {
-        let open = x.money(x.c.overdue_91_plus);
+    if x.p.overdue_91_plus.minor() == 0 && x.c.overdue_91_plus.minor() > 0 {
+        let open = x.money(x.c.overdue_91_plus.minor());
         let message = format!("{}: a first invoice is more than 90 days past due ({open} open)", x.name);
         let previous = x.money(0);
         x.push(AlertKind::Overdue91, true, Severity::Medium, previous, open, message);
@@ -553,7 +553,7 @@ fn payment_terms(x: &mut Change<'_>) {
 fn dso(x: &mut Change<'_>) {
     let (Some(a), Some(b), true) = (x.p.dso_countback, x.c.dso_countback, x.material()) else { return };
     // From nothing owed, a first invoice raises the DSO: that is business, not a risk.
-    if a <= 0.0 || x.p.net_ar <= 0 {
+    if a <= 0.0 || x.p.net_ar.minor() <= 0 {
         return;
     }
     if (b - a).abs() >= x.t.dso_change_days && (b - a).abs() >= x.t.dso_change_share * a {

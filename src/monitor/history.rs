@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One client as a run saw it.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// The client's id (a watched company's number).
     pub client_id: String,
@@ -24,10 +24,10 @@ pub struct Entry {
     pub client_name: String,
     /// Its company number, normalised (empty without one).
     pub company_number: String,
-    /// Net AR in minor units.
-    pub net_ar: i64,
-    /// Open amount more than 90 days past due, in minor units.
-    pub overdue_91_plus: i64,
+    /// Net AR.
+    pub net_ar: Money,
+    /// Open amount more than 90 days past due.
+    pub overdue_91_plus: Money,
     /// WADL over the behaviour window.
     pub wadl_12m: Option<f64>,
     /// Late ratio over the behaviour window.
@@ -52,6 +52,33 @@ pub struct Entry {
     pub elsewhere_wadl_12m: Option<f64>,
     /// The same, 12 months to the month before.
     pub elsewhere_wadl_before: Option<f64>,
+}
+
+impl Entry {
+    /// `client_id` with nothing known yet: no balance (in `currency`), no figures, no bureau.
+    pub fn new(client_id: String, currency: Currency) -> Entry {
+        let zero = Money::zero(currency);
+        Entry {
+            client_id,
+            role: Role::default(),
+            client_name: String::new(),
+            company_number: String::new(),
+            net_ar: zero,
+            overdue_91_plus: zero,
+            wadl_12m: None,
+            late_ratio_12m: None,
+            wadl_slope_6m: None,
+            dso_countback: None,
+            avg_terms_days: None,
+            in_bureau: false,
+            bureau: BureauFields::default(),
+            risk_score: None,
+            risk_tier: None,
+            elsewhere_creditors: 0,
+            elsewhere_wadl_12m: None,
+            elsewhere_wadl_before: None,
+        }
+    }
 }
 
 /// The columns of a history file, in order.
@@ -111,8 +138,8 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
             e.client_id.clone(),
             e.client_name.clone(),
             e.company_number.clone(),
-            e.net_ar.to_string(),
-            e.overdue_91_plus.to_string(),
+            e.net_ar.minor().to_string(),
+            e.overdue_91_plus.minor().to_string(),
             opt(e.wadl_12m),
             opt(e.late_ratio_12m),
             opt(e.wadl_slope_6m),
@@ -174,8 +201,8 @@ pub fn load(path: &Path, currency: Currency) -> Result<BTreeMap<String, Entry>, 
             client_id: get("client_id"),
             client_name: get("client_name"),
             company_number: get("company_number"),
-            net_ar: i("net_ar").unwrap_or(0),
-            overdue_91_plus: i("overdue_91_plus").unwrap_or(0),
+            net_ar: Money::new(i("net_ar").unwrap_or(0), currency),
+            overdue_91_plus: Money::new(i("overdue_91_plus").unwrap_or(0), currency),
             wadl_12m: f("wadl_12m"),
             late_ratio_12m: f("late_ratio_12m"),
             wadl_slope_6m: f("wadl_slope_6m"),
@@ -231,9 +258,8 @@ mod tests {
     fn saves_and_loads_and_finds_the_previous_run() {
         let dir = tempfile::TempDir::new().unwrap();
         let e = Entry {
-            client_id: "K1".into(),
             client_name: "Zoë, \"quoted\" NV".into(),
-            net_ar: 12345,
+            net_ar: Money::new(12345, Currency::EUR),
             wadl_12m: Some(3.25),
             in_bureau: true,
             bureau: BureauFields {
@@ -243,7 +269,7 @@ mod tests {
                 address: Some("Meir 1".into()),
                 ..Default::default()
             },
-            ..Default::default()
+            ..Entry::new("K1".into(), Currency::EUR)
         };
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         save(dir.path(), d("2026-09-30"), std::slice::from_ref(&e)).unwrap();

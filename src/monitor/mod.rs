@@ -12,7 +12,7 @@ use crate::analytics::risk::{self, RiskInput, RiskSettings};
 use crate::bureau::elsewhere::Elsewhere;
 use crate::bureau::watchlist::Watched;
 use crate::bureau::{self, BureauSettings, Matched, Snapshot};
-use crate::model::{CompanyNumber, Money, Roster};
+use crate::model::{CompanyNumber, Currency, Money, Roster};
 use history::Entry;
 use std::collections::BTreeMap;
 
@@ -85,17 +85,23 @@ pub fn assess(
 }
 
 /// The run's entries for the history and the comparison: one per client, then one per
-/// watched company (its bureau fields only: it has no ledger).
-pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment, watchlist: &[Watched]) -> Vec<Entry> {
+/// watched company (its bureau fields only: it has no ledger). Balances in `currency`, the
+/// reporting currency.
+pub fn entries(
+    roster: &Roster,
+    analysis: &Analysis,
+    a: &Assessment,
+    watchlist: &[Watched],
+    currency: Currency,
+) -> Vec<Entry> {
     let clients = analysis.clients.iter().zip(&a.clients).map(|(c, v)| {
         let client = &roster.clients[c.client as usize];
         let f = &c.figures;
         let mut e = Entry {
-            client_id: client.id.clone(),
             client_name: client.name.clone(),
             company_number: client.company_number.as_ref().map(ToString::to_string).unwrap_or_default(),
-            net_ar: f.sums.net_ar,
-            overdue_91_plus: v.over_90,
+            net_ar: Money::new(f.sums.net_ar, currency),
+            overdue_91_plus: Money::new(v.over_90, currency),
             wadl_12m: f.sums.window.wadl(),
             late_ratio_12m: f.sums.window.late_ratio(),
             wadl_slope_6m: f.wadl_slope_6m,
@@ -106,18 +112,17 @@ pub fn entries(roster: &Roster, analysis: &Analysis, a: &Assessment, watchlist: 
             elsewhere_creditors: v.elsewhere.as_ref().map_or(0, |e| e.creditors),
             elsewhere_wadl_12m: v.elsewhere.as_ref().and_then(|e| e.wadl),
             elsewhere_wadl_before: v.elsewhere.as_ref().and_then(|e| e.wadl_before),
-            ..Entry::default()
+            ..Entry::new(client.id.clone(), currency)
         };
         bureau_fields(&mut e, v.snapshot.map(|i| &a.snapshots[i]));
         e
     });
     let watched = watchlist.iter().enumerate().map(|(i, w)| {
         let mut e = Entry {
-            client_id: w.company.to_string(),
             client_name: w.name.clone(),
             company_number: w.company.to_string(),
             role: w.role,
-            ..Entry::default()
+            ..Entry::new(w.company.to_string(), currency)
         };
         bureau_fields(&mut e, a.matched.watched.get(&i).map(|&j| &a.snapshots[j]));
         e

@@ -127,7 +127,7 @@ impl Analysed {
             &watchlist,
             &elsewhere.by_company,
         );
-        let entries = monitor::entries(&roster, &analysis, &assessment, &watchlist);
+        let entries = monitor::entries(&roster, &analysis, &assessment, &watchlist, config.currency);
         let (compared_with, alerts) = match previous {
             Some((p, prev)) => {
                 let alerts =

@@ -9,9 +9,8 @@ fn eur(minor: i64) -> Money {
 
 fn entry() -> Entry {
     Entry {
-        client_id: "K1".into(),
         client_name: "Brasserie Zoë".into(),
-        net_ar: 10_000_00,
+        net_ar: eur(10_000_00),
         wadl_12m: Some(5.0),
         late_ratio_12m: Some(0.2),
         wadl_slope_6m: Some(0.0),
@@ -35,7 +34,7 @@ fn entry() -> Entry {
         },
         risk_score: Some(20.0),
         risk_tier: Some(Tier::Low),
-        ..Default::default()
+        ..Entry::new("K1".into(), Currency::EUR)
     }
 }
 
@@ -113,7 +112,7 @@ fn every_kind_fires() {
     assert_eq!(kinds(&run(|c| c.bureau.board = Some("Luc Janssens".into()))), [("board", "risk", "medium")]);
     assert_eq!(kinds(&run(|c| c.bureau.name = Some("Zoë Holding NV".into()))), [("name", "risk", "low")]);
     assert_eq!(kinds(&run(|c| c.bureau.legal_form = Some("BV".into()))), [("legal_form", "risk", "low")]);
-    assert_eq!(kinds(&run(|c| c.net_ar = 60_000_00)), [("over_limit", "risk", "high")]);
+    assert_eq!(kinds(&run(|c| c.net_ar = eur(60_000_00))), [("over_limit", "risk", "high")]);
     assert_eq!(kinds(&run(|c| c.wadl_12m = Some(12.0))), [("wadl", "risk", "medium")]);
     assert_eq!(kinds(&run(|c| c.wadl_12m = Some(0.0))), [("wadl", "opportunity", "medium")]);
     let a = run(|c| {
@@ -122,16 +121,16 @@ fn every_kind_fires() {
     });
     assert_eq!(kinds(&a), [("paying_later", "risk", "medium")]);
     assert_eq!(kinds(&run(|c| c.late_ratio_12m = Some(0.45))), [("late_ratio", "risk", "medium")]);
-    assert_eq!(kinds(&run(|c| c.overdue_91_plus = 1_00)), [("overdue_91", "risk", "medium")]);
+    assert_eq!(kinds(&run(|c| c.overdue_91_plus = eur(1_00))), [("overdue_91", "risk", "medium")]);
     assert_eq!(kinds(&run(|c| c.avg_terms_days = Some(45.0))), [("payment_terms", "risk", "medium")]);
     assert_eq!(kinds(&run(|c| c.dso_countback = Some(65.0))), [("dso", "risk", "medium")]);
     // 40 -> 55 days: 15 days is below the threshold of 20.
     assert!(run(|c| c.dso_countback = Some(55.0)).is_empty());
     // A small balance swings without meaning.
     let mut p = entry();
-    p.net_ar = 400_00;
+    p.net_ar = eur(400_00);
     let mut c = p.clone();
-    c.net_ar = 500_00;
+    c.net_ar = eur(500_00);
     c.dso_countback = Some(90.0);
     let prev = BTreeMap::from([(p.client_id.clone(), p)]);
     assert!(compare(&prev, &[c], &Thresholds::default(), &BureauSettings::default(), Currency::EUR).is_empty());
@@ -229,7 +228,7 @@ fn one_event_one_alert_and_never_an_unchanged_value() {
     });
     assert_eq!(kinds(&a), [("paying_later", "risk", "medium")]);
     // From nothing owed to a first invoice: no DSO alert.
-    let p = Entry { net_ar: 0, dso_countback: Some(0.0), ..entry() };
+    let p = Entry { net_ar: eur(0), dso_countback: Some(0.0), ..entry() };
     let prev = BTreeMap::from([(p.client_id.clone(), p)]);
     let a = compare(&prev, &[entry()], &Thresholds::default(), &BureauSettings::default(), Currency::EUR);
     assert!(a.iter().all(|x| x.kind.code() != "dso"), "{:?}", kinds(&a));
