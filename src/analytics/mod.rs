@@ -7,6 +7,7 @@ pub mod allocation;
 pub mod as_of;
 pub mod calendar;
 mod figures;
+pub mod forecast;
 pub mod metrics;
 pub mod position;
 pub mod risk;
