@@ -46,15 +46,15 @@ impl Observation {
 }
 
 /// A weighted survival curve of delays: the chance an invoice is still unpaid after `d` days
-/// past its due date.
+/// past its due date. Compact: one point per distinct delay, whatever the invoices behind it,
+/// so that a client's curve can be kept beside its open items.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Curve {
-    /// Distinct delays of paid invoices, increasing, with the curve's value just after each.
-    steps: Vec<(i64, f64)>,
+    /// Distinct delays, increasing: the delay, the curve just after it, and the weight of the
+    /// history still at risk after it.
+    points: Vec<(i32, f32, f32)>,
     /// The weight of all observations.
     total: f64,
-    /// Observations sorted by delay: (delay, paid, weight).
-    sorted: Vec<Observation>,
 }
 
 impl Curve {
@@ -65,8 +65,8 @@ impl Curve {
         obs.sort_by(|a, b| a.delay.cmp(&b.delay).then(b.paid.cmp(&a.paid)));
         let total: f64 = obs.iter().map(|o| o.weight).sum();
         let mut at_risk = total;
-        let mut s = 1.0;
-        let mut steps = Vec::new();
+        let mut s = 1.0f64;
+        let mut points = Vec::new();
         let mut i = 0;
         while i < obs.len() {
             let d = obs[i].delay;
@@ -79,27 +79,33 @@ impl Curve {
                 i += 1;
             }
             if events > 0.0 && at_risk > 0.0 {
-                s *= 1.0 - events / at_risk;
-                steps.push((d, s.max(0.0)));
+                s = (s * (1.0 - events / at_risk)).max(0.0);
             }
             at_risk -= leaving;
+            // Delays beyond ±5.8 million years are no invoice's: clamped, never wrapped.
+            let d = d.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+            points.push((d, s as f32, at_risk.max(0.0) as f32));
         }
-        Curve { steps, total, sorted: obs }
+        Curve { points, total }
+    }
+
+    /// The last point at or before `d`, if any.
+    fn point(&self, d: i64) -> Option<&(i32, f32, f32)> {
+        match self.points.partition_point(|(x, _, _)| i64::from(*x) <= d) {
+            0 => None,
+            k => Some(&self.points[k - 1]),
+        }
     }
 
     /// S(d): the chance of being still unpaid after `d` days past due.
     pub fn survival(&self, d: i64) -> f64 {
-        match self.steps.partition_point(|(x, _)| *x <= d) {
-            0 => 1.0,
-            k => self.steps[k - 1].1,
-        }
+        self.point(d).map_or(1.0, |p| f64::from(p.1))
     }
 
     /// The weight of the history still at risk after `d` days: what applies to an invoice that
     /// old.
     pub fn at_risk_after(&self, d: i64) -> f64 {
-        let k = self.sorted.partition_point(|o| o.delay <= d);
-        self.sorted[k..].iter().map(|o| o.weight).sum()
+        self.point(d).map_or(self.total, |p| f64::from(p.2))
     }
 
     /// The weight of all observations.
@@ -185,6 +191,9 @@ mod tests {
         assert_eq!((f.p10, f.p90), (f.expected, f.expected));
         assert_eq!(f.p_13w, 1.0);
         assert_eq!(f.weeks[2], 1.0, "A + 15 is in week 3 (A+15..A+21)");
+        // A thousand invoices paid alike are one point of the curve.
+        assert_eq!(paid(&[20; 1000]).points, [(20, 0.0, 0.0)]);
+        assert_eq!(paid(&[5, 5, 20]).points.len(), 2);
     }
 
     #[test]
