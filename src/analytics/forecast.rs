@@ -15,7 +15,10 @@
 //! Not yet wired into a run (issue 23 is in progress): the outputs, the backtest, the bureau,
 //! dispute and pool signals come next.
 
+use super::position::Position;
+use crate::model::ClientIx;
 use chrono::{Duration, NaiveDate};
+use std::collections::BTreeMap;
 
 /// Days beyond the as-of date after which a date is "may never be paid" (spec: 365).
 pub const HORIZON_DAYS: i64 = 365;
@@ -166,6 +169,131 @@ pub fn forecast(due: NaiveDate, as_of: NaiveDate, client: &Curve, portfolio: &Cu
         p_13w: (1.0 - unpaid(7 * WEEKS as i64)).clamp(0.0, 1.0),
         weeks,
         client_share,
+    }
+}
+
+/// What had happened to one invoice by a date, as the forecast learns from it.
+#[derive(Clone, Copy, Debug)]
+pub struct Known<'a> {
+    /// The invoice, with what was open on it at that date.
+    pub invoice: &'a Position,
+    /// When it was settled in full, if it was by that date.
+    pub settled: Option<NaiveDate>,
+    /// Settled by payments (not credited away).
+    pub paid: bool,
+}
+
+/// The forecast of every invoice open at `origin` (`None` for the others), learnt from the
+/// invoices known at `origin` only: each client's curve and the portfolio's. An invoice
+/// credited away teaches nothing about paying.
+pub fn forecasts(known: &[Known<'_>], origin: NaiveDate, half_life_months: f64) -> Vec<Option<Forecast>> {
+    let mut by_client: BTreeMap<ClientIx, Vec<Observation>> = BTreeMap::new();
+    for k in known.iter().filter(|k| k.invoice.open.minor() > 0 || k.paid) {
+        let settled = k.settled.filter(|_| k.invoice.open.minor() == 0);
+        by_client.entry(k.invoice.client).or_default().push(Observation::of(
+            k.invoice.due,
+            settled,
+            origin,
+            half_life_months,
+        ));
+    }
+    let portfolio = Curve::of(by_client.values().flatten().copied().collect());
+    let curves: BTreeMap<ClientIx, Curve> = by_client.into_iter().map(|(c, o)| (c, Curve::of(o))).collect();
+    known
+        .iter()
+        .map(|k| {
+            (k.invoice.open.minor() > 0)
+                .then(|| forecast(k.invoice.due, origin, &curves[&k.invoice.client], &portfolio))
+        })
+        .collect()
+}
+
+/// How right the forecast was over past origins (spec section 10): weekly WAPE against the
+/// due-date baseline's, the error in days of the expected date against the baseline's, and the
+/// share of invoices whose outcome fell inside the 80 % interval. `None` when nothing could be
+/// judged.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Backtest {
+    /// The origins judged.
+    pub origins: Vec<NaiveDate>,
+    /// Σ |forecast − actual| / Σ actual over the weeks ended by A.
+    pub wape: Option<f64>,
+    /// The same for the due-date baseline.
+    pub wape_due_date_baseline: Option<f64>,
+    /// Mean |expected date − settlement| in days, invoices paid by A with an expected date.
+    pub mae_days: Option<f64>,
+    /// The same for the due-date baseline.
+    pub mae_days_due_date_baseline: Option<f64>,
+    /// The share of invoices whose settlement (or "not paid by A") fell within p10–p90.
+    pub coverage_80: Option<f64>,
+}
+
+/// The backtest of the forecasts made at each origin (with what was known there) against what
+/// happened by `as_of` (`at_a`: the same invoices known at A). Amounts are those open at the
+/// origin, collected in the week the invoice was settled in full (a partial payment is not
+/// counted until the invoice is settled).
+pub fn backtest(
+    origins: &[(NaiveDate, Vec<Known<'_>>)],
+    at_a: &[Known<'_>],
+    as_of: NaiveDate,
+    half_life_months: f64,
+) -> Backtest {
+    let key = |k: &Known<'_>| (k.invoice.client, k.invoice.document_id.clone(), k.invoice.issue);
+    let outcome: BTreeMap<_, Option<NaiveDate>> =
+        at_a.iter().map(|k| (key(k), k.settled.filter(|_| k.paid && k.invoice.open.minor() == 0))).collect();
+    let (mut err, mut base_err, mut actual_sum) = (0.0, 0.0, 0.0);
+    let (mut days, mut base_days, mut dated) = (0.0, 0.0, 0usize);
+    let (mut covered, mut judged) = (0usize, 0usize);
+    for (origin, known) in origins {
+        let origin = *origin;
+        let weeks_ended = (0..WEEKS).filter(|&k| origin + Duration::days(7 * (k as i64 + 1)) <= as_of).count();
+        let (mut fc, mut base, mut act) = ([0.0; WEEKS], [0.0; WEEKS], [0.0; WEEKS]);
+        let week_of = |d: NaiveDate| {
+            let j = (d - origin).num_days();
+            (1..=7 * WEEKS as i64).contains(&j).then(|| ((j - 1) / 7) as usize)
+        };
+        for (k, f) in known.iter().zip(forecasts(known, origin, half_life_months)) {
+            let Some(f) = f else { continue };
+            let Some(&settled) = outcome.get(&key(k)) else { continue };
+            let open = k.invoice.open.major();
+            let baseline = k.invoice.due.max(origin + Duration::days(1));
+            for (sum, p) in fc.iter_mut().zip(f.weeks) {
+                *sum += open * p;
+            }
+            if let Some(w) = week_of(baseline) {
+                base[w] += open;
+            }
+            if let Some(w) = settled.and_then(week_of) {
+                act[w] += open;
+            }
+            match settled {
+                Some(s) => {
+                    if let Some(e) = f.expected {
+                        days += (e - s).num_days().abs() as f64;
+                        base_days += (baseline - s).num_days().abs() as f64;
+                        dated += 1;
+                    }
+                    covered += usize::from(f.p10.is_some_and(|p| p <= s) && f.p90.is_none_or(|p| s <= p));
+                }
+                // Not paid by A: inside the interval when its upper end lies after A.
+                None => covered += usize::from(f.p90.is_none_or(|p| p > as_of)),
+            }
+            judged += 1;
+        }
+        for w in 0..weeks_ended {
+            err += (fc[w] - act[w]).abs();
+            base_err += (base[w] - act[w]).abs();
+            actual_sum += act[w];
+        }
+    }
+    let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
+    Backtest {
+        origins: origins.iter().map(|(o, _)| *o).collect(),
+        wape: ratio(err, actual_sum),
+        wape_due_date_baseline: ratio(base_err, actual_sum),
+        mae_days: ratio(days, dated as f64),
+        mae_days_due_date_baseline: ratio(base_days, dated as f64),
+        coverage_80: ratio(covered as f64, judged as f64),
     }
 }
 
