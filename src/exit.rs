@@ -7,6 +7,7 @@ use crate::config::ConfigError;
 use crate::exit_code::ExitCode;
 use crate::ingest::InputError;
 use crate::mapper::MapError;
+use crate::output::WriteError;
 use crate::pipeline::PipelineError;
 use crate::pool::PoolError;
 
@@ -35,13 +36,8 @@ pub enum AppError {
     #[error("{0}")]
     Usage(#[from] Usage),
     /// A file could not be written.
-    #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
-    Output {
-        /// What could not be written.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
+    #[error("{0}")]
+    Output(#[from] WriteError),
 }
 
 /// What the command line asks for that cannot be done as asked.
@@ -65,7 +61,7 @@ impl AppError {
             AppError::Input(_) => ExitCode::Input,
             AppError::Pipeline(e) if e.is_output() => ExitCode::Output,
             AppError::Pipeline(_) => ExitCode::Input,
-            AppError::Output { .. } => ExitCode::Output,
+            AppError::Output(_) => ExitCode::Output,
             AppError::Map(MapError::Input(_) | MapError::NoTable { .. }) => ExitCode::Input,
             AppError::Map(MapError::Exists(_)) => ExitCode::Usage,
             AppError::Map(MapError::Write { .. }) => ExitCode::Output,
@@ -79,7 +75,7 @@ impl AppError {
 
     /// A file under `path` could not be written.
     pub fn output(path: &std::path::Path, source: std::io::Error) -> AppError {
-        AppError::Output { path: path.display().to_string(), source }
+        AppError::Output(WriteError::new(path, source))
     }
 }
 

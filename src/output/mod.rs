@@ -4,7 +4,24 @@
 pub mod month_folder;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A file or folder that could not be written, with the fix every writer of arwatch suggests.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {source}\n  fix: check that the output folder is writable and the disk has space", .path.display())]
+pub struct WriteError {
+    /// What could not be written.
+    pub path: PathBuf,
+    /// Why.
+    pub source: std::io::Error,
+}
+
+impl WriteError {
+    /// `path` could not be written because of `source`.
+    pub fn new(path: &Path, source: std::io::Error) -> WriteError {
+        WriteError { path: path.to_path_buf(), source }
+    }
+}
 
 /// Writes a file under a temporary name and renames it when complete, so a crash or a full
 /// disk never leaves a half-written file that looks whole.

@@ -7,6 +7,7 @@ use crate::collection::CollectionError;
 use crate::fx::FxError;
 use crate::ingest::{InputError, Reject};
 use crate::monitor::history::HistoryError;
+use crate::output::WriteError;
 use crate::pool::PoolError;
 use crate::report::ReportError;
 use chrono::NaiveDate;
@@ -30,24 +31,19 @@ pub enum PipelineError {
     #[error("{0}")]
     Contribution(#[from] PoolError),
     /// A file could not be written.
-    #[error("cannot write {path}: {source}\n  fix: check that the output folder is writable and the disk has space")]
-    Output {
-        /// What could not be written.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
+    #[error("{0}")]
+    Output(#[from] WriteError),
 }
 
 impl PipelineError {
     /// A file under `path` could not be written.
     pub fn output(path: &std::path::Path, source: std::io::Error) -> PipelineError {
-        PipelineError::Output { path: path.display().to_string(), source }
+        PipelineError::Output(WriteError::new(path, source))
     }
 
     /// Whether the run stopped on its outputs (exit code 5) rather than its inputs (4).
     pub fn is_output(&self) -> bool {
-        matches!(self, PipelineError::Report(_) | PipelineError::Output { .. })
+        matches!(self, PipelineError::Report(_) | PipelineError::Output(_))
     }
 }
 

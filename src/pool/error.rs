@@ -1,5 +1,6 @@
 //! What stops a contribution or the pool step.
 
+use crate::output::WriteError;
 use std::path::PathBuf;
 
 /// What stops a contribution or the pool step, each with what to do.
@@ -22,8 +23,8 @@ pub enum PoolError {
     #[error("cannot read {}: {why}\n  fix: check the folders given", .0.display(), why = .1)]
     Read(PathBuf, String),
     /// A file that cannot be written.
-    #[error("cannot write {}: {why}\n  fix: check that the output folder is writable and the disk has space", .0.display(), why = .1)]
-    Write(PathBuf, String),
+    #[error("{0}")]
+    Write(#[from] WriteError),
     /// Two portfolios contribute under one name.
     #[error("two contributions name the same contributor {name:?} for this month: {} and {}\n  fix: give each portfolio its own [pool] contributor", .1.display(), .2.display(), name = .0)]
     SameContributor(String, PathBuf, PathBuf),

@@ -6,6 +6,7 @@ use super::error::PoolError;
 use super::pooled::{self, Debtor, Elsewhere, Figures};
 use crate::bureau::elsewhere::file_name;
 use crate::model::{Currency, Money};
+use crate::output::WriteError;
 use crate::output::month_folder::{self, MonthFolder, RootLock};
 use crate::report::data::DataDir;
 use crate::report::table::{Cell, Column, Table};
@@ -62,7 +63,7 @@ pub fn write(dirs: &[PathBuf], out: &Path, as_of: Option<NaiveDate>, rules: &Rul
             return Err(PoolError::SameFileName(other.to_string(), c.clone()));
         }
     }
-    let io = |p: &Path, e: std::io::Error| PoolError::Write(p.to_path_buf(), e.to_string());
+    let io = |p: &Path, e: std::io::Error| PoolError::Write(WriteError::new(p, e));
     std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
     let lock = RootLock::take(out).map_err(|e| io(out, e))?;
     let month = MonthFolder::begin(out, &month_folder::folder_name(as_of), &lock).map_err(|e| io(out, e))?;

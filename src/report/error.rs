@@ -1,5 +1,7 @@
 //! A report that could not be drawn or written.
 
+use crate::output::WriteError;
+
 /// A report that could not be drawn or written. The month is not put in place, so the
 /// previous one stays as it was.
 #[derive(Debug, thiserror::Error)]
@@ -19,19 +21,14 @@ pub enum ReportError {
         problem: PdfError,
     },
     /// A file could not be written.
-    #[error("cannot write {}: {source}\n  fix: check that the output folder is writable and the disk has space", .path.display())]
-    Write {
-        /// What could not be written.
-        path: std::path::PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    #[error("{0}")]
+    Write(#[from] WriteError),
 }
 
 impl ReportError {
     /// A file under `path` could not be written.
     pub fn write(path: &std::path::Path, source: std::io::Error) -> ReportError {
-        ReportError::Write { path: path.to_path_buf(), source }
+        ReportError::Write(WriteError::new(path, source))
     }
 }
 
