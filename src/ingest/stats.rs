@@ -208,8 +208,9 @@ pub(super) fn account_extent(stats: &mut SourceStats, rejects: &mut Vec<Reject>,
     stats.lines_within_rows = extent.lines_within_rows;
     let layout = &h.layout;
     // A run of one sheet row reads as the row would have through the mapping: its empty
-    // cells between separators.
-    let one_row = " | ".repeat(h.names.len().saturating_sub(1));
+    // cells as a sheet row shows them.
+    let empty = table::SheetRow { row: 0, cells: vec![calamine::Data::Empty; h.names.len().max(1)] };
+    let one_row = table::RawRow::raw_values(&empty);
     let lines = extent.blank_lines.iter().map(|&l| (l, 1, "blank line".to_string(), String::new()));
     let runs = extent.blank_runs.iter().map(|&(l, n)| match n {
         1 => (l, 1, "blank row".to_string(), one_row.clone()),
