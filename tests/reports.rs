@@ -42,7 +42,9 @@ fn workbook_matches_the_data_files() {
         vec![
             "Summary",
             "Clients",
+            "Forecast",
             "Open items",
+            "Forecast per invoice",
             "Trends",
             "Alerts",
             "Opportunities",

@@ -1,6 +1,7 @@
 //! What the analysis gives: per client and for the portfolio, the sums everything is computed
 //! from, the figures, the monthly series and the open invoices.
 
+use super::past::History;
 use super::calendar::Month;
 use super::metrics::Behaviour;
 use super::position::Position;
@@ -116,6 +117,8 @@ pub struct ClientResult {
     pub figures: Figures,
     /// Its open invoices at the as-of date, by due date.
     pub open_items: Vec<OpenItem>,
+    /// Its invoices' course, for the forecast (taken by `outlook`).
+    pub history: History,
     /// What the replay found doubtful (unusable references, unmatched reversals).
     pub warnings: Vec<String>,
 }

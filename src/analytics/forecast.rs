@@ -11,14 +11,9 @@
 //! risk) against a fixed number of portfolio observations: a client with a long record follows
 //! its record, a new one the portfolio. An invoice already `e` days past due is forecast from
 //! the curve beyond `e` only (S(t) / S(e)): it is never forecast as if it were new.
-//!
-//! Not yet wired into a run (issue 23 is in progress): the outputs, the backtest, the bureau,
-//! dispute and pool signals come next.
+//! `outlook.rs` applies it to a run; docs/forecast.md explains it to its readers.
 
-use super::position::Position;
-use crate::model::ClientIx;
 use chrono::{Duration, NaiveDate};
-use std::collections::BTreeMap;
 
 /// Days beyond the as-of date after which a date is "may never be paid" (spec: 365).
 pub const HORIZON_DAYS: i64 = 365;
@@ -43,9 +38,24 @@ impl Observation {
     pub fn of(due: NaiveDate, settled: Option<NaiveDate>, origin: NaiveDate, half_life_months: f64) -> Observation {
         let end = settled.filter(|s| *s <= origin);
         let delay = (end.unwrap_or(origin) - due).num_days();
-        let months_ago = ((origin - due).num_days().max(0)) as f64 / 30.4375;
-        Observation { delay, paid: end.is_some(), weight: 0.5f64.powf(months_ago / half_life_months) }
+        Observation { delay, paid: end.is_some(), weight: recency((origin - due).num_days(), half_life_months) }
     }
+}
+
+/// The weight of an invoice due `days_ago` days before the origin: halved every
+/// `half_life_months` (a month is 30.4375 days); an invoice not yet due weighs 1.
+pub fn recency(days_ago: i64, half_life_months: f64) -> f64 {
+    0.5f64.powf(days_ago.max(0) as f64 / 30.4375 / half_life_months)
+}
+
+/// What a forecast reads of a survival curve; the client's is a [`Curve`], the portfolio's a
+/// [`Dense`] table.
+pub trait Survival {
+    /// S(d): the chance of being still unpaid after `d` days past due.
+    fn survival(&self, d: i64) -> f64;
+    /// The weight of the history still at risk after `d` days: what applies to an invoice
+    /// that old.
+    fn at_risk_after(&self, d: i64) -> f64;
 }
 
 /// A weighted survival curve of delays: the chance an invoice is still unpaid after `d` days
@@ -100,20 +110,99 @@ impl Curve {
         }
     }
 
-    /// S(d): the chance of being still unpaid after `d` days past due.
-    pub fn survival(&self, d: i64) -> f64 {
-        self.point(d).map_or(1.0, |p| f64::from(p.1))
-    }
-
-    /// The weight of the history still at risk after `d` days: what applies to an invoice that
-    /// old.
-    pub fn at_risk_after(&self, d: i64) -> f64 {
-        self.point(d).map_or(self.total, |p| f64::from(p.2))
-    }
-
     /// The weight of all observations.
     pub fn weight(&self) -> f64 {
         self.total
+    }
+}
+
+impl Survival for Curve {
+    fn survival(&self, d: i64) -> f64 {
+        self.point(d).map_or(1.0, |p| f64::from(p.1))
+    }
+
+    fn at_risk_after(&self, d: i64) -> f64 {
+        self.point(d).map_or(self.total, |p| f64::from(p.2))
+    }
+}
+
+/// The delays a [`Dense`] table holds one by one; delays outside count at its ends (an
+/// invoice paid more than 400 days early, or open more than ten years).
+pub const DENSE_FROM: i64 = -400;
+/// The last delay a [`Dense`] table holds one by one.
+pub const DENSE_TO: i64 = 3700;
+const DENSE_LEN: usize = (DENSE_TO - DENSE_FROM + 1) as usize;
+
+/// The weighted events and leavings at each delay of many invoices: a portfolio's history,
+/// merged from its clients' in any order (each worker adds its own, then they are summed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Histogram {
+    /// Per delay: the weight paid at it, the weight leaving the risk set after it.
+    cells: Vec<(f64, f64)>,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram { cells: vec![(0.0, 0.0); DENSE_LEN] }
+    }
+}
+
+impl Histogram {
+    /// Adds one observation.
+    pub fn add(&mut self, o: Observation) {
+        let i = (o.delay.clamp(DENSE_FROM, DENSE_TO) - DENSE_FROM) as usize;
+        let cell = &mut self.cells[i];
+        if o.paid {
+            cell.0 += o.weight;
+        }
+        cell.1 += o.weight;
+    }
+
+    /// Adds another histogram.
+    pub fn merge(&mut self, other: &Histogram) {
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+    }
+
+    /// Its Kaplan–Meier curve, as a table by delay.
+    pub fn curve(&self) -> Dense {
+        let total: f64 = self.cells.iter().map(|c| c.1).sum();
+        let (mut at_risk, mut s) = (total, 1.0f64);
+        let mut cells = Vec::with_capacity(DENSE_LEN);
+        for &(events, leaving) in &self.cells {
+            if events > 0.0 && at_risk > 0.0 {
+                s = (s * (1.0 - events / at_risk)).max(0.0);
+            }
+            at_risk = (at_risk - leaving).max(0.0);
+            cells.push((s, at_risk));
+        }
+        Dense { cells, total }
+    }
+}
+
+/// A survival curve as a table, one cell per delay: looked up in constant time, for the
+/// portfolio's curve that every invoice reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dense {
+    cells: Vec<(f64, f64)>,
+    total: f64,
+}
+
+impl Dense {
+    fn cell(&self, d: i64) -> Option<&(f64, f64)> {
+        (d >= DENSE_FROM).then(|| &self.cells[(d.min(DENSE_TO) - DENSE_FROM) as usize])
+    }
+}
+
+impl Survival for Dense {
+    fn survival(&self, d: i64) -> f64 {
+        self.cell(d).map_or(1.0, |c| c.0)
+    }
+
+    fn at_risk_after(&self, d: i64) -> f64 {
+        self.cell(d).map_or(self.total, |c| c.1)
     }
 }
 
@@ -131,6 +220,8 @@ pub struct Forecast {
     pub p90: Option<NaiveDate>,
     /// The chance it is paid within the 13 weeks.
     pub p_13w: f64,
+    /// The chance it is paid within 30 days.
+    pub p_30d: f64,
     /// The chance it is paid in each week k (week k: A+7(k−1)+1 … A+7k).
     pub weeks: [f64; WEEKS],
     /// The client's weight in the blend (0: the portfolio's pattern alone).
@@ -139,162 +230,45 @@ pub struct Forecast {
 
 /// The forecast of an invoice due `due`, still open at `as_of`, from its client's curve and
 /// the portfolio's.
-pub fn forecast(due: NaiveDate, as_of: NaiveDate, client: &Curve, portfolio: &Curve) -> Forecast {
+pub fn forecast(due: NaiveDate, as_of: NaiveDate, client: &impl Survival, portfolio: &impl Survival) -> Forecast {
     let age = (as_of - due).num_days();
     let own = client.at_risk_after(age);
     let shared = if portfolio.at_risk_after(age) > 0.0 { PORTFOLIO_WEIGHT } else { 0.0 };
     let client_share = if own + shared > 0.0 { own / (own + shared) } else { 0.0 };
-    // Still unpaid after `j` days from the as-of date, given unpaid at it.
-    let conditional = |c: &Curve, j: i64| {
-        let at = c.survival(age);
-        if at <= 0.0 { 1.0 } else { c.survival(age + j) / at }
-    };
+    let (client_at, portfolio_at) = (client.survival(age), portfolio.survival(age));
+    // Still unpaid after `j` days from the as-of date, given unpaid at it: never increases
+    // with `j`, so its quantiles are found by bisection.
     let unpaid = |j: i64| {
         if own + shared == 0.0 {
             return 1.0;
         }
-        client_share * conditional(client, j) + (1.0 - client_share) * conditional(portfolio, j)
+        let conditional = |c: &dyn Fn(i64) -> f64, at: f64| if at <= 0.0 { 1.0 } else { c(age + j) / at };
+        client_share * conditional(&|d| client.survival(d), client_at)
+            + (1.0 - client_share) * conditional(&|d| portfolio.survival(d), portfolio_at)
     };
-    let first =
-        |level: f64| (1..=HORIZON_DAYS).find(|&j| unpaid(j) <= level + 1e-12).map(|j| as_of + Duration::days(j));
+    // The first day after the as-of date by which the chance of being unpaid is at most
+    // `level`, within the horizon.
+    let first = |level: f64| {
+        let reached = |j: i64| unpaid(j) <= level + 1e-12;
+        if !reached(HORIZON_DAYS) {
+            return None;
+        }
+        let (mut lo, mut hi) = (0, HORIZON_DAYS);
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if reached(mid) { hi = mid } else { lo = mid }
+        }
+        Some(as_of + Duration::days(hi))
+    };
     let mut weeks = [0.0; WEEKS];
+    let mut before = 1.0;
     for (k, w) in weeks.iter_mut().enumerate() {
-        let (from, to) = (7 * k as i64, 7 * (k as i64 + 1));
-        *w = (unpaid(from) - unpaid(to)).max(0.0);
+        let after = unpaid(7 * (k as i64 + 1));
+        *w = (before - after).max(0.0);
+        before = after;
     }
-    Forecast {
-        expected: first(0.5),
-        p10: first(0.9),
-        p90: first(0.1),
-        p_13w: (1.0 - unpaid(7 * WEEKS as i64)).clamp(0.0, 1.0),
-        weeks,
-        client_share,
-    }
-}
-
-/// What had happened to one invoice by a date, as the forecast learns from it.
-#[derive(Clone, Copy, Debug)]
-pub struct Known<'a> {
-    /// The invoice, with what was open on it at that date.
-    pub invoice: &'a Position,
-    /// When it was settled in full, if it was by that date.
-    pub settled: Option<NaiveDate>,
-    /// Settled by payments (not credited away).
-    pub paid: bool,
-}
-
-/// The forecast of every invoice open at `origin` (`None` for the others), learnt from the
-/// invoices known at `origin` only: each client's curve and the portfolio's. An invoice
-/// credited away teaches nothing about paying.
-pub fn forecasts(known: &[Known<'_>], origin: NaiveDate, half_life_months: f64) -> Vec<Option<Forecast>> {
-    let mut by_client: BTreeMap<ClientIx, Vec<Observation>> = BTreeMap::new();
-    for k in known.iter().filter(|k| k.invoice.open.minor() > 0 || k.paid) {
-        let settled = k.settled.filter(|_| k.invoice.open.minor() == 0);
-        by_client.entry(k.invoice.client).or_default().push(Observation::of(
-            k.invoice.due,
-            settled,
-            origin,
-            half_life_months,
-        ));
-    }
-    let portfolio = Curve::of(by_client.values().flatten().copied().collect());
-    let curves: BTreeMap<ClientIx, Curve> = by_client.into_iter().map(|(c, o)| (c, Curve::of(o))).collect();
-    known
-        .iter()
-        .map(|k| {
-            (k.invoice.open.minor() > 0)
-                .then(|| forecast(k.invoice.due, origin, &curves[&k.invoice.client], &portfolio))
-        })
-        .collect()
-}
-
-/// How right the forecast was over past origins (spec section 10): weekly WAPE against the
-/// due-date baseline's, the error in days of the expected date against the baseline's, and the
-/// share of invoices whose outcome fell inside the 80 % interval. `None` when nothing could be
-/// judged.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Backtest {
-    /// The origins judged.
-    pub origins: Vec<NaiveDate>,
-    /// Σ |forecast − actual| / Σ actual over the weeks ended by A.
-    pub wape: Option<f64>,
-    /// The same for the due-date baseline.
-    pub wape_due_date_baseline: Option<f64>,
-    /// Mean |expected date − settlement| in days, invoices paid by A with an expected date.
-    pub mae_days: Option<f64>,
-    /// The same for the due-date baseline.
-    pub mae_days_due_date_baseline: Option<f64>,
-    /// The share of invoices whose settlement (or "not paid by A") fell within p10–p90.
-    pub coverage_80: Option<f64>,
-}
-
-/// The backtest of the forecasts made at each origin (with what was known there) against what
-/// happened by `as_of` (`at_a`: the same invoices known at A). Amounts are those open at the
-/// origin, collected in the week the invoice was settled in full (a partial payment is not
-/// counted until the invoice is settled).
-pub fn backtest(
-    origins: &[(NaiveDate, Vec<Known<'_>>)],
-    at_a: &[Known<'_>],
-    as_of: NaiveDate,
-    half_life_months: f64,
-) -> Backtest {
-    let key = |k: &Known<'_>| (k.invoice.client, k.invoice.document_id.clone(), k.invoice.issue);
-    let outcome: BTreeMap<_, Option<NaiveDate>> =
-        at_a.iter().map(|k| (key(k), k.settled.filter(|_| k.paid && k.invoice.open.minor() == 0))).collect();
-    let (mut err, mut base_err, mut actual_sum) = (0.0, 0.0, 0.0);
-    let (mut days, mut base_days, mut dated) = (0.0, 0.0, 0usize);
-    let (mut covered, mut judged) = (0usize, 0usize);
-    for (origin, known) in origins {
-        let origin = *origin;
-        let weeks_ended = (0..WEEKS).filter(|&k| origin + Duration::days(7 * (k as i64 + 1)) <= as_of).count();
-        let (mut fc, mut base, mut act) = ([0.0; WEEKS], [0.0; WEEKS], [0.0; WEEKS]);
-        let week_of = |d: NaiveDate| {
-            let j = (d - origin).num_days();
-            (1..=7 * WEEKS as i64).contains(&j).then(|| ((j - 1) / 7) as usize)
-        };
-        for (k, f) in known.iter().zip(forecasts(known, origin, half_life_months)) {
-            let Some(f) = f else { continue };
-            let Some(&settled) = outcome.get(&key(k)) else { continue };
-            let open = k.invoice.open.major();
-            let baseline = k.invoice.due.max(origin + Duration::days(1));
-            for (sum, p) in fc.iter_mut().zip(f.weeks) {
-                *sum += open * p;
-            }
-            if let Some(w) = week_of(baseline) {
-                base[w] += open;
-            }
-            if let Some(w) = settled.and_then(week_of) {
-                act[w] += open;
-            }
-            match settled {
-                Some(s) => {
-                    if let Some(e) = f.expected {
-                        days += (e - s).num_days().abs() as f64;
-                        base_days += (baseline - s).num_days().abs() as f64;
-                        dated += 1;
-                    }
-                    covered += usize::from(f.p10.is_some_and(|p| p <= s) && f.p90.is_none_or(|p| s <= p));
-                }
-                // Not paid by A: inside the interval when its upper end lies after A.
-                None => covered += usize::from(f.p90.is_none_or(|p| p > as_of)),
-            }
-            judged += 1;
-        }
-        for w in 0..weeks_ended {
-            err += (fc[w] - act[w]).abs();
-            base_err += (base[w] - act[w]).abs();
-            actual_sum += act[w];
-        }
-    }
-    let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
-    Backtest {
-        origins: origins.iter().map(|(o, _)| *o).collect(),
-        wape: ratio(err, actual_sum),
-        wape_due_date_baseline: ratio(base_err, actual_sum),
-        mae_days: ratio(days, dated as f64),
-        mae_days_due_date_baseline: ratio(base_days, dated as f64),
-        coverage_80: ratio(covered as f64, judged as f64),
-    }
+    let p_13w = weeks.iter().sum::<f64>().clamp(0.0, 1.0);
+    Forecast { expected: first(0.5), p10: first(0.9), p90: first(0.1), p_13w, p_30d: 1.0 - unpaid(30), weeks, client_share }
 }
 
 #[cfg(test)]

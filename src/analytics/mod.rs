@@ -9,6 +9,8 @@ pub mod calendar;
 mod figures;
 pub mod forecast;
 pub mod metrics;
+pub mod outlook;
+pub mod past;
 pub mod position;
 pub mod risk;
 pub mod settings;
@@ -24,6 +26,7 @@ use allocation::{Outcome, allocate};
 use calendar::Month;
 use chrono::NaiveDate;
 use metrics::Behaviour;
+use past::History;
 use rayon::prelude::*;
 
 /// The month range everything is computed over, fixed by the as-of date and the settings.
@@ -190,6 +193,7 @@ fn client_figures(
     };
     let window_from = frame.a_month - s.behaviour_window_months as i32 + 1;
     let mut open_items = Vec::new();
+    let mut history = History::default();
     for d in docs {
         let m = calendar::month_of(d.issue);
         if let Some(i) = frame.sales_ix(m) {
@@ -206,6 +210,7 @@ fn client_figures(
     }
     for inv in &outcome.invoices {
         let d = inv.doc;
+        history.record(inv, at_issue(d)?, d.disputed);
         if inv.open > 0 {
             let basis = if s.aging_by_issue_date { d.issue } else { d.due };
             let dpd = (as_of - basis).num_days();
@@ -276,7 +281,7 @@ fn client_figures(
         ));
     }
     let figures = finish(sums, frame, s);
-    Ok(ClientResult { client, figures, open_items, warnings })
+    Ok(ClientResult { client, figures, open_items, history, warnings })
 }
 
 /// The figures of a single open-items snapshot: what was sold and how it was paid are

@@ -326,6 +326,7 @@ mod tests {
             client: 0,
             figures: analysis.portfolio.clone(),
             open_items: items,
+            history: Default::default(),
             warnings: Vec::new(),
         }];
         let view = ClientView {

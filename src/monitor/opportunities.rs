@@ -140,7 +140,7 @@ mod tests {
     fn result(ix: u32, net_ar: i64, like: &crate::analytics::Figures) -> ClientResult {
         let mut figures = like.clone();
         figures.sums.net_ar = net_ar;
-        ClientResult { client: ix, figures, open_items: Vec::new(), warnings: Vec::new() }
+        ClientResult { client: ix, figures, open_items: Vec::new(), history: Default::default(), warnings: Vec::new() }
     }
 
     fn alert(id: &str, kind: AlertKind, risk: bool, message: &str) -> Alert {

@@ -4,6 +4,7 @@
 use super::error::{PipelineError, RunError};
 use super::loaded::{Loaded, SideTables};
 use crate::analytics::as_of::AsOf;
+use crate::analytics::outlook::{Hold, Outlook, outlook};
 use crate::analytics::{Analysis, analyse};
 use crate::collection::dossier_names;
 use crate::collection::handover::{self, Compensation, Line, Reminder};
@@ -49,6 +50,8 @@ pub struct Analysed {
     pub bureau: BureauIngested,
     /// Every figure.
     pub analysis: Analysis,
+    /// When the open invoices are expected to be paid, and how right that was before.
+    pub outlook: Outlook,
     /// Risk and bureau view per client.
     pub assessment: Assessment,
     /// This run's entries for the history, which the next run compares with.
@@ -112,7 +115,7 @@ impl Analysed {
         let SideTables { fx, rates, reminders, previous } = tables;
         let mut timings = Vec::new();
         let t = Instant::now();
-        let analysis = analyse(&ingested.ledger, as_of, &config.analytics, &fx).map_err(RunError::Fx)?;
+        let mut analysis = analyse(&ingested.ledger, as_of, &config.analytics, &fx).map_err(RunError::Fx)?;
         let (ledger, quality) = ingested.into_parts();
         let roster = ledger.into_roster();
         timings.push(("analyse", t.elapsed()));
@@ -145,6 +148,16 @@ impl Analysed {
             config.currency,
         );
         timings.push(("monitor", t.elapsed()));
+
+        let t = Instant::now();
+        // An insolvent client's invoices are not forecast from how it paid before.
+        let holds: Vec<Option<Hold>> = assessment
+            .clients
+            .iter()
+            .map(|v| v.status.filter(|s| s.is_distress()).map(|s| Hold::Insolvent(s.label())))
+            .collect();
+        let outlook = outlook(&mut analysis, &holds);
+        timings.push(("forecast", t.elapsed()));
 
         let t = Instant::now();
         let compensation = config.handover.compensation(&fx, as_of);
@@ -221,6 +234,7 @@ impl Analysed {
             quality,
             bureau,
             analysis,
+            outlook,
             assessment,
             entries,
             compared_with,

@@ -67,6 +67,7 @@ fn sources<'a>(config: &'a Config, a: &'a Analysed) -> Sources<'a> {
         quality: &a.quality,
         bureau: &a.bureau,
         analysis: &a.analysis,
+        outlook: &a.outlook,
         assessment: &a.assessment,
         alerts: &a.alerts,
         opportunities: &a.opportunities,

@@ -6,6 +6,7 @@
 use super::csv::{safe_text, strings, write_csv, write_table};
 use super::error::ReportError;
 use super::model::{Reject, ReportModel, Warning};
+use crate::locale::Lang;
 use super::renderer::Renderer;
 use super::table::Table;
 use crate::output::write_atomic;
@@ -35,6 +36,8 @@ impl Renderer for DataFiles {
         w(dir.table("opportunities", &m.opportunities(), Some(&OPPORTUNITIES)))?;
         w(dir.table("actions", &m.actions(), Some(&ACTIONS)))?;
         w(dir.table("handover", &m.handover(), None))?;
+        w(dir.table("forecast", &m.forecast(Lang::En), Some(&FORECAST)))?;
+        w(dir.table("forecast_weeks", &m.forecast_weeks(), None))?;
         let mut text = serde_json::to_string_pretty(&m.summary())
             .map_err(std::io::Error::other)
             .map_err(|e| ReportError::write(&path, e))?;
@@ -90,6 +93,21 @@ const OPEN_ITEMS: [&str; 12] = [
     "document_currency",
     "document_open_amount",
     "client_name",
+];
+
+/// The columns of `forecast.csv` (the spec's; the sheet also shows the client's name).
+const FORECAST: [&str; 11] = [
+    "client_id",
+    "document_id",
+    "currency",
+    "open_amount",
+    "due_date",
+    "days_past_due",
+    "expected_date",
+    "date_p10",
+    "date_p90",
+    "p_collected_13w",
+    "basis",
 ];
 
 /// The columns of `alerts.csv` (the client's name and the role last: they came after the others).

@@ -117,6 +117,8 @@ fn fixed(key: &str) -> Option<[&'static str; 3]> {
         "elsewhere_dbt" => {
             ["Days beyond terms elsewhere", "Dagen na vervaldag elders", "Jours au-delà du terme ailleurs"]
         }
+        "forecast_30d" => ["Expected within 30 days", "Verwacht binnen 30 dagen", "Attendu sous 30 jours"],
+        "forecast_13w" => ["Expected within 13 weeks", "Verwacht binnen 13 weken", "Attendu sous 13 semaines"],
         "month" => ["Month", "Maand", "Mois"],
         "sales" => ["Sales", "Omzet", "Ventes"],
         "current_ar" => ["Not yet due", "Nog niet vervallen", "Pas encore échu"],

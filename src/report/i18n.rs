@@ -211,11 +211,53 @@ pub enum Label {
     ActionDate,
     /// “Overdue (days)”
     OverdueDays,
+    /// “Expected date”
+    ExpectedDate,
+    /// “Earliest (10 %)”
+    DateP10,
+    /// “Latest (90 %)”
+    DateP90,
+    /// “Chance within 13 weeks”
+    Collected13w,
+    /// “Basis”
+    Basis,
+    /// “Week”
+    Week,
+    /// “From”
+    WeekStart,
+    /// “To”
+    WeekEnd,
+    /// “Expected”
+    Expected,
+    /// “Low (80 %)”
+    Low,
+    /// “High (80 %)”
+    High,
+    /// “By due dates”
+    DueDateBaseline,
+    /// “Cash expected from today's open invoices”
+    ForecastTitle,
+    /// “Forecast”
+    Forecast,
+    /// “Largest expected amounts”
+    LargestExpected,
+    /// “Least likely to be collected”
+    LeastLikely,
+    /// “Track record”
+    TrackRecord,
+    /// “Expected within 13 weeks”
+    ExpectedWithin13w,
+    /// “Later or never”
+    Beyond13w,
+    /// “Forecast per invoice”
+    ForecastInvoices,
+    /// “Expected per week (1 to 13)”
+    PerWeek,
 }
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 101] = [
+    pub const ALL: [Label; 122] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -317,6 +359,27 @@ impl Label {
         Label::NextAction,
         Label::ActionDate,
         Label::OverdueDays,
+        Label::ExpectedDate,
+        Label::DateP10,
+        Label::DateP90,
+        Label::Collected13w,
+        Label::Basis,
+        Label::Week,
+        Label::WeekStart,
+        Label::WeekEnd,
+        Label::Expected,
+        Label::Low,
+        Label::High,
+        Label::DueDateBaseline,
+        Label::ForecastTitle,
+        Label::Forecast,
+        Label::LargestExpected,
+        Label::LeastLikely,
+        Label::TrackRecord,
+        Label::ExpectedWithin13w,
+        Label::Beyond13w,
+        Label::ForecastInvoices,
+        Label::PerWeek,
     ];
 
     /// The label in English, Dutch and French.
@@ -471,6 +534,31 @@ impl Label {
             Label::NextAction => ["Next action", "Volgende actie", "Action suivante"],
             Label::ActionDate => ["Action date", "Actiedatum", "Date de l'action"],
             Label::OverdueDays => ["Overdue (days)", "Te laat (dagen)", "En retard (jours)"],
+            Label::ExpectedDate => ["Expected date", "Verwachte datum", "Date attendue"],
+            Label::DateP10 => ["Earliest (10 %)", "Vroegst (10 %)", "Au plus tôt (10 %)"],
+            Label::DateP90 => ["Latest (90 %)", "Uiterlijk (90 %)", "Au plus tard (90 %)"],
+            Label::Collected13w => ["Chance within 13 weeks", "Kans binnen 13 weken", "Probabilité sous 13 semaines"],
+            Label::Basis => ["Basis", "Grondslag", "Fondement"],
+            Label::Week => ["Week", "Week", "Semaine"],
+            Label::WeekStart => ["From", "Van", "Du"],
+            Label::WeekEnd => ["To", "Tot", "Au"],
+            Label::Expected => ["Expected", "Verwacht", "Attendu"],
+            Label::Low => ["Low (80 %)", "Laag (80 %)", "Bas (80 %)"],
+            Label::High => ["High (80 %)", "Hoog (80 %)", "Haut (80 %)"],
+            Label::DueDateBaseline => ["By due dates", "Volgens vervaldagen", "Selon les échéances"],
+            Label::ForecastTitle => ["Cash expected from today's open invoices", "Verwachte ontvangsten uit de openstaande facturen van vandaag", "Encaissements attendus des factures ouvertes d'aujourd'hui"],
+            Label::Forecast => ["Forecast", "Prognose", "Prévision"],
+            Label::LargestExpected => ["Largest expected amounts", "Grootste verwachte bedragen", "Montants attendus les plus élevés"],
+            Label::LeastLikely => ["Least likely to be collected", "Minste kans op inning", "Les moins susceptibles d'être encaissées"],
+            Label::TrackRecord => ["Track record", "Trackrecord", "Fiabilité passée"],
+            Label::ExpectedWithin13w => ["Expected within 13 weeks", "Verwacht binnen 13 weken", "Attendu sous 13 semaines"],
+            Label::PerWeek => [
+                "Expected per week (weeks 1 to 13)",
+                "Verwacht per week (week 1 tot 13)",
+                "Attendu par semaine (semaines 1 à 13)",
+            ],
+            Label::ForecastInvoices => ["Forecast per invoice", "Prognose per factuur", "Prévision par facture"],
+            Label::Beyond13w => ["Later or never", "Later of nooit", "Plus tard ou jamais"],
         }
     }
 }

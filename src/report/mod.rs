@@ -1,6 +1,7 @@
 //! Everything a run shows its readers under `<out>/<YYYY-MM>/`: the data files for other
 //! tools, the workbook, the PDF report and the handover dossiers.
 
+pub mod basis;
 pub mod csv;
 pub mod data;
 pub mod error;

@@ -12,7 +12,7 @@ use super::records::{DebtorTotal, RiskyClient};
 use super::sources::Sources;
 use super::table::Table;
 use super::tables::{
-    self, ActionContext, ActionRow, ClientRow, DebtorRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow,
+    self, ActionContext, ActionRow, ClientRow, DebtorRow, ForecastRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow,
 };
 use crate::analytics::calendar;
 use crate::bureau::Snapshot;
@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 pub use crate::bureau::watchlist::Role;
 pub use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
 pub use crate::ingest::{Reject, SourceStats, Warning};
+pub use crate::analytics::outlook::{Backtest, InvoiceForecast, Outlook, Week};
 pub use crate::monitor::alerts::Alert;
 
 /// A KPI's figure: exact money, a fraction, or days; `None` when undefined.
@@ -193,6 +194,11 @@ impl<'a> ReportModel<'a> {
         i18n::money(self.lang, minor, self.currency)
     }
 
+    /// Minor units of the reporting currency as a number of its major units (a sheet's cell).
+    pub fn money_value(&self, minor: i64) -> f64 {
+        Money::new(minor, self.currency).major()
+    }
+
     /// An amount in its own currency, in the report's notation (the compensation without a
     /// rate is in EUR in any report).
     pub fn money_of(&self, m: Money) -> String {
@@ -273,7 +279,7 @@ impl<'a> ReportModel<'a> {
 
     /// The clients table (`clients.csv`, the Clients sheet).
     pub fn clients(&self) -> Table<'a, ClientRow<'a>> {
-        tables::clients(self.src.roster, self.src.analysis, self.src.assessment, self.currency)
+        tables::clients(self.src.roster, self.src.analysis, self.src.assessment, self.src.outlook, self.currency)
     }
 
     /// The monthly series (`monthly.csv`, the Trends sheet).
@@ -284,6 +290,61 @@ impl<'a> ReportModel<'a> {
     /// The open invoices (`open_items.csv`, the Open items sheet).
     pub fn open_items(&self) -> Table<'_, OpenItemRow<'_>> {
         tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names)
+    }
+
+    /// Every open invoice's forecast, its basis in `lang` (`forecast.csv` in English, the
+    /// Forecast sheet in the report's language).
+    pub fn forecast(&self, lang: Lang) -> Table<'a, ForecastRow<'a>> {
+        tables::forecast(self.src.roster, self.src.analysis, self.src.outlook, lang, None)
+    }
+
+    /// The `n` open invoices with the largest amounts expected within the 13 weeks.
+    pub fn largest_expected(&self, n: usize) -> Table<'a, ForecastRow<'a>> {
+        let mut picks = self.forecast_positions(|f| f.hold.is_none() && f.p_13w > 0.0);
+        picks.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        self.picked(picks.into_iter().take(n).map(|p| p.1).collect())
+    }
+
+    /// The `n` open invoices least likely to be collected within the 13 weeks (below one in
+    /// two), the largest first among equally unlikely ones.
+    pub fn least_likely(&self, n: usize) -> Table<'a, ForecastRow<'a>> {
+        let mut picks = self.forecast_positions(|f| f.p_13w < 0.5);
+        let open = |(b, i): (usize, usize)| self.src.analysis.clients[b].open_items[i].invoice.open.minor();
+        let p = |(b, i): (usize, usize)| self.src.outlook.clients[b].invoices[i].p_13w;
+        picks.sort_by(|x, y| {
+            // Rounded to whole percents, so that the amount decides between near-equal chances.
+            let (px, py) = ((p(x.1) * 100.0).round(), (p(y.1) * 100.0).round());
+            px.total_cmp(&py).then(open(y.1).cmp(&open(x.1))).then(x.1.cmp(&y.1))
+        });
+        self.picked(picks.into_iter().take(n).map(|p| p.1).collect())
+    }
+
+    /// Every open invoice that `keep` keeps, with its amount expected within the 13 weeks.
+    fn forecast_positions(&self, keep: impl Fn(&InvoiceForecast) -> bool) -> Vec<(f64, (usize, usize))> {
+        let (a, o) = (self.src.analysis, self.src.outlook);
+        let mut out = Vec::new();
+        for (b, (c, co)) in a.clients.iter().zip(&o.clients).enumerate() {
+            for (i, (item, f)) in c.open_items.iter().zip(&co.invoices).enumerate() {
+                if keep(f) {
+                    out.push((item.invoice.open.minor() as f64 * f.p_13w, (b, i)));
+                }
+            }
+        }
+        out
+    }
+
+    fn picked(&self, picks: Vec<(usize, usize)>) -> Table<'a, ForecastRow<'a>> {
+        tables::forecast(self.src.roster, self.src.analysis, self.src.outlook, self.lang, Some(picks))
+    }
+
+    /// The 13 weeks of the forecast (`forecast_weeks.csv`, the Forecast sheet and page).
+    pub fn forecast_weeks(&self) -> Table<'a, Week> {
+        tables::forecast_weeks(&self.src.outlook.weeks, self.currency)
+    }
+
+    /// The forecast: weeks, totals, each client's and the track record.
+    pub fn outlook(&self) -> &'a Outlook {
+        self.src.outlook
     }
 
     /// Whether the ledger is an open-items snapshot (no trends, no payment behaviour).

@@ -2,6 +2,7 @@
 //! from these.
 
 use crate::analytics::Analysis;
+use crate::analytics::outlook::Outlook;
 use crate::analytics::as_of::AsOf;
 use crate::collection::handover::{Line, Reminder};
 use crate::collection::ladder::{Action, LadderSettings};
@@ -31,6 +32,8 @@ pub struct Sources<'a> {
     pub bureau: &'a BureauIngested,
     /// Every figure.
     pub analysis: &'a Analysis,
+    /// The collections forecast.
+    pub outlook: &'a Outlook,
     /// Risk per client.
     pub assessment: &'a Assessment,
     /// The alerts, as compared.

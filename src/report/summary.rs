@@ -32,7 +32,33 @@ pub fn of(src: &Sources<'_>) -> serde_json::Value {
     root.insert("portfolio".into(), portfolio(a, cur));
     root.insert("as_of_choice".into(), src.as_of_choice.to_json());
     monitoring(&mut root, src);
+    root.insert("forecast".into(), forecast(src));
     serde_json::Value::Object(root)
+}
+
+/// The forecast's totals and its track record (spec section 10; ratios and days rounded as
+/// the data files write them).
+fn forecast(src: &Sources<'_>) -> serde_json::Value {
+    let (o, cur) = (src.outlook, src.currency);
+    let b = &o.backtest;
+    let ratio = |x: Option<f64>| x.map(|v| (v * 10_000.0).round() / 10_000.0);
+    let days = |x: Option<f64>| x.map(|v| (v * 100.0).round() / 100.0);
+    let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
+    serde_json::json!({
+        "expected_13w": Money::new(expected, cur).to_string(),
+        "beyond_13w": Money::new(o.beyond, cur).to_string(),
+        "backtest": {
+            "origins": b.origins.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "invoices": b.invoices,
+            "wape": ratio(b.wape),
+            "wape_due_date_baseline": ratio(b.wape_due_date_baseline),
+            "wape_usual_delay_baseline": ratio(b.wape_usual_delay_baseline),
+            "mae_days": days(b.mae_days),
+            "mae_days_due_date_baseline": days(b.mae_days_due_date_baseline),
+            "mae_days_usual_delay_baseline": days(b.mae_days_usual_delay_baseline),
+            "coverage_80": ratio(b.coverage_80),
+        },
+    })
 }
 
 #[derive(Serialize)]

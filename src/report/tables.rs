@@ -6,7 +6,10 @@
 use super::i18n::Label;
 use super::records::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
+use super::basis::basis;
+use crate::analytics::outlook::{ClientOutlook, InvoiceForecast, Outlook, Week};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
+use chrono::NaiveDate;
 use crate::bureau::watchlist::Role;
 use crate::collection::handover::{Compensation, Line};
 use crate::collection::ladder::{Action, LadderSettings};
@@ -26,6 +29,7 @@ pub struct ClientRow<'a> {
     client: &'a Client,
     result: &'a ClientResult,
     view: &'a ClientView,
+    outlook: Option<&'a ClientOutlook>,
     currency: Currency,
 }
 
@@ -35,6 +39,7 @@ pub fn clients<'a>(
     roster: &'a Roster,
     a: &'a Analysis,
     assessment: &'a Assessment,
+    outlook: &'a Outlook,
     cur: Currency,
 ) -> Table<'a, ClientRow<'a>> {
     let money = move |v: i64| Cell::Money(Money::new(v, cur));
@@ -91,10 +96,19 @@ pub fn clients<'a>(
             Cell::Days(r.view.elsewhere.as_ref().and_then(|e| e.wadl_trend))
         }),
         Column::new("elsewhere_dbt", |r: &ClientRow| Cell::Days(r.view.elsewhere.as_ref().and_then(|e| e.dbt))),
+        // What the forecast expects the client to pay (docs/forecast.md).
+        Column::new("forecast_30d", move |r: &ClientRow| r.outlook.map_or(Cell::Blank, |o| money(o.within_30d))),
+        Column::new("forecast_13w", move |r: &ClientRow| r.outlook.map_or(Cell::Blank, |o| money(o.within_13w))),
     ]);
     let rows = move |i: usize| {
         let c = &a.clients[i];
-        ClientRow { client: &roster.clients[c.client as usize], result: c, view: &assessment.clients[i], currency: cur }
+        ClientRow {
+            client: &roster.clients[c.client as usize],
+            result: c,
+            view: &assessment.clients[i],
+            outlook: outlook.clients.get(i),
+            currency: cur,
+        }
     };
     Table::blocked(columns, a.clients.len().div_ceil(BLOCK_ROWS), move |b, f| {
         for i in b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(a.clients.len()) {
@@ -176,6 +190,86 @@ pub fn open_items<'a>(roster: &'a Roster, a: &'a Analysis, names: &'a [String]) 
             f(&OpenItemRow { client, item, bucket: &names[item.bucket] });
         }
     })
+}
+
+/// One open invoice's forecast.
+pub struct ForecastRow<'a> {
+    client: &'a Client,
+    outlook: &'a ClientOutlook,
+    item: &'a OpenItem,
+    forecast: &'a InvoiceForecast,
+    lang: Lang,
+}
+
+/// `forecast.csv` and the Forecast per invoice sheet: every open invoice at the as-of date with
+/// its forecast (spec section 10), a block per client, or only the `picks` (client and item
+/// positions, for the PDF's lists); `basis` in `lang`.
+pub fn forecast<'a>(
+    roster: &'a Roster,
+    a: &'a Analysis,
+    o: &'a Outlook,
+    lang: Lang,
+    picks: Option<Vec<(usize, usize)>>,
+) -> Table<'a, ForecastRow<'a>> {
+    let date = |d: Option<NaiveDate>| d.map_or(Cell::Blank, Cell::Date);
+    let columns: Vec<Column<'a, ForecastRow<'a>>> = vec![
+        Column::new("client_id", |r: &ForecastRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
+        Column::new("client_name", |r: &ForecastRow| Cell::text(&r.client.name)).labelled(Label::Client),
+        Column::new("document_id", |r: &ForecastRow| Cell::text(&r.item.invoice.document_id)).labelled(Label::Document),
+        Column::new("currency", |r: &ForecastRow| Cell::text(r.item.invoice.open.currency_code())),
+        Column::new("open_amount", |r: &ForecastRow| Cell::Money(r.item.invoice.open)).labelled(Label::OpenAmount),
+        Column::new("due_date", |r: &ForecastRow| Cell::Date(r.item.invoice.due)).labelled(Label::DueDate),
+        Column::new("days_past_due", |r: &ForecastRow| Cell::Int(r.item.days_past_due)).labelled(Label::DaysPastDue),
+        Column::new("expected_date", move |r: &ForecastRow| date(r.forecast.expected)).labelled(Label::ExpectedDate),
+        Column::new("date_p10", move |r: &ForecastRow| date(r.forecast.p10)).labelled(Label::DateP10),
+        Column::new("date_p90", move |r: &ForecastRow| date(r.forecast.p90)).labelled(Label::DateP90),
+        Column::new("p_collected_13w", |r: &ForecastRow| Cell::Percent(Some(r.forecast.p_13w)))
+            .labelled(Label::Collected13w),
+        Column::new("basis", |r: &ForecastRow| {
+            Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due))
+        })
+        .labelled(Label::Basis),
+    ];
+    match picks {
+        // Some invoices, in the order given: (client position, item position).
+        Some(picks) => Table::blocked(columns, 1, move |_, f| {
+            for &(b, i) in &picks {
+                let (c, outlook) = (&a.clients[b], &o.clients[b]);
+                let row = ForecastRow {
+                    client: &roster.clients[c.client as usize],
+                    outlook,
+                    item: &c.open_items[i],
+                    forecast: &outlook.invoices[i],
+                    lang,
+                };
+                f(&row);
+            }
+        }),
+        None => Table::blocked(columns, a.clients.len(), move |b, f| {
+            let (c, outlook) = (&a.clients[b], &o.clients[b]);
+            let client = &roster.clients[c.client as usize];
+            for (item, forecast) in c.open_items.iter().zip(&outlook.invoices) {
+                f(&ForecastRow { client, outlook, item, forecast, lang });
+            }
+        }),
+    }
+}
+
+/// `forecast_weeks.csv` and the Forecast sheet's weeks: expected collections per week of the
+/// horizon with their 80 % interval, beside the due-date baseline.
+pub fn forecast_weeks<'a>(weeks: &'a [Week], cur: Currency) -> Table<'a, Week> {
+    let money = move |v: i64| Cell::Money(Money::new(v, cur));
+    let columns: Vec<Column<'a, Week>> = vec![
+        Column::new("week", |w: &Week| Cell::Int(w.week as i64)).labelled(Label::Week),
+        Column::new("start", |w: &Week| Cell::Date(w.start)).labelled(Label::WeekStart),
+        Column::new("end", |w: &Week| Cell::Date(w.end)).labelled(Label::WeekEnd),
+        Column::new("currency", move |_: &Week| Cell::owned(cur.code().to_string())),
+        Column::new("expected", move |w: &Week| money(w.expected)).labelled(Label::Expected),
+        Column::new("low", move |w: &Week| money(w.low)).labelled(Label::Low),
+        Column::new("high", move |w: &Week| money(w.high)).labelled(Label::High),
+        Column::new("due_date_baseline", move |w: &Week| money(w.due_date_baseline)).labelled(Label::DueDateBaseline),
+    ];
+    Table::blocked(columns, 1, move |_, f| weeks.iter().for_each(|w| f(w)))
 }
 
 /// `alerts.csv` and the Alerts sheet: what changed since the previous run. With the `roster`,

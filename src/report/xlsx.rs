@@ -375,6 +375,80 @@ fn charts(ws: &mut Worksheet, m: &ReportModel<'_>, summary: &str, r: &ChartRows)
     Ok(())
 }
 
+/// The Forecast sheet: what the open invoices are expected to bring in, the 13 weeks with their
+/// 80 % interval beside the due dates, a native chart of them, and the track record in words.
+fn forecast_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut ws = sheet(m.t(Label::Forecast))?;
+    let name = ws.name();
+    let o = m.outlook();
+    put(&mut ws, 0, 0, m.t(Label::ForecastTitle), Some(&f.title))?;
+    let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
+    for (r, label, v) in [(1u32, Label::ExpectedWithin13w, expected), (2, Label::Beyond13w, o.beyond)] {
+        put(&mut ws, r, 0, m.t(label), None)?;
+        ws.write_number_with_format(r, 1, m.money_value(v), &f.money)?;
+    }
+    put(&mut ws, 3, 0, &super::basis::track_record(m.lang, &o.backtest), Some(&f.muted))?;
+    let weeks = m.forecast_weeks();
+    let keys = ["week", "start", "end", "expected", "low", "high", "due_date_baseline"];
+    let view = weeks.view(&keys);
+    let top = 5u32;
+    for (c, col) in view.iter().enumerate() {
+        put(&mut ws, top, c as u16, col.label.map_or(&*col.key, |l| m.t(l)), Some(&f.head))?;
+    }
+    let mut r = top;
+    let mut result = Ok(0);
+    weeks.each(0, &mut |w| {
+        r += 1;
+        for (c, col) in view.iter().enumerate() {
+            if result.is_ok() {
+                result = put_cell(&mut ws, f, r, c as u16, &(col.cell)(w));
+            }
+        }
+    });
+    result?;
+    let (first, last) = (top + 1, r);
+    let mut chart = Chart::new(ChartType::Column);
+    chart.title().set_name(m.t(Label::ForecastTitle));
+    chart.add_series().set_name((name.as_str(), top, 3)).set_categories((name.as_str(), first, 0, last, 0)).set_values((
+        name.as_str(),
+        first,
+        3,
+        last,
+        3,
+    ));
+    let mut lines = Chart::new(ChartType::Line);
+    for c in [4u16, 5, 6] {
+        lines.add_series().set_name((name.as_str(), top, c)).set_categories((name.as_str(), first, 0, last, 0)).set_values(
+            (name.as_str(), first, c, last, c),
+        );
+    }
+    chart.combine(&lines);
+    chart.x_axis().set_name(m.t(Label::Week));
+    chart.set_width(720).set_height(360);
+    ws.insert_chart(top, 8, &chart)?;
+    ws.set_column_width(0, 30)?;
+    for c in 1..7u16 {
+        ws.set_column_width(c, 16)?;
+    }
+    Ok(ws)
+}
+
+/// The Forecast per invoice sheet: every open invoice's forecast, with the client's name.
+const FORECAST: [&str; 12] = [
+    "client_id",
+    "client_name",
+    "document_id",
+    "open_amount",
+    "due_date",
+    "days_past_due",
+    "expected_date",
+    "date_p10",
+    "date_p90",
+    "p_collected_13w",
+    "basis",
+    "currency",
+];
+
 /// The Data quality sheet: the reconciliation's counts and each rejected row's place and reason.
 const QUALITY: [&str; 8] = ["source", "rows_read", "accepted", "rejected", "location", "column", "value", "reason"];
 
@@ -440,8 +514,11 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     }
     wb.push_worksheet(ws);
 
-    let sheets: [(Label, &Draw); 7] = [
+    wb.push_worksheet(forecast_sheet(m, &f)?);
+
+    let sheets: [(Label, &Draw); 8] = [
         (Label::OpenItems, &|ws| table(ws, &f, lang, &m.open_items(), Some(&OPEN_ITEMS))),
+        (Label::ForecastInvoices, &|ws| table(ws, &f, lang, &m.forecast(lang), Some(&FORECAST))),
         // The monthly series, portfolio first: every column of monthly.csv.
         (Label::Trends, &|ws| table(ws, &f, lang, &m.monthly(), None)),
         (Label::Alerts, &|ws| table(ws, &f, lang, &m.alerts_table(), Some(&ALERTS))),

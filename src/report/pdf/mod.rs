@@ -5,7 +5,7 @@ pub mod canvas;
 
 use super::error::{PdfError, ReportError};
 use super::i18n::{self, Label, date};
-use super::model::{Compensation, Creditor, Dossier, Line, Reminder, ReportModel, Role};
+use super::model::{Compensation, Creditor, Dossier, Line, Reminder, ReportModel, Role, Week};
 use super::records::DebtorTotal;
 use super::renderer::Renderer;
 use super::table::{Cell, Table};
@@ -73,6 +73,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, PdfError> {
 
     first_page(&mut c, m);
     charts(&mut c, m);
+    forecast(&mut c, m);
     riskiest(&mut c, m);
     alerts(&mut c, m);
     watchlist(&mut c, m);
@@ -266,6 +267,60 @@ fn draw<R>(
 /// The text width left of a page's width after the other columns.
 const fn rest(used: f32) -> f32 {
     PAGE_W - 2.0 * MARGIN - used
+}
+
+/// Cash expected from today's open invoices, on a new page: the totals, the track record, the
+/// 13 weeks as a chart and a table, the largest expected amounts and the invoices least likely
+/// to be collected, with what each forecast rests on.
+fn forecast(c: &mut Canvas, m: &ReportModel<'_>) {
+    c.new_page();
+    c.heading(m.t(Label::ForecastTitle));
+    let o = m.outlook();
+    let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
+    c.paragraph(
+        &format!(
+            "{}: {} · {}: {}",
+            m.t(Label::ExpectedWithin13w),
+            m.money(expected),
+            m.t(Label::Beyond13w),
+            m.money(o.beyond)
+        ),
+        10.0,
+        true,
+        INK,
+    );
+    c.paragraph(&super::basis::track_record(m.lang, &o.backtest), 8.5, false, MUTED);
+    let labels: Vec<String> = o.weeks.iter().map(|w| w.week.to_string()).collect();
+    let major = |f: fn(&Week) -> i64| o.weeks.iter().map(|w| Some(m.money_value(f(w)))).collect::<Vec<_>>();
+    let series = vec![
+        (m.t(Label::Expected).to_string(), major(|w| w.expected), ACCENT),
+        (m.t(Label::Low).to_string(), major(|w| w.low), MUTED),
+        (m.t(Label::High).to_string(), major(|w| w.high), MUTED),
+        (m.t(Label::DueDateBaseline).to_string(), major(|w| w.due_date_baseline), ACCENT2),
+    ];
+    c.line_chart(m.t(Label::PerWeek), &labels, &series, "", 170.0);
+    let weeks = [
+        View("week", 30.0, Align::Right, false),
+        View("start", 60.0, Align::Left, false),
+        View("end", 60.0, Align::Left, false),
+        View("expected", 80.0, Align::Right, false),
+        View("low", 80.0, Align::Right, false),
+        View("high", 80.0, Align::Right, false),
+        View("due_date_baseline", rest(390.0), Align::Right, false),
+    ];
+    draw(c, m, &m.forecast_weeks(), &weeks, usize::MAX, &|_| None);
+    let invoices = [
+        View("client_name", 95.0, Align::Left, true),
+        View("document_id", 60.0, Align::Left, false),
+        View("open_amount", 62.0, Align::Right, false),
+        View("expected_date", 52.0, Align::Left, false),
+        View("p_collected_13w", 40.0, Align::Right, false),
+        View("basis", rest(309.0), Align::Left, true),
+    ];
+    c.heading(m.t(Label::LargestExpected));
+    draw(c, m, &m.largest_expected(10), &invoices, usize::MAX, &|_| None);
+    c.heading(m.t(Label::LeastLikely));
+    draw(c, m, &m.least_likely(10), &invoices, usize::MAX, &|_| None);
 }
 
 /// The riskiest clients, on a new page.

@@ -1,0 +1,95 @@
+//! One invoice's course, kept compactly beside a client's figures so that the forecast can
+//! ask, for any earlier date, what was known then: whether the invoice was issued, what was
+//! open on it, whether it had been paid and when (the allocation replays events in date order,
+//! so what it applied on or before a date is what was known at that date).
+
+use super::allocation::InvoiceState;
+use chrono::{Datelike, NaiveDate};
+
+/// A date as a day number (days from the common era), as the records store it.
+pub fn day(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+/// One invoice: its dates, its amount in the reporting currency, and how it was settled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Past {
+    /// Issue date (a day number).
+    pub issue: i32,
+    /// Due date (a day number).
+    pub due: i32,
+    /// The date it was settled in full by the as-of date; `i32::MAX` when open.
+    pub end: i32,
+    /// Its amount in minor units of the reporting currency (at the issue date's rate).
+    pub amount: i64,
+    /// Where its open amounts after each allocation start in [`History::steps`];
+    /// `u32::MAX` when it went from its amount to zero in one step (or never moved).
+    steps: u32,
+    /// How many steps.
+    step_count: u16,
+    /// Settled by payments (not credited away).
+    pub paid: bool,
+    /// Disputed in the ledger.
+    pub disputed: bool,
+}
+
+/// A client's invoices as the forecast learns from them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// Every invoice issued on or before the as-of date, in issue order.
+    pub invoices: Vec<Past>,
+    /// The open amount after each allocation of the invoices paid in several steps: (day,
+    /// open amount in the reporting currency).
+    steps: Vec<(i32, i64)>,
+}
+
+impl History {
+    /// Records one invoice after the replay; `amount` is its amount in the reporting currency.
+    pub fn record(&mut self, inv: &InvoiceState<'_>, amount: i64, disputed: bool) {
+        let doc_amount = inv.doc.amount;
+        let single = match inv.allocations.as_slice() {
+            [] => true,
+            [a] => inv.settled == Some(a.date),
+            _ => false,
+        };
+        let (steps, step_count) = if single || doc_amount == 0 {
+            (u32::MAX, 0)
+        } else {
+            let start = self.steps.len() as u32;
+            let mut left = i128::from(doc_amount);
+            for a in &inv.allocations {
+                left -= i128::from(a.amount);
+                // The open share in the reporting currency; exact when the currencies agree.
+                let open = (i128::from(amount) * left / i128::from(doc_amount)).clamp(0, i128::from(i64::MAX)) as i64;
+                self.steps.push((day(a.date), open));
+            }
+            (start, inv.allocations.len().min(u16::MAX as usize) as u16)
+        };
+        self.invoices.push(Past {
+            issue: day(inv.doc.issue),
+            due: day(inv.doc.due),
+            end: inv.settled.map_or(i32::MAX, day),
+            amount,
+            steps,
+            step_count,
+            paid: inv.is_paid(),
+            disputed,
+        });
+    }
+
+    /// What was open on `p` at the end of day `at` (0 once settled); `None` when it was not
+    /// issued yet.
+    pub fn open_at(&self, p: &Past, at: i32) -> Option<i64> {
+        if p.issue > at {
+            return None;
+        }
+        if p.end <= at {
+            return Some(0);
+        }
+        if p.steps == u32::MAX {
+            return Some(p.amount);
+        }
+        let steps = &self.steps[p.steps as usize..p.steps as usize + p.step_count as usize];
+        Some(steps.iter().take_while(|(d, _)| *d <= at).last().map_or(p.amount, |s| s.1))
+    }
+}

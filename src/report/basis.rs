@@ -1,0 +1,200 @@
+//! The forecast in words a credit manager reads: what an invoice's forecast rests on
+//! (`forecast.csv`'s `basis`, the Forecast sheets and the PDF page) and how right the forecast
+//! was before (its track record).
+
+use super::i18n;
+use crate::analytics::outlook::{Backtest, ClientOutlook, Hold, InvoiceForecast};
+use crate::locale::Lang;
+
+/// The basis of one invoice's forecast, `days_past_due` old at the as-of date.
+pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_due: i64) -> String {
+    if let Some(Hold::Insolvent(status)) = f.hold {
+        return match lang {
+            Lang::En => format!("client {status} (credit bureau): not expected within the horizon"),
+            Lang::Nl => format!("klant {status} (kredietbureau): niet verwacht binnen de horizon"),
+            Lang::Fr => format!("client {status} (bureau de crédit) : pas attendu dans l'horizon"),
+        };
+    }
+    let mut parts = Vec::new();
+    match client.mean_delay {
+        Some(delay) if client.paid > 0 => {
+            let (n, d) = (client.paid, days_of(lang, delay.abs().round() as i64));
+            let when = match (lang, delay.round() >= 0.0) {
+                (Lang::En, true) => format!("{d} after the due date"),
+                (Lang::En, false) => format!("{d} before the due date"),
+                (Lang::Nl, true) => format!("{d} na de vervaldag"),
+                (Lang::Nl, false) => format!("{d} voor de vervaldag"),
+                (Lang::Fr, true) => format!("{d} après l'échéance"),
+                (Lang::Fr, false) => format!("{d} avant l'échéance"),
+            };
+            let one = n == 1;
+            parts.push(match lang {
+                Lang::En => {
+                    let invoices = if one { "invoice" } else { "invoices" };
+                    format!("client history: {n} {invoices} paid, {when} on average (recent ones weigh more)")
+                }
+                Lang::Nl => {
+                    let invoices = if one { "factuur" } else { "facturen" };
+                    format!("klantgeschiedenis: {n} {invoices} betaald, gemiddeld {when} (recente wegen zwaarder)")
+                }
+                Lang::Fr => {
+                    let invoices = if one { "facture payée" } else { "factures payées" };
+                    format!("historique du client : {n} {invoices}, en moyenne {when} (les récentes pèsent plus)")
+                }
+            });
+            let own = i18n::number(lang, f.client_share * 100.0, 0);
+            let shared = i18n::number(lang, (1.0 - f.client_share) * 100.0, 0);
+            parts.push(match lang {
+                Lang::En => format!("{own} % its own record, {shared} % the portfolio's"),
+                Lang::Nl => format!("{own} % eigen verleden, {shared} % dat van de portefeuille"),
+                Lang::Fr => format!("{own} % son propre historique, {shared} % celui du portefeuille"),
+            });
+        }
+        _ => parts.push(
+            match lang {
+                Lang::En => "no payment history: the portfolio's pattern",
+                Lang::Nl => "geen betaalgeschiedenis: het patroon van de portefeuille",
+                Lang::Fr => "pas d'historique de paiement : le profil du portefeuille",
+            }
+            .to_string(),
+        ),
+    }
+    let days = days_of(lang, days_past_due.abs());
+    parts.push(match (lang, days_past_due.signum()) {
+        (Lang::En, 1) => format!("already {days} past due"),
+        (Lang::En, 0) => "due today".into(),
+        (Lang::En, _) => format!("due in {days}"),
+        (Lang::Nl, 1) => format!("al {days} over de vervaldag"),
+        (Lang::Nl, 0) => "vervalt vandaag".into(),
+        (Lang::Nl, _) => format!("vervalt over {days}"),
+        (Lang::Fr, 1) => format!("déjà {days} après l'échéance"),
+        (Lang::Fr, 0) => "échéance aujourd'hui".into(),
+        (Lang::Fr, _) => format!("échéance dans {days}"),
+    });
+    parts.join("; ")
+}
+
+/// `n` days, singular for one.
+fn days_of(lang: Lang, n: i64) -> String {
+    match (lang, n == 1) {
+        (Lang::En, true) => "1 day".into(),
+        (Lang::En, false) => format!("{n} days"),
+        (Lang::Nl, true) => "1 dag".into(),
+        (Lang::Nl, false) => format!("{n} dagen"),
+        (Lang::Fr, true) => "1 jour".into(),
+        (Lang::Fr, false) => format!("{n} jours"),
+    }
+}
+
+/// The track record in a sentence or three: weekly error against the due dates and the
+/// client's usual delay, invoice dates, and how often the 80 % range held.
+pub fn track_record(lang: Lang, b: &Backtest) -> String {
+    let pct = |x: f64| i18n::percent(lang, x, 0);
+    let days = |x: f64| i18n::number(lang, x, 1);
+    let n = b.origins.len();
+    let (Some(wape), Some(due)) = (b.wape, b.wape_due_date_baseline) else {
+        return match lang {
+            Lang::En => "Not enough history yet to judge the forecast against what was paid.",
+            Lang::Nl => "Nog te weinig geschiedenis om de prognose te toetsen aan wat betaald werd.",
+            Lang::Fr => "Pas encore assez d'historique pour juger la prévision sur ce qui a été payé.",
+        }
+        .into();
+    };
+    let usual = b.wape_usual_delay_baseline.map(pct).unwrap_or_else(|| "–".into());
+    let mut s = match lang {
+        Lang::En => format!(
+            "Over the last {n} month ends the forecast was {} off per week; the due dates would have been {} off, the \
+             client's usual delay {usual}.",
+            pct(wape),
+            pct(due)
+        ),
+        Lang::Nl => format!(
+            "Over de laatste {n} maandeinden zat de prognose per week {} naast; de vervaldagen zouden {} naast gezeten \
+             hebben, de gewone vertraging van de klant {usual}.",
+            pct(wape),
+            pct(due)
+        ),
+        Lang::Fr => format!(
+            "Sur les {n} dernières fins de mois, la prévision s'est écartée de {} par semaine ; les échéances se seraient \
+             écartées de {}, le retard habituel du client de {usual}.",
+            pct(wape),
+            pct(due)
+        ),
+    };
+    if let (Some(mae), Some(base)) = (b.mae_days, b.mae_days_due_date_baseline) {
+        s.push(' ');
+        s.push_str(&match lang {
+            Lang::En => format!("Invoice dates were {} days off on average (the due dates {}).", days(mae), days(base)),
+            Lang::Nl => format!("Factuurdatums zaten gemiddeld {} dagen naast (de vervaldagen {}).", days(mae), days(base)),
+            Lang::Fr => {
+                format!("Les dates des factures s'écartaient de {} jours en moyenne (les échéances {}).", days(mae), days(base))
+            }
+        });
+    }
+    if let Some(c) = b.coverage_80 {
+        s.push(' ');
+        s.push_str(&match lang {
+            Lang::En => format!("{} of the outcomes fell within the 80 % range.", pct(c)),
+            Lang::Nl => format!("{} van de uitkomsten viel binnen de 80 %-marge.", pct(c)),
+            Lang::Fr => format!("{} des résultats sont tombés dans la fourchette de 80 %.", pct(c)),
+        });
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_track_record_reads_as_a_sentence() {
+        let b = Backtest {
+            origins: vec![chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(); 6],
+            wape: Some(0.2341),
+            wape_due_date_baseline: Some(0.58),
+            wape_usual_delay_baseline: Some(0.4),
+            mae_days: Some(6.04),
+            mae_days_due_date_baseline: Some(9.0),
+            mae_days_usual_delay_baseline: Some(7.0),
+            coverage_80: Some(0.81),
+            invoices: 100,
+        };
+        assert_eq!(
+            track_record(Lang::En, &b),
+            "Over the last 6 month ends the forecast was 23 % off per week; the due dates would have been 58 % off, \
+             the client's usual delay 40 %. Invoice dates were 6.0 days off on average (the due dates 9.0). 81 % of \
+             the outcomes fell within the 80 % range."
+        );
+        assert!(track_record(Lang::Nl, &b).starts_with("Over de laatste 6 maandeinden zat de prognose per week 23 % naast"));
+        assert!(track_record(Lang::Fr, &Backtest::default()).starts_with("Pas encore assez"));
+    }
+
+    fn client(paid: u32, mean_delay: Option<f64>) -> ClientOutlook {
+        ClientOutlook { paid, mean_delay, ..Default::default() }
+    }
+
+    fn invoice(client_share: f64, hold: Option<Hold>) -> InvoiceForecast {
+        InvoiceForecast { expected: None, p10: None, p90: None, p_13w: 0.0, client_share, hold }
+    }
+
+    #[test]
+    fn the_basis_says_what_the_forecast_rests_on() {
+        let c = client(14, Some(18.4));
+        assert_eq!(
+            basis(Lang::En, &c, &invoice(0.74, None), 25),
+            "client history: 14 invoices paid, 18 days after the due date on average (recent ones weigh more); \
+             74 % its own record, 26 % the portfolio's; already 25 days past due"
+        );
+        assert_eq!(
+            basis(Lang::Nl, &client(0, None), &invoice(0.0, None), -10),
+            "geen betaalgeschiedenis: het patroon van de portefeuille; vervalt over 10 dagen"
+        );
+        let fr = basis(Lang::Fr, &client(3, Some(-2.0)), &invoice(0.5, None), 0);
+        assert!(fr.contains("2 jours avant l'échéance") && fr.ends_with("échéance aujourd'hui"), "{fr}");
+        assert!(basis(Lang::En, &client(1, Some(1.2)), &invoice(0.5, None), 1).starts_with("client history: 1 invoice paid, 1 day after"));
+        assert_eq!(
+            basis(Lang::En, &c, &invoice(0.0, Some(Hold::Insolvent("bankrupt"))), 40),
+            "client bankrupt (credit bureau): not expected within the horizon"
+        );
+    }
+}
