@@ -1,5 +1,6 @@
 //! Property tests on random ledgers: the invariants every figure must keep, whatever the data.
 
+use arwatch::analytics::outlook::outlook;
 use arwatch::analytics::{Analysis, Settings, invoice_outcomes};
 use arwatch::fx::Fx;
 use arwatch::model::{Client, Currency, DocKind, Document, Ledger, Origin, Payment};
@@ -117,6 +118,42 @@ proptest! {
                 prop_assert!(late >= 0);
             }
         }
+    }
+
+    #[test]
+    fn the_forecast_holds_every_open_invoice_and_never_more_than_is_open(events in proptest::collection::vec(event(), 0..60), day in 0i64..760) {
+        let l = ledger(&events);
+        let mut a = analyse(&l, as_of(day), &Settings::default());
+        let open: i64 = a.clients.iter().map(|c| c.figures.sums.open_total).sum();
+        let items: Vec<usize> = a.clients.iter().map(|c| c.open_items.len()).collect();
+        let o = outlook(&mut a, &[]);
+        // Every open invoice has its forecast, client by client.
+        prop_assert_eq!(o.clients.iter().map(|c| c.invoices.len()).collect::<Vec<_>>(), items);
+        let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
+        // Each week is rounded to the cent: 13 roundings at most.
+        prop_assert!(expected <= open + 13, "{} > {}", expected, open);
+        prop_assert!(expected + o.beyond <= open + 14 && expected + o.beyond >= open - 14);
+        for w in &o.weeks {
+            prop_assert!(0 <= w.low && w.low <= w.expected && w.expected <= w.high && w.high <= open + 1, "{:?}", w);
+        }
+        for f in o.clients.iter().flat_map(|c| &c.invoices) {
+            prop_assert!((0.0..=1.0).contains(&f.p_13w));
+        }
+        if let Some(c) = o.backtest.coverage_80 {
+            prop_assert!((0.0..=1.0).contains(&c));
+        }
+    }
+
+    #[test]
+    fn the_forecast_as_of_a_date_never_reads_what_came_after_it(events in proptest::collection::vec(event(), 0..60), day in 0i64..760) {
+        let l = ledger(&events);
+        let a_date = as_of(day);
+        let mut known = l.clone();
+        known.documents.retain(|d| d.issue <= a_date);
+        known.payments.retain(|p| p.date <= a_date);
+        let mut full = analyse(&l, a_date, &Settings::default());
+        let mut cut = analyse(&known, a_date, &Settings::default());
+        prop_assert_eq!(outlook(&mut full, &[]), outlook(&mut cut, &[]));
     }
 
     #[test]

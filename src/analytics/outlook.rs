@@ -305,15 +305,36 @@ fn week_of(origin: NaiveDate, d: NaiveDate) -> Option<usize> {
 }
 
 impl Context<'_> {
-    /// The client's curve at origin `o`, and the median delay of the invoices it had paid.
-    fn curve(&self, h: &History, o: usize) -> (Curve, Option<i64>) {
-        let obs: Vec<Observation> = h.invoices.iter().filter_map(|p| observation(p, self.days[o], self.w)).collect();
-        let mut paid: Vec<i64> = obs.iter().filter(|x| x.paid).map(|x| x.delay).collect();
-        let usual = (!paid.is_empty()).then(|| {
-            let mid = paid.len() / 2;
-            *paid.select_nth_unstable(mid).1
-        });
-        (Curve::of(obs), usual)
+    /// The client's curve at origin `o`, and the median delay of the invoices it had paid by
+    /// then. A merge of two orders made once per client (`Order`), not a sort per origin.
+    fn curve(&self, h: &History, order: &Order, o: usize) -> (Curve, Option<i64>) {
+        let at = self.days[o];
+        let weight = |p: &Past| self.w.of(at - p.due);
+        let mut paid = order.paid.iter().map(|&i| &h.invoices[i as usize]).filter(|p| p.end <= at).peekable();
+        let mut open =
+            order.by_due.iter().map(|&i| &h.invoices[i as usize]).filter(|p| p.issue <= at && p.end > at).peekable();
+        let mut obs = Vec::with_capacity(h.invoices.len());
+        let mut delays = Vec::new();
+        loop {
+            let next_paid = paid.peek().map(|p| i64::from(p.end) - i64::from(p.due));
+            let next_open = open.peek().map(|p| i64::from(at) - i64::from(p.due));
+            // At equal delays the payments come first, as `Curve::of` orders them.
+            let take_paid = match (next_paid, next_open) {
+                (Some(d), Some(x)) => d <= x,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_paid {
+                let (Some(d), Some(p)) = (next_paid, paid.next()) else { break };
+                obs.push(Observation { delay: d, paid: true, weight: weight(p) });
+                delays.push(d);
+            } else {
+                let (Some(d), Some(p)) = (next_open, open.next()) else { break };
+                obs.push(Observation { delay: d, paid: false, weight: weight(p) });
+            }
+        }
+        (Curve::of_sorted(obs), delays.get(delays.len() / 2).copied())
     }
 
     // Long on purpose: the as-of date's forecasts and the backtest's origins read the same
@@ -321,7 +342,8 @@ impl Context<'_> {
     fn client(&self, c: &ClientResult, h: &History, hold: Option<Hold>) -> (ClientOutlook, Part) {
         let mut part = Part::new(BACKTEST_ORIGINS);
         let as_of = self.dates[0];
-        let (curve, _) = self.curve(h, 0);
+        let order = Order::of(h);
+        let (curve, _) = self.curve(h, &order, 0);
         let (mut paid, mut delay_sum, mut weight_sum) = (0u32, 0.0, 0.0);
         for p in h.invoices.iter().filter(|p| p.paid && p.end <= self.days[0]) {
             let x = self.w.of(self.days[0] - p.due);
@@ -384,14 +406,14 @@ impl Context<'_> {
         out.within_30d = within_30d.round() as i64;
         out.within_13w = within_13w.round() as i64;
         for o in 1..self.dates.len() {
-            self.judge(h, o, &mut part.judged[o - 1]);
+            self.judge(h, &order, o, &mut part.judged[o - 1]);
         }
         (out, part)
     }
 
     /// The forecasts made at origin `o` with what was known then, against what happened by the
     /// as-of date.
-    fn judge(&self, h: &History, o: usize, j: &mut Judged) {
+    fn judge(&self, h: &History, order: &Order, o: usize, j: &mut Judged) {
         let (origin, at, a) = (self.dates[o], self.days[o], self.days[0]);
         let mut curve = None;
         let mut last: Option<(i32, Forecast)> = None;
@@ -400,7 +422,7 @@ impl Context<'_> {
                 Some(v) if v > 0 => v as f64,
                 _ => continue,
             };
-            let (curve, usual) = curve.get_or_insert_with(|| self.curve(h, o));
+            let (curve, usual) = curve.get_or_insert_with(|| self.curve(h, order, o));
             let due = from_day(p.due);
             let f = match &last {
                 Some((d, f)) if *d == p.due => f.clone(),
@@ -438,6 +460,28 @@ impl Context<'_> {
             j.judged += 1;
             last = Some((p.due, f));
         }
+    }
+}
+
+/// A client's invoices in the two orders its curves are read in: those paid by the as-of
+/// date by delay, and all by due date, latest first (at any origin, the unpaid ones' ages
+/// then increase).
+struct Order {
+    paid: Vec<u32>,
+    by_due: Vec<u32>,
+}
+
+impl Order {
+    fn of(h: &History) -> Order {
+        let n = h.invoices.len() as u32;
+        let mut paid: Vec<u32> = (0..n).filter(|&i| h.invoices[i as usize].paid).collect();
+        paid.sort_by_key(|&i| {
+            let p = &h.invoices[i as usize];
+            i64::from(p.end) - i64::from(p.due)
+        });
+        let mut by_due: Vec<u32> = (0..n).collect();
+        by_due.sort_by_key(|&i| std::cmp::Reverse(h.invoices[i as usize].due));
+        Order { paid, by_due }
     }
 }
 
