@@ -383,9 +383,9 @@ impl Context<'_> {
                 Some((d, f)) if *d == due => f.clone(),
                 _ => forecast(due, as_of, &curve, &self.portfolio[0]),
             };
-            for k in 0..WEEKS {
-                part.expected[k] += open * f.weeks[k];
-                sd[k] += open * (f.weeks[k] * (1.0 - f.weeks[k])).max(0.0).sqrt();
+            for ((e, s), p) in part.expected.iter_mut().zip(sd.iter_mut()).zip(f.weeks) {
+                *e += open * p;
+                *s += open * (p * (1.0 - p)).max(0.0).sqrt();
             }
             within_30d += open * f.p_30d;
             within_13w += open * f.p_13w;
@@ -400,8 +400,8 @@ impl Context<'_> {
             });
             last = Some((due, f));
         }
-        for k in 0..WEEKS {
-            part.variance[k] = sd[k] * sd[k];
+        for (v, s) in part.variance.iter_mut().zip(sd) {
+            *v = s * s;
         }
         out.within_30d = within_30d.round() as i64;
         out.within_13w = within_13w.round() as i64;

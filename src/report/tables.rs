@@ -269,7 +269,7 @@ pub fn forecast_weeks<'a>(weeks: &'a [Week], cur: Currency) -> Table<'a, Week> {
         Column::new("high", move |w: &Week| money(w.high)).labelled(Label::High),
         Column::new("due_date_baseline", move |w: &Week| money(w.due_date_baseline)).labelled(Label::DueDateBaseline),
     ];
-    Table::blocked(columns, 1, move |_, f| weeks.iter().for_each(|w| f(w)))
+    Table::blocked(columns, 1, move |_, f| weeks.iter().for_each(f))
 }
 
 /// `alerts.csv` and the Alerts sheet: what changed since the previous run. With the `roster`,
