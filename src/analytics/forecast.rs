@@ -256,61 +256,106 @@ pub struct Forecast {
     pub client_share: f64,
 }
 
-/// The forecast of an invoice due `due`, still open at `as_of`, from its client's curve and
-/// the portfolio's.
-pub fn forecast(due: NaiveDate, as_of: NaiveDate, client: &impl Survival, portfolio: &impl Survival) -> Forecast {
-    let age = (as_of - due).num_days();
-    let own = client.at_risk_after(age);
-    let shared = if portfolio.at_risk_after(age) > 0.0 { PORTFOLIO_WEIGHT } else { 0.0 };
-    let client_share = if own + shared > 0.0 { own / (own + shared) } else { 0.0 };
-    // Older than anything either history ever paid: nothing is expected within the horizon
-    // (at 10M invoices most of the old unpaid ones, forecast at each backtest origin).
-    if age >= client.last_paid() && age >= portfolio.last_paid() {
-        return Forecast {
-            expected: None,
-            p10: None,
-            p90: None,
-            p_13w: 0.0,
-            p_30d: 0.0,
-            weeks: [0.0; WEEKS],
-            client_share,
-        };
+/// An invoice's chance of being still unpaid j days after the as-of date, given that it was
+/// unpaid at it: the blend of its client's curve and the portfolio's beyond its age. Never
+/// increases with j, so its quantiles are found by bisection.
+pub struct Conditional<'c, C, P> {
+    client: &'c C,
+    portfolio: &'c P,
+    age: i64,
+    share: f64,
+    client_at: f64,
+    portfolio_at: f64,
+    /// Nothing is expected within the horizon: no history, or older than anything either
+    /// history ever paid (at 10M invoices most of the old unpaid ones, at each backtest origin).
+    flat: bool,
+}
+
+impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
+    /// The invoice due `due`, still open at `as_of`.
+    pub fn new(due: NaiveDate, as_of: NaiveDate, client: &'c C, portfolio: &'c P) -> Self {
+        let age = (as_of - due).num_days();
+        let own = client.at_risk_after(age);
+        let shared = if portfolio.at_risk_after(age) > 0.0 { PORTFOLIO_WEIGHT } else { 0.0 };
+        let share = if own + shared > 0.0 { own / (own + shared) } else { 0.0 };
+        let flat = own + shared == 0.0 || (age >= client.last_paid() && age >= portfolio.last_paid());
+        let (client_at, portfolio_at) =
+            if flat { (1.0, 1.0) } else { (client.survival(age), portfolio.survival(age)) };
+        Conditional { client, portfolio, age, share, client_at, portfolio_at, flat }
     }
-    let (client_at, portfolio_at) = (client.survival(age), portfolio.survival(age));
-    // Still unpaid after `j` days from the as-of date, given unpaid at it: never increases
-    // with `j`, so its quantiles are found by bisection.
-    let unpaid = |j: i64| {
-        if own + shared == 0.0 {
+
+    /// The client's own history's weight in the blend.
+    pub fn client_share(&self) -> f64 {
+        self.share
+    }
+
+    /// Whether nothing is expected within the horizon.
+    pub fn flat(&self) -> bool {
+        self.flat
+    }
+
+    /// Still unpaid `j` days after the as-of date.
+    pub fn unpaid(&self, j: i64) -> f64 {
+        if self.flat {
             return 1.0;
         }
-        let conditional = |c: &dyn Fn(i64) -> f64, at: f64| if at <= 0.0 { 1.0 } else { c(age + j) / at };
-        client_share * conditional(&|d| client.survival(d), client_at)
-            + (1.0 - client_share) * conditional(&|d| portfolio.survival(d), portfolio_at)
-    };
-    let mut weeks = [0.0; WEEKS];
-    // Still unpaid at the end of each week (0: the as-of date).
-    let mut ends = [1.0; WEEKS + 1];
-    for k in 0..WEEKS {
-        ends[k + 1] = unpaid(7 * (k as i64 + 1));
-        weeks[k] = (ends[k] - ends[k + 1]).max(0.0);
+        let d = self.age + j;
+        let of = |s: f64, at: f64| if at <= 0.0 { 1.0 } else { s / at };
+        self.share * of(self.client.survival(d), self.client_at)
+            + (1.0 - self.share) * of(self.portfolio.survival(d), self.portfolio_at)
     }
-    // The first day after the as-of date by which the chance of being unpaid is at most
-    // `level`, within the horizon: the week ends bracket it, bisection finds the day.
-    let first = |level: f64| {
-        let reached = |j: i64| unpaid(j) <= level + 1e-12;
+
+    /// Still unpaid at the end of each week (0: the as-of date itself).
+    pub fn week_ends(&self) -> [f64; WEEKS + 1] {
+        let mut ends = [1.0; WEEKS + 1];
+        if !self.flat {
+            for (k, e) in ends.iter_mut().enumerate().skip(1) {
+                *e = self.unpaid(7 * k as i64);
+            }
+        }
+        ends
+    }
+
+    /// Whether the chance of being unpaid is down to `level` `j` days after the as-of date.
+    pub fn reached(&self, level: f64, j: i64) -> bool {
+        self.unpaid(j) <= level + 1e-12
+    }
+
+    /// The first day (1 to 365 after the as-of date) by which the chance of being unpaid is
+    /// down to `level`: the week ends bracket it, bisection finds the day.
+    pub fn first(&self, level: f64, ends: &[f64; WEEKS + 1]) -> Option<i64> {
         let (mut lo, mut hi) = match ends.iter().position(|&u| u <= level + 1e-12) {
             Some(k) => (7 * (k as i64 - 1), 7 * k as i64),
-            None if reached(HORIZON_DAYS) => (7 * WEEKS as i64, HORIZON_DAYS),
+            None if !self.flat && self.reached(level, HORIZON_DAYS) => (7 * WEEKS as i64, HORIZON_DAYS),
             None => return None,
         };
         while hi - lo > 1 {
             let mid = (lo + hi) / 2;
-            if reached(mid) { hi = mid } else { lo = mid }
+            if self.reached(level, mid) { hi = mid } else { lo = mid }
         }
-        Some(as_of + Duration::days(hi))
-    };
-    let p_13w = weeks.iter().sum::<f64>().clamp(0.0, 1.0);
-    Forecast { expected: first(0.5), p10: first(0.9), p90: first(0.1), p_13w, p_30d: 1.0 - unpaid(30), weeks, client_share }
+        Some(hi)
+    }
+}
+
+/// The forecast of an invoice due `due`, still open at `as_of`, from its client's curve and
+/// the portfolio's.
+pub fn forecast(due: NaiveDate, as_of: NaiveDate, client: &impl Survival, portfolio: &impl Survival) -> Forecast {
+    let c = Conditional::new(due, as_of, client, portfolio);
+    let ends = c.week_ends();
+    let mut weeks = [0.0; WEEKS];
+    for (k, w) in weeks.iter_mut().enumerate() {
+        *w = (ends[k] - ends[k + 1]).max(0.0);
+    }
+    let date = |level: f64| c.first(level, &ends).map(|j| as_of + Duration::days(j));
+    Forecast {
+        expected: date(0.5),
+        p10: date(0.9),
+        p90: date(0.1),
+        p_13w: weeks.iter().sum::<f64>().clamp(0.0, 1.0),
+        p_30d: 1.0 - c.unpaid(30),
+        weeks,
+        client_share: c.client_share(),
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 use super::calendar::{last_day, month_of};
 use super::forecast::{
-    Curve, Dense, Forecast, Histogram, Observation, WEEKS, forecast, recency,
+    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, WEEKS, forecast, recency,
 };
 use super::past::{History, Past, day};
 use super::figures::{Analysis, ClientResult};
@@ -300,7 +300,11 @@ struct Context<'a> {
 
 /// The week (0-based) of the horizon after `origin` that holds `d`.
 fn week_of(origin: NaiveDate, d: NaiveDate) -> Option<usize> {
-    let j = (d - origin).num_days();
+    week_index((d - origin).num_days())
+}
+
+/// The week (0-based) of the horizon that holds the day `j` days after its start.
+fn week_index(j: i64) -> Option<usize> {
     (1..=7 * WEEKS as i64).contains(&j).then(|| ((j - 1) / 7) as usize)
 }
 
@@ -415,50 +419,60 @@ impl Context<'_> {
     /// as-of date.
     fn judge(&self, h: &History, order: &Order, o: usize, j: &mut Judged) {
         let (origin, at, a) = (self.dates[o], self.days[o], self.days[0]);
+        // Days after the origin: A, and the last day the forecast dates reach.
+        let to_a = i64::from(a - at);
         let mut curve = None;
-        let mut last: Option<(i32, Forecast)> = None;
+        // Invoices due the same day share their week ends.
+        let mut last: Option<(i32, [f64; WEEKS + 1])> = None;
         for p in &h.invoices {
             let open = match h.open_at(p, at) {
                 Some(v) if v > 0 => v as f64,
                 _ => continue,
             };
             let (curve, usual) = curve.get_or_insert_with(|| self.curve(h, order, o));
-            let due = from_day(p.due);
-            let f = match &last {
-                Some((d, f)) if *d == p.due => f.clone(),
-                _ => forecast(due, origin, curve, &self.portfolio[o]),
+            let due = i64::from(p.due - at);
+            let c = Conditional::new(from_day(p.due), origin, curve, &self.portfolio[o]);
+            let ends = match last {
+                Some((d, ends)) if d == p.due => ends,
+                _ => c.week_ends(),
             };
-            // Settled in full by payments on or before A: when it was collected.
-            let settled = (p.paid && p.end <= a).then(|| from_day(p.end));
-            let due_date = due.max(origin + Duration::days(1));
-            let usual_date = (due + Duration::days(usual.unwrap_or(0))).max(origin + Duration::days(1));
-            for k in 0..WEEKS {
-                j.forecast[k] += open * f.weeks[k];
+            for (k, sum) in j.forecast.iter_mut().enumerate() {
+                *sum += open * (ends[k] - ends[k + 1]).max(0.0);
             }
-            for (sum, d) in [(&mut j.due_dates, due_date), (&mut j.usual, usual_date)] {
-                if let Some(k) = week_of(origin, d) {
+            // The baselines' days: the due date, or it plus the client's usual delay, and
+            // never before the day after the origin.
+            let due_day = due.max(1);
+            let usual_day = (due + usual.unwrap_or(0)).max(1);
+            for (sum, d) in [(&mut j.due_dates, due_day), (&mut j.usual, usual_day)] {
+                if let Some(k) = week_index(d) {
                     sum[k] += open;
                 }
             }
-            if let Some(k) = settled.and_then(|s| week_of(origin, s)) {
+            // Settled in full by payments on or before A: the day it was collected.
+            let settled = (p.paid && p.end <= a).then(|| i64::from(p.end - at));
+            if let Some(k) = settled.and_then(week_index) {
                 j.actual[k] += open;
             }
-            let as_of = from_day(a);
+            // Inside the 80 % interval: p10 ≤ S ≤ p90, each as "reached by" a day (the
+            // interval's ends are never computed).
+            let (low, high) = (0.9, 0.1);
             match settled {
                 Some(s) => {
-                    if let Some(e) = f.expected {
-                        j.days += (e - s).num_days().abs() as f64;
-                        j.due_date_days += (due_date - s).num_days().abs() as f64;
-                        j.usual_days += (usual_date - s).num_days().abs() as f64;
+                    if let Some(e) = c.first(0.5, &ends) {
+                        j.days += (e - s).abs() as f64;
+                        j.due_date_days += (due_day - s).abs() as f64;
+                        j.usual_days += (usual_day - s).abs() as f64;
                         j.dated += 1;
                     }
-                    j.covered += usize::from(f.p10.is_some_and(|x| x <= s) && f.p90.is_none_or(|x| s <= x));
+                    let after_p10 = c.reached(low, s.min(HORIZON_DAYS));
+                    let before_p90 = s <= 1 || !c.reached(high, (s - 1).min(HORIZON_DAYS));
+                    j.covered += usize::from(after_p10 && before_p90);
                 }
-                // Not paid by A (or credited away): inside when the interval reaches past A.
-                None => j.covered += usize::from(f.p90.is_none_or(|x| x > as_of)),
+                // Not paid by A (or credited away): inside when p90 lies after A or beyond.
+                None => j.covered += usize::from(!c.reached(high, to_a.min(HORIZON_DAYS))),
             }
             j.judged += 1;
-            last = Some((p.due, f));
+            last = Some((p.due, ends));
         }
     }
 }
