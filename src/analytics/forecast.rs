@@ -256,6 +256,48 @@ pub struct Forecast {
     pub client_share: f64,
 }
 
+/// A curve moved `by` days later (earlier when negative): a client whose delays grow is
+/// expected to pay its open invoices later than its past ones were paid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shifted<C> {
+    /// The curve.
+    pub curve: C,
+    /// Days it is moved by.
+    pub by: i64,
+}
+
+impl<C: Survival> Survival for Shifted<C> {
+    fn survival(&self, d: i64) -> f64 {
+        self.curve.survival(d - self.by)
+    }
+
+    fn at_risk_after(&self, d: i64) -> f64 {
+        self.curve.at_risk_after(d - self.by)
+    }
+
+    fn last_paid(&self) -> i64 {
+        self.curve.last_paid().saturating_add(self.by)
+    }
+}
+
+/// The trend of a client's delays: how many days later its invoices are paid per day of due
+/// date, from the invoices paid in the 6 months before the forecast (at least 6, spread over
+/// at least 30 days of due dates); `None` otherwise. Least squares of delay on due date.
+pub fn trend(paid: &[(i64, i64)]) -> Option<f64> {
+    if paid.len() < 6 {
+        return None;
+    }
+    let n = paid.len() as f64;
+    let (mx, my) = paid.iter().fold((0.0, 0.0), |(a, b), &(x, y)| (a + x as f64 / n, b + y as f64 / n));
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for &(x, y) in paid {
+        sxy += (x as f64 - mx) * (y as f64 - my);
+        sxx += (x as f64 - mx) * (x as f64 - mx);
+    }
+    let spread = paid.iter().map(|p| p.0).max().unwrap_or(0) - paid.iter().map(|p| p.0).min().unwrap_or(0);
+    (spread >= 30 && sxx > 0.0).then(|| sxy / sxx)
+}
+
 /// An invoice's chance of being still unpaid j days after the as-of date, given that it was
 /// unpaid at it: the blend of its client's curve and the portfolio's beyond its age. Never
 /// increases with j, so its quantiles are found by bisection.
@@ -414,6 +456,18 @@ mod tests {
         // Nothing known at all: unpaid throughout the horizon, said as such.
         let f = forecast(a, a, &none, &none);
         assert_eq!((f.expected, f.p_13w), (None, 0.0));
+    }
+
+    #[test]
+    fn a_trend_is_a_slope_of_enough_spread_payments_and_moves_the_curve() {
+        // Each month 3 days later: 0.1 day per day of due date.
+        let later: Vec<(i64, i64)> = (0..6).map(|m| (30 * m, 3 * m)).collect();
+        assert!((trend(&later).unwrap() - 0.1).abs() < 1e-9);
+        assert_eq!(trend(&later[..5]), None, "fewer than 6 payments");
+        assert_eq!(trend(&[(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)]), None, "due dates within 30 days");
+        let moved = Shifted { curve: paid(&[20; 10]), by: 7 };
+        let a = d("2026-10-31");
+        assert_eq!(forecast(a - Duration::days(5), a, &moved, &moved).expected, Some(a + Duration::days(22)));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 
 use super::calendar::{last_day, month_of};
 use super::forecast::{
-    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, WEEKS, forecast, recency,
+    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, Shifted, Survival, WEEKS, forecast, recency,
+    trend,
 };
 use super::past::{History, Past, day};
 use super::figures::{Analysis, ClientResult};
@@ -20,6 +21,16 @@ use rayon::prelude::*;
 pub const HALF_LIFE_MONTHS: f64 = 6.0;
 /// The month ends before the as-of date the forecast is judged at (spec section 10).
 pub const BACKTEST_ORIGINS: usize = 6;
+/// Payments of the last this many days make a client's trend.
+const TREND_DAYS: i32 = 183;
+/// The most a trend moves a client's curve, in days either way.
+const MAX_TREND_SHIFT: f64 = 60.0;
+/// How much of a trend measured on `n` payments is believed: n / (n + 20), so that a few noisy
+/// payments move little.
+fn shrink(n: usize) -> f64 {
+    n as f64 / (n as f64 + 20.0)
+}
+
 /// z of the 10th and 90th percentiles of a normal distribution: the weeks' 80 % interval.
 const Z80: f64 = 1.281_551_565_545;
 
@@ -29,6 +40,9 @@ pub enum Hold {
     /// The client is insolvent or gone (the bureau's status: bankrupt, judicial
     /// reorganisation, liquidation, dissolved): not expected within the horizon.
     Insolvent(&'static str),
+    /// Disputed, and no disputed invoice of the portfolio was ever paid: it waits for the
+    /// dispute, not expected within the horizon.
+    Disputed,
 }
 
 /// One open invoice's forecast, beside its open item.
@@ -46,6 +60,8 @@ pub struct InvoiceForecast {
     pub client_share: f64,
     /// Set when it is not forecast from payment history.
     pub hold: Option<Hold>,
+    /// Disputed: forecast from how the portfolio's disputed invoices were paid.
+    pub disputed: bool,
 }
 
 /// A client's forecast: what its history says and what it is expected to pay.
@@ -234,7 +250,7 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
     let portfolio: Vec<Dense> = histories
         .par_iter()
         .fold(
-            || vec![Histogram::default(); days.len()],
+            || vec![Histogram::default(); days.len() + 1],
             |mut h, history| {
                 for p in &history.invoices {
                     for (o, &at) in days.iter().enumerate() {
@@ -242,12 +258,16 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
                             h[o].add(x);
                         }
                     }
+                    // The last histogram: the disputed invoices, as of A.
+                    if let Some(x) = observation(p, days[0], &w).filter(|_| p.disputed) {
+                        h[days.len()].add(x);
+                    }
                 }
                 h
             },
         )
         .reduce(
-            || vec![Histogram::default(); days.len()],
+            || vec![Histogram::default(); days.len() + 1],
             |mut a, b| {
                 for (x, y) in a.iter_mut().zip(&b) {
                     x.merge(y);
@@ -258,7 +278,14 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
         .iter()
         .map(Histogram::curve)
         .collect();
-    let ctx = Context { dates: &dates, days: &days, w: &w, portfolio: &portfolio };
+    let ctx = Context {
+        trend: a.settings.forecast_trend,
+        dates: &dates,
+        days: &days,
+        w: &w,
+        portfolio: &portfolio[..days.len()],
+        disputed: &portfolio[days.len()],
+    };
     let (clients, parts): (Vec<ClientOutlook>, Vec<Part>) = a
         .clients
         .par_iter()
@@ -292,10 +319,14 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
 
 /// What every client's forecast reads.
 struct Context<'a> {
+    /// Whether a client's trend moves its curve (`[analytics] forecast_trend`).
+    trend: bool,
     dates: &'a [NaiveDate],
     days: &'a [i32],
     w: &'a Recency,
     portfolio: &'a [Dense],
+    /// The curve of the portfolio's disputed invoices at A.
+    disputed: &'a Dense,
 }
 
 /// The week (0-based) of the horizon after `origin` that holds `d`.
@@ -311,7 +342,7 @@ fn week_index(j: i64) -> Option<usize> {
 impl Context<'_> {
     /// The client's curve at origin `o`, and the median delay of the invoices it had paid by
     /// then. A merge of two orders made once per client (`Order`), not a sort per origin.
-    fn curve(&self, h: &History, order: &Order, o: usize) -> (Curve, Option<i64>) {
+    fn curve(&self, h: &History, order: &Order, o: usize) -> (Shifted<Curve>, Option<i64>) {
         let at = self.days[o];
         let weight = |p: &Past| self.w.of(at - p.due);
         let mut paid = order.paid.iter().map(|&i| &h.invoices[i as usize]).filter(|p| p.end <= at).peekable();
@@ -319,6 +350,10 @@ impl Context<'_> {
             order.by_due.iter().map(|&i| &h.invoices[i as usize]).filter(|p| p.issue <= at && p.end > at).peekable();
         let mut obs = Vec::with_capacity(h.invoices.len());
         let mut delays = Vec::new();
+        // The paid invoices of the last 6 months as (due day, delay), for the trend; and the
+        // weighted mean due day of all paid ones, the curve's centre in time.
+        let mut recent = Vec::new();
+        let (mut due_sum, mut weight_sum) = (0.0, 0.0);
         loop {
             let next_paid = paid.peek().map(|p| i64::from(p.end) - i64::from(p.due));
             let next_open = open.peek().map(|p| i64::from(at) - i64::from(p.due));
@@ -333,12 +368,24 @@ impl Context<'_> {
                 let (Some(d), Some(p)) = (next_paid, paid.next()) else { break };
                 obs.push(Observation { delay: d, paid: true, weight: weight(p) });
                 delays.push(d);
+                if at - p.end <= TREND_DAYS {
+                    recent.push((i64::from(p.due), d));
+                }
+                due_sum += weight(p) * f64::from(p.due);
+                weight_sum += weight(p);
             } else {
                 let (Some(d), Some(p)) = (next_open, open.next()) else { break };
                 obs.push(Observation { delay: d, paid: false, weight: weight(p) });
             }
         }
-        (Curve::of_sorted(obs), delays.get(delays.len() / 2).copied())
+        // Extrapolated from the curve's centre in time to the forecast's date, within bounds.
+        let by = match (self.trend, trend(&recent)) {
+            (true, Some(slope)) if weight_sum > 0.0 => {
+                (slope * shrink(recent.len()) * (f64::from(at) - due_sum / weight_sum)).clamp(-MAX_TREND_SHIFT, MAX_TREND_SHIFT).round() as i64
+            }
+            _ => 0,
+        };
+        (Shifted { curve: Curve::of_sorted(obs), by }, delays.get(delays.len() / 2).copied())
     }
 
     // Long on purpose: the as-of date's forecasts and the backtest's origins read the same
@@ -370,6 +417,10 @@ impl Context<'_> {
             if let Some(k) = week_of(as_of, due.max(as_of + Duration::days(1))) {
                 part.due_dates[k] += open;
             }
+            // A disputed invoice waits for its dispute: it is paid as the portfolio's disputed
+            // invoices were, or, when none ever was, not within the horizon.
+            let disputed = item.disputed && hold.is_none();
+            let hold = hold.or((disputed && self.disputed.last_paid() == i64::MIN).then_some(Hold::Disputed));
             if let Some(hold) = hold {
                 out.invoices.push(InvoiceForecast {
                     expected: None,
@@ -378,12 +429,14 @@ impl Context<'_> {
                     p_13w: 0.0,
                     client_share: 0.0,
                     hold: Some(hold),
+                    disputed: false,
                 });
                 part.beyond += open;
                 continue;
             }
             // Open items come by due date: invoices due the same day share a forecast.
             let f = match &last {
+                _ if disputed => forecast(due, as_of, self.disputed, self.disputed),
                 Some((d, f)) if *d == due => f.clone(),
                 _ => forecast(due, as_of, &curve, &self.portfolio[0]),
             };
@@ -399,10 +452,13 @@ impl Context<'_> {
                 p10: f.p10,
                 p90: f.p90,
                 p_13w: f.p_13w,
-                client_share: f.client_share,
+                client_share: if disputed { 0.0 } else { f.client_share },
                 hold: None,
+                disputed,
             });
-            last = Some((due, f));
+            if !disputed {
+                last = Some((due, f));
+            }
         }
         for (v, s) in part.variance.iter_mut().zip(sd) {
             *v = s * s;

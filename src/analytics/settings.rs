@@ -24,6 +24,9 @@ pub struct Settings {
     /// For a series of open-items snapshots, the first one's date: what was sold and paid is
     /// known after it only, so figures whose period reaches back to it are not available.
     pub known_from: Option<chrono::NaiveDate>,
+    /// The collections forecast moves a client's payment curve by the trend of its delays
+    /// (docs/forecast.md: measured, off by default).
+    pub forecast_trend: bool,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             series_months: 24,
             snapshot: false,
             known_from: None,
+            forecast_trend: false,
         }
     }
 }
@@ -85,6 +89,7 @@ pub struct AnalyticsSection {
     aging_boundaries: Option<Vec<u32>>,
     aging_basis: Option<String>,
     series_months: Option<u32>,
+    forecast_trend: Option<bool>,
 }
 
 impl AnalyticsSection {
@@ -102,6 +107,9 @@ impl AnalyticsSection {
         }
         if let Some(v) = self.series_months {
             analytics.series_months = v;
+        }
+        if let Some(v) = self.forecast_trend {
+            analytics.forecast_trend = v;
         }
         if let Some(b) = self.aging_boundaries {
             if b.is_empty() || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {

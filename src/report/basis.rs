@@ -12,14 +12,52 @@ use std::fmt::Write;
 /// days past due". Written into one buffer: `forecast.csv` has a basis on each of its rows.
 pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_due: i64) -> String {
     let mut s = String::with_capacity(128);
-    if let Some(Hold::Insolvent(status)) = f.hold {
-        let _ = match lang {
-            Lang::En => write!(s, "client {status} (credit bureau): not expected within the horizon"),
-            Lang::Nl => write!(s, "klant {status} (kredietbureau): niet verwacht binnen de horizon"),
-            Lang::Fr => write!(s, "client {status} (bureau de crédit) : pas attendu dans l'horizon"),
-        };
-        return s;
+    match f.hold {
+        Some(Hold::Insolvent(status)) => {
+            let _ = match lang {
+                Lang::En => write!(s, "client {status} (credit bureau): not expected within the horizon"),
+                Lang::Nl => write!(s, "klant {status} (kredietbureau): niet verwacht binnen de horizon"),
+                Lang::Fr => write!(s, "client {status} (bureau de crédit) : pas attendu dans l'horizon"),
+            };
+            return s;
+        }
+        Some(Hold::Disputed) => {
+            s.push_str(match lang {
+                Lang::En => "disputed, and no disputed invoice was ever paid: not expected before the dispute is settled",
+                Lang::Nl => "betwist, en nooit werd een betwiste factuur betaald: niet verwacht voor het geschil beslecht is",
+                Lang::Fr => "contestée, et aucune facture contestée n'a jamais été payée : pas attendue avant la fin du litige",
+            });
+            return s;
+        }
+        None => {}
     }
+    if f.disputed {
+        s.push_str(match lang {
+            Lang::En => "disputed: paid as the portfolio's disputed invoices were",
+            Lang::Nl => "betwist: betaald zoals de betwiste facturen van de portefeuille",
+            Lang::Fr => "contestée : payée comme les factures contestées du portefeuille",
+        });
+    } else {
+        history(&mut s, lang, client, f);
+    }
+    s.push_str(if lang == Lang::Fr { " ; " } else { "; " });
+    let days = Days(lang, days_past_due.abs());
+    let _ = match (lang, days_past_due.signum()) {
+        (Lang::En, 1) => write!(s, "already {days} past due"),
+        (Lang::En, 0) => write!(s, "due today"),
+        (Lang::En, _) => write!(s, "due in {days}"),
+        (Lang::Nl, 1) => write!(s, "al {days} over de vervaldag"),
+        (Lang::Nl, 0) => write!(s, "vervalt vandaag"),
+        (Lang::Nl, _) => write!(s, "vervalt over {days}"),
+        (Lang::Fr, 1) => write!(s, "déjà {days} après l'échéance"),
+        (Lang::Fr, 0) => write!(s, "échéance aujourd'hui"),
+        (Lang::Fr, _) => write!(s, "échéance dans {days}"),
+    };
+    s
+}
+
+/// The client's history and its weight in the forecast.
+fn history(s: &mut String, lang: Lang, client: &ClientOutlook, f: &InvoiceForecast) {
     match client.mean_delay.filter(|_| client.paid > 0) {
         Some(delay) => {
             let n = client.paid;
@@ -56,20 +94,6 @@ pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_
             Lang::Fr => "pas d'historique de paiement : le profil du portefeuille",
         }),
     }
-    s.push_str(if lang == Lang::Fr { " ; " } else { "; " });
-    let days = Days(lang, days_past_due.abs());
-    let _ = match (lang, days_past_due.signum()) {
-        (Lang::En, 1) => write!(s, "already {days} past due"),
-        (Lang::En, 0) => write!(s, "due today"),
-        (Lang::En, _) => write!(s, "due in {days}"),
-        (Lang::Nl, 1) => write!(s, "al {days} over de vervaldag"),
-        (Lang::Nl, 0) => write!(s, "vervalt vandaag"),
-        (Lang::Nl, _) => write!(s, "vervalt over {days}"),
-        (Lang::Fr, 1) => write!(s, "déjà {days} après l'échéance"),
-        (Lang::Fr, 0) => write!(s, "échéance aujourd'hui"),
-        (Lang::Fr, _) => write!(s, "échéance dans {days}"),
-    };
-    s
 }
 
 /// A number of days, singular for one.
@@ -177,7 +201,7 @@ mod tests {
     }
 
     fn invoice(client_share: f64, hold: Option<Hold>) -> InvoiceForecast {
-        InvoiceForecast { expected: None, p10: None, p90: None, p_13w: 0.0, client_share, hold }
+        InvoiceForecast { expected: None, p10: None, p90: None, p_13w: 0.0, client_share, hold, disputed: false }
     }
 
     #[test]
@@ -198,6 +222,11 @@ mod tests {
             basis(Lang::En, &client(1, Some(1.2)), &invoice(0.5, None), 1),
             "client history: 1 invoice paid, 1 day late on average, weight 50 % (portfolio 50 %); already 1 day past due"
         );
+        assert_eq!(
+            basis(Lang::Nl, &c, &InvoiceForecast { disputed: true, ..invoice(0.0, None) }, 3),
+            "betwist: betaald zoals de betwiste facturen van de portefeuille; al 3 dagen over de vervaldag"
+        );
+        assert!(basis(Lang::En, &c, &invoice(0.0, Some(Hold::Disputed)), 3).starts_with("disputed, and no disputed"));
         assert_eq!(
             basis(Lang::En, &c, &invoice(0.0, Some(Hold::Insolvent("bankrupt"))), 40),
             "client bankrupt (credit bureau): not expected within the horizon"
