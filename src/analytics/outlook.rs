@@ -134,6 +134,8 @@ pub struct Outlook {
     pub beyond: i64,
     /// The track record.
     pub backtest: Backtest,
+    /// Invoices paid on or before the as-of date, all clients: what the forecast learnt from.
+    pub paid: u64,
 }
 
 /// The sums one origin of the backtest collects, week by week.
@@ -310,6 +312,7 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
         })
         .collect();
     Outlook {
+        paid: clients.iter().map(|c| u64::from(c.paid)).sum(),
         clients,
         weeks,
         beyond: total.beyond.round() as i64,

@@ -7,6 +7,7 @@ use super::error::CollectionError;
 use super::handover::{Compensation, HandoverSettings, Reminder};
 use super::interest::{Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;
+use crate::analytics::outlook::Outlook;
 use crate::analytics::risk::Tier;
 use crate::bureau::Status;
 use crate::locale::Lang;
@@ -61,6 +62,10 @@ pub struct LadderSettings {
     /// loads): the last step is then named as off, and says why nothing is handed over.
     #[serde(skip)]
     pub handover_off: bool,
+    /// An invoice whose chance of being collected within 13 weeks (the forecast) is below
+    /// this goes to the handover as soon as the step before it is due, instead of waiting
+    /// for the last step's day; 0 turns it off.
+    pub forecast_handover_below: f64,
 }
 
 impl Default for LadderSettings {
@@ -77,6 +82,7 @@ impl Default for LadderSettings {
                 step(60, "handover to collection", "overdracht aan incasso", "transmission au recouvrement"),
             ],
             handover_off: false,
+            forecast_handover_below: 0.1,
         }
     }
 }
@@ -98,9 +104,19 @@ impl LadderSettings {
                 ..steps()
             });
         }
+        if !(0.0..=1.0).contains(&self.forecast_handover_below) {
+            return Err(SettingError::shown(
+                "[ladder] forecast_handover_below",
+                self.forecast_handover_below,
+                "is a chance from 0 to 1, for example 0.1; 0 turns it off",
+            ));
+        }
         Ok(())
     }
 }
+
+/// Payments the forecast must have learnt from before the ladder acts on it.
+pub const MIN_FORECAST_HISTORY: u64 = 100;
 
 /// What to do about an invoice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -148,6 +164,8 @@ pub struct Action {
     /// For a claim to file: principal + statutory interest + compensation (minor units), and
     /// where it is filed.
     pub claim: Option<(i64, Jurisdiction)>,
+    /// For a handover the forecast brought forward: the chance of collection within 13 weeks.
+    pub unlikely: Option<f64>,
 }
 
 impl Action {
@@ -190,6 +208,12 @@ impl Action {
             (Kind::Handover, _) if client.risk.tier == Tier::Critical => {
                 format!("the client became critical ({})", client.risk.reasons)
             }
+            (Kind::Handover, _) if self.unlikely.is_some() => format!(
+                "{} % likely to be collected within 13 weeks (forecast, below {} %): handed over from the {} day on",
+                (self.unlikely.unwrap_or(0.0) * 100.0).round(),
+                (ladder.forecast_handover_below * 100.0).round(),
+                ladder.steps[ladder.steps.len().saturating_sub(2)].name.en
+            ),
             _ if self.step as usize == ladder.steps.len() - 1 && self.steps_done as usize >= self.step as usize => {
                 format!("{} reminders sent: the ladder is exhausted", self.steps_done)
             }
@@ -213,6 +237,7 @@ pub fn actions(
     handover: &HandoverSettings,
     rates: &Rates,
     compensation: Compensation,
+    outlook: &Outlook,
 ) -> Result<Vec<Action>, CollectionError> {
     let as_of = analysis.as_of;
     let mut done: BTreeMap<(&str, &str), u32> = BTreeMap::new();
@@ -244,7 +269,21 @@ pub fn actions(
                 date,
                 overdue_days: (as_of - date).num_days().max(0),
                 claim: None,
+                unlikely: None,
             };
+            // The forecast's chance of collection within 13 weeks, for the rule below: only
+            // from a history of some size (a handful of payments says little).
+            let chance = outlook
+                .clients
+                .get(position)
+                .and_then(|f| f.invoices.get(item))
+                .map(|f| f.p_13w)
+                .filter(|_| outlook.paid >= MIN_FORECAST_HISTORY);
+            // The day the step before the last is due: from then on an invoice the forecast
+            // does not expect within 13 weeks is handed over, whatever was sent before.
+            let before_last = (last > 0)
+                .then(|| o.invoice.due + Duration::days(ladder.steps[last as usize - 1].days))
+                .filter(|d| *d <= as_of);
             if insolvent {
                 // The claim is what a handover would claim, with interest to the day the
                 // bureau reported the proceedings (the judgment date is not an input).
@@ -264,6 +303,12 @@ pub fn actions(
                 a.overdue_days = 0;
             } else if step == last && date <= as_of {
                 a.kind = Kind::Handover;
+            } else if let (Some(p), Some(d)) = (chance.filter(|p| *p < ladder.forecast_handover_below), before_last) {
+                a.kind = Kind::Handover;
+                a.step = last;
+                a.date = d;
+                a.overdue_days = (as_of - d).num_days().max(0);
+                a.unlikely = Some(p);
             }
             out.push(a);
         }
@@ -356,17 +401,27 @@ mod tests {
     }
 
     fn run(tier: Tier, status: Option<Status>, reminders: &[Reminder]) -> Vec<Seen> {
+        run_with(tier, status, reminders, &Outlook::default(), &LadderSettings::default())
+    }
+
+    fn run_with(
+        tier: Tier,
+        status: Option<Status>,
+        reminders: &[Reminder],
+        outlook: &Outlook,
+        ladder: &LadderSettings,
+    ) -> Vec<Seen> {
         let (roster, analysis, assessment) = case(tier, status);
-        let ladder = LadderSettings::default();
         let actions = actions(
             &roster,
             &analysis,
             &assessment,
             reminders,
-            &ladder,
+            ladder,
             &HandoverSettings::default(),
             &Rates::shipped(),
             HandoverSettings::default().compensation(&crate::fx::Fx::none(Currency::EUR), d("2026-10-31")),
+            outlook,
         )
         .unwrap();
         actions
@@ -379,10 +434,10 @@ mod tests {
                     days_past_due: o.days_past_due,
                     steps_done: a.steps_done,
                     kind: a.kind,
-                    action: a.action(&ladder, Lang::En).to_string(),
+                    action: a.action(ladder, Lang::En).to_string(),
                     overdue_days: a.overdue_days,
                     claim: a.claim.map(|(c, _)| c),
-                    reason: a.reason(&ladder, &assessment.clients[a.position as usize]),
+                    reason: a.reason(ladder, &assessment.clients[a.position as usize]),
                 }
             })
             .collect()
@@ -417,6 +472,36 @@ mod tests {
         assert_eq!(a[0].document_id, "F70", "handovers come before steps");
         let a = run(Tier::Critical, Some(Status::Active), &[]);
         assert!(a.iter().all(|x| x.kind == Kind::Handover && x.reason.contains("became critical")));
+    }
+
+    #[test]
+    fn an_invoice_the_forecast_does_not_expect_is_handed_over_from_the_formal_notice_day() {
+        use crate::analytics::outlook::{ClientOutlook, InvoiceForecast};
+        // F10, F30 and F70 (open items in due-date order: F70, F30, F10), each 5 % likely
+        // within 13 weeks.
+        let unlikely =
+            InvoiceForecast { expected: None, p10: None, p90: None, p_13w: 0.05, client_share: 1.0, hold: None, disputed: false };
+        let outlook = Outlook {
+            clients: vec![ClientOutlook { invoices: vec![unlikely; 3], ..Default::default() }],
+            paid: MIN_FORECAST_HISTORY,
+            ..Default::default()
+        };
+        let a = run_with(Tier::Low, Some(Status::Active), &[], &outlook, &LadderSettings::default());
+        let by = |id: &str| a.iter().find(|x| x.document_id == id).unwrap();
+        // Due 70 days ago: the formal notice (due + 35) passed 35 days ago; handed over since.
+        assert_eq!((by("F70").kind, by("F70").overdue_days), (Kind::Handover, 35));
+        assert!(by("F70").reason.starts_with("5 % likely to be collected within 13 weeks"), "{}", by("F70").reason);
+        // Due 30 days ago: the formal notice is not due yet, the ladder goes on.
+        assert_eq!((by("F30").kind, by("F30").action.as_str()), (Kind::Step, "first reminder"));
+        // Switched off.
+        let off = LadderSettings { forecast_handover_below: 0.0, ..Default::default() };
+        let a = run_with(Tier::Low, Some(Status::Active), &[], &outlook, &off);
+        assert!(a.iter().all(|x| x.kind == Kind::Step));
+        assert!(LadderSettings { forecast_handover_below: 1.5, ..Default::default() }.check().is_err());
+        // A forecast from a handful of payments is not acted on.
+        let thin = Outlook { paid: MIN_FORECAST_HISTORY - 1, ..outlook.clone() };
+        let a = run_with(Tier::Low, Some(Status::Active), &[], &thin, &LadderSettings::default());
+        assert!(a.iter().all(|x| x.kind == Kind::Step));
     }
 
     #[test]

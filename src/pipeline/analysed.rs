@@ -170,6 +170,7 @@ impl Analysed {
             &config.handover,
             &rates,
             compensation,
+            &outlook,
         )
         .map_err(RunError::Collection)?;
         // The ladder's handovers, when the pack follows the ladder.
