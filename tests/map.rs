@@ -217,7 +217,12 @@ fn the_real_exports_map_to_the_same_figures() {
     // the forecast of those invoices (a disputed invoice waits for its dispute).
     for (file, cfg) in [(&abc, "abc-spain-csv.toml"), (&abc_xlsx, "abc-spain-xlsx.toml")] {
         let (m, diff) = compare(&[file], &ex.join(cfg), "2014-07-31", &[]);
-        assert_eq!(diff, ["clients.csv", "open_items.csv", "forecast.csv", "forecast_weeks.csv"], "{cfg}\n{}", m.stdout);
+        assert_eq!(
+            diff,
+            ["clients.csv", "open_items.csv", "forecast.csv", "forecast_weeks.csv"],
+            "{cfg}\n{}",
+            m.stdout
+        );
         assert!(m.stdout.contains("skip_rows") || m.stdout.contains("'Cust nbr'"), "{}", m.stdout);
     }
 }

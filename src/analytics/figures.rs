@@ -1,9 +1,9 @@
 //! What the analysis gives: per client and for the portfolio, the sums everything is computed
 //! from, the figures, the monthly series and the open invoices.
 
-use super::past::History;
 use super::calendar::Month;
 use super::metrics::Behaviour;
+use super::past::History;
 use super::position::Position;
 use super::settings::Settings;
 use crate::model::{ClientIx, Money};

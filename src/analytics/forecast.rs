@@ -321,8 +321,7 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
         let shared = if portfolio.at_risk_after(age) > 0.0 { PORTFOLIO_WEIGHT } else { 0.0 };
         let share = if own + shared > 0.0 { own / (own + shared) } else { 0.0 };
         let flat = own + shared == 0.0 || (age >= client.last_paid() && age >= portfolio.last_paid());
-        let (client_at, portfolio_at) =
-            if flat { (1.0, 1.0) } else { (client.survival(age), portfolio.survival(age)) };
+        let (client_at, portfolio_at) = if flat { (1.0, 1.0) } else { (client.survival(age), portfolio.survival(age)) };
         Conditional { client, portfolio, age, share, client_at, portfolio_at, flat }
     }
 

@@ -7,12 +7,12 @@
 //! each client's forecasts and its share of the weeks and of the backtest, then the sums.
 
 use super::calendar::{last_day, month_of};
+use super::figures::{Analysis, ClientResult};
 use super::forecast::{
-    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, Shifted, Survival, WEEKS, forecast, recency,
-    trend,
+    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, Shifted, Survival, WEEKS, forecast,
+    recency, trend,
 };
 use super::past::{History, Past, day};
-use super::figures::{Analysis, ClientResult};
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
 
@@ -71,6 +71,9 @@ pub struct ClientOutlook {
     pub paid: u32,
     /// Their mean delay past the due date in days, recent ones weighing more; `None` without.
     pub mean_delay: Option<f64>,
+    /// How many days later a month it pays (negative: earlier), when the trend moves its
+    /// forecast (`[analytics] forecast_trend`).
+    pub trend: Option<f64>,
     /// One per open item of the client, in the same order.
     pub invoices: Vec<InvoiceForecast>,
     /// Expected collections within 30 days, minor units of the reporting currency.
@@ -345,7 +348,7 @@ fn week_index(j: i64) -> Option<usize> {
 impl Context<'_> {
     /// The client's curve at origin `o`, and the median delay of the invoices it had paid by
     /// then. A merge of two orders made once per client (`Order`), not a sort per origin.
-    fn curve(&self, h: &History, order: &Order, o: usize) -> (Shifted<Curve>, Option<i64>) {
+    fn curve(&self, h: &History, order: &Order, o: usize) -> (Shifted<Curve>, Option<i64>, Option<f64>) {
         let at = self.days[o];
         let weight = |p: &Past| self.w.of(at - p.due);
         let mut paid = order.paid.iter().map(|&i| &h.invoices[i as usize]).filter(|p| p.end <= at).peekable();
@@ -382,13 +385,19 @@ impl Context<'_> {
             }
         }
         // Extrapolated from the curve's centre in time to the forecast's date, within bounds.
-        let by = match (self.trend, trend(&recent)) {
+        let slope = trend(&recent).filter(|_| self.trend);
+        let by = match (self.trend, slope) {
             (true, Some(slope)) if weight_sum > 0.0 => {
-                (slope * shrink(recent.len()) * (f64::from(at) - due_sum / weight_sum)).clamp(-MAX_TREND_SHIFT, MAX_TREND_SHIFT).round() as i64
+                (slope * shrink(recent.len()) * (f64::from(at) - due_sum / weight_sum))
+                    .clamp(-MAX_TREND_SHIFT, MAX_TREND_SHIFT)
+                    .round() as i64
             }
             _ => 0,
         };
-        (Shifted { curve: Curve::of_sorted(obs), by }, delays.get(delays.len() / 2).copied())
+        let curve = Shifted { curve: Curve::of_sorted(obs), by };
+        // The trend as the basis says it: days later per month, as believed.
+        let per_month = slope.map(|s| s * shrink(recent.len()) * 30.4375).filter(|_| by != 0);
+        (curve, delays.get(delays.len() / 2).copied(), per_month)
     }
 
     // Long on purpose: the as-of date's forecasts and the backtest's origins read the same
@@ -397,7 +406,7 @@ impl Context<'_> {
         let mut part = Part::new(BACKTEST_ORIGINS);
         let as_of = self.dates[0];
         let order = Order::of(h);
-        let (curve, _) = self.curve(h, &order, 0);
+        let (curve, _, trend_per_month) = self.curve(h, &order, 0);
         let (mut paid, mut delay_sum, mut weight_sum) = (0u32, 0.0, 0.0);
         for p in h.invoices.iter().filter(|p| p.paid && p.end <= self.days[0]) {
             let x = self.w.of(self.days[0] - p.due);
@@ -408,6 +417,7 @@ impl Context<'_> {
         let mut out = ClientOutlook {
             paid,
             mean_delay: (weight_sum > 0.0).then(|| delay_sum / weight_sum),
+            trend: trend_per_month,
             invoices: Vec::with_capacity(c.open_items.len()),
             ..Default::default()
         };
@@ -488,7 +498,7 @@ impl Context<'_> {
                 Some(v) if v > 0 => v as f64,
                 _ => continue,
             };
-            let (curve, usual) = curve.get_or_insert_with(|| self.curve(h, order, o));
+            let (curve, usual, _) = curve.get_or_insert_with(|| self.curve(h, order, o));
             let due = i64::from(p.due - at);
             let c = Conditional::new(from_day(p.due), origin, curve, &self.portfolio[o]);
             let ends = match last {

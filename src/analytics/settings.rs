@@ -25,7 +25,7 @@ pub struct Settings {
     /// known after it only, so figures whose period reaches back to it are not available.
     pub known_from: Option<chrono::NaiveDate>,
     /// The collections forecast moves a client's payment curve by the trend of its delays
-    /// (docs/forecast.md: measured, off by default).
+    /// (docs/forecast.md: measured; on by default).
     pub forecast_trend: bool,
 }
 
@@ -40,7 +40,7 @@ impl Default for Settings {
             series_months: 24,
             snapshot: false,
             known_from: None,
-            forecast_trend: false,
+            forecast_trend: true,
         }
     }
 }

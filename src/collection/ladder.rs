@@ -479,8 +479,15 @@ mod tests {
         use crate::analytics::outlook::{ClientOutlook, InvoiceForecast};
         // F10, F30 and F70 (open items in due-date order: F70, F30, F10), each 5 % likely
         // within 13 weeks.
-        let unlikely =
-            InvoiceForecast { expected: None, p10: None, p90: None, p_13w: 0.05, client_share: 1.0, hold: None, disputed: false };
+        let unlikely = InvoiceForecast {
+            expected: None,
+            p10: None,
+            p90: None,
+            p_13w: 0.05,
+            client_share: 1.0,
+            hold: None,
+            disputed: false,
+        };
         let outlook = Outlook {
             clients: vec![ClientOutlook { invoices: vec![unlikely; 3], ..Default::default() }],
             paid: MIN_FORECAST_HISTORY,

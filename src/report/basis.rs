@@ -23,9 +23,15 @@ pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_
         }
         Some(Hold::Disputed) => {
             s.push_str(match lang {
-                Lang::En => "disputed, and no disputed invoice was ever paid: not expected before the dispute is settled",
-                Lang::Nl => "betwist, en nooit werd een betwiste factuur betaald: niet verwacht voor het geschil beslecht is",
-                Lang::Fr => "contestée, et aucune facture contestée n'a jamais été payée : pas attendue avant la fin du litige",
+                Lang::En => {
+                    "disputed, and no disputed invoice was ever paid: not expected before the dispute is settled"
+                }
+                Lang::Nl => {
+                    "betwist, en nooit werd een betwiste factuur betaald: niet verwacht voor het geschil beslecht is"
+                }
+                Lang::Fr => {
+                    "contestée, et aucune facture contestée n'a jamais été payée : pas attendue avant la fin du litige"
+                }
             });
             return s;
         }
@@ -81,6 +87,15 @@ fn history(s: &mut String, lang: Lang, client: &ClientOutlook, f: &InvoiceForeca
                 (Lang::Fr, 1) => write!(s, "en moyenne {} de retard", Days(lang, d)),
                 (Lang::Fr, _) => write!(s, "en moyenne {} d'avance", Days(lang, -d)),
             };
+            if let Some(t) = client.trend.filter(|t| t.abs() >= 0.05) {
+                let t = i18n::number(lang, t, 1);
+                let sign = if t.starts_with('-') { "" } else { "+" };
+                let _ = match lang {
+                    Lang::En => write!(s, ", trend {sign}{t} days a month"),
+                    Lang::Nl => write!(s, ", trend {sign}{t} dagen per maand"),
+                    Lang::Fr => write!(s, ", tendance {sign}{t} jours par mois"),
+                };
+            }
             let own = (f.client_share * 100.0).round() as i64;
             let _ = match lang {
                 Lang::En => write!(s, ", weight {own} % (portfolio {} %)", 100 - own),
@@ -152,9 +167,15 @@ pub fn track_record(lang: Lang, b: &Backtest) -> String {
         s.push(' ');
         s.push_str(&match lang {
             Lang::En => format!("Invoice dates were {} days off on average (the due dates {}).", days(mae), days(base)),
-            Lang::Nl => format!("Factuurdatums zaten gemiddeld {} dagen naast (de vervaldagen {}).", days(mae), days(base)),
+            Lang::Nl => {
+                format!("Factuurdatums zaten gemiddeld {} dagen naast (de vervaldagen {}).", days(mae), days(base))
+            }
             Lang::Fr => {
-                format!("Les dates des factures s'écartaient de {} jours en moyenne (les échéances {}).", days(mae), days(base))
+                format!(
+                    "Les dates des factures s'écartaient de {} jours en moyenne (les échéances {}).",
+                    days(mae),
+                    days(base)
+                )
             }
         });
     }
@@ -192,12 +213,26 @@ mod tests {
              the client's usual delay 40 %. Invoice dates were 6.0 days off on average (the due dates 9.0). 81 % of \
              the outcomes fell within the 80 % range."
         );
-        assert!(track_record(Lang::Nl, &b).starts_with("Over de laatste 6 maandeinden zat de prognose per week 23 % naast"));
+        assert!(
+            track_record(Lang::Nl, &b).starts_with("Over de laatste 6 maandeinden zat de prognose per week 23 % naast")
+        );
         assert!(track_record(Lang::Fr, &Backtest::default()).starts_with("Pas encore assez"));
     }
 
     fn client(paid: u32, mean_delay: Option<f64>) -> ClientOutlook {
         ClientOutlook { paid, mean_delay, ..Default::default() }
+    }
+
+    #[test]
+    fn a_trend_is_said_in_days_a_month() {
+        let c = ClientOutlook { trend: Some(2.04), ..client(14, Some(18.0)) };
+        assert_eq!(
+            basis(Lang::En, &c, &invoice(0.74, None), 25),
+            "client history: 14 invoices paid, 18 days late on average, trend +2.0 days a month, weight 74 % \
+             (portfolio 26 %); already 25 days past due"
+        );
+        let c = ClientOutlook { trend: Some(-1.5), ..c };
+        assert!(basis(Lang::Nl, &c, &invoice(0.5, None), 1).contains(", trend -1,5 dagen per maand, "));
     }
 
     fn invoice(client_share: f64, hold: Option<Hold>) -> InvoiceForecast {

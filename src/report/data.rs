@@ -6,9 +6,9 @@
 use super::csv::{safe_text, strings, write_csv, write_table};
 use super::error::ReportError;
 use super::model::{Reject, ReportModel, Warning};
-use crate::locale::Lang;
 use super::renderer::Renderer;
 use super::table::Table;
+use crate::locale::Lang;
 use crate::output::write_atomic;
 use std::path::Path;
 

@@ -546,12 +546,22 @@ impl Label {
             Label::Low => ["Low (80 %)", "Laag (80 %)", "Bas (80 %)"],
             Label::High => ["High (80 %)", "Hoog (80 %)", "Haut (80 %)"],
             Label::DueDateBaseline => ["By due dates", "Volgens vervaldagen", "Selon les échéances"],
-            Label::ForecastTitle => ["Cash expected from today's open invoices", "Verwachte ontvangsten uit de openstaande facturen van vandaag", "Encaissements attendus des factures ouvertes d'aujourd'hui"],
+            Label::ForecastTitle => [
+                "Cash expected from today's open invoices",
+                "Verwachte ontvangsten uit de openstaande facturen van vandaag",
+                "Encaissements attendus des factures ouvertes d'aujourd'hui",
+            ],
             Label::Forecast => ["Forecast", "Prognose", "Prévision"],
-            Label::LargestExpected => ["Largest expected amounts", "Grootste verwachte bedragen", "Montants attendus les plus élevés"],
-            Label::LeastLikely => ["Least likely to be collected", "Minste kans op inning", "Les moins susceptibles d'être encaissées"],
+            Label::LargestExpected => {
+                ["Largest expected amounts", "Grootste verwachte bedragen", "Montants attendus les plus élevés"]
+            }
+            Label::LeastLikely => {
+                ["Least likely to be collected", "Minste kans op inning", "Les moins susceptibles d'être encaissées"]
+            }
             Label::TrackRecord => ["Track record", "Trackrecord", "Fiabilité passée"],
-            Label::ExpectedWithin13w => ["Expected within 13 weeks", "Verwacht binnen 13 weken", "Attendu sous 13 semaines"],
+            Label::ExpectedWithin13w => {
+                ["Expected within 13 weeks", "Verwacht binnen 13 weken", "Attendu sous 13 semaines"]
+            }
             Label::PerWeek => [
                 "Expected per week (weeks 1 to 13)",
                 "Verwacht per week (week 1 tot 13)",

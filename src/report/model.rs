@@ -23,10 +23,10 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 // The domain types the renderers show, named for them here.
+pub use crate::analytics::outlook::{Backtest, InvoiceForecast, Outlook, Week};
 pub use crate::bureau::watchlist::Role;
 pub use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
 pub use crate::ingest::{Reject, SourceStats, Warning};
-pub use crate::analytics::outlook::{Backtest, InvoiceForecast, Outlook, Week};
 pub use crate::monitor::alerts::Alert;
 
 /// A KPI's figure: exact money, a fraction, or days; `None` when undefined.

@@ -2,8 +2,8 @@
 //! from these.
 
 use crate::analytics::Analysis;
-use crate::analytics::outlook::Outlook;
 use crate::analytics::as_of::AsOf;
+use crate::analytics::outlook::Outlook;
 use crate::collection::handover::{Line, Reminder};
 use crate::collection::ladder::{Action, LadderSettings};
 use crate::ingest::bureau::BureauIngested;

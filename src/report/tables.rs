@@ -3,13 +3,12 @@
 //! (which columns, in which order); adding a column is one line here and, where a renderer
 //! shows only some columns, its key in that renderer's view.
 
+use super::basis::basis;
 use super::i18n::Label;
 use super::records::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
-use super::basis::basis;
 use crate::analytics::outlook::{ClientOutlook, InvoiceForecast, Outlook, Week};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
-use chrono::NaiveDate;
 use crate::bureau::watchlist::Role;
 use crate::collection::handover::{Compensation, Line};
 use crate::collection::ladder::{Action, LadderSettings};
@@ -19,6 +18,7 @@ use crate::model::{Client, ClientIx, Currency, Money, Roster};
 use crate::monitor::alerts::Alert;
 use crate::monitor::opportunities::Opportunity;
 use crate::monitor::{Assessment, ClientView};
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Rows per block of the tables that are not per client: enough to keep both cores busy.
@@ -225,10 +225,8 @@ pub fn forecast<'a>(
         Column::new("date_p90", move |r: &ForecastRow| date(r.forecast.p90)).labelled(Label::DateP90),
         Column::new("p_collected_13w", |r: &ForecastRow| Cell::Percent(Some(r.forecast.p_13w)))
             .labelled(Label::Collected13w),
-        Column::new("basis", |r: &ForecastRow| {
-            Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due))
-        })
-        .labelled(Label::Basis),
+        Column::new("basis", |r: &ForecastRow| Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due)))
+            .labelled(Label::Basis),
     ];
     match picks {
         // Some invoices, in the order given: (client position, item position).

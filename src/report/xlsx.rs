@@ -409,18 +409,18 @@ fn forecast_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxErr
     let (first, last) = (top + 1, r);
     let mut chart = Chart::new(ChartType::Column);
     chart.title().set_name(m.t(Label::ForecastTitle));
-    chart.add_series().set_name((name.as_str(), top, 3)).set_categories((name.as_str(), first, 0, last, 0)).set_values((
-        name.as_str(),
-        first,
-        3,
-        last,
-        3,
-    ));
+    chart
+        .add_series()
+        .set_name((name.as_str(), top, 3))
+        .set_categories((name.as_str(), first, 0, last, 0))
+        .set_values((name.as_str(), first, 3, last, 3));
     let mut lines = Chart::new(ChartType::Line);
     for c in [4u16, 5, 6] {
-        lines.add_series().set_name((name.as_str(), top, c)).set_categories((name.as_str(), first, 0, last, 0)).set_values(
-            (name.as_str(), first, c, last, c),
-        );
+        lines
+            .add_series()
+            .set_name((name.as_str(), top, c))
+            .set_categories((name.as_str(), first, 0, last, 0))
+            .set_values((name.as_str(), first, c, last, c));
     }
     chart.combine(&lines);
     chart.x_axis().set_name(m.t(Label::Week));
