@@ -193,7 +193,7 @@ fn client_figures(
     };
     let window_from = frame.a_month - s.behaviour_window_months as i32 + 1;
     let mut open_items = Vec::new();
-    let mut history = History::default();
+    let mut history = History::with_capacity(outcome.invoices.len());
     for d in docs {
         let m = calendar::month_of(d.issue);
         if let Some(i) = frame.sales_ix(m) {
