@@ -32,7 +32,7 @@ fn say(name: &str, b: &Backtest) {
     let f = |x: Option<f64>| x.unwrap_or(f64::NAN);
     eprintln!(
         "{name}: {} invoices; WAPE {:.3} (due dates {:.3}, usual delay {:.3}), MAE {:.1} days (due dates {:.1}, usual \
-         delay {:.1}), 80 % coverage {:.2}",
+         delay {:.1}), 80 % coverage {:.2}, weeks within their 80 % interval {:.2}",
         b.invoices,
         f(b.wape),
         f(b.wape_due_date_baseline),
@@ -40,7 +40,8 @@ fn say(name: &str, b: &Backtest) {
         f(b.mae_days),
         f(b.mae_days_due_date_baseline),
         f(b.mae_days_usual_delay_baseline),
-        f(b.coverage_80)
+        f(b.coverage_80),
+        f(b.week_coverage_80)
     );
 }
 

@@ -124,6 +124,9 @@ pub struct Backtest {
     pub coverage_80: Option<f64>,
     /// Invoices judged, over all origins.
     pub invoices: usize,
+    /// The share of the weeks judged (each origin's weeks ended by A) whose actual collections
+    /// fell within the week's 80 % interval.
+    pub week_coverage_80: Option<f64>,
 }
 
 /// The run's forecast.
@@ -145,6 +148,9 @@ pub struct Outlook {
 #[derive(Clone, Copy, Debug, Default)]
 struct Judged {
     forecast: [f64; WEEKS],
+    /// The forecast's variance per week, as for the weeks at A (a client's invoices moving
+    /// together, clients independent).
+    variance: [f64; WEEKS],
     due_dates: [f64; WEEKS],
     usual: [f64; WEEKS],
     actual: [f64; WEEKS],
@@ -160,6 +166,7 @@ impl Judged {
     fn merge(&mut self, o: &Judged) {
         for k in 0..WEEKS {
             self.forecast[k] += o.forecast[k];
+            self.variance[k] += o.variance[k];
             self.due_dates[k] += o.due_dates[k];
             self.usual[k] += o.usual[k];
             self.actual[k] += o.actual[k];
@@ -493,6 +500,7 @@ impl Context<'_> {
         let mut curve = None;
         // Invoices due the same day share their week ends.
         let mut last: Option<(i32, [f64; WEEKS + 1])> = None;
+        let mut sd = [0.0; WEEKS];
         for p in &h.invoices {
             let open = match h.open_at(p, at) {
                 Some(v) if v > 0 => v as f64,
@@ -505,8 +513,10 @@ impl Context<'_> {
                 Some((d, ends)) if d == p.due => ends,
                 _ => c.week_ends(),
             };
-            for (k, sum) in j.forecast.iter_mut().enumerate() {
-                *sum += open * (ends[k] - ends[k + 1]).max(0.0);
+            for (k, (sum, s)) in j.forecast.iter_mut().zip(sd.iter_mut()).enumerate() {
+                let p = (ends[k] - ends[k + 1]).max(0.0);
+                *sum += open * p;
+                *s += open * (p * (1.0 - p)).max(0.0).sqrt();
             }
             // The baselines' days: the due date, or it plus the client's usual delay, and
             // never before the day after the origin.
@@ -543,6 +553,9 @@ impl Context<'_> {
             j.judged += 1;
             last = Some((p.due, ends));
         }
+        for (v, s) in j.variance.iter_mut().zip(sd) {
+            *v += s * s;
+        }
     }
 }
 
@@ -577,9 +590,15 @@ fn from_day(d: i32) -> NaiveDate {
 fn judge(origins: &[NaiveDate], judged: &[Judged], as_of: NaiveDate) -> Backtest {
     let (mut err, mut due_err, mut usual_err, mut actual) = (0.0, 0.0, 0.0, 0.0);
     let mut all = Judged::default();
+    let (mut weeks_in, mut weeks) = (0usize, 0usize);
     for (origin, j) in origins.iter().zip(judged) {
         let ended = (0..WEEKS).filter(|&k| *origin + Duration::days(7 * (k as i64 + 1)) <= as_of).count();
         for k in 0..ended {
+            let spread = Z80 * j.variance[k].sqrt();
+            let (low, high) = ((j.forecast[k] - spread).max(0.0), j.forecast[k] + spread);
+            // Within a cent of the interval counts as inside (sums of floating amounts).
+            weeks_in += usize::from(low - 1.0 <= j.actual[k] && j.actual[k] <= high + 1.0);
+            weeks += 1;
             err += (j.forecast[k] - j.actual[k]).abs();
             due_err += (j.due_dates[k] - j.actual[k]).abs();
             usual_err += (j.usual[k] - j.actual[k]).abs();
@@ -598,5 +617,6 @@ fn judge(origins: &[NaiveDate], judged: &[Judged], as_of: NaiveDate) -> Backtest
         mae_days_usual_delay_baseline: ratio(all.usual_days, all.dated as f64),
         coverage_80: ratio(all.covered as f64, all.judged as f64),
         invoices: all.judged,
+        week_coverage_80: ratio(weeks_in as f64, weeks as f64),
     }
 }

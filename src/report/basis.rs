@@ -206,6 +206,7 @@ mod tests {
             mae_days_usual_delay_baseline: Some(7.0),
             coverage_80: Some(0.81),
             invoices: 100,
+            week_coverage_80: Some(0.7),
         };
         assert_eq!(
             track_record(Lang::En, &b),

@@ -57,6 +57,7 @@ fn forecast(src: &Sources<'_>) -> serde_json::Value {
             "mae_days_due_date_baseline": days(b.mae_days_due_date_baseline),
             "mae_days_usual_delay_baseline": days(b.mae_days_usual_delay_baseline),
             "coverage_80": ratio(b.coverage_80),
+            "week_coverage_80": ratio(b.week_coverage_80),
         },
     })
 }
