@@ -81,11 +81,21 @@ fn a_snapshot_gives_the_full_ledgers_aging_and_no_invented_figures() {
         }
         assert!(!row[col("risk_reasons")].contains("pays on time"), "{id}: {}", row[col("risk_reasons")]);
     }
+    // No payment is known: the forecast is unknown (blank), never zero; the due dates stay.
+    for id in snap.keys() {
+        assert_eq!(snap[id][col("forecast_13w")], "", "{id}");
+    }
+    let (fh, forecast) = csv_rows(&out.join("2026-10/data/forecast.csv"));
+    let p = fh.iter().position(|h| h == "p_collected_13w").unwrap();
+    assert!(!forecast.is_empty() && forecast.iter().all(|r| r[p].is_empty() && r[p + 1].starts_with("No payment is known")));
+    let (_, weeks) = csv_rows(&out.join("2026-10/data/forecast_weeks.csv"));
+    assert!(weeks.iter().all(|w| w[4].is_empty() && !w[7].is_empty()), "{weeks:?}");
     let (_, monthly) = csv_rows(&out.join("2026-10/data/monthly.csv"));
     assert!(monthly.iter().all(|m| m[1] == "2026-10" && m[2].is_empty() && m[5].is_empty()), "{:?}", &monthly[..2]);
     let summary: serde_json::Value = serde_json::from_str(&read(&out.join("2026-10/data/summary.json"))).unwrap();
     assert_eq!(summary["portfolio"]["dso_countback"]["days"], serde_json::Value::Null);
     assert_eq!(summary["portfolio"]["behaviour"]["paid"], serde_json::Value::Null);
+    assert_eq!(summary["forecast"]["expected_13w"], serde_json::Value::Null);
     assert!(summary["portfolio"]["not_available"].as_str().unwrap().contains("open-items snapshot"));
     // The reports are drawn too, and say why the trends are missing.
     let mut wb = calamine::open_workbook_auto(out.join("2026-10/arwatch-2026-10.xlsx")).unwrap();
@@ -94,6 +104,7 @@ fn a_snapshot_gives_the_full_ledgers_aging_and_no_invented_figures() {
     let pdf = common::pdftotext(&out.join("2026-10/arwatch-2026-10.pdf"));
     // The tiles' note wraps to a second line ("list"), whole.
     assert!(pdf.contains("not known from an open-items") && !pdf.contains('…'), "{pdf}");
+    assert!(pdf.contains("No payment is known in this ledger"), "{pdf}");
 
     // `arwatch map` sees an open-items list by its open-amount column; it needs the date.
     let list = dir.path().join("open_items.csv");

@@ -144,6 +144,14 @@ pub struct Outlook {
     pub paid: u64,
 }
 
+impl Outlook {
+    /// Whether the ledger shows any payment to learn from (an open-items list shows none: its
+    /// forecast is unknown, never zero).
+    pub fn known(&self) -> bool {
+        self.paid > 0
+    }
+}
+
 /// The sums one origin of the backtest collects, week by week.
 #[derive(Clone, Copy, Debug, Default)]
 struct Judged {

@@ -253,11 +253,13 @@ pub enum Label {
     ForecastInvoices,
     /// “Expected per week (1 to 13)”
     PerWeek,
+    /// “No payment is known in this ledger …: no forecast”
+    NoForecast,
 }
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 122] = [
+    pub const ALL: [Label; 123] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -380,6 +382,7 @@ impl Label {
         Label::Beyond13w,
         Label::ForecastInvoices,
         Label::PerWeek,
+        Label::NoForecast,
     ];
 
     /// The label in English, Dutch and French.
@@ -562,6 +565,11 @@ impl Label {
             Label::ExpectedWithin13w => {
                 ["Expected within 13 weeks", "Verwacht binnen 13 weken", "Attendu sous 13 semaines"]
             }
+            Label::NoForecast => [
+                "No payment is known in this ledger (an open-items list, say): there is nothing to forecast from; the due dates alone are shown",
+                "Dit grootboek kent geen enkele betaling (een lijst van openstaande posten bijvoorbeeld): er is niets om een prognose op te bouwen; alleen de vervaldagen staan er",
+                "Ce grand livre ne connaît aucun paiement (une liste de postes ouverts, par exemple) : rien sur quoi fonder une prévision ; seules les échéances sont montrées",
+            ],
             Label::PerWeek => [
                 "Expected per week (weeks 1 to 13)",
                 "Verwacht per week (week 1 tot 13)",

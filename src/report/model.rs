@@ -339,7 +339,7 @@ impl<'a> ReportModel<'a> {
 
     /// The 13 weeks of the forecast (`forecast_weeks.csv`, the Forecast sheet and page).
     pub fn forecast_weeks(&self) -> Table<'a, Week> {
-        tables::forecast_weeks(&self.src.outlook.weeks, self.currency)
+        tables::forecast_weeks(&self.src.outlook.weeks, self.currency, self.src.outlook.known())
     }
 
     /// The forecast: weeks, totals, each client's and the track record.

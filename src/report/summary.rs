@@ -45,8 +45,9 @@ fn forecast(src: &Sources<'_>) -> serde_json::Value {
     let days = |x: Option<f64>| x.map(|v| (v * 100.0).round() / 100.0);
     let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
     serde_json::json!({
-        "expected_13w": Money::new(expected, cur).to_string(),
-        "beyond_13w": Money::new(o.beyond, cur).to_string(),
+        // Unknown (null), not zero, from a ledger without any payment.
+        "expected_13w": o.known().then(|| Money::new(expected, cur).to_string()),
+        "beyond_13w": o.known().then(|| Money::new(o.beyond, cur).to_string()),
         "backtest": {
             "origins": b.origins.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             "invoices": b.invoices,

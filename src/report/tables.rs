@@ -4,7 +4,7 @@
 //! shows only some columns, its key in that renderer's view.
 
 use super::basis::basis;
-use super::i18n::Label;
+use super::i18n::{Label, t};
 use super::records::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
 use crate::analytics::outlook::{ClientOutlook, InvoiceForecast, Outlook, Week};
@@ -97,8 +97,13 @@ pub fn clients<'a>(
         }),
         Column::new("elsewhere_dbt", |r: &ClientRow| Cell::Days(r.view.elsewhere.as_ref().and_then(|e| e.dbt))),
         // What the forecast expects the client to pay (docs/forecast.md).
-        Column::new("forecast_30d", move |r: &ClientRow| r.outlook.map_or(Cell::Blank, |o| money(o.within_30d))),
-        Column::new("forecast_13w", move |r: &ClientRow| r.outlook.map_or(Cell::Blank, |o| money(o.within_13w))),
+        // Unknown, not zero, from a ledger without any payment.
+        Column::new("forecast_30d", move |r: &ClientRow| {
+            r.outlook.filter(|_| outlook.known()).map_or(Cell::Blank, |o| money(o.within_30d))
+        }),
+        Column::new("forecast_13w", move |r: &ClientRow| {
+            r.outlook.filter(|_| outlook.known()).map_or(Cell::Blank, |o| money(o.within_13w))
+        }),
     ]);
     let rows = move |i: usize| {
         let c = &a.clients[i];
@@ -212,6 +217,7 @@ pub fn forecast<'a>(
     picks: Option<Vec<(usize, usize)>>,
 ) -> Table<'a, ForecastRow<'a>> {
     let date = |d: Option<NaiveDate>| d.map_or(Cell::Blank, Cell::Date);
+    let known = o.known();
     let columns: Vec<Column<'a, ForecastRow<'a>>> = vec![
         Column::new("client_id", |r: &ForecastRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
         Column::new("client_name", |r: &ForecastRow| Cell::text(&r.client.name)).labelled(Label::Client),
@@ -223,10 +229,19 @@ pub fn forecast<'a>(
         Column::new("expected_date", move |r: &ForecastRow| date(r.forecast.expected)).labelled(Label::ExpectedDate),
         Column::new("date_p10", move |r: &ForecastRow| date(r.forecast.p10)).labelled(Label::DateP10),
         Column::new("date_p90", move |r: &ForecastRow| date(r.forecast.p90)).labelled(Label::DateP90),
-        Column::new("p_collected_13w", |r: &ForecastRow| Cell::Percent(Some(r.forecast.p_13w)))
-            .labelled(Label::Collected13w),
-        Column::new("basis", |r: &ForecastRow| Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due)))
-            .labelled(Label::Basis),
+        // Unknown, not zero, from a ledger without any payment.
+        Column::new("p_collected_13w", move |r: &ForecastRow| {
+            Cell::Percent(Some(r.forecast.p_13w).filter(|_| known))
+        })
+        .labelled(Label::Collected13w),
+        Column::new("basis", move |r: &ForecastRow| {
+            if known {
+                Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due))
+            } else {
+                Cell::text(t(r.lang, Label::NoForecast))
+            }
+        })
+        .labelled(Label::Basis),
     ];
     match picks {
         // Some invoices, in the order given: (client position, item position).
@@ -255,16 +270,18 @@ pub fn forecast<'a>(
 
 /// `forecast_weeks.csv` and the Forecast sheet's weeks: expected collections per week of the
 /// horizon with their 80 % interval, beside the due-date baseline.
-pub fn forecast_weeks<'a>(weeks: &'a [Week], cur: Currency) -> Table<'a, Week> {
+pub fn forecast_weeks<'a>(weeks: &'a [Week], cur: Currency, known: bool) -> Table<'a, Week> {
     let money = move |v: i64| Cell::Money(Money::new(v, cur));
+    // Without any payment to learn from, only the due dates are known.
+    let forecast = move |v: i64| if known { money(v) } else { Cell::Blank };
     let columns: Vec<Column<'a, Week>> = vec![
         Column::new("week", |w: &Week| Cell::Int(w.week as i64)).labelled(Label::Week),
         Column::new("start", |w: &Week| Cell::Date(w.start)).labelled(Label::WeekStart),
         Column::new("end", |w: &Week| Cell::Date(w.end)).labelled(Label::WeekEnd),
         Column::new("currency", move |_: &Week| Cell::owned(cur.code().to_string())),
-        Column::new("expected", move |w: &Week| money(w.expected)).labelled(Label::Expected),
-        Column::new("low", move |w: &Week| money(w.low)).labelled(Label::Low),
-        Column::new("high", move |w: &Week| money(w.high)).labelled(Label::High),
+        Column::new("expected", move |w: &Week| forecast(w.expected)).labelled(Label::Expected),
+        Column::new("low", move |w: &Week| forecast(w.low)).labelled(Label::Low),
+        Column::new("high", move |w: &Week| forecast(w.high)).labelled(Label::High),
         Column::new("due_date_baseline", move |w: &Week| money(w.due_date_baseline)).labelled(Label::DueDateBaseline),
     ];
     Table::blocked(columns, 1, move |_, f| weeks.iter().for_each(f))

@@ -383,9 +383,13 @@ fn forecast_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxErr
     let o = m.outlook();
     put(&mut ws, 0, 0, m.t(Label::ForecastTitle), Some(&f.title))?;
     let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
-    for (r, label, v) in [(1u32, Label::ExpectedWithin13w, expected), (2, Label::Beyond13w, o.beyond)] {
-        put(&mut ws, r, 0, m.t(label), None)?;
-        ws.write_number_with_format(r, 1, m.money_value(v), &f.money)?;
+    if o.known() {
+        for (r, label, v) in [(1u32, Label::ExpectedWithin13w, expected), (2, Label::Beyond13w, o.beyond)] {
+            put(&mut ws, r, 0, m.t(label), None)?;
+            ws.write_number_with_format(r, 1, m.money_value(v), &f.money)?;
+        }
+    } else {
+        put(&mut ws, 1, 0, m.t(Label::NoForecast), None)?;
     }
     put(&mut ws, 3, 0, &super::basis::track_record(m.lang, &o.backtest), Some(&f.muted))?;
     let weeks = m.forecast_weeks();

@@ -277,6 +277,18 @@ fn forecast(c: &mut Canvas, m: &ReportModel<'_>) {
     c.heading(m.t(Label::ForecastTitle));
     let o = m.outlook();
     let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
+    if !o.known() {
+        // An open-items list: nothing to forecast from; the due dates alone.
+        c.paragraph(m.t(Label::NoForecast), 9.0, false, MUTED);
+        let weeks = [
+            View("week", 30.0, Align::Right, false),
+            View("start", 60.0, Align::Left, false),
+            View("end", 60.0, Align::Left, false),
+            View("due_date_baseline", rest(150.0), Align::Right, false),
+        ];
+        draw(c, m, &m.forecast_weeks(), &weeks, usize::MAX, &|_| None);
+        return;
+    }
     c.paragraph(
         &format!(
             "{}: {} · {}: {}",
