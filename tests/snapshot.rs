@@ -87,7 +87,9 @@ fn a_snapshot_gives_the_full_ledgers_aging_and_no_invented_figures() {
     }
     let (fh, forecast) = csv_rows(&out.join("2026-10/data/forecast.csv"));
     let p = fh.iter().position(|h| h == "p_collected_13w").unwrap();
-    assert!(!forecast.is_empty() && forecast.iter().all(|r| r[p].is_empty() && r[p + 1].starts_with("No payment is known")));
+    assert!(
+        !forecast.is_empty() && forecast.iter().all(|r| r[p].is_empty() && r[p + 1].starts_with("No payment is known"))
+    );
     let (_, weeks) = csv_rows(&out.join("2026-10/data/forecast_weeks.csv"));
     assert!(weeks.iter().all(|w| w[4].is_empty() && !w[7].is_empty()), "{weeks:?}");
     let (_, monthly) = csv_rows(&out.join("2026-10/data/monthly.csv"));

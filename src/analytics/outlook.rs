@@ -9,8 +9,7 @@
 use super::calendar::{last_day, month_of};
 use super::figures::{Analysis, ClientResult};
 use super::forecast::{
-    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, Shifted, Survival, WEEKS, forecast,
-    recency, trend,
+    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, Shifted, WEEKS, forecast, recency, trend,
 };
 use super::past::{History, Past, day};
 use chrono::{Duration, NaiveDate};
@@ -40,9 +39,6 @@ pub enum Hold {
     /// The client is insolvent or gone (the bureau's status: bankrupt, judicial
     /// reorganisation, liquidation, dissolved): not expected within the horizon.
     Insolvent(&'static str),
-    /// Disputed, and no disputed invoice of the portfolio was ever paid: it waits for the
-    /// dispute, not expected within the horizon.
-    Disputed,
 }
 
 /// One open invoice's forecast, beside its open item.
@@ -60,7 +56,8 @@ pub struct InvoiceForecast {
     pub client_share: f64,
     /// Set when it is not forecast from payment history.
     pub hold: Option<Hold>,
-    /// Disputed: forecast from how the portfolio's disputed invoices were paid.
+    /// Disputed in the ledger (forecast like the client's other invoices: docs/forecast.md
+    /// measures why).
     pub disputed: bool,
 }
 
@@ -270,7 +267,7 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
     let portfolio: Vec<Dense> = histories
         .par_iter()
         .fold(
-            || vec![Histogram::default(); days.len() + 1],
+            || vec![Histogram::default(); days.len()],
             |mut h, history| {
                 for p in &history.invoices {
                     for (o, &at) in days.iter().enumerate() {
@@ -278,16 +275,12 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
                             h[o].add(x);
                         }
                     }
-                    // The last histogram: the disputed invoices, as of A.
-                    if let Some(x) = observation(p, days[0], &w).filter(|_| p.disputed) {
-                        h[days.len()].add(x);
-                    }
                 }
                 h
             },
         )
         .reduce(
-            || vec![Histogram::default(); days.len() + 1],
+            || vec![Histogram::default(); days.len()],
             |mut a, b| {
                 for (x, y) in a.iter_mut().zip(&b) {
                     x.merge(y);
@@ -298,14 +291,7 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
         .iter()
         .map(Histogram::curve)
         .collect();
-    let ctx = Context {
-        trend: a.settings.forecast_trend,
-        dates: &dates,
-        days: &days,
-        w: &w,
-        portfolio: &portfolio[..days.len()],
-        disputed: &portfolio[days.len()],
-    };
+    let ctx = Context { trend: a.settings.forecast_trend, dates: &dates, days: &days, w: &w, portfolio: &portfolio };
     let (clients, parts): (Vec<ClientOutlook>, Vec<Part>) = a
         .clients
         .par_iter()
@@ -346,8 +332,6 @@ struct Context<'a> {
     days: &'a [i32],
     w: &'a Recency,
     portfolio: &'a [Dense],
-    /// The curve of the portfolio's disputed invoices at A.
-    disputed: &'a Dense,
 }
 
 /// The week (0-based) of the horizon after `origin` that holds `d`.
@@ -445,10 +429,10 @@ impl Context<'_> {
             if let Some(k) = week_of(as_of, due.max(as_of + Duration::days(1))) {
                 part.due_dates[k] += open;
             }
-            // A disputed invoice waits for its dispute: it is paid as the portfolio's disputed
-            // invoices were, or, when none ever was, not within the horizon.
-            let disputed = item.disputed && hold.is_none();
-            let hold = hold.or((disputed && self.disputed.last_paid() == i64::MIN).then_some(Hold::Disputed));
+            // A disputed invoice is forecast like its client's others: its client's curve holds
+            // how it paid its disputed invoices before (docs/forecast.md measures the rules
+            // that treat it apart, and why they lost).
+            let disputed = item.disputed;
             if let Some(hold) = hold {
                 out.invoices.push(InvoiceForecast {
                     expected: None,
@@ -457,14 +441,13 @@ impl Context<'_> {
                     p_13w: 0.0,
                     client_share: 0.0,
                     hold: Some(hold),
-                    disputed: false,
+                    disputed,
                 });
                 part.beyond += open;
                 continue;
             }
             // Open items come by due date: invoices due the same day share a forecast.
             let f = match &last {
-                _ if disputed => forecast(due, as_of, self.disputed, self.disputed),
                 Some((d, f)) if *d == due => f.clone(),
                 _ => forecast(due, as_of, &curve, &self.portfolio[0]),
             };
@@ -480,13 +463,11 @@ impl Context<'_> {
                 p10: f.p10,
                 p90: f.p90,
                 p_13w: f.p_13w,
-                client_share: if disputed { 0.0 } else { f.client_share },
+                client_share: f.client_share,
                 hold: None,
                 disputed,
             });
-            if !disputed {
-                last = Some((due, f));
-            }
+            last = Some((due, f));
         }
         for (v, s) in part.variance.iter_mut().zip(sd) {
             *v = s * s;

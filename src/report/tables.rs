@@ -230,10 +230,8 @@ pub fn forecast<'a>(
         Column::new("date_p10", move |r: &ForecastRow| date(r.forecast.p10)).labelled(Label::DateP10),
         Column::new("date_p90", move |r: &ForecastRow| date(r.forecast.p90)).labelled(Label::DateP90),
         // Unknown, not zero, from a ledger without any payment.
-        Column::new("p_collected_13w", move |r: &ForecastRow| {
-            Cell::Percent(Some(r.forecast.p_13w).filter(|_| known))
-        })
-        .labelled(Label::Collected13w),
+        Column::new("p_collected_13w", move |r: &ForecastRow| Cell::Percent(Some(r.forecast.p_13w).filter(|_| known)))
+            .labelled(Label::Collected13w),
         Column::new("basis", move |r: &ForecastRow| {
             if known {
                 Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due))
