@@ -351,8 +351,13 @@ impl Context<'_> {
         let at = self.days[o];
         let weight = |p: &Past| self.w.of(at - p.due);
         let mut paid = order.paid.iter().map(|&i| &h.invoices[i as usize]).filter(|p| p.end <= at).peekable();
-        let mut open =
-            order.by_due.iter().map(|&i| &h.invoices[i as usize]).filter(|p| p.issue <= at && p.end > at).peekable();
+        let mut open = order
+            .by_due
+            .iter()
+            .rev()
+            .map(|&i| &h.invoices[i as usize])
+            .filter(|p| p.issue <= at && p.end > at)
+            .peekable();
         let mut obs = Vec::with_capacity(h.invoices.len());
         let mut delays = Vec::new();
         // The paid invoices of the last 6 months as (due day, delay), for the trend; and the
@@ -549,8 +554,8 @@ impl Context<'_> {
 }
 
 /// A client's invoices in the two orders its curves are read in: those paid by the as-of
-/// date by delay, and all by due date, latest first (at any origin, the unpaid ones' ages
-/// then increase).
+/// date by delay, and all by due date (read latest first: at any origin, the unpaid ones'
+/// ages then increase).
 struct Order {
     paid: Vec<u32>,
     by_due: Vec<u32>,
@@ -564,8 +569,10 @@ impl Order {
             let p = &h.invoices[i as usize];
             i64::from(p.end) - i64::from(p.due)
         });
+        // Invoices come in issue order, so by due date they are nearly sorted already: sorted
+        // ascending (a few runs to merge) and read backwards.
         let mut by_due: Vec<u32> = (0..n).collect();
-        by_due.sort_by_key(|&i| std::cmp::Reverse(h.invoices[i as usize].due));
+        by_due.sort_by_key(|&i| h.invoices[i as usize].due);
         Order { paid, by_due }
     }
 }

@@ -59,11 +59,16 @@ impl<'a> Line<'a> {
         if risky {
             self.buf.push(b'\'');
         }
-        for b in s.bytes() {
-            if b == b'"' {
-                self.buf.push(b'"');
+        // Quotes are doubled; text without any is copied whole (forecast.csv's basis, say).
+        if s.contains('"') {
+            for b in s.bytes() {
+                if b == b'"' {
+                    self.buf.push(b'"');
+                }
+                self.buf.push(b);
             }
-            self.buf.push(b);
+        } else {
+            self.buf.extend_from_slice(s.as_bytes());
         }
         if quote {
             self.buf.push(b'"');
