@@ -386,3 +386,51 @@ fn the_interest_note_states_the_compensation_claimed() {
         assert!(!text.contains("40 EUR"), "{pdf}");
     }
 }
+
+#[test]
+fn the_forecast_sheet_is_forecast_weeks_csv_with_its_chart_and_track_record() {
+    let out = sample_run("nl");
+    let month = out.path().join("2026-10");
+    let book = month.join("arwatch-2026-10.xlsx");
+    let mut wb = open_workbook_auto(&book).unwrap();
+    let sheet = wb.worksheet_range("Prognose").unwrap();
+    let cell = |r: usize, c: usize| sheet.get((r, c)).map(|d| d.to_string()).unwrap_or_default();
+    assert_eq!(cell(0, 0), "Verwachte ontvangsten uit de openstaande facturen van vandaag");
+    assert!(cell(3, 0).starts_with("Over de laatste 6 maandeinden zat de prognose per week"), "{}", cell(3, 0));
+    // The 13 weeks below their header, the same amounts as forecast_weeks.csv.
+    let (header, weeks) = csv_rows(&month.join("data/forecast_weeks.csv"));
+    let col = |k: &str| header.iter().position(|h| h == k).unwrap();
+    assert_eq!(weeks.len(), 13);
+    for (i, w) in weeks.iter().enumerate() {
+        let r = 6 + i;
+        assert_eq!(cell(r, 0), w[col("week")]);
+        let expected = sheet.get((r, 3)).and_then(|d| d.as_f64()).unwrap();
+        assert_eq!((expected * 100.0).round() as i64, cents(&w[col("expected")]), "week {}", i + 1);
+        let baseline = sheet.get((r, 6)).and_then(|d| d.as_f64()).unwrap();
+        assert_eq!((baseline * 100.0).round() as i64, cents(&w[col("due_date_baseline")]));
+    }
+    // The chart is a real one: its part is in the workbook and draws from this sheet.
+    let file = std::fs::File::open(&book).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let charts: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.starts_with("xl/charts/chart"))
+        .collect();
+    let mut found = false;
+    for name in charts {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(&name).unwrap(), &mut xml).unwrap();
+        found |= xml.contains("Prognose!$D$7:$D$19") && xml.contains("Prognose!$G$7:$G$19");
+    }
+    assert!(found, "no chart of the weeks on the Prognose sheet");
+    // Every open invoice's forecast, as forecast.csv has it, its basis in Dutch.
+    let (_, rows) = csv_rows(&month.join("data/forecast.csv"));
+    let per_invoice = wb.worksheet_range("Prognose per factuur").unwrap();
+    assert_eq!(per_invoice.height(), rows.len() + 1);
+    let basis = per_invoice.rows().nth(1).unwrap()[10].to_string();
+    assert!(
+        basis.contains("klantgeschiedenis") || basis.contains("kredietbureau") || basis.contains("betwist"),
+        "{basis}"
+    );
+}
