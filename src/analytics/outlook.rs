@@ -20,8 +20,13 @@ use rayon::prelude::*;
 pub const HALF_LIFE_MONTHS: f64 = 6.0;
 /// The month ends before the as-of date the forecast is judged at (spec section 10).
 pub const BACKTEST_ORIGINS: usize = 6;
-/// Payments of the last this many days make a client's trend.
+/// Invoices due over this many days make a client's trend, ending `TREND_SETTLED` days
+/// before the forecast's date: by then most of them are paid, so the trend is not read from
+/// the early payers alone (the recent invoices paid by the forecast's date are the quick ones,
+/// which would make any client look as if it paid earlier and earlier).
 const TREND_DAYS: i32 = 183;
+/// How long before the forecast's date the trend's invoices fell due.
+const TREND_SETTLED: i32 = 60;
 /// The most a trend moves a client's curve, in days either way.
 const MAX_TREND_SHIFT: f64 = 60.0;
 /// How much of a trend measured on `n` payments is believed: n / (n + 20), so that a few noisy
@@ -378,7 +383,7 @@ impl Context<'_> {
                 let (Some(d), Some(p)) = (next_paid, paid.next()) else { break };
                 obs.push(Observation { delay: d, paid: true, weight: weight(p) });
                 delays.push(d);
-                if at - p.end <= TREND_DAYS {
+                if (TREND_SETTLED..=TREND_SETTLED + TREND_DAYS).contains(&(at - p.due)) {
                     recent.push((i64::from(p.due), d));
                 }
                 due_sum += weight(p) * f64::from(p.due);
