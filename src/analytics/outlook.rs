@@ -365,7 +365,7 @@ impl Context<'_> {
             .peekable();
         let mut obs = Vec::with_capacity(h.invoices.len());
         let mut delays = Vec::new();
-        // The paid invoices of the last 6 months as (due day, delay), for the trend; and the
+        // The paid invoices that fell due in the trend's window as (due day, delay); and the
         // weighted mean due day of all paid ones, the curve's centre in time.
         let mut recent = Vec::new();
         let (mut due_sum, mut weight_sum) = (0.0, 0.0);
