@@ -32,16 +32,6 @@ pub struct Observation {
     pub weight: f64,
 }
 
-impl Observation {
-    /// An invoice due `due`, paid on `settled` or still open at `origin`, weighted by
-    /// `half_life_months` counted back from the origin to its due date.
-    pub fn of(due: NaiveDate, settled: Option<NaiveDate>, origin: NaiveDate, half_life_months: f64) -> Observation {
-        let end = settled.filter(|s| *s <= origin);
-        let delay = (end.unwrap_or(origin) - due).num_days();
-        Observation { delay, paid: end.is_some(), weight: recency((origin - due).num_days(), half_life_months) }
-    }
-}
-
 /// The weight of an invoice due `days_ago` days before the origin: halved every
 /// `half_life_months` (a month is 30.4375 days); an invoice not yet due weighs 1.
 pub fn recency(days_ago: i64, half_life_months: f64) -> f64 {
@@ -76,14 +66,16 @@ pub struct Curve {
 }
 
 impl Curve {
-    /// The Kaplan–Meier curve of `obs` (weighted; a censored invoice counts at risk up to and
-    /// including its delay).
+    /// The Kaplan–Meier curve of `obs` in any order (the tests'; a run merges its
+    /// observations in order, `of_sorted`).
+    #[cfg(test)]
     pub fn of(mut obs: Vec<Observation>) -> Curve {
         obs.sort_by(|a, b| a.delay.cmp(&b.delay).then(b.paid.cmp(&a.paid)));
         Curve::of_sorted(obs)
     }
 
-    /// The same from observations already in increasing order of delay.
+    /// The Kaplan–Meier curve of `obs`, in increasing order of delay (weighted; a censored
+    /// invoice counts at risk up to and including its delay).
     pub fn of_sorted(mut obs: Vec<Observation>) -> Curve {
         obs.retain(|o| o.weight > 0.0 && o.weight.is_finite());
         let total: f64 = obs.iter().map(|o| o.weight).sum();
@@ -119,11 +111,6 @@ impl Curve {
             0 => None,
             k => Some(&self.points[k - 1]),
         }
-    }
-
-    /// The weight of all observations.
-    pub fn weight(&self) -> f64 {
-        self.total
     }
 }
 
@@ -471,14 +458,11 @@ mod tests {
 
     #[test]
     fn recent_invoices_weigh_more() {
-        let origin = d("2026-10-31");
-        let old = Observation::of(d("2025-10-31"), Some(d("2025-12-30")), origin, 6.0);
-        let new = Observation::of(d("2026-09-30"), Some(d("2026-10-05")), origin, 6.0);
-        assert!(new.weight > 0.8 && old.weight < 0.3, "{old:?} {new:?}");
-        assert_eq!((old.delay, new.delay), (60, 5));
-        // A payment after the origin is not known at the origin: open, censored at its age.
-        let later = Observation::of(d("2026-10-01"), Some(d("2026-11-15")), origin, 6.0);
-        assert_eq!((later.paid, later.delay), (false, 30));
+        // Due a month before the origin against a year before, with a half-life of 6 months.
+        let (new, old) = (recency(31, 6.0), recency(365, 6.0));
+        assert!(new > 0.8 && old < 0.3, "{old} {new}");
+        assert_eq!(recency(183, 6.0), 0.5f64.powf(183.0 / 30.4375 / 6.0));
+        assert_eq!(recency(-10, 6.0), 1.0, "not yet due");
     }
 
     #[test]

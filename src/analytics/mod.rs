@@ -210,7 +210,7 @@ fn client_figures(
     }
     for inv in &outcome.invoices {
         let d = inv.doc;
-        history.record(inv, at_issue(d)?, d.disputed);
+        history.record(inv, at_issue(d)?);
         if inv.open > 0 {
             let basis = if s.aging_by_issue_date { d.issue } else { d.due };
             let dpd = (as_of - basis).num_days();

@@ -152,6 +152,11 @@ impl Outlook {
     pub fn known(&self) -> bool {
         self.paid > 0
     }
+
+    /// Expected collections within the 13 weeks, minor units: the weeks' sum.
+    pub fn expected_13w(&self) -> i64 {
+        self.weeks.iter().map(|w| w.expected).sum()
+    }
 }
 
 /// The sums one origin of the backtest collects, week by week.
@@ -305,7 +310,7 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
         .map(|(i, (c, h))| ctx.client(c, h, holds.get(i).copied().flatten()))
         .unzip();
     let total = parts.into_iter().fold(Part::new(BACKTEST_ORIGINS), Part::merge);
-    let open: f64 = a.clients.iter().map(|c| c.figures.sums.open_total as f64).sum();
+    let open = a.portfolio.sums.open_total as f64;
     let weeks = (0..WEEKS)
         .map(|k| {
             let (e, sd) = (total.expected[k], total.variance[k].sqrt());
@@ -329,6 +334,20 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
     }
 }
 
+/// What a client's history says at one date.
+struct Learnt {
+    /// Its curve, moved by its trend.
+    curve: Shifted<Curve>,
+    /// The median delay of the invoices it had paid (the usual-delay baseline's).
+    usual: Option<i64>,
+    /// Its trend in days a month, when it moves the curve.
+    trend: Option<f64>,
+    /// Invoices it had paid.
+    paid: u32,
+    /// Their mean delay, recent ones weighing more.
+    mean_delay: Option<f64>,
+}
+
 /// What every client's forecast reads.
 struct Context<'a> {
     /// Whether a client's trend moves its curve (`[analytics] forecast_trend`).
@@ -350,9 +369,9 @@ fn week_index(j: i64) -> Option<usize> {
 }
 
 impl Context<'_> {
-    /// The client's curve at origin `o`, and the median delay of the invoices it had paid by
-    /// then. A merge of two orders made once per client (`Order`), not a sort per origin.
-    fn curve(&self, h: &History, order: &Order, o: usize) -> (Shifted<Curve>, Option<i64>, Option<f64>) {
+    /// What the client's history says at origin `o`: its curve, and what it had paid by then.
+    /// A merge of two orders made once per client (`Order`), not a sort per origin.
+    fn learn(&self, h: &History, order: &Order, o: usize) -> Learnt {
         let at = self.days[o];
         let weight = |p: &Past| self.w.of(at - p.due);
         let mut paid = order.paid.iter().map(|&i| &h.invoices[i as usize]).filter(|p| p.end <= at).peekable();
@@ -366,9 +385,9 @@ impl Context<'_> {
         let mut obs = Vec::with_capacity(h.invoices.len());
         let mut delays = Vec::new();
         // The paid invoices that fell due in the trend's window as (due day, delay); and the
-        // weighted mean due day of all paid ones, the curve's centre in time.
+        // weighted mean due day (the curve's centre in time) and delay of all paid ones.
         let mut recent = Vec::new();
-        let (mut due_sum, mut weight_sum) = (0.0, 0.0);
+        let (mut due_sum, mut delay_sum, mut weight_sum) = (0.0, 0.0, 0.0);
         loop {
             let next_paid = paid.peek().map(|p| i64::from(p.end) - i64::from(p.due));
             let next_open = open.peek().map(|p| i64::from(at) - i64::from(p.due));
@@ -386,27 +405,31 @@ impl Context<'_> {
                 if (TREND_SETTLED..=TREND_SETTLED + TREND_DAYS).contains(&(at - p.due)) {
                     recent.push((i64::from(p.due), d));
                 }
-                due_sum += weight(p) * f64::from(p.due);
-                weight_sum += weight(p);
+                let x = weight(p);
+                due_sum += x * f64::from(p.due);
+                delay_sum += x * d as f64;
+                weight_sum += x;
             } else {
                 let (Some(d), Some(p)) = (next_open, open.next()) else { break };
                 obs.push(Observation { delay: d, paid: false, weight: weight(p) });
             }
         }
         // Extrapolated from the curve's centre in time to the forecast's date, within bounds.
-        let slope = trend(&recent).filter(|_| self.trend);
-        let by = match (self.trend, slope) {
-            (true, Some(slope)) if weight_sum > 0.0 => {
-                (slope * shrink(recent.len()) * (f64::from(at) - due_sum / weight_sum))
-                    .clamp(-MAX_TREND_SHIFT, MAX_TREND_SHIFT)
-                    .round() as i64
-            }
+        let slope = if self.trend { trend(&recent) } else { None };
+        let by = match slope {
+            Some(slope) if weight_sum > 0.0 => (slope * shrink(recent.len()) * (f64::from(at) - due_sum / weight_sum))
+                .clamp(-MAX_TREND_SHIFT, MAX_TREND_SHIFT)
+                .round() as i64,
             _ => 0,
         };
-        let curve = Shifted { curve: Curve::of_sorted(obs), by };
-        // The trend as the basis says it: days later per month, as believed.
-        let per_month = slope.map(|s| s * shrink(recent.len()) * 30.4375).filter(|_| by != 0);
-        (curve, delays.get(delays.len() / 2).copied(), per_month)
+        Learnt {
+            curve: Shifted { curve: Curve::of_sorted(obs), by },
+            usual: delays.get(delays.len() / 2).copied(),
+            // As the basis says it: days later per month, as believed.
+            trend: slope.map(|s| s * shrink(recent.len()) * 30.4375).filter(|_| by != 0),
+            paid: delays.len() as u32,
+            mean_delay: (weight_sum > 0.0).then(|| delay_sum / weight_sum),
+        }
     }
 
     // Long on purpose: the as-of date's forecasts and the backtest's origins read the same
@@ -415,18 +438,11 @@ impl Context<'_> {
         let mut part = Part::new(BACKTEST_ORIGINS);
         let as_of = self.dates[0];
         let order = Order::of(h);
-        let (curve, _, trend_per_month) = self.curve(h, &order, 0);
-        let (mut paid, mut delay_sum, mut weight_sum) = (0u32, 0.0, 0.0);
-        for p in h.invoices.iter().filter(|p| p.paid && p.end <= self.days[0]) {
-            let x = self.w.of(self.days[0] - p.due);
-            paid += 1;
-            delay_sum += x * f64::from(p.end - p.due);
-            weight_sum += x;
-        }
+        let Learnt { curve, trend, paid, mean_delay, .. } = self.learn(h, &order, 0);
         let mut out = ClientOutlook {
             paid,
-            mean_delay: (weight_sum > 0.0).then(|| delay_sum / weight_sum),
-            trend: trend_per_month,
+            mean_delay,
+            trend,
             invoices: Vec::with_capacity(c.open_items.len()),
             ..Default::default()
         };
@@ -496,7 +512,7 @@ impl Context<'_> {
         let (origin, at, a) = (self.dates[o], self.days[o], self.days[0]);
         // Days after the origin: A, and the last day the forecast dates reach.
         let to_a = i64::from(a - at);
-        let mut curve = None;
+        let mut learnt = None;
         // Invoices due the same day share their week ends.
         let mut last: Option<(i32, [f64; WEEKS + 1])> = None;
         let mut sd = [0.0; WEEKS];
@@ -505,7 +521,7 @@ impl Context<'_> {
                 Some(v) if v > 0 => v as f64,
                 _ => continue,
             };
-            let (curve, usual, _) = curve.get_or_insert_with(|| self.curve(h, order, o));
+            let Learnt { curve, usual, .. } = learnt.get_or_insert_with(|| self.learn(h, order, o));
             let due = i64::from(p.due - at);
             let c = Conditional::new(from_day(p.due), origin, curve, &self.portfolio[o]);
             let ends = match last {
@@ -619,5 +635,30 @@ fn judge(origins: &[NaiveDate], judged: &[Judged], as_of: NaiveDate) -> Backtest
         coverage_80: ratio(all.covered as f64, all.judged as f64),
         invoices: all.judged,
         week_coverage_80: ratio(weeks_in as f64, weeks as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_origin_learns_only_what_was_known_on_it() {
+        let (w, origin) = (Recency::new(), day(d("2026-10-31")));
+        let at = |p: &Past| observation(p, origin, &w);
+        // Paid 60 days after its due date, a year before: a payment, weighing little.
+        let old = at(&Past::of(d("2025-10-01"), d("2025-10-31"), Some(d("2025-12-30")), true, 100)).unwrap();
+        assert_eq!((old.delay, old.paid), (60, true));
+        assert!(old.weight < 0.3 && old.weight == recency(365, HALF_LIFE_MONTHS), "{old:?}");
+        // Paid after the origin: not known then; still open, 30 days past due.
+        let later = at(&Past::of(d("2026-09-01"), d("2026-10-01"), Some(d("2026-11-15")), true, 100)).unwrap();
+        assert_eq!((later.delay, later.paid), (30, false));
+        // Not issued yet, or credited away by then: nothing to learn.
+        assert_eq!(at(&Past::of(d("2026-11-02"), d("2026-12-02"), None, false, 100)), None);
+        assert_eq!(at(&Past::of(d("2026-09-01"), d("2026-10-01"), Some(d("2026-10-10")), false, 100)), None);
     }
 }

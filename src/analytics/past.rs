@@ -29,8 +29,16 @@ pub struct Past {
     step_count: u16,
     /// Settled by payments (not credited away).
     pub paid: bool,
-    /// Disputed in the ledger.
-    pub disputed: bool,
+}
+
+impl Past {
+    /// An invoice of `amount` issued, due and settled (`None`: open) on those days, in one
+    /// step: the tests' invoices.
+    #[cfg(test)]
+    pub fn of(issue: NaiveDate, due: NaiveDate, settled: Option<NaiveDate>, paid: bool, amount: i64) -> Past {
+        let end = settled.map_or(i32::MAX, day);
+        Past { issue: day(issue), due: day(due), end, amount, steps: u32::MAX, step_count: 0, paid }
+    }
 }
 
 /// A client's invoices as the forecast learns from them.
@@ -51,7 +59,7 @@ impl History {
     }
 
     /// Records one invoice after the replay; `amount` is its amount in the reporting currency.
-    pub fn record(&mut self, inv: &InvoiceState<'_>, amount: i64, disputed: bool) {
+    pub fn record(&mut self, inv: &InvoiceState<'_>, amount: i64) {
         let doc_amount = inv.doc.amount;
         let single = match inv.allocations.as_slice() {
             [] => true,
@@ -79,7 +87,6 @@ impl History {
             steps,
             step_count,
             paid: inv.is_paid(),
-            disputed,
         });
     }
 

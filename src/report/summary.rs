@@ -41,9 +41,9 @@ pub fn of(src: &Sources<'_>) -> serde_json::Value {
 fn forecast(src: &Sources<'_>) -> serde_json::Value {
     let (o, cur) = (src.outlook, src.currency);
     let b = &o.backtest;
-    let ratio = |x: Option<f64>| x.map(|v| (v * 10_000.0).round() / 10_000.0);
-    let days = |x: Option<f64>| x.map(|v| (v * 100.0).round() / 100.0);
-    let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
+    let ratio = |x: Option<f64>| rounded(x, 4);
+    let days = |x: Option<f64>| rounded(x, 2);
+    let expected = o.expected_13w();
     serde_json::json!({
         // Unknown (null), not zero, from a ledger without any payment.
         "expected_13w": o.known().then(|| Money::new(expected, cur).to_string()),
@@ -133,10 +133,14 @@ fn input_summaries(stats: &[SourceStats]) -> Vec<InputSummary<'_>> {
         .collect()
 }
 
+/// A figure rounded to `decimals` as the data files write it.
+fn rounded(v: Option<f64>, decimals: i32) -> Option<f64> {
+    v.map(|x| (x * 10f64.powi(decimals)).round() / 10f64.powi(decimals))
+}
+
 /// `summary.json`'s portfolio: balances, aging and every figure with its method and period.
 fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
     let money = |v: i64| Money::new(v, cur).to_string();
-    let round = |v: Option<f64>, d: i32| v.map(|x| (x * 10f64.powi(d)).round() / 10f64.powi(d));
     let p = &a.portfolio;
     let s = &a.settings;
     let mut buckets = serde_json::Map::new();
@@ -150,23 +154,23 @@ fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
         "open_invoices": p.sums.open_invoices,
         "aging": buckets,
         "unapplied_credit": money(-p.sums.unapplied_credit),
-        "overdue_share": round(p.sums.overdue_share(), 4),
-        "dbt": round(Some(p.dbt), 2),
-        "dso_standard": {"method": "standard", "period_months": s.dso_months, "days": round(p.dso_standard, 2)},
-        "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": round(p.dso_countback, 2), "capped": p.dso_countback_capped},
-        "bpdso": {"method": "best possible", "period_months": s.dso_months, "days": round(p.bpdso, 2)},
-        "add": {"method": "standard DSO minus BPDSO", "period_months": s.dso_months, "days": round(p.add, 2)},
-        "cei": {"period_months": s.dso_months, "value": round(p.cei, 4)},
+        "overdue_share": rounded(p.sums.overdue_share(), 4),
+        "dbt": rounded(Some(p.dbt), 2),
+        "dso_standard": {"method": "standard", "period_months": s.dso_months, "days": rounded(p.dso_standard, 2)},
+        "dso_countback": {"method": "countback", "lookback_months": s.countback_lookback_months, "days": rounded(p.dso_countback, 2), "capped": p.dso_countback_capped},
+        "bpdso": {"method": "best possible", "period_months": s.dso_months, "days": rounded(p.bpdso, 2)},
+        "add": {"method": "standard DSO minus BPDSO", "period_months": s.dso_months, "days": rounded(p.add, 2)},
+        "cei": {"period_months": s.dso_months, "value": rounded(p.cei, 4)},
         "behaviour": {
             "window_months": s.behaviour_window_months,
             "paid": count(p.sums.window.paid),
             "late": count(p.sums.window.late),
-            "late_ratio": round(p.sums.window.late_ratio(), 4),
-            "late_amount_ratio": round(p.sums.window.late_amount_ratio(), 4),
-            "wadl": round(p.sums.window.wadl(), 2),
-            "adp": round(p.sums.window.adp(), 2),
-            "wadl_slope_6m": round(p.wadl_slope_6m, 2),
-            "late_ratio_trend": round(p.late_ratio_trend, 4),
+            "late_ratio": rounded(p.sums.window.late_ratio(), 4),
+            "late_amount_ratio": rounded(p.sums.window.late_amount_ratio(), 4),
+            "wadl": rounded(p.sums.window.wadl(), 2),
+            "adp": rounded(p.sums.window.adp(), 2),
+            "wadl_slope_6m": rounded(p.wadl_slope_6m, 2),
+            "late_ratio_trend": rounded(p.late_ratio_trend, 4),
         },
     });
     if s.snapshot {

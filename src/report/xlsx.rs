@@ -382,7 +382,7 @@ fn forecast_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxErr
     let name = ws.name();
     let o = m.outlook();
     put(&mut ws, 0, 0, m.t(Label::ForecastTitle), Some(&f.title))?;
-    let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
+    let expected = o.expected_13w();
     if o.known() {
         for (r, label, v) in [(1u32, Label::ExpectedWithin13w, expected), (2, Label::Beyond13w, o.beyond)] {
             put(&mut ws, r, 0, m.t(label), None)?;

@@ -276,7 +276,7 @@ fn forecast(c: &mut Canvas, m: &ReportModel<'_>) {
     c.new_page();
     c.heading(m.t(Label::ForecastTitle));
     let o = m.outlook();
-    let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
+    let expected = o.expected_13w();
     if !o.known() {
         // An open-items list: nothing to forecast from; the due dates alone.
         c.paragraph(m.t(Label::NoForecast), 9.0, false, MUTED);
