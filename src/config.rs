@@ -70,6 +70,8 @@ struct RawConfig {
     #[serde(default)]
     bureau: BureauSettings,
     #[serde(default)]
+    log_inputs: Vec<RawInput>,
+    #[serde(default)]
     risk: RiskSettings,
     #[serde(default)]
     monitor: Thresholds,
@@ -201,6 +203,8 @@ pub struct Config {
     pub bureau_inputs: Vec<InputSpec>,
     /// `[bureau]`.
     pub bureau: BureauSettings,
+    /// The collector's log files (`[[log_inputs]]`): promises, disputes, calls, notes.
+    pub log_inputs: Vec<InputSpec>,
     /// `[risk]`.
     pub risk: RiskSettings,
     /// `[monitor]`.
@@ -308,6 +312,7 @@ impl Config {
         };
         let inputs = read_inputs(raw.inputs, &base, &invalid)?;
         let bureau_inputs = read_inputs(raw.bureau_inputs, &base, &invalid)?;
+        let log_inputs = read_inputs(std::mem::take(&mut raw.log_inputs), &base, &invalid)?;
         raw.bureau.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md"))?;
         raw.risk.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md"))?;
         raw.ladder.check().map_err(|e| invalid(e.to_string(), "see docs/reports.md, the collection ladder"))?;
@@ -368,6 +373,7 @@ impl Config {
             analytics,
             bureau_inputs,
             bureau: std::mem::take(&mut raw.bureau),
+            log_inputs,
             risk: raw.risk.clone(),
             monitor: raw.monitor.clone(),
             compare_with,
@@ -541,7 +547,7 @@ mod documented {
         use crate::notify::{EmailSettings, NotifySettings, WebhookSettings};
         vec![
             ("top level", accepted::<RawConfig>()),
-            ("[[inputs]] and [[bureau_inputs]]", accepted::<RawInput>()),
+            ("[[inputs]], [[bureau_inputs]] and [[log_inputs]]", accepted::<RawInput>()),
             ("[analytics]", accepted::<AnalyticsSection>()),
             ("[bureau]", accepted::<BureauSettings>()),
             ("[risk]", accepted::<RiskSettings>()),

@@ -62,13 +62,20 @@ pub fn why_warnings(common: &Common, a: &Analysed, data_dir: Option<&Path>) {
         say(common, &format!("accepted as configured ([warnings] accept), no exit code 3 for them: {kinds}"));
     }
     let accepted = |kind: &str| a.accepted.accepts(kind);
-    let rejects: Vec<&Reject> =
-        a.quality.rejects.iter().chain(&a.bureau.rejects).filter(|r| !(r.benign || accepted(r.kind()))).collect();
+    let rejects: Vec<&Reject> = a
+        .quality
+        .rejects
+        .iter()
+        .chain(&a.bureau.rejects)
+        .chain(&a.log.rejects)
+        .filter(|r| !(r.benign || accepted(r.kind())))
+        .collect();
     let warnings: Vec<&Warning> = a
         .quality
         .warnings
         .iter()
         .chain(&a.bureau.warnings)
+        .chain(&a.log.warnings)
         .chain(&a.run_warnings)
         .filter(|w| !accepted(w.kind))
         .collect();
@@ -267,6 +274,7 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
     let a = &out.analysed;
     inputs(common, &a.quality.stats, &a.quality.rejects, &a.quality.warnings);
     inputs(common, &a.bureau.stats, &a.bureau.rejects, &a.bureau.warnings);
+    inputs(common, &a.log.stats, &a.log.rejects, &a.log.warnings);
     as_of(common, &a.as_of_choice);
     if !common.quiet {
         for w in &a.run_warnings {
@@ -321,7 +329,7 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
             common,
             &format!(
                 "bureau: {} snapshots, {} clients matched; no snapshot for {} clients{named}; {others}",
-                a.bureau.snapshots.len(),
+                a.bureau.rows.len(),
                 m.latest.len(),
                 m.unmatched_clients.len(),
             ),

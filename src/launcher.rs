@@ -143,8 +143,9 @@ fn settings_for(
     let config = dir.join("arwatch.toml");
     let mut force = false;
     if config.exists() {
-        let read = Config::load(&config, &Overrides::default())
-            .map(|c| c.inputs.iter().chain(&c.bureau_inputs).map(|i| i.path.clone()).collect::<Vec<_>>());
+        let read = Config::load(&config, &Overrides::default()).map(|c| {
+            c.inputs.iter().chain(&c.bureau_inputs).chain(&c.log_inputs).map(|i| i.path.clone()).collect::<Vec<_>>()
+        });
         if read.as_ref().is_ok_and(|r| same_files(r, files)) {
             println!("Using the settings in {} (they read these files).", dir.display());
             return Ok(Some(config));

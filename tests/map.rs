@@ -60,18 +60,24 @@ fn shape(dir: &Path, name: &str, bytes: &[u8], mapping: &str) -> (PathBuf, PathB
 #[test]
 fn the_sample_set_maps_to_the_same_figures_in_csv_and_xlsx() {
     let csv = root().join("sample_data/csv");
-    let files = [csv.join("facturen.csv"), csv.join("betalingen.csv"), csv.join("kredietinfo.csv")];
+    let files =
+        [csv.join("facturen.csv"), csv.join("betalingen.csv"), csv.join("kredietinfo.csv"), csv.join("logboek.csv")];
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let (m, diff) = compare(&refs, &root().join("sample_data/arwatch.toml"), "2026-10-31", &[]);
     assert!(diff.is_empty(), "{diff:?}\n{}", m.stdout);
     assert!(m.stdout.contains("kredietinfo.csv: bureau"), "{}", m.stdout);
+    // The collector's log is told from its kinds' words and its promised-date column.
+    assert!(m.stdout.contains("logboek.csv: log (the collector's log"), "{}", m.stdout);
+    assert!(m.stdout.lines().any(|l| l.trim_start().starts_with("promised_date ") && l.contains("'Beloofd tegen'")));
     assert!(
         m.stdout.lines().any(|l| l.trim_start().starts_with("reference ") && l.contains("← 'Factuurnr'")),
         "a payment's invoice number is its reference: {}",
         m.stdout
     );
     let xlsx = root().join("sample_data/xlsx/arwatch-sample.xlsx");
-    let (m, diff) = compare(&[&xlsx], &root().join("sample_data/arwatch-xlsx.toml"), "2026-10-31", &[]);
+    // The workbook's configuration reads the same log, from its CSV.
+    let log = csv.join("logboek.csv");
+    let (m, diff) = compare(&[&xlsx, &log], &root().join("sample_data/arwatch-xlsx.toml"), "2026-10-31", &[]);
     assert!(diff.is_empty(), "{diff:?}\n{}", m.stdout);
     assert!(m.stdout.contains("sheet 'Betalingen': payments"), "{}", m.stdout);
 }
@@ -214,10 +220,11 @@ fn the_real_exports_map_to_the_same_figures() {
     }
     // ABC marks a dispute in a status column ("Status2" = ASSIGNED) that no name gives away:
     // every figure is the same, only open_items.csv's disputed column differs, and with it
-    // forecast.csv's basis, which says an invoice is disputed.
+    // clients.csv's disputed open amount and forecast.csv's basis, which says an invoice is
+    // disputed.
     for (file, cfg) in [(&abc, "abc-spain-csv.toml"), (&abc_xlsx, "abc-spain-xlsx.toml")] {
         let (m, diff) = compare(&[file], &ex.join(cfg), "2014-07-31", &[]);
-        assert_eq!(diff, ["open_items.csv", "forecast.csv"], "{cfg}\n{}", m.stdout);
+        assert_eq!(diff, ["clients.csv", "open_items.csv", "forecast.csv"], "{cfg}\n{}", m.stdout);
         assert!(m.stdout.contains("skip_rows") || m.stdout.contains("'Cust nbr'"), "{}", m.stdout);
     }
 }

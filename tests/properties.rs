@@ -205,6 +205,7 @@ mod risk_score {
                 proptest::option::of(0.0f64..100.0),
                 proptest::option::of((0.0f64..120.0, 3u32..20)),
                 0u64..12,
+                proptest::option::of((0u32..6, 0u32..6)),
             ),
         )
             .prop_map(
@@ -215,7 +216,7 @@ mod risk_score {
                     (a, b),
                     add,
                     (score, payment_score, rating),
-                    (utilisation, discontinuation, elsewhere, open_invoices),
+                    (utilisation, discontinuation, elsewhere, open_invoices, promises),
                 )| {
                     RiskInput {
                         wadl,
@@ -238,6 +239,7 @@ mod risk_score {
                             || rating.is_some()
                             || utilisation.is_some(),
                         elsewhere,
+                        promises,
                     }
                 },
             )
@@ -263,6 +265,8 @@ mod risk_score {
             // A higher discontinuation score is a higher chance of stopping: worse.
             9 => w.discontinuation = w.discontinuation.map(|v| (v + by).min(100.0)),
             10 => w.utilisation = w.utilisation.map(|u| u + by / 10.0),
+            // A promise kept becomes one broken (or one more is broken).
+            11 => w.promises = w.promises.map(|(kept, broken)| (kept.saturating_sub(1), broken + 1)),
             // Paying the pool's other creditors later.
             _ => w.elsewhere = w.elsewhere.map(|(v, n)| (v + by, n)),
         }
@@ -273,7 +277,7 @@ mod risk_score {
         #![proptest_config(ProptestConfig::with_cases(500))]
 
         #[test]
-        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..12, by in 0.0f64..50.0) {
+        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..13, by in 0.0f64..50.0) {
             let (s, b) = (RiskSettings::default(), BureauSettings::default());
             let before = assess(&i, &s, &b);
             let after = assess(&worse(&i, which, by), &s, &b);

@@ -6,12 +6,14 @@
 pub mod allocation;
 pub mod as_of;
 pub mod calendar;
+pub mod dispute;
 mod figures;
 pub mod forecast;
 pub mod metrics;
 pub mod outlook;
 pub mod past;
 pub mod position;
+pub mod promise;
 pub mod risk;
 pub mod settings;
 

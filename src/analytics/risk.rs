@@ -37,6 +37,8 @@ pub struct Weights {
     pub utilisation: f64,
     /// How late the client pays the other creditors of a pool (`docs/pooling.md`).
     pub elsewhere: f64,
+    /// Promises to pay broken in the last 12 months (the collector's log).
+    pub broken_promises: f64,
 }
 
 impl Default for Weights {
@@ -54,6 +56,7 @@ impl Default for Weights {
             rating: 10.0,
             utilisation: 5.0,
             elsewhere: 10.0,
+            broken_promises: 10.0,
         }
     }
 }
@@ -81,6 +84,8 @@ pub struct RiskSettings {
     pub utilisation_from: f64,
     /// Utilisation at which that factor is full.
     pub utilisation_full: f64,
+    /// Promises broken in 12 months at which that factor is full.
+    pub broken_promises_full: f64,
 }
 
 impl Default for RiskSettings {
@@ -95,6 +100,7 @@ impl Default for RiskSettings {
             add_min_open_invoices: 5,
             utilisation_from: 0.5,
             utilisation_full: 1.2,
+            broken_promises_full: 2.0,
         }
     }
 }
@@ -116,6 +122,7 @@ impl RiskSettings {
             w.rating,
             w.utilisation,
             w.elsewhere,
+            w.broken_promises,
         ];
         if let Some(x) = all.iter().find(|x| **x < 0.0 || !x.is_finite()) {
             return Err(SettingError::shown("[risk.weights]", x, "a weight must be zero or positive"));
@@ -126,6 +133,13 @@ impl RiskSettings {
                 "[risk] tiers",
                 format!("{t:?}"),
                 "must rise within 0–100, e.g. [25, 50, 75]",
+            ));
+        }
+        if self.broken_promises_full.is_nan() || self.broken_promises_full < 1.0 {
+            return Err(SettingError::shown(
+                "[risk] broken_promises_full",
+                self.broken_promises_full,
+                "is a number of promises, at least 1",
             ));
         }
         // Written so that a NaN (no order) is refused too.
@@ -205,6 +219,9 @@ pub struct RiskInput {
     pub has_bureau: bool,
     /// Its WADL at the other creditors of a pool, and how many they are.
     pub elsewhere: Option<(f64, u32)>,
+    /// Its promises to pay judged in 12 months (collector's log): (kept, broken); `None`
+    /// without any.
+    pub promises: Option<(u32, u32)>,
 }
 
 impl RiskInput {
@@ -294,6 +311,13 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
             weight: w.elsewhere,
             badness: ramp(v, s.wadl_full_days),
             what: format!("pays other suppliers {v:.1} days late on average ({n} creditors)"),
+        });
+    }
+    if let Some((kept, broken)) = i.promises {
+        factors.push(Factor {
+            weight: w.broken_promises,
+            badness: ramp(f64::from(broken), s.broken_promises_full),
+            what: format!("broke {broken} of {} promises to pay (12 months)", kept + broken),
         });
     }
     // ADD is the standard DSO above its best possible, from the period's sales: said as such,

@@ -71,7 +71,7 @@ pub fn fingerprint(config: &Config) -> String {
     h.feed(env!("CARGO_PKG_VERSION").as_bytes());
     h.file(&config.path);
     h.feed(format!("{:?}|{:?}|{:?}|{:?}", config.as_of, config.lang, config.out, config.outputs).as_bytes());
-    for i in config.inputs.iter().chain(&config.bureau_inputs) {
+    for i in config.inputs.iter().chain(&config.bureau_inputs).chain(&config.log_inputs) {
         h.feed(format!("{:?}|{:?}", i.mapping, i.snapshot).as_bytes());
         h.file(&i.path);
     }

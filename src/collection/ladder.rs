@@ -8,6 +8,7 @@ use super::handover::{Compensation, HandoverSettings, Reminder};
 use super::interest::{Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;
 use crate::analytics::outlook::Outlook;
+use crate::analytics::promise::{Promise, Promises, Standing};
 use crate::analytics::risk::Tier;
 use crate::bureau::Status;
 use crate::locale::Lang;
@@ -66,6 +67,9 @@ pub struct LadderSettings {
     /// this goes to the handover as soon as the step before it is due, instead of waiting
     /// for the last step's day; 0 turns it off.
     pub forecast_handover_below: f64,
+    /// Days after a promised date that a payment still keeps the promise (the bank's days,
+    /// a weekend); the ladder waits for a live promise until then.
+    pub promise_grace_days: u32,
 }
 
 impl Default for LadderSettings {
@@ -83,6 +87,7 @@ impl Default for LadderSettings {
             ],
             handover_off: false,
             forecast_handover_below: 0.1,
+            promise_grace_days: 3,
         }
     }
 }
@@ -166,6 +171,17 @@ pub struct Action {
     pub claim: Option<(i64, Jurisdiction)>,
     /// For a handover the forecast brought forward: the chance of collection within 13 weeks.
     pub unlikely: Option<f64>,
+    /// A promise to pay that moved the action: waited for, or broken.
+    pub promise: Option<Promised>,
+}
+
+/// How a promise to pay in the collector's log moved an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Promised {
+    /// A live promise to pay by this day: no step before its grace has passed.
+    Waits(NaiveDate),
+    /// A promise to pay by this day was broken: the next step is due at once.
+    Broken(NaiveDate),
 }
 
 impl Action {
@@ -208,6 +224,12 @@ impl Action {
             (Kind::Handover, _) if client.risk.tier == Tier::Critical => {
                 format!("the client became critical ({})", client.risk.reasons)
             }
+            (_, _) if let Some(Promised::Waits(by)) = self.promise => {
+                format!("promised to pay by {by}: {step} on {}, when the promise's grace has passed", self.date)
+            }
+            (_, _) if let Some(Promised::Broken(by)) = self.promise => {
+                format!("promise to pay by {by} broken: {step} due at once, for {} days", self.overdue_days)
+            }
             (Kind::Handover, _) if self.unlikely.is_some() => format!(
                 "{} % likely to be collected within 13 weeks (forecast, below {} %): handed over from the {} day on",
                 (self.unlikely.unwrap_or(0.0) * 100.0).round(),
@@ -238,7 +260,9 @@ pub fn actions(
     rates: &Rates,
     compensation: Compensation,
     outlook: &Outlook,
+    promises: &Promises,
 ) -> Result<Vec<Action>, CollectionError> {
+    let grace = Duration::days(i64::from(ladder.promise_grace_days));
     let as_of = analysis.as_of;
     let mut done: BTreeMap<(&str, &str), u32> = BTreeMap::new();
     for r in reminders.iter().filter(|r| r.date <= as_of) {
@@ -270,6 +294,7 @@ pub fn actions(
                 overdue_days: (as_of - date).num_days().max(0),
                 claim: None,
                 unlikely: None,
+                promise: None,
             };
             // The forecast's chance of collection within 13 weeks, for the rule below: only
             // from a history of some size (a handful of payments says little).
@@ -309,6 +334,33 @@ pub fn actions(
                 a.date = d;
                 a.overdue_days = (as_of - d).num_days().max(0);
                 a.unlikely = Some(p);
+            }
+            if !insolvent && v.risk.tier != Tier::Critical {
+                // A promise covers the invoice it names, or every invoice open when it was made.
+                let covers = |p: &&Promise| {
+                    p.document_id.as_deref().map_or(p.made >= o.invoice.issue, |id| id == o.invoice.document_id)
+                };
+                let promised = promises.of(c.client).iter().filter(covers);
+                if let Some(p) = promised.clone().filter(|p| p.standing == Standing::Live).max_by_key(|p| p.by) {
+                    // Nothing before the promised day and its grace.
+                    a.date = a.date.max(p.by + grace + Duration::days(1));
+                    a.overdue_days = (as_of - a.date).num_days().max(0);
+                    a.promise = Some(Promised::Waits(p.by));
+                    // Not handed over while it waits: the handover pack takes handovers only.
+                    if a.kind == Kind::Handover {
+                        a.kind = Kind::Step;
+                        a.unlikely = None;
+                    }
+                } else if let Some(p) = promised.filter(|p| p.standing == Standing::Broken).max_by_key(|p| p.by) {
+                    // The next step from the day after the broken promise's grace, if sooner (and
+                    // never before the invoice is past due).
+                    let broke = (p.by + grace).max(o.invoice.due) + Duration::days(1);
+                    if broke < a.date {
+                        a.date = broke;
+                        a.overdue_days = (as_of - broke).num_days().max(0);
+                        a.promise = Some(Promised::Broken(p.by));
+                    }
+                }
             }
             out.push(a);
         }
@@ -383,6 +435,8 @@ mod tests {
             over_60: 0,
             over_90: 0,
             elsewhere: None,
+            promises: Default::default(),
+            longest_dispute_days: None,
         };
         (roster, analysis, Assessment { clients: vec![view], ..Default::default() })
     }
@@ -401,7 +455,7 @@ mod tests {
     }
 
     fn run(tier: Tier, status: Option<Status>, reminders: &[Reminder]) -> Vec<Seen> {
-        run_with(tier, status, reminders, &Outlook::default(), &LadderSettings::default())
+        run_with(tier, status, reminders, &Outlook::default(), &LadderSettings::default(), &Promises::default())
     }
 
     fn run_with(
@@ -410,6 +464,7 @@ mod tests {
         reminders: &[Reminder],
         outlook: &Outlook,
         ladder: &LadderSettings,
+        promises: &Promises,
     ) -> Vec<Seen> {
         let (roster, analysis, assessment) = case(tier, status);
         let actions = actions(
@@ -422,6 +477,7 @@ mod tests {
             &Rates::shipped(),
             HandoverSettings::default().compensation(&crate::fx::Fx::none(Currency::EUR), d("2026-10-31")),
             outlook,
+            promises,
         )
         .unwrap();
         actions
@@ -441,6 +497,66 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    fn promise(document: Option<&str>, made: &str, by: &str, standing: Standing) -> Promise {
+        Promise {
+            client: 0,
+            made: d(made),
+            by: d(by),
+            document_id: document.map(String::from),
+            amount: 1_000_00,
+            paid: 0,
+            standing,
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_live_promise_holds_the_ladder_and_a_broken_one_moves_it_on() {
+        let ladder = LadderSettings::default();
+        let run = |promises: Vec<Promise>| {
+            run_with(
+                Tier::Low,
+                None,
+                &[],
+                &Outlook::default(),
+                &ladder,
+                &Promises { all: promises, warnings: Vec::new() },
+            )
+        };
+        let find = |seen: &[Seen], id: &str| seen.iter().position(|s| s.document_id == id).unwrap();
+        // Without reminders sent every invoice is at its first reminder: F30 (due 01/10) since
+        // 08/10, F70 (due 22/08) since 29/08.
+        let before = run(Vec::new());
+        assert_eq!(before[find(&before, "F30")].overdue_days, 23);
+        // A live promise for F30 by 05/11: nothing before 05/11 + 3 days' grace.
+        let waits = run(vec![promise(Some("F30"), "2026-10-25", "2026-11-05", Standing::Live)]);
+        let f30 = &waits[find(&waits, "F30")];
+        assert_eq!((f30.kind, f30.overdue_days), (Kind::Step, 0));
+        assert!(
+            f30.reason.starts_with("promised to pay by 2026-11-05: first reminder on 2026-11-09"),
+            "{}",
+            f30.reason
+        );
+        let f70 = &waits[find(&waits, "F70")];
+        assert_eq!((f70.overdue_days, f70.reason.as_str()), (63, "first reminder due for 63 days"), "F30 only");
+        // A live promise for the whole account holds even the handover back.
+        let all = run(vec![promise(None, "2026-10-25", "2026-11-05", Standing::Live)]);
+        assert!(all.iter().all(|s| s.kind == Kind::Step && s.overdue_days == 0));
+        // Broken (by 10/10, grace to 13/10): F30's second step… its first reminder was due on
+        // 08/10 already; F10 (due 21/10) gets its first reminder from the day after it is due
+        // (22/10), not on its ladder day (28/10).
+        let broken = run(vec![promise(None, "2026-09-30", "2026-10-10", Standing::Broken)]);
+        let f10 = &broken[find(&broken, "F10")];
+        assert_eq!(f10.overdue_days, 9, "22/10 to 31/10");
+        assert!(
+            f10.reason.starts_with("promise to pay by 2026-10-10 broken: first reminder due at once"),
+            "{}",
+            f10.reason
+        );
+        let f30 = &broken[find(&broken, "F30")];
+        assert_eq!(f30.overdue_days, 23, "its own day (08/10) was sooner than the promise's");
     }
 
     fn reminder(doc: &str, date: &str) -> Reminder {
@@ -493,7 +609,8 @@ mod tests {
             paid: MIN_FORECAST_HISTORY,
             ..Default::default()
         };
-        let a = run_with(Tier::Low, Some(Status::Active), &[], &outlook, &LadderSettings::default());
+        let a =
+            run_with(Tier::Low, Some(Status::Active), &[], &outlook, &LadderSettings::default(), &Promises::default());
         let by = |id: &str| a.iter().find(|x| x.document_id == id).unwrap();
         // Due 70 days ago: the formal notice (due + 35) passed 35 days ago; handed over since.
         assert_eq!((by("F70").kind, by("F70").overdue_days), (Kind::Handover, 35));
@@ -502,12 +619,12 @@ mod tests {
         assert_eq!((by("F30").kind, by("F30").action.as_str()), (Kind::Step, "first reminder"));
         // Switched off.
         let off = LadderSettings { forecast_handover_below: 0.0, ..Default::default() };
-        let a = run_with(Tier::Low, Some(Status::Active), &[], &outlook, &off);
+        let a = run_with(Tier::Low, Some(Status::Active), &[], &outlook, &off, &Promises::default());
         assert!(a.iter().all(|x| x.kind == Kind::Step));
         assert!(LadderSettings { forecast_handover_below: 1.5, ..Default::default() }.check().is_err());
         // A forecast from a handful of payments is not acted on.
         let thin = Outlook { paid: MIN_FORECAST_HISTORY - 1, ..outlook.clone() };
-        let a = run_with(Tier::Low, Some(Status::Active), &[], &thin, &LadderSettings::default());
+        let a = run_with(Tier::Low, Some(Status::Active), &[], &thin, &LadderSettings::default(), &Promises::default());
         assert!(a.iter().all(|x| x.kind == Kind::Step));
     }
 

@@ -1,29 +1,17 @@
 //! Reading credit-bureau snapshot files (`rows = "bureau"`) through the same mappings, parsing
 //! and rejected-row accounting as ledgers.
 
-use super::convert::{RowError, RowView, shifted};
+use super::convert::{RowError, RowView};
 use super::error::InputError;
-use super::mapping::Field;
-use super::plan::{Plan, detect_dates};
+use super::mapping::{Field, RowKind};
+use super::side::{Note, SideIngested, SideRows, ingest_side};
 use super::spec::{IngestOptions, InputSpec};
-use super::stats::{Reject, SourceStats, Warning};
-use super::stats::{account_extent, layout_label};
-use super::table::{self, Batch, Header, RawRow};
+use super::table::RawRow;
 use crate::bureau::{BureauFields, BureauSettings, ScoreKind, Snapshot};
 use crate::model::{Money, Origin};
 
 /// What reading the bureau inputs gave.
-#[derive(Debug, Default)]
-pub struct BureauIngested {
-    /// The accepted rows.
-    pub snapshots: Vec<Snapshot>,
-    /// The rejected rows, with their reasons.
-    pub rejects: Vec<Reject>,
-    /// Observations that did not stop a row.
-    pub warnings: Vec<Warning>,
-    /// Each input's reconciliation.
-    pub stats: Vec<SourceStats>,
-}
+pub type BureauIngested = SideIngested<Snapshot>;
 
 /// Reads every bureau input. `source_base` numbers the sources after the ledger's.
 pub fn ingest_bureau(
@@ -32,113 +20,23 @@ pub fn ingest_bureau(
     opts: &IngestOptions,
     source_base: u16,
 ) -> Result<BureauIngested, InputError> {
-    let mut out = BureauIngested::default();
-    for (i, input) in inputs.iter().enumerate() {
-        let map = input
-            .mapping
-            .resolve()
-            .map_err(|e| InputError::file(&input.path, format!("mapping: {e}"), "correct the mapping file"))?;
-        if map.rows != super::mapping::RowKind::Bureau {
-            return Err(InputError::file(
-                &input.path,
-                "a bureau input needs a mapping with rows = \"bureau\"",
-                "set rows = \"bureau\" in its mapping",
-            ));
-        }
-        let mut loader = Loader {
-            input,
-            map,
-            opts,
-            settings,
-            source: source_base + i as u16,
-            plan: None,
-            stats: SourceStats::bureau(crate::platform::portable(&input.path)),
-            out: &mut out,
-        };
-        let mut extent = table::Extent::default();
-        let first_reject = loader.out.rejects.len();
-        let header = table::read_table(&input.path, &input.mapping, &mut loader, &mut extent)?;
-        let mut stats = loader.stats;
-        account_extent(&mut stats, &mut out.rejects, &extent, &header);
-        out.rejects[first_reject..].sort_by_key(|r| r.line);
-        out.stats.push(stats);
-    }
-    Ok(out)
+    ingest_side(inputs, &BureauRows { settings, opts }, opts, source_base)
 }
 
-struct Loader<'a> {
-    input: &'a InputSpec,
-    map: super::mapping::Resolved,
-    opts: &'a IngestOptions,
+struct BureauRows<'a> {
     settings: &'a BureauSettings,
-    source: u16,
-    plan: Option<Plan>,
-    stats: SourceStats,
-    out: &'a mut BureauIngested,
+    opts: &'a IngestOptions,
 }
 
-impl table::Sink for Loader<'_> {
-    fn header(&mut self, h: &Header) -> Result<(), InputError> {
-        self.stats.layout = layout_label(&h.layout);
-        self.plan = Some(Plan::new(self.input, &self.map, self.opts, h)?);
-        Ok(())
-    }
+impl SideRows for BureauRows<'_> {
+    type Row = Snapshot;
+    const KIND: RowKind = RowKind::Bureau;
+    const NAMES: (&'static str, &'static str) = ("bureau", "[[bureau_inputs]]");
 
-    fn batch(&mut self, h: &Header, batch: Batch<'_>) -> Result<(), InputError> {
-        match batch {
-            Batch::Text(rows) => self.rows(h, rows),
-            Batch::Sheet(rows) => self.rows(h, rows),
-        }
-    }
-}
-
-impl Loader<'_> {
-    fn rows<R: RawRow>(&mut self, h: &Header, rows: &[R]) -> Result<(), InputError> {
-        let mut plan = self.plan.take().expect("the header comes first");
-        if plan.dates.is_none() {
-            plan.dates = Some(detect_dates(&plan, rows, h, &self.input.path)?);
-        }
-        let plan_ref = &plan;
-        for row in rows {
-            let plan = plan_ref;
-            self.stats.rows_read += 1;
-            if row.is_blank() {
-                self.reject(plan, h, row, RowError::benign(None, String::new(), "blank row".into()));
-                continue;
-            }
-            if let Some(e) = shifted(plan, row) {
-                self.reject(plan, h, row, e);
-                continue;
-            }
-            match convert(
-                RowView { plan, row },
-                self.settings,
-                self.opts,
-                Origin { source: self.source, line: row.line() },
-            ) {
-                Ok((snapshot, warning)) => {
-                    if let Some(message) = warning {
-                        let location = h.layout.location(row.line(), plan.cols.get(&Field::CompanyNumber).copied());
-                        self.out.warnings.push(Warning {
-                            kind: "invalid_company_number",
-                            source: self.stats.file.clone(),
-                            location,
-                            message,
-                        });
-                    }
-                    self.stats.accepted += 1;
-                    self.out.snapshots.push(snapshot);
-                }
-                Err(e) => self.reject(plan, h, row, e),
-            }
-        }
-        self.plan = Some(plan);
-        Ok(())
-    }
-
-    fn reject<R: RawRow>(&mut self, plan: &Plan, h: &Header, row: &R, e: RowError) {
-        let r = e.into_reject(&self.stats.file, h, &plan.header, row.line(), row.raw_values());
-        self.stats.reject(&mut self.out.rejects, r);
+    fn convert<R: RawRow>(&self, v: RowView<'_, R>, origin: Origin) -> Result<(Snapshot, Option<Note>), RowError> {
+        let (snapshot, warning) = convert(v, self.settings, self.opts, origin)?;
+        let note = warning.map(|message| Note { kind: "invalid_company_number", field: Field::CompanyNumber, message });
+        Ok((snapshot, note))
     }
 }
 

@@ -35,6 +35,13 @@ pub(super) fn ingest_one(
             "list bureau files under [[bureau_inputs]] in the configuration",
         ));
     }
+    if map.rows == RowKind::Log {
+        return Err(InputError::file(
+            path,
+            "a collector's log mapping (rows = \"log\") is listed under [[inputs]]",
+            "list the log under [[log_inputs]] in the configuration",
+        ));
+    }
     let file = crate::platform::portable(path);
     let mut loader = Loader {
         source_ix,

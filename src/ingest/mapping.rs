@@ -76,6 +76,9 @@ pub enum RowKind {
     /// What was open on one date: one row per open invoice or credit, its amount the open
     /// amount (the input's `snapshot_date` in the configuration says which date).
     OpenItems,
+    /// The collector's log: one event (a promise to pay, a dispute opened or resolved, a call,
+    /// a note) on one date; the `kind` column says which, through `[log_kinds]`.
+    Log,
 }
 
 /// The fields arwatch reads from document and payment sources.
@@ -131,11 +134,17 @@ pub enum Field {
     DiscontinuationScore,
     /// The bureau's credit flag (green, orange, red).
     CreditFlag,
+    /// What a collector's log row is (promise, dispute opened…), in the user's words.
+    EventKind,
+    /// The date a client promised to pay by.
+    PromisedDate,
+    /// Free text (what was said).
+    Text,
 }
 
 impl Field {
     /// Every field, in the order of the enum.
-    pub const ALL: [Field; 25] = [
+    pub const ALL: [Field; 28] = [
         Field::ClientId,
         Field::ClientName,
         Field::CompanyNumber,
@@ -161,6 +170,9 @@ impl Field {
         Field::GrowthScore,
         Field::DiscontinuationScore,
         Field::CreditFlag,
+        Field::EventKind,
+        Field::PromisedDate,
+        Field::Text,
     ];
 
     /// The field's name in a mapping's `[columns]`.
@@ -191,6 +203,9 @@ impl Field {
             Field::GrowthScore => "growth_score",
             Field::DiscontinuationScore => "discontinuation_score",
             Field::CreditFlag => "credit_flag",
+            Field::EventKind => "kind",
+            Field::PromisedDate => "promised_date",
+            Field::Text => "text",
         }
     }
 
@@ -207,7 +222,7 @@ impl Field {
 
     /// Whether the field holds a date.
     pub fn is_date(self) -> bool {
-        matches!(self, Field::Date | Field::DueDate | Field::SettledDate)
+        matches!(self, Field::Date | Field::DueDate | Field::SettledDate | Field::PromisedDate)
     }
 }
 
@@ -338,6 +353,11 @@ pub struct Mapping {
     pub doc_types: BTreeMap<String, Vec<String>>,
     /// Values of the disputed column that mean "disputed" (default: yes, y, true, 1, ja, oui, x).
     pub disputed_values: Option<Vec<String>>,
+    /// For `rows = "log"`: the `kind` column's values that mean `promise`, `dispute_opened`,
+    /// `dispute_resolved`, `call`, `note` or `ignore`, beside the English, Dutch and French
+    /// words arwatch knows ([`LogKind::WORDS`]).
+    #[serde(default)]
+    pub log_kinds: BTreeMap<String, Vec<String>>,
     /// Identifier fields whose all-digit values are left-padded with zeros to this width, to
     /// undo a spreadsheet re-save that dropped them (`document_id = 10`).
     #[serde(default)]
@@ -378,6 +398,69 @@ pub enum TypeOfRow {
     Ignore,
 }
 
+/// What a row of the collector's log is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogKind {
+    /// The client promised to pay (an amount, or the documents named) by a date.
+    Promise,
+    /// The client disputes a document.
+    DisputeOpened,
+    /// The dispute about a document is settled.
+    DisputeResolved,
+    /// A call: kept in the log, counts for nothing.
+    Call,
+    /// A note: kept in the log, counts for nothing.
+    Note,
+    /// A row the mapping leaves out.
+    Ignore,
+}
+
+impl LogKind {
+    /// The kinds by their names in `[log_kinds]`.
+    pub const NAMES: [(&'static str, LogKind); 6] = [
+        ("promise", LogKind::Promise),
+        ("dispute_opened", LogKind::DisputeOpened),
+        ("dispute_resolved", LogKind::DisputeResolved),
+        ("call", LogKind::Call),
+        ("note", LogKind::Note),
+        ("ignore", LogKind::Ignore),
+    ];
+
+    /// The words a log's kind column is understood in without a `[log_kinds]` table, compared
+    /// without case: English, Dutch and French as collectors write them.
+    pub const WORDS: [(&'static str, LogKind); 24] = [
+        ("promise", LogKind::Promise),
+        ("promise to pay", LogKind::Promise),
+        ("betalingsbelofte", LogKind::Promise),
+        ("belofte", LogKind::Promise),
+        ("promesse", LogKind::Promise),
+        ("promesse de paiement", LogKind::Promise),
+        ("dispute", LogKind::DisputeOpened),
+        ("dispute opened", LogKind::DisputeOpened),
+        ("betwisting", LogKind::DisputeOpened),
+        ("geschil", LogKind::DisputeOpened),
+        ("litige", LogKind::DisputeOpened),
+        ("contestation", LogKind::DisputeOpened),
+        ("dispute resolved", LogKind::DisputeResolved),
+        ("betwisting opgelost", LogKind::DisputeResolved),
+        ("geschil opgelost", LogKind::DisputeResolved),
+        ("litige résolu", LogKind::DisputeResolved),
+        ("call", LogKind::Call),
+        ("telefoon", LogKind::Call),
+        ("gesprek", LogKind::Call),
+        ("appel", LogKind::Call),
+        ("note", LogKind::Note),
+        ("notitie", LogKind::Note),
+        ("e-mail", LogKind::Note),
+        ("email", LogKind::Note),
+    ];
+
+    /// Its name in `[log_kinds]`.
+    pub fn name(self) -> &'static str {
+        LogKind::NAMES.iter().find(|(_, k)| *k == self).map_or("", |(n, _)| n)
+    }
+}
+
 /// A mapping checked and ready to apply: formats parsed, doc types indexed.
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -399,6 +482,9 @@ pub struct Resolved {
     pub doc_types: Vec<(String, TypeOfRow)>,
     /// Values of the disputed column that mean disputed.
     pub disputed_values: Vec<String>,
+    /// The log's kind words (lower case) and what they mean: the mapping's first, then
+    /// [`LogKind::WORDS`].
+    pub log_kinds: Vec<(String, LogKind)>,
     /// Fields padded with leading zeros to this width.
     pub zero_pad: BTreeMap<Field, usize>,
     /// A report grouped by client (see [`Mapping::grouped`]).
@@ -505,6 +591,22 @@ impl Mapping {
                 }
             }
         }
+        let mut log_kinds = Vec::new();
+        for (kind, values) in &self.log_kinds {
+            let Some(&(_, k)) = LogKind::NAMES.iter().find(|(n, _)| n == kind) else {
+                return Err(MappingError::setting(
+                    "log_kinds",
+                    format!(
+                        "log_kinds: '{kind}' must be promise, dispute_opened, dispute_resolved, call, note or ignore"
+                    ),
+                ));
+            };
+            log_kinds.extend(values.iter().map(|v| (v.trim().to_lowercase(), k)));
+        }
+        if !log_kinds.is_empty() && self.rows != RowKind::Log {
+            return Err(MappingError::setting("log_kinds", "[log_kinds] is for rows = \"log\" only"));
+        }
+        log_kinds.extend(LogKind::WORDS.iter().map(|(w, k)| (w.to_string(), *k)));
         let mut zero_pad = BTreeMap::new();
         for (name, width) in &self.zero_pad {
             let f = Field::from_name(name).expect("checked above");
@@ -529,6 +631,7 @@ impl Mapping {
             payments_negative: self.payments_negative,
             fixed,
             doc_types,
+            log_kinds,
             disputed_values: self
                 .disputed_values
                 .clone()
@@ -556,6 +659,7 @@ impl Mapping {
             RowKind::Ledger => vec![Field::ClientId, Field::DocType, Field::Date, Field::Amount],
             RowKind::Bureau => vec![Field::CompanyNumber, Field::Date],
             RowKind::OpenItems => vec![Field::ClientId, Field::DocumentId, Field::Date, Field::Amount],
+            RowKind::Log => vec![Field::ClientId, Field::Date, Field::EventKind],
         }
     }
 }
@@ -565,6 +669,12 @@ impl Resolved {
     pub fn type_of(&self, raw: &str) -> Option<TypeOfRow> {
         let v = raw.trim().to_lowercase();
         self.doc_types.iter().find(|(k, _)| *k == v).map(|(_, t)| *t)
+    }
+
+    /// What a log's kind word means, if the mapping (or arwatch) knows it.
+    pub fn log_kind_of(&self, raw: &str) -> Option<LogKind> {
+        let v = raw.trim().to_lowercase();
+        self.log_kinds.iter().find(|(k, _)| *k == v).map(|(_, t)| *t)
     }
 
     /// Whether a disputed column's value means disputed.

@@ -154,8 +154,9 @@ impl SourceStats {
         SourceStats { file, money: true, ..Default::default() }
     }
 
-    /// A bureau input's reconciliation, empty: it has rows but no money.
-    pub(super) fn bureau(file: String) -> SourceStats {
+    /// A side input's reconciliation (bureau snapshots, the collector's log), empty: it has
+    /// rows but no money.
+    pub(super) fn side(file: String) -> SourceStats {
         SourceStats { file, ..Default::default() }
     }
 

@@ -243,7 +243,11 @@ enabled = false"
         );
     }
     for (p, m) in inputs {
-        let table = if p.shape == Shape::Bureau { "bureau_inputs" } else { "inputs" };
+        let table = match p.shape {
+            Shape::Bureau => "bureau_inputs",
+            Shape::Log => "log_inputs",
+            _ => "inputs",
+        };
         // Relative to the configuration, as it reads them: the folder can be moved or shared
         // with its exports, and works from wherever it is run.
         let file = relative(&p.file, &opts.out);

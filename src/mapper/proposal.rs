@@ -4,6 +4,7 @@
 
 use super::column::{Column, Dates};
 use super::synonyms::{Kind, Target, header_score, normalise};
+use crate::ingest::mapping::LogKind;
 use crate::ingest::parse::{DateFormat, NumberFormat, parse_amount};
 use crate::ingest::table::{SampleCell, SampleTable};
 use std::collections::BTreeMap;
@@ -22,6 +23,8 @@ pub enum Shape {
     Bureau,
     /// What was open on one date.
     OpenItems,
+    /// The collector's log: promises, disputes, calls and notes.
+    Log,
 }
 
 impl Shape {
@@ -33,6 +36,7 @@ impl Shape {
             Shape::Ledger => "ledger",
             Shape::Bureau => "bureau",
             Shape::OpenItems => "open_items",
+            Shape::Log => "log",
         }
     }
 }
@@ -128,7 +132,18 @@ fn roles(shape: Shape) -> &'static [Role] {
         role("currency", Id, &[T::Currency], false),
         role("disputed", Id, &[T::Disputed], false),
     ];
+    const LOG: [Role; 8] = [
+        PARTY[0],
+        PARTY[1],
+        role("date", Date, &[T::IssueDate, T::SnapshotDate, T::PaymentDate], true),
+        role("kind", Id, &[T::EventKind, T::DocType], true),
+        role("document_id", Id, &[T::DocumentId, T::Reference], false),
+        role("amount", Money, &[T::Amount], false),
+        role("promised_date", Date, &[T::PromisedDate], false),
+        role("text", Text, &[T::LogText], false),
+    ];
     match shape {
+        Shape::Log => &LOG,
         Shape::OpenItems => &OPEN_ITEMS,
         Shape::Invoices => &INVOICES,
         Shape::Payments => &PAYMENTS,
@@ -317,7 +332,22 @@ fn shape_of(path: &Path, sheet: Option<&str>, columns: &[Column]) -> (Shape, Str
     ];
     let bureau_named = bureau_fields.iter().filter(|&&t| best(t) >= 0.8).count();
     let type_column = columns.iter().find(|c| header_score(Target::DocType, &c.header) >= 0.8 && c.distinct.len() >= 2);
-    if best(Target::CompanyNumber) >= 0.8 && bureau_named >= 2 && best(Target::Amount) < 0.8 {
+    // A collector's log: a promised-date column, or a column whose values are the words of a
+    // log's kinds (Belofte, Betwisting, Telefoon…).
+    let log_words = columns.iter().find(|c| {
+        c.distinct.iter().filter(|v| LogKind::WORDS.iter().any(|(w, _)| w.eq_ignore_ascii_case(v.trim()))).count() >= 2
+    });
+    if best(Target::PromisedDate) >= 0.8 || log_words.is_some() && best(Target::DueDate) < 0.8 {
+        let why = match log_words {
+            Some(c) => format!(
+                "a column '{}' of log entries ({})",
+                c.header,
+                c.distinct.iter().take(6).cloned().collect::<Vec<_>>().join(", ")
+            ),
+            None => "a promised-date column".to_string(),
+        };
+        (Shape::Log, format!("the collector's log: {why}"))
+    } else if best(Target::CompanyNumber) >= 0.8 && bureau_named >= 2 && best(Target::Amount) < 0.8 {
         (Shape::Bureau, format!("a company number and {bureau_named} bureau fields (score, rating, limit…), no amount"))
     } else if let Some(c) = type_column {
         let values = c.distinct.iter().take(6).cloned().collect::<Vec<_>>().join(", ");

@@ -60,6 +60,12 @@ pub enum Target {
     Board,
     /// Bureau: the legal form.
     LegalForm,
+    /// Collector's log: what an entry is (promise, dispute, call…).
+    EventKind,
+    /// Collector's log: the day a client promised to pay by.
+    PromisedDate,
+    /// Collector's log: what was said.
+    LogText,
 }
 
 /// What a column of a target holds, for judging its values.
@@ -79,7 +85,7 @@ pub enum Kind {
 
 impl Target {
     /// Every target, in the order a mapping lists them.
-    pub const ALL: [Target; 28] = [
+    pub const ALL: [Target; 31] = [
         Target::ClientId,
         Target::ClientName,
         Target::CompanyNumber,
@@ -108,6 +114,9 @@ impl Target {
         Target::Address,
         Target::Board,
         Target::LegalForm,
+        Target::EventKind,
+        Target::PromisedDate,
+        Target::LogText,
     ];
 
     /// Header names that mean this target, normalised (see [`normalise`]).
@@ -240,6 +249,19 @@ impl Target {
                 "geschaeftsfuehrer", "vorstand",
             ],
             Target::LegalForm => &["rechtsvorm", "legal form", "forme juridique", "rechtsform"],
+            Target::EventKind => &[
+                "soort", "type", "kind", "actie", "activiteit", "gebeurtenis", "soort actie", "event",
+                "action", "activity", "type d action", "nature", "evenement", "aktion",
+            ],
+            Target::PromisedDate => &[
+                "beloofd tegen", "beloofd op", "belofte tot", "belofte datum", "datum belofte",
+                "betaalbelofte", "promised date", "promise date", "promised by", "promised for",
+                "date promise", "date de promesse", "promis pour le", "zugesagt bis",
+            ],
+            Target::LogText => &[
+                "omschrijving", "opmerking", "opmerkingen", "notitie", "tekst", "memo", "note", "notes",
+                "comment", "comments", "text", "description", "commentaire", "remarque", "bemerkung",
+            ],
         }
     }
 }

@@ -82,6 +82,10 @@ pub enum AlertKind {
     /// It pays the other creditors of a pool markedly later than this one, or later than the
     /// month before.
     PaysOthersLate,
+    /// It broke a promise to pay since the last run (the collector's log).
+    PromiseBroken,
+    /// A dispute about one of its invoices has lasted longer than allowed (the collector's log).
+    LongDispute,
 }
 
 impl AlertKind {
@@ -111,6 +115,8 @@ impl AlertKind {
             AlertKind::Dso => "dso",
             AlertKind::RiskTier => "risk_tier",
             AlertKind::PaysOthersLate => "pays_others_late",
+            AlertKind::PromiseBroken => "promise_broken",
+            AlertKind::LongDispute => "long_dispute",
         }
     }
 }
@@ -217,7 +223,7 @@ impl Change<'_> {
 type Rule = fn(&mut Change<'_>);
 
 /// Every rule, the bureau's first, then the ledger's.
-const RULES: [Rule; 16] = [
+const RULES: [Rule; 18] = [
     bureau_presence,
     bureau_status,
     credit_limit,
@@ -234,6 +240,8 @@ const RULES: [Rule; 16] = [
     dso,
     risk_tier,
     pays_others_late,
+    promise_broken,
+    long_dispute,
 ];
 
 /// Compares the current run with the previous one, client by client (and watched company by
@@ -618,6 +626,30 @@ fn status_label(s: Option<Status>) -> &'static str {
 
 fn or_unknown(s: &str) -> &str {
     if s.is_empty() { "(none)" } else { s }
+}
+
+/// A promise to pay broken since the last run: one whose promised date is later than that of
+/// the latest broken promise the last run knew.
+fn promise_broken(x: &mut Change<'_>) {
+    let Some(by) = x.c.last_broken_promise else { return };
+    if x.p.last_broken_promise.is_some_and(|p| p >= by) {
+        return;
+    }
+    let message = format!("{}: broke its promise to pay by {by}", x.name);
+    let previous = x.p.last_broken_promise.map(|d| d.to_string()).unwrap_or_default();
+    x.push(AlertKind::PromiseBroken, true, Severity::High, previous, by.to_string(), message);
+}
+
+/// A dispute that has now lasted `long_dispute_days`, and had not at the last run.
+fn long_dispute(x: &mut Change<'_>) {
+    let Some(days) = x.c.longest_dispute_days else { return };
+    let limit = x.t.long_dispute_days;
+    if (days as f64) < limit || x.p.longest_dispute_days.is_some_and(|d| d as f64 >= limit) {
+        return;
+    }
+    let message = format!("{}: an invoice has been in dispute for {days} days (the limit is {limit:.0})", x.name);
+    let previous = x.p.longest_dispute_days.map(|d| d.to_string()).unwrap_or_default();
+    x.push(AlertKind::LongDispute, true, Severity::Medium, previous, days.to_string(), message);
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! What monitoring says of each client: its bureau view and risk, aligned with the analysis.
 
+use crate::analytics::promise::Record;
 use crate::analytics::risk::Risk;
 use crate::bureau::elsewhere::Elsewhere;
 use crate::bureau::{Matched, Snapshot, Status};
@@ -23,6 +24,10 @@ pub struct ClientView {
     pub over_90: i64,
     /// How it pays the other creditors of a pool, when the run has one.
     pub elsewhere: Option<Elsewhere>,
+    /// Its promises to pay over 12 months (the collector's log; zero without one).
+    pub promises: Record,
+    /// Days its longest dispute open at the as-of date has lasted (the collector's log).
+    pub longest_dispute_days: Option<i64>,
 }
 
 /// Every client's bureau view and risk, and how the snapshots matched.

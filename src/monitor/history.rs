@@ -52,6 +52,10 @@ pub struct Entry {
     pub elsewhere_wadl_12m: Option<f64>,
     /// The same, 12 months to the month before.
     pub elsewhere_wadl_before: Option<f64>,
+    /// The promised date of its latest broken promise to pay (the collector's log).
+    pub last_broken_promise: Option<NaiveDate>,
+    /// Days its longest open dispute has lasted (the collector's log).
+    pub longest_dispute_days: Option<i64>,
 }
 
 impl Entry {
@@ -77,12 +81,14 @@ impl Entry {
             elsewhere_creditors: 0,
             elsewhere_wadl_12m: None,
             elsewhere_wadl_before: None,
+            last_broken_promise: None,
+            longest_dispute_days: None,
         }
     }
 }
 
 /// The columns of a history file, in order.
-pub const COLUMNS: [&str; 31] = [
+pub const COLUMNS: [&str; 33] = [
     "client_id",
     "client_name",
     "company_number",
@@ -114,6 +120,8 @@ pub const COLUMNS: [&str; 31] = [
     "elsewhere_creditors",
     "elsewhere_wadl_12m",
     "elsewhere_wadl_12m_month_before",
+    "last_broken_promise",
+    "longest_dispute_days",
 ];
 
 fn opt(v: Option<f64>) -> String {
@@ -166,6 +174,8 @@ pub fn save(out: &Path, as_of: NaiveDate, entries: &[Entry]) -> std::io::Result<
             e.elsewhere_creditors.to_string(),
             opt(e.elsewhere_wadl_12m),
             opt(e.elsewhere_wadl_before),
+            e.last_broken_promise.map(|d| d.to_string()).unwrap_or_default(),
+            e.longest_dispute_days.map(|d| d.to_string()).unwrap_or_default(),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -230,6 +240,9 @@ pub fn load(path: &Path, currency: Currency) -> Result<BTreeMap<String, Entry>, 
             elsewhere_creditors: get("elsewhere_creditors").parse().unwrap_or(0),
             elsewhere_wadl_12m: f("elsewhere_wadl_12m"),
             elsewhere_wadl_before: f("elsewhere_wadl_12m_month_before"),
+            // Histories saved before the collector's log have neither column: nothing known.
+            last_broken_promise: get("last_broken_promise").parse().ok(),
+            longest_dispute_days: get("longest_dispute_days").parse().ok(),
         };
         out.insert(e.client_id.clone(), e);
     }

@@ -8,6 +8,8 @@ pub mod history;
 pub mod opportunities;
 
 use crate::analytics::Analysis;
+use crate::analytics::dispute::Disputes;
+use crate::analytics::promise::Promises;
 use crate::analytics::risk::{self, RiskInput, RiskSettings};
 use crate::bureau::elsewhere::Elsewhere;
 use crate::bureau::watchlist::Watched;
@@ -19,6 +21,9 @@ use std::collections::BTreeMap;
 pub use assessment::{Assessment, ClientView};
 
 /// Matches bureau snapshots and scores every client.
+// Each input is one source of what is known of a client (ledger, bureau, watchlist, pool,
+// collector's log): bundling them would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub fn assess(
     roster: &Roster,
     analysis: &Analysis,
@@ -27,6 +32,8 @@ pub fn assess(
     risk_settings: &RiskSettings,
     watchlist: &[Watched],
     elsewhere: &BTreeMap<CompanyNumber, Elsewhere>,
+    promises: &Promises,
+    disputes: &Disputes,
 ) -> Assessment {
     let active: Vec<u32> = analysis.clients.iter().map(|c| c.client).collect();
     let matched = if snapshots.is_empty() {
@@ -64,6 +71,8 @@ pub fn assess(
             let pooled =
                 roster.clients[c.client as usize].company_number.as_ref().and_then(|n| elsewhere.get(n)).cloned();
             input.elsewhere = pooled.as_ref().and_then(|e| e.wadl.map(|w| (w, e.creditors)));
+            let record = promises.record(c.client, analysis.as_of);
+            input.promises = (record.kept + record.broken > 0).then_some((record.kept, record.broken));
             let snapshot = matched.latest.get(&c.client).copied();
             let snap = snapshot.map(|i| &snapshots[i]);
             if let Some(s) = snap {
@@ -78,6 +87,12 @@ pub fn assess(
                 over_60,
                 over_90,
                 elsewhere: pooled,
+                promises: record,
+                longest_dispute_days: c
+                    .open_items
+                    .iter()
+                    .filter_map(|o| disputes.days(c.client, &o.invoice.document_id, analysis.as_of))
+                    .max(),
             }
         })
         .collect();
@@ -112,6 +127,8 @@ pub fn entries(
             elsewhere_creditors: v.elsewhere.as_ref().map_or(0, |e| e.creditors),
             elsewhere_wadl_12m: v.elsewhere.as_ref().and_then(|e| e.wadl),
             elsewhere_wadl_before: v.elsewhere.as_ref().and_then(|e| e.wadl_before),
+            last_broken_promise: v.promises.last_broken,
+            longest_dispute_days: v.longest_dispute_days,
             ..Entry::new(client.id.clone(), currency)
         };
         bureau_fields(&mut e, v.snapshot.map(|i| &a.snapshots[i]));

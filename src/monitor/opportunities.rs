@@ -134,6 +134,8 @@ mod tests {
             over_60: over_90,
             over_90,
             elsewhere: None,
+            promises: Default::default(),
+            longest_dispute_days: None,
         }
     }
 

@@ -68,6 +68,10 @@ pub fn kind(k: AlertKind, lang: Lang) -> &'static str {
             AlertKind::Dso => ["DSO", "DSO", "DSO"],
             AlertKind::RiskTier => ["risk tier", "risicoklasse", "classe de risque"],
             AlertKind::PaysOthersLate => ["pays others late", "betaalt anderen te laat", "paie les autres en retard"],
+            AlertKind::PromiseBroken => {
+                ["promise to pay broken", "betalingsbelofte gebroken", "promesse de paiement non tenue"]
+            }
+            AlertKind::LongDispute => ["long dispute", "langdurige betwisting", "litige prolongé"],
         },
     )
 }

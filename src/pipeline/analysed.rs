@@ -4,13 +4,16 @@
 use super::error::{PipelineError, RunError};
 use super::loaded::{Loaded, SideTables};
 use crate::analytics::as_of::AsOf;
+use crate::analytics::dispute::{self, Disputes};
 use crate::analytics::outlook::{Hold, Outlook, outlook};
+use crate::analytics::promise::{self, Promises};
 use crate::analytics::{Analysis, analyse};
 use crate::collection::dossier_names;
 use crate::collection::handover::{self, Compensation, Line, Reminder};
 use crate::collection::ladder::{self, Action};
 use crate::config::{Config, WarningSettings};
 use crate::ingest::bureau::BureauIngested;
+use crate::ingest::log::LogIngested;
 use crate::ingest::{DataQuality, Warning};
 use crate::model::ClientIx;
 use crate::model::Roster;
@@ -48,6 +51,8 @@ pub struct Analysed {
     pub quality: DataQuality,
     /// The credit-bureau snapshots.
     pub bureau: BureauIngested,
+    /// The collector's log.
+    pub log: LogIngested,
     /// Every figure.
     pub analysis: Analysis,
     /// When the open invoices are expected to be paid, and how right that was before.
@@ -66,6 +71,10 @@ pub struct Analysed {
     pub handover: Vec<Line>,
     /// The reminder log (empty without one).
     pub reminders: Vec<Reminder>,
+    /// The log's promises to pay, judged at the as-of date.
+    pub promises: Promises,
+    /// The log's disputes open at the as-of date.
+    pub disputes: Disputes,
     /// The next collection action on every invoice past due, the most urgent first.
     pub actions: Vec<Action>,
     /// The dossier file of each debtor that gets one, and how many debtors qualify.
@@ -93,10 +102,11 @@ impl Analysed {
                 t.warnings += n;
             }
         };
-        for r in self.quality.rejects.iter().chain(&self.bureau.rejects).filter(|r| !r.benign) {
+        for r in self.quality.rejects.iter().chain(&self.bureau.rejects).chain(&self.log.rejects).filter(|r| !r.benign)
+        {
             count(r.kind(), 1, true);
         }
-        for w in self.quality.warnings.iter().chain(&self.bureau.warnings) {
+        for w in self.quality.warnings.iter().chain(&self.bureau.warnings).chain(&self.log.warnings) {
             count(w.kind, 1, false);
         }
         count("analysis", self.analysis.warnings.len(), false);
@@ -111,11 +121,24 @@ impl Analysed {
     /// Analyses the ledger, assesses each client's risk, compares with the previous run and
     /// selects the handover.
     pub fn from(config: &Config, loaded: Loaded) -> Result<Analysed, PipelineError> {
-        let Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere, tables } = loaded;
+        let Loaded { mut ingested, bureau, log, as_of, as_of_choice, watchlist, elsewhere, tables } = loaded;
         let SideTables { fx, rates, reminders, previous } = tables;
         let mut timings = Vec::new();
         let t = Instant::now();
+        // Every input by its number, for the log's warnings.
+        let sources: Vec<String> = ingested
+            .ledger
+            .sources
+            .iter()
+            .cloned()
+            .chain(bureau.stats.iter().chain(&log.stats).map(|s| s.file.clone()))
+            .collect();
+        // The log's open disputes mark their invoices before the analysis reads them.
+        let disputes = dispute::apply(&mut ingested.ledger, &sources, &log.rows, as_of);
         let mut analysis = analyse(&ingested.ledger, as_of, &config.analytics, &fx).map_err(RunError::Fx)?;
+        let promises =
+            promise::judge(&ingested.ledger, &sources, &log.rows, as_of, &fx, config.ladder.promise_grace_days)
+                .map_err(RunError::Fx)?;
         let (ledger, quality) = ingested.into_parts();
         let roster = ledger.into_roster();
         timings.push(("analyse", t.elapsed()));
@@ -124,11 +147,13 @@ impl Analysed {
         let assessment = monitor::assess(
             &roster,
             &analysis,
-            bureau.snapshots.clone(),
+            bureau.rows.clone(),
             &config.bureau,
             &config.risk,
             &watchlist,
             &elsewhere.by_company,
+            &promises,
+            &disputes,
         );
         let entries = monitor::entries(&roster, &analysis, &assessment, &watchlist, config.currency);
         let (compared_with, alerts) = match previous {
@@ -171,6 +196,7 @@ impl Analysed {
             &rates,
             compensation,
             &outlook,
+            &promises,
         )
         .map_err(RunError::Collection)?;
         // The ladder's handovers, when the pack follows the ladder.
@@ -197,7 +223,7 @@ impl Analysed {
         )
         .map_err(RunError::Collection)?;
         let claims = handover.len() + actions.iter().filter(|a| a.kind == ladder::Kind::FileClaim).count();
-        let run_warnings: Vec<Warning> = match compensation {
+        let mut run_warnings: Vec<Warning> = match compensation {
             Compensation::Unconverted(c) if claims > 0 => vec![Warning {
                 kind: "compensation_not_converted",
                 source: "handover".into(),
@@ -220,6 +246,7 @@ impl Analysed {
             }],
             _ => Vec::new(),
         };
+        run_warnings.extend(disputes.warnings.iter().chain(&promises.warnings).cloned());
 
         let dossiers = if config.reports.dossiers {
             dossier_names::plan(&roster, &handover, config.handover.max_dossiers)
@@ -234,6 +261,7 @@ impl Analysed {
             roster,
             quality,
             bureau,
+            log,
             analysis,
             outlook,
             assessment,
@@ -243,6 +271,8 @@ impl Analysed {
             opportunities,
             handover,
             reminders,
+            promises,
+            disputes,
             actions,
             dossiers,
             run_warnings,

@@ -11,6 +11,7 @@ use crate::collection::interest::Rates;
 use crate::config::Config;
 use crate::fx::Fx;
 use crate::ingest::bureau::{BureauIngested, ingest_bureau};
+use crate::ingest::log::{LogIngested, ingest_log};
 use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, Warning, ingest};
 use crate::model::Origin;
 use crate::monitor::history::{self, Entry};
@@ -25,6 +26,8 @@ pub struct Loaded {
     pub ingested: Ingested,
     /// The credit-bureau snapshots (none without bureau inputs).
     pub bureau: BureauIngested,
+    /// The collector's log (empty without log inputs).
+    pub log: LogIngested,
     /// The date the run looks from.
     pub as_of: NaiveDate,
     /// Why that date, and whether its month looks incomplete.
@@ -109,13 +112,18 @@ impl Loaded {
         if let Some(t) = too_many_rejected(config, &bureau.stats, &bureau.rejects) {
             return Err(RunError::TooManyRejected(t).into());
         }
+        let log = read_log(config, &ingested, bureau.stats.len())?;
+        seen(&log.stats, &log.rejects, &log.warnings);
+        if let Some(t) = too_many_rejected(config, &log.stats, &log.rejects) {
+            return Err(RunError::TooManyRejected(t).into());
+        }
         let watchlist = match &config.watchlist {
             Some(p) => watchlist::read(p).map_err(RunError::Watchlist)?,
             None => Vec::new(),
         };
         let elsewhere = read_elsewhere(config, as_of)?;
         tables.previous(config, as_of)?;
-        Ok(Loaded { ingested, bureau, as_of, as_of_choice, watchlist, elsewhere, tables })
+        Ok(Loaded { ingested, bureau, log, as_of, as_of_choice, watchlist, elsewhere, tables })
     }
 }
 
@@ -147,6 +155,17 @@ fn read_bureau(config: &Config, ing: &Ingested) -> Result<BureauIngested, Pipeli
         return Ok(BureauIngested::default());
     }
     Ok(ingest_bureau(&config.bureau_inputs, &config.bureau, &options(config), ing.ledger.sources.len() as u16)?)
+}
+
+/// Reads the collector's logs, if any: after the ledger, whose clients their rows must name.
+fn read_log(config: &Config, ing: &Ingested, bureau_sources: usize) -> Result<LogIngested, PipelineError> {
+    if config.log_inputs.is_empty() {
+        return Ok(LogIngested::default());
+    }
+    let clients =
+        ing.ledger.clients.iter().enumerate().map(|(i, c)| (c.id.as_str(), i as crate::model::ClientIx)).collect();
+    let base = (ing.ledger.sources.len() + bureau_sources) as u16;
+    Ok(ingest_log(&config.log_inputs, &clients, &options(config), base)?)
 }
 
 /// The first input whose rejected share is above the threshold, with the most common reasons.

@@ -80,7 +80,7 @@ impl DataDir<'_> {
 }
 
 /// The columns of `open_items.csv` (the client's name last: it came after the others).
-const OPEN_ITEMS: [&str; 12] = [
+const OPEN_ITEMS: [&str; 13] = [
     "client_id",
     "document_id",
     "issue_date",
@@ -93,6 +93,7 @@ const OPEN_ITEMS: [&str; 12] = [
     "document_currency",
     "document_open_amount",
     "client_name",
+    "days_in_dispute",
 ];
 
 /// The columns of `forecast.csv` (the spec's; the sheet also shows the client's name).

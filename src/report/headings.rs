@@ -119,6 +119,17 @@ fn fixed(key: &str) -> Option<[&'static str; 3]> {
         }
         "forecast_30d" => ["Expected within 30 days", "Verwacht binnen 30 dagen", "Attendu sous 30 jours"],
         "forecast_13w" => ["Expected within 13 weeks", "Verwacht binnen 13 weken", "Attendu sous 13 semaines"],
+        "promises_made_12m" => {
+            ["Promises to pay (12 months)", "Betalingsbeloftes (12 maanden)", "Promesses de paiement (12 mois)"]
+        }
+        "promises_kept_12m" => ["Promises kept", "Beloftes nagekomen", "Promesses tenues"],
+        "promises_broken_12m" => ["Promises broken", "Beloftes gebroken", "Promesses non tenues"],
+        "promises_kept_ratio_12m" => {
+            ["Promises kept (share)", "Beloftes nagekomen (aandeel)", "Promesses tenues (part)"]
+        }
+        "disputed_open" => ["Disputed, open", "Betwist, openstaand", "Contesté, ouvert"],
+        "longest_dispute_days" => ["Longest dispute (days)", "Langste betwisting (dagen)", "Plus long litige (jours)"],
+        "days_in_dispute" => ["Days in dispute", "Dagen betwist", "Jours en litige"],
         "month" => ["Month", "Maand", "Mois"],
         "sales" => ["Sales", "Omzet", "Ventes"],
         "current_ar" => ["Not yet due", "Nog niet vervallen", "Pas encore échu"],

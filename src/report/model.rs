@@ -259,17 +259,24 @@ impl<'a> ReportModel<'a> {
 
     /// Every input's reconciliation, ledger then bureau.
     pub fn inputs(&self) -> Vec<&'a SourceStats> {
-        self.src.quality.stats.iter().chain(&self.src.bureau.stats).collect()
+        self.src.quality.stats.iter().chain(&self.src.bureau.stats).chain(&self.src.log.stats).collect()
     }
 
     /// Every rejected row, ledger then bureau.
     pub fn rejects(&self) -> Vec<&'a Reject> {
-        self.src.quality.rejects.iter().chain(&self.src.bureau.rejects).collect()
+        self.src.quality.rejects.iter().chain(&self.src.bureau.rejects).chain(&self.src.log.rejects).collect()
     }
 
     /// The warnings of reading (ledger, then bureau), then the run's own.
     pub fn warnings(&self) -> Vec<&'a Warning> {
-        self.src.quality.warnings.iter().chain(&self.src.bureau.warnings).chain(self.src.run_warnings).collect()
+        self.src
+            .quality
+            .warnings
+            .iter()
+            .chain(&self.src.bureau.warnings)
+            .chain(&self.src.log.warnings)
+            .chain(self.src.run_warnings)
+            .collect()
     }
 
     /// The warnings of the analysis.
@@ -279,7 +286,8 @@ impl<'a> ReportModel<'a> {
 
     /// The clients table (`clients.csv`, the Clients sheet).
     pub fn clients(&self) -> Table<'a, ClientRow<'a>> {
-        tables::clients(self.src.roster, self.src.analysis, self.src.assessment, self.src.outlook, self.currency)
+        let log = (!self.src.log.stats.is_empty()).then_some(self.src.disputes);
+        tables::clients(self.src.roster, self.src.analysis, self.src.assessment, self.src.outlook, log, self.currency)
     }
 
     /// The monthly series (`monthly.csv`, the Trends sheet).
@@ -289,7 +297,7 @@ impl<'a> ReportModel<'a> {
 
     /// The open invoices (`open_items.csv`, the Open items sheet).
     pub fn open_items(&self) -> Table<'_, OpenItemRow<'_>> {
-        tables::open_items(self.src.roster, self.src.analysis, &self.bucket_names)
+        tables::open_items(self.src.roster, self.src.analysis, self.src.disputes, &self.bucket_names)
     }
 
     /// Every open invoice's forecast, its basis in `lang` (`forecast.csv` in English, the

@@ -3,10 +3,13 @@
 
 use crate::analytics::Analysis;
 use crate::analytics::as_of::AsOf;
+use crate::analytics::dispute::Disputes;
 use crate::analytics::outlook::Outlook;
+use crate::analytics::promise::Promises;
 use crate::collection::handover::{Line, Reminder};
 use crate::collection::ladder::{Action, LadderSettings};
 use crate::ingest::bureau::BureauIngested;
+use crate::ingest::log::LogIngested;
 use crate::ingest::{DataQuality, Warning};
 use crate::locale::Lang;
 use crate::model::{ClientIx, Currency, Roster};
@@ -30,6 +33,12 @@ pub struct Sources<'a> {
     pub quality: &'a DataQuality,
     /// The bureau inputs.
     pub bureau: &'a BureauIngested,
+    /// The collector's log.
+    pub log: &'a LogIngested,
+    /// The log's disputes open at the as-of date.
+    pub disputes: &'a Disputes,
+    /// The log's promises to pay, judged.
+    pub promises: &'a Promises,
     /// Every figure.
     pub analysis: &'a Analysis,
     /// The collections forecast.

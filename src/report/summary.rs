@@ -182,6 +182,30 @@ fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
     out
 }
 
+/// `summary.json`'s collector's log: its inputs, the promises of the 12 months to the as-of
+/// date by how they stand, and the disputes open.
+fn log(r: &Sources<'_>) -> serde_json::Value {
+    use crate::analytics::promise::Standing;
+    let a = r.analysis;
+    let from = a.as_of - chrono::Months::new(12);
+    let recent = || r.promises.all.iter().filter(|p| p.made > from && p.made <= a.as_of);
+    let count = |f: fn(&Standing) -> bool| recent().filter(|p| f(&p.standing)).count();
+    let disputed: i64 =
+        a.clients.iter().flat_map(|c| &c.open_items).filter(|o| o.disputed).map(|o| o.invoice.open.minor()).sum();
+    serde_json::json!({
+        "inputs": input_summaries(&r.log.stats),
+        "events": r.log.rows.len(),
+        "promises_12m": {
+            "made": recent().count(),
+            "kept": count(|s| matches!(s, Standing::Kept(_))),
+            "broken": count(|s| *s == Standing::Broken),
+            "live": count(|s| *s == Standing::Live),
+        },
+        "disputes_open": r.disputes.open.len(),
+        "disputed_open_amount": Money::new(disputed, r.currency).to_string(),
+    })
+}
+
 /// `summary.json`'s bureau match, risk tiers and comparison with the previous run.
 fn monitoring(root: &mut serde_json::Map<String, serde_json::Value>, r: &Sources<'_>) {
     let m = &r.assessment.matched;
@@ -189,12 +213,15 @@ fn monitoring(root: &mut serde_json::Map<String, serde_json::Value>, r: &Sources
         "bureau".into(),
         serde_json::json!({
             "inputs": input_summaries(&r.bureau.stats),
-            "snapshots": r.bureau.snapshots.len(),
+            "snapshots": r.bureau.rows.len(),
             "clients_matched": m.latest.len(),
             "unmatched_clients": m.unmatched_clients,
             "unmatched_companies": m.unmatched_companies,
         }),
     );
+    if !r.log.stats.is_empty() {
+        root.insert("log".into(), log(r));
+    }
     let mut tiers = serde_json::Map::new();
     for t in ["low", "medium", "high", "critical"] {
         let n = r.assessment.clients.iter().filter(|c| c.risk.tier.label() == t).count();

@@ -7,6 +7,7 @@ use super::basis::basis;
 use super::i18n::{Label, t};
 use super::records::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
+use crate::analytics::dispute::Disputes;
 use crate::analytics::outlook::{ClientOutlook, InvoiceForecast, Outlook, Week};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
 use crate::bureau::watchlist::Role;
@@ -27,6 +28,7 @@ const BLOCK_ROWS: usize = 4096;
 /// One client's row: who, its figures, its bureau view and risk.
 pub struct ClientRow<'a> {
     client: &'a Client,
+    client_ix: ClientIx,
     result: &'a ClientResult,
     view: &'a ClientView,
     outlook: Option<&'a ClientOutlook>,
@@ -34,14 +36,19 @@ pub struct ClientRow<'a> {
 }
 
 /// `clients.csv` and the Clients sheet: one row per client with any document or payment on or
-/// before the as-of date. The bucket columns follow the configured boundaries.
+/// before the as-of date. The bucket columns follow the configured boundaries. `log` holds the
+/// collector's log's disputes when the run read a log (its promise columns are blank without).
 pub fn clients<'a>(
     roster: &'a Roster,
     a: &'a Analysis,
     assessment: &'a Assessment,
     outlook: &'a Outlook,
+    log: Option<&'a Disputes>,
     cur: Currency,
 ) -> Table<'a, ClientRow<'a>> {
+    let as_of = a.as_of;
+    // Unknown without a log, not zero.
+    let promised = move |v: u32| if log.is_some() { Cell::Int(i64::from(v)) } else { Cell::Blank };
     let money = move |v: i64| Cell::Money(Money::new(v, cur));
     let snapshot = a.settings.snapshot;
     let known = move |c: Cell<'a>| if snapshot { Cell::Blank } else { c };
@@ -104,11 +111,26 @@ pub fn clients<'a>(
         Column::new("forecast_13w", move |r: &ClientRow| {
             r.outlook.filter(|_| outlook.known()).map_or(Cell::Blank, |o| money(o.within_13w))
         }),
+        // The collector's log (docs/metrics.md, "Promises to pay" and "Disputes").
+        Column::new("promises_made_12m", move |r: &ClientRow| promised(r.view.promises.made)),
+        Column::new("promises_kept_12m", move |r: &ClientRow| promised(r.view.promises.kept)),
+        Column::new("promises_broken_12m", move |r: &ClientRow| promised(r.view.promises.broken)),
+        Column::new("promises_kept_ratio_12m", |r: &ClientRow| Cell::Percent(r.view.promises.kept_ratio())),
+        Column::new("disputed_open", move |r: &ClientRow| {
+            money(r.result.open_items.iter().filter(|o| o.disputed).map(|o| o.invoice.open.minor()).sum())
+        }),
+        Column::new("longest_dispute_days", move |r: &ClientRow| {
+            let days = log.and_then(|d| {
+                r.result.open_items.iter().filter_map(|o| d.days(r.client_ix, &o.invoice.document_id, as_of)).max()
+            });
+            days.map_or(Cell::Blank, Cell::Int)
+        }),
     ]);
     let rows = move |i: usize| {
         let c = &a.clients[i];
         ClientRow {
             client: &roster.clients[c.client as usize],
+            client_ix: c.client,
             result: c,
             view: &assessment.clients[i],
             outlook: outlook.clients.get(i),
@@ -173,7 +195,13 @@ pub struct OpenItemRow<'a> {
 
 /// `open_items.csv` and the Open items sheet: every open invoice at the as-of date, a block
 /// per client.
-pub fn open_items<'a>(roster: &'a Roster, a: &'a Analysis, names: &'a [String]) -> Table<'a, OpenItemRow<'a>> {
+pub fn open_items<'a>(
+    roster: &'a Roster,
+    a: &'a Analysis,
+    disputes: &'a Disputes,
+    names: &'a [String],
+) -> Table<'a, OpenItemRow<'a>> {
+    let as_of = a.as_of;
     let columns: Vec<Column<'a, OpenItemRow<'a>>> = vec![
         Column::new("client_id", |r: &OpenItemRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
         Column::new("client_name", |r: &OpenItemRow| Cell::text(&r.client.name)).labelled(Label::Client),
@@ -187,6 +215,13 @@ pub fn open_items<'a>(roster: &'a Roster, a: &'a Analysis, names: &'a [String]) 
         Column::new("disputed", |r: &OpenItemRow| Cell::Bool(r.item.disputed)),
         Column::new("document_currency", |r: &OpenItemRow| Cell::text(r.item.open_in_currency.currency_code())),
         Column::new("document_open_amount", |r: &OpenItemRow| Cell::Money(r.item.open_in_currency)),
+        // Known from the collector's log only: a ledger's flag has no date.
+        Column::new("days_in_dispute", move |r: &OpenItemRow| {
+            if disputes.open.is_empty() {
+                return Cell::Blank;
+            }
+            disputes.days(r.item.invoice.client, &r.item.invoice.document_id, as_of).map_or(Cell::Blank, Cell::Int)
+        }),
     ];
     Table::blocked(columns, a.clients.len(), move |b, f| {
         let c = &a.clients[b];

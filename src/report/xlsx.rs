@@ -211,7 +211,7 @@ fn sheet(name: &str) -> Result<Worksheet, XlsxError> {
 
 /// The Open items sheet: the open invoices with the client's name, without the document
 /// currency columns of `open_items.csv`.
-const OPEN_ITEMS: [&str; 9] = [
+const OPEN_ITEMS: [&str; 11] = [
     "client_id",
     "client_name",
     "document_id",
@@ -221,6 +221,8 @@ const OPEN_ITEMS: [&str; 9] = [
     "open_amount",
     "days_past_due",
     "bucket",
+    "disputed",
+    "days_in_dispute",
 ];
 
 /// The Alerts sheet: the client's name beside its id.

@@ -168,6 +168,21 @@ pub fn write(dir: &Path, set: &SampleSet) -> std::io::Result<()> {
     write_atomic(&dir.join("csv/watchlist.csv"), watch.as_bytes())?;
     write_atomic(&dir.join("xlsx/arwatch-sample.xlsx"), &xlsx_bytes(set).map_err(std::io::Error::other)?)?;
     write_atomic(&dir.join("csv/herinneringen.csv"), reminders(set).as_bytes())?;
+    let log_rows = super::log::rows(set)
+        .into_iter()
+        .map(|(date, client, document, kind, amount, by, text)| {
+            vec![
+                dmy(date),
+                client,
+                document,
+                kind.to_string(),
+                amount.map(be_amount).unwrap_or_default(),
+                by.map(dmy).unwrap_or_default(),
+                text.to_string(),
+            ]
+        })
+        .collect();
+    write_atomic(&dir.join("csv/logboek.csv"), &csv_bytes(&super::log::HEADER, log_rows)?)?;
     for (name, text) in MAPPINGS {
         write_atomic(&dir.join(name), text.as_bytes())?;
     }
@@ -252,7 +267,8 @@ fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 
 /// Mapping files and configurations shipped with the sample set: the files in `sample_data/`
 /// are the one source, compiled in so that `arwatch sample` writes them anywhere.
-const MAPPINGS: [(&str, &str); 8] = [
+const MAPPINGS: [(&str, &str); 9] = [
+    ("mappings/logboek-csv.toml", include_str!("../../sample_data/mappings/logboek-csv.toml")),
     ("mappings/kredietinfo-csv.toml", include_str!("../../sample_data/mappings/kredietinfo-csv.toml")),
     ("mappings/kredietinfo-xlsx.toml", include_str!("../../sample_data/mappings/kredietinfo-xlsx.toml")),
     ("mappings/facturen-csv.toml", include_str!("../../sample_data/mappings/facturen-csv.toml")),

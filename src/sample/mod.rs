@@ -9,6 +9,7 @@
 mod bureau;
 mod files;
 mod ledger;
+mod log;
 mod portfolios;
 mod set;
 

@@ -264,3 +264,33 @@ fn paying_later_folds_only_its_own_client_s_wadl_alert() {
     assert!(by.contains(&("K1", "wadl")), "{by:?}");
     assert!(by.contains(&("K2", "paying_later")) && !by.contains(&("K2", "wadl")), "{by:?}");
 }
+
+#[test]
+fn a_broken_promise_and_a_long_dispute_are_said_once() {
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    // A promise to pay by 1 October broken since the last run.
+    let a = run(|c| c.last_broken_promise = Some(d("2026-10-01")));
+    assert_eq!(kinds(&a), [("promise_broken", "risk", "high")]);
+    assert_eq!(a[0].message, "Brasserie Zoë: broke its promise to pay by 2026-10-01");
+    // The same broken promise the last run knew: nothing new.
+    let known = |e: &mut Entry| e.last_broken_promise = Some(d("2026-10-01"));
+    let (mut p, mut c) = (entry(), entry());
+    known(&mut p);
+    known(&mut c);
+    let prev = BTreeMap::from([(p.client_id.clone(), p.clone())]);
+    assert!(compare(&prev, &[c.clone()], &Thresholds::default(), &BureauSettings::default(), Currency::EUR).is_empty());
+    // A later one broken: said again.
+    c.last_broken_promise = Some(d("2026-10-20"));
+    let a = compare(&prev, &[c], &Thresholds::default(), &BureauSettings::default(), Currency::EUR);
+    assert_eq!((a.len(), a[0].previous.as_str(), a[0].current.as_str()), (1, "2026-10-01", "2026-10-20"));
+    // A dispute of 70 days (the limit is 60), shorter at the last run: said; 59 days: not yet.
+    let a = run(|c| c.longest_dispute_days = Some(70));
+    assert_eq!(kinds(&a), [("long_dispute", "risk", "medium")]);
+    assert!(a[0].message.ends_with("in dispute for 70 days (the limit is 60)"), "{}", a[0].message);
+    assert!(run(|c| c.longest_dispute_days = Some(59)).is_empty());
+    // Already over the limit at the last run: said then, not again.
+    let p = Entry { longest_dispute_days: Some(65), ..entry() };
+    let c = Entry { longest_dispute_days: Some(95), ..entry() };
+    let prev = BTreeMap::from([(p.client_id.clone(), p)]);
+    assert!(compare(&prev, &[c], &Thresholds::default(), &BureauSettings::default(), Currency::EUR).is_empty());
+}

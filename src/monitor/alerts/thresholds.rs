@@ -39,6 +39,9 @@ pub struct Thresholds {
     pub pays_others_late_gap_days: f64,
     /// … or rose by this many days since the month before.
     pub pays_others_worse_days: f64,
+    /// `long_dispute` when a dispute open at the as-of date (the collector's log) has lasted
+    /// this many days, and had not at the last run.
+    pub long_dispute_days: f64,
 }
 
 impl Default for Thresholds {
@@ -59,6 +62,7 @@ impl Default for Thresholds {
             paying_later_min_wadl: 5.0,
             pays_others_late_gap_days: 15.0,
             pays_others_worse_days: 5.0,
+            long_dispute_days: 60.0,
         }
     }
 }
