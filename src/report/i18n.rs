@@ -79,6 +79,10 @@ pub enum Label {
     Reasons,
     /// “Late elsewhere”: days, the WADL at the pool's other creditors.
     LateElsewhere,
+    /// “Promises broken”: of those judged in 12 months (the collector's log).
+    PromisesBroken,
+    /// The heading of the clients who broke promises to pay.
+    Breakers,
     /// “Kind”
     Kind,
     /// “Severity”
@@ -259,7 +263,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 123] = [
+    pub const ALL: [Label; 125] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -295,6 +299,8 @@ impl Label {
         Label::Score,
         Label::Reasons,
         Label::LateElsewhere,
+        Label::PromisesBroken,
+        Label::Breakers,
         Label::Kind,
         Label::Severity,
         Label::Previous,
@@ -441,6 +447,12 @@ impl Label {
             Label::Score => ["Score", "Score", "Score"],
             Label::Reasons => ["Reasons", "Redenen", "Raisons"],
             Label::LateElsewhere => ["Late elsewhere", "Elders te laat", "Retard ailleurs"],
+            Label::PromisesBroken => ["Promises broken", "Beloftes gebroken", "Promesses non tenues"],
+            Label::Breakers => [
+                "Clients who broke promises to pay (12 months)",
+                "Klanten die betalingsbeloftes braken (12 maanden)",
+                "Clients qui n'ont pas tenu leurs promesses de paiement (12 mois)",
+            ],
             Label::Kind => ["Kind", "Soort", "Type"],
             Label::Severity => ["Severity", "Ernst", "Gravité"],
             Label::Previous => ["Previous", "Vorige", "Précédent"],
@@ -692,5 +704,41 @@ mod tests {
             assert!(!en.is_empty() && !nl.is_empty() && !fr.is_empty(), "{label:?}");
         }
         assert_eq!(t(Lang::Fr, Label::Interest), "Intérêts");
+    }
+}
+
+/// The sentence under the aging chart when invoices are disputed: "Of the open amount, € 3,705.43
+/// is disputed (2 invoices; the longest in dispute for 70 days)."
+pub fn disputed(lang: Lang, amount: &str, invoices: usize, longest_days: Option<i64>) -> String {
+    let longest = |en: &str, nl: &str, fr: &str| {
+        longest_days
+            .map(|d| [format!("; {en} {d} days"), format!("; {nl} {d} dagen"), format!(" ; {fr} {d} jours")])
+            .map(|s| {
+                s[match lang {
+                    Lang::En => 0,
+                    Lang::Nl => 1,
+                    Lang::Fr => 2,
+                }]
+                .clone()
+            })
+            .unwrap_or_default()
+    };
+    let more = invoices != 1;
+    match lang {
+        Lang::En => format!(
+            "Of the open amount, {amount} is disputed ({invoices} invoice{}{}).",
+            if more { "s" } else { "" },
+            longest("the longest in dispute for", "", "")
+        ),
+        Lang::Nl => format!(
+            "Van het openstaande bedrag is {amount} betwist ({invoices} {}{}).",
+            if more { "facturen" } else { "factuur" },
+            longest("", "de langste betwisting duurt", "")
+        ),
+        Lang::Fr => format!(
+            "Du montant ouvert, {amount} est contesté ({invoices} facture{}{}).",
+            if more { "s" } else { "" },
+            longest("", "", "le plus long litige dure depuis")
+        ),
     }
 }

@@ -101,6 +101,10 @@ pub struct ReportModel<'a> {
     pub aging: Vec<(String, Money)>,
     /// The riskiest clients, riskiest first (at most 20).
     pub riskiest: Vec<RiskyClient<'a>>,
+    /// The clients who broke promises to pay in 12 months, most broken first (at most 10).
+    pub breakers: Vec<RiskyClient<'a>>,
+    /// The open amount disputed, how many invoices, and the longest dispute's days (the log's).
+    pub disputed: (Money, usize, Option<i64>),
     /// Alerts, risks first, then opportunities, each by severity.
     pub alerts: Vec<&'a Alert>,
     /// The handover per debtor, and in all.
@@ -131,21 +135,30 @@ impl<'a> ReportModel<'a> {
             let (rx, ry) = (&src.assessment.clients[x].risk, &src.assessment.clients[y].risk);
             ry.tier.cmp(&rx.tier).then(ry.score.total_cmp(&rx.score)).then(x.cmp(&y))
         });
-        let riskiest = order
-            .into_iter()
-            .take(20)
-            .map(|i| {
-                let (c, v) = (&a.clients[i], &src.assessment.clients[i]);
-                RiskyClient {
-                    name: src.roster.label_of(&src.roster.clients[c.client as usize]),
-                    tier: v.risk.tier,
-                    score: v.risk.score,
-                    net_ar: Money::new(c.figures.sums.net_ar, src.currency),
-                    reasons: &v.risk.reasons,
-                    late_elsewhere: v.elsewhere.as_ref().and_then(|e| e.wadl),
-                }
-            })
-            .collect();
+        let risky = |i: usize| {
+            let (c, v) = (&a.clients[i], &src.assessment.clients[i]);
+            RiskyClient {
+                name: src.roster.label_of(&src.roster.clients[c.client as usize]),
+                tier: v.risk.tier,
+                score: v.risk.score,
+                net_ar: Money::new(c.figures.sums.net_ar, src.currency),
+                reasons: &v.risk.reasons,
+                late_elsewhere: v.elsewhere.as_ref().and_then(|e| e.wadl),
+                broken_promises: (v.promises.broken > 0)
+                    .then_some((v.promises.broken, v.promises.kept + v.promises.broken)),
+            }
+        };
+        let mut breaking: Vec<usize> =
+            order.iter().copied().filter(|&i| src.assessment.clients[i].promises.broken > 0).collect();
+        breaking.sort_by_key(|&i| std::cmp::Reverse(src.assessment.clients[i].promises.broken));
+        let breakers = breaking.into_iter().take(10).map(risky).collect();
+        let open = a.clients.iter().flat_map(|c| &c.open_items).filter(|o| o.disputed);
+        let disputed = (
+            Money::new(open.clone().map(|o| o.invoice.open.minor()).sum(), src.currency),
+            open.count(),
+            src.assessment.clients.iter().filter_map(|v| v.longest_dispute_days).max(),
+        );
+        let riskiest = order.into_iter().take(20).map(risky).collect();
         let mut alerts: Vec<&Alert> = src.alerts.iter().collect();
         alerts.sort_by_key(|x| !x.risk);
         let mut debtors: Vec<DebtorTotal> = Vec::new();
@@ -175,6 +188,8 @@ impl<'a> ReportModel<'a> {
             wadl: p.monthly.iter().map(|m| m.behaviour.wadl()).collect(),
             aging,
             riskiest,
+            breakers,
+            disputed,
             alerts,
             debtors,
             handover_total,
@@ -498,6 +513,11 @@ impl<'a> ReportModel<'a> {
     /// The riskiest clients, riskiest first.
     pub fn riskiest_table(&self) -> Table<'_, &RiskyClient<'_>> {
         tables::riskiest(self.riskiest.iter().collect())
+    }
+
+    /// The clients who broke promises to pay, as the riskiest are drawn.
+    pub fn breakers_table(&self) -> Table<'_, &RiskyClient<'_>> {
+        tables::riskiest(self.breakers.iter().collect())
     }
 
     /// The handover per debtor, then its total.

@@ -80,4 +80,6 @@ pub struct RiskyClient<'a> {
     pub reasons: &'a str,
     /// Its WADL at the other creditors of a pool, when the run has one and it was published.
     pub late_elsewhere: Option<f64>,
+    /// Its promises to pay judged in 12 months, (broken, judged), when it broke any.
+    pub broken_promises: Option<(u32, u32)>,
 }

@@ -468,6 +468,11 @@ pub fn riskiest<'a>(rows: Vec<&'a RiskyClient<'a>>) -> Table<'a, &'a RiskyClient
         Column::new("risk_reasons", |r: &&RiskyClient| Cell::text(r.reasons)).labelled(Label::Reasons),
         Column::new("elsewhere_wadl_12m", |r: &&RiskyClient| Cell::Days(r.late_elsewhere))
             .labelled(Label::LateElsewhere),
+        // "2 / 3": broken of those judged in 12 months.
+        Column::new("promises_broken_12m", |r: &&RiskyClient| {
+            r.broken_promises.map_or(Cell::Blank, |(b, n)| Cell::owned(format!("{b} / {n}")))
+        })
+        .labelled(Label::PromisesBroken),
     ];
     Table::of(columns, rows)
 }

@@ -187,9 +187,16 @@ fn charts(c: &mut Canvas, m: &ReportModel<'_>) {
     c.heading(m.t(Label::Trends));
     let bars: Vec<(String, f64, String)> =
         m.aging.iter().map(|(l, v)| (l.clone(), v.minor() as f64, m.money(v.minor()))).collect();
+    let disputed = |c: &mut Canvas| {
+        let (amount, n, days) = m.disputed;
+        if n > 0 {
+            c.paragraph(&i18n::disputed(m.lang, &m.money(amount.minor()), n, days), 9.0, false, MUTED);
+        }
+    };
     if m.snapshot_only() {
         c.paragraph(m.t(Label::NoTrends), 9.0, false, MUTED);
         c.bar_chart(m.t(Label::Aging), &bars, ACCENT, 160.0);
+        disputed(c);
         return;
     }
     let series = vec![
@@ -198,6 +205,7 @@ fn charts(c: &mut Canvas, m: &ReportModel<'_>) {
     ];
     c.line_chart(m.t(Label::DsoTrend), &m.months, &series, "days", 170.0);
     c.bar_chart(m.t(Label::Aging), &bars, ACCENT, 160.0);
+    disputed(c);
     c.line_chart(
         m.t(Label::LateRatio),
         &m.months,
@@ -351,7 +359,26 @@ fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
         view[4] = View("risk_reasons", rest(380.0), Align::Left, true);
         view.push(View("elsewhere_wadl_12m", 80.0, Align::Right, false));
     }
+    // With a collector's log, the promises each broke, when any did.
+    if m.riskiest.iter().any(|r| r.broken_promises.is_some()) {
+        let View(_, width, ..) = view[4];
+        view[4] = View("risk_reasons", width - 70.0, Align::Left, true);
+        view.push(View("promises_broken_12m", 70.0, Align::Right, false));
+    }
     draw(c, m, &m.riskiest_table(), &view, usize::MAX, &|row| tier_color(&row[1]));
+    // The collector's log: who broke promises to pay, riskiest or not.
+    if !m.breakers.is_empty() {
+        c.heading(m.t(Label::Breakers));
+        let view = [
+            View("client", 150.0, Align::Left, true),
+            View("risk_tier", 45.0, Align::Left, false),
+            View("risk_score", 35.0, Align::Right, false),
+            View("net_ar", 70.0, Align::Right, false),
+            View("promises_broken_12m", 70.0, Align::Right, false),
+            View("risk_reasons", rest(370.0), Align::Left, true),
+        ];
+        draw(c, m, &m.breakers_table(), &view, usize::MAX, &|row| tier_color(&row[1]));
+    }
 }
 
 /// All alerts, risks then opportunities.
