@@ -23,6 +23,11 @@ impl Disputes {
     /// Days the document has been in dispute at `as_of`; `None` when the log has no open
     /// dispute about it (a ledger flag alone has no date).
     pub fn days(&self, client: ClientIx, document_id: &str, as_of: NaiveDate) -> Option<i64> {
+        // Asked for every open invoice (1.3 million at 10 million invoices): without a log,
+        // nothing to look up or copy.
+        if self.open.is_empty() {
+            return None;
+        }
         self.open.get(&(client, document_id.to_string())).map(|d| (as_of - *d).num_days())
     }
 }

@@ -104,14 +104,26 @@ impl Promises {
         &self.all[start..end]
     }
 
-    /// The client's live promise with the latest date, if any: the ladder waits for it.
-    pub fn live(&self, client: ClientIx) -> Option<&Promise> {
-        self.of(client).iter().filter(|p| p.standing == Standing::Live).max_by_key(|p| p.by)
-    }
-
     /// The client's latest broken promise, if any.
     pub fn last_broken(&self, client: ClientIx) -> Option<&Promise> {
         self.of(client).iter().filter(|p| p.standing == Standing::Broken).max_by_key(|p| p.by)
+    }
+
+    /// The promise standing `standing` with the latest date among those that cover a client's
+    /// invoice: the one that names it, or one that names no document made on or after the
+    /// invoice's issue date (a promise for the account covers what was owed when it was made).
+    pub fn covering(
+        &self,
+        client: ClientIx,
+        document_id: &str,
+        issue: NaiveDate,
+        standing: Standing,
+    ) -> Option<&Promise> {
+        self.of(client)
+            .iter()
+            .filter(|p| p.standing == standing)
+            .filter(|p| p.document_id.as_deref().map_or(p.made >= issue, |id| id == document_id))
+            .max_by_key(|p| p.by)
     }
 }
 

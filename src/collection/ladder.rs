@@ -8,7 +8,7 @@ use super::handover::{Compensation, HandoverSettings, Reminder};
 use super::interest::{Jurisdiction, Rates, statutory_interest};
 use crate::analytics::Analysis;
 use crate::analytics::outlook::Outlook;
-use crate::analytics::promise::{Promise, Promises, Standing};
+use crate::analytics::promise::{Promises, Standing};
 use crate::analytics::risk::Tier;
 use crate::bureau::Status;
 use crate::locale::Lang;
@@ -336,12 +336,8 @@ pub fn actions(
                 a.unlikely = Some(p);
             }
             if !insolvent && v.risk.tier != Tier::Critical {
-                // A promise covers the invoice it names, or every invoice open when it was made.
-                let covers = |p: &&Promise| {
-                    p.document_id.as_deref().map_or(p.made >= o.invoice.issue, |id| id == o.invoice.document_id)
-                };
-                let promised = promises.of(c.client).iter().filter(covers);
-                if let Some(p) = promised.clone().filter(|p| p.standing == Standing::Live).max_by_key(|p| p.by) {
+                let (id, issue) = (o.invoice.document_id.as_str(), o.invoice.issue);
+                if let Some(p) = promises.covering(c.client, id, issue, Standing::Live) {
                     // Nothing before the promised day and its grace.
                     a.date = a.date.max(p.by + grace + Duration::days(1));
                     a.overdue_days = (as_of - a.date).num_days().max(0);
@@ -351,7 +347,7 @@ pub fn actions(
                         a.kind = Kind::Step;
                         a.unlikely = None;
                     }
-                } else if let Some(p) = promised.filter(|p| p.standing == Standing::Broken).max_by_key(|p| p.by) {
+                } else if let Some(p) = promises.covering(c.client, id, issue, Standing::Broken) {
                     // The next step from the day after the broken promise's grace, if sooner (and
                     // never before the invoice is past due).
                     let broke = (p.by + grace).max(o.invoice.due) + Duration::days(1);
@@ -379,6 +375,7 @@ pub fn actions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analytics::promise::Promise;
     use crate::analytics::risk::Risk;
     use crate::analytics::{ClientResult, OpenItem, Position};
     use crate::model::{Client, Currency};

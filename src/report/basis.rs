@@ -5,12 +5,23 @@
 use super::i18n;
 use crate::analytics::outlook::{Backtest, ClientOutlook, Hold, InvoiceForecast};
 use crate::locale::Lang;
+use chrono::NaiveDate;
 use std::fmt::Write;
+
+/// What the collector's log says of one invoice, for its basis.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Logged {
+    /// Days it has been in dispute (a dispute the log dates).
+    pub dispute_days: Option<i64>,
+    /// The day a live promise covering it promises payment by.
+    pub promised: Option<NaiveDate>,
+}
 
 /// The basis of one invoice's forecast, `days_past_due` old at the as-of date: "client
 /// history: 14 invoices paid, 18 days late on average, weight 74 % (portfolio 26 %); already 25
-/// days past due". Written into one buffer: `forecast.csv` has a basis on each of its rows.
-pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_due: i64) -> String {
+/// days past due", and what the collector's log says of it (`logged`). Written into one
+/// buffer: `forecast.csv` has a basis on each of its rows.
+pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_due: i64, logged: Logged) -> String {
     let mut s = String::with_capacity(128);
     if let Some(Hold::Insolvent(status)) = f.hold {
         let _ = match lang {
@@ -22,11 +33,14 @@ pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_
     }
     if f.disputed {
         // Said first: the reader should know the invoice is contested.
-        s.push_str(match lang {
-            Lang::En => "disputed; ",
-            Lang::Nl => "betwist; ",
-            Lang::Fr => "contestée ; ",
-        });
+        let _ = match (lang, logged.dispute_days) {
+            (Lang::En, None) => write!(s, "disputed; "),
+            (Lang::Nl, None) => write!(s, "betwist; "),
+            (Lang::Fr, None) => write!(s, "contestée ; "),
+            (Lang::En, Some(d)) => write!(s, "disputed for {}; ", Days(lang, d)),
+            (Lang::Nl, Some(d)) => write!(s, "betwist sinds {}; ", Days(lang, d)),
+            (Lang::Fr, Some(d)) => write!(s, "contestée depuis {} ; ", Days(lang, d)),
+        };
     }
     history(&mut s, lang, client, f);
     s.push_str(if lang == Lang::Fr { " ; " } else { "; " });
@@ -42,6 +56,16 @@ pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_
         (Lang::Fr, 0) => write!(s, "échéance aujourd'hui"),
         (Lang::Fr, _) => write!(s, "échéance dans {days}"),
     };
+    if let Some(by) = logged.promised {
+        // The forecast itself rests on the client's history: a promise is said, not believed
+        // (docs/forecast.md).
+        let by = i18n::date(by);
+        let _ = match lang {
+            Lang::En => write!(s, "; promised by {by}"),
+            Lang::Nl => write!(s, "; belofte tot {by}"),
+            Lang::Fr => write!(s, " ; promesse pour le {by}"),
+        };
+    }
     s
 }
 
@@ -211,12 +235,14 @@ mod tests {
     fn a_trend_is_said_in_days_a_month() {
         let c = ClientOutlook { trend: Some(2.04), ..client(14, Some(18.0)) };
         assert_eq!(
-            basis(Lang::En, &c, &invoice(0.74, None), 25),
+            basis(Lang::En, &c, &invoice(0.74, None), 25, Logged::default()),
             "client history: 14 invoices paid, 18 days late on average, trend +2.0 days a month, weight 74 % \
              (portfolio 26 %); already 25 days past due"
         );
         let c = ClientOutlook { trend: Some(-1.5), ..c };
-        assert!(basis(Lang::Nl, &c, &invoice(0.5, None), 1).contains(", trend -1,5 dagen per maand, "));
+        assert!(
+            basis(Lang::Nl, &c, &invoice(0.5, None), 1, Logged::default()).contains(", trend -1,5 dagen per maand, ")
+        );
     }
 
     fn invoice(client_share: f64, hold: Option<Hold>) -> InvoiceForecast {
@@ -227,27 +253,31 @@ mod tests {
     fn the_basis_says_what_the_forecast_rests_on() {
         let c = client(14, Some(18.4));
         assert_eq!(
-            basis(Lang::En, &c, &invoice(0.74, None), 25),
+            basis(Lang::En, &c, &invoice(0.74, None), 25, Logged::default()),
             "client history: 14 invoices paid, 18 days late on average, weight 74 % (portfolio 26 %); already 25 days \
              past due"
         );
         assert_eq!(
-            basis(Lang::Nl, &client(0, None), &invoice(0.0, None), -10),
+            basis(Lang::Nl, &client(0, None), &invoice(0.0, None), -10, Logged::default()),
             "geen betaalgeschiedenis: het patroon van de portefeuille; vervalt over 10 dagen"
         );
-        let fr = basis(Lang::Fr, &client(3, Some(-2.0)), &invoice(0.5, None), 0);
+        let fr = basis(Lang::Fr, &client(3, Some(-2.0)), &invoice(0.5, None), 0, Logged::default());
         assert!(fr.contains("en moyenne 2 jours d'avance") && fr.ends_with(" ; échéance aujourd'hui"), "{fr}");
         assert_eq!(
-            basis(Lang::En, &client(1, Some(1.2)), &invoice(0.5, None), 1),
+            basis(Lang::En, &client(1, Some(1.2)), &invoice(0.5, None), 1, Logged::default()),
             "client history: 1 invoice paid, 1 day late on average, weight 50 % (portfolio 50 %); already 1 day past due"
         );
         assert_eq!(
-            basis(Lang::Nl, &c, &InvoiceForecast { disputed: true, ..invoice(0.5, None) }, 3),
+            basis(Lang::Nl, &c, &InvoiceForecast { disputed: true, ..invoice(0.5, None) }, 3, Logged::default()),
             "betwist; klantgeschiedenis: 14 facturen betaald, gemiddeld 18 dagen te laat, gewicht 50 % (portefeuille \
              50 %); al 3 dagen over de vervaldag"
         );
+        let logged = Logged { dispute_days: Some(70), promised: NaiveDate::from_ymd_opt(2026, 11, 10) };
+        let said = basis(Lang::En, &c, &InvoiceForecast { disputed: true, ..invoice(0.5, None) }, 3, logged);
+        assert!(said.starts_with("disputed for 70 days; client history"), "{said}");
+        assert!(said.ends_with("; already 3 days past due; promised by 10/11/2026"), "{said}");
         assert_eq!(
-            basis(Lang::En, &c, &invoice(0.0, Some(Hold::Insolvent("bankrupt"))), 40),
+            basis(Lang::En, &c, &invoice(0.0, Some(Hold::Insolvent("bankrupt"))), 40, Logged::default()),
             "client bankrupt (credit bureau): not expected within the horizon"
         );
     }

@@ -671,42 +671,6 @@ pub fn joined(sep: &str, parts: &[&str]) -> String {
     parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(sep)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headings_leave_out_empty_parts() {
-        assert_eq!(joined(" — ", &["", "Report", "As of 31/10/2026"]), "Report — As of 31/10/2026");
-        assert_eq!(joined(" · ", &["  ", "As of 31/10/2026"]), "As of 31/10/2026");
-        assert_eq!(joined(" · ", &["Brasserie Wéry", "As of 31/10/2026"]), "Brasserie Wéry · As of 31/10/2026");
-    }
-
-    #[test]
-    fn numbers_and_money_per_language() {
-        let eur = Currency::EUR;
-        assert_eq!(money(Lang::Nl, 123456, eur), "1.234,56 €");
-        assert_eq!(money(Lang::En, 123456, eur), "€ 1,234.56");
-        assert_eq!(money(Lang::Fr, 123456789, eur), "1\u{202f}234\u{202f}567,89 €");
-        assert_eq!(money(Lang::Nl, -5, eur), "-0,05 €");
-        // Issue 9: the currency's own decimals, never a hundredth of the amount.
-        assert_eq!(money(Lang::En, 123456, Currency::parse("JPY").unwrap()), "JPY 123,456");
-        assert_eq!(money(Lang::Nl, -1234567, Currency::parse("KWD").unwrap()), "-1.234,567 KWD");
-        assert_eq!(money(Lang::En, i64::MIN, eur), "€ -92,233,720,368,547,758.08");
-        assert_eq!(percent(Lang::Nl, 0.5593, 1), "55,9 %");
-        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 10, 31).unwrap()), "31/10/2026");
-    }
-
-    #[test]
-    fn every_label_in_three_languages() {
-        for label in Label::ALL {
-            let [en, nl, fr] = label.words();
-            assert!(!en.is_empty() && !nl.is_empty() && !fr.is_empty(), "{label:?}");
-        }
-        assert_eq!(t(Lang::Fr, Label::Interest), "Intérêts");
-    }
-}
-
 /// The sentence under the aging chart when invoices are disputed: "Of the open amount, € 3,705.43
 /// is disputed (2 invoices; the longest in dispute for 70 days)."
 pub fn disputed(lang: Lang, amount: &str, invoices: usize, longest_days: Option<i64>) -> String {
@@ -740,5 +704,41 @@ pub fn disputed(lang: Lang, amount: &str, invoices: usize, longest_days: Option<
             if more { "s" } else { "" },
             longest("", "", "le plus long litige dure depuis")
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_leave_out_empty_parts() {
+        assert_eq!(joined(" — ", &["", "Report", "As of 31/10/2026"]), "Report — As of 31/10/2026");
+        assert_eq!(joined(" · ", &["  ", "As of 31/10/2026"]), "As of 31/10/2026");
+        assert_eq!(joined(" · ", &["Brasserie Wéry", "As of 31/10/2026"]), "Brasserie Wéry · As of 31/10/2026");
+    }
+
+    #[test]
+    fn numbers_and_money_per_language() {
+        let eur = Currency::EUR;
+        assert_eq!(money(Lang::Nl, 123456, eur), "1.234,56 €");
+        assert_eq!(money(Lang::En, 123456, eur), "€ 1,234.56");
+        assert_eq!(money(Lang::Fr, 123456789, eur), "1\u{202f}234\u{202f}567,89 €");
+        assert_eq!(money(Lang::Nl, -5, eur), "-0,05 €");
+        // Issue 9: the currency's own decimals, never a hundredth of the amount.
+        assert_eq!(money(Lang::En, 123456, Currency::parse("JPY").unwrap()), "JPY 123,456");
+        assert_eq!(money(Lang::Nl, -1234567, Currency::parse("KWD").unwrap()), "-1.234,567 KWD");
+        assert_eq!(money(Lang::En, i64::MIN, eur), "€ -92,233,720,368,547,758.08");
+        assert_eq!(percent(Lang::Nl, 0.5593, 1), "55,9 %");
+        assert_eq!(date(NaiveDate::from_ymd_opt(2026, 10, 31).unwrap()), "31/10/2026");
+    }
+
+    #[test]
+    fn every_label_in_three_languages() {
+        for label in Label::ALL {
+            let [en, nl, fr] = label.words();
+            assert!(!en.is_empty() && !nl.is_empty() && !fr.is_empty(), "{label:?}");
+        }
+        assert_eq!(t(Lang::Fr, Label::Interest), "Intérêts");
     }
 }

@@ -15,6 +15,8 @@ use super::tables::{
     self, ActionContext, ActionRow, ClientRow, DebtorRow, ForecastRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow,
 };
 use crate::analytics::calendar;
+use crate::analytics::dispute::Disputes;
+use crate::analytics::promise::Promises;
 use crate::bureau::Snapshot;
 use crate::locale::Lang;
 use crate::model::{Client, ClientIx, Currency, Money};
@@ -318,7 +320,7 @@ impl<'a> ReportModel<'a> {
     /// Every open invoice's forecast, its basis in `lang` (`forecast.csv` in English, the
     /// Forecast sheet in the report's language).
     pub fn forecast(&self, lang: Lang) -> Table<'a, ForecastRow<'a>> {
-        tables::forecast(self.src.roster, self.src.analysis, self.src.outlook, lang, None)
+        tables::forecast(self.src.roster, self.src.analysis, self.src.outlook, self.log(), lang, None)
     }
 
     /// The `n` open invoices with the largest amounts expected within the 13 weeks.
@@ -357,7 +359,7 @@ impl<'a> ReportModel<'a> {
     }
 
     fn picked(&self, picks: Vec<(usize, usize)>) -> Table<'a, ForecastRow<'a>> {
-        tables::forecast(self.src.roster, self.src.analysis, self.src.outlook, self.lang, Some(picks))
+        tables::forecast(self.src.roster, self.src.analysis, self.src.outlook, self.log(), self.lang, Some(picks))
     }
 
     /// The 13 weeks of the forecast (`forecast_weeks.csv`, the Forecast sheet and page).
@@ -513,6 +515,11 @@ impl<'a> ReportModel<'a> {
     /// The riskiest clients, riskiest first.
     pub fn riskiest_table(&self) -> Table<'_, &RiskyClient<'_>> {
         tables::riskiest(self.riskiest.iter().collect())
+    }
+
+    /// The collector's log's promises and disputes.
+    fn log(&self) -> (&'a Promises, &'a Disputes) {
+        (self.src.promises, self.src.disputes)
     }
 
     /// The clients who broke promises to pay, as the riskiest are drawn.

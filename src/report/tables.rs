@@ -3,12 +3,13 @@
 //! (which columns, in which order); adding a column is one line here and, where a renderer
 //! shows only some columns, its key in that renderer's view.
 
-use super::basis::basis;
+use super::basis::{Logged, basis};
 use super::i18n::{Label, t};
 use super::records::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
 use crate::analytics::dispute::Disputes;
 use crate::analytics::outlook::{ClientOutlook, InvoiceForecast, Outlook, Week};
+use crate::analytics::promise::{Promises, Standing};
 use crate::analytics::{Analysis, ClientResult, MonthRow, OpenItem};
 use crate::bureau::watchlist::Role;
 use crate::collection::handover::{Compensation, Line};
@@ -248,9 +249,19 @@ pub fn forecast<'a>(
     roster: &'a Roster,
     a: &'a Analysis,
     o: &'a Outlook,
+    log: (&'a Promises, &'a Disputes),
     lang: Lang,
     picks: Option<Vec<(usize, usize)>>,
 ) -> Table<'a, ForecastRow<'a>> {
+    let (promises, disputes) = log;
+    let as_of = a.as_of;
+    let logged = move |item: &OpenItem| {
+        let (client, id) = (item.invoice.client, item.invoice.document_id.as_str());
+        Logged {
+            dispute_days: disputes.days(client, id, as_of),
+            promised: promises.covering(client, id, item.invoice.issue, Standing::Live).map(|p| p.by),
+        }
+    };
     let date = |d: Option<NaiveDate>| d.map_or(Cell::Blank, Cell::Date);
     let known = o.known();
     let columns: Vec<Column<'a, ForecastRow<'a>>> = vec![
@@ -269,7 +280,7 @@ pub fn forecast<'a>(
             .labelled(Label::Collected13w),
         Column::new("basis", move |r: &ForecastRow| {
             if known {
-                Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due))
+                Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due, logged(r.item)))
             } else {
                 Cell::text(t(r.lang, Label::NoForecast))
             }
