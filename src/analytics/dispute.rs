@@ -17,18 +17,16 @@ pub struct Disputes {
     pub open: BTreeMap<(ClientIx, String), NaiveDate>,
     /// Disputes about documents the ledger does not have.
     pub warnings: Vec<Warning>,
+    /// `open` by client, then document: looked up for every open invoice without copying its id.
+    by_client: BTreeMap<ClientIx, BTreeMap<String, NaiveDate>>,
 }
 
 impl Disputes {
     /// Days the document has been in dispute at `as_of`; `None` when the log has no open
     /// dispute about it (a ledger flag alone has no date).
     pub fn days(&self, client: ClientIx, document_id: &str, as_of: NaiveDate) -> Option<i64> {
-        // Asked for every open invoice (1.3 million at 10 million invoices): without a log,
-        // nothing to look up or copy.
-        if self.open.is_empty() {
-            return None;
-        }
-        self.open.get(&(client, document_id.to_string())).map(|d| (as_of - *d).num_days())
+        // Asked for every open invoice (1.3 million at 10 million invoices): nothing copied.
+        self.by_client.get(&client)?.get(document_id).map(|d| (as_of - *d).num_days())
     }
 }
 
@@ -83,6 +81,9 @@ pub fn apply(ledger: &mut Ledger, sources: &[String], events: &[LogEvent], as_of
             message: format!("the dispute names invoice {}, which the ledger does not have for this client", key.1),
         });
         out.open.remove(key);
+    }
+    for ((client, id), day) in &out.open {
+        out.by_client.entry(*client).or_default().insert(id.clone(), *day);
     }
     out
 }
