@@ -200,7 +200,8 @@ pub fn judge(
             };
             towards.sort();
             let mut paid = 0i64;
-            let mut kept = None;
+            // A promise about a document with nothing left open is kept the day it is made.
+            let mut kept = (amount <= 0).then_some(e.date);
             for (day, v) in towards {
                 paid = paid.saturating_add(v);
                 if kept.is_none() && paid >= amount {
@@ -321,9 +322,11 @@ mod tests {
         // allocation still settles F1 (the oldest open invoice), so the promise is kept.
         let l = ledger(&[("2026-10-09", 1_000_00, false)]);
         assert_eq!(standing(&l, promise(Some("F1"), None), "2026-10-31"), Standing::Kept(d("2026-10-09")));
-        // A payment before the promise does not keep it.
+        // A payment before the promise does not keep it…
         let l = ledger(&[("2026-09-30", 1_000_00, false)]);
         assert_eq!(standing(&l, thousand(), "2026-10-31"), Standing::Broken);
+        // … but a promise to pay F1 when F1 was already paid has nothing left to keep.
+        assert_eq!(standing(&l, promise(Some("F1"), None), "2026-10-31"), Standing::Kept(d("2026-10-01")));
     }
 
     #[test]

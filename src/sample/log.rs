@@ -48,12 +48,14 @@ pub(super) fn rows(set: &SampleSet) -> Vec<Row> {
         let mut open = invoices().filter(|d| d.client == c && d.due < a - Duration::days(80) && open_at(&d.id, a));
         let (first, second) = (open.next().expect("counted"), open.next().expect("counted"));
         out.push((a - Duration::days(75), id.clone(), first.id.clone(), "Telefoon", None, None, "belt terug"));
+        // For the account, with an amount: the ledger's allocation may have settled its oldest
+        // invoices with payments that named none, so a promise is kept or broken on money.
         out.push((
             a - Duration::days(70),
             id.clone(),
-            first.id.clone(),
+            String::new(),
             "Belofte",
-            None,
+            Some(first.amount),
             Some(a - Duration::days(60)),
             "betaalt na levering nieuwe bestelling",
         ));
