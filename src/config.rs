@@ -108,7 +108,7 @@ impl WarningSettings {
 
 /// Every kind of warning (and of harmless rejected row) a run can accept, as `warnings.csv`'s
 /// `kind` column names it, with what it is.
-pub const WARNING_KINDS: [(&str, &str); 9] = [
+pub const WARNING_KINDS: [(&str, &str); 10] = [
     ("duplicate_row", "a row repeated exactly (same id, dates, amounts), counted once (rejected.csv)"),
     ("reused_document_id", "a document id used again for another document, kept as ID#2"),
     ("payment_id_reused", "a payment id used again for another payment"),
@@ -118,6 +118,7 @@ pub const WARNING_KINDS: [(&str, &str); 9] = [
     ("incomplete_month", "the month reported holds far fewer invoices than usual"),
     ("implausible_mapping", "mapped dates that contradict each other on most rows, or amounts that look like ids"),
     ("compensation_not_converted", "no rate into the reporting currency for the 40 EUR compensation, claimed in EUR"),
+    ("log_unknown_document", "a collector's log row names a document the ledger does not have for that client"),
 ];
 
 /// `[pool]`: pooled payment experience across creditors (`docs/pooling.md`).
