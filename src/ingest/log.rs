@@ -137,6 +137,32 @@ mod tests {
         ingest_log(&[input], &clients, &opts, 2).unwrap()
     }
 
+    #[test]
+    fn a_log_is_read_only_where_it_belongs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        std::fs::write(&path, "Datum;Klant;Soort\n01/10/2026;K1;Belofte\n").unwrap();
+        let opts = IngestOptions { default_currency: Currency::EUR, default_terms_days: 30 };
+        let clients: FxHashMap<&str, ClientIx> = [("K1", 0)].into_iter().collect();
+        // A bureau mapping under [[log_inputs]]: said, with where the file belongs.
+        let bureau: Mapping = toml::from_str("rows = \"bureau\"\n[columns]\ncompany_number = 1\ndate = 2").unwrap();
+        let input = InputSpec { path: path.clone(), mapping: bureau, snapshot: None };
+        let e = ingest_log(&[input], &clients, &opts, 0).unwrap_err().to_string();
+        assert!(e.contains("[[log_inputs]] needs a mapping with rows = \"log\""), "{e}");
+        // A log mapping under [[inputs]]: said too, not read as invoices.
+        let log: Mapping =
+            toml::from_str("rows = \"log\"\n[columns]\ndate = \"Datum\"\nclient_id = \"Klant\"\nkind = \"Soort\"")
+                .unwrap();
+        let input = InputSpec { path, mapping: log, snapshot: None };
+        let e = crate::ingest::ingest(&[input], &opts, &|_| {}).unwrap_err().to_string();
+        assert!(e.contains("list the log under [[log_inputs]]"), "{e}");
+        // [log_kinds] belongs to a log's mapping only, and names known kinds.
+        let bad = toml::from_str::<Mapping>("rows = \"invoices\"\n[log_kinds]\npromise = [\"x\"]").unwrap();
+        assert!(bad.resolve().unwrap_err().to_string().contains("[log_kinds] is for rows = \"log\" only"));
+        let bad = toml::from_str::<Mapping>("rows = \"log\"\n[log_kinds]\npromis = [\"x\"]").unwrap();
+        assert!(bad.resolve().unwrap_err().to_string().contains("'promis' must be promise"));
+    }
+
     const MAPPING: &str = r#"
 rows = "log"
 date_formats = ["%d/%m/%Y"]
