@@ -123,6 +123,14 @@ pub struct ClientResult {
     pub warnings: Vec<String>,
 }
 
+impl ClientResult {
+    /// The open amount of its disputed invoices (the ledger's flag or the collector's log), in
+    /// minor units of the reporting currency.
+    pub fn disputed_open(&self) -> i64 {
+        self.open_items.iter().filter(|o| o.disputed).map(|o| o.invoice.open.minor()).sum()
+    }
+}
+
 /// The whole analysis at one as-of date.
 #[derive(Clone, Debug)]
 pub struct Analysis {

@@ -187,14 +187,21 @@ pub fn judge(
                     for pay in p.iter().filter(|x| x.date >= e.date && x.date <= deadline) {
                         towards.push((pay.date, fx.convert(pay.amount, pay.currency, reporting, pay.date)?));
                     }
-                    if let Some(id) = &e.document_id {
-                        out.warnings.push(unknown_document(sources, e, id, "judged on the client's payments"));
+                    if e.document_id.is_some() {
+                        out.warnings.push(e.unknown_document(
+                            sources,
+                            "the promise names document",
+                            "; judged on the client's payments",
+                        ));
                     }
                     m.minor()
                 }
                 (None, None) => {
-                    let id = e.document_id.as_deref().unwrap_or_default();
-                    out.warnings.push(unknown_document(sources, e, id, "left out: no amount to judge it by"));
+                    out.warnings.push(e.unknown_document(
+                        sources,
+                        "the promise names document",
+                        "; left out: no amount to judge it by",
+                    ));
                     continue;
                 }
             };
@@ -228,18 +235,6 @@ pub fn judge(
         out.all.extend(judged);
     }
     Ok(out)
-}
-
-fn unknown_document(sources: &[String], e: &LogEvent, id: &str, consequence: &str) -> Warning {
-    let (source, line) = (e.origin.source, e.origin.line);
-    Warning {
-        kind: "log_unknown_document",
-        source: sources.get(source as usize).cloned().unwrap_or_default(),
-        location: format!("line {line}"),
-        message: format!(
-            "the promise names document {id}, which the ledger does not have for this client; {consequence}"
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use super::error::InputError;
 use super::mapping::{Field, LogKind, RowKind};
 use super::side::{Note, SideIngested, SideRows, ingest_side};
 use super::spec::{IngestOptions, InputSpec};
+use super::stats::Warning;
 use super::table::RawRow;
 use crate::model::{ClientIx, Money, Origin};
 use chrono::NaiveDate;
@@ -30,6 +31,22 @@ pub struct LogEvent {
     pub text: String,
     /// Where it was read.
     pub origin: Origin,
+}
+
+impl LogEvent {
+    /// The warning that this row names a document the ledger does not have for its client:
+    /// `names` says it ("the dispute names invoice"), then the id, then what follows
+    /// (`consequence`, or ""). `sources` names every input by its number.
+    pub fn unknown_document(&self, sources: &[String], names: &str, consequence: &str) -> Warning {
+        let (source, line) = (self.origin.source, self.origin.line);
+        let id = self.document_id.as_deref().unwrap_or_default();
+        Warning {
+            kind: "log_unknown_document",
+            source: sources.get(source as usize).cloned().unwrap_or_default(),
+            location: format!("line {line}"),
+            message: format!("{names} {id}, which the ledger does not have for this client{consequence}"),
+        }
+    }
 }
 
 /// What reading the collector's logs gave.

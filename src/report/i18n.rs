@@ -674,35 +674,23 @@ pub fn joined(sep: &str, parts: &[&str]) -> String {
 /// The sentence under the aging chart when invoices are disputed: "Of the open amount, € 3,705.43
 /// is disputed (2 invoices; the longest in dispute for 70 days)."
 pub fn disputed(lang: Lang, amount: &str, invoices: usize, longest_days: Option<i64>) -> String {
-    let longest = |en: &str, nl: &str, fr: &str| {
-        longest_days
-            .map(|d| [format!("; {en} {d} days"), format!("; {nl} {d} dagen"), format!(" ; {fr} {d} jours")])
-            .map(|s| {
-                s[match lang {
-                    Lang::En => 0,
-                    Lang::Nl => 1,
-                    Lang::Fr => 2,
-                }]
-                .clone()
-            })
-            .unwrap_or_default()
-    };
     let more = invoices != 1;
+    let longest = |words: &str, unit: &str| longest_days.map(|d| format!("{words} {d} {unit}")).unwrap_or_default();
     match lang {
         Lang::En => format!(
             "Of the open amount, {amount} is disputed ({invoices} invoice{}{}).",
             if more { "s" } else { "" },
-            longest("the longest in dispute for", "", "")
+            longest("; the longest in dispute for", "days")
         ),
         Lang::Nl => format!(
             "Van het openstaande bedrag is {amount} betwist ({invoices} {}{}).",
             if more { "facturen" } else { "factuur" },
-            longest("", "de langste betwisting duurt", "")
+            longest("; de langste betwisting duurt", "dagen")
         ),
         Lang::Fr => format!(
             "Du montant ouvert, {amount} est contesté ({invoices} facture{}{}).",
             if more { "s" } else { "" },
-            longest("", "", "le plus long litige dure depuis")
+            longest(" ; le plus long litige dure depuis", "jours")
         ),
     }
 }
@@ -740,5 +728,22 @@ mod tests {
             assert!(!en.is_empty() && !nl.is_empty() && !fr.is_empty(), "{label:?}");
         }
         assert_eq!(t(Lang::Fr, Label::Interest), "Intérêts");
+    }
+
+    #[test]
+    fn the_disputed_amount_is_said_in_each_language() {
+        assert_eq!(
+            disputed(Lang::En, "€ 3,705.43", 2, Some(70)),
+            "Of the open amount, € 3,705.43 is disputed (2 invoices; the longest in dispute for 70 days)."
+        );
+        assert_eq!(disputed(Lang::En, "€ 10.00", 1, None), "Of the open amount, € 10.00 is disputed (1 invoice).");
+        assert_eq!(
+            disputed(Lang::Nl, "3.705,43 €", 1, Some(70)),
+            "Van het openstaande bedrag is 3.705,43 € betwist (1 factuur; de langste betwisting duurt 70 dagen)."
+        );
+        assert_eq!(
+            disputed(Lang::Fr, "3 705,43 €", 2, Some(70)),
+            "Du montant ouvert, 3 705,43 € est contesté (2 factures ; le plus long litige dure depuis 70 jours)."
+        );
     }
 }

@@ -14,6 +14,7 @@ use super::table::Table;
 use super::tables::{
     self, ActionContext, ActionRow, ClientRow, DebtorRow, ForecastRow, HandoverRow, MonthlyRow, OpenItemRow, QualityRow,
 };
+use crate::analytics::ClientResult;
 use crate::analytics::calendar;
 use crate::analytics::dispute::Disputes;
 use crate::analytics::promise::Promises;
@@ -154,10 +155,9 @@ impl<'a> ReportModel<'a> {
             order.iter().copied().filter(|&i| src.assessment.clients[i].promises.broken > 0).collect();
         breaking.sort_by_key(|&i| std::cmp::Reverse(src.assessment.clients[i].promises.broken));
         let breakers = breaking.into_iter().take(10).map(risky).collect();
-        let open = a.clients.iter().flat_map(|c| &c.open_items).filter(|o| o.disputed);
         let disputed = (
-            Money::new(open.clone().map(|o| o.invoice.open.minor()).sum(), src.currency),
-            open.count(),
+            Money::new(a.clients.iter().map(ClientResult::disputed_open).sum(), src.currency),
+            a.clients.iter().flat_map(|c| &c.open_items).filter(|o| o.disputed).count(),
             src.assessment.clients.iter().filter_map(|v| v.longest_dispute_days).max(),
         );
         let riskiest = order.into_iter().take(20).map(risky).collect();
@@ -303,8 +303,15 @@ impl<'a> ReportModel<'a> {
 
     /// The clients table (`clients.csv`, the Clients sheet).
     pub fn clients(&self) -> Table<'a, ClientRow<'a>> {
-        let log = (!self.src.log.stats.is_empty()).then_some(self.src.disputes);
-        tables::clients(self.src.roster, self.src.analysis, self.src.assessment, self.src.outlook, log, self.currency)
+        let log_read = !self.src.log.stats.is_empty();
+        tables::clients(
+            self.src.roster,
+            self.src.analysis,
+            self.src.assessment,
+            self.src.outlook,
+            log_read,
+            self.currency,
+        )
     }
 
     /// The monthly series (`monthly.csv`, the Trends sheet).

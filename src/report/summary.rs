@@ -3,7 +3,7 @@
 //! match, the risk tiers and the comparison with the previous run.
 
 use super::sources::Sources;
-use crate::analytics::Analysis;
+use crate::analytics::{Analysis, ClientResult};
 use crate::ingest::SourceStats;
 use crate::model::{Currency, Money, format_minor};
 use serde::Serialize;
@@ -190,8 +190,7 @@ fn log(r: &Sources<'_>) -> serde_json::Value {
     let from = a.as_of - chrono::Months::new(12);
     let recent = || r.promises.all.iter().filter(|p| p.made > from && p.made <= a.as_of);
     let count = |f: fn(&Standing) -> bool| recent().filter(|p| f(&p.standing)).count();
-    let disputed: i64 =
-        a.clients.iter().flat_map(|c| &c.open_items).filter(|o| o.disputed).map(|o| o.invoice.open.minor()).sum();
+    let disputed: i64 = a.clients.iter().map(ClientResult::disputed_open).sum();
     serde_json::json!({
         "inputs": input_summaries(&r.log.stats),
         "events": r.log.rows.len(),
@@ -201,7 +200,7 @@ fn log(r: &Sources<'_>) -> serde_json::Value {
             "broken": count(|s| *s == Standing::Broken),
             "live": count(|s| *s == Standing::Live),
         },
-        "disputes_open": r.disputes.open.len(),
+        "disputes_open": r.disputes.count(),
         "disputed_open_amount": Money::new(disputed, r.currency).to_string(),
     })
 }

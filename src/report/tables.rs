@@ -29,7 +29,6 @@ const BLOCK_ROWS: usize = 4096;
 /// One client's row: who, its figures, its bureau view and risk.
 pub struct ClientRow<'a> {
     client: &'a Client,
-    client_ix: ClientIx,
     result: &'a ClientResult,
     view: &'a ClientView,
     outlook: Option<&'a ClientOutlook>,
@@ -37,19 +36,17 @@ pub struct ClientRow<'a> {
 }
 
 /// `clients.csv` and the Clients sheet: one row per client with any document or payment on or
-/// before the as-of date. The bucket columns follow the configured boundaries. `log` holds the
-/// collector's log's disputes when the run read a log (its promise columns are blank without).
+/// before the as-of date. The bucket columns follow the configured boundaries. `log_read`: the
+/// run read a collector's log (its promise columns are blank without: unknown, not zero).
 pub fn clients<'a>(
     roster: &'a Roster,
     a: &'a Analysis,
     assessment: &'a Assessment,
     outlook: &'a Outlook,
-    log: Option<&'a Disputes>,
+    log_read: bool,
     cur: Currency,
 ) -> Table<'a, ClientRow<'a>> {
-    let as_of = a.as_of;
-    // Unknown without a log, not zero.
-    let promised = move |v: u32| if log.is_some() { Cell::Int(i64::from(v)) } else { Cell::Blank };
+    let promised = move |v: u32| if log_read { Cell::Int(i64::from(v)) } else { Cell::Blank };
     let money = move |v: i64| Cell::Money(Money::new(v, cur));
     let snapshot = a.settings.snapshot;
     let known = move |c: Cell<'a>| if snapshot { Cell::Blank } else { c };
@@ -117,21 +114,13 @@ pub fn clients<'a>(
         Column::new("promises_kept_12m", move |r: &ClientRow| promised(r.view.promises.kept)),
         Column::new("promises_broken_12m", move |r: &ClientRow| promised(r.view.promises.broken)),
         Column::new("promises_kept_ratio_12m", |r: &ClientRow| Cell::Percent(r.view.promises.kept_ratio())),
-        Column::new("disputed_open", move |r: &ClientRow| {
-            money(r.result.open_items.iter().filter(|o| o.disputed).map(|o| o.invoice.open.minor()).sum())
-        }),
-        Column::new("longest_dispute_days", move |r: &ClientRow| {
-            let days = log.and_then(|d| {
-                r.result.open_items.iter().filter_map(|o| d.days(r.client_ix, &o.invoice.document_id, as_of)).max()
-            });
-            days.map_or(Cell::Blank, Cell::Int)
-        }),
+        Column::new("disputed_open", move |r: &ClientRow| money(r.result.disputed_open())),
+        Column::new("longest_dispute_days", |r: &ClientRow| r.view.longest_dispute_days.map_or(Cell::Blank, Cell::Int)),
     ]);
     let rows = move |i: usize| {
         let c = &a.clients[i];
         ClientRow {
             client: &roster.clients[c.client as usize],
-            client_ix: c.client,
             result: c,
             view: &assessment.clients[i],
             outlook: outlook.clients.get(i),
@@ -218,9 +207,6 @@ pub fn open_items<'a>(
         Column::new("document_open_amount", |r: &OpenItemRow| Cell::Money(r.item.open_in_currency)),
         // Known from the collector's log only: a ledger's flag has no date.
         Column::new("days_in_dispute", move |r: &OpenItemRow| {
-            if disputes.open.is_empty() {
-                return Cell::Blank;
-            }
             disputes.days(r.item.invoice.client, &r.item.invoice.document_id, as_of).map_or(Cell::Blank, Cell::Int)
         }),
     ];
