@@ -146,6 +146,7 @@ fn generated(profiles: &[Profile], clients: usize) -> arwatch::model::Ledger {
                     currency: Currency::EUR,
                     reference: None,
                     disputed: false,
+                    instalment: 0,
                     origin,
                 };
                 let id_doc = doc.id;

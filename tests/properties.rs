@@ -42,6 +42,7 @@ fn ledger(events: &[Ev]) -> Ledger {
                 currency: Currency::EUR,
                 reference: None,
                 disputed: false,
+                instalment: 0,
                 origin: Origin::default(),
             }),
             Ev::Cn { client, day, amount, reference } => l.documents.push(Document {
@@ -54,6 +55,7 @@ fn ledger(events: &[Ev]) -> Ledger {
                 currency: Currency::EUR,
                 reference: reference.map(|r| l.texts.push(&format!("I{r}")).unwrap()),
                 disputed: false,
+                instalment: 0,
                 origin: Origin::default(),
             }),
             Ev::Pay { client, day, amount, reference } => l.payments.push(Payment {

@@ -289,7 +289,8 @@ impl<'a> Replay<'a> {
         let ix = self.invoices.len();
         self.invoices.push(InvoiceState { doc: d, id, open: d.amount, allocations: SmallVec::new(), settled: None });
         self.settle_seq.push(0);
-        self.by_id.insert(id, ix);
+        // A reference names the invoice: with a schedule, its first instalment.
+        self.by_id.entry(id).or_insert(ix);
         self.open.insert((d.due, ix));
         self.total_open += d.amount;
         // Unapplied credit goes to a new invoice at its issue date, oldest credit first.
@@ -374,8 +375,23 @@ impl<'a> Replay<'a> {
         Ok(self.fx.convert(applied, inv_cur, cur, date)?.clamp(1, amount))
     }
 
-    /// A payment or credit note: the referenced invoice first, then oldest first, then the rest
-    /// becomes unapplied credit (after paying off any debit balance).
+    /// The instalments of the invoice whose first is `ix` (just `ix` without a schedule):
+    /// they were added one after the other, in due order.
+    fn schedule(&self, ix: usize) -> std::ops::Range<usize> {
+        let mut end = ix + 1;
+        while let Some(next) = self.invoices.get(end) {
+            let prev = self.invoices[end - 1].doc;
+            if next.doc.instalment != prev.instalment.wrapping_add(1) || prev.instalment == 0 || next.id != self.invoices[ix].id {
+                break;
+            }
+            end += 1;
+        }
+        ix..end
+    }
+
+    /// A payment or credit note: the referenced invoice first (its instalments in due order),
+    /// then oldest first, then the rest becomes unapplied credit (after paying off any debit
+    /// balance).
     fn credit(
         &mut self,
         amount: i64,
@@ -386,7 +402,12 @@ impl<'a> Replay<'a> {
     ) -> Result<(), FxError> {
         let mut left = amount;
         if let Some(ix) = target {
-            left -= self.apply(ix, left, cur, date, kind)?;
+            for k in self.schedule(ix) {
+                if left == 0 {
+                    break;
+                }
+                left -= self.apply(k, left, cur, date, kind)?;
+            }
         }
         while left > 0 {
             let Some(&(_, ix)) = self.open.first() else { break };
@@ -475,10 +496,14 @@ impl<'a> Replay<'a> {
             }
         }
         self.pool.retain(|p| p.1 > 0);
-        if left > 0
-            && let Some(ix) = target
-        {
-            left -= self.undo_payments(ix, left, cur, date)?;
+        if let Some(ix) = target {
+            // The referenced invoice's payments, its last instalment first.
+            for k in self.schedule(ix).rev() {
+                if left == 0 {
+                    break;
+                }
+                left -= self.undo_payments(k, left, cur, date)?;
+            }
         }
         if left > 0 {
             let (invoices, seq) = (&self.invoices, &self.settle_seq);

@@ -318,6 +318,7 @@ mod tests {
                     currency: crate::model::Currency::EUR,
                     reference: None,
                     disputed: false,
+                    instalment: 0,
                     origin: Origin::default(),
                 });
             }

@@ -111,6 +111,7 @@ mod tests {
                 currency: Currency::EUR,
                 reference: None,
                 disputed: false,
+                instalment: 0,
                 origin: Origin::default(),
             })
             .collect();

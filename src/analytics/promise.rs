@@ -261,6 +261,7 @@ mod tests {
             currency: Currency::EUR,
             reference: None,
             disputed: false,
+            instalment: 0,
             origin: Origin::default(),
         }];
         let payments = payments

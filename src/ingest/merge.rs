@@ -188,6 +188,7 @@ pub(super) fn merge_batch(
                     currency: d.currency,
                     reference,
                     disputed: d.disputed,
+                    instalment: 0,
                     origin,
                 });
             }

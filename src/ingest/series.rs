@@ -133,6 +133,7 @@ fn combine(parts: Vec<(NaiveDate, Ingested)>) -> Result<Ingested, InputError> {
                         currency: d.currency,
                         reference,
                         disputed: d.disputed,
+                        instalment: 0,
                         origin: *origin,
                     });
                     out.ledger.documents.len() - 1

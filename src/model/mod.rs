@@ -167,6 +167,10 @@ pub struct Document {
     pub reference: Option<TextRef>,
     /// Marked disputed in the export.
     pub disputed: bool,
+    /// Its place in the invoice's payment schedule, 1 to n, or 0 for an invoice without one.
+    /// The instalments of an invoice are consecutive documents sharing its id and issue date,
+    /// in due order; together they are the invoice (docs/metrics.md, instalment schedules).
+    pub instalment: u8,
     /// Where it was read.
     pub origin: Origin,
 }

@@ -24,6 +24,7 @@ fn inv(id: &str, issue: &str, due: &str, amount: i64) -> Document {
         currency: Currency::EUR,
         reference: None,
         disputed: false,
+        instalment: 0,
         origin: Origin::default(),
     }
 }
@@ -241,4 +242,68 @@ fn a_payment_in_another_currency_is_converted_at_its_date() {
     let e = allocate(&dr, &[], texts(), fx, &[d("2025-01-31")]).unwrap_err();
     let e = e.to_string();
     assert!(e.contains("JPY") && e.contains("2025-01-31"), "{e}");
+}
+
+/// The instalments of one invoice, as the schedule step makes them: consecutive documents
+/// sharing the id and the issue date, numbered in due order.
+fn scheduled(id: &str, issue: &str, lines: &[(&str, i64)]) -> Vec<Document> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(k, &(due, amount))| Document { instalment: k as u8 + 1, ..inv(id, issue, due, amount) })
+        .collect()
+}
+
+fn open_by_instalment(o: &Outcome<'_>, id: &str) -> Vec<(u8, i64, i64)> {
+    o.invoices.iter().filter(|s| s.id == id).map(|s| (s.doc.instalment, s.doc.amount - s.open, s.open)).collect()
+}
+
+#[test]
+fn instalments_are_settled_in_due_order_as_erpnext_reports_them() {
+    // ERPNext's test_accounts_receivable_with_payment: 100 with 30/50/20 due at +30/+60/+90,
+    // a payment of 40 against the invoice: the first term paid, (50, 10 paid, 40 open),
+    // (20, 0, 20).
+    let docs = scheduled("SI-1", "2026-01-01", &[("2026-01-31", 30_00), ("2026-03-02", 50_00), ("2026-04-01", 20_00)]);
+    let o = run(&docs, &[]);
+    assert_eq!(open_by_instalment(&o, "SI-1"), [(1, 0, 30_00), (2, 0, 50_00), (3, 0, 20_00)]);
+    let pays = [pay("PE-1", "2026-01-01", 40_00, Some("SI-1"))];
+    let o = run(&docs, &pays);
+    assert_eq!(open_by_instalment(&o, "SI-1"), [(1, 30_00, 0), (2, 10_00, 40_00), (3, 0, 20_00)]);
+    assert_eq!(o.invoices[0].settled, Some(d("2026-01-01")));
+
+    // test_accounts_receivable_with_partial_payment: 200 with 60/100/40 and a payment of 40:
+    // (60, 40, 20), (100, 0, 100), (40, 0, 40); then a credit note of 100 against it settles
+    // the earliest terms first: the first term's 20, then 80 of the second (20 open), the
+    // third stays at 40.
+    let docs = scheduled("SI-2", "2026-01-01", &[("2026-01-31", 60_00), ("2026-03-02", 100_00), ("2026-04-01", 40_00)]);
+    let mut pays = vec![pay("PE-2", "2026-01-02", 40_00, Some("SI-2"))];
+    let o = run(&docs, &pays);
+    assert_eq!(open_by_instalment(&o, "SI-2"), [(1, 40_00, 20_00), (2, 0, 100_00), (3, 0, 40_00)]);
+    let mut all = docs.clone();
+    all.push(cn("CN-2", "2026-01-03", 100_00, Some("SI-2")));
+    let o = run(&all, &pays);
+    assert_eq!(open_by_instalment(&o, "SI-2"), [(1, 60_00, 0), (2, 80_00, 20_00), (3, 0, 40_00)]);
+    assert!(o.unapplied.is_empty());
+
+    // A reversal of the payment takes back the referenced invoice's money, last term first.
+    pays.push(pay("PE-2R", "2026-01-04", -40_00, Some("SI-2")));
+    let o = run(&docs, &pays);
+    assert_eq!(open_by_instalment(&o, "SI-2"), [(1, 0, 60_00), (2, 0, 100_00), (3, 0, 40_00)]);
+}
+
+#[test]
+fn an_unreferenced_payment_settles_the_oldest_due_item_whatever_its_invoice() {
+    // Oldest first is by due date across invoices: an ordinary invoice due between two terms
+    // is paid after the first term and before the second.
+    let mut docs = scheduled("S", "2026-01-01", &[("2026-01-31", 30_00), ("2026-03-02", 70_00)]);
+    docs.push(inv("P", "2026-01-10", "2026-02-09", 50_00));
+    let pays = [pay("X", "2026-02-20", 60_00, None)];
+    let o = run(&docs, &pays);
+    assert_eq!(open_by_instalment(&o, "S"), [(1, 30_00, 0), (2, 0, 70_00)]);
+    assert_eq!(state(&o, "P").open, 20_00);
+    // More than the invoice: the rest goes oldest first to the other invoice.
+    let pays = [pay("Y", "2026-02-20", 120_00, Some("S"))];
+    let o = run(&docs, &pays);
+    assert_eq!(open_by_instalment(&o, "S"), [(1, 30_00, 0), (2, 70_00, 0)]);
+    assert_eq!(state(&o, "P").open, 30_00);
 }
