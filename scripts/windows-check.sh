@@ -227,7 +227,7 @@ fi
 # --- Windows paths, CRLF and a byte-order mark in the configuration and the mappings -----------
 P=$W/windows/winpaths
 mkdir -p "$P/mappings"
-for m in facturen-csv betalingen-csv kredietinfo-csv logboek-csv; do
+for m in facturen-csv betalingen-csv kredietinfo-csv logboek-csv termijnen-csv; do
   printf '\xef\xbb\xbf' >"$P/mappings/$m.toml"
   sed 's/$/\r/' "sample_data/mappings/$m.toml" >>"$P/mappings/$m.toml"
 done

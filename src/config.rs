@@ -14,12 +14,14 @@ use crate::ingest::InputSpec;
 use crate::ingest::mapping::{MappingError, RowKind};
 use crate::ingest::parse::iso_date;
 use crate::ingest::preset::mapping_from;
+use crate::ingest::schedule::PaymentTerms;
 use crate::locale::Lang;
 use crate::model::Currency;
 use crate::monitor::alerts::Thresholds;
 use crate::notify::{EmailSettings, NotifySettings};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Why the configuration cannot be used.
@@ -71,6 +73,10 @@ struct RawConfig {
     bureau: BureauSettings,
     #[serde(default)]
     log_inputs: Vec<RawInput>,
+    #[serde(default)]
+    schedule_inputs: Vec<RawInput>,
+    #[serde(default)]
+    payment_terms: BTreeMap<String, Vec<crate::ingest::schedule::TermLine>>,
     #[serde(default)]
     risk: RiskSettings,
     #[serde(default)]
@@ -206,6 +212,10 @@ pub struct Config {
     pub bureau: BureauSettings,
     /// The collector's log files (`[[log_inputs]]`): promises, disputes, calls, notes.
     pub log_inputs: Vec<InputSpec>,
+    /// Payment-schedule files (`[[schedule_inputs]]`): instalments of the ledger's invoices.
+    pub schedule_inputs: Vec<InputSpec>,
+    /// `[payment_terms]`: named schedules an invoice row may name.
+    pub payment_terms: PaymentTerms,
     /// `[risk]`.
     pub risk: RiskSettings,
     /// `[monitor]`.
@@ -314,6 +324,9 @@ impl Config {
         let inputs = read_inputs(raw.inputs, &base, &invalid)?;
         let bureau_inputs = read_inputs(raw.bureau_inputs, &base, &invalid)?;
         let log_inputs = read_inputs(std::mem::take(&mut raw.log_inputs), &base, &invalid)?;
+        let schedule_inputs = read_inputs(std::mem::take(&mut raw.schedule_inputs), &base, &invalid)?;
+        let payment_terms = PaymentTerms::new(&raw.payment_terms)
+            .map_err(|e| invalid(e, "see docs/configuration.md, [payment_terms]"))?;
         raw.bureau.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md"))?;
         raw.risk.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md"))?;
         raw.ladder.check().map_err(|e| invalid(e.to_string(), "see docs/reports.md, the collection ladder"))?;
@@ -375,6 +388,8 @@ impl Config {
             bureau_inputs,
             bureau: std::mem::take(&mut raw.bureau),
             log_inputs,
+            schedule_inputs,
+            payment_terms,
             risk: raw.risk.clone(),
             monitor: raw.monitor.clone(),
             compare_with,
@@ -548,7 +563,7 @@ mod documented {
         use crate::notify::{EmailSettings, NotifySettings, WebhookSettings};
         vec![
             ("top level", accepted::<RawConfig>()),
-            ("[[inputs]], [[bureau_inputs]] and [[log_inputs]]", accepted::<RawInput>()),
+            ("[[inputs]], [[bureau_inputs]], [[log_inputs]] and [[schedule_inputs]]", accepted::<RawInput>()),
             ("[analytics]", accepted::<AnalyticsSection>()),
             ("[bureau]", accepted::<BureauSettings>()),
             ("[risk]", accepted::<RiskSettings>()),

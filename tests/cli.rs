@@ -71,7 +71,7 @@ fn check_writes_nothing() {
         target.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("11689 rows read = 11689 accepted + 0 rejected"), "{}", r.stdout);
+    assert!(r.stdout.contains("11690 rows read = 11690 accepted + 0 rejected"), "{}", r.stdout);
     assert!(!target.exists());
 }
 

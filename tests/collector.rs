@@ -1,6 +1,7 @@
-//! The collector's log end to end on the sample's story: promises kept, broken and live,
-//! disputes with their days, and what they change (clients.csv, open_items.csv, the ladder's
-//! actions, the alerts, summary.json, rejected.csv).
+//! The collector's ledger end to end: the sample's story of promises kept, broken and live,
+//! disputes with their days and an invoice paid on its instalment schedule, and what they change
+//! (clients.csv, open_items.csv, the ladder's actions, the alerts, summary.json, rejected.csv);
+//! schedules from payment terms and from an export's instalment rows.
 
 mod common;
 
@@ -68,6 +69,22 @@ fn the_sample_story_of_promises_and_disputes() {
     assert_eq!(log["inputs"][0]["rows_read"], 9);
     assert_eq!(log["promises_12m"], serde_json::json!({"made": 4, "kept": 1, "broken": 2, "live": 1}));
     assert_eq!(log["disputes_open"], 1);
+    // The instalment invoice of K0003, paid on its schedule: only its third instalment is
+    // open, not due; without the schedule it would be 62 days past due with a reminder due.
+    let items = rows_where(&data.join("open_items.csv"), "document_id", "F2026T00001");
+    assert_eq!(items.len(), 1, "{items:?}");
+    let i = &items[0];
+    let row = [&i["instalment"], &i["due_date"], &i["amount"], &i["open_amount"], &i["bucket"]].map(|v| v.as_str());
+    assert_eq!(row, ["3", "2026-11-28", "4800.00", "4800.00", "not_due"]);
+    assert!(rows_where(&data.join("actions.csv"), "document_id", "F2026T00001").is_empty());
+    // Paid on time: the two paid instalments count in K0003's behaviour as on time.
+    let september = rows_where(&out.join("2026-09/data/open_items.csv"), "document_id", "F2026T00001");
+    assert_eq!(september.iter().map(|r| r["instalment"].as_str()).collect::<Vec<_>>(), ["3"]);
+    assert_eq!(
+        summary["instalments"],
+        serde_json::json!({"invoices_open": 1, "instalments_open": 1, "open_amount": "4800.00",
+                           "past_due_amount": "0.00"})
+    );
 }
 
 #[test]
@@ -111,4 +128,113 @@ fn a_bad_log_row_is_rejected_with_its_reason_and_the_run_goes_on() {
         (input["rows_read"].as_u64(), input["accepted"].as_u64(), input["rejected"].as_u64()),
         (Some(4), Some(1), Some(3))
     );
+}
+
+/// Runs a configuration written in `dir` and returns its month's data folder.
+fn run_in(dir: &Path, config: &str, as_of: &str) -> std::path::PathBuf {
+    let cfg = dir.join("arwatch.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let out = dir.join("out");
+    let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--as-of", as_of]);
+    assert!(r.code == 0 || r.code == 3, "{}", r.stderr);
+    out.join(&as_of[..7]).join("data")
+}
+
+#[test]
+fn a_named_payment_term_makes_instalments_and_an_unknown_one_is_rejected() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("invoices.csv"),
+        "client,invoice,date,amount,terms\n\
+         C1,I1,2026-01-01,1000.00,30/70\n\
+         C1,I2,2026-01-05,200.00,\n\
+         C2,I3,2026-01-10,100.01,30/70\n\
+         C2,I4,2026-01-10,50.00,60/40\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("payments.csv"), "client,date,amount,invoice\nC1,2026-01-30,300.00,I1\n").unwrap();
+    let data = run_in(
+        dir.path(),
+        "max_rejected_share = 0.5\n[payment_terms]\n\"30/70\" = [{share = 0.3, days = 30}, {share = 0.7, days = 60}]\n\
+         [handover]\nenabled = false\n\
+         [[inputs]]\nfile = \"invoices.csv\"\n[inputs.mapping]\ndate_formats = [\"%Y-%m-%d\"]\n\
+         [inputs.mapping.columns]\nclient_id = \"client\"\ndocument_id = \"invoice\"\nissue_date = \"date\"\n\
+         amount = \"amount\"\npayment_term = \"terms\"\n\
+         [[inputs]]\nfile = \"payments.csv\"\n[inputs.mapping]\nrows = \"payments\"\ndate_formats = [\"%Y-%m-%d\"]\n\
+         [inputs.mapping.columns]\nclient_id = \"client\"\npayment_date = \"date\"\namount = \"amount\"\n\
+         reference = \"invoice\"\n",
+        "2026-03-31",
+    );
+    let items = |id: &str| {
+        rows_where(&data.join("open_items.csv"), "document_id", id)
+            .into_iter()
+            .map(|r| [r["instalment"].clone(), r["due_date"].clone(), r["open_amount"].clone(), r["bucket"].clone()])
+            .collect::<Vec<_>>()
+    };
+    // I1: the first 300.00 paid on time, the second instalment 700.00 due 2026-03-02.
+    assert_eq!(items("I1"), [["2", "2026-03-02", "700.00", "overdue_1_30"].map(String::from)]);
+    // I2 names no term: one item, the default 30 days.
+    assert_eq!(items("I2"), [["", "2026-02-04", "200.00", "overdue_31_60"].map(String::from)]);
+    // 100.01 at 30/70: 30.00 and 70.01, the rounding on the last line.
+    let i3: Vec<String> = items("I3").into_iter().map(|r| r[2].clone()).collect();
+    assert_eq!(i3, ["30.00", "70.01"]);
+    // I4's term is not in the configuration: rejected, with the names it has.
+    let rejected = rows_where(&data.join("rejected.csv"), "value", "60/40");
+    assert!(rejected[0]["reason"].contains("unknown payment term") && rejected[0]["reason"].contains("30/70"));
+    // The invoice counts once among the open invoices; its sales once.
+    let c2 = rows_where(&data.join("clients.csv"), "client_id", "C2").remove(0);
+    assert_eq!(c2["open_invoices"], "1");
+    let jan = rows_where(&data.join("monthly.csv"), "month", "2026-01");
+    let c2_jan = jan.iter().find(|r| r["client_id"] == "C2").unwrap();
+    assert_eq!(c2_jan["sales"], "100.01");
+}
+
+#[test]
+fn an_export_with_one_row_per_instalment_is_read_as_schedules() {
+    let dir = TempDir::new().unwrap();
+    // ERPNext's receivable report by payment terms: one row per term with the invoice's total.
+    std::fs::write(
+        dir.path().join("erpnext.csv"),
+        "Customer,Voucher No,Posting Date,Due Date,Invoiced Amount,Invoice Grand Total\n\
+         C1,SI-1,2026-01-01,2026-01-31,30.00,100.00\n\
+         C1,SI-1,2026-01-01,2026-03-02,50.00,100.00\n\
+         C1,SI-1,2026-01-01,2026-04-01,20.00,100.00\n\
+         C1,SI-2,2026-01-01,2026-01-31,60.00,200.00\n\
+         C1,SI-2,2026-01-01,2026-03-02,100.00,200.00\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("payments.csv"), "client,date,amount,invoice\nC1,2026-01-02,40.00,SI-1\n").unwrap();
+    let data = run_in(
+        dir.path(),
+        "max_rejected_share = 0.5\n[handover]\nenabled = false\n\
+         [[inputs]]\nfile = \"erpnext.csv\"\n[inputs.mapping]\ninstalment_rows = true\ndate_formats = [\"%Y-%m-%d\"]\n\
+         [inputs.mapping.columns]\nclient_id = \"Customer\"\ndocument_id = \"Voucher No\"\nissue_date = \"Posting Date\"\n\
+         due_date = \"Due Date\"\namount = \"Invoiced Amount\"\ninvoice_amount = \"Invoice Grand Total\"\n\
+         [[inputs]]\nfile = \"payments.csv\"\n[inputs.mapping]\nrows = \"payments\"\ndate_formats = [\"%Y-%m-%d\"]\n\
+         [inputs.mapping.columns]\nclient_id = \"client\"\npayment_date = \"date\"\namount = \"amount\"\n\
+         reference = \"invoice\"\n",
+        "2026-01-31",
+    );
+    // ERPNext's own figures after a payment of 40: (50, 10 paid, 40 open) and (20, 0, 20).
+    let items: Vec<[String; 3]> = rows_where(&data.join("open_items.csv"), "document_id", "SI-1")
+        .into_iter()
+        .map(|r| [r["instalment"].clone(), r["amount"].clone(), r["open_amount"].clone()])
+        .collect();
+    assert_eq!(items, [["2", "50.00", "40.00"].map(String::from), ["3", "20.00", "20.00"].map(String::from)]);
+    // SI-2's rows add up to 160.00 of its 200.00: both rejected, with the two sums.
+    let rejected = rows_where(&data.join("rejected.csv"), "value", "SI-2");
+    assert_eq!(rejected.len(), 2);
+    assert!(rejected[0]["reason"].contains("add up to 160.00, but its invoice amount is 200.00"), "{rejected:?}");
+    let summary: serde_json::Value = serde_json::from_str(&read(&data.join("summary.json"))).unwrap();
+    let input = &summary["inputs"][0];
+    assert_eq!(
+        (
+            input["rows_read"].as_u64(),
+            input["accepted"].as_u64(),
+            input["rejected"].as_u64(),
+            input["invoices"].as_u64()
+        ),
+        (Some(5), Some(3), Some(2), Some(1))
+    );
+    assert_eq!(input["reconciles"], true);
 }

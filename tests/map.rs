@@ -60,8 +60,13 @@ fn shape(dir: &Path, name: &str, bytes: &[u8], mapping: &str) -> (PathBuf, PathB
 #[test]
 fn the_sample_set_maps_to_the_same_figures_in_csv_and_xlsx() {
     let csv = root().join("sample_data/csv");
-    let files =
-        [csv.join("facturen.csv"), csv.join("betalingen.csv"), csv.join("kredietinfo.csv"), csv.join("logboek.csv")];
+    let files = [
+        csv.join("facturen.csv"),
+        csv.join("betalingen.csv"),
+        csv.join("kredietinfo.csv"),
+        csv.join("logboek.csv"),
+        csv.join("termijnen.csv"),
+    ];
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let (m, diff) = compare(&refs, &root().join("sample_data/arwatch.toml"), "2026-10-31", &[]);
     assert!(diff.is_empty(), "{diff:?}\n{}", m.stdout);
@@ -69,6 +74,8 @@ fn the_sample_set_maps_to_the_same_figures_in_csv_and_xlsx() {
     // The collector's log is told from its kinds' words and its promised-date column.
     assert!(m.stdout.contains("logboek.csv: log (the collector's log"), "{}", m.stdout);
     assert!(m.stdout.lines().any(|l| l.trim_start().starts_with("promised_date ") && l.contains("'Beloofd tegen'")));
+    // The payment schedules are told from their due dates without an issue date.
+    assert!(m.stdout.contains("termijnen.csv: schedule (payment schedules: due dates"), "{}", m.stdout);
     assert!(
         m.stdout.lines().any(|l| l.trim_start().starts_with("reference ") && l.contains("← 'Factuurnr'")),
         "a payment's invoice number is its reference: {}",
@@ -76,8 +83,9 @@ fn the_sample_set_maps_to_the_same_figures_in_csv_and_xlsx() {
     );
     let xlsx = root().join("sample_data/xlsx/arwatch-sample.xlsx");
     // The workbook's configuration reads the same log, from its CSV.
-    let log = csv.join("logboek.csv");
-    let (m, diff) = compare(&[&xlsx, &log], &root().join("sample_data/arwatch-xlsx.toml"), "2026-10-31", &[]);
+    let (log, schedules) = (csv.join("logboek.csv"), csv.join("termijnen.csv"));
+    let (m, diff) =
+        compare(&[&xlsx, &log, &schedules], &root().join("sample_data/arwatch-xlsx.toml"), "2026-10-31", &[]);
     assert!(diff.is_empty(), "{diff:?}\n{}", m.stdout);
     assert!(m.stdout.contains("sheet 'Betalingen': payments"), "{}", m.stdout);
 }
@@ -260,7 +268,7 @@ fn preview_reads_the_inputs_through_the_proposal() {
     let f = root().join("sample_data/csv/facturen.csv");
     let r = map(&[&f], &dir.path().join("m"), &["--preview"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("11689 rows read = 11689 accepted + 0 rejected"), "{}", r.stdout);
+    assert!(r.stdout.contains("11690 rows read = 11690 accepted + 0 rejected"), "{}", r.stdout);
     assert!(r.stdout.contains("first documents as read"), "{}", r.stdout);
     assert!(r.stdout.contains("K0022 · F2024000053 · Invoice · 2024-05-01 · 2024-05-15 · 255.64 EUR"), "{}", r.stdout);
 }

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tempfile::TempDir;
 
-const MAPPING: &str = "[inputs.mapping]\nrows = \"open_items\"\n[inputs.mapping.columns]\nclient_id = \"client_id\"\n\
+// arwatch's own open_items.csv lists an invoice's open instalments one row each.
+const MAPPING: &str = "[inputs.mapping]\nrows = \"open_items\"\ninstalment_rows = true\n[inputs.mapping.columns]\nclient_id = \"client_id\"\n\
     document_id = \"document_id\"\nissue_date = \"issue_date\"\ndue_date = \"due_date\"\n\
     amount = \"document_open_amount\"\ncurrency = \"document_currency\"\ndisputed = \"disputed\"\n";
 

@@ -381,7 +381,10 @@ impl<'a> Replay<'a> {
         let mut end = ix + 1;
         while let Some(next) = self.invoices.get(end) {
             let prev = self.invoices[end - 1].doc;
-            if next.doc.instalment != prev.instalment.wrapping_add(1) || prev.instalment == 0 || next.id != self.invoices[ix].id {
+            if next.doc.instalment != prev.instalment.wrapping_add(1)
+                || prev.instalment == 0
+                || next.id != self.invoices[ix].id
+            {
                 break;
             }
             end += 1;

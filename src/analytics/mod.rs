@@ -196,36 +196,45 @@ fn client_figures(
     let window_from = frame.a_month - s.behaviour_window_months as i32 + 1;
     let mut open_items = Vec::new();
     let mut history = History::with_capacity(outcome.invoices.len());
-    for d in docs {
+    for (k, d) in docs.iter().enumerate() {
         let m = calendar::month_of(d.issue);
         if let Some(i) = frame.sales_ix(m) {
+            // An invoice's instalments add up to it: its sales are counted once.
             let v = at_issue(d)?;
             sums.sales[i] += match d.kind {
                 DocKind::Invoice => v,
                 DocKind::CreditNote => -v,
             };
         }
-        if d.kind == DocKind::Invoice && m >= window_from {
+        // An invoice with a schedule counts once, with the terms of its last instalment.
+        let last = d.instalment == 0 || docs.get(k + 1).is_none_or(|n| n.instalment != d.instalment.wrapping_add(1));
+        if d.kind == DocKind::Invoice && m >= window_from && last {
             sums.terms_days += (d.due - d.issue).num_days();
             sums.terms_count += 1;
         }
     }
+    // The last open item counted, so that an invoice's open instalments count as one invoice.
+    let mut counted: Option<&str> = None;
     for inv in &outcome.invoices {
         let d = inv.doc;
         history.record(inv, at_issue(d)?);
         if inv.open > 0 {
+            if d.instalment <= 1 || counted != Some(inv.id) {
+                sums.open_invoices += 1;
+            }
+            counted = Some(inv.id);
             let basis = if s.aging_by_issue_date { d.issue } else { d.due };
             let dpd = (as_of - basis).num_days();
             let bucket = s.bucket_of(dpd);
             let open = fx.to_reporting(inv.open, d.currency, as_of)?;
             sums.buckets[bucket] += open;
             sums.open_total += open;
-            sums.open_invoices += 1;
             sums.open_days_overdue += open as i128 * (as_of - d.due).num_days().max(0) as i128;
             open_items.push(OpenItem {
                 invoice: Position {
                     client,
                     document_id: inv.id.to_string(),
+                    instalment: d.instalment,
                     issue: d.issue,
                     due: d.due,
                     amount: Money::new(at_issue(d)?, reporting),
@@ -443,6 +452,7 @@ pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate, fx: &Fx) -> Result<Ve
                         invoice: Position {
                             client: d.client,
                             document_id: s.id.to_string(),
+                            instalment: d.instalment,
                             issue: d.issue,
                             due: d.due,
                             amount: Money::new(d.amount, d.currency),

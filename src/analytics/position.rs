@@ -11,6 +11,9 @@ pub struct Position {
     pub client: ClientIx,
     /// The invoice's id.
     pub document_id: String,
+    /// Its place in the invoice's payment schedule (1 to n), 0 without one: each instalment is
+    /// a position of its own, with its own due date, amount and open amount.
+    pub instalment: u8,
     /// Its issue date.
     pub issue: NaiveDate,
     /// Its due date.

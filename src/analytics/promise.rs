@@ -164,22 +164,32 @@ pub fn judge(
         for e in promises {
             let by = e.promised.unwrap_or(e.date);
             let deadline = (by + Duration::days(i64::from(grace_days))).min(as_of);
-            let invoice = e.document_id.as_deref().and_then(|id| replay.invoices.iter().find(|s| s.id == id));
+            // The named invoice: all its instalments when it has a schedule.
+            let parts: Vec<_> = match e.document_id.as_deref() {
+                Some(id) => replay.invoices.iter().filter(|s| s.id == id).collect(),
+                None => Vec::new(),
+            };
             // What counts towards it, each (day, amount in the reporting currency), from the
             // day it was made: the named document's allocations, or else the client's payments.
             let mut towards: Vec<(NaiveDate, i64)> = Vec::new();
-            let amount = match (invoice, e.amount) {
-                (Some(inv), promised) => {
-                    let cur = inv.doc.currency;
-                    for a in inv.allocations.iter().filter(|a| a.date >= e.date && a.date <= deadline) {
+            let amount = match (parts.first(), e.amount) {
+                (Some(first), promised) => {
+                    let cur = first.doc.currency;
+                    for a in
+                        parts.iter().flat_map(|p| &p.allocations).filter(|a| a.date >= e.date && a.date <= deadline)
+                    {
                         towards.push((a.date, fx.convert(a.amount, cur, reporting, a.date)?));
                     }
                     match promised {
                         Some(m) => m.minor(),
                         None => {
-                            let before: i64 =
-                                inv.allocations.iter().filter(|a| a.date < e.date).map(|a| a.amount).sum();
-                            fx.convert(inv.doc.amount - before, cur, reporting, e.date)?
+                            let mut open = 0i64;
+                            for p in &parts {
+                                let before: i64 =
+                                    p.allocations.iter().filter(|a| a.date < e.date).map(|a| a.amount).sum();
+                                open += p.doc.amount - before;
+                            }
+                            fx.convert(open, cur, reporting, e.date)?
                         }
                     }
                 }

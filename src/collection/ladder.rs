@@ -391,6 +391,7 @@ mod tests {
             invoice: Position {
                 client: 0,
                 document_id: id.into(),
+                instalment: 0,
                 issue: d(due) - Duration::days(30),
                 due: d(due),
                 amount: eur,

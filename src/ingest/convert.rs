@@ -30,6 +30,10 @@ pub(super) struct DocFields<'r> {
     pub(super) settled: Option<(NaiveDate, i64)>,
     /// The amount as written in the file, for the control totals.
     pub(super) written: i64,
+    /// The named payment term of an invoice with a schedule (its place in `[payment_terms]`).
+    pub(super) term: Option<u16>,
+    /// On an export written one row per instalment: the invoice's whole amount, when mapped.
+    pub(super) total: Option<i64>,
 }
 
 pub(super) struct PayFields<'r> {
@@ -348,6 +352,23 @@ pub(super) fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'
         _ => None,
     };
     let disputed = v.text(Field::Disputed).is_some_and(|v| plan.map.is_disputed(&v));
+    let term = match v.text(Field::PaymentTerm).filter(|t| !t.trim().is_empty() && doc_kind == DocKind::Invoice) {
+        None => None,
+        Some(name) => Some(plan.opts.payment_terms.find(&name).ok_or_else(|| {
+            let known = plan.opts.payment_terms.names();
+            let fix = if known.is_empty() {
+                "the configuration has no [payment_terms]; add this one there, or leave payment_term out of the mapping"
+                    .to_string()
+            } else {
+                format!("the configuration's [payment_terms] has {}; add this one there", known.join(", "))
+            };
+            with_amount(v.err(Field::PaymentTerm, format!("unknown payment term: {fix}")))
+        })?),
+    };
+    let total = match v.amount(Field::InvoiceAmount, currency).map_err(with_amount)? {
+        Some(t) if plan.map.instalment_rows => Some(t.abs()),
+        _ => None,
+    };
     Ok(Row::Doc(
         client,
         DocFields {
@@ -361,6 +382,8 @@ pub(super) fn convert<'r, R: RawRow>(plan: &'r Plan, row: &'r R) -> Result<Row<'
             disputed,
             settled,
             written,
+            term,
+            total,
         },
     ))
 }

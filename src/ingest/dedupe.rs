@@ -4,11 +4,13 @@
 
 use super::error::InputError;
 use super::ingested::Ingested;
+use super::mapping::RowKind;
 use super::merge::Merger;
+use super::schedule::{Line, MAX_INSTALMENTS};
 use super::spec::InputSpec;
 use super::stats::{Reject, Warning};
 use super::table::{self, Batch, Header, RawRow};
-use crate::model::{ClientIx, Currency, DocKind, Origin, Payment};
+use crate::model::{ClientIx, Currency, DocKind, Origin, Payment, format_minor};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -28,7 +30,11 @@ struct Repeat {
 /// under a used id is kept as `ID#2` with a warning.
 // Long on purpose: finding repeats and deciding what each is (the same document, or another
 // one under a used id) share the per-client groups built once.
-pub(super) fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Result<(), InputError> {
+pub(super) fn dedupe(
+    out: &mut Ingested,
+    m: &Merger,
+    inputs: &[InputSpec],
+) -> Result<Vec<(Origin, Vec<Line>)>, InputError> {
     let mut drop_pay = duplicate_payments(out, m, inputs)?;
     let l = &out.ledger;
     let n = l.clients.len();
@@ -46,13 +52,29 @@ pub(super) fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Re
             Repeat { doc: i, first, exact }
         })
         .collect();
+    // The rows of an export written one row per instalment repeat their invoice's id: they
+    // are its schedule's lines, not repeats.
+    let line = |i: u32| {
+        let d = &l.documents[i as usize];
+        d.kind == DocKind::Invoice && inputs.get(d.origin.source as usize).is_some_and(|x| x.mapping.instalment_rows)
+    };
+    let (lines, repeats): (Vec<Repeat>, Vec<Repeat>) = repeats.into_iter().partition(|r| {
+        let (d, f) = (&l.documents[r.doc as usize], &l.documents[r.first as usize]);
+        line(r.doc) && line(r.first) && d.origin.source == f.origin.source && d.issue == f.issue
+    });
+    let lines: Vec<(u32, u32)> = lines.iter().map(|r| (r.doc, r.first)).collect();
+    let mut drop_doc = vec![false; out.ledger.documents.len()];
+    let plans = if lines.is_empty() && m.line_totals.is_empty() {
+        Vec::new()
+    } else {
+        instalment_rows(out, m, inputs, &lines, &mut drop_doc)?
+    };
     if repeats.is_empty() {
-        drop_rows(out, &[], &drop_pay);
-        return Ok(());
+        drop_rows(out, &drop_doc, &drop_pay);
+        return Ok(plans);
     }
     let copies = repeats.iter().filter(|r| r.exact).map(|r| out.ledger.documents[r.doc as usize].origin);
     let raw = raw_of(inputs, copies)?;
-    let mut drop_doc = vec![false; out.ledger.documents.len()];
     drop_pay.resize(out.ledger.payments.len(), false);
     // The grouping by client is needed only to rename reused ids.
     let (start, order) = if repeats.iter().any(|r| !r.exact) {
@@ -133,7 +155,87 @@ pub(super) fn dedupe(out: &mut Ingested, m: &Merger, inputs: &[InputSpec]) -> Re
         }
     }
     drop_rows(out, &drop_doc, &drop_pay);
-    Ok(())
+    Ok(plans)
+}
+
+/// The schedules of exports written one row per instalment. `lines` pairs each repeated row
+/// with the first row of its invoice (same source, client, id and issue date). A schedule whose
+/// rows do not add up to the invoice amount the export gives (`invoice_amount`) has all its
+/// rows rejected with the reason; otherwise its first row stands for the invoice and the others
+/// are marked in `drop` (accepted rows, the invoice's lines). Open-items lists are not checked:
+/// they list only the terms still open. Returns each schedule under its first row's place.
+fn instalment_rows(
+    out: &mut Ingested,
+    m: &Merger,
+    inputs: &[InputSpec],
+    lines: &[(u32, u32)],
+    drop: &mut [bool],
+) -> Result<Vec<(Origin, Vec<Line>)>, InputError> {
+    let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for &(doc, first) in lines {
+        groups.entry(first).or_insert_with(|| vec![first]).push(doc);
+    }
+    // Invoices of one row that give their whole amount are checked too.
+    let later: rustc_hash::FxHashSet<u32> = lines.iter().map(|l| l.0).collect();
+    for &(doc, _) in m.line_totals.iter().filter(|t| !later.contains(&t.0)) {
+        groups.entry(doc).or_insert_with(|| vec![doc]);
+    }
+    let mut plans = Vec::new();
+    let mut bad: Vec<(Vec<u32>, String)> = Vec::new();
+    for (first, rows) in groups {
+        let docs = &out.ledger.documents;
+        let sum = rows.iter().try_fold(0i64, |acc, &i| acc.checked_add(docs[i as usize].amount));
+        let total = rows.iter().find_map(|&i| m.line_total_of(i));
+        let d = &docs[first as usize];
+        let listed = inputs.get(d.origin.source as usize).is_some_and(|x| x.mapping.rows == RowKind::OpenItems);
+        let cur = d.currency;
+        let problem = match (sum, total) {
+            (None, _) => Some("its instalment rows add up beyond what arwatch can hold".to_string()),
+            (Some(s), Some(t)) if s != t && !listed => Some(format!(
+                "the instalment rows of invoice {} add up to {}, but its invoice amount is {}; every instalment of                  the invoice must be in the file",
+                out.ledger.text(d.id),
+                format_minor(s, cur.minor_digits()),
+                format_minor(t, cur.minor_digits())
+            )),
+            _ if rows.len() > MAX_INSTALMENTS => Some(format!(
+                "invoice {} has {} instalments; at most {MAX_INSTALMENTS}",
+                out.ledger.text(d.id),
+                rows.len()
+            )),
+            _ => None,
+        };
+        if let Some(reason) = problem {
+            bad.push((rows, reason));
+            continue;
+        }
+        if rows.len() > 1 {
+            let lines =
+                rows.iter().map(|&i| Line { due: docs[i as usize].due, amount: docs[i as usize].amount }).collect();
+            plans.push((d.origin, lines));
+            for &i in &rows[1..] {
+                drop[i as usize] = true;
+                // Accepted rows, but one invoice.
+                out.stats[docs[i as usize].origin.source as usize].invoices -= 1;
+            }
+        }
+    }
+    if !bad.is_empty() {
+        let origins = bad.iter().flat_map(|(rows, _)| rows.iter().map(|&i| out.ledger.documents[i as usize].origin));
+        let origins: Vec<Origin> = origins.collect();
+        let raw = raw_of(inputs, origins.into_iter())?;
+        for (rows, reason) in bad {
+            for i in rows {
+                let d = out.ledger.documents[i as usize].clone();
+                let id = out.ledger.text(d.id).to_string();
+                let written = if m.written_neg.binary_search(&i).is_ok() { -d.amount } else { d.amount };
+                count_once(out, m, &raw, d.origin, id, (d.currency, written), reason.clone());
+                out.rejects.last_mut().expect("just pushed").duplicate = false;
+                out.stats[d.origin.source as usize].invoices -= 1;
+                drop[i as usize] = true;
+            }
+        }
+    }
+    Ok(plans)
 }
 
 /// Turns an accepted row found to repeat an earlier one into a rejected duplicate: its

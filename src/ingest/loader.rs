@@ -42,6 +42,13 @@ pub(super) fn ingest_one(
             "list the log under [[log_inputs]] in the configuration",
         ));
     }
+    if map.rows == RowKind::Schedule {
+        return Err(InputError::file(
+            path,
+            "a payment-schedule mapping (rows = \"schedule\") is listed under [[inputs]]",
+            "list the schedule file under [[schedule_inputs]] in the configuration",
+        ));
+    }
     let file = crate::platform::portable(path);
     let mut loader = Loader {
         source_ix,
@@ -314,7 +321,9 @@ pub(super) fn ingest_all(
     }
     out.ledger.clients = std::mem::take(&mut merger.clients);
     super::plausibility::check(&mut out, &merger, inputs);
-    super::dedupe::dedupe(&mut out, &merger, inputs)?;
+    let rows = super::dedupe::dedupe(&mut out, &merger, inputs)?;
+    let plans = super::schedule::by_place(&out.ledger.documents, &opts.payment_terms, &merger.terms, rows);
+    super::schedule::expand(&mut out.ledger.documents, plans);
     super::stats::check_ledger_size(&out.stats)?;
     Ok(out)
 }

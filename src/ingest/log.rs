@@ -150,7 +150,7 @@ mod tests {
         let m: Mapping = toml::from_str(mapping).unwrap();
         let input = InputSpec { path, mapping: m, snapshot: None };
         let clients: FxHashMap<&str, ClientIx> = [("K1", 0), ("K2", 1)].into_iter().collect();
-        let opts = IngestOptions { default_currency: Currency::EUR, default_terms_days: 30 };
+        let opts = IngestOptions::default();
         ingest_log(&[input], &clients, &opts, 2).unwrap()
     }
 
@@ -159,7 +159,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.csv");
         std::fs::write(&path, "Datum;Klant;Soort\n01/10/2026;K1;Belofte\n").unwrap();
-        let opts = IngestOptions { default_currency: Currency::EUR, default_terms_days: 30 };
+        let opts = IngestOptions::default();
         let clients: FxHashMap<&str, ClientIx> = [("K1", 0)].into_iter().collect();
         // A bureau mapping under [[log_inputs]]: said, with where the file belongs.
         let bureau: Mapping = toml::from_str("rows = \"bureau\"\n[columns]\ncompany_number = 1\ndate = 2").unwrap();

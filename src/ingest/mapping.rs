@@ -79,6 +79,9 @@ pub enum RowKind {
     /// The collector's log: one event (a promise to pay, a dispute opened or resolved, a call,
     /// a note) on one date; the `kind` column says which, through `[log_kinds]`.
     Log,
+    /// Payment schedules: one row per instalment of an invoice of the ledger (document, due
+    /// date, amount).
+    Schedule,
 }
 
 /// The fields arwatch reads from document and payment sources.
@@ -140,11 +143,16 @@ pub enum Field {
     PromisedDate,
     /// Free text (what was said).
     Text,
+    /// The name of the invoice's payment term, expanded through the configuration's
+    /// `[payment_terms]` into instalments.
+    PaymentTerm,
+    /// The invoice's whole amount, on the rows of an export written one row per instalment.
+    InvoiceAmount,
 }
 
 impl Field {
     /// Every field, in the order of the enum.
-    pub const ALL: [Field; 28] = [
+    pub const ALL: [Field; 30] = [
         Field::ClientId,
         Field::ClientName,
         Field::CompanyNumber,
@@ -173,6 +181,8 @@ impl Field {
         Field::EventKind,
         Field::PromisedDate,
         Field::Text,
+        Field::PaymentTerm,
+        Field::InvoiceAmount,
     ];
 
     /// The field's name in a mapping's `[columns]`.
@@ -206,6 +216,8 @@ impl Field {
             Field::EventKind => "kind",
             Field::PromisedDate => "promised_date",
             Field::Text => "text",
+            Field::PaymentTerm => "payment_term",
+            Field::InvoiceAmount => "invoice_amount",
         }
     }
 
@@ -371,6 +383,11 @@ pub struct Mapping {
     /// counted once and listed as its lines, not as duplicates in error.
     #[serde(default)]
     pub repeated_lines: bool,
+    /// One row per instalment (ERPNext's receivable report by payment terms, Odoo's receivable
+    /// journal items): the invoice rows of one client sharing a document id are the lines of
+    /// its payment schedule, each with its own due date and amount.
+    #[serde(default)]
+    pub instalment_rows: bool,
     /// Rows to read: column -> the values kept (`"Account" = ["400000"]`); other rows are
     /// listed in rejected.csv as left out by the mapping, not as errors.
     #[serde(default)]
@@ -491,6 +508,8 @@ pub struct Resolved {
     pub grouped: bool,
     /// The client comes from each block's title row (grouped, no client_id column).
     pub client_from_titles: bool,
+    /// One row per instalment: see [`Mapping::instalment_rows`].
+    pub instalment_rows: bool,
 }
 
 impl Mapping {
@@ -619,9 +638,22 @@ impl Mapping {
             zero_pad.insert(f, *width);
         }
         let client_from_titles = self.grouped && !self.columns.contains_key("client_id");
+        if self.instalment_rows && !matches!(self.rows, RowKind::Invoices | RowKind::Ledger | RowKind::OpenItems) {
+            return Err(MappingError::setting(
+                "instalment_rows",
+                "instalment_rows is for invoices, ledger and open_items exports only",
+            ));
+        }
+        if self.instalment_rows && self.repeated_lines {
+            return Err(MappingError::setting(
+                "instalment_rows",
+                "instalment_rows and repeated_lines both say what a repeated document id is; keep one",
+            ));
+        }
         Ok(Resolved {
             grouped: self.grouped,
             client_from_titles,
+            instalment_rows: self.instalment_rows,
             zero_pad,
             rows: self.rows,
             number: NumberFormat { decimal },
@@ -660,6 +692,7 @@ impl Mapping {
             RowKind::Bureau => vec![Field::CompanyNumber, Field::Date],
             RowKind::OpenItems => vec![Field::ClientId, Field::DocumentId, Field::Date, Field::Amount],
             RowKind::Log => vec![Field::ClientId, Field::Date, Field::EventKind],
+            RowKind::Schedule => vec![Field::DocumentId, Field::DueDate, Field::Amount],
         }
     }
 }

@@ -40,6 +40,11 @@ pub(super) struct Merger {
     pub(super) made_pay_ids: Vec<u32>,
     /// Sources whose payments are written negative (their sign was turned on reading).
     pub(super) flipped_payments: FxHashSet<u16>,
+    /// Invoices whose row names a payment term: where each was read, and the term.
+    pub(super) terms: Vec<(Origin, u16)>,
+    /// Rows of exports written one row per instalment that give the invoice's whole amount:
+    /// (document index, that amount), in document order.
+    pub(super) line_totals: Vec<(u32, i64)>,
 }
 
 impl Merger {
@@ -58,6 +63,12 @@ impl Merger {
         } else {
             format!("{} {}", sources[first.source as usize], self.place(first))
         }
+    }
+
+    /// The whole invoice amount an instalment row gives, if its export has that column.
+    pub(super) fn line_total_of(&self, doc: u32) -> Option<i64> {
+        let i = self.line_totals.binary_search_by_key(&doc, |s| s.0).ok()?;
+        Some(self.line_totals[i].1)
     }
 
     pub(super) fn settled_of(&self, doc: u32) -> Option<(NaiveDate, i64, u32)> {
@@ -156,6 +167,12 @@ pub(super) fn merge_batch(
                 }
                 if d.written < 0 {
                     merger.written_neg.push(doc_ix);
+                }
+                if let Some(t) = d.term {
+                    merger.terms.push((origin, t));
+                }
+                if let Some(t) = d.total {
+                    merger.line_totals.push((doc_ix, t));
                 }
                 totals_mut(stats, d.currency).accept(d.written);
                 stats.accepted += 1;

@@ -18,6 +18,8 @@ pub mod parse;
 mod plan;
 mod plausibility;
 pub mod preset;
+pub mod schedule;
+pub mod schedule_file;
 mod series;
 mod side;
 mod spec;

@@ -31,8 +31,9 @@ pub(super) fn ingest_series(
     combine(parts)
 }
 
-/// A document: its client and its id.
-type Key = (ClientIx, String);
+/// A document: its client, its id, and for an instalment its due date (each instalment of an
+/// invoice is an item of its own, however the lists number them).
+type Key = (ClientIx, String, Option<NaiveDate>);
 
 /// A document as one date's lists show it: its signed open amount, where, and the row.
 type Sight<'a> = (i64, Origin, &'a Document);
@@ -43,6 +44,26 @@ struct Open {
     doc: usize,
     /// Its open amount, signed: a credit is negative.
     signed: i64,
+}
+
+/// Numbers the instalments of each invoice 1 to n in due order and puts them in that order
+/// in the ledger (an invoice seen with one open instalment only is an invoice of its own), so
+/// that a payment naming the invoice settles them in due order.
+fn number_instalments(ledger: &mut Ledger) {
+    let mut groups: BTreeMap<(ClientIx, &str), Vec<usize>> = BTreeMap::new();
+    for (i, d) in ledger.documents.iter().enumerate().filter(|(_, d)| d.instalment > 0) {
+        groups.entry((d.client, ledger.texts.get(d.id))).or_default().push(i);
+    }
+    let groups: Vec<Vec<usize>> = groups.into_values().collect();
+    for places in groups {
+        let mut docs: Vec<Document> = places.iter().map(|&i| ledger.documents[i].clone()).collect();
+        docs.sort_by_key(|d| d.due);
+        let n = docs.len();
+        for (k, (&i, d)) in places.iter().zip(docs).enumerate() {
+            let instalment = if n == 1 { 0 } else { (k + 1).min(super::schedule::MAX_INSTALMENTS) as u8 };
+            ledger.documents[i] = Document { instalment, ..d };
+        }
+    }
 }
 
 /// The ledger of a series: documents from their first snapshot, payments from the changes.
@@ -80,7 +101,11 @@ fn combine(parts: Vec<(NaiveDate, Ingested)>) -> Result<Ingested, InputError> {
         for d in &documents {
             let signed = if d.kind == DocKind::CreditNote { -d.amount } else { d.amount };
             let origin = Origin { source: d.origin.source + offset, line: d.origin.line };
-            let e = now.entry((ix[d.client as usize], texts.get(d.id).to_string())).or_insert((0, origin, d));
+            let (client, id) = (ix[d.client as usize], texts.get(d.id).to_string());
+            // The last open instalment of an invoice is listed alone, like an invoice.
+            let due = (d.instalment > 0 || open.contains_key(&(client, id.clone(), Some(d.due)))).then_some(d.due);
+            let key = (client, id, due);
+            let e = now.entry(key).or_insert((0, origin, d));
             e.0 += signed;
         }
         // Changes of what stays open or disappears.
@@ -133,7 +158,8 @@ fn combine(parts: Vec<(NaiveDate, Ingested)>) -> Result<Ingested, InputError> {
                         currency: d.currency,
                         reference,
                         disputed: d.disputed,
-                        instalment: 0,
+                        // Numbered once the series is read.
+                        instalment: u8::from(d.instalment > 0),
                         origin: *origin,
                     });
                     out.ledger.documents.len() - 1
@@ -145,5 +171,6 @@ fn combine(parts: Vec<(NaiveDate, Ingested)>) -> Result<Ingested, InputError> {
         // Documents gone stay in the ledger, settled by the payments above.
         open = next;
     }
+    number_instalments(&mut out.ledger);
     Ok(out)
 }

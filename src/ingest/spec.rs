@@ -24,10 +24,12 @@ pub struct IngestOptions {
     pub default_currency: Currency,
     /// Payment terms when a row has no due date and no terms.
     pub default_terms_days: u32,
+    /// `[payment_terms]`: the named schedules an invoice row's `payment_term` may name.
+    pub payment_terms: super::schedule::PaymentTerms,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { default_currency: Currency::EUR, default_terms_days: 30 }
+        IngestOptions { default_currency: Currency::EUR, default_terms_days: 30, payment_terms: Default::default() }
     }
 }

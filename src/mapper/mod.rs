@@ -246,6 +246,7 @@ enabled = false"
         let table = match p.shape {
             Shape::Bureau => "bureau_inputs",
             Shape::Log => "log_inputs",
+            Shape::Schedule => "schedule_inputs",
             _ => "inputs",
         };
         // Relative to the configuration, as it reads them: the folder can be moved or shared

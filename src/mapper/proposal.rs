@@ -25,6 +25,8 @@ pub enum Shape {
     OpenItems,
     /// The collector's log: promises, disputes, calls and notes.
     Log,
+    /// Payment schedules: one row per instalment of an invoice.
+    Schedule,
 }
 
 impl Shape {
@@ -37,6 +39,7 @@ impl Shape {
             Shape::Bureau => "bureau",
             Shape::OpenItems => "open_items",
             Shape::Log => "log",
+            Shape::Schedule => "schedule",
         }
     }
 }
@@ -142,7 +145,15 @@ fn roles(shape: Shape) -> &'static [Role] {
         role("promised_date", Date, &[T::PromisedDate], false),
         role("text", Text, &[T::LogText], false),
     ];
+    const SCHEDULE: [Role; 5] = [
+        role("document_id", Id, &[T::DocumentId, T::Reference], true),
+        role("due_date", Date, &[T::DueDate], true),
+        role("amount", Money, &[T::Amount], true),
+        role("client_id", Id, &[T::ClientId], false),
+        role("currency", Id, &[T::Currency], false),
+    ];
     match shape {
+        Shape::Schedule => &SCHEDULE,
         Shape::Log => &LOG,
         Shape::OpenItems => &OPEN_ITEMS,
         Shape::Invoices => &INVOICES,
@@ -305,13 +316,23 @@ fn doc_kind(value: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether the file or sheet is named as payments.
-fn is_payments_file(path: &Path, sheet: Option<&str>) -> bool {
+/// Whether the file or sheet is named with one of `words` (normalised).
+fn named_as(path: &Path, sheet: Option<&str>, words: &[&str]) -> bool {
     let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
     let name = normalise(&format!("{stem} {}", sheet.unwrap_or("")));
-    ["betaling", "payment", "paiement", "zahlung", "receipt", "ontvangst", "reglement", "encaissement"]
-        .iter()
-        .any(|w| name.contains(w))
+    words.iter().any(|w| name.contains(w))
+}
+
+/// Whether the file or sheet is named as payments.
+fn is_payments_file(path: &Path, sheet: Option<&str>) -> bool {
+    let words = ["betaling", "payment", "paiement", "zahlung", "receipt", "ontvangst", "reglement", "encaissement"];
+    named_as(path, sheet, &words)
+}
+
+/// Whether the file or sheet is named as payment schedules.
+fn is_schedule_file(path: &Path, sheet: Option<&str>) -> bool {
+    let words = ["termijnen", "schedule", "instalment", "installment", "echeancier", "betalingsschema", "ratenplan"];
+    named_as(path, sheet, &words)
 }
 
 /// A data row of the sample.
@@ -347,6 +368,17 @@ fn shape_of(path: &Path, sheet: Option<&str>, columns: &[Column]) -> (Shape, Str
             None => "a promised-date column".to_string(),
         };
         (Shape::Log, format!("the collector's log: {why}"))
+    } else if best(Target::DueDate) >= 0.8
+        && best(Target::IssueDate) < 0.8
+        && (best(Target::Instalment) >= 0.8 || is_schedule_file(path, sheet))
+    {
+        // Invoices always carry their issue date; rows with a due date, an instalment number
+        // (or a file named so) and no issue date are the instalments of the ledger's invoices.
+        let why = match columns.iter().find(|c| header_score(Target::Instalment, &c.header) >= 0.8) {
+            Some(c) => format!("an instalment column '{}'", c.header),
+            None => "named as such".to_string(),
+        };
+        (Shape::Schedule, format!("payment schedules: due dates and amounts without an issue date, {why}"))
     } else if best(Target::CompanyNumber) >= 0.8 && bureau_named >= 2 && best(Target::Amount) < 0.8 {
         (Shape::Bureau, format!("a company number and {bureau_named} bureau fields (score, rating, limit…), no amount"))
     } else if let Some(c) = type_column {

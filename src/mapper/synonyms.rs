@@ -66,6 +66,8 @@ pub enum Target {
     PromisedDate,
     /// Collector's log: what was said.
     LogText,
+    /// Payment schedules: an instalment's number.
+    Instalment,
 }
 
 /// What a column of a target holds, for judging its values.
@@ -85,7 +87,7 @@ pub enum Kind {
 
 impl Target {
     /// Every target, in the order a mapping lists them.
-    pub const ALL: [Target; 31] = [
+    pub const ALL: [Target; 32] = [
         Target::ClientId,
         Target::ClientName,
         Target::CompanyNumber,
@@ -117,6 +119,7 @@ impl Target {
         Target::EventKind,
         Target::PromisedDate,
         Target::LogText,
+        Target::Instalment,
     ];
 
     /// Header names that mean this target, normalised (see [`normalise`]).
@@ -257,6 +260,11 @@ impl Target {
                 "beloofd tegen", "beloofd op", "belofte tot", "belofte datum", "datum belofte",
                 "betaalbelofte", "promised date", "promise date", "promised by", "promised for",
                 "date promise", "date de promesse", "promis pour le", "zugesagt bis",
+            ],
+            Target::Instalment => &[
+                "termijn nr", "termijnnummer", "nr termijn", "termijn", "instalment", "installment",
+                "instalment no", "instalment number", "installment no", "installment number", "payment term",
+                "echeance", "n echeance", "no echeance", "numero echeance", "rate", "ratennummer",
             ],
             Target::LogText => &[
                 "omschrijving", "opmerking", "opmerkingen", "notitie", "tekst", "memo", "note", "notes",

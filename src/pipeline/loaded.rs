@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::fx::Fx;
 use crate::ingest::bureau::{BureauIngested, ingest_bureau};
 use crate::ingest::log::{LogIngested, ingest_log};
+use crate::ingest::schedule_file::ingest_schedules;
 use crate::ingest::{IngestOptions, Ingested, Reject, SourceStats, Warning, ingest};
 use crate::model::Origin;
 use crate::monitor::history::{self, Entry};
@@ -141,12 +142,28 @@ fn read_elsewhere(config: &Config, as_of: NaiveDate) -> Result<elsewhere::Pooled
 }
 
 fn options(config: &Config) -> IngestOptions {
-    IngestOptions { default_currency: config.currency, default_terms_days: config.default_terms_days }
+    IngestOptions {
+        default_currency: config.currency,
+        default_terms_days: config.default_terms_days,
+        payment_terms: config.payment_terms.clone(),
+    }
 }
 
-/// Reads every ledger input of the configuration.
+/// Reads every ledger input of the configuration, then the payment-schedule files, which
+/// split the ledger's invoices into instalments: they are part of the ledger, and their rows are
+/// accounted for with its inputs.
 pub fn read_ledger(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<Ingested, PipelineError> {
-    Ok(ingest(&config.inputs, &options(config), progress)?)
+    let opts = options(config);
+    let mut ingested = ingest(&config.inputs, &opts, progress)?;
+    if !config.schedule_inputs.is_empty() {
+        let base = ingested.ledger.sources.len() as u16;
+        let read = ingest_schedules(&config.schedule_inputs, &opts, base, &mut ingested.ledger)?;
+        ingested.ledger.sources.extend(read.stats.iter().map(|s| s.file.clone()));
+        ingested.stats.extend(read.stats);
+        ingested.rejects.extend(read.rejects);
+        ingested.warnings.extend(read.warnings);
+    }
+    Ok(ingested)
 }
 
 /// Reads the credit-bureau inputs, if any.

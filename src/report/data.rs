@@ -80,7 +80,7 @@ impl DataDir<'_> {
 }
 
 /// The columns of `open_items.csv` (the client's name last: it came after the others).
-const OPEN_ITEMS: [&str; 13] = [
+const OPEN_ITEMS: [&str; 14] = [
     "client_id",
     "document_id",
     "issue_date",
@@ -94,10 +94,11 @@ const OPEN_ITEMS: [&str; 13] = [
     "document_open_amount",
     "client_name",
     "days_in_dispute",
+    "instalment",
 ];
 
 /// The columns of `forecast.csv` (the spec's; the sheet also shows the client's name).
-const FORECAST: [&str; 11] = [
+const FORECAST: [&str; 12] = [
     "client_id",
     "document_id",
     "currency",
@@ -109,6 +110,7 @@ const FORECAST: [&str; 11] = [
     "date_p90",
     "p_collected_13w",
     "basis",
+    "instalment",
 ];
 
 /// The columns of `alerts.csv` (the client's name and the role last: they came after the others).
@@ -120,7 +122,7 @@ pub const OPPORTUNITIES: [&str; 7] =
     ["client_id", "client_name", "role", "credit_limit", "exposure", "credit_room", "reasons"];
 
 /// The columns of `actions.csv`: one invoice a row (the client totals are the sheet's).
-const ACTIONS: [&str; 13] = [
+const ACTIONS: [&str; 14] = [
     "client_id",
     "client_name",
     "document_id",
@@ -134,6 +136,7 @@ const ACTIONS: [&str; 13] = [
     "overdue_days",
     "claim",
     "reason",
+    "instalment",
 ];
 
 /// `rejected.csv`: every input row that is not in the ledger, with its place and reason (also

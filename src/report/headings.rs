@@ -130,6 +130,7 @@ fn fixed(key: &str) -> Option<[&'static str; 3]> {
         "disputed_open" => ["Disputed, open", "Betwist, openstaand", "Contesté, ouvert"],
         "longest_dispute_days" => ["Longest dispute (days)", "Langste betwisting (dagen)", "Plus long litige (jours)"],
         "days_in_dispute" => ["Days in dispute", "Dagen betwist", "Jours en litige"],
+        "instalment" => ["Instalment", "Termijn", "Échéance"],
         "month" => ["Month", "Maand", "Mois"],
         "sales" => ["Sales", "Omzet", "Ventes"],
         "current_ar" => ["Not yet due", "Nog niet vervallen", "Pas encore échu"],

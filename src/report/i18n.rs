@@ -695,9 +695,63 @@ pub fn disputed(lang: Lang, amount: &str, invoices: usize, longest_days: Option<
     }
 }
 
+/// The sentence under the aging chart on invoices paid in instalments: how many, their open
+/// instalments, the amount open and what of it is past due.
+pub fn instalments(lang: Lang, invoices: usize, open: usize, amount: &str, past_due: &str) -> String {
+    let (more, items) = (invoices != 1, open != 1);
+    match lang {
+        Lang::En => format!(
+            "{invoices} invoice{} paid in instalments: {open} instalment{} open, {amount}, of which {past_due} past due.",
+            if more { "s" } else { "" },
+            if items { "s" } else { "" }
+        ),
+        Lang::Nl => format!(
+            "{invoices} {} in termijnen: {open} {} open, {amount}, waarvan {past_due} vervallen.",
+            if more { "facturen" } else { "factuur" },
+            if items { "termijnen" } else { "termijn" }
+        ),
+        Lang::Fr => format!(
+            "{invoices} facture{} payable{} en plusieurs fois : {open} échéance{} ouverte{}, {amount}, dont {past_due} \
+             échu.",
+            if more { "s" } else { "" },
+            if more { "s" } else { "" },
+            if items { "s" } else { "" },
+            if items { "s" } else { "" }
+        ),
+    }
+}
+
+/// A document as the dossiers name it: its id, and its instalment when it is one.
+pub fn instalment_of(lang: Lang, id: &str, instalment: u8) -> String {
+    match (instalment, lang) {
+        (0, _) => id.to_string(),
+        (k, Lang::En) => format!("{id}, instalment {k}"),
+        (k, Lang::Nl) => format!("{id}, termijn {k}"),
+        (k, Lang::Fr) => format!("{id}, échéance {k}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instalments_are_told_in_each_language() {
+        assert_eq!(
+            instalments(Lang::En, 1, 2, "€ 7,000.00", "€ 0.00"),
+            "1 invoice paid in instalments: 2 instalments open, € 7,000.00, of which € 0.00 past due."
+        );
+        assert_eq!(
+            instalments(Lang::Nl, 2, 1, "€ 5,00", "€ 5,00"),
+            "2 facturen in termijnen: 1 termijn open, € 5,00, waarvan € 5,00 vervallen."
+        );
+        assert!(
+            instalments(Lang::Fr, 2, 3, "x", "y")
+                .starts_with("2 factures payables en plusieurs fois : 3 échéances ouvertes")
+        );
+        assert_eq!(instalment_of(Lang::Nl, "F1", 2), "F1, termijn 2");
+        assert_eq!(instalment_of(Lang::Fr, "F1", 0), "F1");
+    }
 
     #[test]
     fn headings_leave_out_empty_parts() {

@@ -8,7 +8,7 @@
 //! and the few domain types it shows are named here for it (`tests/architecture.rs`).
 
 use super::i18n::{self, Label, t};
-use super::records::{DebtorTotal, RiskyClient};
+use super::records::{DebtorTotal, Instalments, RiskyClient};
 use super::sources::Sources;
 use super::table::Table;
 use super::tables::{
@@ -108,6 +108,9 @@ pub struct ReportModel<'a> {
     pub breakers: Vec<RiskyClient<'a>>,
     /// The open amount disputed, how many invoices, and the longest dispute's days (the log's).
     pub disputed: (Money, usize, Option<i64>),
+    /// Invoices paid in instalments with something open: how many invoices, their open
+    /// instalments, the open amount and what of it is past due.
+    pub instalments: Instalments,
     /// Alerts, risks first, then opportunities, each by severity.
     pub alerts: Vec<&'a Alert>,
     /// The handover per debtor, and in all.
@@ -160,6 +163,7 @@ impl<'a> ReportModel<'a> {
             a.clients.iter().flat_map(|c| &c.open_items).filter(|o| o.disputed).count(),
             src.assessment.clients.iter().filter_map(|v| v.longest_dispute_days).max(),
         );
+        let instalments = Instalments::of(a, src.currency);
         let riskiest = order.into_iter().take(20).map(risky).collect();
         let mut alerts: Vec<&Alert> = src.alerts.iter().collect();
         alerts.sort_by_key(|x| !x.risk);
@@ -192,6 +196,7 @@ impl<'a> ReportModel<'a> {
             riskiest,
             breakers,
             disputed,
+            instalments,
             alerts,
             debtors,
             handover_total,

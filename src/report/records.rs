@@ -1,5 +1,5 @@
 //! What the report model computes beside its tables: each debtor's handover totals and the
-//! riskiest clients as the report lists them. The tables (`tables.rs`) and the model
+//! riskiest clients as the report lists them, and the open instalments. The tables (`tables.rs`) and the model
 //! (`model.rs`) both use them; neither owns them.
 
 use crate::analytics::risk::Tier;
@@ -82,4 +82,39 @@ pub struct RiskyClient<'a> {
     pub late_elsewhere: Option<f64>,
     /// Its promises to pay judged in 12 months, (broken, judged), when it broke any.
     pub broken_promises: Option<(u32, u32)>,
+}
+
+/// The open invoices paid in instalments, in the reporting currency.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Instalments {
+    /// Invoices with an instalment open.
+    pub invoices: usize,
+    /// Their open instalments.
+    pub open: usize,
+    /// What is open on them.
+    pub amount: Money,
+    /// What of it is past due.
+    pub past_due: Money,
+}
+
+impl Instalments {
+    /// The open instalments of the analysis.
+    pub(super) fn of(a: &crate::analytics::Analysis, currency: Currency) -> Instalments {
+        let zero = Money::new(0, currency);
+        let mut out = Instalments { invoices: 0, open: 0, amount: zero, past_due: zero };
+        for c in &a.clients {
+            // Open items are in due order: an invoice's instalments need not be adjacent.
+            let mut ids = std::collections::BTreeSet::new();
+            for o in c.open_items.iter().filter(|o| o.invoice.instalment > 0) {
+                out.open += 1;
+                out.amount = out.amount + o.invoice.open;
+                if o.invoice.due < a.as_of {
+                    out.past_due = out.past_due + o.invoice.open;
+                }
+                ids.insert(o.invoice.document_id.as_str());
+            }
+            out.invoices += ids.len();
+        }
+        out
+    }
 }

@@ -221,6 +221,18 @@ fn monitoring(root: &mut serde_json::Map<String, serde_json::Value>, r: &Sources
     if !r.log.stats.is_empty() {
         root.insert("log".into(), log(r));
     }
+    let i = super::records::Instalments::of(r.analysis, r.currency);
+    if i.invoices > 0 {
+        root.insert(
+            "instalments".into(),
+            serde_json::json!({
+                "invoices_open": i.invoices,
+                "instalments_open": i.open,
+                "open_amount": i.amount.to_string(),
+                "past_due_amount": i.past_due.to_string(),
+            }),
+        );
+    }
     let mut tiers = serde_json::Map::new();
     for t in ["low", "medium", "high", "critical"] {
         let n = r.assessment.clients.iter().filter(|c| c.risk.tier.label() == t).count();

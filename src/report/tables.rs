@@ -185,6 +185,12 @@ pub struct OpenItemRow<'a> {
 
 /// `open_items.csv` and the Open items sheet: every open invoice at the as-of date, a block
 /// per client.
+/// An item's place in its invoice's payment schedule, blank for an invoice without one.
+fn instalment(p: &crate::analytics::Position) -> Cell<'static> {
+    if p.instalment == 0 { Cell::Blank } else { Cell::Int(p.instalment as i64) }
+}
+
+/// `open_items.csv` and the Open items sheet.
 pub fn open_items<'a>(
     roster: &'a Roster,
     a: &'a Analysis,
@@ -209,6 +215,7 @@ pub fn open_items<'a>(
         Column::new("days_in_dispute", move |r: &OpenItemRow| {
             disputes.days(r.item.invoice.client, &r.item.invoice.document_id, as_of).map_or(Cell::Blank, Cell::Int)
         }),
+        Column::new("instalment", |r: &OpenItemRow| instalment(&r.item.invoice)),
     ];
     Table::blocked(columns, a.clients.len(), move |b, f| {
         let c = &a.clients[b];
@@ -272,6 +279,7 @@ pub fn forecast<'a>(
             }
         })
         .labelled(Label::Basis),
+        Column::new("instalment", |r: &ForecastRow| instalment(&r.item.invoice)),
     ];
     match picks {
         // Some invoices, in the order given: (client position, item position).
@@ -379,6 +387,7 @@ pub fn handover<'a>(
         Column::new("jurisdiction", |r: &HandoverRow| Cell::text(r.line.jurisdiction.code())),
         Column::new("interest_provisional", |r: &HandoverRow| Cell::Bool(r.line.interest.provisional)),
         Column::new("dossier", |r: &HandoverRow| Cell::text(r.dossier)),
+        Column::new("instalment", |r: &HandoverRow| instalment(&r.line.invoice)),
     ];
     Table::blocked(columns, lines.len().div_ceil(BLOCK_ROWS), move |b, f| {
         for line in &lines[b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(lines.len())] {
@@ -612,6 +621,7 @@ fn action_columns<'a>(cur: Currency) -> Vec<Column<'a, ActionRow<'a>>> {
             .labelled(Label::ClaimTotal),
         Column::new("reason", |r: &ActionRow| Cell::owned(r.action.reason(r.ctx.ladder, r.view)))
             .labelled(Label::Reason),
+        Column::new("instalment", |r: &ActionRow| instalment(&r.item.invoice)),
         Column::new("invoices", |r: &ActionRow| r.totals.map_or(Cell::Blank, |t| Cell::Int(t.0 as i64)))
             .labelled(Label::Invoices),
         Column::new("client_open_amount", move |r: &ActionRow| r.totals.map_or(Cell::Blank, |t| money(t.1)))

@@ -211,7 +211,7 @@ fn sheet(name: &str) -> Result<Worksheet, XlsxError> {
 
 /// The Open items sheet: the open invoices with the client's name, without the document
 /// currency columns of `open_items.csv`.
-const OPEN_ITEMS: [&str; 11] = [
+const OPEN_ITEMS: [&str; 12] = [
     "client_id",
     "client_name",
     "document_id",
@@ -223,6 +223,7 @@ const OPEN_ITEMS: [&str; 11] = [
     "bucket",
     "disputed",
     "days_in_dispute",
+    "instalment",
 ];
 
 /// The Alerts sheet: the client's name beside its id.
@@ -230,7 +231,7 @@ const ALERTS: [&str; 9] =
     ["client_id", "client_name", "kind", "direction", "severity", "previous", "current", "message", "role"];
 
 /// The Handover sheet: the claim, without the jurisdiction, interest status and dossier file.
-const HANDOVER: [&str; 12] = [
+const HANDOVER: [&str; 13] = [
     "client_id",
     "client_name",
     "company_number",
@@ -243,6 +244,7 @@ const HANDOVER: [&str; 12] = [
     "interest",
     "compensation",
     "claim_total",
+    "instalment",
 ];
 
 /// The Summary sheet: the KPIs, the data of the charts, and the charts.

@@ -82,7 +82,8 @@ fn reminders(set: &SampleSet) -> String {
         .map(|p| (p.reference.as_str(), p.date))
         .collect();
     let mut out = String::from("client_id,document_id,date,note\n");
-    for d in set.documents.iter().filter(|d| !d.credit_note) {
+    // The instalment invoice is paid on its schedule: nothing to remind.
+    for d in set.documents.iter().filter(|d| !d.credit_note && d.id != super::schedule::INVOICE) {
         let settled = paid.get(d.id.as_str()).copied();
         for (days, note) in [
             (7, "first reminder by e-mail"),
@@ -183,6 +184,11 @@ pub fn write(dir: &Path, set: &SampleSet) -> std::io::Result<()> {
         })
         .collect();
     write_atomic(&dir.join("csv/logboek.csv"), &csv_bytes(&super::log::HEADER, log_rows)?)?;
+    let schedule_rows = super::schedule::lines()
+        .into_iter()
+        .map(|(k, due, amount)| vec![super::schedule::INVOICE.to_string(), k.to_string(), dmy(due), be_amount(amount)])
+        .collect();
+    write_atomic(&dir.join("csv/termijnen.csv"), &csv_bytes(&super::schedule::HEADER, schedule_rows)?)?;
     for (name, text) in MAPPINGS {
         write_atomic(&dir.join(name), text.as_bytes())?;
     }
@@ -267,8 +273,9 @@ fn xlsx_bytes(set: &SampleSet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 
 /// Mapping files and configurations shipped with the sample set: the files in `sample_data/`
 /// are the one source, compiled in so that `arwatch sample` writes them anywhere.
-const MAPPINGS: [(&str, &str); 9] = [
+const MAPPINGS: [(&str, &str); 10] = [
     ("mappings/logboek-csv.toml", include_str!("../../sample_data/mappings/logboek-csv.toml")),
+    ("mappings/termijnen-csv.toml", include_str!("../../sample_data/mappings/termijnen-csv.toml")),
     ("mappings/kredietinfo-csv.toml", include_str!("../../sample_data/mappings/kredietinfo-csv.toml")),
     ("mappings/kredietinfo-xlsx.toml", include_str!("../../sample_data/mappings/kredietinfo-xlsx.toml")),
     ("mappings/facturen-csv.toml", include_str!("../../sample_data/mappings/facturen-csv.toml")),

@@ -304,7 +304,8 @@ fn build_ledger(rng: &mut Rng, clients: &[SampleClient]) -> (Vec<SampleDoc>, Vec
 pub fn build(seed: u64) -> SampleSet {
     let mut rng = Rng::new(seed);
     let clients = make_clients(&mut rng);
-    let (documents, payments) = build_ledger(&mut rng, &clients);
+    let (mut documents, mut payments) = build_ledger(&mut rng, &clients);
+    super::schedule::add(&clients, &mut documents, &mut payments);
     let bureau = super::bureau::build_bureau(&mut rng, &clients, &documents);
     SampleSet { clients, documents, payments, bureau, watchlist: super::bureau::watchlist() }
 }

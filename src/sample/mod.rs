@@ -11,6 +11,7 @@ mod files;
 mod ledger;
 mod log;
 mod portfolios;
+mod schedule;
 mod set;
 
 pub use files::write;

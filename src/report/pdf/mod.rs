@@ -192,6 +192,11 @@ fn charts(c: &mut Canvas, m: &ReportModel<'_>) {
         if n > 0 {
             c.paragraph(&i18n::disputed(m.lang, &m.money(amount.minor()), n, days), 9.0, false, MUTED);
         }
+        let i = m.instalments;
+        if i.invoices > 0 {
+            let (amount, past_due) = (m.money(i.amount.minor()), m.money(i.past_due.minor()));
+            c.paragraph(&i18n::instalments(m.lang, i.invoices, i.open, &amount, &past_due), 9.0, false, MUTED);
+        }
     };
     if m.snapshot_only() {
         c.paragraph(m.t(Label::NoTrends), 9.0, false, MUTED);
@@ -622,7 +627,7 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
         .iter()
         .map(|l| {
             vec![
-                l.invoice.document_id.clone(),
+                i18n::instalment_of(m.lang, &l.invoice.document_id, l.invoice.instalment),
                 date(l.invoice.issue),
                 date(l.invoice.due),
                 m.money_of(l.invoice.amount),
@@ -657,7 +662,8 @@ fn claims(c: &mut Canvas, m: &ReportModel<'_>, lines: &[&Line]) {
     c.paragraph(&interest_note(m, lines.first().copied()), 7.5, false, MUTED);
     for l in lines.iter().filter(|l| !l.interest.periods.is_empty()) {
         let periods: Vec<String> = l.interest.periods.iter().map(|p| p.to_string()).collect();
-        c.paragraph(&format!("{}: {}", l.invoice.document_id, periods.join(", ")), 7.0, false, MUTED);
+        let id = i18n::instalment_of(m.lang, &l.invoice.document_id, l.invoice.instalment);
+        c.paragraph(&format!("{id}: {}", periods.join(", ")), 7.0, false, MUTED);
     }
     if lines.iter().any(|l| l.interest.provisional) {
         c.paragraph(&format!("* {}", m.t(Label::Provisional)), 7.5, false, RED);
