@@ -27,7 +27,9 @@ struct Repeat {
 /// Finds document ids used twice for one client, after reading: per client, in parallel, so
 /// that 10 million ids need no global table. The same document repeated (exports repeat an
 /// invoice once per dispute record) is counted once and its copies rejected; another document
-/// under a used id is kept as `ID#2` with a warning.
+/// under a used id is kept as `ID#2` with a warning. The rows of an export written one row per
+/// instalment are the lines of their invoice's schedule, not repeats: returned, each schedule
+/// under the place of its invoice's first row (its other rows leave the ledger).
 // Long on purpose: finding repeats and deciding what each is (the same document, or another
 // one under a used id) share the per-client groups built once.
 pub(super) fn dedupe(
