@@ -238,3 +238,40 @@ fn an_export_with_one_row_per_instalment_is_read_as_schedules() {
     );
     assert_eq!(input["reconciles"], true);
 }
+
+#[test]
+fn a_live_promise_moves_its_invoice_s_forecast_as_far_as_promises_are_kept() {
+    let dir = TempDir::new().unwrap();
+    let p13 = |with_log: bool| -> (f64, String) {
+        let sub = dir.path().join(if with_log { "with" } else { "without" });
+        std::fs::create_dir_all(&sub).unwrap();
+        let cfg = sample_config(
+            &sub,
+            |t| if with_log { t } else { t.replace("[[log_inputs]]", "[[unused]]") },
+            "",
+        );
+        let text = read(&cfg);
+        let text = if with_log {
+            text
+        } else {
+            // No log at all: the [[unused]] table and the two keys under it go.
+            let at = text.find("[[unused]]").unwrap();
+            let rest = &text[at..];
+            let end = rest.find("\n\n").unwrap();
+            format!("{}{}", &text[..at], &rest[end..])
+        };
+        std::fs::write(&cfg, text).unwrap();
+        let out = sub.join("out");
+        let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let row = rows_where(&out.join("2026-10/data/forecast.csv"), "document_id", "F2026009977").remove(0);
+        (row["p_collected_13w"].parse().unwrap(), row["expected_date"].clone())
+    };
+    let (with, expected_with) = p13(true);
+    let (without, expected_without) = p13(false);
+    // K0068 has no promise judged yet: it is believed as the portfolio keeps its promises, one
+    // of three (K0147 kept one, K0046 broke two). Its promise (10/11/2026) is within 13 weeks.
+    let belief = 1.0 / 3.0;
+    assert!((with - (belief + (1.0 - belief) * without)).abs() < 1e-3, "{with} vs {without}");
+    assert!(expected_with < expected_without, "{expected_with} vs {expected_without}");
+}

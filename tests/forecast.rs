@@ -25,7 +25,7 @@ fn run_with(config: &str, as_of: Option<NaiveDate>, trend: bool) -> Outlook {
     let as_of = as_of.or(config.as_of).expect("an as-of date");
     let ing = pipeline::read_ledger(&config, &|_| {}).expect("ingest");
     let mut a = analyse(&ing.ledger, as_of, &config.analytics, &Fx::none(config.currency)).expect("analyse");
-    outlook(&mut a, &[])
+    outlook(&mut a, &[], &[])
 }
 
 fn say(name: &str, b: &Backtest) {
@@ -192,7 +192,7 @@ fn judged(profiles: &[Profile], trend: bool) -> Backtest {
     let as_of = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
     let settings = arwatch::analytics::Settings { forecast_trend: trend, ..Default::default() };
     let mut a = analyse(&l, as_of, &settings, &Fx::none(arwatch::model::Currency::EUR)).expect("analyse");
-    outlook(&mut a, &[]).backtest
+    outlook(&mut a, &[], &[]).backtest
 }
 
 #[test]

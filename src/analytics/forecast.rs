@@ -298,6 +298,9 @@ pub struct Conditional<'c, C, P> {
     /// Nothing is expected within the horizon: no history, or older than anything either
     /// history ever paid (at 10M invoices most of the old unpaid ones, at each backtest origin).
     flat: bool,
+    /// A live promise: the day after the as-of date it promises payment by, and the share of
+    /// the invoice believed paid that day (the rest follows the curves).
+    promise: Option<(i64, f64)>,
 }
 
 impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
@@ -309,7 +312,13 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
         let share = if own + shared > 0.0 { own / (own + shared) } else { 0.0 };
         let flat = own + shared == 0.0 || (age >= client.last_paid() && age >= portfolio.last_paid());
         let (client_at, portfolio_at) = if flat { (1.0, 1.0) } else { (client.survival(age), portfolio.survival(age)) };
-        Conditional { client, portfolio, age, share, client_at, portfolio_at, flat }
+        Conditional { client, portfolio, age, share, client_at, portfolio_at, flat, promise: None }
+    }
+
+    /// The same, with a share `belief` (0 to 1) of the invoice paid `day` days after the as-of
+    /// date (at least 1), as a live promise says.
+    pub fn promised(self, day: i64, belief: f64) -> Self {
+        Conditional { promise: Some((day.max(1), belief.clamp(0.0, 1.0))), ..self }
     }
 
     /// The client's own history's weight in the blend.
@@ -324,19 +333,29 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
 
     /// Still unpaid `j` days after the as-of date.
     pub fn unpaid(&self, j: i64) -> f64 {
-        if self.flat {
-            return 1.0;
+        let curves = if self.flat {
+            1.0
+        } else {
+            let d = self.age + j;
+            let of = |s: f64, at: f64| if at <= 0.0 { 1.0 } else { s / at };
+            self.share * of(self.client.survival(d), self.client_at)
+                + (1.0 - self.share) * of(self.portfolio.survival(d), self.portfolio_at)
+        };
+        match self.promise {
+            Some((day, belief)) => (1.0 - belief) * curves + if j < day { belief } else { 0.0 },
+            None => curves,
         }
-        let d = self.age + j;
-        let of = |s: f64, at: f64| if at <= 0.0 { 1.0 } else { s / at };
-        self.share * of(self.client.survival(d), self.client_at)
-            + (1.0 - self.share) * of(self.portfolio.survival(d), self.portfolio_at)
+    }
+
+    /// Whether anything is expected: a history to forecast from, or a promise.
+    fn moves(&self) -> bool {
+        !self.flat || self.promise.is_some_and(|p| p.1 > 0.0)
     }
 
     /// Still unpaid at the end of each week (0: the as-of date itself).
     pub fn week_ends(&self) -> [f64; WEEKS + 1] {
         let mut ends = [1.0; WEEKS + 1];
-        if !self.flat {
+        if self.moves() {
             for (k, e) in ends.iter_mut().enumerate().skip(1) {
                 *e = self.unpaid(7 * k as i64);
             }
@@ -354,7 +373,7 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
     pub fn first(&self, level: f64, ends: &[f64; WEEKS + 1]) -> Option<i64> {
         let (mut lo, mut hi) = match ends.iter().position(|&u| u <= level + 1e-12) {
             Some(k) => (7 * (k as i64 - 1), 7 * k as i64),
-            None if !self.flat && self.reached(level, HORIZON_DAYS) => (7 * WEEKS as i64, HORIZON_DAYS),
+            None if self.moves() && self.reached(level, HORIZON_DAYS) => (7 * WEEKS as i64, HORIZON_DAYS),
             None => return None,
         };
         while hi - lo > 1 {
@@ -368,7 +387,24 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
 /// The forecast of an invoice due `due`, still open at `as_of`, from its client's curve and
 /// the portfolio's.
 pub fn forecast(due: NaiveDate, as_of: NaiveDate, client: &impl Survival, portfolio: &impl Survival) -> Forecast {
-    let c = Conditional::new(due, as_of, client, portfolio);
+    of_conditional(&Conditional::new(due, as_of, client, portfolio), as_of)
+}
+
+/// The same forecast with a live promise: a share `belief` of the invoice is paid on `by` (the
+/// day after the as-of date when `by` is no later), the rest as the curves say.
+pub fn forecast_promised(
+    due: NaiveDate,
+    as_of: NaiveDate,
+    curves: (&impl Survival, &impl Survival),
+    by: NaiveDate,
+    belief: f64,
+) -> Forecast {
+    let c = Conditional::new(due, as_of, curves.0, curves.1).promised((by - as_of).num_days(), belief);
+    of_conditional(&c, as_of)
+}
+
+/// The forecast a conditional survival gives: its weeks, median and 10th and 90th percentiles.
+fn of_conditional<C: Survival, P: Survival>(c: &Conditional<'_, C, P>, as_of: NaiveDate) -> Forecast {
     let ends = c.week_ends();
     let mut weeks = [0.0; WEEKS];
     for (k, w) in weeks.iter_mut().enumerate() {
@@ -411,6 +447,30 @@ mod tests {
         // A thousand invoices paid alike are one point of the curve.
         assert_eq!(paid(&[20; 1000]).points, [(20, 0.0, 0.0)]);
         assert_eq!(paid(&[5, 5, 20]).points.len(), 2);
+    }
+
+    #[test]
+    fn a_live_promise_puts_the_share_believed_on_its_day() {
+        // Paid 20 days after due, always; a promise to pay 10 days after A, believed at 0.6.
+        let history = paid(&[20; 10]);
+        let a = d("2026-10-31");
+        let due = a - Duration::days(5);
+        let f = forecast_promised(due, a, (&history, &history), a + Duration::days(10), 0.6);
+        assert_eq!(f.expected, Some(a + Duration::days(10)), "more than half believed: the promised day");
+        assert_eq!((f.p10, f.p90), (Some(a + Duration::days(10)), Some(a + Duration::days(15))));
+        assert!((f.weeks[1] - 0.6).abs() < 1e-9 && (f.weeks[2] - 0.4).abs() < 1e-9, "{:?}", f.weeks);
+        // Believed at 0.3: the median stays where the curves put it.
+        let f = forecast_promised(due, a, (&history, &history), a + Duration::days(10), 0.3);
+        assert_eq!(f.expected, Some(a + Duration::days(15)));
+        // A promise whose day is past (still within its grace) is expected the next day, and
+        // an invoice nothing else expects is expected as far as the promise is believed.
+        let none = paid(&[]);
+        let f = forecast_promised(due, a, (&none, &none), a - Duration::days(1), 0.5);
+        assert!((f.weeks[0] - 0.5).abs() < 1e-9 && (f.p_13w - 0.5).abs() < 1e-9, "{f:?}");
+        assert_eq!(f.p10, Some(a + Duration::days(1)));
+        assert_eq!(f.p90, None);
+        // Without a promise, unchanged.
+        assert_eq!(forecast_promised(due, a, (&history, &history), a, 0.0), forecast(due, a, &history, &history));
     }
 
     #[test]

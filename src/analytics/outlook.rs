@@ -7,9 +7,10 @@
 //! each client's forecasts and its share of the weeks and of the backtest, then the sums.
 
 use super::calendar::{last_day, month_of};
-use super::figures::{Analysis, ClientResult};
+use super::figures::{Analysis, ClientResult, OpenItem};
 use super::forecast::{
-    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, Shifted, WEEKS, forecast, recency, trend,
+    Conditional, Curve, Dense, Forecast, HORIZON_DAYS, Histogram, Observation, Shifted, WEEKS, forecast,
+    forecast_promised, recency, trend,
 };
 use super::past::{History, Past, day};
 use chrono::{Duration, NaiveDate};
@@ -44,6 +45,23 @@ pub enum Hold {
     /// The client is insolvent or gone (the bureau's status: bankrupt, judicial
     /// reorganisation, liquidation, dissolved): not expected within the horizon.
     Insolvent(&'static str),
+}
+
+/// A live promise as the forecast believes it (docs/forecast.md, rule 10): the open items it
+/// covers (the document it names, else those issued by the day it was made, oldest due first,
+/// up to what is left to pay) are paid on its day as far as `belief` says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pledge {
+    /// The day promised.
+    pub by: NaiveDate,
+    /// The day it was made.
+    pub made: NaiveDate,
+    /// The document it names, if any.
+    pub document_id: Option<String>,
+    /// What is left to pay of it, in the reporting currency's minor units.
+    pub left: i64,
+    /// The share believed (`Promises::belief`).
+    pub belief: f64,
 }
 
 /// One open invoice's forecast, beside its open item.
@@ -268,7 +286,7 @@ fn observation(p: &Past, at: i32, w: &Recency) -> Option<Observation> {
 /// The forecast of the run: every open item of `a`, each client's expected collections, the
 /// weeks, and the backtest. `holds` (one per client of the analysis, or empty) names clients
 /// whose invoices are not forecast from history. Consumes the clients' histories.
-pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
+pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>], pledges: &[Vec<Pledge>]) -> Outlook {
     let as_of = a.as_of;
     let dates = origins(as_of);
     let days: Vec<i32> = dates.iter().map(|d| day(*d)).collect();
@@ -307,7 +325,9 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>]) -> Outlook {
         .par_iter()
         .zip(histories.par_iter())
         .enumerate()
-        .map(|(i, (c, h))| ctx.client(c, h, holds.get(i).copied().flatten()))
+        .map(|(i, (c, h))| {
+            ctx.client(c, h, holds.get(i).copied().flatten(), pledges.get(i).map_or(&[][..], Vec::as_slice))
+        })
         .unzip();
     let total = parts.into_iter().fold(Part::new(BACKTEST_ORIGINS), Part::merge);
     let open = a.portfolio.sums.open_total as f64;
@@ -356,6 +376,27 @@ struct Context<'a> {
     days: &'a [i32],
     w: &'a Recency,
     portfolio: &'a [Dense],
+}
+
+/// The promise that covers an open item, as (day, share believed): the first of `pledges` (in
+/// the log's order) that names its invoice, or names none and was made on or after its issue
+/// date, with something `left` to cover. The share believed is the promise's belief times the
+/// part of the item's open amount it covers; what it covers is taken off what is left.
+fn pledged(pledges: &[Pledge], left: &mut [i64], item: &OpenItem) -> Option<(NaiveDate, f64)> {
+    let inv = &item.invoice;
+    let open = inv.open.minor();
+    if open <= 0 {
+        return None;
+    }
+    for (p, rest) in pledges.iter().zip(left.iter_mut()) {
+        let covers = p.document_id.as_deref().map_or(inv.issue <= p.made, |id| id == inv.document_id);
+        if covers && *rest > 0 {
+            let covered = (*rest).min(open);
+            *rest -= covered;
+            return Some((p.by, p.belief * covered as f64 / open as f64));
+        }
+    }
+    None
 }
 
 /// The week (0-based) of the horizon after `origin` that holds `d`.
@@ -434,7 +475,7 @@ impl Context<'_> {
 
     // Long on purpose: the as-of date's forecasts and the backtest's origins read the same
     // curves and add to the same sums, in one pass over the client.
-    fn client(&self, c: &ClientResult, h: &History, hold: Option<Hold>) -> (ClientOutlook, Part) {
+    fn client(&self, c: &ClientResult, h: &History, hold: Option<Hold>, pledges: &[Pledge]) -> (ClientOutlook, Part) {
         let mut part = Part::new(BACKTEST_ORIGINS);
         let as_of = self.dates[0];
         let order = Order::of(h);
@@ -449,6 +490,8 @@ impl Context<'_> {
         let (mut within_30d, mut within_13w) = (0.0, 0.0);
         let mut sd = [0.0; WEEKS];
         let mut last: Option<(NaiveDate, Forecast)> = None;
+        // What is left of each promise to cover, in the reporting currency.
+        let mut left: Vec<i64> = pledges.iter().map(|p| p.left).collect();
         for item in &c.open_items {
             let open = item.invoice.open.minor() as f64;
             let due = item.invoice.due;
@@ -472,10 +515,13 @@ impl Context<'_> {
                 part.beyond += open;
                 continue;
             }
-            // Open items come by due date: invoices due the same day share a forecast.
-            let f = match &last {
-                Some((d, f)) if *d == due => f.clone(),
-                _ => forecast(due, as_of, &curve, &self.portfolio[0]),
+            // Open items come by due date: invoices due the same day share a forecast, unless a
+            // promise covers one.
+            let promise = pledged(pledges, &mut left, item);
+            let f = match (promise, &last) {
+                (Some((by, belief)), _) => forecast_promised(due, as_of, (&curve, &self.portfolio[0]), by, belief),
+                (None, Some((d, f))) if *d == due => f.clone(),
+                (None, _) => forecast(due, as_of, &curve, &self.portfolio[0]),
             };
             for ((e, s), p) in part.expected.iter_mut().zip(sd.iter_mut()).zip(f.weeks) {
                 *e += open * p;
@@ -493,7 +539,9 @@ impl Context<'_> {
                 hold: None,
                 disputed,
             });
-            last = Some((due, f));
+            if promise.is_none() {
+                last = Some((due, f));
+            }
         }
         for (v, s) in part.variance.iter_mut().zip(sd) {
             *v = s * s;

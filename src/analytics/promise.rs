@@ -72,6 +72,9 @@ impl Record {
     }
 }
 
+/// How many promises at the portfolio's kept share a client's own record is drawn towards.
+const PRIOR_PROMISES: f64 = 2.0;
+
 /// Every promise of the log, judged at `as_of`, and what could not be judged.
 #[derive(Clone, Debug, Default)]
 pub struct Promises {
@@ -95,6 +98,23 @@ impl Promises {
             }
         }
         r
+    }
+
+    /// The share of the promises judged (kept or broken) in the 12 months to `as_of` that
+    /// were kept, over every client; a half when none was judged.
+    pub fn portfolio_kept(&self, as_of: NaiveDate) -> f64 {
+        let from = as_of - Months::new(12);
+        let judged = self.all.iter().filter(|p| p.made > from && p.made <= as_of && p.standing != Standing::Live);
+        let (kept, n) = judged.fold((0u32, 0u32), |(k, n), p| (k + u32::from(p.standing != Standing::Broken), n + 1));
+        if n == 0 { 0.5 } else { f64::from(kept) / f64::from(n) }
+    }
+
+    /// How far a client's live promise is believed: its kept share of the promises judged in
+    /// the 12 months to `as_of`, drawn towards the portfolio's (`portfolio_kept`) as if it had
+    /// two more judged at that share. A client without a record is believed as the portfolio.
+    pub fn belief(&self, client: ClientIx, as_of: NaiveDate, portfolio_kept: f64) -> f64 {
+        let r = self.record(client, as_of);
+        (f64::from(r.kept) + PRIOR_PROMISES * portfolio_kept) / (f64::from(r.kept + r.broken) + PRIOR_PROMISES)
     }
 
     /// A client's promises.
@@ -333,6 +353,31 @@ mod tests {
         assert_eq!(standing(&l, thousand(), "2026-10-31"), Standing::Broken);
         // … but a promise to pay F1 when F1 was already paid has nothing left to keep.
         assert_eq!(standing(&l, promise(Some("F1"), None), "2026-10-31"), Standing::Kept(d("2026-10-01")));
+    }
+
+    #[test]
+    fn a_live_promise_is_believed_as_the_client_kept_its_others_drawn_to_the_portfolio() {
+        let p = |client: ClientIx, standing: Standing| Promise {
+            client,
+            made: d("2026-09-01"),
+            by: d("2026-09-10"),
+            document_id: None,
+            amount: 100,
+            paid: 0,
+            standing,
+            text: String::new(),
+        };
+        let kept = Standing::Kept(d("2026-09-09"));
+        let all = vec![p(0, kept), p(0, kept), p(1, Standing::Broken), p(1, Standing::Broken), p(2, Standing::Live)];
+        let promises = Promises { all, warnings: Vec::new() };
+        let a = d("2026-10-31");
+        let q = promises.portfolio_kept(a);
+        assert_eq!(q, 0.5, "2 kept of 4 judged; the live one is not judged yet");
+        // (2 + 2 × 0.5) / (2 + 2) and (0 + 1) / (2 + 2); no record: the portfolio's.
+        assert_eq!(promises.belief(0, a, q), 0.75);
+        assert_eq!(promises.belief(1, a, q), 0.25);
+        assert_eq!(promises.belief(2, a, q), 0.5);
+        assert_eq!(Promises::default().portfolio_kept(a), 0.5);
     }
 
     #[test]

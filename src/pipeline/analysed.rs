@@ -5,8 +5,8 @@ use super::error::{PipelineError, RunError};
 use super::loaded::{Loaded, SideTables};
 use crate::analytics::as_of::AsOf;
 use crate::analytics::dispute::{self, Disputes};
-use crate::analytics::outlook::{Hold, Outlook, outlook};
-use crate::analytics::promise::{self, Promises};
+use crate::analytics::outlook::{Hold, Outlook, Pledge, outlook};
+use crate::analytics::promise::{self, Promises, Standing};
 use crate::analytics::{Analysis, analyse};
 use crate::collection::dossier_names;
 use crate::collection::handover::{self, Compensation, Line, Reminder};
@@ -181,7 +181,9 @@ impl Analysed {
             .iter()
             .map(|v| v.status.filter(|s| s.is_distress()).map(|s| Hold::Insolvent(s.label())))
             .collect();
-        let outlook = outlook(&mut analysis, &holds);
+        // The log's live promises, as far as each client's record says they are kept.
+        let pledges = pledges(&analysis, &promises);
+        let outlook = outlook(&mut analysis, &holds, &pledges);
         timings.push(("forecast", t.elapsed()));
 
         let t = Instant::now();
@@ -279,4 +281,28 @@ impl Analysed {
             timings,
         })
     }
+}
+
+/// Each analysed client's live promises for the forecast, in the analysis's client order (none
+/// without a log).
+fn pledges(a: &crate::analytics::Analysis, promises: &Promises) -> Vec<Vec<Pledge>> {
+    if promises.all.is_empty() {
+        return Vec::new();
+    }
+    let kept = promises.portfolio_kept(a.as_of);
+    a.clients
+        .iter()
+        .map(|c| {
+            let live = promises.of(c.client).iter().filter(|p| p.standing == Standing::Live);
+            let belief = promises.belief(c.client, a.as_of, kept);
+            live.map(|p| Pledge {
+                by: p.by,
+                made: p.made,
+                document_id: p.document_id.clone(),
+                left: (p.amount - p.paid).max(0),
+                belief,
+            })
+            .collect()
+        })
+        .collect()
 }
