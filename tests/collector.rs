@@ -245,11 +245,7 @@ fn a_live_promise_moves_its_invoice_s_forecast_as_far_as_promises_are_kept() {
     let p13 = |with_log: bool| -> (f64, String) {
         let sub = dir.path().join(if with_log { "with" } else { "without" });
         std::fs::create_dir_all(&sub).unwrap();
-        let cfg = sample_config(
-            &sub,
-            |t| if with_log { t } else { t.replace("[[log_inputs]]", "[[unused]]") },
-            "",
-        );
+        let cfg = sample_config(&sub, |t| if with_log { t } else { t.replace("[[log_inputs]]", "[[unused]]") }, "");
         let text = read(&cfg);
         let text = if with_log {
             text
@@ -274,4 +270,50 @@ fn a_live_promise_moves_its_invoice_s_forecast_as_far_as_promises_are_kept() {
     let belief = 1.0 / 3.0;
     assert!((with - (belief + (1.0 - belief) * without)).abs() < 1e-3, "{with} vs {without}");
     assert!(expected_with < expected_without, "{expected_with} vs {expected_without}");
+}
+
+#[test]
+fn each_instalment_is_handed_over_with_interest_from_its_own_due_date_and_one_compensation() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("invoices.csv"),
+        "client,invoice,date,amount,terms\nC1,I1,2026-01-01,1000.00,30/70\n",
+    )
+    .unwrap();
+    let data = run_in(
+        dir.path(),
+        "[payment_terms]\n\"30/70\" = [{share = 0.3, days = 30}, {share = 0.7, days = 60}]\n\
+         [handover]\nmin_days_past_due = 60\njurisdiction = \"BE\"\n[handover.creditor]\nname = \"Crediteur NV\"\n\
+         [[inputs]]\nfile = \"invoices.csv\"\n[inputs.mapping]\ndate_formats = [\"%Y-%m-%d\"]\n\
+         [inputs.mapping.columns]\nclient_id = \"client\"\ndocument_id = \"invoice\"\nissue_date = \"date\"\n\
+         amount = \"amount\"\npayment_term = \"terms\"\n",
+        "2026-06-30",
+    );
+    let rows = rows_where(&data.join("handover.csv"), "document_id", "I1");
+    let got: Vec<[&str; 5]> = rows
+        .iter()
+        .map(|r| {
+            [&r["instalment"], &r["due_date"], &r["open_amount"], &r["days_past_due"], &r["compensation"]]
+                .map(|v| v.as_str())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [["1", "2026-01-31", "300.00", "150", "40.00"], ["2", "2026-03-02", "700.00", "120", "0.00"]],
+        "the 40 EUR is claimed once for the invoice"
+    );
+    // Interest runs from each instalment's own due date: per euro and day the same rate.
+    let per = |r: &std::collections::BTreeMap<String, String>, days: f64| {
+        common::cents(&r["interest"]) as f64 / common::cents(&r["open_amount"]) as f64 / days
+    };
+    let (a, b) = (per(&rows[0], 150.0), per(&rows[1], 120.0));
+    assert!(a > 0.0 && (a - b).abs() / a < 0.02, "{a} vs {b}");
+    // The dossier names the instalments.
+    let dossiers: Vec<_> = std::fs::read_dir(data.parent().unwrap().join("handover"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    let text = common::pdftotext(&dossiers[0]);
+    assert!(text.contains("I1, instalment 1") && text.contains("I1, instalment 2"), "{text}");
 }

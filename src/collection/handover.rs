@@ -1,5 +1,6 @@
 //! The collection handover: which open invoices go to the collection agency, with statutory
-//! interest to the handover date and the fixed 40 EUR compensation per invoice.
+//! interest to the handover date and the fixed 40 EUR compensation per invoice (once for all
+//! of an invoice's instalments).
 
 use super::error::CollectionError;
 use super::interest::{Interest, Jurisdiction, Rates, statutory_interest};
@@ -132,6 +133,22 @@ impl Compensation {
         }
     }
 
+    /// The compensation of an invoice's instalment when another of its instalments claims
+    /// it: none (the Directive's 40 EUR is per invoice).
+    pub fn claimed_elsewhere(self) -> Compensation {
+        match self {
+            Compensation::Converted(m) => Compensation::Converted(Money::zero(m.currency())),
+            Compensation::Unconverted(m) => Compensation::Unconverted(Money::zero(m.currency())),
+        }
+    }
+
+    /// The compensation of the open item `p`, given the invoices whose compensation is claimed
+    /// already (`claimed`, which it joins): an invoice's instalments claim it once, on the first
+    /// one claimed.
+    pub fn for_item<'a>(self, p: &'a crate::analytics::Position, claimed: &mut BTreeSet<&'a str>) -> Compensation {
+        if p.instalment > 0 && !claimed.insert(p.document_id.as_str()) { self.claimed_elsewhere() } else { self }
+    }
+
     /// The amount, in whichever currency it is.
     pub fn amount(self) -> Money {
         match self {
@@ -249,6 +266,7 @@ pub fn select(
             let client = &roster.clients[c.client as usize];
             let j = client.company_number.as_deref().and_then(Jurisdiction::of_company).unwrap_or(default);
             let mut out = Vec::new();
+            let mut claimed = BTreeSet::new();
             for o in &c.open_items {
                 let dpd = (analysis.as_of - o.invoice.due).num_days();
                 let due_enough = match ladder {
@@ -263,7 +281,7 @@ pub fn select(
                     invoice: o.invoice.clone(),
                     days_past_due: dpd,
                     interest,
-                    compensation,
+                    compensation: compensation.for_item(&o.invoice, &mut claimed),
                     jurisdiction: j,
                 });
             }

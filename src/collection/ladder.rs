@@ -275,6 +275,7 @@ pub fn actions(
         let client = &roster.clients[c.client as usize];
         let insolvent = matches!(v.status, Some(Status::Bankrupt | Status::Reorganisation));
         let snapshot_date = v.snapshot.map(|i| assessment.snapshots[i].date).unwrap_or(as_of);
+        let mut claimed = std::collections::BTreeSet::new();
         for (item, o) in c.open_items.iter().enumerate().filter(|(_, o)| o.days_past_due > 0 || insolvent) {
             let steps_done = if done.is_empty() {
                 0
@@ -318,6 +319,7 @@ pub fn actions(
                 a.kind = Kind::FileClaim;
                 a.date = snapshot_date;
                 a.overdue_days = 0;
+                let compensation = compensation.for_item(&o.invoice, &mut claimed);
                 let claim =
                     open + Money::new(interest.amount, open.currency()) + compensation.in_claim(open.currency());
                 a.claim = Some((claim.minor(), j));
