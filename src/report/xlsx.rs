@@ -442,7 +442,7 @@ fn forecast_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxErr
 }
 
 /// The Forecast per invoice sheet: every open invoice's forecast, with the client's name.
-const FORECAST: [&str; 12] = [
+const FORECAST: [&str; 13] = [
     "client_id",
     "client_name",
     "document_id",
@@ -455,6 +455,7 @@ const FORECAST: [&str; 12] = [
     "p_collected_13w",
     "basis",
     "currency",
+    "instalment",
 ];
 
 /// The Data quality sheet: the reconciliation's counts and each rejected row's place and reason.
