@@ -316,4 +316,8 @@ fn each_instalment_is_handed_over_with_interest_from_its_own_due_date_and_one_co
         .collect();
     let text = common::pdftotext(&dossiers[0]);
     assert!(text.contains("I1, instalment 1") && text.contains("I1, instalment 2"), "{text}");
+    // The report's handover table counts the invoice once.
+    let report = common::pdftotext(&data.parent().unwrap().join("arwatch-2026-06.pdf"));
+    let line = report.lines().find(|l| l.trim_start().starts_with("C1 ") && l.contains("€ 40.00")).expect("C1");
+    assert_eq!(line.split_whitespace().nth(1), Some("1"), "{line}");
 }

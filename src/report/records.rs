@@ -30,6 +30,8 @@ pub struct DebtorTotal {
     pub claim: Money,
     /// Some interest was computed at a provisional rate.
     pub provisional: bool,
+    /// The invoices with a schedule counted so far (their instalments are one invoice).
+    scheduled: std::collections::BTreeSet<(ClientIx, String)>,
 }
 
 impl DebtorTotal {
@@ -46,14 +48,18 @@ impl DebtorTotal {
             unconverted: None,
             claim: zero,
             provisional: false,
+            scheduled: Default::default(),
         }
     }
 
-    /// Adds one invoice handed over.
+    /// Adds one invoice (or instalment) handed over.
     pub fn add(&mut self, l: &Line) {
         let cur = self.amount.currency();
         let money = |v: i64| Money::new(v, cur);
-        self.invoices += 1;
+        let p = &l.invoice;
+        if p.instalment == 0 || self.scheduled.insert((p.client, p.document_id.clone())) {
+            self.invoices += 1;
+        }
         self.amount = self.amount + l.invoice.amount;
         self.open = self.open + l.invoice.open;
         self.interest = self.interest + money(l.interest.amount);
