@@ -285,7 +285,7 @@ pub fn run_summary(common: &Common, config: &Config, out: &RunOutput) {
         for w in &a.analysis.warnings {
             eprintln!("warning: {w}");
         }
-        let steps: Vec<String> = a.timings.iter().map(|(s, d)| format!("{s} {:.2} s", d.as_secs_f64())).collect();
+        let steps: Vec<String> = a.timings.iter().map(|(s, lap)| lap.describe(s)).collect();
         eprintln!("time: {}", steps.join(", "));
     }
     match &a.compared_with {

@@ -30,4 +30,5 @@ pub mod platform;
 pub mod pool;
 pub mod report;
 pub mod sample;
+pub mod stopwatch;
 pub mod toml_source;

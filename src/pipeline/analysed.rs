@@ -21,10 +21,10 @@ use crate::monitor::alerts::Alert;
 use crate::monitor::history::Entry;
 use crate::monitor::opportunities::Opportunity;
 use crate::monitor::{self, Assessment};
+use crate::stopwatch::{Lap, Stopwatch};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 /// What counts towards exit code 3: rejected rows and warnings, and those accepted (by kind).
 #[derive(Debug, Default)]
@@ -83,7 +83,7 @@ pub struct Analysed {
     /// a rate).
     pub run_warnings: Vec<Warning>,
     /// Wall time of each step so far.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<(&'static str, Lap)>,
 }
 
 impl Analysed {
@@ -124,7 +124,7 @@ impl Analysed {
         let Loaded { mut ingested, bureau, log, as_of, as_of_choice, watchlist, elsewhere, tables } = loaded;
         let SideTables { fx, rates, reminders, previous } = tables;
         let mut timings = Vec::new();
-        let t = Instant::now();
+        let t = Stopwatch::start();
         // Every input by its number, for the log's warnings.
         let sources: Vec<String> = ingested
             .ledger
@@ -141,9 +141,9 @@ impl Analysed {
                 .map_err(RunError::Fx)?;
         let (ledger, quality) = ingested.into_parts();
         let roster = ledger.into_roster();
-        timings.push(("analyse", t.elapsed()));
+        timings.push(("analyse", t.lap()));
 
-        let t = Instant::now();
+        let t = Stopwatch::start();
         let assessment = monitor::assess(
             &roster,
             &analysis,
@@ -172,9 +172,9 @@ impl Analysed {
             &watchlist,
             config.currency,
         );
-        timings.push(("monitor", t.elapsed()));
+        timings.push(("monitor", t.lap()));
 
-        let t = Instant::now();
+        let t = Stopwatch::start();
         // An insolvent client's invoices are not forecast from how it paid before.
         let holds: Vec<Option<Hold>> = assessment
             .clients
@@ -184,9 +184,9 @@ impl Analysed {
         // The log's live promises, as far as each client's record says they are kept.
         let pledges = pledges(&analysis, &promises);
         let outlook = outlook(&mut analysis, &holds, &pledges);
-        timings.push(("forecast", t.elapsed()));
+        timings.push(("forecast", t.lap()));
 
-        let t = Instant::now();
+        let t = Stopwatch::start();
         let compensation = config.handover.compensation(&fx, as_of);
         let actions = ladder::actions(
             &roster,
@@ -255,7 +255,7 @@ impl Analysed {
         } else {
             (BTreeMap::new(), 0)
         };
-        timings.push(("handover", t.elapsed()));
+        timings.push(("handover", t.lap()));
         Ok(Analysed {
             as_of,
             as_of_choice,

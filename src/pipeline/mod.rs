@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::notify::{Delivery, Digest};
 use crate::output::month_folder::RootLock;
 use crate::report::data;
-use std::time::Instant;
+use crate::stopwatch::Stopwatch;
 
 /// What a whole run gives back to the command line.
 pub struct RunOutput {
@@ -45,9 +45,9 @@ pub fn check(config: &Config, progress: &(dyn Fn(u64) + Sync), seen: &mut Seen<'
 /// not after reading.
 pub fn run(config: &Config, progress: &(dyn Fn(u64) + Sync)) -> Result<RunOutput, PipelineError> {
     let lock = RootLock::take(&config.out).map_err(|e| PipelineError::output(&config.out, e))?;
-    let t = Instant::now();
+    let t = Stopwatch::start();
     let loaded = Loaded::load(config, progress, &mut |_, _, _| {}).map_err(|e| keep_rejected(config, e))?;
-    let read = t.elapsed();
+    let read = t.lap();
     let mut analysed = Analysed::from(config, loaded)?;
     analysed.timings.insert(0, ("ingest", read));
     let written = written::write(config, &mut analysed, &lock)?;

@@ -10,8 +10,8 @@ use crate::output::month_folder::{self, MonthFolder, RootLock};
 use crate::report::model::ReportModel;
 use crate::report::outputs;
 use crate::report::sources::Sources;
+use crate::stopwatch::Stopwatch;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// Where the month went, and what the user should know that is no error.
 pub struct Written {
@@ -31,23 +31,24 @@ pub fn write(config: &Config, a: &mut Analysed, lock: &RootLock) -> Result<Writt
     let mut timings = Vec::new();
     let model = ReportModel::build(sources(config, a));
     for r in outputs::chosen(config) {
-        let t = Instant::now();
-        r.render(&model, month.path())?;
-        timings.push((r.name(), t.elapsed()));
+        let t = Stopwatch::start();
+        let parts = r.render_timed(&model, month.path())?;
+        timings.push((r.name(), t.lap()));
+        timings.extend(parts);
     }
     let notes = model.notes(config.reports.dossiers);
     drop(model);
     if config.pool.contribute {
-        let t = Instant::now();
+        let t = Stopwatch::start();
         write_contribution(config, a, &month.path().join("pool"))?;
-        timings.push(("pool contribution", t.elapsed()));
+        timings.push(("pool contribution", t.lap()));
     }
     // The month goes in place whole; the history entry that the next run compares with is
     // saved only after that.
-    let t = Instant::now();
+    let t = Stopwatch::start();
     let target = month.commit().map_err(|e| PipelineError::output(&config.out, e))?;
     history::save(&config.out, a.as_of, &a.entries).map_err(|e| PipelineError::output(&config.out, e))?;
-    timings.push(("month in place and history", t.elapsed()));
+    timings.push(("month in place and history", t.lap()));
     a.timings.extend(timings);
     let report = if config.reports.pdf {
         Some(target.join(format!("arwatch-{name}.pdf")))

@@ -10,6 +10,7 @@ use super::renderer::Renderer;
 use super::table::Table;
 use crate::locale::Lang;
 use crate::output::write_atomic;
+use crate::stopwatch::{Lap, Stopwatch};
 use std::path::Path;
 
 /// The data files, always written; each also as Parquet with `parquet`.
@@ -24,25 +25,36 @@ impl Renderer for DataFiles {
     }
 
     fn render(&self, m: &ReportModel<'_>, month: &Path) -> Result<(), ReportError> {
+        self.render_timed(m, month).map(|_| ())
+    }
+
+    fn render_timed(&self, m: &ReportModel<'_>, month: &Path) -> Result<Vec<(&'static str, Lap)>, ReportError> {
         let path = month.join("data");
-        let w = |r: std::io::Result<()>| r.map_err(|e| ReportError::write(&path, e));
         let dir = &DataDir { path: &path, parquet: self.parquet };
-        w(dir.table("clients", &m.clients(), None))?;
-        w(dir.table("monthly", &m.monthly(), None))?;
-        w(dir.table("open_items", &m.open_items(), Some(&OPEN_ITEMS)))?;
-        w(write_rejected(dir, m.rejects().into_iter()))?;
-        w(write_warnings(dir, &m.data_warnings()))?;
-        w(dir.table("alerts", &m.alerts_data(), Some(&ALERTS)))?;
-        w(dir.table("opportunities", &m.opportunities(), Some(&OPPORTUNITIES)))?;
-        w(dir.table("actions", &m.actions(), Some(&ACTIONS)))?;
-        w(dir.table("handover", &m.handover(), None))?;
-        w(dir.table("forecast", &m.forecast(Lang::En), Some(&FORECAST)))?;
-        w(dir.table("forecast_weeks", &m.forecast_weeks(), None))?;
-        let mut text = serde_json::to_string_pretty(&m.summary())
-            .map_err(std::io::Error::other)
-            .map_err(|e| ReportError::write(&path, e))?;
-        text.push('\n');
-        w(write_atomic(&path.join("summary.json"), text.as_bytes()))
+        let mut laps = Vec::new();
+        let mut timed = |name: &'static str, write: &dyn Fn() -> std::io::Result<()>| {
+            let t = Stopwatch::start();
+            write().map_err(|e| ReportError::write(&path, e))?;
+            laps.push((name, t.lap()));
+            Ok::<(), ReportError>(())
+        };
+        timed("data/clients.csv", &|| dir.table("clients", &m.clients(), None))?;
+        timed("data/monthly.csv", &|| dir.table("monthly", &m.monthly(), None))?;
+        timed("data/open_items.csv", &|| dir.table("open_items", &m.open_items(), Some(&OPEN_ITEMS)))?;
+        timed("data/rejected.csv", &|| write_rejected(dir, m.rejects().into_iter()))?;
+        timed("data/warnings.csv", &|| write_warnings(dir, &m.data_warnings()))?;
+        timed("data/alerts.csv", &|| dir.table("alerts", &m.alerts_data(), Some(&ALERTS)))?;
+        timed("data/opportunities.csv", &|| dir.table("opportunities", &m.opportunities(), Some(&OPPORTUNITIES)))?;
+        timed("data/actions.csv", &|| dir.table("actions", &m.actions(), Some(&ACTIONS)))?;
+        timed("data/handover.csv", &|| dir.table("handover", &m.handover(), None))?;
+        timed("data/forecast.csv", &|| dir.table("forecast", &m.forecast(Lang::En), Some(&FORECAST)))?;
+        timed("data/forecast_weeks.csv", &|| dir.table("forecast_weeks", &m.forecast_weeks(), None))?;
+        timed("data/summary.json", &|| {
+            let mut text = serde_json::to_string_pretty(&m.summary()).map_err(std::io::Error::other)?;
+            text.push('\n');
+            write_atomic(&path.join("summary.json"), text.as_bytes())
+        })?;
+        Ok(laps)
     }
 }
 

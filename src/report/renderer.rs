@@ -4,6 +4,7 @@
 
 use super::error::ReportError;
 use super::model::ReportModel;
+use crate::stopwatch::Lap;
 use std::path::Path;
 
 /// Draws the report model into a month folder. It reads nothing but the model.
@@ -12,4 +13,10 @@ pub trait Renderer {
     fn name(&self) -> &'static str;
     /// Draws `m` into the staged month folder `month`.
     fn render(&self, m: &ReportModel<'_>, month: &Path) -> Result<(), ReportError>;
+
+    /// The same, with the time of each part it writes when it writes several (`-v`): the data
+    /// files time each file; the others are one part.
+    fn render_timed(&self, m: &ReportModel<'_>, month: &Path) -> Result<Vec<(&'static str, Lap)>, ReportError> {
+        self.render(m, month).map(|()| Vec::new())
+    }
 }
