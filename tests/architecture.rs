@@ -17,6 +17,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("platform", 0),
     ("toml_source", 0),
     ("exit_code", 0),
+    ("stopwatch", 0),
     ("fx", 1),
     ("bureau", 1),
     ("ingest", 1),
