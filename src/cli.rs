@@ -59,7 +59,7 @@ pub struct Common {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print every warning and rejected row, not only the counts.
+    /// Print every warning and rejected row, not only the counts, and each stage's wall and CPU time.
     #[arg(short, long, global = true)]
     pub verbose: bool,
 }
