@@ -108,7 +108,7 @@ const PROFILES: [Profile; 5] =
 /// 2024-05-01 to the as-of date 2026-10-31 with 30 days' terms, payments dated by the profile
 /// with seeded noise (the same ledger every run).
 fn generated(profiles: &[Profile], clients: usize) -> arwatch::model::Ledger {
-    use arwatch::model::{Client, Currency, DocKind, Document, Ledger, Origin, Payment};
+    use arwatch::model::{Client, Currency, Document, Ledger, Origin, Payment};
     use chrono::Duration;
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move |n: i64| {
@@ -136,19 +136,7 @@ fn generated(profiles: &[Profile], clients: usize) -> arwatch::model::Ledger {
                 let amount = 50_000 + next(450_000);
                 let id = l.texts.push(&format!("I{pi}-{k}-{n}")).unwrap();
                 let origin = Origin::default();
-                let doc = Document {
-                    client,
-                    id,
-                    kind: DocKind::Invoice,
-                    issue,
-                    due,
-                    amount,
-                    currency: Currency::EUR,
-                    reference: None,
-                    disputed: false,
-                    instalment: 0,
-                    origin,
-                };
+                let doc = Document::invoice(client, id, issue, due, amount);
                 let id_doc = doc.id;
                 l.documents.push(doc);
                 let months = (due - start).num_days() as f64 / 30.4;

@@ -32,32 +32,21 @@ fn ledger(events: &[Ev]) -> Ledger {
     let mut l = Ledger { sources: vec!["t".into()], clients, ..Default::default() };
     for (n, e) in events.iter().enumerate() {
         match *e {
-            Ev::Inv { client, day, terms, amount } => l.documents.push(Document {
-                client,
-                id: l.texts.push(&format!("I{n}")).unwrap(),
-                kind: DocKind::Invoice,
-                issue: base() + Duration::days(day),
-                due: base() + Duration::days(day + terms),
-                amount,
-                currency: Currency::EUR,
-                reference: None,
-                disputed: false,
-                instalment: 0,
-                origin: Origin::default(),
-            }),
-            Ev::Cn { client, day, amount, reference } => l.documents.push(Document {
-                client,
-                id: l.texts.push(&format!("N{n}")).unwrap(),
-                kind: DocKind::CreditNote,
-                issue: base() + Duration::days(day),
-                due: base() + Duration::days(day),
-                amount,
-                currency: Currency::EUR,
-                reference: reference.map(|r| l.texts.push(&format!("I{r}")).unwrap()),
-                disputed: false,
-                instalment: 0,
-                origin: Origin::default(),
-            }),
+            Ev::Inv { client, day, terms, amount } => {
+                let id = l.texts.push(&format!("I{n}")).unwrap();
+                let (issue, due) = (base() + Duration::days(day), base() + Duration::days(day + terms));
+                l.documents.push(Document::invoice(client, id, issue, due, amount));
+            }
+            Ev::Cn { client, day, amount, reference } => {
+                let id = l.texts.push(&format!("N{n}")).unwrap();
+                let day = base() + Duration::days(day);
+                let reference = reference.map(|r| l.texts.push(&format!("I{r}")).unwrap());
+                l.documents.push(Document {
+                    kind: DocKind::CreditNote,
+                    reference,
+                    ..Document::invoice(client, id, day, day, amount)
+                });
+            }
             Ev::Pay { client, day, amount, reference } => l.payments.push(Payment {
                 client,
                 id: l.texts.push(&format!("P{n}")).unwrap(),

@@ -185,7 +185,7 @@ pub(super) fn by_place(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Currency, DocKind, Texts};
+    use crate::model::Texts;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -234,18 +234,8 @@ mod tests {
     #[test]
     fn an_invoice_becomes_its_instalments_in_its_place() {
         let mut texts = Texts::default();
-        let doc = |id: &str, texts: &mut Texts, amount: i64| Document {
-            client: 0,
-            id: texts.push(id).unwrap(),
-            kind: DocKind::Invoice,
-            issue: d("2026-01-01"),
-            due: d("2026-01-31"),
-            amount,
-            currency: Currency::EUR,
-            reference: None,
-            disputed: false,
-            instalment: 0,
-            origin: Origin::default(),
+        let doc = |id: &str, texts: &mut Texts, amount: i64| {
+            Document::invoice(0, texts.push(id).unwrap(), d("2026-01-01"), d("2026-01-31"), amount)
         };
         let mut docs = vec![doc("A", &mut texts, 10_00), doc("S", &mut texts, 100_00), doc("B", &mut texts, 5_00)];
         let mut plans = FxHashMap::default();

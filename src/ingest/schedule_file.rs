@@ -206,18 +206,8 @@ mod tests {
 
     fn ledger() -> Ledger {
         let mut texts = Texts::default();
-        let mut doc = |client: u32, id: &str, amount: i64| Document {
-            client,
-            id: texts.push(id).unwrap(),
-            kind: DocKind::Invoice,
-            issue: d("2026-01-01"),
-            due: d("2026-01-31"),
-            amount,
-            currency: Currency::EUR,
-            reference: None,
-            disputed: false,
-            instalment: 0,
-            origin: Origin::default(),
+        let mut doc = |client: u32, id: &str, amount: i64| {
+            Document::invoice(client, texts.push(id).unwrap(), d("2026-01-01"), d("2026-01-31"), amount)
         };
         let documents = vec![doc(0, "F1", 100_00), doc(0, "F2", 200_00), doc(1, "F3", 50_00), doc(0, "F3", 50_00)];
         let clients = ["K1", "K2"].map(|id| Client { id: id.into(), ..Default::default() }).to_vec();

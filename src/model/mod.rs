@@ -175,6 +175,26 @@ pub struct Document {
     pub origin: Origin,
 }
 
+impl Document {
+    /// An invoice in euros with nothing else said: no reference, not disputed, no schedule, read
+    /// nowhere in particular. What tests and examples build ledgers from.
+    pub fn invoice(client: ClientIx, id: TextRef, issue: NaiveDate, due: NaiveDate, amount: i64) -> Document {
+        Document {
+            client,
+            id,
+            kind: DocKind::Invoice,
+            issue,
+            due,
+            amount,
+            currency: Currency::EUR,
+            reference: None,
+            disputed: false,
+            instalment: 0,
+            origin: Origin::default(),
+        }
+    }
+}
+
 /// A payment received. A negative amount is a reversal (refund, bounced direct debit).
 /// Aligned to four bytes, which saves a tenth of its size over millions of payments.
 // Rust's own field order is what packs it; nothing outside arwatch reads this layout.

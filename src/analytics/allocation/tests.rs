@@ -14,19 +14,7 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 fn inv(id: &str, issue: &str, due: &str, amount: i64) -> Document {
-    Document {
-        client: 0,
-        id: t(id),
-        kind: DocKind::Invoice,
-        issue: d(issue),
-        due: d(due),
-        amount,
-        currency: Currency::EUR,
-        reference: None,
-        disputed: false,
-        instalment: 0,
-        origin: Origin::default(),
-    }
+    Document::invoice(0, t(id), d(issue), d(due), amount)
 }
 fn cn(id: &str, date: &str, amount: i64, reference: Option<&str>) -> Document {
     Document { kind: DocKind::CreditNote, reference: reference.map(t), ..inv(id, date, date, amount) }
