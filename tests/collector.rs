@@ -224,7 +224,12 @@ fn an_export_with_one_row_per_instalment_is_read_as_schedules() {
     // SI-2's rows add up to 160.00 of its 200.00: both rejected, with the two sums.
     let rejected = rows_where(&data.join("rejected.csv"), "value", "SI-2");
     assert_eq!(rejected.len(), 2);
-    assert!(rejected[0]["reason"].contains("add up to 160.00, but its invoice amount is 200.00"), "{rejected:?}");
+    assert!(
+        rejected[0]["reason"].contains(
+            "add up to 160.00, but its invoice amount is 200.00; every instalment of the invoice must be in the file"
+        ),
+        "{rejected:?}"
+    );
     let summary: serde_json::Value = serde_json::from_str(&read(&data.join("summary.json"))).unwrap();
     let input = &summary["inputs"][0];
     assert_eq!(

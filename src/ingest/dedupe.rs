@@ -194,7 +194,8 @@ fn instalment_rows(
         let problem = match (sum, total) {
             (None, _) => Some("its instalment rows add up beyond what arwatch can hold".to_string()),
             (Some(s), Some(t)) if s != t && !listed => Some(format!(
-                "the instalment rows of invoice {} add up to {}, but its invoice amount is {}; every instalment of                  the invoice must be in the file",
+                "the instalment rows of invoice {} add up to {}, but its invoice amount is {}; every instalment of \
+                 the invoice must be in the file",
                 out.ledger.text(d.id),
                 format_minor(s, cur.minor_digits()),
                 format_minor(t, cur.minor_digits())
