@@ -380,11 +380,7 @@ impl<'a> Replay<'a> {
     fn schedule(&self, ix: usize) -> std::ops::Range<usize> {
         let mut end = ix + 1;
         while let Some(next) = self.invoices.get(end) {
-            let prev = self.invoices[end - 1].doc;
-            if next.doc.instalment != prev.instalment.wrapping_add(1)
-                || prev.instalment == 0
-                || next.id != self.invoices[ix].id
-            {
+            if !next.doc.continues(self.invoices[end - 1].doc) || next.id != self.invoices[ix].id {
                 break;
             }
             end += 1;

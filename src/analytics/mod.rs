@@ -207,7 +207,7 @@ fn client_figures(
             };
         }
         // An invoice with a schedule counts once, with the terms of its last instalment.
-        let last = d.instalment == 0 || docs.get(k + 1).is_none_or(|n| n.instalment != d.instalment.wrapping_add(1));
+        let last = docs.get(k + 1).is_none_or(|n| !n.continues(d));
         if d.kind == DocKind::Invoice && m >= window_from && last {
             sums.terms_days += (d.due - d.issue).num_days();
             sums.terms_count += 1;

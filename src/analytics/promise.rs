@@ -72,6 +72,21 @@ impl Record {
     }
 }
 
+/// The promises of `promises` made in the 12 months to `as_of`, by how they stand.
+fn tally(promises: &[Promise], as_of: NaiveDate) -> Record {
+    let from = as_of - Months::new(12);
+    let mut r = Record::default();
+    for p in promises.iter().filter(|p| p.made > from && p.made <= as_of) {
+        r.made += 1;
+        match p.standing {
+            Standing::Kept(_) => r.kept += 1,
+            Standing::Broken => r.broken += 1,
+            Standing::Live => {}
+        }
+    }
+    r
+}
+
 /// How many promises at the portfolio's kept share a client's own record is drawn towards.
 const PRIOR_PROMISES: f64 = 2.0;
 
@@ -87,26 +102,18 @@ pub struct Promises {
 impl Promises {
     /// A client's record over the 12 months to `as_of`.
     pub fn record(&self, client: ClientIx, as_of: NaiveDate) -> Record {
-        let from = as_of - Months::new(12);
-        let mut r = Record { last_broken: self.last_broken(client).map(|p| p.by), ..Record::default() };
-        for p in self.of(client).iter().filter(|p| p.made > from && p.made <= as_of) {
-            r.made += 1;
-            match p.standing {
-                Standing::Kept(_) => r.kept += 1,
-                Standing::Broken => r.broken += 1,
-                Standing::Live => {}
-            }
-        }
-        r
+        Record { last_broken: self.last_broken(client).map(|p| p.by), ..tally(self.of(client), as_of) }
+    }
+
+    /// Every client's promises over the 12 months to `as_of` together (no `last_broken`).
+    pub fn portfolio_record(&self, as_of: NaiveDate) -> Record {
+        tally(&self.all, as_of)
     }
 
     /// The share of the promises judged (kept or broken) in the 12 months to `as_of` that
     /// were kept, over every client; a half when none was judged.
     pub fn portfolio_kept(&self, as_of: NaiveDate) -> f64 {
-        let from = as_of - Months::new(12);
-        let judged = self.all.iter().filter(|p| p.made > from && p.made <= as_of && p.standing != Standing::Live);
-        let (kept, n) = judged.fold((0u32, 0u32), |(k, n), p| (k + u32::from(p.standing != Standing::Broken), n + 1));
-        if n == 0 { 0.5 } else { f64::from(kept) / f64::from(n) }
+        self.portfolio_record(as_of).kept_ratio().unwrap_or(0.5)
     }
 
     /// How far a client's live promise is believed: its kept share of the promises judged in

@@ -98,12 +98,15 @@ fn combine(parts: Vec<(NaiveDate, Ingested)>) -> Result<Ingested, InputError> {
             })
             .collect();
         let mut now: HashMap<Key, Sight> = HashMap::new();
+        // Whether the lists before held instalments at all: without, no document needs looking up.
+        let instalments_open = open.keys().any(|k| k.2.is_some());
         for d in &documents {
             let signed = if d.kind == DocKind::CreditNote { -d.amount } else { d.amount };
             let origin = Origin { source: d.origin.source + offset, line: d.origin.line };
             let (client, id) = (ix[d.client as usize], texts.get(d.id).to_string());
             // The last open instalment of an invoice is listed alone, like an invoice.
-            let due = (d.instalment > 0 || open.contains_key(&(client, id.clone(), Some(d.due)))).then_some(d.due);
+            let due = (d.instalment > 0 || instalments_open && open.contains_key(&(client, id.clone(), Some(d.due))))
+                .then_some(d.due);
             let key = (client, id, due);
             let e = now.entry(key).or_insert((0, origin, d));
             e.0 += signed;

@@ -176,6 +176,12 @@ pub struct Document {
 }
 
 impl Document {
+    /// Whether this is the instalment after `prev` (the same invoice when the ids agree, which
+    /// the caller compares: the instalments of an invoice are consecutive).
+    pub fn continues(&self, prev: &Document) -> bool {
+        prev.instalment > 0 && self.instalment == prev.instalment.wrapping_add(1)
+    }
+
     /// An invoice in euros with nothing else said: no reference, not disputed, no schedule, read
     /// nowhere in particular. What tests and examples build ledgers from.
     pub fn invoice(client: ClientIx, id: TextRef, issue: NaiveDate, due: NaiveDate, amount: i64) -> Document {

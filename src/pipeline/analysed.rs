@@ -82,7 +82,7 @@ pub struct Analysed {
     /// What the run itself warns about, beyond the inputs' warnings (a compensation without
     /// a rate).
     pub run_warnings: Vec<Warning>,
-    /// Wall time of each step so far.
+    /// Wall and CPU time of each step so far (`-v`).
     pub timings: Vec<(&'static str, Lap)>,
 }
 
@@ -293,7 +293,10 @@ fn pledges(a: &crate::analytics::Analysis, promises: &Promises) -> Vec<Vec<Pledg
     a.clients
         .iter()
         .map(|c| {
-            let live = promises.of(c.client).iter().filter(|p| p.standing == Standing::Live);
+            let mut live = promises.of(c.client).iter().filter(|p| p.standing == Standing::Live).peekable();
+            if live.peek().is_none() {
+                return Vec::new();
+            }
             let belief = promises.belief(c.client, a.as_of, kept);
             live.map(|p| Pledge {
                 by: p.by,

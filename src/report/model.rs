@@ -462,7 +462,7 @@ impl<'a> ReportModel<'a> {
 
     /// `summary.json`: the run's as-of date, inputs reconciled, portfolio KPIs and version.
     pub fn summary(&self) -> serde_json::Value {
-        super::summary::of(&self.src)
+        super::summary::of(&self.src, &self.instalments)
     }
 
     /// The dossiers to draw, one per debtor that gets one, in client order; lines and

@@ -1,6 +1,6 @@
-//! What the report model computes beside its tables: each debtor's handover totals and the
-//! riskiest clients as the report lists them, and the open instalments. The tables (`tables.rs`) and the model
-//! (`model.rs`) both use them; neither owns them.
+//! What the report model computes beside its tables: each debtor's handover totals, the
+//! riskiest clients as the report lists them, and the open instalments. The tables
+//! (`tables.rs`) and the model (`model.rs`) both use them; neither owns them.
 
 use crate::analytics::risk::Tier;
 use crate::collection::handover::{Compensation, Line};

@@ -2,14 +2,15 @@
 //! every input reconciled, the portfolio's figures with their methods and periods, the bureau
 //! match, the risk tiers and the comparison with the previous run.
 
+use super::records::Instalments;
 use super::sources::Sources;
 use crate::analytics::{Analysis, ClientResult};
 use crate::ingest::SourceStats;
 use crate::model::{Currency, Money, format_minor};
 use serde::Serialize;
 
-/// `summary.json` of a run.
-pub fn of(src: &Sources<'_>) -> serde_json::Value {
+/// `summary.json` of a run; `instalments` as the report model counted them.
+pub fn of(src: &Sources<'_>, instalments: &Instalments) -> serde_json::Value {
     let (ing, a, cur) = (src.quality, src.analysis, src.currency);
     let mut root = serde_json::Map::new();
     root.insert("software".into(), serde_json::json!({"name": "arwatch", "version": env!("CARGO_PKG_VERSION")}));
@@ -32,6 +33,18 @@ pub fn of(src: &Sources<'_>) -> serde_json::Value {
     root.insert("portfolio".into(), portfolio(a, cur));
     root.insert("as_of_choice".into(), src.as_of_choice.to_json());
     monitoring(&mut root, src);
+    let i = instalments;
+    if i.invoices > 0 {
+        root.insert(
+            "instalments".into(),
+            serde_json::json!({
+                "invoices_open": i.invoices,
+                "instalments_open": i.open,
+                "open_amount": i.amount.to_string(),
+                "past_due_amount": i.past_due.to_string(),
+            }),
+        );
+    }
     root.insert("forecast".into(), forecast(src));
     serde_json::Value::Object(root)
 }
@@ -185,20 +198,17 @@ fn portfolio(a: &Analysis, cur: Currency) -> serde_json::Value {
 /// `summary.json`'s collector's log: its inputs, the promises of the 12 months to the as-of
 /// date by how they stand, and the disputes open.
 fn log(r: &Sources<'_>) -> serde_json::Value {
-    use crate::analytics::promise::Standing;
     let a = r.analysis;
-    let from = a.as_of - chrono::Months::new(12);
-    let recent = || r.promises.all.iter().filter(|p| p.made > from && p.made <= a.as_of);
-    let count = |f: fn(&Standing) -> bool| recent().filter(|p| f(&p.standing)).count();
+    let p = r.promises.portfolio_record(a.as_of);
     let disputed: i64 = a.clients.iter().map(ClientResult::disputed_open).sum();
     serde_json::json!({
         "inputs": input_summaries(&r.log.stats),
         "events": r.log.rows.len(),
         "promises_12m": {
-            "made": recent().count(),
-            "kept": count(|s| matches!(s, Standing::Kept(_))),
-            "broken": count(|s| *s == Standing::Broken),
-            "live": count(|s| *s == Standing::Live),
+            "made": p.made,
+            "kept": p.kept,
+            "broken": p.broken,
+            "live": p.made - p.kept - p.broken,
         },
         "disputes_open": r.disputes.count(),
         "disputed_open_amount": Money::new(disputed, r.currency).to_string(),
@@ -220,18 +230,6 @@ fn monitoring(root: &mut serde_json::Map<String, serde_json::Value>, r: &Sources
     );
     if !r.log.stats.is_empty() {
         root.insert("log".into(), log(r));
-    }
-    let i = super::records::Instalments::of(r.analysis, r.currency);
-    if i.invoices > 0 {
-        root.insert(
-            "instalments".into(),
-            serde_json::json!({
-                "invoices_open": i.invoices,
-                "instalments_open": i.open,
-                "open_amount": i.amount.to_string(),
-                "past_due_amount": i.past_due.to_string(),
-            }),
-        );
     }
     let mut tiers = serde_json::Map::new();
     for t in ["low", "medium", "high", "critical"] {
