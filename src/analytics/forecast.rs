@@ -49,6 +49,17 @@ pub trait Survival {
     /// The last delay at which anything was paid (`i64::MIN` if nothing was): an invoice
     /// older than that is not expected to be paid by this history.
     fn last_paid(&self) -> i64;
+    /// S(d) and the weight at risk after `d` together (one lookup where they share one).
+    fn at(&self, d: i64) -> (f64, f64) {
+        (self.survival(d), self.at_risk_after(d))
+    }
+    /// S at `from`, `from + step`, … into `out` (`step` ≥ 0): a forecast reads one curve at
+    /// its week ends, and a curve read in order need not search from the start each time.
+    fn survival_run(&self, from: i64, step: i64, out: &mut [f64]) {
+        for (i, s) in out.iter_mut().enumerate() {
+            *s = self.survival(from + step * i as i64);
+        }
+    }
 }
 
 /// A weighted survival curve of delays: the chance an invoice is still unpaid after `d` days
@@ -76,33 +87,13 @@ impl Curve {
 
     /// The Kaplan–Meier curve of `obs`, in increasing order of delay (weighted; a censored
     /// invoice counts at risk up to and including its delay).
-    pub fn of_sorted(mut obs: Vec<Observation>) -> Curve {
-        obs.retain(|o| o.weight > 0.0 && o.weight.is_finite());
-        let total: f64 = obs.iter().map(|o| o.weight).sum();
-        let mut at_risk = total;
-        let mut s = 1.0f64;
-        let mut points = Vec::new();
-        let mut i = 0;
-        while i < obs.len() {
-            let d = obs[i].delay;
-            let (mut events, mut leaving) = (0.0, 0.0);
-            while i < obs.len() && obs[i].delay == d {
-                if obs[i].paid {
-                    events += obs[i].weight;
-                }
-                leaving += obs[i].weight;
-                i += 1;
-            }
-            if events > 0.0 && at_risk > 0.0 {
-                s = (s * (1.0 - events / at_risk)).max(0.0);
-            }
-            at_risk -= leaving;
-            // Delays beyond ±5.8 million years are no invoice's: clamped, never wrapped.
-            let d = d.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
-            points.push((d, s as f32, at_risk.max(0.0) as f32));
+    #[cfg(test)]
+    pub fn of_sorted(obs: Vec<Observation>) -> Curve {
+        let mut groups = Groups::default();
+        for o in obs {
+            groups.add(o);
         }
-        let last_paid = obs.iter().filter(|o| o.paid).map(|o| o.delay).max().unwrap_or(i64::MIN);
-        Curve { points, total, last_paid }
+        groups.curve()
     }
 
     /// The last point at or before `d`, if any.
@@ -111,6 +102,62 @@ impl Curve {
             0 => None,
             k => Some(&self.points[k - 1]),
         }
+    }
+}
+
+/// Observations in increasing order of delay, summed per delay as they come: what a
+/// [`Curve`] is made of, without holding every observation.
+pub struct Groups {
+    /// Per distinct delay: the delay, the weight paid at it, the weight leaving after it.
+    groups: Vec<(i64, f64, f64)>,
+    total: f64,
+    last_paid: i64,
+}
+
+impl Default for Groups {
+    fn default() -> Self {
+        Groups { groups: Vec::new(), total: 0.0, last_paid: i64::MIN }
+    }
+}
+
+impl Groups {
+    /// Adds the next observation (delays never decrease); one without a positive finite
+    /// weight teaches nothing.
+    pub fn add(&mut self, o: Observation) {
+        if !(o.weight > 0.0 && o.weight.is_finite()) {
+            return;
+        }
+        self.total += o.weight;
+        if o.paid {
+            self.last_paid = self.last_paid.max(o.delay);
+        }
+        match self.groups.last_mut() {
+            Some(g) if g.0 == o.delay => {
+                if o.paid {
+                    g.1 += o.weight;
+                }
+                g.2 += o.weight;
+            }
+            _ => self.groups.push((o.delay, if o.paid { o.weight } else { 0.0 }, o.weight)),
+        }
+    }
+
+    /// The Kaplan–Meier curve of the observations (weighted; a censored invoice counts at
+    /// risk up to and including its delay).
+    pub fn curve(self) -> Curve {
+        let mut at_risk = self.total;
+        let mut s = 1.0f64;
+        let mut points = Vec::with_capacity(self.groups.len());
+        for (d, events, leaving) in self.groups {
+            if events > 0.0 && at_risk > 0.0 {
+                s = (s * (1.0 - events / at_risk)).max(0.0);
+            }
+            at_risk -= leaving;
+            // Delays beyond ±5.8 million years are no invoice's: clamped, never wrapped.
+            let d = d.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+            points.push((d, s as f32, at_risk.max(0.0) as f32));
+        }
+        Curve { points, total: self.total, last_paid: self.last_paid }
     }
 }
 
@@ -126,6 +173,22 @@ impl Survival for Curve {
     fn at_risk_after(&self, d: i64) -> f64 {
         self.point(d).map_or(self.total, |p| f64::from(p.2))
     }
+
+    fn at(&self, d: i64) -> (f64, f64) {
+        self.point(d).map_or((1.0, self.total), |p| (f64::from(p.1), f64::from(p.2)))
+    }
+
+    fn survival_run(&self, from: i64, step: i64, out: &mut [f64]) {
+        // One search for the first day, then forward along the points.
+        let mut k = self.points.partition_point(|(x, _, _)| i64::from(*x) <= from);
+        for (i, s) in out.iter_mut().enumerate() {
+            let d = from + step * i as i64;
+            while k < self.points.len() && i64::from(self.points[k].0) <= d {
+                k += 1;
+            }
+            *s = if k == 0 { 1.0 } else { f64::from(self.points[k - 1].1) };
+        }
+    }
 }
 
 /// The delays a [`Dense`] table holds one by one; delays outside count at its ends (an
@@ -140,6 +203,11 @@ const DENSE_LEN: usize = (DENSE_TO - DENSE_FROM + 1) as usize;
 /// and the forecast the same from run to run. 2^32 units a weight keep 4 billion invoices of
 /// full weight within a u64.
 const UNIT: f64 = 4_294_967_296.0;
+
+/// A weight (0 to 1) in the units a [`Histogram`] sums.
+pub fn units(weight: f64) -> u64 {
+    (weight.clamp(0.0, 1.0) * UNIT).round() as u64
+}
 
 /// The weighted events and leavings at each delay of many invoices: a portfolio's history,
 /// merged from its clients' in any order (each worker adds its own, then they are summed).
@@ -158,10 +226,15 @@ impl Default for Histogram {
 impl Histogram {
     /// Adds one observation.
     pub fn add(&mut self, o: Observation) {
-        let i = (o.delay.clamp(DENSE_FROM, DENSE_TO) - DENSE_FROM) as usize;
-        let w = (o.weight.clamp(0.0, 1.0) * UNIT).round() as u64;
+        self.add_units(o.delay, o.paid, units(o.weight));
+    }
+
+    /// Adds one observation whose weight is already in units ([`units`]): a run adds tens of
+    /// millions, their weights from a table.
+    pub fn add_units(&mut self, delay: i64, paid: bool, w: u64) {
+        let i = (delay.clamp(DENSE_FROM, DENSE_TO) - DENSE_FROM) as usize;
         let cell = &mut self.cells[i];
-        if o.paid {
+        if paid {
             cell.0 += w;
         }
         cell.1 += w;
@@ -224,6 +297,14 @@ impl Survival for Dense {
 /// How much the portfolio's curve counts beside a client's: as many observations as this.
 pub const PORTFOLIO_WEIGHT: f64 = 5.0;
 
+/// The client's weight in the blend, from the weight at risk in its history (`own`) and in
+/// the portfolio's (`theirs`) at an invoice's age: the portfolio counts as `PORTFOLIO_WEIGHT`
+/// invoices while any of its history applies.
+fn share(own: f64, theirs: f64) -> f64 {
+    let shared = if theirs > 0.0 { PORTFOLIO_WEIGHT } else { 0.0 };
+    if own + shared > 0.0 { own / (own + shared) } else { 0.0 }
+}
+
 /// When one open invoice will be paid.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Forecast {
@@ -264,6 +345,14 @@ impl<C: Survival> Survival for Shifted<C> {
 
     fn last_paid(&self) -> i64 {
         self.curve.last_paid().saturating_add(self.by)
+    }
+
+    fn at(&self, d: i64) -> (f64, f64) {
+        self.curve.at(d - self.by)
+    }
+
+    fn survival_run(&self, from: i64, step: i64, out: &mut [f64]) {
+        self.curve.survival_run(from - self.by, step, out)
     }
 }
 
@@ -307,11 +396,26 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
     /// The invoice due `due`, still open at `as_of`.
     pub fn new(due: NaiveDate, as_of: NaiveDate, client: &'c C, portfolio: &'c P) -> Self {
         let age = (as_of - due).num_days();
-        let own = client.at_risk_after(age);
-        let shared = if portfolio.at_risk_after(age) > 0.0 { PORTFOLIO_WEIGHT } else { 0.0 };
-        let share = if own + shared > 0.0 { own / (own + shared) } else { 0.0 };
-        let flat = own + shared == 0.0 || (age >= client.last_paid() && age >= portfolio.last_paid());
-        let (client_at, portfolio_at) = if flat { (1.0, 1.0) } else { (client.survival(age), portfolio.survival(age)) };
+        if age >= client.last_paid() && age >= portfolio.last_paid() {
+            // Older than anything either history paid: flat, whatever the curves say at this
+            // age (a large ledger's many old unpaid invoices, at every origin); the share is
+            // looked up only when asked for.
+            let share = f64::NAN;
+            return Conditional {
+                client,
+                portfolio,
+                age,
+                share,
+                client_at: 1.0,
+                portfolio_at: 1.0,
+                flat: true,
+                promise: None,
+            };
+        }
+        let ((client_s, own), (portfolio_s, theirs)) = (client.at(age), portfolio.at(age));
+        let share = share(own, theirs);
+        let flat = own == 0.0 && theirs <= 0.0;
+        let (client_at, portfolio_at) = if flat { (1.0, 1.0) } else { (client_s, portfolio_s) };
         Conditional { client, portfolio, age, share, client_at, portfolio_at, flat, promise: None }
     }
 
@@ -323,7 +427,11 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
 
     /// The client's own history's weight in the blend.
     pub fn client_share(&self) -> f64 {
-        self.share
+        if self.share.is_nan() {
+            share(self.client.at_risk_after(self.age), self.portfolio.at_risk_after(self.age))
+        } else {
+            self.share
+        }
     }
 
     /// Whether nothing is expected within the horizon.
@@ -333,13 +441,20 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
 
     /// Still unpaid `j` days after the as-of date.
     pub fn unpaid(&self, j: i64) -> f64 {
+        if self.flat {
+            return self.blend(j, 1.0, 1.0);
+        }
+        let d = self.age + j;
+        self.blend(j, self.client.survival(d), self.portfolio.survival(d))
+    }
+
+    /// Still unpaid `j` days after the as-of date, from the two curves' S at that age.
+    fn blend(&self, j: i64, client: f64, portfolio: f64) -> f64 {
         let curves = if self.flat {
             1.0
         } else {
-            let d = self.age + j;
             let of = |s: f64, at: f64| if at <= 0.0 { 1.0 } else { s / at };
-            self.share * of(self.client.survival(d), self.client_at)
-                + (1.0 - self.share) * of(self.portfolio.survival(d), self.portfolio_at)
+            self.share * of(client, self.client_at) + (1.0 - self.share) * of(portfolio, self.portfolio_at)
         };
         match self.promise {
             Some((day, belief)) => (1.0 - belief) * curves + if j < day { belief } else { 0.0 },
@@ -356,8 +471,13 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
     pub fn week_ends(&self) -> [f64; WEEKS + 1] {
         let mut ends = [1.0; WEEKS + 1];
         if self.moves() {
+            let (mut client, mut portfolio) = ([1.0; WEEKS], [1.0; WEEKS]);
+            if !self.flat {
+                self.client.survival_run(self.age + 7, 7, &mut client);
+                self.portfolio.survival_run(self.age + 7, 7, &mut portfolio);
+            }
             for (k, e) in ends.iter_mut().enumerate().skip(1) {
-                *e = self.unpaid(7 * k as i64);
+                *e = self.blend(7 * k as i64, client[k - 1], portfolio[k - 1]);
             }
         }
         ends
@@ -369,9 +489,20 @@ impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
     }
 
     /// The first day (1 to 365 after the as-of date) by which the chance of being unpaid is
-    /// down to `level`: the week ends bracket it, bisection finds the day.
+    /// down to `level`: the week ends bracket it, the days of that week (or bisection beyond
+    /// the 13 weeks) find the day.
     pub fn first(&self, level: f64, ends: &[f64; WEEKS + 1]) -> Option<i64> {
         let (mut lo, mut hi) = match ends.iter().position(|&u| u <= level + 1e-12) {
+            // Within a week: its days read in one run along the curves (unpaid never rises, so
+            // the first day down to `level` is the one bisection would find).
+            Some(k) if k > 0 && !self.flat => {
+                let from = 7 * (k as i64 - 1) + 1;
+                let (mut client, mut portfolio) = ([1.0; 6], [1.0; 6]);
+                self.client.survival_run(self.age + from, 1, &mut client);
+                self.portfolio.survival_run(self.age + from, 1, &mut portfolio);
+                let day = (0..6).find(|&i| self.blend(from + i as i64, client[i], portfolio[i]) <= level + 1e-12);
+                return Some(day.map_or(7 * k as i64, |i| from + i as i64));
+            }
             Some(k) => (7 * (k as i64 - 1), 7 * k as i64),
             None if self.moves() && self.reached(level, HORIZON_DAYS) => (7 * WEEKS as i64, HORIZON_DAYS),
             None => return None,
@@ -564,6 +695,28 @@ mod tests {
             // A later quantile exists only if the earlier one does.
             proptest::prop_assert!(f.p90.is_none() || f.expected.is_some());
             proptest::prop_assert!(f.expected.is_none() || f.p10.is_some());
+        }
+
+        #[test]
+        fn a_curve_read_in_steps_reads_as_day_by_day(
+            history in proptest::collection::vec((-30i64..400, proptest::bool::ANY, 0.05f64..1.0), 0..40),
+            from in -60i64..500,
+            step in 0i64..30,
+            by in -20i64..20,
+        ) {
+            let curve = Curve::of(history.iter().map(|&(delay, paid, weight)| Observation { delay, paid, weight }).collect());
+            let shifted = Shifted { curve: curve.clone(), by };
+            let mut dense = Histogram::default();
+            for &(delay, paid, weight) in &history {
+                dense.add(Observation { delay, paid, weight });
+            }
+            let dense = dense.curve();
+            let check = |c: &dyn Survival| {
+                let mut out = [0.0; 13];
+                c.survival_run(from, step, &mut out);
+                (0..13).all(|i| out[i] == c.survival(from + step * i as i64))
+            };
+            proptest::prop_assert!(check(&curve) && check(&shifted) && check(&dense));
         }
     }
 }
