@@ -5,7 +5,7 @@
 mod common;
 
 use arwatch::analytics::analyse;
-use arwatch::analytics::outlook::{Backtest, Outlook, outlook};
+use arwatch::analytics::outlook::{Backtest, Bands, Outlook, outlook};
 use arwatch::config::{Config, Overrides};
 use arwatch::fx::Fx;
 use arwatch::pipeline;
@@ -25,7 +25,7 @@ fn run_with(config: &str, as_of: Option<NaiveDate>, trend: bool) -> Outlook {
     let as_of = as_of.or(config.as_of).expect("an as-of date");
     let ing = pipeline::read_ledger(&config, &|_| {}).expect("ingest");
     let mut a = analyse(&ing.ledger, as_of, &config.analytics, &Fx::none(config.currency)).expect("analyse");
-    outlook(&mut a, &[], &[])
+    outlook(&mut a, &[], &[], &[])
 }
 
 fn say(name: &str, b: &Backtest) {
@@ -108,6 +108,13 @@ const PROFILES: [Profile; 5] =
 /// 2024-05-01 to the as-of date 2026-10-31 with 30 days' terms, payments dated by the profile
 /// with seeded noise (the same ledger every run).
 fn generated(profiles: &[Profile], clients: usize) -> arwatch::model::Ledger {
+    generated_with_new(profiles, clients, 0)
+}
+
+/// The same, where the last `new` clients of each profile are new: they start invoicing
+/// between one and eight months before the as-of date (a client's first months, when it has
+/// no record of its own yet).
+fn generated_with_new(profiles: &[Profile], clients: usize, new: usize) -> arwatch::model::Ledger {
     use arwatch::model::{Client, Currency, Document, Ledger, Origin, Payment};
     use chrono::Duration;
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
@@ -129,7 +136,8 @@ fn generated(profiles: &[Profile], clients: usize) -> arwatch::model::Ledger {
                 name: format!("{profile:?} {k}"),
                 company_number: None,
             });
-            let mut issue = start + Duration::days(next(10));
+            let first = if k + new >= clients { end - Duration::days(30 * (1 + (k % 8) as i64)) } else { start };
+            let mut issue = first + Duration::days(next(10));
             let mut n = 0;
             while issue <= end {
                 let due = issue + Duration::days(30);
@@ -180,7 +188,63 @@ fn judged(profiles: &[Profile], trend: bool) -> Backtest {
     let as_of = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
     let settings = arwatch::analytics::Settings { forecast_trend: trend, ..Default::default() };
     let mut a = analyse(&l, as_of, &settings, &Fx::none(arwatch::model::Currency::EUR)).expect("analyse");
-    outlook(&mut a, &[], &[]).backtest
+    outlook(&mut a, &[], &[], &[]).backtest
+}
+
+/// A bureau's payment-score band for each client of [`generated`]'s ledger: by its profile
+/// (on time the safest third, steady or growing lateness the middle, partial payers and those
+/// about to stop the riskiest), one client in five in a band drawn at random: a bureau that
+/// is mostly, not always, right.
+fn bands(profiles: &[Profile], clients: usize) -> Vec<Bands> {
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut out = Vec::new();
+    for &p in profiles {
+        for _ in 0..clients {
+            let band = match p {
+                Profile::OnTime => 1,
+                Profile::Late | Profile::GettingLater => 2,
+                Profile::Partial | Profile::Stopping => 3,
+            };
+            let band = if next(5) == 0 { 1 + next(3) as u8 } else { band };
+            out.push([band; 7]);
+        }
+    }
+    out
+}
+
+/// The backtest of all five profiles with `new` new clients each, with the bureau's bands or
+/// without.
+fn judged_banded(new: usize, banded: bool) -> Backtest {
+    let l = generated_with_new(&PROFILES, 30, new);
+    let as_of = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+    let mut a = analyse(&l, as_of, &Default::default(), &Fx::none(arwatch::model::Currency::EUR)).expect("analyse");
+    let bands = if banded { bands(&PROFILES, 30) } else { Vec::new() };
+    outlook(&mut a, &[], &[], &bands).backtest
+}
+
+#[test]
+fn the_payment_score_band_helps_where_clients_are_new_and_is_measured() {
+    // docs/forecast.md's rule 11 table comes from this test's output.
+    for new in [0, 10] {
+        let (without, with) = (judged_banded(new, false), judged_banded(new, true));
+        say(&format!("all profiles, {new} new a profile, without the payment score"), &without);
+        say(&format!("all profiles, {new} new a profile, with it"), &with);
+        let (w0, w1) = (without.wape.unwrap(), with.wape.unwrap());
+        let (m0, m1) = (without.mae_days.unwrap(), with.mae_days.unwrap());
+        if new == 0 {
+            // Every client has a long record of its own: the band may change little.
+            assert!((w1 - w0).abs() < 0.02 && (m1 - m0).abs() < 1.0, "{without:?} {with:?}");
+        } else {
+            assert!(w1 < w0 && m1 < m0, "{without:?} {with:?}");
+        }
+        assert!((0.7..=1.0).contains(&with.coverage_80.unwrap()), "{with:?}");
+    }
 }
 
 #[test]

@@ -117,7 +117,7 @@ proptest! {
         let mut a = analyse(&l, as_of(day), &Settings::default());
         let open: i64 = a.clients.iter().map(|c| c.figures.sums.open_total).sum();
         let items: Vec<usize> = a.clients.iter().map(|c| c.open_items.len()).collect();
-        let o = outlook(&mut a, &[], &[]);
+        let o = outlook(&mut a, &[], &[], &[]);
         // Every open invoice has its forecast, client by client.
         prop_assert_eq!(o.clients.iter().map(|c| c.invoices.len()).collect::<Vec<_>>(), items);
         let expected: i64 = o.weeks.iter().map(|w| w.expected).sum();
@@ -144,7 +144,7 @@ proptest! {
         known.payments.retain(|p| p.date <= a_date);
         let mut full = analyse(&l, a_date, &Settings::default());
         let mut cut = analyse(&known, a_date, &Settings::default());
-        prop_assert_eq!(outlook(&mut full, &[], &[]), outlook(&mut cut, &[], &[]));
+        prop_assert_eq!(outlook(&mut full, &[], &[], &[]), outlook(&mut cut, &[], &[], &[]));
     }
 
     #[test]

@@ -248,6 +248,11 @@ impl Histogram {
         }
     }
 
+    /// The weight of the invoices paid (recent ones weighing 1).
+    pub fn paid_weight(&self) -> f64 {
+        self.cells.iter().map(|c| c.0 as f64).sum::<f64>() / UNIT
+    }
+
     /// Its Kaplan–Meier curve, as a table by delay.
     pub fn curve(&self) -> Dense {
         let total: u64 = self.cells.iter().map(|c| c.1).sum();

@@ -36,10 +36,21 @@ fn shrink(n: usize) -> f64 {
     n as f64 / (n as f64 + 20.0)
 }
 
-/// z of the 10th and 90th percentiles of a normal distribution: the weeks' 80 % interval.
 /// Clients per block of the forecast's sums (see `outlook`).
 const BLOCK: usize = 64;
+/// z of the 10th and 90th percentiles of a normal distribution: the weeks' 80 % interval.
 const Z80: f64 = 1.281_551_565_545;
+
+/// The bands of the bureau's payment score (docs/forecast.md, rule 11): thirds of its
+/// configured scale, 1 the safest.
+pub const SCORE_BANDS: usize = 3;
+/// A band's own curve stands in for the portfolio's once its clients had paid invoices of at
+/// least this much weight (recent ones weighing 1) by the forecast's date.
+const MIN_BAND_WEIGHT: f64 = 100.0;
+
+/// A client's payment-score band at each of the forecast's dates ([`origins`]: the as-of date,
+/// then the backtest's month ends): 0 without a score on or before that date.
+pub type Bands = [u8; BACKTEST_ORIGINS + 1];
 
 /// Why an invoice is not forecast from payment history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +107,9 @@ pub struct ClientOutlook {
     /// How many days later a month it pays (negative: earlier), when the trend moves its
     /// forecast (`[analytics] forecast_trend`).
     pub trend: Option<f64>,
+    /// The payment-score band whose clients' curve stood in for the portfolio's
+    /// (docs/forecast.md, rule 11); `None`: the portfolio's.
+    pub band: Option<u8>,
     /// One per open item of the client, in the same order.
     pub invoices: Vec<InvoiceForecast>,
     /// Expected collections within 30 days, minor units of the reporting currency.
@@ -254,7 +268,7 @@ impl Part {
 
 /// The dates the forecast is made at: the as-of date, then the backtest's month ends, latest
 /// first.
-fn origins(as_of: NaiveDate) -> Vec<NaiveDate> {
+pub fn origins(as_of: NaiveDate) -> Vec<NaiveDate> {
     let a = month_of(as_of);
     std::iter::once(as_of).chain((1..=BACKTEST_ORIGINS as i32).map(|k| last_day(a - k))).collect()
 }
@@ -297,21 +311,30 @@ fn observed(p: &Past, at: i32) -> Option<(i64, bool)> {
 /// The forecast of the run: every open item of `a`, each client's expected collections, the
 /// weeks, and the backtest. `holds` (one per client of the analysis, or empty) names clients
 /// whose invoices are not forecast from history. Consumes the clients' histories.
-pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>], pledges: &[Vec<Pledge>]) -> Outlook {
+pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>], pledges: &[Vec<Pledge>], bands: &[Bands]) -> Outlook {
     let as_of = a.as_of;
     let dates = origins(as_of);
     let days: Vec<i32> = dates.iter().map(|d| day(*d)).collect();
     let w = Recency::new();
     let histories: Vec<History> = a.clients.iter_mut().map(|c| std::mem::take(&mut c.history)).collect();
-    let portfolio: Vec<Dense> = histories
+    // Per date: the portfolio's histogram, then one per payment-score band when any client
+    // has a score (none at all: no room kept for them).
+    let groups = if bands.iter().any(|b| b.iter().any(|&x| x > 0)) { 1 + SCORE_BANDS } else { 1 };
+    let histograms: Vec<Histogram> = histories
         .par_iter()
+        .enumerate()
         .fold(
-            || vec![Histogram::default(); days.len()],
-            |mut h, history| {
+            || vec![Histogram::default(); days.len() * groups],
+            |mut h, (i, history)| {
+                let band = if groups > 1 { bands.get(i) } else { None };
                 for p in &history.invoices {
                     for (o, &at) in days.iter().enumerate() {
                         if let Some((delay, paid)) = observed(p, at) {
-                            h[o].add_units(delay, paid, w.units[Recency::index(at - p.due)]);
+                            let units = w.units[Recency::index(at - p.due)];
+                            h[o * groups].add_units(delay, paid, units);
+                            if let Some(&b) = band.and_then(|b| b.get(o)).filter(|&&b| b > 0) {
+                                h[o * groups + usize::from(b)].add_units(delay, paid, units);
+                            }
                         }
                     }
                 }
@@ -319,18 +342,33 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>], pledges: &[Vec<Pledge>]
             },
         )
         .reduce(
-            || vec![Histogram::default(); days.len()],
+            || vec![Histogram::default(); days.len() * groups],
             |mut a, b| {
                 for (x, y) in a.iter_mut().zip(&b) {
                     x.merge(y);
                 }
                 a
             },
-        )
-        .iter()
-        .map(Histogram::curve)
+        );
+    let portfolio: Vec<Dense> = histograms.iter().step_by(groups).map(Histogram::curve).collect();
+    // A band's curve where its clients paid enough to stand on: per date, per band.
+    let banded: Vec<Option<Dense>> = (0..days.len() * SCORE_BANDS)
+        .map(|k| {
+            let (o, b) = (k / SCORE_BANDS, k % SCORE_BANDS + 1);
+            histograms
+                .get(o * groups + b)
+                .filter(|h| groups > 1 && h.paid_weight() >= MIN_BAND_WEIGHT)
+                .map(Histogram::curve)
+        })
         .collect();
-    let ctx = Context { trend: a.settings.forecast_trend, dates: &dates, days: &days, w: &w, portfolio: &portfolio };
+    let ctx = Context {
+        trend: a.settings.forecast_trend,
+        dates: &dates,
+        days: &days,
+        w: &w,
+        portfolio: &portfolio,
+        banded: &banded,
+    };
     // Clients in blocks of a fixed size, each block's sums added in client order, then the
     // blocks' in block order: the same sums whatever the threads, and no per-client sums held
     // (at 50,000 clients those would be 190 MB of fresh memory).
@@ -344,8 +382,12 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>], pledges: &[Vec<Pledge>]
             let mut outs = Vec::with_capacity(cs.len());
             for (k, (c, h)) in cs.iter().zip(hs).enumerate() {
                 let i = b * BLOCK + k;
-                let (out, p) =
-                    ctx.client(c, h, holds.get(i).copied().flatten(), pledges.get(i).map_or(&[][..], Vec::as_slice));
+                let known = Known {
+                    hold: holds.get(i).copied().flatten(),
+                    pledges: pledges.get(i).map_or(&[][..], Vec::as_slice),
+                    bands: bands.get(i).copied().unwrap_or_default(),
+                };
+                let (out, p) = ctx.client(c, h, known);
                 outs.push(out);
                 part = part.merge(p);
             }
@@ -400,6 +442,18 @@ struct Context<'a> {
     days: &'a [i32],
     w: &'a Recency,
     portfolio: &'a [Dense],
+    /// Per date, per payment-score band: the band's curve, where it has enough history.
+    banded: &'a [Option<Dense>],
+}
+
+/// What else is known of a client beside its ledger.
+struct Known<'a> {
+    /// Why its invoices are not forecast from history, if they are not.
+    hold: Option<Hold>,
+    /// Its live promises.
+    pledges: &'a [Pledge],
+    /// Its payment-score band at each date.
+    bands: Bands,
 }
 
 /// The promise that covers an open item, as (day, share believed): the first of `pledges` (in
@@ -492,15 +546,18 @@ impl Context<'_> {
 
     // Long on purpose: the as-of date's forecasts and the backtest's origins read the same
     // curves and add to the same sums, in one pass over the client.
-    fn client(&self, c: &ClientResult, h: &History, hold: Option<Hold>, pledges: &[Pledge]) -> (ClientOutlook, Part) {
+    fn client(&self, c: &ClientResult, h: &History, known: Known<'_>) -> (ClientOutlook, Part) {
+        let Known { hold, pledges, bands } = known;
         let mut part = Part::new(BACKTEST_ORIGINS);
         let as_of = self.dates[0];
         let order = Order::of(h, self.days.iter().copied().min().unwrap_or(i32::MIN));
         let Learnt { curve, trend, paid, mean_delay, .. } = self.learn(&order, 0);
+        let (prior, band) = self.prior(0, bands[0]);
         let mut out = ClientOutlook {
             paid,
             mean_delay,
             trend,
+            band,
             invoices: Vec::with_capacity(c.open_items.len()),
             ..Default::default()
         };
@@ -536,9 +593,9 @@ impl Context<'_> {
             // promise covers one.
             let promise = pledged(pledges, &mut left, item);
             let f = match (promise, &last) {
-                (Some((by, belief)), _) => forecast_promised(due, as_of, (&curve, &self.portfolio[0]), by, belief),
+                (Some((by, belief)), _) => forecast_promised(due, as_of, (&curve, prior), by, belief),
                 (None, Some((d, f))) if *d == due => f.clone(),
-                (None, _) => forecast(due, as_of, &curve, &self.portfolio[0]),
+                (None, _) => forecast(due, as_of, &curve, prior),
             };
             for ((e, s), p) in part.expected.iter_mut().zip(sd.iter_mut()).zip(f.weeks) {
                 *e += open * p;
@@ -565,15 +622,26 @@ impl Context<'_> {
         }
         out.within_30d = within_30d.round() as i64;
         out.within_13w = within_13w.round() as i64;
-        for o in 1..self.dates.len() {
-            self.judge(h, &order, o, &mut part.judged[o - 1]);
+        for (o, &band) in bands.iter().enumerate().take(self.dates.len()).skip(1) {
+            self.judge(h, &order, (o, band), &mut part.judged[o - 1]);
         }
         (out, part)
     }
 
+    /// The curve a client's own is blended with at date `o`: its payment-score band's where
+    /// that band has one (and the band), else the portfolio's.
+    fn prior(&self, o: usize, band: u8) -> (&Dense, Option<u8>) {
+        let banded = (band > 0).then(|| self.banded.get(o * SCORE_BANDS + usize::from(band) - 1)).flatten();
+        match banded {
+            Some(Some(curve)) => (curve, Some(band)),
+            _ => (&self.portfolio[o], None),
+        }
+    }
+
     /// The forecasts made at origin `o` with what was known then, against what happened by the
     /// as-of date.
-    fn judge(&self, h: &History, order: &Order, o: usize, j: &mut Judged) {
+    fn judge(&self, h: &History, order: &Order, (o, band): (usize, u8), j: &mut Judged) {
+        let (prior, _) = self.prior(o, band);
         let (origin, at, a) = (self.dates[o], self.days[o], self.days[0]);
         // Days after the origin: A, and the last day the forecast dates reach.
         let to_a = i64::from(a - at);
@@ -588,7 +656,7 @@ impl Context<'_> {
             };
             let Learnt { curve, usual, .. } = learnt.get_or_insert_with(|| self.learn(order, o));
             let due = i64::from(p.due - at);
-            let c = Conditional::new(from_day(p.due), origin, curve, &self.portfolio[o]);
+            let c = Conditional::new(from_day(p.due), origin, curve, prior);
             if last != Some(p.due) {
                 ends = c.week_ends();
             }

@@ -27,6 +27,9 @@ pub struct Settings {
     /// The collections forecast moves a client's payment curve by the trend of its delays
     /// (docs/forecast.md: measured; on by default).
     pub forecast_trend: bool,
+    /// The collections forecast blends a client's curve with that of the clients of a like
+    /// bureau payment score rather than the whole portfolio's (docs/forecast.md, rule 11).
+    pub forecast_payment_score: bool,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             snapshot: false,
             known_from: None,
             forecast_trend: true,
+            forecast_payment_score: true,
         }
     }
 }
@@ -90,6 +94,7 @@ pub struct AnalyticsSection {
     aging_basis: Option<String>,
     series_months: Option<u32>,
     forecast_trend: Option<bool>,
+    forecast_payment_score: Option<bool>,
 }
 
 impl AnalyticsSection {
@@ -110,6 +115,9 @@ impl AnalyticsSection {
         }
         if let Some(v) = self.forecast_trend {
             analytics.forecast_trend = v;
+        }
+        if let Some(v) = self.forecast_payment_score {
+            analytics.forecast_payment_score = v;
         }
         if let Some(b) = self.aging_boundaries {
             if b.is_empty() || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {

@@ -348,6 +348,34 @@ pub fn match_clients(
     m
 }
 
+/// The band (1 safest … `bands`) of each client's payment score at each of `dates`, from its
+/// latest snapshot on or before that date (`match_clients` as of the date: nothing later is
+/// read); 0 where it has none. One list per `active` client, in its order. Bands split the
+/// configured scale in equal parts, whichever direction is safer.
+pub fn payment_bands(
+    clients: &[Client],
+    active: &[ClientIx],
+    snapshots: &[Snapshot],
+    settings: &BureauSettings,
+    dates: &[NaiveDate],
+    bands: usize,
+) -> Vec<Vec<u8>> {
+    let mut out = vec![vec![0u8; dates.len()]; active.len()];
+    if snapshots.is_empty() || bands == 0 {
+        return out;
+    }
+    let position: HashMap<ClientIx, usize> = active.iter().enumerate().map(|(i, &ix)| (ix, i)).collect();
+    for (d, &date) in dates.iter().enumerate() {
+        let matched = match_clients(clients, active, snapshots, settings, &[], date);
+        for (ix, &k) in &matched.latest {
+            let (Some(&i), Some(v)) = (position.get(ix), snapshots[k].bureau.payment_score) else { continue };
+            let badness = settings.badness_of(ScoreKind::PaymentScore, v);
+            out[i][d] = 1 + ((badness * bands as f64) as usize).min(bands - 1) as u8;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +452,36 @@ mod tests {
             bureau: BureauFields::default(),
             origin: Origin::default(),
         }
+    }
+
+    #[test]
+    fn payment_bands_read_the_latest_score_on_or_before_each_date_in_thirds_of_the_scale() {
+        let client = |id: &str, n: &str| Client {
+            id: id.into(),
+            name: id.into(),
+            company_number: crate::model::company_number::normalise_company_number(n).ok(),
+        };
+        let clients = vec![client("K1", "BE0403019261"), client("K2", "BE0417497106"), client("K3", "")];
+        let scored = |n: &str, date: &str, v: f64| {
+            let mut s = snap(n, date);
+            s.bureau.payment_score = Some(v);
+            s
+        };
+        // K1: 9 of 10 (safe) in August, 2 of 10 (risky) from the end of October on; K2: 5 once.
+        let snaps = vec![
+            scored("0403019261", "2026-08-31", 9.0),
+            scored("0403019261", "2026-10-31", 2.0),
+            scored("0417497106", "2026-09-30", 5.0),
+        ];
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let dates = [d("2026-10-31"), d("2026-09-30"), d("2026-07-31")];
+        let settings = BureauSettings::default();
+        let b = payment_bands(&clients, &[0, 1, 2], &snaps, &settings, &dates, 3);
+        assert_eq!(b, vec![vec![3, 1, 0], vec![2, 2, 0], vec![0, 0, 0]]);
+        // A scale where lower is safer turns the bands round.
+        let settings = BureauSettings { payment_score_higher_is_safer: false, ..BureauSettings::default() };
+        let b = payment_bands(&clients, &[0, 1, 2], &snaps, &settings, &dates, 3);
+        assert_eq!(b[0], vec![1, 3, 0]);
     }
 
     #[test]

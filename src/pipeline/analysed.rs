@@ -5,9 +5,10 @@ use super::error::{PipelineError, RunError};
 use super::loaded::{Loaded, SideTables};
 use crate::analytics::as_of::AsOf;
 use crate::analytics::dispute::{self, Disputes};
-use crate::analytics::outlook::{Hold, Outlook, Pledge, outlook};
+use crate::analytics::outlook::{Bands, Hold, Outlook, Pledge, SCORE_BANDS, origins, outlook};
 use crate::analytics::promise::{self, Promises, Standing};
 use crate::analytics::{Analysis, analyse};
+use crate::bureau;
 use crate::collection::dossier_names;
 use crate::collection::handover::{self, Compensation, Line, Reminder};
 use crate::collection::ladder::{self, Action};
@@ -183,7 +184,18 @@ impl Analysed {
             .collect();
         // The log's live promises, as far as each client's record says they are kept.
         let pledges = pledges(&analysis, &promises);
-        let outlook = outlook(&mut analysis, &holds, &pledges);
+        // The payment score's band at each of the forecast's dates, when the forecast uses it.
+        let bands: Vec<Bands> = if analysis.settings.forecast_payment_score {
+            let active: Vec<ClientIx> = analysis.clients.iter().map(|c| c.client).collect();
+            let dates = origins(as_of);
+            bureau::payment_bands(&roster.clients, &active, &bureau.rows, &config.bureau, &dates, SCORE_BANDS)
+                .into_iter()
+                .map(|b| std::array::from_fn(|o| b.get(o).copied().unwrap_or(0)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let outlook = outlook(&mut analysis, &holds, &pledges, &bands);
         timings.push(("forecast", t.lap()));
 
         let t = Stopwatch::start();

@@ -104,16 +104,26 @@ fn history(s: &mut String, lang: Lang, client: &ClientOutlook, f: &InvoiceForeca
                 };
             }
             let own = (f.client_share * 100.0).round() as i64;
-            let _ = match lang {
-                Lang::En => write!(s, ", weight {own} % (portfolio {} %)", 100 - own),
-                Lang::Nl => write!(s, ", gewicht {own} % (portefeuille {} %)", 100 - own),
-                Lang::Fr => write!(s, ", poids {own} % (portefeuille {} %)", 100 - own),
+            let _ = match (lang, client.band.is_some()) {
+                (Lang::En, false) => write!(s, ", weight {own} % (portfolio {} %)", 100 - own),
+                (Lang::Nl, false) => write!(s, ", gewicht {own} % (portefeuille {} %)", 100 - own),
+                (Lang::Fr, false) => write!(s, ", poids {own} % (portefeuille {} %)", 100 - own),
+                (Lang::En, true) => write!(s, ", weight {own} % (clients of a like payment score {} %)", 100 - own),
+                (Lang::Nl, true) => {
+                    write!(s, ", gewicht {own} % (klanten met een gelijke betalingsscore {} %)", 100 - own)
+                }
+                (Lang::Fr, true) => {
+                    write!(s, ", poids {own} % (clients d'un score de paiement proche {} %)", 100 - own)
+                }
             };
         }
-        None => s.push_str(match lang {
-            Lang::En => "no payment history: the portfolio's pattern",
-            Lang::Nl => "geen betaalgeschiedenis: het patroon van de portefeuille",
-            Lang::Fr => "pas d'historique de paiement : le profil du portefeuille",
+        None => s.push_str(match (lang, client.band.is_some()) {
+            (Lang::En, false) => "no payment history: the portfolio's pattern",
+            (Lang::Nl, false) => "geen betaalgeschiedenis: het patroon van de portefeuille",
+            (Lang::Fr, false) => "pas d'historique de paiement : le profil du portefeuille",
+            (Lang::En, true) => "no payment history: the pattern of clients of a like payment score",
+            (Lang::Nl, true) => "geen betaalgeschiedenis: het patroon van klanten met een gelijke betalingsscore",
+            (Lang::Fr, true) => "pas d'historique de paiement : le profil des clients d'un score de paiement proche",
         }),
     }
 }
@@ -242,6 +252,21 @@ mod tests {
         let c = ClientOutlook { trend: Some(-1.5), ..c };
         assert!(
             basis(Lang::Nl, &c, &invoice(0.5, None), 1, Logged::default()).contains(", trend -1,5 dagen per maand, ")
+        );
+    }
+
+    #[test]
+    fn a_payment_score_band_is_named_where_it_stood_in_for_the_portfolio() {
+        let c = ClientOutlook { band: Some(3), ..client(4, Some(30.0)) };
+        assert_eq!(
+            basis(Lang::En, &c, &invoice(0.44, None), 5, Logged::default()),
+            "client history: 4 invoices paid, 30 days late on average, weight 44 % (clients of a like payment score \
+             56 %); already 5 days past due"
+        );
+        let new = ClientOutlook { band: Some(1), ..client(0, None) };
+        assert!(
+            basis(Lang::Fr, &new, &invoice(0.0, None), -3, Logged::default())
+                .starts_with("pas d'historique de paiement : le profil des clients d'un score de paiement proche ; ")
         );
     }
 
