@@ -224,7 +224,10 @@ fn judged_banded(new: usize, banded: bool) -> Backtest {
     let l = generated_with_new(&PROFILES, 30, new);
     let as_of = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
     let mut a = analyse(&l, as_of, &Default::default(), &Fx::none(arwatch::model::Currency::EUR)).expect("analyse");
-    let bands = if banded { bands(&PROFILES, 30) } else { Vec::new() };
+    // The bands are the ledger's clients'; the analysis has its own order.
+    let by_ledger = bands(&PROFILES, 30);
+    let bands: Vec<Bands> =
+        if banded { a.clients.iter().map(|c| by_ledger[c.client as usize]).collect() } else { Vec::new() };
     outlook(&mut a, &[], &[], &bands).backtest
 }
 
@@ -275,4 +278,37 @@ fn on_generated_profiles_the_forecast_beats_both_baselines_on_weekly_totals() {
     let all = judged(&PROFILES, true);
     say("all profiles", &all);
     assert!(all.wape.unwrap() < all.wape_due_date_baseline.unwrap().min(all.wape_usual_delay_baseline.unwrap()));
+}
+
+#[test]
+fn a_new_client_that_pays_the_pool_late_is_forecast_with_the_late_payers() {
+    // The pool's experience elsewhere is of the as-of date only: it bands the clients at A
+    // (not at the backtest's origins), numbered after the payment score's bands.
+    use arwatch::analytics::outlook::elsewhere_band;
+    let profiles = [Profile::OnTime, Profile::Late];
+    let l = generated_with_new(&profiles, 30, 10);
+    let as_of = NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
+    let analysed =
+        || analyse(&l, as_of, &Default::default(), &Fx::none(arwatch::model::Currency::EUR)).expect("analyse");
+    // The on-time clients pay the pool's other creditors 1 day late, the late ones 25.
+    let a = analysed();
+    let bands: Vec<Bands> = a
+        .clients
+        .iter()
+        .map(|c| {
+            let mut b = [0; 7];
+            b[0] = elsewhere_band(if c.client < 30 { 1.0 } else { 25.0 });
+            b
+        })
+        .collect();
+    let (without, with) = (outlook(&mut analysed(), &[], &[], &[]), outlook(&mut analysed(), &[], &[], &bands));
+    assert_eq!((elsewhere_band(1.0), elsewhere_band(25.0), elsewhere_band(31.0)), (4, 5, 6));
+    // The backtest reads no band at its origins: the same record.
+    assert_eq!(without.backtest, with.backtest);
+    // The newest late payer (its first invoices a month old, none paid yet): the portfolio
+    // half on time expects its money sooner than the late payers alone do.
+    let newest = a.clients.iter().position(|c| c.client == 30 + 20).unwrap();
+    let (a, b) = (&without.clients[newest], &with.clients[newest]);
+    assert_eq!(b.band, Some(5));
+    assert!(b.within_30d < a.within_30d, "{} vs {}", b.within_30d, a.within_30d);
 }

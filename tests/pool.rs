@@ -172,6 +172,19 @@ fn two_monthly_batches_with_a_pool_tell_creditor_01_that_its_client_pays_others_
     assert_eq!(k[at("elsewhere_creditors")], "4");
     assert!(k[at("elsewhere_wadl_12m")].parse::<f64>().unwrap() > 30.0, "{k:?}");
     assert!(k[at("risk_reasons")].contains("pays other suppliers"), "{k:?}");
+    // The forecast leans on the clients that pay the pool's creditors alike where there are
+    // enough of them (docs/forecast.md, rule 11); K0010 is alone in paying them late, so its
+    // own record goes with the whole portfolio's.
+    let (h, forecast) = csv_rows(&data.join("forecast.csv"));
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let pooled: std::collections::BTreeSet<&str> = forecast
+        .iter()
+        .filter(|r| r[at("basis")].contains("(clients paying alike elsewhere (pool) "))
+        .map(|r| r[at("client_id")].as_str())
+        .collect();
+    assert!(pooled.len() >= 3 && !pooled.contains("K0010"), "{pooled:?}");
+    let k10 = forecast.iter().find(|r| r[at("client_id")] == "K0010").expect("K0010 has open invoices");
+    assert!(k10[at("basis")].contains("(portfolio "), "{k10:?}");
     // The riskiest clients' table shows how late each pays elsewhere (creditor-01 reports in Dutch).
     let pdf = common::pdftotext(&p.join("batch/creditor-01/2026-10/arwatch-2026-10.pdf"));
     assert!(pdf.contains("Elders te laat"), "{pdf}");

@@ -44,12 +44,26 @@ const Z80: f64 = 1.281_551_565_545;
 /// The bands of the bureau's payment score (docs/forecast.md, rule 11): thirds of its
 /// configured scale, 1 the safest.
 pub const SCORE_BANDS: usize = 3;
+/// The bands of the pool's experience elsewhere (rule 11), numbered after the score's: how
+/// late the client pays the pool's other creditors, weighted average days late over 12 months:
+/// at most 5 days (4), up to 30 (5), more (6).
+pub const ELSEWHERE_BANDS: [f64; 2] = [5.0, 30.0];
+/// Bands of both kinds.
+const BANDS: usize = SCORE_BANDS + ELSEWHERE_BANDS.len() + 1;
+
+/// The band (numbered after the payment score's) of a client paying the pool's other
+/// creditors `wadl` days late on average.
+pub fn elsewhere_band(wadl: f64) -> u8 {
+    let k = ELSEWHERE_BANDS.iter().filter(|&&b| wadl > b).count();
+    (SCORE_BANDS + 1 + k) as u8
+}
 /// A band's own curve stands in for the portfolio's once its clients had paid invoices of at
 /// least this much weight (recent ones weighing 1) by the forecast's date.
 const MIN_BAND_WEIGHT: f64 = 100.0;
 
-/// A client's payment-score band at each of the forecast's dates ([`origins`]: the as-of date,
-/// then the backtest's month ends): 0 without a score on or before that date.
+/// A client's band at each of the forecast's dates ([`origins`]: the as-of date, then the
+/// backtest's month ends): 1 to 3 by its payment score, 4 to 6 by its experience elsewhere
+/// ([`elsewhere_band`]), 0 without either.
 pub type Bands = [u8; BACKTEST_ORIGINS + 1];
 
 /// Why an invoice is not forecast from payment history.
@@ -107,8 +121,8 @@ pub struct ClientOutlook {
     /// How many days later a month it pays (negative: earlier), when the trend moves its
     /// forecast (`[analytics] forecast_trend`).
     pub trend: Option<f64>,
-    /// The payment-score band whose clients' curve stood in for the portfolio's
-    /// (docs/forecast.md, rule 11); `None`: the portfolio's.
+    /// The band (payment score 1–3, experience elsewhere 4–6) whose clients' curve stood in
+    /// for the portfolio's (docs/forecast.md, rule 11); `None`: the portfolio's.
     pub band: Option<u8>,
     /// One per open item of the client, in the same order.
     pub invoices: Vec<InvoiceForecast>,
@@ -319,7 +333,7 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>], pledges: &[Vec<Pledge>]
     let histories: Vec<History> = a.clients.iter_mut().map(|c| std::mem::take(&mut c.history)).collect();
     // Per date: the portfolio's histogram, then one per payment-score band when any client
     // has a score (none at all: no room kept for them).
-    let groups = if bands.iter().any(|b| b.iter().any(|&x| x > 0)) { 1 + SCORE_BANDS } else { 1 };
+    let groups = if bands.iter().any(|b| b.iter().any(|&x| x > 0)) { 1 + BANDS } else { 1 };
     let histograms: Vec<Histogram> = histories
         .par_iter()
         .enumerate()
@@ -352,9 +366,9 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>], pledges: &[Vec<Pledge>]
         );
     let portfolio: Vec<Dense> = histograms.iter().step_by(groups).map(Histogram::curve).collect();
     // A band's curve where its clients paid enough to stand on: per date, per band.
-    let banded: Vec<Option<Dense>> = (0..days.len() * SCORE_BANDS)
+    let banded: Vec<Option<Dense>> = (0..days.len() * BANDS)
         .map(|k| {
-            let (o, b) = (k / SCORE_BANDS, k % SCORE_BANDS + 1);
+            let (o, b) = (k / BANDS, k % BANDS + 1);
             histograms
                 .get(o * groups + b)
                 .filter(|h| groups > 1 && h.paid_weight() >= MIN_BAND_WEIGHT)
@@ -442,7 +456,8 @@ struct Context<'a> {
     days: &'a [i32],
     w: &'a Recency,
     portfolio: &'a [Dense],
-    /// Per date, per payment-score band: the band's curve, where it has enough history.
+    /// Per date, per band (payment score or experience elsewhere): the band's curve, where it
+    /// has enough history.
     banded: &'a [Option<Dense>],
 }
 
@@ -631,7 +646,7 @@ impl Context<'_> {
     /// The curve a client's own is blended with at date `o`: its payment-score band's where
     /// that band has one (and the band), else the portfolio's.
     fn prior(&self, o: usize, band: u8) -> (&Dense, Option<u8>) {
-        let banded = (band > 0).then(|| self.banded.get(o * SCORE_BANDS + usize::from(band) - 1)).flatten();
+        let banded = (band > 0).then(|| self.banded.get(o * BANDS + usize::from(band) - 1)).flatten();
         match banded {
             Some(Some(curve)) => (curve, Some(band)),
             _ => (&self.portfolio[o], None),

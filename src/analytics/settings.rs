@@ -30,6 +30,9 @@ pub struct Settings {
     /// The collections forecast blends a client's curve with that of the clients of a like
     /// bureau payment score rather than the whole portfolio's (docs/forecast.md, rule 11).
     pub forecast_payment_score: bool,
+    /// At the as-of date, the clients the pool knows are grouped by how late they pay its
+    /// other creditors instead (docs/forecast.md, rule 11).
+    pub forecast_elsewhere: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             known_from: None,
             forecast_trend: true,
             forecast_payment_score: true,
+            forecast_elsewhere: true,
         }
     }
 }
@@ -95,6 +99,7 @@ pub struct AnalyticsSection {
     series_months: Option<u32>,
     forecast_trend: Option<bool>,
     forecast_payment_score: Option<bool>,
+    forecast_elsewhere: Option<bool>,
 }
 
 impl AnalyticsSection {
@@ -118,6 +123,9 @@ impl AnalyticsSection {
         }
         if let Some(v) = self.forecast_payment_score {
             analytics.forecast_payment_score = v;
+        }
+        if let Some(v) = self.forecast_elsewhere {
+            analytics.forecast_elsewhere = v;
         }
         if let Some(b) = self.aging_boundaries {
             if b.is_empty() || b.windows(2).any(|w| w[0] >= w[1]) || b[0] == 0 {

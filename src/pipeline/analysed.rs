@@ -5,10 +5,11 @@ use super::error::{PipelineError, RunError};
 use super::loaded::{Loaded, SideTables};
 use crate::analytics::as_of::AsOf;
 use crate::analytics::dispute::{self, Disputes};
-use crate::analytics::outlook::{Bands, Hold, Outlook, Pledge, SCORE_BANDS, origins, outlook};
+use crate::analytics::outlook::{Bands, Hold, Outlook, Pledge, SCORE_BANDS, elsewhere_band, origins, outlook};
 use crate::analytics::promise::{self, Promises, Standing};
 use crate::analytics::{Analysis, analyse};
 use crate::bureau;
+use crate::bureau::elsewhere::Elsewhere;
 use crate::collection::dossier_names;
 use crate::collection::handover::{self, Compensation, Line, Reminder};
 use crate::collection::ladder::{self, Action};
@@ -17,6 +18,7 @@ use crate::ingest::bureau::BureauIngested;
 use crate::ingest::log::LogIngested;
 use crate::ingest::{DataQuality, Warning};
 use crate::model::ClientIx;
+use crate::model::CompanyNumber;
 use crate::model::Roster;
 use crate::monitor::alerts::Alert;
 use crate::monitor::history::Entry;
@@ -184,17 +186,7 @@ impl Analysed {
             .collect();
         // The log's live promises, as far as each client's record says they are kept.
         let pledges = pledges(&analysis, &promises);
-        // The payment score's band at each of the forecast's dates, when the forecast uses it.
-        let bands: Vec<Bands> = if analysis.settings.forecast_payment_score {
-            let active: Vec<ClientIx> = analysis.clients.iter().map(|c| c.client).collect();
-            let dates = origins(as_of);
-            bureau::payment_bands(&roster.clients, &active, &bureau.rows, &config.bureau, &dates, SCORE_BANDS)
-                .into_iter()
-                .map(|b| std::array::from_fn(|o| b.get(o).copied().unwrap_or(0)))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let bands = bands(&analysis, &roster, (&bureau.rows, &config.bureau), &elsewhere.by_company);
         let outlook = outlook(&mut analysis, &holds, &pledges, &bands);
         timings.push(("forecast", t.lap()));
 
@@ -320,4 +312,35 @@ fn pledges(a: &crate::analytics::Analysis, promises: &Promises) -> Vec<Vec<Pledg
             .collect()
         })
         .collect()
+}
+
+/// Each client's band at each of the forecast's dates (docs/forecast.md, rule 11): by its
+/// payment score as of that date; at the as-of date, by how late it pays the pool's other
+/// creditors where the pool knows it (the pool's file is of that date only).
+fn bands(
+    analysis: &Analysis,
+    roster: &Roster,
+    (snapshots, settings): (&[bureau::Snapshot], &bureau::BureauSettings),
+    elsewhere: &BTreeMap<CompanyNumber, Elsewhere>,
+) -> Vec<Bands> {
+    let s = &analysis.settings;
+    let active: Vec<ClientIx> = analysis.clients.iter().map(|c| c.client).collect();
+    let mut bands: Vec<Bands> = if s.forecast_payment_score {
+        let dates = origins(analysis.as_of);
+        bureau::payment_bands(&roster.clients, &active, snapshots, settings, &dates, SCORE_BANDS)
+            .into_iter()
+            .map(|b| std::array::from_fn(|o| b.get(o).copied().unwrap_or(0)))
+            .collect()
+    } else {
+        vec![Bands::default(); active.len()]
+    };
+    if s.forecast_elsewhere && !elsewhere.is_empty() {
+        for (b, &ix) in bands.iter_mut().zip(&active) {
+            let wadl = roster.clients[ix as usize].company_number.as_ref().and_then(|n| elsewhere.get(n)?.wadl);
+            if let Some(w) = wadl {
+                b[0] = elsewhere_band(w);
+            }
+        }
+    }
+    bands
 }

@@ -104,27 +104,47 @@ fn history(s: &mut String, lang: Lang, client: &ClientOutlook, f: &InvoiceForeca
                 };
             }
             let own = (f.client_share * 100.0).round() as i64;
-            let _ = match (lang, client.band.is_some()) {
-                (Lang::En, false) => write!(s, ", weight {own} % (portfolio {} %)", 100 - own),
-                (Lang::Nl, false) => write!(s, ", gewicht {own} % (portefeuille {} %)", 100 - own),
-                (Lang::Fr, false) => write!(s, ", poids {own} % (portefeuille {} %)", 100 - own),
-                (Lang::En, true) => write!(s, ", weight {own} % (clients of a like payment score {} %)", 100 - own),
-                (Lang::Nl, true) => {
-                    write!(s, ", gewicht {own} % (klanten met een gelijke betalingsscore {} %)", 100 - own)
-                }
-                (Lang::Fr, true) => {
-                    write!(s, ", poids {own} % (clients d'un score de paiement proche {} %)", 100 - own)
-                }
+            let _ = match lang {
+                Lang::En => write!(s, ", weight {own} % ({} {} %)", prior(lang, client.band), 100 - own),
+                Lang::Nl => write!(s, ", gewicht {own} % ({} {} %)", prior(lang, client.band), 100 - own),
+                Lang::Fr => write!(s, ", poids {own} % ({} {} %)", prior(lang, client.band), 100 - own),
             };
         }
-        None => s.push_str(match (lang, client.band.is_some()) {
-            (Lang::En, false) => "no payment history: the portfolio's pattern",
-            (Lang::Nl, false) => "geen betaalgeschiedenis: het patroon van de portefeuille",
-            (Lang::Fr, false) => "pas d'historique de paiement : le profil du portefeuille",
-            (Lang::En, true) => "no payment history: the pattern of clients of a like payment score",
-            (Lang::Nl, true) => "geen betaalgeschiedenis: het patroon van klanten met een gelijke betalingsscore",
-            (Lang::Fr, true) => "pas d'historique de paiement : le profil des clients d'un score de paiement proche",
+        None => s.push_str(match (lang, client.band) {
+            (Lang::En, None) => "no payment history: the portfolio's pattern",
+            (Lang::Nl, None) => "geen betaalgeschiedenis: het patroon van de portefeuille",
+            (Lang::Fr, None) => "pas d'historique de paiement : le profil du portefeuille",
+            (Lang::En, Some(1..=3)) => "no payment history: the pattern of clients of a like payment score",
+            (Lang::Nl, Some(1..=3)) => {
+                "geen betaalgeschiedenis: het patroon van klanten met een gelijke betalingsscore"
+            }
+            (Lang::Fr, Some(1..=3)) => {
+                "pas d'historique de paiement : le profil des clients d'un score de paiement proche"
+            }
+            (Lang::En, Some(_)) => "no payment history: the pattern of clients paying alike elsewhere (pool)",
+            (Lang::Nl, Some(_)) => {
+                "geen betaalgeschiedenis: het patroon van klanten die elders even laat betalen (pool)"
+            }
+            (Lang::Fr, Some(_)) => {
+                "pas d'historique de paiement : le profil des clients payant de même ailleurs (pool)"
+            }
         }),
+    }
+}
+
+/// What the client's own history is blended with (docs/forecast.md, steps 4 and 11): the
+/// portfolio, or the clients of its payment-score band (1–3) or of its band of experience
+/// elsewhere (4–6).
+fn prior(lang: Lang, band: Option<u8>) -> &'static str {
+    match (lang, band) {
+        (Lang::En, None) => "portfolio",
+        (Lang::Nl | Lang::Fr, None) => "portefeuille",
+        (Lang::En, Some(1..=3)) => "clients of a like payment score",
+        (Lang::Nl, Some(1..=3)) => "klanten met een gelijke betalingsscore",
+        (Lang::Fr, Some(1..=3)) => "clients d'un score de paiement proche",
+        (Lang::En, Some(_)) => "clients paying alike elsewhere (pool)",
+        (Lang::Nl, Some(_)) => "klanten die elders even laat betalen (pool)",
+        (Lang::Fr, Some(_)) => "clients payant de même ailleurs (pool)",
     }
 }
 
@@ -262,6 +282,11 @@ mod tests {
             basis(Lang::En, &c, &invoice(0.44, None), 5, Logged::default()),
             "client history: 4 invoices paid, 30 days late on average, weight 44 % (clients of a like payment score \
              56 %); already 5 days past due"
+        );
+        let pooled = ClientOutlook { band: Some(5), ..client(4, Some(30.0)) };
+        assert!(
+            basis(Lang::Nl, &pooled, &invoice(0.44, None), 5, Logged::default())
+                .contains(", gewicht 44 % (klanten die elders even laat betalen (pool) 56 %); ")
         );
         let new = ClientOutlook { band: Some(1), ..client(0, None) };
         assert!(
