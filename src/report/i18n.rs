@@ -155,6 +155,8 @@ pub enum Label {
     Sales,
     /// “Not yet due”
     CurrentAr,
+    /// “not due”: the aging chart's first bar
+    NotDue,
     /// “Summary”
     Summary,
     /// “Clients”
@@ -263,7 +265,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 125] = [
+    pub const ALL: [Label; 126] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -337,6 +339,7 @@ impl Label {
         Label::Month,
         Label::Sales,
         Label::CurrentAr,
+        Label::NotDue,
         Label::Summary,
         Label::Clients,
         Label::OpenItems,
@@ -505,6 +508,7 @@ impl Label {
             Label::Month => ["Month", "Maand", "Mois"],
             Label::Sales => ["Sales", "Omzet", "Ventes"],
             Label::CurrentAr => ["Not yet due", "Nog niet vervallen", "Non échu"],
+            Label::NotDue => ["not due", "niet vervallen", "non échu"],
             Label::Summary => ["Summary", "Overzicht", "Synthèse"],
             Label::Clients => ["Clients", "Klanten", "Clients"],
             Label::OpenItems => ["Open items", "Openstaande posten", "Postes ouverts"],

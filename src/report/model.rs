@@ -130,10 +130,13 @@ impl<'a> ReportModel<'a> {
         let a = src.analysis;
         let p = &a.portfolio;
         let kpis = kpis(&src);
+        // The first bucket's label in the report's language; the others are day ranges.
         let aging = a
             .settings
             .bucket_labels()
             .into_iter()
+            .enumerate()
+            .map(|(i, label)| if i == 0 { super::i18n::t(src.lang, Label::NotDue).to_string() } else { label })
             .zip(p.sums.buckets.iter().map(|v| Money::new(*v, src.currency)))
             .collect();
         let mut order: Vec<usize> = (0..a.clients.len()).collect();
