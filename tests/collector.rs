@@ -187,6 +187,11 @@ fn a_named_payment_term_makes_instalments_and_an_unknown_one_is_rejected() {
     let jan = rows_where(&data.join("monthly.csv"), "month", "2026-01");
     let c2_jan = jan.iter().find(|r| r["client_id"] == "C2").unwrap();
     assert_eq!(c2_jan["sales"], "100.01");
+    // The report's forecast lists name each instalment.
+    let report = common::pdftotext(&data.parent().unwrap().join("arwatch-2026-03.pdf"));
+    // (One payment, on time, and every item past due: nothing is expected, all are least likely.)
+    let lists = report.split("Least likely to be collected").nth(1).expect("the forecast page's lists");
+    assert!(lists.contains("I1, instalment 2") && lists.contains("I3, instalment 1"), "{lists}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! shows only some columns, its key in that renderer's view.
 
 use super::basis::{Logged, basis};
-use super::i18n::{Label, t};
+use super::i18n::{self, Label, t};
 use super::records::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
 use crate::analytics::dispute::Disputes;
@@ -280,6 +280,11 @@ pub fn forecast<'a>(
         })
         .labelled(Label::Basis),
         Column::new("instalment", |r: &ForecastRow| instalment(&r.item.invoice)),
+        // The document and its instalment in words, for the report's lists (no data file's).
+        Column::new("document", |r: &ForecastRow| {
+            Cell::owned(i18n::instalment_of(r.lang, &r.item.invoice.document_id, r.item.invoice.instalment))
+        })
+        .labelled(Label::Document),
     ];
     match picks {
         // Some invoices, in the order given: (client position, item position).

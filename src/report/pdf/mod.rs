@@ -335,12 +335,12 @@ fn forecast(c: &mut Canvas, m: &ReportModel<'_>) {
     ];
     draw(c, m, &m.forecast_weeks(), &weeks, usize::MAX, &|_| None);
     let invoices = [
-        View("client_name", 95.0, Align::Left, true),
-        View("document_id", 60.0, Align::Left, false),
+        View("client_name", 90.0, Align::Left, true),
+        View("document", 80.0, Align::Left, true),
         View("open_amount", 62.0, Align::Right, false),
         View("expected_date", 52.0, Align::Left, false),
         View("p_collected_13w", 40.0, Align::Right, false),
-        View("basis", rest(309.0), Align::Left, true),
+        View("basis", rest(324.0), Align::Left, true),
     ];
     c.heading(m.t(Label::LargestExpected));
     draw(c, m, &m.largest_expected(10), &invoices, usize::MAX, &|_| None);
