@@ -24,6 +24,7 @@ pub struct Logged {
 pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_due: i64, logged: Logged) -> String {
     let mut s = String::with_capacity(128);
     if let Some(Hold::Insolvent(status)) = f.hold {
+        let status = i18n::status(lang, status);
         let _ = match lang {
             Lang::En => write!(s, "client {status} (credit bureau): not expected within the horizon"),
             Lang::Nl => write!(s, "klant {status} (kredietbureau): niet verwacht binnen de horizon"),
@@ -329,6 +330,10 @@ mod tests {
         assert_eq!(
             basis(Lang::En, &c, &invoice(0.0, Some(Hold::Insolvent("bankrupt"))), 40, Logged::default()),
             "client bankrupt (credit bureau): not expected within the horizon"
+        );
+        assert_eq!(
+            basis(Lang::Fr, &c, &invoice(0.0, Some(Hold::Insolvent("judicial reorganisation"))), 40, Logged::default()),
+            "client en réorganisation judiciaire (bureau de crédit) : pas attendu dans l'horizon"
         );
     }
 }

@@ -725,6 +725,25 @@ pub fn instalments(lang: Lang, invoices: usize, open: usize, amount: &str, past_
     }
 }
 
+/// A bureau status as the data files write it (`Status::label`), in the report's language.
+pub fn status(lang: Lang, label: &str) -> &str {
+    let words = match label {
+        "active" => ["active", "actief", "active"],
+        "judicial reorganisation" => {
+            ["judicial reorganisation", "in gerechtelijke reorganisatie", "en réorganisation judiciaire"]
+        }
+        "in liquidation" => ["in liquidation", "in vereffening", "en liquidation"],
+        "dissolved" => ["dissolved", "ontbonden", "dissoute"],
+        "bankrupt" => ["bankrupt", "failliet", "en faillite"],
+        _ => return label,
+    };
+    match lang {
+        Lang::En => words[0],
+        Lang::Nl => words[1],
+        Lang::Fr => words[2],
+    }
+}
+
 /// A document as the dossiers name it: its id, and its instalment when it is one.
 pub fn instalment_of(lang: Lang, id: &str, instalment: u8) -> String {
     match (instalment, lang) {
