@@ -57,6 +57,7 @@ pub fn elsewhere_band(wadl: f64) -> u8 {
     let k = ELSEWHERE_BANDS.iter().filter(|&&b| wadl > b).count();
     (SCORE_BANDS + 1 + k) as u8
 }
+
 /// A band's own curve stands in for the portfolio's once its clients had paid invoices of at
 /// least this much weight (recent ones weighing 1) by the forecast's date.
 const MIN_BAND_WEIGHT: f64 = 100.0;
@@ -331,8 +332,8 @@ pub fn outlook(a: &mut Analysis, holds: &[Option<Hold>], pledges: &[Vec<Pledge>]
     let days: Vec<i32> = dates.iter().map(|d| day(*d)).collect();
     let w = Recency::new();
     let histories: Vec<History> = a.clients.iter_mut().map(|c| std::mem::take(&mut c.history)).collect();
-    // Per date: the portfolio's histogram, then one per payment-score band when any client
-    // has a score (none at all: no room kept for them).
+    // Per date: the portfolio's histogram, then one per band (payment score, experience
+    // elsewhere) when any client has one (none at all: no room kept for them).
     let groups = if bands.iter().any(|b| b.iter().any(|&x| x > 0)) { 1 + BANDS } else { 1 };
     let histograms: Vec<Histogram> = histories
         .par_iter()
@@ -467,7 +468,7 @@ struct Known<'a> {
     hold: Option<Hold>,
     /// Its live promises.
     pledges: &'a [Pledge],
-    /// Its payment-score band at each date.
+    /// Its band at each date.
     bands: Bands,
 }
 
@@ -643,8 +644,8 @@ impl Context<'_> {
         (out, part)
     }
 
-    /// The curve a client's own is blended with at date `o`: its payment-score band's where
-    /// that band has one (and the band), else the portfolio's.
+    /// The curve a client's own is blended with at date `o`: its band's where that band has
+    /// one (and the band), else the portfolio's.
     fn prior(&self, o: usize, band: u8) -> (&Dense, Option<u8>) {
         let banded = (band > 0).then(|| self.banded.get(o * BANDS + usize::from(band) - 1)).flatten();
         match banded {

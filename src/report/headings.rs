@@ -2,24 +2,16 @@
 //! names: a person reads `Weighted days late (12 months)` where a program reads `wadl_12m`.
 //! Columns with a report label (`Label`) take that; these are the others.
 
+use super::i18n::pick;
 use crate::locale::Lang;
 
 /// The heading of the data-file column `key` in `lang`, when it has one (every column the
 /// workbook shows has; the test below holds that).
 pub fn heading(lang: Lang, key: &str) -> Option<String> {
     if let Some(words) = bucket(key) {
-        return Some(words[lang_index(lang)].clone());
+        return Some(pick(lang, words));
     }
-    let [en, nl, fr] = fixed(key)?;
-    Some([en, nl, fr][lang_index(lang)].to_string())
-}
-
-fn lang_index(lang: Lang) -> usize {
-    match lang {
-        Lang::En => 0,
-        Lang::Nl => 1,
-        Lang::Fr => 2,
-    }
+    Some(pick(lang, fixed(key)?).to_string())
 }
 
 /// The aging buckets, whose names follow the configured boundaries: `not_due`,

@@ -599,7 +599,11 @@ impl Label {
 
 /// A label in a language.
 pub fn t(lang: Lang, label: Label) -> &'static str {
-    let [en, nl, fr] = label.words();
+    pick(lang, label.words())
+}
+
+/// The words of `lang` among the English, Dutch and French.
+pub fn pick<T>(lang: Lang, [en, nl, fr]: [T; 3]) -> T {
     match lang {
         Lang::En => en,
         Lang::Nl => nl,
@@ -737,11 +741,7 @@ pub fn status(lang: Lang, label: &str) -> &str {
         "bankrupt" => ["bankrupt", "failliet", "en faillite"],
         _ => return label,
     };
-    match lang {
-        Lang::En => words[0],
-        Lang::Nl => words[1],
-        Lang::Fr => words[2],
-    }
+    pick(lang, words)
 }
 
 /// A document as the dossiers name it: its id, and its instalment when it is one.
