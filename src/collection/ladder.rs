@@ -189,7 +189,11 @@ impl Action {
     /// handover off, its step says so: the Actions and Handover sheets then agree.
     pub fn action<'a>(&self, ladder: &'a LadderSettings, lang: Lang) -> Cow<'a, str> {
         match self.kind {
-            Kind::FileClaim => Cow::Borrowed("file the claim in the insolvency proceedings"),
+            Kind::FileClaim => Cow::Borrowed(match lang {
+                Lang::En => "file the claim in the insolvency proceedings",
+                Lang::Nl => "schuldvordering indienen in de insolventieprocedure",
+                Lang::Fr => "déclarer la créance dans la procédure d'insolvabilité",
+            }),
             Kind::Handover if ladder.handover_off => {
                 let off = match lang {
                     Lang::En => "off in the configuration",

@@ -729,6 +729,20 @@ pub fn instalments(lang: Lang, invoices: usize, open: usize, amount: &str, past_
     }
 }
 
+/// A risk tier in the report's language (the data files write `Tier::label`).
+pub fn tier(lang: Lang, tier: crate::analytics::risk::Tier) -> &'static str {
+    use crate::analytics::risk::Tier;
+    pick(
+        lang,
+        match tier {
+            Tier::Low => ["low", "laag", "faible"],
+            Tier::Medium => ["medium", "middel", "moyen"],
+            Tier::High => ["high", "hoog", "élevé"],
+            Tier::Critical => ["critical", "kritiek", "critique"],
+        },
+    )
+}
+
 /// A bureau status as the data files write it (`Status::label`), in the report's language.
 pub fn status(lang: Lang, label: &str) -> &str {
     let words = match label {

@@ -529,7 +529,7 @@ impl<'a> ReportModel<'a> {
 
     /// The riskiest clients, riskiest first.
     pub fn riskiest_table(&self) -> Table<'_, &RiskyClient<'_>> {
-        tables::riskiest(self.riskiest.iter().collect())
+        tables::riskiest(self.riskiest.iter().collect(), self.lang)
     }
 
     /// The collector's log's promises and disputes.
@@ -539,7 +539,7 @@ impl<'a> ReportModel<'a> {
 
     /// The clients who broke promises to pay, as the riskiest are drawn.
     pub fn breakers_table(&self) -> Table<'_, &RiskyClient<'_>> {
-        tables::riskiest(self.breakers.iter().collect())
+        tables::riskiest(self.breakers.iter().collect(), self.lang)
     }
 
     /// The handover per debtor, then its total.

@@ -470,10 +470,10 @@ pub fn quality<'a>(rows: Vec<QualityRow<'a>>) -> Table<'a, QualityRow<'a>> {
 }
 
 /// The riskiest clients, riskiest first.
-pub fn riskiest<'a>(rows: Vec<&'a RiskyClient<'a>>) -> Table<'a, &'a RiskyClient<'a>> {
+pub fn riskiest<'a>(rows: Vec<&'a RiskyClient<'a>>, lang: Lang) -> Table<'a, &'a RiskyClient<'a>> {
     let columns: Vec<Column<'a, &'a RiskyClient<'a>>> = vec![
         Column::new("client", |r: &&RiskyClient| Cell::text(&r.name)).labelled(Label::Client),
-        Column::new("risk_tier", |r: &&RiskyClient| Cell::text(r.tier.label())).labelled(Label::Tier),
+        Column::new("risk_tier", move |r: &&RiskyClient| Cell::text(i18n::tier(lang, r.tier))).labelled(Label::Tier),
         Column::new("risk_score", |r: &&RiskyClient| Cell::Score(r.score)).labelled(Label::Score),
         Column::new("net_ar", |r: &&RiskyClient| Cell::Money(r.net_ar)).labelled(Label::NetAr),
         Column::new("risk_reasons", |r: &&RiskyClient| Cell::text(r.reasons)).labelled(Label::Reasons),

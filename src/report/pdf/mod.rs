@@ -10,6 +10,8 @@ use super::records::DebtorTotal;
 use super::renderer::Renderer;
 use super::table::{Cell, Table};
 use super::tables::QualityRow;
+use crate::analytics::risk::Tier;
+use crate::locale::Lang;
 use crate::output::month_folder::folder_name;
 use crate::output::write_atomic;
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
@@ -57,11 +59,23 @@ impl Renderer for Dossiers<'_> {
     }
 }
 
-fn tier_color(tier: &str) -> Option<(f32, f32, f32)> {
-    match tier {
+/// The colour of an alert's row from its severity as the data files write it.
+fn severity_color(severity: &str) -> Option<(f32, f32, f32)> {
+    match severity {
         "critical" => Some(RED),
         "high" => Some(ACCENT2),
         _ => None,
+    }
+}
+
+/// The colour of a row whose tier reads `shown` (in the report's language).
+fn tier_color(lang: Lang, shown: &str) -> Option<(f32, f32, f32)> {
+    if shown == i18n::tier(lang, Tier::Critical) {
+        Some(RED)
+    } else if shown == i18n::tier(lang, Tier::High) {
+        Some(ACCENT2)
+    } else {
+        None
     }
 }
 
@@ -350,6 +364,7 @@ fn forecast(c: &mut Canvas, m: &ReportModel<'_>) {
 
 /// The riskiest clients, on a new page.
 fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
+    let lang = m.lang;
     c.new_page();
     c.heading(m.t(Label::Riskiest));
     let mut view = vec![
@@ -370,7 +385,7 @@ fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
         view[4] = View("risk_reasons", width - 70.0, Align::Left, true);
         view.push(View("promises_broken_12m", 70.0, Align::Right, false));
     }
-    draw(c, m, &m.riskiest_table(), &view, usize::MAX, &|row| tier_color(&row[1]));
+    draw(c, m, &m.riskiest_table(), &view, usize::MAX, &move |row| tier_color(lang, &row[1]));
     // The collector's log: who broke promises to pay, riskiest or not.
     if !m.breakers.is_empty() {
         c.heading(m.t(Label::Breakers));
@@ -382,7 +397,7 @@ fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
             View("promises_broken_12m", 70.0, Align::Right, false),
             View("risk_reasons", rest(370.0), Align::Left, true),
         ];
-        draw(c, m, &m.breakers_table(), &view, usize::MAX, &|row| tier_color(&row[1]));
+        draw(c, m, &m.breakers_table(), &view, usize::MAX, &move |row| tier_color(lang, &row[1]));
     }
 }
 
@@ -407,7 +422,7 @@ fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
             View("severity", 45.0, Align::Left, false),
             View("message", rest(239.0), Align::Left, true),
         ];
-        draw(c, m, &m.alerts_of(list), &view, usize::MAX, &|row| tier_color(&row[2]));
+        draw(c, m, &m.alerts_of(list), &view, usize::MAX, &|row| severity_color(&row[2]));
     }
 }
 
@@ -426,7 +441,7 @@ fn watchlist(c: &mut Canvas, m: &ReportModel<'_>) {
         View("severity", 45.0, Align::Left, false),
         View("message", rest(289.0), Align::Left, true),
     ];
-    draw(c, m, &m.alerts_of(list), &view, usize::MAX, &|row| tier_color(&row[3]));
+    draw(c, m, &m.alerts_of(list), &view, usize::MAX, &|row| severity_color(&row[3]));
 }
 
 /// Opportunities for sales: the thirty with the largest credit room or the best news.
