@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 
 // The domain types the renderers show, named for them here.
 pub use crate::analytics::outlook::{Backtest, InvoiceForecast, Outlook, Week};
+pub use crate::analytics::risk::Tier;
 pub use crate::bureau::watchlist::Role;
 pub use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
 pub use crate::ingest::{Reject, SourceStats, Warning};

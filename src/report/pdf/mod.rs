@@ -5,12 +5,11 @@ pub mod canvas;
 
 use super::error::{PdfError, ReportError};
 use super::i18n::{self, Label, date};
-use super::model::{Compensation, Creditor, Dossier, Line, Reminder, ReportModel, Role, Week};
+use super::model::{Compensation, Creditor, Dossier, Line, Reminder, ReportModel, Role, Tier, Week};
 use super::records::DebtorTotal;
 use super::renderer::Renderer;
 use super::table::{Cell, Table};
 use super::tables::QualityRow;
-use crate::analytics::risk::Tier;
 use crate::locale::Lang;
 use crate::output::month_folder::folder_name;
 use crate::output::write_atomic;
