@@ -23,4 +23,13 @@ impl Lang {
             _ => None,
         }
     }
+
+    /// This language's one of the English, Dutch and French `words`.
+    pub fn pick<T>(self, [en, nl, fr]: [T; 3]) -> T {
+        match self {
+            Lang::En => en,
+            Lang::Nl => nl,
+            Lang::Fr => fr,
+        }
+    }
 }

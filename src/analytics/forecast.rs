@@ -224,7 +224,8 @@ impl Default for Histogram {
 }
 
 impl Histogram {
-    /// Adds one observation.
+    /// Adds one observation (the tests'; a run adds weights already in units, `add_units`).
+    #[cfg(test)]
     pub fn add(&mut self, o: Observation) {
         self.add_units(o.delay, o.paid, units(o.weight));
     }

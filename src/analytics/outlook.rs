@@ -296,15 +296,17 @@ struct Recency {
 }
 
 impl Recency {
+    /// Beyond ten years an invoice weighs 2^-20 of a new one; it keeps that weight.
+    const LAST: usize = 3653;
+
     fn new() -> Recency {
-        // Beyond ten years an invoice weighs 2^-20 of a new one; it keeps that weight.
-        let weights: Vec<f64> = (0..=3653).map(|d| recency(d, HALF_LIFE_MONTHS)).collect();
+        let weights: Vec<f64> = (0..=Recency::LAST as i64).map(|d| recency(d, HALF_LIFE_MONTHS)).collect();
         let units = weights.iter().map(|&w| units(w)).collect();
         Recency { weights, units }
     }
 
     fn index(days_ago: i32) -> usize {
-        (days_ago.max(0) as usize).min(3653)
+        (days_ago.max(0) as usize).min(Recency::LAST)
     }
 
     fn of(&self, days_ago: i32) -> f64 {

@@ -5,26 +5,14 @@ use crate::bureau::watchlist::Role;
 use crate::locale::Lang;
 use crate::monitor::alerts::{AlertKind, Severity};
 
-/// One text in English, Dutch and French.
-fn pick(lang: Lang, [en, nl, fr]: [&'static str; 3]) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Nl => nl,
-        Lang::Fr => fr,
-    }
-}
-
 /// A severity, in capitals as the digest lists it.
 pub fn severity(s: Severity, lang: Lang) -> &'static str {
-    pick(
-        lang,
-        match s {
-            Severity::Critical => ["CRITICAL", "KRITIEK", "CRITIQUE"],
-            Severity::High => ["HIGH", "HOOG", "ÉLEVÉE"],
-            Severity::Medium => ["MEDIUM", "MATIG", "MOYENNE"],
-            Severity::Low => ["LOW", "LAAG", "FAIBLE"],
-        },
-    )
+    lang.pick(match s {
+        Severity::Critical => ["CRITICAL", "KRITIEK", "CRITIQUE"],
+        Severity::High => ["HIGH", "HOOG", "ÉLEVÉE"],
+        Severity::Medium => ["MEDIUM", "MATIG", "MOYENNE"],
+        Severity::Low => ["LOW", "LAAG", "FAIBLE"],
+    })
 }
 
 /// A watched company's role (a client's is not named).
@@ -35,50 +23,47 @@ pub fn role(r: Role, lang: Lang) -> Option<&'static str> {
         Role::Prospect => ["prospect", "prospect", "prospect"],
         Role::Other => ["watched", "gevolgd", "suivi"],
     };
-    Some(pick(lang, words))
+    Some(lang.pick(words))
 }
 
 /// What changed.
 pub fn kind(k: AlertKind, lang: Lang) -> &'static str {
-    pick(
-        lang,
-        match k {
-            AlertKind::BureauNew => ["new at the bureau", "nieuw bij het bureau", "nouveau au bureau"],
-            AlertKind::BureauGone => ["gone from the bureau", "niet meer bij het bureau", "disparu du bureau"],
-            AlertKind::BureauStatus => ["status", "status", "statut"],
-            AlertKind::CreditLimit => ["credit limit", "kredietlimiet", "limite de crédit"],
-            AlertKind::Score => ["score", "score", "score"],
-            AlertKind::PaymentScore => ["payment score", "betalingsscore", "score de paiement"],
-            AlertKind::GrowthScore => ["growth score", "groeiscore", "score de croissance"],
-            AlertKind::DiscontinuationScore => ["discontinuation score", "opheffingsscore", "score de cessation"],
-            AlertKind::CreditFlag => ["credit flag", "kredietvlag", "drapeau de crédit"],
-            AlertKind::Rating => ["rating", "rating", "notation"],
-            AlertKind::Address => ["address", "adres", "adresse"],
-            AlertKind::Board => ["board", "bestuur", "conseil d'administration"],
-            AlertKind::Name => ["name", "naam", "nom"],
-            AlertKind::LegalForm => ["legal form", "rechtsvorm", "forme juridique"],
-            AlertKind::OverLimit => ["over its credit limit", "boven de kredietlimiet", "au-delà de la limite"],
-            AlertKind::Wadl => ["average days late", "gemiddelde dagen te laat", "retard moyen (jours)"],
-            AlertKind::PayingLater => ["paying later", "betaalt later", "paie plus tard"],
-            AlertKind::LateRatio => ["share paid late", "aandeel te laat betaald", "part payée en retard"],
-            AlertKind::Overdue91 => {
-                ["over 90 days past due", "meer dan 90 dagen vervallen", "échu depuis plus de 90 jours"]
-            }
-            AlertKind::PaymentTerms => ["payment terms", "betalingstermijn", "délai de paiement"],
-            AlertKind::Dso => ["DSO", "DSO", "DSO"],
-            AlertKind::RiskTier => ["risk tier", "risicoklasse", "classe de risque"],
-            AlertKind::PaysOthersLate => ["pays others late", "betaalt anderen te laat", "paie les autres en retard"],
-            AlertKind::PromiseBroken => {
-                ["promise to pay broken", "betalingsbelofte gebroken", "promesse de paiement non tenue"]
-            }
-            AlertKind::LongDispute => ["long dispute", "langdurige betwisting", "litige prolongé"],
-        },
-    )
+    lang.pick(match k {
+        AlertKind::BureauNew => ["new at the bureau", "nieuw bij het bureau", "nouveau au bureau"],
+        AlertKind::BureauGone => ["gone from the bureau", "niet meer bij het bureau", "disparu du bureau"],
+        AlertKind::BureauStatus => ["status", "status", "statut"],
+        AlertKind::CreditLimit => ["credit limit", "kredietlimiet", "limite de crédit"],
+        AlertKind::Score => ["score", "score", "score"],
+        AlertKind::PaymentScore => ["payment score", "betalingsscore", "score de paiement"],
+        AlertKind::GrowthScore => ["growth score", "groeiscore", "score de croissance"],
+        AlertKind::DiscontinuationScore => ["discontinuation score", "opheffingsscore", "score de cessation"],
+        AlertKind::CreditFlag => ["credit flag", "kredietvlag", "drapeau de crédit"],
+        AlertKind::Rating => ["rating", "rating", "notation"],
+        AlertKind::Address => ["address", "adres", "adresse"],
+        AlertKind::Board => ["board", "bestuur", "conseil d'administration"],
+        AlertKind::Name => ["name", "naam", "nom"],
+        AlertKind::LegalForm => ["legal form", "rechtsvorm", "forme juridique"],
+        AlertKind::OverLimit => ["over its credit limit", "boven de kredietlimiet", "au-delà de la limite"],
+        AlertKind::Wadl => ["average days late", "gemiddelde dagen te laat", "retard moyen (jours)"],
+        AlertKind::PayingLater => ["paying later", "betaalt later", "paie plus tard"],
+        AlertKind::LateRatio => ["share paid late", "aandeel te laat betaald", "part payée en retard"],
+        AlertKind::Overdue91 => {
+            ["over 90 days past due", "meer dan 90 dagen vervallen", "échu depuis plus de 90 jours"]
+        }
+        AlertKind::PaymentTerms => ["payment terms", "betalingstermijn", "délai de paiement"],
+        AlertKind::Dso => ["DSO", "DSO", "DSO"],
+        AlertKind::RiskTier => ["risk tier", "risicoklasse", "classe de risque"],
+        AlertKind::PaysOthersLate => ["pays others late", "betaalt anderen te laat", "paie les autres en retard"],
+        AlertKind::PromiseBroken => {
+            ["promise to pay broken", "betalingsbelofte gebroken", "promesse de paiement non tenue"]
+        }
+        AlertKind::LongDispute => ["long dispute", "langdurige betwisting", "litige prolongé"],
+    })
 }
 
 /// "risk" or "opportunity".
 pub fn direction(risk: bool, lang: Lang) -> &'static str {
-    if risk { pick(lang, ["risk", "risico", "risque"]) } else { pick(lang, ["opportunity", "kans", "opportunité"]) }
+    if risk { lang.pick(["risk", "risico", "risque"]) } else { lang.pick(["opportunity", "kans", "opportunité"]) }
 }
 
 /// The digest's subject: `arwatch: <company>, 3 alerts as of 31/10/2026`.
@@ -119,6 +104,6 @@ pub fn opening(count: usize, least: Severity, compared_with: Option<&str>, lang:
 
 /// The closing line that points to the report.
 pub fn closing(report: &str, lang: Lang) -> String {
-    let lead = pick(lang, ["The full report", "Het volledige rapport", "Le rapport complet"]);
+    let lead = lang.pick(["The full report", "Het volledige rapport", "Le rapport complet"]);
     format!("{lead}: {report}")
 }

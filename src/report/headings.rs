@@ -2,16 +2,15 @@
 //! names: a person reads `Weighted days late (12 months)` where a program reads `wadl_12m`.
 //! Columns with a report label (`Label`) take that; these are the others.
 
-use super::i18n::pick;
 use crate::locale::Lang;
 
 /// The heading of the data-file column `key` in `lang`, when it has one (every column the
 /// workbook shows has; the test below holds that).
 pub fn heading(lang: Lang, key: &str) -> Option<String> {
     if let Some(words) = bucket(key) {
-        return Some(pick(lang, words));
+        return Some(lang.pick(words));
     }
-    Some(pick(lang, fixed(key)?).to_string())
+    Some(lang.pick(fixed(key)?).to_string())
 }
 
 /// The aging buckets, whose names follow the configured boundaries: `not_due`,

@@ -599,16 +599,7 @@ impl Label {
 
 /// A label in a language.
 pub fn t(lang: Lang, label: Label) -> &'static str {
-    pick(lang, label.words())
-}
-
-/// The words of `lang` among the English, Dutch and French.
-pub fn pick<T>(lang: Lang, [en, nl, fr]: [T; 3]) -> T {
-    match lang {
-        Lang::En => en,
-        Lang::Nl => nl,
-        Lang::Fr => fr,
-    }
+    lang.pick(label.words())
 }
 
 /// Groups the integer part with `sep`.
@@ -732,15 +723,12 @@ pub fn instalments(lang: Lang, invoices: usize, open: usize, amount: &str, past_
 /// A risk tier in the report's language (the data files write `Tier::label`).
 pub fn tier(lang: Lang, tier: crate::analytics::risk::Tier) -> &'static str {
     use crate::analytics::risk::Tier;
-    pick(
-        lang,
-        match tier {
-            Tier::Low => ["low", "laag", "faible"],
-            Tier::Medium => ["medium", "middel", "moyen"],
-            Tier::High => ["high", "hoog", "élevé"],
-            Tier::Critical => ["critical", "kritiek", "critique"],
-        },
-    )
+    lang.pick(match tier {
+        Tier::Low => ["low", "laag", "faible"],
+        Tier::Medium => ["medium", "middel", "moyen"],
+        Tier::High => ["high", "hoog", "élevé"],
+        Tier::Critical => ["critical", "kritiek", "critique"],
+    })
 }
 
 /// A bureau status as the data files write it (`Status::label`), in the report's language.
@@ -755,7 +743,7 @@ pub fn status(lang: Lang, label: &str) -> &str {
         "bankrupt" => ["bankrupt", "failliet", "en faillite"],
         _ => return label,
     };
-    pick(lang, words)
+    lang.pick(words)
 }
 
 /// A document as the dossiers name it: its id, and its instalment when it is one.
