@@ -18,6 +18,7 @@ use crate::ingest::schedule::PaymentTerms;
 use crate::locale::Lang;
 use crate::model::Currency;
 use crate::monitor::alerts::Thresholds;
+use crate::monitor::early_warning::EarlyWarningSettings;
 use crate::notify::{EmailSettings, NotifySettings};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -81,6 +82,8 @@ struct RawConfig {
     risk: RiskSettings,
     #[serde(default)]
     monitor: Thresholds,
+    #[serde(default)]
+    early_warning: EarlyWarningSettings,
     #[serde(default)]
     handover: HandoverSettings,
     #[serde(default)]
@@ -220,6 +223,8 @@ pub struct Config {
     pub risk: RiskSettings,
     /// `[monitor]`.
     pub monitor: Thresholds,
+    /// `[early_warning]`: the record of how early the risk tier warned.
+    pub early_warning: EarlyWarningSettings,
     /// A saved run to compare with instead of the latest earlier one.
     pub compare_with: Option<PathBuf>,
     /// `[handover]`.
@@ -329,6 +334,9 @@ impl Config {
             .map_err(|e| invalid(e, "see docs/configuration.md, [payment_terms]"))?;
         raw.bureau.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md"))?;
         raw.risk.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md"))?;
+        raw.early_warning
+            .check()
+            .map_err(|e| invalid(e.to_string(), "see docs/monitoring.md, the early-warning record"))?;
         raw.ladder.check().map_err(|e| invalid(e.to_string(), "see docs/reports.md, the collection ladder"))?;
         raw.notify.check().map_err(|e| invalid(e.to_string(), "see docs/monitoring.md, alarms that reach people"))?;
         raw.handover.check().map_err(|e| invalid(e.to_string(), "see docs/configuration.md, [handover]"))?;
@@ -392,6 +400,7 @@ impl Config {
             payment_terms,
             risk: raw.risk.clone(),
             monitor: raw.monitor.clone(),
+            early_warning: raw.early_warning.clone(),
             compare_with,
             fx_rates: raw.fx_rates.as_ref().map(|p| base.join(p)),
             watchlist: raw.watchlist.as_ref().map(|p| base.join(p)),
@@ -569,6 +578,7 @@ mod documented {
             ("[risk]", accepted::<RiskSettings>()),
             ("[risk.weights]", accepted::<Weights>()),
             ("[monitor]", accepted::<Thresholds>()),
+            ("[early_warning]", accepted::<EarlyWarningSettings>()),
             ("[handover]", accepted::<HandoverSettings>()),
             ("[handover.creditor]", accepted::<Creditor>()),
             ("[ladder]", accepted::<LadderSettings>()),

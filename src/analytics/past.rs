@@ -29,6 +29,9 @@ pub struct Past {
     step_count: u16,
     /// Settled by payments (not credited away).
     pub paid: bool,
+    /// Its instalment number (0: an invoice without a schedule); an invoice's instalments
+    /// are consecutive records.
+    pub instalment: u8,
 }
 
 impl Past {
@@ -37,7 +40,7 @@ impl Past {
     #[cfg(test)]
     pub fn of(issue: NaiveDate, due: NaiveDate, settled: Option<NaiveDate>, paid: bool, amount: i64) -> Past {
         let end = settled.map_or(i32::MAX, day);
-        Past { issue: day(issue), due: day(due), end, amount, steps: u32::MAX, step_count: 0, paid }
+        Past { issue: day(issue), due: day(due), end, amount, steps: u32::MAX, step_count: 0, paid, instalment: 0 }
     }
 }
 
@@ -87,7 +90,17 @@ impl History {
             steps,
             step_count,
             paid: inv.is_paid(),
+            instalment: inv.doc.instalment,
         });
+    }
+
+    /// The days `p` moved on before it was settled in full, each with what was left open
+    /// after it (empty for an invoice settled in one step or never moved).
+    pub fn steps_of(&self, p: &Past) -> &[(i32, i64)] {
+        if p.steps == u32::MAX {
+            return &[];
+        }
+        &self.steps[p.steps as usize..p.steps as usize + p.step_count as usize]
     }
 
     /// What was open on `p` at the end of day `at` (0 once settled); `None` when it was not
@@ -102,7 +115,6 @@ impl History {
         if p.steps == u32::MAX {
             return Some(p.amount);
         }
-        let steps = &self.steps[p.steps as usize..p.steps as usize + p.step_count as usize];
-        Some(steps.iter().take_while(|(d, _)| *d <= at).last().map_or(p.amount, |s| s.1))
+        Some(self.steps_of(p).iter().take_while(|(d, _)| *d <= at).last().map_or(p.amount, |s| s.1))
     }
 }

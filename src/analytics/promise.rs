@@ -105,6 +105,23 @@ impl Promises {
         Record { last_broken: self.last_broken(client).map(|p| p.by), ..tally(self.of(client), as_of) }
     }
 
+    /// A client's promises made in the 12 months to `at` that were already kept or broken on
+    /// that day (kept on or before it; broken once its day plus `grace_days` had passed):
+    /// (kept, broken). What the run judged later is not counted, so an earlier month end
+    /// sees only what was known then.
+    pub fn record_at(&self, client: ClientIx, at: NaiveDate, grace_days: u32) -> (u32, u32) {
+        let from = at - Months::new(12);
+        let (mut kept, mut broken) = (0, 0);
+        for p in self.of(client).iter().filter(|p| p.made > from && p.made <= at) {
+            match p.standing {
+                Standing::Kept(d) if d <= at => kept += 1,
+                Standing::Broken if p.deadline(grace_days) < at => broken += 1,
+                _ => {}
+            }
+        }
+        (kept, broken)
+    }
+
     /// Every client's promises over the 12 months to `as_of` together (no `last_broken`).
     pub fn portfolio_record(&self, as_of: NaiveDate) -> Record {
         tally(&self.all, as_of)

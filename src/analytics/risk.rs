@@ -258,76 +258,72 @@ pub struct Risk {
     pub tier: Tier,
     /// The factors that weigh most, in words (`days beyond terms 40.2 (+13)`).
     pub reasons: String,
+    /// The one that weighs most (a distress status first), without its points; `None` when
+    /// nothing adds any.
+    pub leading: Option<String>,
 }
 
+/// One factor of the score: its weight, how bad the client is on it (0 to 1), and which.
 struct Factor {
     weight: f64,
     badness: f64,
-    what: String,
+    key: Key,
+}
+
+/// Which factor, so that its words are written only when a reason is asked for.
+#[derive(Clone, Copy)]
+enum Key {
+    Dbt,
+    Over60,
+    Over90,
+    Wadl,
+    WadlTrend,
+    Elsewhere,
+    Promises,
+    Add,
+    Bureau(ScoreKind),
+    Rating,
+    Utilisation,
 }
 
 fn ramp(v: f64, full: f64) -> f64 {
     if v.is_nan() { 0.0 } else { (v / full).clamp(0.0, 1.0) }
 }
 
-/// The score, its tier and its reasons. A worse input never lowers the score.
-// Long on purpose: each factor of the score beside its weight and its reason in words, so a
-// reader can check the score against docs/monitoring.md factor by factor.
-pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
+/// Every factor known for the client, in the order the score sums them.
+// Long on purpose: each factor of the score beside its weight, so a reader can check the
+// score against docs/monitoring.md factor by factor.
+fn factors(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Vec<Factor> {
     let w = &s.weights;
     let mut factors = vec![
-        Factor {
-            weight: w.dbt,
-            badness: ramp(i.dbt, s.dbt_full_days),
-            what: format!("days beyond terms {:.1}", i.dbt),
-        },
-        Factor {
-            weight: w.overdue_60,
-            badness: i.share_over_60.clamp(0.0, 1.0),
-            what: format!("{:.0} % of the open amount over 60 days past due", i.share_over_60 * 100.0),
-        },
-        Factor {
-            weight: w.overdue_90,
-            badness: i.share_over_90.clamp(0.0, 1.0),
-            what: format!("{:.0} % over 90 days past due", i.share_over_90 * 100.0),
-        },
+        Factor { weight: w.dbt, badness: ramp(i.dbt, s.dbt_full_days), key: Key::Dbt },
+        Factor { weight: w.overdue_60, badness: i.share_over_60.clamp(0.0, 1.0), key: Key::Over60 },
+        Factor { weight: w.overdue_90, badness: i.share_over_90.clamp(0.0, 1.0), key: Key::Over90 },
     ];
     if let Some(v) = i.wadl {
-        factors.push(Factor {
-            weight: w.wadl,
-            badness: ramp(v, s.wadl_full_days),
-            what: format!("pays {v:.1} days late on average (WADL 12 months)"),
-        });
+        factors.push(Factor { weight: w.wadl, badness: ramp(v, s.wadl_full_days), key: Key::Wadl });
     }
     if let Some(v) = i.wadl_slope {
         factors.push(Factor {
             weight: w.wadl_trend,
             badness: ramp(v, s.wadl_trend_full_days_per_month),
-            what: format!("paying later by {v:.1} days a month (WADL trend 6 months)"),
+            key: Key::WadlTrend,
         });
     }
-    if let Some((v, n)) = i.elsewhere {
-        factors.push(Factor {
-            weight: w.elsewhere,
-            badness: ramp(v, s.wadl_full_days),
-            what: format!("pays other suppliers {v:.1} days late on average ({n} creditors)"),
-        });
+    if let Some((v, _)) = i.elsewhere {
+        factors.push(Factor { weight: w.elsewhere, badness: ramp(v, s.wadl_full_days), key: Key::Elsewhere });
     }
-    if let Some((kept, broken)) = i.promises {
+    if let Some((_, broken)) = i.promises {
         factors.push(Factor {
             weight: w.broken_promises,
             badness: ramp(f64::from(broken), s.broken_promises_full),
-            what: format!("broke {broken} of {} promises to pay (12 months)", kept + broken),
+            key: Key::Promises,
         });
     }
     // ADD is the standard DSO above its best possible, from the period's sales: said as such,
     // never as days overdue, and only where enough invoices are open for it to mean anything.
     if let Some(v) = i.add.filter(|_| i.open_invoices >= s.add_min_open_invoices) {
-        factors.push(Factor {
-            weight: w.add,
-            badness: ramp(v, s.add_full_days),
-            what: format!("DSO {v:.1} days above its best possible (ADD)"),
-        });
+        factors.push(Factor { weight: w.add, badness: ramp(v, s.add_full_days), key: Key::Add });
     }
     for (kind, value, weight) in [
         (ScoreKind::Score, i.score, w.score),
@@ -335,18 +331,12 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
         (ScoreKind::Discontinuation, i.discontinuation, w.discontinuation),
     ] {
         if let Some(v) = value {
-            let [lo, hi] = b.scale(kind);
-            factors.push(Factor {
-                weight,
-                badness: b.badness_of(kind, v),
-                what: format!("{} {v} ({lo}–{hi})", kind.words()),
-            });
+            factors.push(Factor { weight, badness: b.badness_of(kind, v), key: Key::Bureau(kind) });
         }
     }
     if let Some(notch) = i.rating {
         let worst = (b.ratings.len() - 1).max(1) as f64;
-        let label = i.rating_label.clone().unwrap_or_else(|| b.ratings[notch].clone());
-        factors.push(Factor { weight: w.rating, badness: notch as f64 / worst, what: format!("rating {label}") });
+        factors.push(Factor { weight: w.rating, badness: notch as f64 / worst, key: Key::Rating });
     }
     if let Some(u) = i.utilisation {
         let badness = if u.is_infinite() {
@@ -354,25 +344,109 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
         } else {
             ((u - s.utilisation_from) / (s.utilisation_full - s.utilisation_from)).clamp(0.0, 1.0)
         };
-        let what = if u.is_infinite() {
-            "exposure with a credit limit of zero".to_string()
-        } else {
-            format!("{:.0} % of the credit limit used", u * 100.0)
-        };
-        factors.push(Factor { weight: w.utilisation, badness, what });
+        factors.push(Factor { weight: w.utilisation, badness, key: Key::Utilisation });
     }
+    factors
+}
+
+/// A factor in words, with the client's value (`days beyond terms 40.2`).
+fn words(key: Key, i: &RiskInput, b: &BureauSettings) -> String {
+    match key {
+        Key::Dbt => format!("days beyond terms {:.1}", i.dbt),
+        Key::Over60 => format!("{:.0} % of the open amount over 60 days past due", i.share_over_60 * 100.0),
+        Key::Over90 => format!("{:.0} % over 90 days past due", i.share_over_90 * 100.0),
+        Key::Wadl => format!("pays {:.1} days late on average (WADL 12 months)", i.wadl.unwrap_or_default()),
+        Key::WadlTrend => {
+            format!("paying later by {:.1} days a month (WADL trend 6 months)", i.wadl_slope.unwrap_or_default())
+        }
+        Key::Elsewhere => {
+            let (v, n) = i.elsewhere.unwrap_or_default();
+            format!("pays other suppliers {v:.1} days late on average ({n} creditors)")
+        }
+        Key::Promises => {
+            let (kept, broken) = i.promises.unwrap_or_default();
+            format!("broke {broken} of {} promises to pay (12 months)", kept + broken)
+        }
+        Key::Add => format!("DSO {:.1} days above its best possible (ADD)", i.add.unwrap_or_default()),
+        Key::Bureau(kind) => {
+            let v = match kind {
+                ScoreKind::Score => i.score,
+                ScoreKind::PaymentScore => i.payment_score,
+                ScoreKind::Discontinuation => i.discontinuation,
+                ScoreKind::Growth => None,
+            };
+            let [lo, hi] = b.scale(kind);
+            format!("{} {} ({lo}–{hi})", kind.words(), v.unwrap_or_default())
+        }
+        Key::Rating => {
+            let notch = i.rating.unwrap_or_default();
+            format!("rating {}", i.rating_label.clone().unwrap_or_else(|| b.ratings[notch].clone()))
+        }
+        Key::Utilisation => match i.utilisation {
+            Some(u) if u.is_infinite() => "exposure with a credit limit of zero".to_string(),
+            u => format!("{:.0} % of the credit limit used", u.unwrap_or_default() * 100.0),
+        },
+    }
+}
+
+/// The score and tier of an input, with its factors sorted by the points each adds (largest
+/// first), and the sum of the known factors' weights.
+fn scored(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier, Vec<Factor>, f64) {
+    let mut factors = factors(i, s, b);
     let total: f64 = factors.iter().map(|f| f.weight).sum();
     let points: f64 = factors.iter().map(|f| f.weight * f.badness).sum();
-    let mut score = if total > 0.0 { 100.0 * points / total } else { 0.0 };
-    let mut reasons: Vec<String> = Vec::new();
-    if let Some(st) = i.status.filter(|st| st.is_distress()) {
-        score = 100.0;
-        reasons.push(format!("bureau status: {}", st.label()));
-    }
+    let distress = i.status.is_some_and(Status::is_distress);
+    let score = if distress {
+        100.0
+    } else if total > 0.0 {
+        100.0 * points / total
+    } else {
+        0.0
+    };
+    let tier = if distress || score >= s.tiers[2] {
+        Tier::Critical
+    } else if score >= s.tiers[1] {
+        Tier::High
+    } else if score >= s.tiers[0] {
+        Tier::Medium
+    } else {
+        Tier::Low
+    };
     factors.sort_by(|a, b| (b.weight * b.badness).total_cmp(&(a.weight * a.badness)));
+    (score, tier, factors, total)
+}
+
+/// The score and tier alone, without the reasons' words: the early-warning record asks this
+/// of every client at every month end.
+pub fn tier(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier) {
+    let (score, tier, _, _) = scored(i, s, b);
+    (score, tier)
+}
+
+/// What weighs most in the score, in words: a distress status, else the factor that adds
+/// the most points; `None` when nothing adds any.
+pub fn leading(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Option<String> {
+    if let Some(st) = i.status.filter(|st| st.is_distress()) {
+        return Some(format!("bureau status: {}", st.label()));
+    }
+    let (_, _, factors, _) = scored(i, s, b);
+    factors.first().filter(|f| f.weight * f.badness > 0.0).map(|f| words(f.key, i, b))
+}
+
+/// The score, its tier and its reasons. A worse input never lowers the score.
+pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
+    let (score, tier, factors, total) = scored(i, s, b);
+    let mut reasons: Vec<String> = Vec::new();
+    let mut leading = None;
+    if let Some(st) = i.status.filter(|st| st.is_distress()) {
+        leading = Some(format!("bureau status: {}", st.label()));
+        reasons.extend(leading.clone());
+    }
     for f in factors.iter().filter(|f| f.weight * f.badness > 0.0).take(3) {
         let share = if total > 0.0 { 100.0 * f.weight * f.badness / total } else { 0.0 };
-        reasons.push(format!("{} (+{share:.0})", f.what));
+        let what = words(f.key, i, b);
+        reasons.push(format!("{what} (+{share:.0})"));
+        leading.get_or_insert(what);
     }
     if reasons.is_empty() && i.wadl.is_some() {
         reasons.push("no risk signal: pays on time, nothing long overdue".into());
@@ -383,16 +457,7 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
     if !i.has_bureau {
         reasons.insert(0, "ledger only (no bureau data)".into());
     }
-    let tier = if i.status.is_some_and(Status::is_distress) || score >= s.tiers[2] {
-        Tier::Critical
-    } else if score >= s.tiers[1] {
-        Tier::High
-    } else if score >= s.tiers[0] {
-        Tier::Medium
-    } else {
-        Tier::Low
-    };
-    Risk { score, tier, reasons: reasons.join("; ") }
+    Risk { score, tier, reasons: reasons.join("; "), leading }
 }
 
 #[cfg(test)]

@@ -366,7 +366,7 @@ pub struct Mapping {
     /// Values of the disputed column that mean "disputed" (default: yes, y, true, 1, ja, oui, x).
     pub disputed_values: Option<Vec<String>>,
     /// For `rows = "log"`: the `kind` column's values that mean `promise`, `dispute_opened`,
-    /// `dispute_resolved`, `call`, `note` or `ignore`, beside the English, Dutch and French
+    /// `dispute_resolved`, `call`, `note`, `handover` or `ignore`, beside the English, Dutch and French
     /// words arwatch knows ([`LogKind::WORDS`]).
     #[serde(default)]
     pub log_kinds: BTreeMap<String, Vec<String>>,
@@ -428,24 +428,28 @@ pub enum LogKind {
     Call,
     /// A note: kept in the log, counts for nothing.
     Note,
+    /// The client's debt was handed to a collection agency or a lawyer: a failure in the
+    /// early-warning record (docs/monitoring.md).
+    Handover,
     /// A row the mapping leaves out.
     Ignore,
 }
 
 impl LogKind {
     /// The kinds by their names in `[log_kinds]`.
-    pub const NAMES: [(&'static str, LogKind); 6] = [
+    pub const NAMES: [(&'static str, LogKind); 7] = [
         ("promise", LogKind::Promise),
         ("dispute_opened", LogKind::DisputeOpened),
         ("dispute_resolved", LogKind::DisputeResolved),
         ("call", LogKind::Call),
         ("note", LogKind::Note),
+        ("handover", LogKind::Handover),
         ("ignore", LogKind::Ignore),
     ];
 
     /// The words a log's kind column is understood in without a `[log_kinds]` table, compared
     /// without case: English, Dutch and French as collectors write them.
-    pub const WORDS: [(&'static str, LogKind); 24] = [
+    pub const WORDS: [(&'static str, LogKind); 29] = [
         ("promise", LogKind::Promise),
         ("promise to pay", LogKind::Promise),
         ("betalingsbelofte", LogKind::Promise),
@@ -470,6 +474,11 @@ impl LogKind {
         ("notitie", LogKind::Note),
         ("e-mail", LogKind::Note),
         ("email", LogKind::Note),
+        ("handover", LogKind::Handover),
+        ("handed over", LogKind::Handover),
+        ("overdracht", LogKind::Handover),
+        ("incasso", LogKind::Handover),
+        ("recouvrement", LogKind::Handover),
     ];
 
     /// Its name in `[log_kinds]`.

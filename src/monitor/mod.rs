@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod assessment;
+pub mod early_warning;
 pub mod history;
 pub mod opportunities;
 

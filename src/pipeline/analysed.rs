@@ -16,6 +16,7 @@ use crate::collection::ladder::{self, Action};
 use crate::config::{Config, WarningSettings};
 use crate::ingest::bureau::BureauIngested;
 use crate::ingest::log::LogIngested;
+use crate::ingest::mapping::LogKind;
 use crate::ingest::{DataQuality, Warning};
 use crate::model::ClientIx;
 use crate::model::CompanyNumber;
@@ -23,7 +24,7 @@ use crate::model::Roster;
 use crate::monitor::alerts::Alert;
 use crate::monitor::history::Entry;
 use crate::monitor::opportunities::Opportunity;
-use crate::monitor::{self, Assessment};
+use crate::monitor::{self, Assessment, early_warning};
 use crate::stopwatch::{Lap, Stopwatch};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,6 +63,8 @@ pub struct Analysed {
     pub outlook: Outlook,
     /// Risk and bureau view per client.
     pub assessment: Assessment,
+    /// How early the risk tier warned of the clients that failed, and how often it cried wolf.
+    pub early_warning: early_warning::Record,
     /// This run's entries for the history, which the next run compares with.
     pub entries: Vec<Entry>,
     /// The saved run the alerts compare with; `None` when there was none.
@@ -178,6 +181,25 @@ impl Analysed {
         timings.push(("monitor", t.lap()));
 
         let t = Stopwatch::start();
+        // The early-warning record reads the clients' courses before the forecast takes them.
+        let handovers: Vec<(ClientIx, NaiveDate)> =
+            log.rows.iter().filter(|e| e.kind == LogKind::Handover).map(|e| (e.client, e.date)).collect();
+        let early_warning = early_warning::record(
+            &analysis,
+            &early_warning::Inputs {
+                roster: &roster,
+                snapshots: &bureau.rows,
+                bureau: &config.bureau,
+                risk: &config.risk,
+                promises: (&promises, config.ladder.promise_grace_days),
+                handovers: &handovers,
+                at_as_of: &assessment.clients,
+            },
+            &config.early_warning,
+        );
+        timings.push(("early warning", t.lap()));
+
+        let t = Stopwatch::start();
         // An insolvent client's invoices are not forecast from how it paid before.
         let holds: Vec<Option<Hold>> = assessment
             .clients
@@ -271,6 +293,7 @@ impl Analysed {
             analysis,
             outlook,
             assessment,
+            early_warning,
             entries,
             compared_with,
             alerts,

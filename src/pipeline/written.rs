@@ -72,6 +72,7 @@ fn sources<'a>(config: &'a Config, a: &'a Analysed) -> Sources<'a> {
         promises: &a.promises,
         analysis: &a.analysis,
         outlook: &a.outlook,
+        early_warning: &a.early_warning,
         assessment: &a.assessment,
         alerts: &a.alerts,
         opportunities: &a.opportunities,

@@ -15,6 +15,7 @@ use crate::locale::Lang;
 use crate::model::{ClientIx, Currency, Roster};
 use crate::monitor::Assessment;
 use crate::monitor::alerts::Alert;
+use crate::monitor::early_warning::Record;
 use crate::monitor::opportunities::Opportunity;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -45,6 +46,8 @@ pub struct Sources<'a> {
     pub outlook: &'a Outlook,
     /// Risk per client.
     pub assessment: &'a Assessment,
+    /// How early the risk tier warned.
+    pub early_warning: &'a Record,
     /// The alerts, as compared.
     pub alerts: &'a [Alert],
     /// Whom sales could call.

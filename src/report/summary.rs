@@ -46,7 +46,44 @@ pub fn of(src: &Sources<'_>, instalments: &Instalments) -> serde_json::Value {
         );
     }
     root.insert("forecast".into(), forecast(src));
+    root.insert("early_warning".into(), early_warning(src));
     serde_json::Value::Object(root)
+}
+
+/// The early-warning record (docs/monitoring.md): counts, shares and each failure.
+fn early_warning(src: &Sources<'_>) -> serde_json::Value {
+    let r = src.early_warning;
+    if let Some(why) = r.none_because {
+        return serde_json::json!({ "kept": false, "why_not": why });
+    }
+    let client = |ix: crate::model::ClientIx| &src.roster.clients[ix as usize];
+    serde_json::json!({
+        "kept": true,
+        "month_ends": r.month_ends.len(),
+        "first_month_end": r.month_ends.first().map(ToString::to_string),
+        "judged_until": r.judged_until.map(|d| d.to_string()),
+        "lead_months": r.lead_months,
+        "alarm_months": r.alarm_months,
+        "failures": r.failures.len(),
+        "flagged": r.flagged_failures(),
+        "caught_ahead": r.caught_ahead(),
+        "caught_ahead_share": rounded(r.caught_share(), 4),
+        "median_lead_months": r.median_lead(),
+        "healthy_clients": r.healthy,
+        "false_alarms": r.false_alarms.len(),
+        "false_alarm_share": rounded(r.false_alarm_share(), 4),
+        "flagged_not_yet_judged": r.pending,
+        "failed": r.failures.iter().map(|f| serde_json::json!({
+            "client_id": client(f.client).id,
+            "client_name": client(f.client).name,
+            "failed_on": f.failed_on.to_string(),
+            "cause": f.cause.label(),
+            "flagged_on": f.flagged_on.map(|d| d.to_string()),
+            "tier": f.tier.map(|t| t.label()),
+            "lead_months": f.lead_months,
+            "factor": f.factor,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The forecast's totals and its track record (spec section 10; ratios and days rounded as

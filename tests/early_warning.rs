@@ -1,0 +1,245 @@
+//! The early-warning record (docs/monitoring.md) judged on whole ledgers: at every month end
+//! it says what a run as of that day would have said, failures with a known deterioration are
+//! caught with their lead, and steady clients are never flagged.
+
+mod common;
+
+use arwatch::analytics::{Analysis, analyse, dispute, promise};
+use arwatch::bureau::Snapshot;
+use arwatch::config::{Config, Overrides};
+use arwatch::fx::Fx;
+use arwatch::ingest::log::LogEvent;
+use arwatch::model::{Client, ClientIx, Currency, Document, Ledger, Origin, Payment, Roster};
+use arwatch::monitor::early_warning::{Cause, EarlyWarningSettings, Inputs, Record, record};
+use arwatch::monitor::{self, Assessment};
+use arwatch::pipeline::Loaded;
+use chrono::{Duration, NaiveDate};
+use common::root;
+use std::collections::BTreeMap;
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Risk as a run as of `as_of` says it, from the same inputs.
+fn assessed(
+    config: &Config,
+    ledger: &Ledger,
+    snapshots: &[Snapshot],
+    log: &[LogEvent],
+    as_of: NaiveDate,
+) -> (Analysis, Assessment, promise::Promises) {
+    let fx = Fx::none(config.currency);
+    let mut ledger = ledger.clone();
+    let sources = ledger.sources.clone();
+    let disputes = dispute::apply(&mut ledger, &sources, log, as_of);
+    let a = analyse(&ledger, as_of, &config.analytics, &fx).expect("analyse");
+    let promises =
+        promise::judge(&ledger, &ledger.sources, log, as_of, &fx, config.ladder.promise_grace_days).expect("judge");
+    let roster = Roster::new(ledger.sources.clone(), ledger.clients.clone());
+    let assessment = monitor::assess(
+        &roster,
+        &a,
+        snapshots.to_vec(),
+        &config.bureau,
+        &config.risk,
+        &[],
+        &BTreeMap::new(),
+        &promises,
+        &disputes,
+    );
+    (a, assessment, promises)
+}
+
+/// The record of a ledger as of `as_of`, with its bureau snapshots and log.
+fn kept(
+    config: &Config,
+    ledger: &Ledger,
+    snapshots: &[Snapshot],
+    log: &[LogEvent],
+    as_of: NaiveDate,
+    handovers: &[(ClientIx, NaiveDate)],
+) -> (Analysis, Record) {
+    let (a, assessment, promises) = assessed(config, ledger, snapshots, log, as_of);
+    let roster = Roster::new(ledger.sources.clone(), ledger.clients.clone());
+    let r = record(
+        &a,
+        &Inputs {
+            roster: &roster,
+            snapshots,
+            bureau: &config.bureau,
+            risk: &config.risk,
+            promises: (&promises, config.ladder.promise_grace_days),
+            handovers,
+            at_as_of: &assessment.clients,
+        },
+        &config.early_warning,
+    );
+    (a, r)
+}
+
+/// The sample's configuration (arwatch's defaults for everything the record reads).
+fn config() -> Config {
+    Config::load(&root().join("sample_data/arwatch.toml"), &Overrides::default()).expect("config")
+}
+
+fn sample() -> (Config, Loaded) {
+    let config = config();
+    let loaded = Loaded::load(&config, &|_| {}, &mut |_, _, _| {}).expect("load");
+    (config, loaded)
+}
+
+/// The record's score of every client at a month end is the score a run as of that month end
+/// gives, from the ledger, the bureau snapshots and the collector's log as they stood then:
+/// the record reads nothing dated after the month end it judges.
+#[test]
+fn each_month_end_scores_as_a_run_as_of_it_would() {
+    let (config, loaded) = sample();
+    let (ledger, snaps, log) = (&loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows);
+    let (a, r) = kept(&config, ledger, snaps, log, loaded.as_of, &[]);
+    assert_eq!(r.month_ends.len(), 24);
+    // A payment reversed after a month end was, at that month end, a payment: the clients'
+    // courses keep what stood at the as-of date, so those clients are the record's known
+    // difference (docs/monitoring.md, where it is weak) and are left out here.
+    let reversed: std::collections::BTreeSet<ClientIx> =
+        ledger.payments.iter().filter(|p| p.amount < 0).map(|p| p.client).collect();
+    let mut compared = 0;
+    for k in [3, 11, 17, 20, 22] {
+        let e = r.month_ends[k];
+        let (past, assessment, _) = assessed(&config, ledger, snaps, log, e);
+        let then: BTreeMap<ClientIx, f64> =
+            past.clients.iter().zip(&assessment.clients).map(|(c, v)| (c.client, v.risk.score)).collect();
+        for (c, scores) in a.clients.iter().zip(&r.scores) {
+            let Some(score) = scores[k].filter(|_| !reversed.contains(&c.client)) else { continue };
+            let expected =
+                then.get(&c.client).unwrap_or_else(|| panic!("{} scored at {e} without a run knowing it", c.client));
+            assert!((score - expected).abs() < 1e-6, "client {} at {e}: record {score}, run {expected}", c.client);
+            compared += 1;
+        }
+    }
+    assert!(compared > 500, "only {compared} scores compared");
+}
+
+/// The sample's story: its bankrupt client is found by the bureau's status in the last
+/// month, the WCO client too; neither is counted twice and every count adds up.
+#[test]
+fn the_sample_story_has_its_two_failures() {
+    let (config, loaded) = sample();
+    let (_, r) = kept(&config, &loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows, loaded.as_of, &[]);
+    let causes: Vec<&str> = r.failures.iter().map(|f| f.cause.label()).collect();
+    assert_eq!(r.failures.len(), 2, "{causes:?}");
+    assert!(causes.contains(&"bankrupt") && causes.contains(&"judicial reorganisation"), "{causes:?}");
+    assert!(r.caught_ahead() <= r.flagged_failures());
+    assert!(r.false_alarms.len() <= r.healthy);
+    assert_eq!(r.judged_until, Some(date("2025-10-31")));
+}
+
+/// How a generated client pays an invoice due on a day: days after the due date, or never.
+type Payer<'a> = &'a dyn Fn(NaiveDate) -> Option<i64>;
+
+/// A generated ledger: clients invoicing every 10 days from 2024-01-05 to 2026-10-31 with 30
+/// days' terms, each paying as `delay` says for an invoice due on a day (`None`: never).
+fn ledger(clients: &[(&str, Payer<'_>)]) -> Ledger {
+    let mut l = Ledger { sources: vec!["generated".into()], ..Default::default() };
+    let end = date("2026-10-31");
+    for (k, (name, delay)) in clients.iter().enumerate() {
+        let client = l.clients.len() as u32;
+        l.clients.push(Client { id: name.to_string(), name: name.to_string(), company_number: None });
+        let mut issue = date("2024-01-05") + Duration::days(k as i64 % 7);
+        let mut n = 0;
+        while issue <= end {
+            let due = issue + Duration::days(30);
+            let id = l.texts.push(&format!("I{k}-{n}")).unwrap();
+            let doc = Document::invoice(client, id, issue, due, 100_000);
+            let doc_id = doc.id;
+            l.documents.push(doc);
+            if let Some(d) = delay(due) {
+                let paid = (due + Duration::days(d)).max(issue);
+                if paid <= end {
+                    let id = l.texts.push(&format!("P{k}-{n}")).unwrap();
+                    l.payments.push(Payment {
+                        client,
+                        id,
+                        date: paid,
+                        amount: 100_000,
+                        currency: Currency::EUR,
+                        reference: Some(doc_id),
+                        origin: Origin::default(),
+                    });
+                }
+            }
+            issue += Duration::days(10);
+            n += 1;
+        }
+    }
+    l
+}
+
+/// A client that pays on time for a year and a half, then later by ten days each month from
+/// 2025-08, and stops paying invoices due from 2026-02: no bureau, so it fails when more than
+/// half its open amount is over 90 days past due with nothing paid for three months. Its
+/// lateness and then its overdue share flag it months before that; clients that always pay
+/// within a few days are never flagged.
+#[test]
+fn a_failure_with_a_known_deterioration_is_caught_with_its_lead() {
+    let steady = |due: NaiveDate| Some(i64::from(chrono::Datelike::ordinal(&due) % 5) - 2);
+    let failing = |due: NaiveDate| {
+        if due >= date("2026-02-01") {
+            None
+        } else if due >= date("2025-08-01") {
+            Some(10 * ((due - date("2025-08-01")).num_days() / 30 + 1))
+        } else {
+            Some(0)
+        }
+    };
+    let clients: Vec<(&str, Payer<'_>)> =
+        vec![("failing", &failing), ("steady-1", &steady), ("steady-2", &steady), ("steady-3", &steady)];
+    let l = ledger(&clients);
+    let config = config();
+    let (a, r) = kept(&config, &l, &[], &[], date("2026-10-31"), &[]);
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    let f = &r.failures[0];
+    assert_eq!(f.cause, Cause::Stalled);
+    // The last payment is for the invoice due at the end of January 2026, 70 days late, in
+    // April; May to July pass unpaid, but the client is still invoiced every ten days, so only
+    // at the end of August are half of its open invoices (those due by 2 June, 12 of 24) more
+    // than 90 days past due.
+    assert_eq!(f.failed_on, date("2026-08-31"), "{f:?}");
+    let lead = f.lead_months.expect("flagged");
+    assert!(lead >= 3, "flagged only {lead} months ahead: {f:?}");
+    assert!(f.flagged_on.unwrap() >= date("2025-09-30"), "flagged before it deteriorated: {f:?}");
+    assert!(f.factor.as_deref().unwrap_or_default().contains("late"), "{f:?}");
+    // The steady clients are never flagged, at any month end.
+    assert!(r.false_alarms.is_empty(), "{:?}", r.false_alarms);
+    assert_eq!(r.healthy, 3);
+    for (c, scores) in a.clients.iter().zip(&r.scores) {
+        if l.clients[c.client as usize].id.starts_with("steady") {
+            assert!(scores.iter().flatten().all(|s| *s < config.risk.tiers[1]), "{scores:?}");
+        }
+    }
+}
+
+/// A handover in the collector's log is a failure on its day, and a client that failed
+/// before the record's first month is left out of it.
+#[test]
+fn a_handover_is_a_failure_and_older_failures_are_left_out() {
+    let late = |_: NaiveDate| Some(40);
+    let clients: Vec<(&str, Payer<'_>)> = vec![("handed", &late), ("old", &late)];
+    let l = ledger(&clients);
+    let config = config();
+    let handovers = [(0, date("2026-05-12")), (1, date("2024-06-01"))];
+    let (_, r) = kept(&config, &l, &[], &[], date("2026-10-31"), &handovers);
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    assert_eq!((r.failures[0].client, r.failures[0].cause), (0, Cause::HandedOver));
+    assert_eq!(r.failures[0].failed_on, date("2026-05-12"));
+}
+
+/// Switched off, the record says so and judges nothing.
+#[test]
+fn switched_off_the_record_says_why() {
+    let l = ledger(&[("a", &|_| Some(0))]);
+    let mut config = config();
+    config.early_warning = EarlyWarningSettings { enabled: false, ..Default::default() };
+    let (_, r) = kept(&config, &l, &[], &[], date("2026-10-31"), &[]);
+    assert!(r.none_because.is_some() && r.failures.is_empty() && r.month_ends.is_empty());
+}
