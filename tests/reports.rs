@@ -434,3 +434,51 @@ fn the_forecast_sheet_is_forecast_weeks_csv_with_its_chart_and_track_record() {
         "{basis}"
     );
 }
+
+/// The early-warning record (docs/monitoring.md) in the workbook and the management report:
+/// the sentence, the clients flagged at each month end with a native chart, and one row per
+/// failure and false alarm, the same counts as summary.json's `early_warning`.
+#[test]
+fn the_early_warning_record_is_in_the_workbook_the_pdf_and_the_summary() {
+    let out = sample_run("fr");
+    let month = out.path().join("2026-10");
+    let summary: serde_json::Value = serde_json::from_str(&common::read(&month.join("data/summary.json"))).unwrap();
+    let ew = &summary["early_warning"];
+    let (failures, alarms) = (ew["failures"].as_u64().unwrap() as usize, ew["false_alarms"].as_u64().unwrap() as usize);
+    assert_eq!(ew["month_ends"], 24);
+    assert_eq!(ew["failed"].as_array().unwrap().len(), failures);
+    let book = month.join("arwatch-2026-10.xlsx");
+    let mut wb = open_workbook_auto(&book).unwrap();
+    let sheet = wb.worksheet_range("Alerte précoce").unwrap();
+    let cell = |r: usize, c: usize| sheet.get((r, c)).map(|d| d.to_string()).unwrap_or_default();
+    assert_eq!(cell(0, 0), "Bilan de l'alerte précoce");
+    let sentence = format!("Sur les {failures} clients défaillants des 24 derniers mois");
+    assert!(cell(1, 0).starts_with(&sentence), "{}", cell(1, 0));
+    assert!(cell(1, 0).contains(&format!("{alarms} des ")), "{}", cell(1, 0));
+    // 24 month ends, the last the as-of date.
+    assert_eq!(cell(4, 0), "2024-11-30");
+    assert_eq!(cell(27, 0), "2026-10-31");
+    // Then the table: its header, the failures, the false alarms.
+    let head = (28..sheet.height()).find(|&r| cell(r, 0) == "Client").expect("the table's header");
+    let rows: Vec<String> = (head + 1..sheet.height()).map(|r| cell(r, 1)).filter(|s| !s.is_empty()).collect();
+    assert_eq!(rows.iter().filter(|s| *s == "défaillant").count(), failures);
+    assert_eq!(rows.iter().filter(|s| *s == "fausse alerte").count(), alarms);
+    // The chart draws from the sheet's month ends.
+    let file = std::fs::File::open(&book).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.starts_with("xl/charts/"))
+        .collect();
+    let found = names.iter().any(|name| {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+        xml.contains("$B$5:$B$28")
+    });
+    assert!(found, "no chart of the month ends");
+    // The PDF's page says the same.
+    let text = pdftotext(&month.join("arwatch-2026-10.pdf"));
+    assert!(text.contains("Bilan de l'alerte précoce"), "no early-warning page");
+    assert!(text.replace('\n', " ").contains(&sentence), "the page lacks the sentence");
+}

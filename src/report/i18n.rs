@@ -261,11 +261,31 @@ pub enum Label {
     PerWeek,
     /// “No payment is known in this ledger …: no forecast”
     NoForecast,
+    /// “Early warning”
+    EarlyWarning,
+    /// “Early-warning record”
+    EarlyWarningTitle,
+    /// “Outcome”
+    Outcome,
+    /// “Failed on”
+    FailedOn,
+    /// “Why”
+    Cause,
+    /// “First flagged”
+    FlaggedOn,
+    /// “Months ahead”
+    LeadMonths,
+    /// “What weighed most”
+    Factor,
+    /// “Clients flagged per month end”
+    FlaggedPerMonth,
+    /// “Month end”
+    MonthEnd,
 }
 
 impl Label {
     /// Every label, in the order of the enum.
-    pub const ALL: [Label; 126] = [
+    pub const ALL: [Label; 136] = [
         Label::Title,
         Label::AsOf,
         Label::Company,
@@ -392,6 +412,16 @@ impl Label {
         Label::ForecastInvoices,
         Label::PerWeek,
         Label::NoForecast,
+        Label::EarlyWarning,
+        Label::EarlyWarningTitle,
+        Label::Outcome,
+        Label::FailedOn,
+        Label::Cause,
+        Label::FlaggedOn,
+        Label::LeadMonths,
+        Label::Factor,
+        Label::FlaggedPerMonth,
+        Label::MonthEnd,
     ];
 
     /// The label in English, Dutch and French.
@@ -593,6 +623,22 @@ impl Label {
             ],
             Label::ForecastInvoices => ["Forecast per invoice", "Prognose per factuur", "Prévision par facture"],
             Label::Beyond13w => ["Later or never", "Later of nooit", "Plus tard ou jamais"],
+            Label::EarlyWarning => ["Early warning", "Vroege waarschuwing", "Alerte précoce"],
+            Label::EarlyWarningTitle => {
+                ["Early-warning record", "Trackrecord van de vroege waarschuwing", "Bilan de l'alerte précoce"]
+            }
+            Label::Outcome => ["Outcome", "Afloop", "Issue"],
+            Label::FailedOn => ["Failed on", "Gefaald op", "Défaillant le"],
+            Label::Cause => ["Why", "Waarom", "Pourquoi"],
+            Label::FlaggedOn => ["First flagged", "Eerst gemarkeerd", "Signalé d'abord le"],
+            Label::LeadMonths => ["Months ahead", "Maanden vooraf", "Mois d'avance"],
+            Label::Factor => ["What weighed most", "Wat het zwaarst woog", "Ce qui a pesé le plus"],
+            Label::MonthEnd => ["Month end", "Maandeinde", "Fin de mois"],
+            Label::FlaggedPerMonth => [
+                "Clients flagged (high or critical) per month end",
+                "Klanten gemarkeerd (hoog of kritiek) per maandeinde",
+                "Clients signalés (élevé ou critique) par fin de mois",
+            ],
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod basis;
 pub mod csv;
 pub mod data;
+pub mod early_warning;
 pub mod error;
 pub mod headings;
 pub mod i18n;

@@ -7,6 +7,7 @@
 //! A renderer names no type of the layers below the report: what it draws comes through here,
 //! and the few domain types it shows are named here for it (`tests/architecture.rs`).
 
+pub use super::early_warning::RecordRow;
 use super::i18n::{self, Label, t};
 use super::records::{DebtorTotal, Instalments, RiskyClient};
 use super::sources::Sources;
@@ -376,6 +377,23 @@ impl<'a> ReportModel<'a> {
 
     fn picked(&self, picks: Vec<(usize, usize)>) -> Table<'a, ForecastRow<'a>> {
         tables::forecast(self.src.roster, self.src.analysis, self.src.outlook, self.log(), self.lang, Some(picks))
+    }
+
+    /// The early-warning record in a sentence or two, in the report's language.
+    pub fn early_warning_sentence(&self) -> String {
+        super::early_warning::sentence(self.lang, self.src.early_warning)
+    }
+
+    /// The early-warning record's failures and false alarms (the sheet and the page).
+    pub fn early_warning_table(&self) -> Table<'a, RecordRow> {
+        super::early_warning::table(self.src.early_warning, self.src.roster, self.lang)
+    }
+
+    /// Per month end of the record: its label and the clients flagged then (none without a
+    /// record).
+    pub fn flagged_per_month(&self) -> Vec<(String, usize)> {
+        let r = self.src.early_warning;
+        r.month_ends.iter().zip(&r.flagged).map(|(d, n)| (d.to_string(), *n)).collect()
     }
 
     /// The 13 weeks of the forecast (`forecast_weeks.csv`, the Forecast sheet and page).

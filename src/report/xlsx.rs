@@ -441,6 +441,60 @@ fn forecast_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxErr
     Ok(ws)
 }
 
+/// The Early warning sheet: the record in words, the clients flagged at each month end with a
+/// native chart of them, then every failure and false alarm with what weighed most.
+fn early_warning_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut ws = sheet(m.t(Label::EarlyWarning))?;
+    let name = ws.name();
+    put(&mut ws, 0, 0, m.t(Label::EarlyWarningTitle), Some(&f.title))?;
+    put(&mut ws, 1, 0, &m.early_warning_sentence(), Some(&f.muted))?;
+    let months = m.flagged_per_month();
+    let top = 3u32;
+    put(&mut ws, top, 0, m.t(Label::MonthEnd), Some(&f.head))?;
+    put(&mut ws, top, 1, m.t(Label::FlaggedPerMonth), Some(&f.head))?;
+    for (i, (end, n)) in months.iter().enumerate() {
+        let r = top + 1 + i as u32;
+        put(&mut ws, r, 0, end, None)?;
+        ws.write_number(r, 1, *n as f64)?;
+    }
+    if !months.is_empty() {
+        let (first, last) = (top + 1, top + months.len() as u32);
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name(m.t(Label::FlaggedPerMonth));
+        chart
+            .add_series()
+            .set_name((name.as_str(), top, 1))
+            .set_categories((name.as_str(), first, 0, last, 0))
+            .set_values((name.as_str(), first, 1, last, 1));
+        chart.set_width(640).set_height(320);
+        ws.insert_chart(top, 3, &chart)?;
+    }
+    // The failures and false alarms, below the month ends and the chart.
+    let table = m.early_warning_table();
+    let view = table.all();
+    let head = top + months.len().max(17) as u32 + 2;
+    for (c, col) in view.iter().enumerate() {
+        put(&mut ws, head, c as u16, col.label.map_or(&*col.key, |l| m.t(l)), Some(&f.head))?;
+    }
+    let mut r = head;
+    let mut result = Ok(0);
+    table.each(0, &mut |row| {
+        r += 1;
+        for (c, col) in view.iter().enumerate() {
+            if result.is_ok() {
+                result = put_cell(&mut ws, f, r, c as u16, &(col.cell)(row));
+            }
+        }
+    });
+    result?;
+    ws.set_column_width(0, 30)?;
+    for c in 1..7u16 {
+        ws.set_column_width(c, 16)?;
+    }
+    ws.set_column_width(7, 60)?;
+    Ok(ws)
+}
+
 /// The Forecast per invoice sheet: every open invoice's forecast, with the client's name.
 const FORECAST: [&str; 13] = [
     "client_id",
@@ -524,6 +578,7 @@ pub fn workbook(m: &ReportModel<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.push_worksheet(ws);
 
     wb.push_worksheet(forecast_sheet(m, &f)?);
+    wb.push_worksheet(early_warning_sheet(m, &f)?);
 
     let sheets: [(Label, &Draw); 8] = [
         (Label::OpenItems, &|ws| table(ws, &f, lang, &m.open_items(), Some(&OPEN_ITEMS))),

@@ -88,6 +88,7 @@ pub fn management_report(m: &ReportModel<'_>) -> Result<Vec<u8>, PdfError> {
     charts(&mut c, m);
     forecast(&mut c, m);
     riskiest(&mut c, m);
+    early_warning(&mut c, m);
     alerts(&mut c, m);
     watchlist(&mut c, m);
     opportunities(&mut c, m);
@@ -359,6 +360,40 @@ fn forecast(c: &mut Canvas, m: &ReportModel<'_>) {
     draw(c, m, &m.largest_expected(10), &invoices, usize::MAX, &|_| None);
     c.heading(m.t(Label::LeastLikely));
     draw(c, m, &m.least_likely(10), &invoices, usize::MAX, &|_| None);
+}
+
+/// The early-warning record, on a new page: the sentence, the clients flagged at each month
+/// end, and every failure and false alarm with what weighed most when it was flagged (the
+/// failures not flagged in time in red).
+fn early_warning(c: &mut Canvas, m: &ReportModel<'_>) {
+    c.new_page();
+    c.heading(m.t(Label::EarlyWarningTitle));
+    c.paragraph(&m.early_warning_sentence(), 9.0, false, INK);
+    let months = m.flagged_per_month();
+    if months.is_empty() {
+        return;
+    }
+    // Every month end's bar, labelled with its month (`2026-10`) every third month.
+    let bars: Vec<(String, f64, String)> = months
+        .iter()
+        .enumerate()
+        .map(|(i, (end, n))| {
+            let label = if (months.len() - 1 - i).is_multiple_of(3) { end[..7].to_string() } else { String::new() };
+            (label, *n as f64, n.to_string())
+        })
+        .collect();
+    c.bar_chart(m.t(Label::FlaggedPerMonth), &bars, ACCENT, 150.0);
+    let view = [
+        View("client", 120.0, Align::Left, true),
+        View("outcome", 55.0, Align::Left, false),
+        View("failed_on", 52.0, Align::Left, false),
+        View("cause", 70.0, Align::Left, true),
+        View("flagged_on", 52.0, Align::Left, false),
+        View("lead_months", 35.0, Align::Right, false),
+        View("factor", rest(384.0), Align::Left, true),
+    ];
+    // A failure (its date shown) that was never flagged (none shown) is the record's miss.
+    draw(c, m, &m.early_warning_table(), &view, 60, &|row| (!row[2].is_empty() && row[4].is_empty()).then_some(RED));
 }
 
 /// The riskiest clients, on a new page.
