@@ -101,6 +101,11 @@ arwatch sample --portfolios 12 --out portfolios     (then: arwatch batch portfol
         /// debtors shared) and their batch manifest, instead of one set.
         #[arg(long, value_name = "N")]
         portfolios: Option<usize>,
+        /// Write three years of N generated clients' invoices, payments and bureau snapshots,
+        /// some heading for failure, with the truth in failures.csv (docs/monitoring.md, the
+        /// early-warning record), instead of the sample set.
+        #[arg(long, value_name = "N", conflicts_with = "portfolios")]
+        histories: Option<usize>,
     },
     /// Look at raw exports and write a configuration and mappings that run (arwatch.toml in --out,
     /// default the current folder).

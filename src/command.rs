@@ -16,7 +16,7 @@ use std::path::PathBuf;
 /// Runs the command the command line names.
 pub fn dispatch(cli: &Cli) -> Result<ExitCode, AppError> {
     match &cli.command {
-        Command::Sample { seed, portfolios } => sample(&cli.common, *seed, *portfolios),
+        Command::Sample { seed, portfolios, histories } => sample(&cli.common, *seed, *portfolios, *histories),
         Command::Check => check(&cli.common),
         Command::Map { files, currency, preview, force, snapshot_date } => map(
             &cli.common,
@@ -52,7 +52,30 @@ pub fn dispatch(cli: &Cli) -> Result<ExitCode, AppError> {
 }
 
 /// `arwatch sample`: writes the deterministic sample data set.
-fn sample(common: &Common, seed: u64, portfolios: Option<usize>) -> Result<ExitCode, AppError> {
+fn sample(
+    common: &Common,
+    seed: u64,
+    portfolios: Option<usize>,
+    histories: Option<usize>,
+) -> Result<ExitCode, AppError> {
+    if let Some(n) = histories {
+        let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("histories"));
+        let h = crate::sample::write_histories(&dir, seed, n).map_err(|e| AppError::output(&dir, e))?;
+        let failing = h.clients.iter().filter(|c| c.course.is_some()).count();
+        console::say(
+            common,
+            &format!(
+                "{n} clients' histories written to {} ({} invoices, {} payments, {} bureau rows; {failing} clients \
+                 head for failure, see failures.csv); run: arwatch run --config {}",
+                dir.display(),
+                h.invoices.len(),
+                h.payments.len(),
+                h.bureau.len(),
+                dir.join("arwatch.toml").display()
+            ),
+        );
+        return Ok(ExitCode::Ok);
+    }
     if let Some(n) = portfolios {
         let dir = common.out.clone().unwrap_or_else(|| PathBuf::from("portfolios"));
         let written = crate::sample::write_portfolios(&dir, n, seed).map_err(|e| AppError::output(&dir, e))?;

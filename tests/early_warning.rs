@@ -243,3 +243,152 @@ fn switched_off_the_record_says_why() {
     let (_, r) = kept(&config, &l, &[], &[], date("2026-10-31"), &[]);
     assert!(r.none_because.is_some() && r.failures.is_empty() && r.month_ends.is_empty());
 }
+
+/// Generated histories (`arwatch sample --histories`) of `clients` clients for `seed`, written
+/// and read back as a user's files are.
+fn generated(seed: u64, clients: usize) -> (tempfile::TempDir, Config, Loaded) {
+    let dir = tempfile::TempDir::new().unwrap();
+    arwatch::sample::write_histories(dir.path(), seed, clients).unwrap();
+    let config = Config::load(&dir.path().join("arwatch.toml"), &Overrides::default()).expect("config");
+    let loaded = Loaded::load(&config, &|_| {}, &mut |_, _, _| {}).expect("load");
+    (dir, config, loaded)
+}
+
+/// One line of the measured table: failures, caught ahead, median lead, false alarms.
+fn line(name: &str, r: &Record) -> String {
+    format!(
+        "{name}: {} failures, {} flagged, {} caught >= {} months ahead ({:.0} %), median lead {:?}; {} of {} healthy \
+         flagged ({:.1} %), {} not yet judged",
+        r.failures.len(),
+        r.flagged_failures(),
+        r.caught_ahead(),
+        r.lead_months,
+        100.0 * r.caught_share().unwrap_or(0.0),
+        r.median_lead(),
+        r.false_alarms.len(),
+        r.healthy,
+        100.0 * r.false_alarm_share().unwrap_or(0.0),
+        r.pending
+    )
+}
+
+/// The records of the generated histories of `seeds` with the configuration as `edit` makes
+/// it, added up.
+fn measured(seeds: std::ops::RangeInclusive<u64>, edit: &dyn Fn(&mut Config)) -> Record {
+    let mut all = Record::default();
+    for seed in seeds {
+        let (_dir, mut config, loaded) = generated(seed, 400);
+        edit(&mut config);
+        let (ledger, snaps, log) = (&loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows);
+        let r = kept(&config, ledger, snaps, log, loaded.as_of, &[]).1;
+        all.month_ends = r.month_ends;
+        all.lead_months = r.lead_months;
+        all.alarm_months = r.alarm_months;
+        if std::env::var_os("ARWATCH_EW_WHY").is_some() {
+            let truth = std::fs::read_to_string(_dir.path().join("failures.csv")).unwrap();
+            let row = |c: ClientIx| {
+                let id = &ledger.clients[c as usize].id;
+                truth.lines().find(|l| l.starts_with(id.as_str())).unwrap().to_string()
+            };
+            for a in &r.false_alarms {
+                eprintln!("FA {} at {} {}", row(a.client), a.flagged_on, a.factor);
+            }
+            for f in r.failures.iter().filter(|f| f.lead_months.is_none_or(|l| l < 3)) {
+                eprintln!(
+                    "MISS {} failed {} {:?} lead {:?} {:?}",
+                    row(f.client),
+                    f.failed_on,
+                    f.cause,
+                    f.lead_months,
+                    f.factor
+                );
+            }
+        }
+        all.failures.extend(r.failures);
+        all.false_alarms.extend(r.false_alarms);
+        all.healthy += r.healthy;
+        all.pending += r.pending;
+    }
+    all
+}
+
+/// The measurements behind docs/monitoring.md's table: `cargo test --test early_warning --
+/// --ignored --nocapture measure`. `ARWATCH_EW` picks variants of the weights to compare
+/// (`name:key=value,key=value;…`).
+#[test]
+#[ignore]
+fn measure() {
+    let variants = std::env::var("ARWATCH_EW").unwrap_or_else(|_| "defaults:".into());
+    for v in variants.split(';') {
+        let (name, sets) = v.split_once(':').unwrap();
+        let edit = |c: &mut Config| {
+            for kv in sets.split(',').filter(|x| !x.is_empty()) {
+                let (k, x) = kv.split_once('=').unwrap();
+                let x: f64 = x.parse().unwrap();
+                let w = &mut c.risk.weights;
+                match k {
+                    "wadl" => w.wadl = x,
+                    "wadl_trend" => w.wadl_trend = x,
+                    "later" => w.later_than_usual = x,
+                    "parts" => w.paid_in_parts = x,
+                    "fall" => w.score_fall = x,
+                    "fall_full" => c.risk.score_fall_full = x,
+                    "parts_full" => c.risk.parts_full_share = x,
+                    "dbt" => w.dbt = x,
+                    "overdue_60" => w.overdue_60 = x,
+                    "overdue_90" => w.overdue_90 = x,
+                    "add" => w.add = x,
+                    "score" => w.score = x,
+                    "payment_score" => w.payment_score = x,
+                    "discontinuation" => w.discontinuation = x,
+                    "rating" => w.rating = x,
+                    "utilisation" => w.utilisation = x,
+                    "later_full" => c.risk.later_full_days = x,
+                    "high" => c.risk.tiers[1] = x,
+                    _ => panic!("{k}"),
+                }
+            }
+        };
+        eprintln!("{}", line(&format!("{name} tune 1-3"), &measured(1..=3, &edit)));
+        let (mut config, loaded) = sample();
+        edit(&mut config);
+        let r = kept(&config, &loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows, loaded.as_of, &[]).1;
+        eprintln!("{}", line(&format!("{name} sample"), &r));
+        eprintln!("{}", line(&format!("{name} check 4-6"), &measured(4..=6, &edit)));
+    }
+}
+
+#[test]
+#[ignore]
+fn trace() {
+    let mut out = String::from("seed,client,kind,failed_on,month_ends,scores\n");
+    for seed in 1..=6 {
+        let (dir, config, loaded) = generated(seed, 400);
+        let truth = std::fs::read_to_string(dir.path().join("failures.csv")).unwrap();
+        let (ledger, snaps, log) = (&loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows);
+        let (a, r) = kept(&config, ledger, snaps, log, loaded.as_of, &[]);
+        let failed: BTreeMap<ClientIx, NaiveDate> = r.failures.iter().map(|f| (f.client, f.failed_on)).collect();
+        for (c, scores) in a.clients.iter().zip(&r.scores) {
+            let id = &ledger.clients[c.client as usize].id;
+            let kind = truth.lines().find(|l| l.starts_with(id.as_str())).unwrap().split(',').nth(1).unwrap();
+            let s: Vec<String> = scores.iter().map(|x| x.map_or("".into(), |v| format!("{v:.2}"))).collect();
+            out.push_str(&format!(
+                "{seed},{id},{kind},{},{},{}\n",
+                failed.get(&c.client).map(|d| d.to_string()).unwrap_or_default(),
+                r.month_ends.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" "),
+                s.join(" ")
+            ));
+        }
+    }
+    std::fs::write("/tmp/ew-trace.csv", out).unwrap();
+}
+
+#[test]
+#[ignore]
+fn sample_alarms() {
+    let (config, loaded) = sample();
+    let r = kept(&config, &loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows, loaded.as_of, &[]).1;
+    for a in &r.false_alarms {
+        eprintln!("SFA {} {} {}", loaded.ingested.ledger.clients[a.client as usize].id, a.flagged_on, a.factor);
+    }
+}

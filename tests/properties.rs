@@ -198,6 +198,11 @@ mod risk_score {
                 0u64..12,
                 proptest::option::of((0u32..6, 0u32..6)),
             ),
+            (
+                proptest::option::of(-30.0f64..60.0),
+                proptest::option::of(0.0f64..1.0),
+                proptest::option::of(0.0f64..100.0),
+            ),
         )
             .prop_map(
                 |(
@@ -208,6 +213,7 @@ mod risk_score {
                     add,
                     (score, payment_score, rating),
                     (utilisation, discontinuation, elsewhere, open_invoices, promises),
+                    (later_than_usual, paid_in_parts, score_before),
                 )| {
                     RiskInput {
                         wadl,
@@ -231,6 +237,9 @@ mod risk_score {
                             || utilisation.is_some(),
                         elsewhere,
                         promises,
+                        later_than_usual,
+                        paid_in_parts,
+                        score_before: score_before.filter(|_| score.is_some()),
                     }
                 },
             )
@@ -258,6 +267,10 @@ mod risk_score {
             10 => w.utilisation = w.utilisation.map(|u| u + by / 10.0),
             // A promise kept becomes one broken (or one more is broken).
             11 => w.promises = w.promises.map(|(kept, broken)| (kept.saturating_sub(1), broken + 1)),
+            // Paying later than usual, more invoices in parts, a higher score six months ago.
+            13 => w.later_than_usual = w.later_than_usual.map(|v| v + by),
+            14 => w.paid_in_parts = w.paid_in_parts.map(|v| (v + by / 100.0).min(1.0)),
+            15 => w.score_before = w.score_before.map(|v| (v + by).min(100.0)),
             // Paying the pool's other creditors later.
             _ => w.elsewhere = w.elsewhere.map(|(v, n)| (v + by, n)),
         }
@@ -268,7 +281,7 @@ mod risk_score {
         #![proptest_config(ProptestConfig::with_cases(500))]
 
         #[test]
-        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..13, by in 0.0f64..50.0) {
+        fn a_worse_input_never_lowers_the_score(i in input(), which in 0u8..17, by in 0.0f64..50.0) {
             let (s, b) = (RiskSettings::default(), BureauSettings::default());
             let before = assess(&i, &s, &b);
             let after = assess(&worse(&i, which, by), &s, &b);

@@ -43,6 +43,7 @@ fn workbook_matches_the_data_files() {
             "Summary",
             "Clients",
             "Forecast",
+            "Early warning",
             "Open items",
             "Forecast per invoice",
             "Trends",
@@ -257,8 +258,10 @@ fn clients_that_share_a_name_are_told_apart_in_the_report() {
     let text = pdftotext(&month.join("arwatch-2025-06.pdf"));
     for id in ["K1", "K2"] {
         let label = format!("Groep Janssens NV ({id})");
-        // The riskiest clients, the collection actions and the handover per debtor.
-        assert_eq!(text.matches(&label).count(), 3, "{label} in every list:\n{text}");
+        // The riskiest clients, the early-warning record (both stopped paying: all they owe is
+        // over 90 days past due, nothing paid for months), the collection actions and the
+        // handover per debtor.
+        assert_eq!(text.matches(&label).count(), 4, "{label} in every list:\n{text}");
     }
     assert!(text.contains("Brasserie Zoë") && !text.contains("Brasserie Zoë (K3)"), "{text}");
     let (header, rows) = csv_rows(&month.join("data/clients.csv"));
@@ -452,7 +455,9 @@ fn the_early_warning_record_is_in_the_workbook_the_pdf_and_the_summary() {
     let sheet = wb.worksheet_range("Alerte précoce").unwrap();
     let cell = |r: usize, c: usize| sheet.get((r, c)).map(|d| d.to_string()).unwrap_or_default();
     assert_eq!(cell(0, 0), "Bilan de l'alerte précoce");
-    let sentence = format!("Sur les {failures} clients défaillants des 24 derniers mois");
+    // Failures count from `lead_months` into the record's 24 month ends.
+    let months = 24 - ew["lead_months"].as_u64().unwrap();
+    let sentence = format!("Sur les {failures} clients défaillants des {months} derniers mois");
     assert!(cell(1, 0).starts_with(&sentence), "{}", cell(1, 0));
     assert!(cell(1, 0).contains(&format!("{alarms} des ")), "{}", cell(1, 0));
     // 24 month ends, the last the as-of date.

@@ -11,6 +11,21 @@ pub fn day(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
 }
 
+/// Invoices due in this many days up to a date are a client's recent ones (`later_than_usual`).
+pub const LATER_RECENT_DAYS: i32 = 91;
+/// … and those due in this many days before them its usual ones.
+pub const LATER_USUAL_DAYS: i32 = 365;
+
+/// How many recent invoices' worth of "as usual" `later_than_usual` is drawn towards.
+const LATER_PRIOR_INVOICES: f64 = 2.0;
+
+/// The median of some days (sorts them).
+fn median(v: &mut [i32]) -> f64 {
+    v.sort_unstable();
+    let m = v.len();
+    if m % 2 == 1 { f64::from(v[m / 2]) } else { (f64::from(v[m / 2 - 1]) + f64::from(v[m / 2])) / 2.0 }
+}
+
 /// One invoice: its dates, its amount in the reporting currency, and how it was settled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Past {
@@ -101,6 +116,65 @@ impl History {
             return &[];
         }
         &self.steps[p.steps as usize..p.steps as usize + p.step_count as usize]
+    }
+
+    /// How many days later than usual the client pays at the end of day `at`: the median days
+    /// late of its invoices due in the 91 days up to `at` less that of those due in the 365
+    /// days before them, drawn towards zero when the recent invoices are few (times n / (n +
+    /// 2)). An invoice still open at `at` counts the days it has been past due so far, so a
+    /// client that stops paying is seen at once (and a recent invoice counts no more than it
+    /// could have been late yet, which makes a steadily late payer look, if anything, earlier
+    /// than usual). Medians, not means: one invoice left unpaid for months moves a mean of a
+    /// few invoices a lot, and a client in decline pays all its invoices later. Invoices
+    /// credited away are left out. `None` without invoices in both windows.
+    /// (docs/monitoring.md, the risk score.)
+    pub fn later_than_usual(&self, at: i32) -> Option<f64> {
+        let upto = self.invoices.partition_point(|p| p.issue <= at);
+        let (mut recent, mut usual) = (Vec::new(), Vec::new());
+        for p in self.invoices[..upto].iter().rev() {
+            // Terms of up to two years: older invoices cannot fall due in the windows.
+            if p.issue < at - LATER_RECENT_DAYS - LATER_USUAL_DAYS - 730 {
+                break;
+            }
+            if p.due > at || p.due <= at - LATER_RECENT_DAYS - LATER_USUAL_DAYS || (p.end <= at && !p.paid) {
+                continue;
+            }
+            let late = (p.end.min(at) - p.due).max(0);
+            if p.due > at - LATER_RECENT_DAYS { recent.push(late) } else { usual.push(late) }
+        }
+        if recent.is_empty() || usual.is_empty() {
+            return None;
+        }
+        let n = recent.len() as f64;
+        Some((median(&mut recent) - median(&mut usual)) * n / (n + LATER_PRIOR_INVOICES))
+    }
+
+    /// The share (by amount) of the client's invoices due in the 91 days up to `at` and paid
+    /// anything by then that were paid in parts: part-paid and still open at `at`, or settled
+    /// in more than one step. `None` when none of them was paid anything yet.
+    pub fn paid_in_parts(&self, at: i32) -> Option<f64> {
+        let upto = self.invoices.partition_point(|p| p.issue <= at);
+        let (mut parts, mut paid) = (0i128, 0i128);
+        for p in self.invoices[..upto].iter().rev() {
+            if p.issue < at - LATER_RECENT_DAYS - 730 {
+                break;
+            }
+            if p.due > at || p.due <= at - LATER_RECENT_DAYS {
+                continue;
+            }
+            let steps = self.steps_of(p);
+            let moved = steps.iter().take_while(|(d, _)| *d <= at).count();
+            let settled = p.end <= at;
+            if moved == 0 && !settled {
+                continue;
+            }
+            let w = i128::from(p.amount.max(0));
+            paid += w;
+            if moved >= 2 || (moved == 1 && !settled) {
+                parts += w;
+            }
+        }
+        (paid > 0).then(|| parts as f64 / paid as f64)
     }
 
     /// What was open on `p` at the end of day `at` (0 once settled); `None` when it was not

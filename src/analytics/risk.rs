@@ -17,6 +17,12 @@ pub struct Weights {
     pub wadl: f64,
     /// The WADL trend (paying later and later).
     pub wadl_trend: f64,
+    /// Paying later than usual: recent invoices against the year before them.
+    pub later_than_usual: f64,
+    /// Paying recent invoices in parts.
+    pub paid_in_parts: f64,
+    /// The bureau score's fall over six months.
+    pub score_fall: f64,
     /// Days beyond terms.
     pub dbt: f64,
     /// Share of the open amount more than 60 days past due.
@@ -44,8 +50,11 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            wadl: 15.0,
+            wadl: 5.0,
             wadl_trend: 10.0,
+            later_than_usual: 80.0,
+            paid_in_parts: 40.0,
+            score_fall: 40.0,
             dbt: 10.0,
             overdue_60: 10.0,
             overdue_90: 10.0,
@@ -73,6 +82,13 @@ pub struct RiskSettings {
     pub wadl_full_days: f64,
     /// WADL trend (days a month) at which that factor is full.
     pub wadl_trend_full_days_per_month: f64,
+    /// Days later than usual at which that factor is full.
+    pub later_full_days: f64,
+    /// Share of recent invoices paid in parts at which that factor is full.
+    pub parts_full_share: f64,
+    /// Fall of the bureau score over six months, as a share of its scale, at which that factor
+    /// is full.
+    pub score_fall_full: f64,
     /// DBT (days) at which that factor is full.
     pub dbt_full_days: f64,
     /// ADD (days) at which that factor is full.
@@ -95,6 +111,9 @@ impl Default for RiskSettings {
             tiers: [25.0, 50.0, 75.0],
             wadl_full_days: 30.0,
             wadl_trend_full_days_per_month: 5.0,
+            later_full_days: 15.0,
+            parts_full_share: 0.5,
+            score_fall_full: 0.1,
             dbt_full_days: 60.0,
             add_full_days: 30.0,
             add_min_open_invoices: 5,
@@ -112,6 +131,9 @@ impl RiskSettings {
         let all = [
             w.wadl,
             w.wadl_trend,
+            w.later_than_usual,
+            w.paid_in_parts,
+            w.score_fall,
             w.dbt,
             w.overdue_60,
             w.overdue_90,
@@ -191,6 +213,13 @@ pub struct RiskInput {
     pub wadl: Option<f64>,
     /// WADL slope over 6 months.
     pub wadl_slope: Option<f64>,
+    /// Days later than usual (`History::later_than_usual`).
+    pub later_than_usual: Option<f64>,
+    /// Share of the recent invoices paid in parts (`History::paid_in_parts`).
+    pub paid_in_parts: Option<f64>,
+    /// The bureau score six months before (at the end of the month six months before the
+    /// as-of date's), when both it and `score` are known.
+    pub score_before: Option<f64>,
     /// Days beyond terms.
     pub dbt: f64,
     /// Share of the open amount more than 60 days past due.
@@ -238,6 +267,21 @@ impl RiskInput {
         self.utilisation = utilisation(net_ar, b.credit_limit.map(Money::minor));
         self
     }
+
+    /// Adds the bureau's score as it stood at [`score_before_day`] (its latest snapshot then).
+    pub fn with_before(mut self, before: Option<&Snapshot>) -> RiskInput {
+        self.score_before = before.and_then(|s| s.bureau.score).filter(|_| self.score.is_some());
+        self
+    }
+}
+
+/// The bureau score's move is read over this many months: from the end of the month this many
+/// months before the as-of date's.
+pub const SCORE_FALL_MONTHS: i32 = 6;
+
+/// The day the score's move is read from, for a score as of `as_of`.
+pub fn score_before_day(as_of: chrono::NaiveDate) -> chrono::NaiveDate {
+    crate::analytics::calendar::last_day(crate::analytics::calendar::month_of(as_of) - SCORE_FALL_MONTHS)
 }
 
 /// Exposure (net AR) over the credit limit. With a limit of zero any exposure is over it.
@@ -278,6 +322,9 @@ enum Key {
     Over90,
     Wadl,
     WadlTrend,
+    LaterThanUsual,
+    PaidInParts,
+    ScoreFall,
     Elsewhere,
     Promises,
     Add,
@@ -309,6 +356,21 @@ fn factors(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Vec<Factor> {
             badness: ramp(v, s.wadl_trend_full_days_per_month),
             key: Key::WadlTrend,
         });
+    }
+    if let Some(v) = i.later_than_usual {
+        factors.push(Factor {
+            weight: w.later_than_usual,
+            badness: ramp(v, s.later_full_days),
+            key: Key::LaterThanUsual,
+        });
+    }
+    if let Some(v) = i.paid_in_parts {
+        factors.push(Factor { weight: w.paid_in_parts, badness: ramp(v, s.parts_full_share), key: Key::PaidInParts });
+    }
+    if let (Some(now), Some(before)) = (i.score, i.score_before) {
+        // How far the score fell, as a share of its scale (a rise counts nothing).
+        let fall = b.badness_of(ScoreKind::Score, now) - b.badness_of(ScoreKind::Score, before);
+        factors.push(Factor { weight: w.score_fall, badness: ramp(fall, s.score_fall_full), key: Key::ScoreFall });
     }
     if let Some((v, _)) = i.elsewhere {
         factors.push(Factor { weight: w.elsewhere, badness: ramp(v, s.wadl_full_days), key: Key::Elsewhere });
@@ -359,6 +421,19 @@ fn words(key: Key, i: &RiskInput, b: &BureauSettings) -> String {
         Key::WadlTrend => {
             format!("paying later by {:.1} days a month (WADL trend 6 months)", i.wadl_slope.unwrap_or_default())
         }
+        Key::LaterThanUsual => format!(
+            "pays {:.1} days later than usual (median of the invoices due in the last 3 months against the year before)",
+            i.later_than_usual.unwrap_or_default()
+        ),
+        Key::PaidInParts => format!(
+            "{:.0} % of its recent invoices paid in parts (due in the last 3 months)",
+            100.0 * i.paid_in_parts.unwrap_or_default()
+        ),
+        Key::ScoreFall => format!(
+            "bureau score fell from {} to {} in 6 months",
+            i.score_before.unwrap_or_default(),
+            i.score.unwrap_or_default()
+        ),
         Key::Elsewhere => {
             let (v, n) = i.elsewhere.unwrap_or_default();
             format!("pays other suppliers {v:.1} days late on average ({n} creditors)")
@@ -530,8 +605,13 @@ mod tests {
             ..base()
         };
         let r = assess(&i, &RiskSettings::default(), &BureauSettings::default());
-        assert!(r.reasons.contains("pays 40.0 days late"), "{}", r.reasons);
+        assert!(r.reasons.contains("50 % over 90 days past due"), "{}", r.reasons);
         assert!(r.reasons.contains("bureau score 20 (0–100)"), "{}", r.reasons);
+        // A client paying later than it used to: that leads, with its days.
+        let later = RiskInput { later_than_usual: Some(21.5), ..i };
+        let r = assess(&later, &RiskSettings::default(), &BureauSettings::default());
+        assert!(r.reasons.starts_with("pays 21.5 days later than usual"), "{}", r.reasons);
+        assert_eq!(r.leading.as_deref(), Some(r.reasons.split(" (+").next().unwrap()));
         assert!(r.tier >= Tier::Medium);
     }
 

@@ -8,11 +8,11 @@
 //! before them, and the collector's log the promises judged by then.
 
 use super::assessment::ClientView;
-use crate::analytics::calendar::{Month, days_in, end_at, first_day, month_of};
+use crate::analytics::calendar::{Month, days_in, end_at, first_day, last_day, month_of};
 use crate::analytics::metrics::{self, Behaviour};
 use crate::analytics::past::{History, Past, day};
 use crate::analytics::promise::Promises;
-use crate::analytics::risk::{self, RiskInput, RiskSettings, Tier};
+use crate::analytics::risk::{self, RiskInput, RiskSettings, SCORE_FALL_MONTHS, Tier};
 use crate::analytics::{Analysis, ClientResult, MonthRow};
 use crate::bureau::{self, BureauSettings, Snapshot, Status};
 use crate::model::{ClientIx, Roster};
@@ -159,6 +159,9 @@ pub struct Alarm {
 pub struct Record {
     /// The month ends looked at, oldest first; the last is the as-of date.
     pub month_ends: Vec<NaiveDate>,
+    /// Failures are counted from this day: `lead_months` into the record, so that each could
+    /// have been flagged that far ahead within it.
+    pub failures_from: Option<NaiveDate>,
     /// Flags at month ends up to this one are judged (`alarm_months` have passed since).
     pub judged_until: Option<NaiveDate>,
     /// Per month end, the clients flagged then (not failed yet).
@@ -261,15 +264,21 @@ pub fn record(analysis: &Analysis, inputs: &Inputs<'_>, s: &EarlyWarningSettings
     let n = s.months.min(settings.series_months).max(1) as usize;
     let months: Vec<Month> = (a_month - n as i32 + 1..=a_month).collect();
     let ends: Vec<NaiveDate> = months.iter().map(|&m| end_at(m, a)).collect();
-    let window_start = first_day(months[0]);
+    let failures_from = first_day(months[0] + (s.lead_months as i32).min(n as i32 - 1));
     let judged_until = ends.iter().rev().find(|e| **e + Months::new(s.alarm_months) <= a).copied();
     // The bureau's word on each client at each month end: the latest snapshot on or before it.
     let active: Vec<ClientIx> = analysis.clients.iter().map(|c| c.client).collect();
+    // The first entries are the six month ends before the record's: the scores its first
+    // month ends compare with (`risk::SCORE_FALL_MONTHS`), and a client the bureau already
+    // called insolvent then failed before the record and is left out of it. Month end k is
+    // entry k + SCORE_FALL_MONTHS.
     let bureau_at: Vec<HashMap<ClientIx, usize>> = if inputs.snapshots.is_empty() {
         Vec::new()
     } else {
-        ends.iter()
-            .map(|&e| {
+        (months[0] - SCORE_FALL_MONTHS..months[0])
+            .map(last_day)
+            .chain(ends.iter().copied())
+            .map(|e| {
                 bureau::match_clients(&inputs.roster.clients, &active, inputs.snapshots, inputs.bureau, &[], e).latest
             })
             .collect()
@@ -282,7 +291,7 @@ pub fn record(analysis: &Analysis, inputs: &Inputs<'_>, s: &EarlyWarningSettings
     let frame = Frame {
         months: &months,
         ends: &ends,
-        window_start,
+        failures_from,
         judged_until,
         flag,
         s,
@@ -294,6 +303,7 @@ pub fn record(analysis: &Analysis, inputs: &Inputs<'_>, s: &EarlyWarningSettings
         analysis.clients.par_iter().enumerate().map(|(i, c)| judge(c, i, &frame, inputs, &bureau_at)).collect();
     let mut r = Record {
         month_ends: ends.clone(),
+        failures_from: Some(failures_from),
         judged_until,
         flagged: vec![0; n],
         active: vec![0; n],
@@ -325,7 +335,7 @@ pub fn record(analysis: &Analysis, inputs: &Inputs<'_>, s: &EarlyWarningSettings
 struct Frame<'a> {
     months: &'a [Month],
     ends: &'a [NaiveDate],
-    window_start: NaiveDate,
+    failures_from: NaiveDate,
     judged_until: Option<NaiveDate>,
     flag: Tier,
     s: &'a EarlyWarningSettings,
@@ -337,7 +347,7 @@ struct Frame<'a> {
 
 enum Outcome {
     Failed(Failure),
-    /// Failed before the record's first month: left out.
+    /// Failed before the record's failures are counted: left out.
     FailedBefore,
     Healthy {
         alarm: Option<Alarm>,
@@ -418,6 +428,8 @@ fn judge(
             failed = Some((d, cause));
         }
     };
+    // The earliest distress status the bureau's snapshots show (the one before the record's
+    // first month included).
     let distress = bureau_at.iter().find_map(|at| {
         let snap = &inputs.snapshots[*at.get(&c.client)?];
         snap.bureau.status.filter(|st| st.is_distress()).map(|st| (snap.date, st))
@@ -438,7 +450,9 @@ fn judge(
             break;
         }
     }
-    if failed.is_some_and(|(d, _)| d < f.window_start) {
+    // A failure in the record's first `lead_months` months cannot be seen coming that far
+    // ahead within it: left out, like one before the record.
+    if failed.is_some_and(|(d, _)| d < f.failures_from) {
         return Verdict {
             scores: vec![None; n],
             flagged: vec![false; n],
@@ -465,6 +479,8 @@ fn judge(
         let mut input = RiskInput {
             wadl: window.wadl(),
             wadl_slope: metrics::slope(&points),
+            later_than_usual: h.later_than_usual(end_days[k]),
+            paid_in_parts: h.paid_in_parts(end_days[k]),
             dbt: if o.total > 0 { o.days_overdue as f64 / o.total as f64 } else { 0.0 },
             share_over_60: share(o.over_60),
             share_over_90: share(o.over_90),
@@ -473,8 +489,9 @@ fn judge(
             promises: (kept + broken > 0).then_some((kept, broken)),
             ..Default::default()
         };
-        if let Some(snap) = bureau_at.get(k).and_then(|at| at.get(&c.client)).map(|&j| &inputs.snapshots[j]) {
-            input = input.with_bureau(snap, row.map_or(o.total, |r| r.net_ar));
+        let at = |e: usize| bureau_at.get(e).and_then(|at| at.get(&c.client)).map(|&j| &inputs.snapshots[j]);
+        if let Some(snap) = at(k + SCORE_FALL_MONTHS as usize) {
+            input = input.with_bureau(snap, row.map_or(o.total, |r| r.net_ar)).with_before(at(k));
         }
         input
     };

@@ -10,6 +10,7 @@ pub mod opportunities;
 
 use crate::analytics::Analysis;
 use crate::analytics::dispute::Disputes;
+use crate::analytics::past::day;
 use crate::analytics::promise::Promises;
 use crate::analytics::risk::{self, RiskInput, RiskSettings};
 use crate::bureau::elsewhere::Elsewhere;
@@ -37,10 +38,11 @@ pub fn assess(
     disputes: &Disputes,
 ) -> Assessment {
     let active: Vec<u32> = analysis.clients.iter().map(|c| c.client).collect();
-    let matched = if snapshots.is_empty() {
-        Matched::default()
+    let (matched, before) = if snapshots.is_empty() {
+        (Matched::default(), Matched::default())
     } else {
-        bureau::match_clients(&roster.clients, &active, &snapshots, bureau_settings, watchlist, analysis.as_of)
+        let at = |d| bureau::match_clients(&roster.clients, &active, &snapshots, bureau_settings, watchlist, d);
+        (at(analysis.as_of), at(risk::score_before_day(analysis.as_of)))
     };
     let clients = analysis
         .clients
@@ -62,6 +64,8 @@ pub fn assess(
             let mut input = RiskInput {
                 wadl: f.sums.window.wadl(),
                 wadl_slope: f.wadl_slope_6m,
+                later_than_usual: c.history.later_than_usual(day(analysis.as_of)),
+                paid_in_parts: c.history.paid_in_parts(day(analysis.as_of)),
                 dbt: f.dbt,
                 share_over_60: share(over_60),
                 share_over_90: share(over_90),
@@ -77,7 +81,9 @@ pub fn assess(
             let snapshot = matched.latest.get(&c.client).copied();
             let snap = snapshot.map(|i| &snapshots[i]);
             if let Some(s) = snap {
-                input = input.with_bureau(s, f.sums.net_ar);
+                input = input
+                    .with_bureau(s, f.sums.net_ar)
+                    .with_before(before.latest.get(&c.client).map(|&i| &snapshots[i]));
             }
             ClientView {
                 snapshot,

@@ -109,7 +109,8 @@ pub fn sentence(lang: Lang, r: &Record) -> String {
             ])
             .into();
     }
-    let months = r.month_ends.len();
+    // Failures are counted from `failures_from`, `lead_months` into the record.
+    let months = r.month_ends.len() - r.failures_from.map_or(0, |_| r.lead_months as usize).min(r.month_ends.len() - 1);
     let (n, flagged, ahead) = (r.failures.len(), r.flagged_failures(), r.caught_ahead());
     let lead = r.lead_months;
     // "a median 1 month", "mediaan 1 maand", "en médiane 1 mois"; more months otherwise.
@@ -201,6 +202,7 @@ mod tests {
         let alarm = Alarm { client: 1, flagged_on: d("2025-03-31"), tier: Tier::High, factor: String::new() };
         let r = Record {
             month_ends: vec![d("2026-10-31"); 24],
+            failures_from: Some(d("2025-02-01")),
             judged_until: Some(d("2025-10-31")),
             failures: vec![failure(Some(5)), failure(Some(4)), failure(Some(7)), failure(Some(1)), failure(None)],
             false_alarms: vec![alarm; 9],
@@ -211,13 +213,13 @@ mod tests {
         };
         assert_eq!(
             sentence(Lang::En, &r),
-            "Of the 5 clients that failed in the last 24 months, arwatch flagged 4, a median 4.5 months before (3 at \
+            "Of the 5 clients that failed in the last 21 months, arwatch flagged 4, a median 4.5 months before (3 at \
              least 3 months ahead). 9 of the 140 other clients were flagged and did not fail within 12 months."
         );
         assert!(sentence(Lang::Nl, &r).starts_with("Van de 5 klanten"), "{}", sentence(Lang::Nl, &r));
         assert!(sentence(Lang::Fr, &r).contains("4,5 mois"), "{}", sentence(Lang::Fr, &r));
         let none = Record { failures: Vec::new(), ..r.clone() };
-        assert!(sentence(Lang::En, &none).starts_with("No client failed in the last 24 months."));
+        assert!(sentence(Lang::En, &none).starts_with("No client failed in the last 21 months."));
         // Nobody to judge false alarms on: said so, never "0 of the 0".
         let alone = Record { healthy: 0, false_alarms: Vec::new(), ..r };
         assert!(

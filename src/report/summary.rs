@@ -61,6 +61,7 @@ fn early_warning(src: &Sources<'_>) -> serde_json::Value {
         "kept": true,
         "month_ends": r.month_ends.len(),
         "first_month_end": r.month_ends.first().map(ToString::to_string),
+        "failures_from": r.failures_from.map(|d| d.to_string()),
         "judged_until": r.judged_until.map(|d| d.to_string()),
         "lead_months": r.lead_months,
         "alarm_months": r.alarm_months,

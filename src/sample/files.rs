@@ -9,7 +9,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet};
 use std::path::Path;
 
 /// Belgian notation: `1.234,56`.
-fn be_amount(cents: i64) -> String {
+pub(super) fn be_amount(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let a = cents.unsigned_abs();
     let units = (a / 100).to_string();
@@ -23,11 +23,11 @@ fn be_amount(cents: i64) -> String {
     format!("{sign}{grouped},{:02}", a % 100)
 }
 
-fn dmy(d: NaiveDate) -> String {
+pub(super) fn dmy(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-const INVOICE_HEADER: [&str; 10] = [
+pub(super) const INVOICE_HEADER: [&str; 10] = [
     "Klantnr",
     "Klant",
     "Ondernemingsnr",
@@ -39,8 +39,8 @@ const INVOICE_HEADER: [&str; 10] = [
     "Referentie",
     "Betwist",
 ];
-const PAYMENT_HEADER: [&str; 6] = ["Betaling", "Klantnr", "Datum", "Bedrag", "Munt", "Factuurnr"];
-const BUREAU_HEADER: [&str; 13] = [
+pub(super) const PAYMENT_HEADER: [&str; 6] = ["Betaling", "Klantnr", "Datum", "Bedrag", "Munt", "Factuurnr"];
+pub(super) const BUREAU_HEADER: [&str; 13] = [
     "Ondernemingsnummer",
     "Datum",
     "Naam",
@@ -56,7 +56,7 @@ const BUREAU_HEADER: [&str; 13] = [
     "Kredietvlag",
 ];
 
-fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
+pub(super) fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     w.write_record(header)?;
     for r in rows {

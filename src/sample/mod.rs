@@ -8,6 +8,7 @@
 
 mod bureau;
 mod files;
+mod histories;
 mod ledger;
 mod log;
 mod portfolios;
@@ -15,6 +16,7 @@ mod schedule;
 mod set;
 
 pub use files::write;
+pub use histories::{Course, Histories, HistoryClient, Kind, histories, write_histories};
 pub use ledger::build;
 pub use portfolios::write_portfolios;
 pub use set::{BureauRow, RATINGS, Role, SampleClient, SampleDoc, SamplePayment, SampleSet};
