@@ -284,6 +284,7 @@ fn measured(seeds: std::ops::RangeInclusive<u64>, edit: &dyn Fn(&mut Config)) ->
         all.month_ends = r.month_ends;
         all.lead_months = r.lead_months;
         all.alarm_months = r.alarm_months;
+        // `ARWATCH_EW_WHY=1` lists each false alarm and each failure not caught ahead.
         if std::env::var_os("ARWATCH_EW_WHY").is_some() {
             let truth = std::fs::read_to_string(_dir.path().join("failures.csv")).unwrap();
             let row = |c: ClientIx| {
@@ -358,37 +359,22 @@ fn measure() {
     }
 }
 
+/// docs/monitoring.md's measured record, on histories the weights were not tuned on (seeds 4
+/// to 6; tuning used 1 to 3): most failures are flagged at least 3 months ahead, few healthy
+/// clients are flagged, and the score leads far better than it did before the three factors
+/// that make it lead (later than usual, paid in parts, the bureau score's fall).
 #[test]
-#[ignore]
-fn trace() {
-    let mut out = String::from("seed,client,kind,failed_on,month_ends,scores\n");
-    for seed in 1..=6 {
-        let (dir, config, loaded) = generated(seed, 400);
-        let truth = std::fs::read_to_string(dir.path().join("failures.csv")).unwrap();
-        let (ledger, snaps, log) = (&loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows);
-        let (a, r) = kept(&config, ledger, snaps, log, loaded.as_of, &[]);
-        let failed: BTreeMap<ClientIx, NaiveDate> = r.failures.iter().map(|f| (f.client, f.failed_on)).collect();
-        for (c, scores) in a.clients.iter().zip(&r.scores) {
-            let id = &ledger.clients[c.client as usize].id;
-            let kind = truth.lines().find(|l| l.starts_with(id.as_str())).unwrap().split(',').nth(1).unwrap();
-            let s: Vec<String> = scores.iter().map(|x| x.map_or("".into(), |v| format!("{v:.2}"))).collect();
-            out.push_str(&format!(
-                "{seed},{id},{kind},{},{},{}\n",
-                failed.get(&c.client).map(|d| d.to_string()).unwrap_or_default(),
-                r.month_ends.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(" "),
-                s.join(" ")
-            ));
-        }
-    }
-    std::fs::write("/tmp/ew-trace.csv", out).unwrap();
-}
-
-#[test]
-#[ignore]
-fn sample_alarms() {
-    let (config, loaded) = sample();
-    let r = kept(&config, &loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows, loaded.as_of, &[]).1;
-    for a in &r.false_alarms {
-        eprintln!("SFA {} {} {}", loaded.ingested.ledger.clients[a.client as usize].id, a.flagged_on, a.factor);
-    }
+fn on_histories_it_was_not_tuned_on_the_score_leads() {
+    let now = measured(4..=6, &|_| {});
+    eprintln!("{}", line("defaults, seeds 4-6", &now));
+    assert!(now.failures.len() > 100, "{}", now.failures.len());
+    assert!(now.caught_share().unwrap() >= 0.65, "{}", line("defaults", &now));
+    assert!(now.false_alarm_share().unwrap() <= 0.10, "{}", line("defaults", &now));
+    let before = measured(4..=6, &|c| {
+        let w = &mut c.risk.weights;
+        (w.later_than_usual, w.paid_in_parts, w.score_fall, w.wadl) = (0.0, 0.0, 0.0, 15.0);
+    });
+    eprintln!("{}", line("before, seeds 4-6", &before));
+    assert!(now.caught_ahead() > 2 * before.caught_ahead(), "{} vs {}", line("now", &now), line("before", &before));
+    assert!(now.false_alarms.len() < before.false_alarms.len());
 }

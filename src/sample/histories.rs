@@ -94,6 +94,15 @@ const NAMES: [&str; 14] = [
     "Peeters", "Janssens", "Maes", "Lefèvre", "Dubois", "Mertens", "Claes", "Wouters", "Noël", "De Smet", "Goossens",
     "Dupont", "Willems", "Jacobs",
 ];
+/// How failures end, as the bureau writes it: half bankrupt, a third in reorganisation.
+const ENDINGS: [&str; 6] = [
+    "Faillissement",
+    "Faillissement",
+    "Faillissement",
+    "Gerechtelijke reorganisatie",
+    "Gerechtelijke reorganisatie",
+    "In vereffening",
+];
 const RATINGS: [&str; 10] = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D"];
 
 fn end() -> NaiveDate {
@@ -125,14 +134,7 @@ pub fn histories(seed: u64, clients: usize) -> Histories {
                 pays_later,
                 stops_paying: rng.range(1, 4).min(i64::from(pays_later)) as i32,
                 bureau_falls: rng.range(1, 6) as i32,
-                status: *rng.pick(&[
-                    "Faillissement",
-                    "Faillissement",
-                    "Faillissement",
-                    "Gerechtelijke reorganisatie",
-                    "Gerechtelijke reorganisatie",
-                    "In vereffening",
-                ]),
+                status: ENDINGS[rng.range(0, ENDINGS.len() as i64 - 1) as usize],
             }
         });
         let body = 4_100_000 + i as u64 * 977 + rng.range(0, 900) as u64;
@@ -213,11 +215,7 @@ pub fn histories(seed: u64, clients: usize) -> Histories {
                 }
                 let mut parts: Vec<(i64, f64)> = Vec::new();
                 match (kind, course) {
-                    (Kind::Wobbly, _) => {
-                        if due_m >= slow.0 && due_m < slow.1 {
-                            late += slow.2 as i64;
-                        }
-                    }
+                    (Kind::Wobbly, _) if due_m >= slow.0 && due_m < slow.1 => late += slow.2 as i64,
                     (Kind::Failing, Some(k)) => {
                         let into = due_m - (k.fails - k.pays_later);
                         if due_m >= k.fails - k.stops_paying {
@@ -275,10 +273,8 @@ pub fn histories(seed: u64, clients: usize) -> Histories {
         // The bureau's monthly snapshot, at each month end.
         for m in first..=last {
             let mut score = base_score + 3.0 * rng.normal();
-            if let Some((from, depth)) = dip {
-                if m >= from && m < from + 3 {
-                    score -= depth;
-                }
+            if let Some((_, depth)) = dip.filter(|(from, _)| m >= *from && m < from + 3) {
+                score -= depth;
             }
             let mut status = "Actief";
             if let Some(k) = course {
