@@ -464,10 +464,10 @@ fn words(key: Key, i: &RiskInput, b: &BureauSettings) -> String {
     }
 }
 
-/// The score and tier of an input, with its factors sorted by the points each adds (largest
-/// first), and the sum of the known factors' weights.
+/// The score and tier of an input, with its factors (in the order they were summed) and the
+/// sum of the known factors' weights.
 fn scored(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier, Vec<Factor>, f64) {
-    let mut factors = factors(i, s, b);
+    let factors = factors(i, s, b);
     let total: f64 = factors.iter().map(|f| f.weight).sum();
     let points: f64 = factors.iter().map(|f| f.weight * f.badness).sum();
     let distress = i.status.is_some_and(Status::is_distress);
@@ -487,8 +487,13 @@ fn scored(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier, Ve
     } else {
         Tier::Low
     };
-    factors.sort_by(|a, b| (b.weight * b.badness).total_cmp(&(a.weight * a.badness)));
     (score, tier, factors, total)
+}
+
+/// The factors by the points each adds, largest first (ties in the order they were summed).
+fn by_points(mut factors: Vec<Factor>) -> Vec<Factor> {
+    factors.sort_by(|a, b| (b.weight * b.badness).total_cmp(&(a.weight * a.badness)));
+    factors
 }
 
 /// The score and tier alone, without the reasons' words: the early-warning record asks this
@@ -505,12 +510,13 @@ pub fn leading(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Option<St
         return Some(format!("bureau status: {}", st.label()));
     }
     let (_, _, factors, _) = scored(i, s, b);
-    factors.first().filter(|f| f.weight * f.badness > 0.0).map(|f| words(f.key, i, b))
+    by_points(factors).first().filter(|f| f.weight * f.badness > 0.0).map(|f| words(f.key, i, b))
 }
 
 /// The score, its tier and its reasons. A worse input never lowers the score.
 pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
     let (score, tier, factors, total) = scored(i, s, b);
+    let factors = by_points(factors);
     let mut reasons: Vec<String> = Vec::new();
     let mut leading = None;
     if let Some(st) = i.status.filter(|st| st.is_distress()) {

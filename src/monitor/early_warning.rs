@@ -10,7 +10,7 @@
 use super::assessment::ClientView;
 use crate::analytics::calendar::{Month, days_in, end_at, first_day, last_day, month_of};
 use crate::analytics::metrics::{self, Behaviour};
-use crate::analytics::past::{History, Past, day};
+use crate::analytics::past::{History, Past, Scratch, day};
 use crate::analytics::promise::Promises;
 use crate::analytics::risk::{self, RiskInput, RiskSettings, SCORE_FALL_MONTHS, Tier};
 use crate::analytics::{Analysis, ClientResult, MonthRow};
@@ -462,8 +462,10 @@ fn judge(
     }
     // The tier at each month end the client was active and had not failed yet.
     let alive = |k: usize| active[k] && failed.is_none_or(|(d, _)| f.ends[k] < d);
+    let scratch = std::cell::RefCell::new(Scratch::default());
     let input_at = |k: usize| -> RiskInput {
         let m = f.months[k];
+        let lately = h.lately(end_days[k], &mut scratch.borrow_mut());
         let o = &open[k];
         let mut window = Behaviour::default();
         for mm in m - f.settings_window as i32 + 1..=m {
@@ -471,16 +473,23 @@ fn judge(
                 window.merge(&beh[(mm - beh_from) as usize]);
             }
         }
-        let points: Vec<(f64, f64)> =
-            (m - 5..=m).filter_map(|mm| beh[(mm - beh_from) as usize].wadl().map(|w| ((mm - m) as f64, w))).collect();
+        // The WADL of each of the 6 months ending with this one that had payments.
+        let mut points = [(0.0, 0.0); 6];
+        let mut known = 0;
+        for mm in m - 5..=m {
+            if let Some(w) = beh[(mm - beh_from) as usize].wadl() {
+                points[known] = ((mm - m) as f64, w);
+                known += 1;
+            }
+        }
         let row = c.figures.monthly.iter().find(|r| r.month == m);
         let share = |v: i64| if o.total > 0 { v as f64 / o.total as f64 } else { 0.0 };
         let (kept, broken) = inputs.promises.0.record_at(c.client, f.ends[k], inputs.promises.1);
         let mut input = RiskInput {
             wadl: window.wadl(),
-            wadl_slope: metrics::slope(&points),
-            later_than_usual: h.later_than_usual(end_days[k]),
-            paid_in_parts: h.paid_in_parts(end_days[k]),
+            wadl_slope: metrics::slope(&points[..known]),
+            later_than_usual: lately.later_than_usual,
+            paid_in_parts: lately.paid_in_parts,
             dbt: if o.total > 0 { o.days_overdue as f64 / o.total as f64 } else { 0.0 },
             share_over_60: share(o.over_60),
             share_over_90: share(o.over_90),

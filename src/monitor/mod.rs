@@ -10,7 +10,7 @@ pub mod opportunities;
 
 use crate::analytics::Analysis;
 use crate::analytics::dispute::Disputes;
-use crate::analytics::past::day;
+use crate::analytics::past::{Scratch, day};
 use crate::analytics::promise::Promises;
 use crate::analytics::risk::{self, RiskInput, RiskSettings};
 use crate::bureau::elsewhere::Elsewhere;
@@ -61,11 +61,12 @@ pub fn assess(
                 }
             }
             let share = |v: i64| if f.sums.open_total > 0 { v as f64 / f.sums.open_total as f64 } else { 0.0 };
+            let lately = c.history.lately(day(analysis.as_of), &mut Scratch::default());
             let mut input = RiskInput {
                 wadl: f.sums.window.wadl(),
                 wadl_slope: f.wadl_slope_6m,
-                later_than_usual: c.history.later_than_usual(day(analysis.as_of)),
-                paid_in_parts: c.history.paid_in_parts(day(analysis.as_of)),
+                later_than_usual: lately.later_than_usual,
+                paid_in_parts: lately.paid_in_parts,
                 dbt: f.dbt,
                 share_over_60: share(over_60),
                 share_over_90: share(over_90),
