@@ -379,6 +379,33 @@ fn charts(ws: &mut Worksheet, m: &ReportModel<'_>, summary: &str, r: &ChartRows)
     Ok(())
 }
 
+/// A table of a few rows (one block) under a sheet's heading: its labels on row `head`, its
+/// rows below. Returns the last row written.
+fn small_table<R>(
+    ws: &mut Worksheet,
+    f: &Formats,
+    m: &ReportModel<'_>,
+    table: &Table<'_, R>,
+    view: &[&Column<'_, R>],
+    head: u32,
+) -> Result<u32, XlsxError> {
+    for (c, col) in view.iter().enumerate() {
+        put(ws, head, c as u16, col.label.map_or(&*col.key, |l| m.t(l)), Some(&f.head))?;
+    }
+    let mut r = head;
+    let mut result = Ok(0);
+    table.each(0, &mut |row| {
+        r += 1;
+        for (c, col) in view.iter().enumerate() {
+            if result.is_ok() {
+                result = put_cell(ws, f, r, c as u16, &(col.cell)(row));
+            }
+        }
+    });
+    result?;
+    Ok(r)
+}
+
 /// The Forecast sheet: what the open invoices are expected to bring in, the 13 weeks with their
 /// 80 % interval beside the due dates, a native chart of them, and the track record in words.
 fn forecast_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxError> {
@@ -400,21 +427,8 @@ fn forecast_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, XlsxErr
     let keys = ["week", "start", "end", "expected", "low", "high", "due_date_baseline"];
     let view = weeks.view(&keys);
     let top = 5u32;
-    for (c, col) in view.iter().enumerate() {
-        put(&mut ws, top, c as u16, col.label.map_or(&*col.key, |l| m.t(l)), Some(&f.head))?;
-    }
-    let mut r = top;
-    let mut result = Ok(0);
-    weeks.each(0, &mut |w| {
-        r += 1;
-        for (c, col) in view.iter().enumerate() {
-            if result.is_ok() {
-                result = put_cell(&mut ws, f, r, c as u16, &(col.cell)(w));
-            }
-        }
-    });
-    result?;
-    let (first, last) = (top + 1, r);
+    let last = small_table(&mut ws, f, m, &weeks, &view, top)?;
+    let first = top + 1;
     let mut chart = Chart::new(ChartType::Column);
     chart.title().set_name(m.t(Label::ForecastTitle));
     chart
@@ -471,22 +485,7 @@ fn early_warning_sheet(m: &ReportModel<'_>, f: &Formats) -> Result<Worksheet, Xl
     }
     // The failures and false alarms, below the month ends and the chart.
     let table = m.early_warning_table();
-    let view = table.all();
-    let head = top + months.len().max(17) as u32 + 2;
-    for (c, col) in view.iter().enumerate() {
-        put(&mut ws, head, c as u16, col.label.map_or(&*col.key, |l| m.t(l)), Some(&f.head))?;
-    }
-    let mut r = head;
-    let mut result = Ok(0);
-    table.each(0, &mut |row| {
-        r += 1;
-        for (c, col) in view.iter().enumerate() {
-            if result.is_ok() {
-                result = put_cell(&mut ws, f, r, c as u16, &(col.cell)(row));
-            }
-        }
-    });
-    result?;
+    small_table(&mut ws, f, m, &table, &table.all(), top + months.len().max(17) as u32 + 2)?;
     ws.set_column_width(0, 30)?;
     for c in 1..7u16 {
         ws.set_column_width(c, 16)?;
