@@ -176,8 +176,9 @@ fn ledger(clients: &[(&str, Payer<'_>)]) -> Ledger {
 }
 
 /// A client that pays on time for a year and a half, then later by ten days each month from
-/// 2025-08, and stops paying invoices due from 2026-02: no bureau, so it fails when more than
-/// half its open amount is over 90 days past due with nothing paid for three months. Its
+/// 2025-08, and stops paying invoices due from 2026-02: no bureau, so it fails when at least
+/// half its open amount stays over 90 days past due at three month ends in a row with nothing
+/// paid in those months. Its
 /// lateness and then its overdue share flag it months before that; clients that always pay
 /// within a few days are never flagged.
 #[test]
@@ -201,10 +202,11 @@ fn a_failure_with_a_known_deterioration_is_caught_with_its_lead() {
     let f = &r.failures[0];
     assert_eq!(f.cause, Cause::Stalled);
     // The last payment is for the invoice due at the end of January 2026, 70 days late, in
-    // April; May to July pass unpaid, but the client is still invoiced every ten days, so only
+    // April; from May nothing is paid, but the client is still invoiced every ten days, so only
     // at the end of August are half of its open invoices (those due by 2 June, 12 of 24) more
-    // than 90 days past due.
-    assert_eq!(f.failed_on, date("2026-08-31"), "{f:?}");
+    // than 90 days past due, and they stay so at the end of September (15 of 27) and October
+    // (18 of 30): three month ends in a row, with nothing paid, end at 31 October.
+    assert_eq!(f.failed_on, date("2026-10-31"), "{f:?}");
     let lead = f.lead_months.expect("flagged");
     assert!(lead >= 3, "flagged only {lead} months ahead: {f:?}");
     assert!(f.flagged_on.unwrap() >= date("2025-09-30"), "flagged before it deteriorated: {f:?}");

@@ -42,7 +42,7 @@ pub struct EarlyWarningSettings {
     pub stall_days: i64,
     /// … (a share of the open amount) …
     pub stall_share: f64,
-    /// … and nothing was paid on its invoices for this many months.
+    /// … at this many month ends in a row, with nothing paid on its invoices in those months.
     pub stall_months: u32,
 }
 
@@ -440,12 +440,16 @@ fn judge(
     if let Some(&d) = f.handovers.get(&c.client) {
         earlier(d, Cause::HandedOver);
     }
-    for (k, o) in open.iter().enumerate() {
+    // Stopped paying: the open amount stays long past due, at `stall_months` month ends in a
+    // row, while nothing is paid in those months.
+    let long_past_due = |o: &Open| o.total > 0 && o.stalled as f64 >= s.stall_share * o.total as f64;
+    let run = s.stall_months as usize;
+    for k in run.saturating_sub(1)..n {
         let quiet = (0..s.stall_months as i32).all(|b| {
             let m = f.months[k] - b;
             m < beh_from || !paid_in[(m - beh_from) as usize]
         });
-        if o.total > 0 && o.stalled as f64 >= s.stall_share * o.total as f64 && quiet {
+        if quiet && open[k + 1 - run..=k].iter().all(long_past_due) {
             earlier(f.ends[k], Cause::Stalled);
             break;
         }
