@@ -39,6 +39,31 @@ fn sample_pipeline_writes_the_data_files() {
     assert_eq!(cents(summary["portfolio"]["net_ar"].as_str().unwrap()), parsed);
 }
 
+/// `arwatch sample --histories`: the files, a configuration that runs them, and the truth
+/// beside them; the run's early-warning record finds failures among those the truth says fail.
+#[test]
+fn sample_histories_run_and_their_failures_are_in_the_truth() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let r = run(&["sample", "--histories", "120", "--seed", "9", "--out", d]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("120 clients' histories written"), "{}", r.stdout);
+    let cfg = dir.path().join("arwatch.toml");
+    let r = run(&["run", "-q", "--config", cfg.to_str().unwrap(), "--out", dir.path().join("out").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let (header, truth) = csv_rows(&dir.path().join("failures.csv"));
+    assert_eq!(header[..3], ["client_id", "kind", "fails_in"]);
+    let failing: BTreeSet<&str> = truth.iter().filter(|t| !t[2].is_empty()).map(|t| t[0].as_str()).collect();
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("out/2026-10/data/summary.json"))).unwrap();
+    let failed = summary["early_warning"]["failed"].as_array().unwrap();
+    assert!(!failed.is_empty());
+    // Every failure the bureau reports is one the truth has.
+    for f in failed.iter().filter(|f| f["cause"] != "stopped_paying") {
+        assert!(failing.contains(f["client_id"].as_str().unwrap()), "{f}");
+    }
+}
+
 #[test]
 fn runs_are_byte_identical_and_csv_equals_xlsx() {
     let (a, b, x) = (TempDir::new().unwrap(), TempDir::new().unwrap(), TempDir::new().unwrap());
