@@ -4,6 +4,7 @@
 //! that made it, in words, so a controller can defend it.
 
 use crate::bureau::{BureauSettings, ScoreKind, Snapshot, Status};
+use crate::locale::Lang;
 use crate::model::Money;
 use crate::toml_source::SettingError;
 use serde::Deserialize;
@@ -300,11 +301,14 @@ pub struct Risk {
     pub score: f64,
     /// The tier the score (or the legal status) gives.
     pub tier: Tier,
-    /// The factors that weigh most, in words (`days beyond terms 40.2 (+13)`).
+    /// The factors that weigh most, in English words (`days beyond terms 40.2 (+13)`), as the
+    /// data files write them.
     pub reasons: String,
+    /// The same reasons, for a report to put in its language.
+    pub why: Vec<Reason>,
     /// The one that weighs most (a distress status first), without its points; `None` when
     /// nothing adds any.
-    pub leading: Option<String>,
+    pub leading: Option<Reason>,
 }
 
 /// One factor of the score: its weight, how bad the client is on it (0 to 1), and which.
@@ -411,38 +415,237 @@ fn factors(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Vec<Factor> {
     factors
 }
 
-/// A factor in words, with the client's value (`days beyond terms 40.2`).
-fn words(key: Key, i: &RiskInput, b: &BureauSettings) -> String {
-    match key {
-        Key::Dbt => format!("days beyond terms {:.1}", i.dbt),
-        Key::Over60 => format!("{:.0} % of the open amount over 60 days past due", i.share_over_60 * 100.0),
-        Key::Over90 => format!("{:.0} % over 90 days past due", i.share_over_90 * 100.0),
-        Key::Wadl => format!("pays {:.1} days late on average (WADL 12 months)", i.wadl.unwrap_or_default()),
-        Key::WadlTrend => {
-            format!("paying later by {:.1} days a month (WADL trend 6 months)", i.wadl_slope.unwrap_or_default())
+/// What a factor says of the client, with its values: a reason of the score, put in words in
+/// any report language ([`What::words`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum What {
+    /// Days beyond terms.
+    Dbt(f64),
+    /// Share of the open amount over 60 days past due.
+    Over60(f64),
+    /// Share over 90 days past due.
+    Over90(f64),
+    /// WADL over 12 months.
+    Wadl(f64),
+    /// WADL trend, days a month.
+    WadlTrend(f64),
+    /// Days later than usual.
+    LaterThanUsual(f64),
+    /// Share of recent invoices paid in parts.
+    PaidInParts(f64),
+    /// The bureau score six months before, and now.
+    ScoreFall(f64, f64),
+    /// WADL at the pool's other creditors, and how many they are.
+    Elsewhere(f64, u32),
+    /// Promises kept and broken in 12 months.
+    Promises(u32, u32),
+    /// ADD.
+    Add(f64),
+    /// A bureau score: which, its value, its scale.
+    Bureau(ScoreKind, f64, [f64; 2]),
+    /// The rating's label.
+    Rating(String),
+    /// Exposure over the credit limit (infinite with a limit of zero).
+    Utilisation(f64),
+}
+
+/// A number with `d` decimals in a language's notation (a decimal comma in Dutch and French).
+fn num(lang: Lang, v: f64, d: usize) -> String {
+    let s = format!("{v:.d$}");
+    if lang == Lang::En { s } else { s.replace('.', ",") }
+}
+
+impl What {
+    /// In words, with the client's values (`days beyond terms 40.2`).
+    // Long on purpose: one arm per factor, its words in the three languages side by side.
+    pub fn words(&self, lang: Lang) -> String {
+        let n1 = |v: f64| num(lang, v, 1);
+        let pct = |v: f64| format!("{:.0}", v * 100.0);
+        let shown = |v: f64| if lang == Lang::En { v.to_string() } else { v.to_string().replace('.', ",") };
+        match self {
+            What::Dbt(v) => lang.pick([
+                format!("days beyond terms {}", n1(*v)),
+                format!("{} dagen over de betalingstermijn (DBT)", n1(*v)),
+                format!("{} jours au-delà du délai de paiement (DBT)", n1(*v)),
+            ]),
+            What::Over60(v) => lang.pick([
+                format!("{} % of the open amount over 60 days past due", pct(*v)),
+                format!("{} % van het openstaande bedrag meer dan 60 dagen vervallen", pct(*v)),
+                format!("{} % de l'encours échu depuis plus de 60 jours", pct(*v)),
+            ]),
+            What::Over90(v) => lang.pick([
+                format!("{} % over 90 days past due", pct(*v)),
+                format!("{} % meer dan 90 dagen vervallen", pct(*v)),
+                format!("{} % échu depuis plus de 90 jours", pct(*v)),
+            ]),
+            What::Wadl(v) => lang.pick([
+                format!("pays {} days late on average (WADL 12 months)", n1(*v)),
+                format!("betaalt gemiddeld {} dagen te laat (WADL 12 maanden)", n1(*v)),
+                format!("paie en moyenne {} jours en retard (WADL 12 mois)", n1(*v)),
+            ]),
+            What::WadlTrend(v) => lang.pick([
+                format!("paying later by {} days a month (WADL trend 6 months)", n1(*v)),
+                format!("betaalt elke maand {} dagen later (WADL-trend 6 maanden)", n1(*v)),
+                format!("paie {} jours plus tard chaque mois (tendance WADL 6 mois)", n1(*v)),
+            ]),
+            What::LaterThanUsual(v) => lang.pick([
+                format!(
+                    "pays {} days later than usual (median of the invoices due in the last 3 months against the year \
+                     before)",
+                    n1(*v)
+                ),
+                format!(
+                    "betaalt {} dagen later dan gewoonlijk (mediaan van de facturen vervallen in de laatste 3 maanden \
+                     tegenover het jaar ervoor)",
+                    n1(*v)
+                ),
+                format!(
+                    "paie {} jours plus tard que d'habitude (médiane des factures échues ces 3 derniers mois par \
+                     rapport à l'année d'avant)",
+                    n1(*v)
+                ),
+            ]),
+            What::PaidInParts(v) => lang.pick([
+                format!("{} % of its recent invoices paid in parts (due in the last 3 months)", pct(*v)),
+                format!("{} % van de recente facturen in delen betaald (vervallen in de laatste 3 maanden)", pct(*v)),
+                format!("{} % des factures récentes payées en plusieurs fois (échues ces 3 derniers mois)", pct(*v)),
+            ]),
+            What::ScoreFall(before, now) => lang.pick([
+                format!("bureau score fell from {} to {} in 6 months", shown(*before), shown(*now)),
+                format!("bureauscore gedaald van {} naar {} in 6 maanden", shown(*before), shown(*now)),
+                format!("score du bureau passé de {} à {} en 6 mois", shown(*before), shown(*now)),
+            ]),
+            What::Elsewhere(v, n) => lang.pick([
+                format!("pays other suppliers {} days late on average ({n} creditors)", n1(*v)),
+                format!("betaalt andere leveranciers gemiddeld {} dagen te laat ({n} schuldeisers)", n1(*v)),
+                format!("paie les autres fournisseurs en moyenne {} jours en retard ({n} créanciers)", n1(*v)),
+            ]),
+            What::Promises(kept, broken) => {
+                let all = kept + broken;
+                lang.pick([
+                    format!("broke {broken} of {all} promises to pay (12 months)"),
+                    format!("brak {broken} van {all} betalingsbeloften (12 maanden)"),
+                    format!("n'a pas tenu {broken} de {all} promesses de paiement (12 mois)"),
+                ])
+            }
+            What::Add(v) => lang.pick([
+                format!("DSO {} days above its best possible (ADD)", n1(*v)),
+                format!("DSO {} dagen boven het best mogelijke (ADD)", n1(*v)),
+                format!("DSO {} jours au-dessus du meilleur possible (ADD)", n1(*v)),
+            ]),
+            What::Bureau(kind, v, [lo, hi]) => {
+                let name = match kind {
+                    ScoreKind::Score => lang.pick(["bureau score", "bureauscore", "score du bureau"]),
+                    ScoreKind::PaymentScore => lang.pick([
+                        "bureau payment score",
+                        "betalingsscore van het bureau",
+                        "score de paiement du bureau",
+                    ]),
+                    ScoreKind::Discontinuation => {
+                        lang.pick(["discontinuation score", "opheffingsscore", "score de cessation"])
+                    }
+                    ScoreKind::Growth => lang.pick(["growth score", "groeiscore", "score de croissance"]),
+                };
+                format!("{name} {} ({}–{})", shown(*v), shown(*lo), shown(*hi))
+            }
+            What::Rating(label) => {
+                lang.pick([format!("rating {label}"), format!("rating {label}"), format!("notation {label}")])
+            }
+            What::Utilisation(u) if u.is_infinite() => lang
+                .pick([
+                    "exposure with a credit limit of zero",
+                    "blootstelling met een kredietlimiet van nul",
+                    "exposition avec une limite de crédit nulle",
+                ])
+                .to_string(),
+            What::Utilisation(u) => lang.pick([
+                format!("{} % of the credit limit used", pct(*u)),
+                format!("{} % van de kredietlimiet gebruikt", pct(*u)),
+                format!("{} % de la limite de crédit utilisée", pct(*u)),
+            ]),
         }
-        Key::LaterThanUsual => format!(
-            "pays {:.1} days later than usual (median of the invoices due in the last 3 months against the year before)",
-            i.later_than_usual.unwrap_or_default()
-        ),
-        Key::PaidInParts => format!(
-            "{:.0} % of its recent invoices paid in parts (due in the last 3 months)",
-            100.0 * i.paid_in_parts.unwrap_or_default()
-        ),
-        Key::ScoreFall => format!(
-            "bureau score fell from {} to {} in 6 months",
-            i.score_before.unwrap_or_default(),
-            i.score.unwrap_or_default()
-        ),
+    }
+}
+
+/// One reason of a score, as `risk_reasons` lists them and a report shows them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason {
+    /// The score has no bureau data.
+    LedgerOnly,
+    /// A distress status made the client critical.
+    Status(Status),
+    /// A factor, with the points it adds (none where only the factor is named).
+    Factor(What, Option<f64>),
+    /// Nothing weighs: pays on time.
+    NoSignalPaid,
+    /// Nothing weighs, and how it pays is not known.
+    NoSignalUnknown,
+}
+
+impl Reason {
+    /// In words, in a report language (`risk_reasons` is English).
+    pub fn words(&self, lang: Lang) -> String {
+        match self {
+            Reason::LedgerOnly => lang
+                .pick([
+                    "ledger only (no bureau data)",
+                    "alleen grootboek (geen bureaugegevens)",
+                    "grand livre seul (pas de données de bureau)",
+                ])
+                .into(),
+            Reason::Status(st) => {
+                let word = st.words(lang);
+                lang.pick([
+                    format!("bureau status: {word}"),
+                    format!("status bij het bureau: {word}"),
+                    format!("statut au bureau : {word}"),
+                ])
+            }
+            Reason::Factor(what, Some(points)) => format!("{} (+{points:.0})", what.words(lang)),
+            Reason::Factor(what, None) => what.words(lang),
+            Reason::NoSignalPaid => lang
+                .pick([
+                    "no risk signal: pays on time, nothing long overdue",
+                    "geen risicosignaal: betaalt op tijd, niets lang vervallen",
+                    "aucun signal de risque : paie à temps, rien d'échu depuis longtemps",
+                ])
+                .into(),
+            Reason::NoSignalUnknown => lang
+                .pick([
+                    "no risk signal: nothing long overdue; how it pays is not known",
+                    "geen risicosignaal: niets lang vervallen; hoe het betaalt is niet bekend",
+                    "aucun signal de risque : rien d'échu depuis longtemps ; sa façon de payer n'est pas connue",
+                ])
+                .into(),
+        }
+    }
+
+    /// Reasons in words, joined as `risk_reasons` joins them.
+    pub fn joined(reasons: &[Reason], lang: Lang) -> String {
+        reasons.iter().map(|r| r.words(lang)).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// What a factor says of the client, with its values.
+fn what(key: Key, i: &RiskInput, b: &BureauSettings) -> What {
+    match key {
+        Key::Dbt => What::Dbt(i.dbt),
+        Key::Over60 => What::Over60(i.share_over_60),
+        Key::Over90 => What::Over90(i.share_over_90),
+        Key::Wadl => What::Wadl(i.wadl.unwrap_or_default()),
+        Key::WadlTrend => What::WadlTrend(i.wadl_slope.unwrap_or_default()),
+        Key::LaterThanUsual => What::LaterThanUsual(i.later_than_usual.unwrap_or_default()),
+        Key::PaidInParts => What::PaidInParts(i.paid_in_parts.unwrap_or_default()),
+        Key::ScoreFall => What::ScoreFall(i.score_before.unwrap_or_default(), i.score.unwrap_or_default()),
         Key::Elsewhere => {
             let (v, n) = i.elsewhere.unwrap_or_default();
-            format!("pays other suppliers {v:.1} days late on average ({n} creditors)")
+            What::Elsewhere(v, n)
         }
         Key::Promises => {
             let (kept, broken) = i.promises.unwrap_or_default();
-            format!("broke {broken} of {} promises to pay (12 months)", kept + broken)
+            What::Promises(kept, broken)
         }
-        Key::Add => format!("DSO {:.1} days above its best possible (ADD)", i.add.unwrap_or_default()),
+        Key::Add => What::Add(i.add.unwrap_or_default()),
         Key::Bureau(kind) => {
             let v = match kind {
                 ScoreKind::Score => i.score,
@@ -450,17 +653,13 @@ fn words(key: Key, i: &RiskInput, b: &BureauSettings) -> String {
                 ScoreKind::Discontinuation => i.discontinuation,
                 ScoreKind::Growth => None,
             };
-            let [lo, hi] = b.scale(kind);
-            format!("{} {} ({lo}–{hi})", kind.words(), v.unwrap_or_default())
+            What::Bureau(kind, v.unwrap_or_default(), b.scale(kind))
         }
         Key::Rating => {
             let notch = i.rating.unwrap_or_default();
-            format!("rating {}", i.rating_label.clone().unwrap_or_else(|| b.ratings[notch].clone()))
+            What::Rating(i.rating_label.clone().unwrap_or_else(|| b.ratings[notch].clone()))
         }
-        Key::Utilisation => match i.utilisation {
-            Some(u) if u.is_infinite() => "exposure with a credit limit of zero".to_string(),
-            u => format!("{:.0} % of the credit limit used", u.unwrap_or_default() * 100.0),
-        },
+        Key::Utilisation => What::Utilisation(i.utilisation.unwrap_or_default()),
     }
 }
 
@@ -503,42 +702,42 @@ pub fn tier(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier) 
     (score, tier)
 }
 
-/// What weighs most in the score, in words: a distress status, else the factor that adds
-/// the most points; `None` when nothing adds any.
-pub fn leading(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Option<String> {
+/// What weighs most in the score: a distress status, else the factor that adds the most
+/// points; `None` when nothing adds any.
+pub fn leading(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Option<Reason> {
     if let Some(st) = i.status.filter(|st| st.is_distress()) {
-        return Some(format!("bureau status: {}", st.label()));
+        return Some(Reason::Status(st));
     }
     let (_, _, factors, _) = scored(i, s, b);
-    by_points(factors).first().filter(|f| f.weight * f.badness > 0.0).map(|f| words(f.key, i, b))
+    by_points(factors).first().filter(|f| f.weight * f.badness > 0.0).map(|f| Reason::Factor(what(f.key, i, b), None))
 }
 
 /// The score, its tier and its reasons. A worse input never lowers the score.
 pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
     let (score, tier, factors, total) = scored(i, s, b);
     let factors = by_points(factors);
-    let mut reasons: Vec<String> = Vec::new();
+    let mut why: Vec<Reason> = Vec::new();
     let mut leading = None;
     if let Some(st) = i.status.filter(|st| st.is_distress()) {
-        leading = Some(format!("bureau status: {}", st.label()));
-        reasons.extend(leading.clone());
+        leading = Some(Reason::Status(st));
+        why.push(Reason::Status(st));
     }
     for f in factors.iter().filter(|f| f.weight * f.badness > 0.0).take(3) {
         let share = if total > 0.0 { 100.0 * f.weight * f.badness / total } else { 0.0 };
-        let what = words(f.key, i, b);
-        reasons.push(format!("{what} (+{share:.0})"));
-        leading.get_or_insert(what);
+        let what = what(f.key, i, b);
+        leading.get_or_insert(Reason::Factor(what.clone(), None));
+        why.push(Reason::Factor(what, Some(share)));
     }
-    if reasons.is_empty() && i.wadl.is_some() {
-        reasons.push("no risk signal: pays on time, nothing long overdue".into());
-    } else if reasons.is_empty() {
+    if why.is_empty() && i.wadl.is_some() {
+        why.push(Reason::NoSignalPaid);
+    } else if why.is_empty() {
         // No settled invoice to judge (a new client, or an open-items snapshot).
-        reasons.push("no risk signal: nothing long overdue; how it pays is not known".into());
+        why.push(Reason::NoSignalUnknown);
     }
     if !i.has_bureau {
-        reasons.insert(0, "ledger only (no bureau data)".into());
+        why.insert(0, Reason::LedgerOnly);
     }
-    Risk { score, tier, reasons: reasons.join("; "), leading }
+    Risk { score, tier, reasons: Reason::joined(&why, Lang::En), why, leading }
 }
 
 #[cfg(test)]
@@ -617,7 +816,10 @@ mod tests {
         let later = RiskInput { later_than_usual: Some(21.5), ..i };
         let r = assess(&later, &RiskSettings::default(), &BureauSettings::default());
         assert!(r.reasons.starts_with("pays 21.5 days later than usual"), "{}", r.reasons);
-        assert_eq!(r.leading.as_deref(), Some(r.reasons.split(" (+").next().unwrap()));
+        assert_eq!(r.leading.map(|l| l.words(Lang::En)).as_deref(), Some(r.reasons.split(" (+").next().unwrap()));
+        // In Dutch and French, with a decimal comma.
+        assert!(Reason::joined(&r.why, Lang::Nl).starts_with("betaalt 21,5 dagen later dan gewoonlijk"));
+        assert!(Reason::joined(&r.why, Lang::Fr).starts_with("paie 21,5 jours plus tard que d'habitude"));
         assert!(r.tier >= Tier::Medium);
     }
 

@@ -2,6 +2,7 @@
 //! rating, legal status and register data. A snapshot carries it as read; a run's history
 //! entry carries the one it matched, to compare with the next run.
 
+use crate::locale::Lang;
 use crate::model::Money;
 
 /// A bureau's figures and register data for one company, each absent when the bureau gave none.
@@ -60,6 +61,19 @@ impl Status {
             Status::Dissolved => "dissolved",
             Status::Bankrupt => "bankrupt",
         }
+    }
+
+    /// The status in a report's language (the data files write `label`).
+    pub fn words(self, lang: Lang) -> &'static str {
+        lang.pick(match self {
+            Status::Active => ["active", "actief", "active"],
+            Status::Reorganisation => {
+                ["judicial reorganisation", "in gerechtelijke reorganisatie", "en réorganisation judiciaire"]
+            }
+            Status::Liquidation => ["in liquidation", "in vereffening", "en liquidation"],
+            Status::Dissolved => ["dissolved", "ontbonden", "dissoute"],
+            Status::Bankrupt => ["bankrupt", "failliet", "en faillite"],
+        })
     }
 
     /// Any status but active makes a client critical, whatever its figures say.

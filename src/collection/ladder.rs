@@ -435,7 +435,7 @@ mod tests {
             credit_limit: None,
             utilisation: None,
             status,
-            risk: Risk { score: 90.0, tier, reasons: "bureau score 5".into(), leading: None },
+            risk: Risk { score: 90.0, tier, reasons: "bureau score 5".into(), leading: None, why: Vec::new() },
             over_60: 0,
             over_90: 0,
             elsewhere: None,

@@ -12,7 +12,7 @@ use crate::analytics::calendar::{Month, days_in, end_at, first_day, last_day, mo
 use crate::analytics::metrics::{self, Behaviour};
 use crate::analytics::past::{History, Past, Scratch, day};
 use crate::analytics::promise::Promises;
-use crate::analytics::risk::{self, RiskInput, RiskSettings, SCORE_FALL_MONTHS, Tier};
+use crate::analytics::risk::{self, Reason, RiskInput, RiskSettings, SCORE_FALL_MONTHS, Tier};
 use crate::analytics::{Analysis, ClientResult, MonthRow};
 use crate::bureau::{self, BureauSettings, Snapshot, Status};
 use crate::model::{ClientIx, Roster};
@@ -137,8 +137,8 @@ pub struct Failure {
     pub tier: Option<Tier>,
     /// Calendar months from that month end to the failure's month.
     pub lead_months: Option<u32>,
-    /// The factor that weighed most then, in words.
-    pub factor: Option<String>,
+    /// The factor that weighed most then.
+    pub factor: Option<Reason>,
 }
 
 /// A client flagged that did not fail within `alarm_months`.
@@ -150,8 +150,8 @@ pub struct Alarm {
     pub flagged_on: NaiveDate,
     /// The tier then.
     pub tier: Tier,
-    /// The factor that weighed most then, in words.
-    pub factor: String,
+    /// The factor that weighed most then.
+    pub factor: Option<Reason>,
 }
 
 /// The early-warning record of a run.
@@ -515,7 +515,7 @@ fn judge(
         }
         risk::tier(&input_at(k), inputs.risk, inputs.bureau)
     };
-    let factor_at = |k: usize| -> Option<String> {
+    let factor_at = |k: usize| -> Option<Reason> {
         if k == n - 1 {
             return inputs.at_as_of[i].risk.leading.clone();
         }
@@ -545,7 +545,7 @@ fn judge(
                 client: c.client,
                 flagged_on: f.ends[k],
                 tier: tiers[k].unwrap_or(Tier::High),
-                factor: factor_at(k).unwrap_or_default(),
+                factor: factor_at(k),
             });
             Outcome::Healthy {
                 alarm,

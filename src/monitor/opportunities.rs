@@ -130,7 +130,7 @@ mod tests {
             credit_limit: limit,
             utilisation: None,
             status: Some(Status::Active),
-            risk: Risk { score: 0.0, tier, reasons: String::new(), leading: None },
+            risk: Risk { score: 0.0, tier, reasons: String::new(), leading: None, why: Vec::new() },
             over_60: over_90,
             over_90,
             elsewhere: None,

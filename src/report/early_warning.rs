@@ -4,7 +4,7 @@
 
 use super::i18n::{self, Label};
 use super::table::{Cell, Column, Table};
-use crate::analytics::risk::Tier;
+use crate::analytics::risk::{Reason, Tier};
 use crate::locale::Lang;
 use crate::model::{ClientIx, Roster};
 use crate::monitor::early_warning::{Cause, Record};
@@ -26,7 +26,7 @@ pub struct RecordRow {
     /// Months from the flag to the failure.
     pub lead_months: Option<u32>,
     /// What weighed most when it was flagged.
-    pub factor: Option<String>,
+    pub factor: Option<Reason>,
 }
 
 /// The failures (by the day they failed), then the false alarms (by the day they were flagged).
@@ -50,7 +50,7 @@ pub fn rows(r: &Record) -> Vec<RecordRow> {
             flagged_on: Some(a.flagged_on),
             tier: Some(a.tier),
             lead_months: None,
-            factor: Some(a.factor.clone()),
+            factor: a.factor.clone(),
         })
         .collect();
     alarms.sort_by_key(|a| (a.flagged_on, a.client));
@@ -90,8 +90,10 @@ pub fn table<'a>(r: &Record, roster: &'a Roster, lang: Lang) -> Table<'a, Record
             .labelled(Label::Tier),
         Column::new("lead_months", |x: &RecordRow| x.lead_months.map_or(Cell::Blank, |l| Cell::Int(i64::from(l))))
             .labelled(Label::LeadMonths),
-        Column::new("factor", |x: &RecordRow| x.factor.as_deref().map_or(Cell::Blank, Cell::text))
-            .labelled(Label::Factor),
+        Column::new("factor", move |x: &RecordRow| {
+            x.factor.as_ref().map_or(Cell::Blank, |r| Cell::owned(r.words(lang)))
+        })
+        .labelled(Label::Factor),
     ];
     Table::of(columns, rows(r))
 }
@@ -199,7 +201,7 @@ mod tests {
 
     #[test]
     fn the_sentence_counts_as_the_issue_asks() {
-        let alarm = Alarm { client: 1, flagged_on: d("2025-03-31"), tier: Tier::High, factor: String::new() };
+        let alarm = Alarm { client: 1, flagged_on: d("2025-03-31"), tier: Tier::High, factor: None };
         let r = Record {
             month_ends: vec![d("2026-10-31"); 24],
             failures_from: Some(d("2025-02-01")),

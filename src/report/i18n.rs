@@ -779,17 +779,7 @@ pub fn tier(lang: Lang, tier: crate::analytics::risk::Tier) -> &'static str {
 
 /// A bureau status as the data files write it (`Status::label`), in the report's language.
 pub fn status(lang: Lang, label: &str) -> &str {
-    let words = match label {
-        "active" => ["active", "actief", "active"],
-        "judicial reorganisation" => {
-            ["judicial reorganisation", "in gerechtelijke reorganisatie", "en réorganisation judiciaire"]
-        }
-        "in liquidation" => ["in liquidation", "in vereffening", "en liquidation"],
-        "dissolved" => ["dissolved", "ontbonden", "dissoute"],
-        "bankrupt" => ["bankrupt", "failliet", "en faillite"],
-        _ => return label,
-    };
-    lang.pick(words)
+    crate::bureau::Status::from_label(label).map_or(label, |s| s.words(lang))
 }
 
 /// A document as the dossiers name it: its id, and its instalment when it is one.

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 // The domain types the renderers show, named for them here.
 pub use crate::analytics::outlook::{Backtest, InvoiceForecast, Outlook, Week};
-pub use crate::analytics::risk::Tier;
+pub use crate::analytics::risk::{Reason, Tier};
 pub use crate::bureau::watchlist::Role;
 pub use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
 pub use crate::ingest::{Reject, SourceStats, Warning};
@@ -153,7 +153,8 @@ impl<'a> ReportModel<'a> {
                 tier: v.risk.tier,
                 score: v.risk.score,
                 net_ar: Money::new(c.figures.sums.net_ar, src.currency),
-                reasons: &v.risk.reasons,
+                // In the report's language (clients.csv keeps the English words).
+                reasons: Reason::joined(&v.risk.why, src.lang),
                 late_elsewhere: v.elsewhere.as_ref().and_then(|e| e.wadl),
                 broken_promises: (v.promises.broken > 0)
                     .then_some((v.promises.broken, v.promises.kept + v.promises.broken)),

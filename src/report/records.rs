@@ -83,7 +83,7 @@ pub struct RiskyClient<'a> {
     /// Its net AR.
     pub net_ar: Money,
     /// Why, in words.
-    pub reasons: &'a str,
+    pub reasons: String,
     /// Its WADL at the other creditors of a pool, when the run has one and it was published.
     pub late_elsewhere: Option<f64>,
     /// Its promises to pay judged in 12 months, (broken, judged), when it broke any.

@@ -82,7 +82,7 @@ fn early_warning(src: &Sources<'_>) -> serde_json::Value {
             "flagged_on": f.flagged_on.map(|d| d.to_string()),
             "tier": f.tier.map(|t| t.label()),
             "lead_months": f.lead_months,
-            "factor": f.factor,
+            "factor": f.factor.as_ref().map(|r| r.words(crate::locale::Lang::En)),
         })).collect::<Vec<_>>(),
     })
 }

@@ -476,7 +476,7 @@ pub fn riskiest<'a>(rows: Vec<&'a RiskyClient<'a>>, lang: Lang) -> Table<'a, &'a
         Column::new("risk_tier", move |r: &&RiskyClient| Cell::text(i18n::tier(lang, r.tier))).labelled(Label::Tier),
         Column::new("risk_score", |r: &&RiskyClient| Cell::Score(r.score)).labelled(Label::Score),
         Column::new("net_ar", |r: &&RiskyClient| Cell::Money(r.net_ar)).labelled(Label::NetAr),
-        Column::new("risk_reasons", |r: &&RiskyClient| Cell::text(r.reasons)).labelled(Label::Reasons),
+        Column::new("risk_reasons", |r: &&RiskyClient| Cell::text(&r.reasons)).labelled(Label::Reasons),
         Column::new("elsewhere_wadl_12m", |r: &&RiskyClient| Cell::Days(r.late_elsewhere))
             .labelled(Label::LateElsewhere),
         // "2 / 3": broken of those judged in 12 months.
