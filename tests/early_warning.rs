@@ -359,25 +359,32 @@ fn measure() {
         let r = kept(&config, &loaded.ingested.ledger, &loaded.bureau.rows, &loaded.log.rows, loaded.as_of, &[]).1;
         eprintln!("{}", line(&format!("{name} sample"), &r));
         eprintln!("{}", line(&format!("{name} check 4-6"), &measured(4..=6, &edit)));
+        eprintln!("{}", line(&format!("{name} fresh 7-9"), &measured(7..=9, &edit)));
     }
 }
 
-/// docs/monitoring.md's measured record, on histories the weights were not tuned on (seeds 4
-/// to 6; tuning used 1 to 3): most failures are flagged at least 3 months ahead, few healthy
-/// clients are flagged, and the score leads far better than it did before the three factors
-/// that make it lead (later than usual, paid in parts, the bureau score's fall).
+/// docs/monitoring.md's measured record, on histories the weights were not tuned on (tuning
+/// used seeds 1 to 3): on seeds 4 to 6, which were looked at while choosing between two
+/// variants, most failures are flagged at least 3 months ahead; on seeds 7 to 9, measured
+/// once the weights were fixed, the target holds (at least 70 % caught 3 months ahead,
+/// at most 10 % of healthy clients flagged); and the score leads far better than before the
+/// three factors that make it lead (later than usual, paid in parts, the bureau score's fall).
 #[test]
 fn on_histories_it_was_not_tuned_on_the_score_leads() {
-    let now = measured(4..=6, &|_| {});
-    eprintln!("{}", line("defaults, seeds 4-6", &now));
-    assert!(now.failures.len() > 100, "{}", now.failures.len());
-    assert!(now.caught_share().unwrap() >= 0.65, "{}", line("defaults", &now));
-    assert!(now.false_alarm_share().unwrap() <= 0.10, "{}", line("defaults", &now));
+    let check = measured(4..=6, &|_| {});
+    eprintln!("{}", line("defaults, seeds 4-6", &check));
+    assert!(check.failures.len() > 100, "{}", check.failures.len());
+    assert!(check.caught_share().unwrap() >= 0.65, "{}", line("defaults", &check));
+    assert!(check.false_alarm_share().unwrap() <= 0.10, "{}", line("defaults", &check));
+    let fresh = measured(7..=9, &|_| {});
+    eprintln!("{}", line("defaults, seeds 7-9", &fresh));
+    assert!(fresh.caught_share().unwrap() >= 0.70, "{}", line("defaults", &fresh));
+    assert!(fresh.false_alarm_share().unwrap() <= 0.10, "{}", line("defaults", &fresh));
     let before = measured(4..=6, &|c| {
         let w = &mut c.risk.weights;
         (w.later_than_usual, w.paid_in_parts, w.score_fall, w.wadl) = (0.0, 0.0, 0.0, 15.0);
     });
     eprintln!("{}", line("before, seeds 4-6", &before));
-    assert!(now.caught_ahead() > 2 * before.caught_ahead(), "{} vs {}", line("now", &now), line("before", &before));
-    assert!(now.false_alarms.len() < before.false_alarms.len());
+    assert!(check.caught_ahead() > 2 * before.caught_ahead(), "{} vs {}", line("now", &check), line("before", &before));
+    assert!(check.false_alarms.len() < before.false_alarms.len());
 }
