@@ -613,3 +613,54 @@ fn add(row: &MonthRow, rows: &[MonthRow], dso_months: u32) -> Option<f64> {
     let days: i64 = period.iter().map(|r| days_in(r.month)).sum();
     metrics::bpdso(row.current_ar, sales, days).map(|b| -b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_that_cannot_keep_a_record_are_refused_with_the_key() {
+        let ok = EarlyWarningSettings::default();
+        assert!(ok.check().is_ok());
+        assert_eq!(ok.flagged_from(), Some(Tier::High));
+        let critical = EarlyWarningSettings { flag_tier: "critical".into(), ..ok.clone() };
+        assert_eq!(critical.flagged_from(), Some(Tier::Critical));
+        for (bad, key) in [
+            (EarlyWarningSettings { flag_tier: "medium".into(), ..ok.clone() }, "flag_tier"),
+            (EarlyWarningSettings { months: 1, ..ok.clone() }, "months"),
+            (EarlyWarningSettings { stall_months: 0, ..ok.clone() }, "alarm_months"),
+            (EarlyWarningSettings { stall_share: 0.0, ..ok.clone() }, "stall_share"),
+            (EarlyWarningSettings { stall_share: f64::NAN, ..ok.clone() }, "stall_share"),
+            (EarlyWarningSettings { stall_days: 0, ..ok.clone() }, "stall_days"),
+        ] {
+            let e = bad.check().expect_err(key).to_string();
+            assert!(e.contains(key), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_median_lead_and_shares_count_as_the_sentence_says() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let failure = |lead: Option<u32>| Failure {
+            client: 0,
+            failed_on: d("2026-05-10"),
+            cause: Cause::HandedOver,
+            flagged_on: lead.map(|_| d("2026-01-31")),
+            tier: lead.map(|_| Tier::High),
+            lead_months: lead,
+            factor: None,
+        };
+        let r = Record {
+            failures: vec![failure(Some(2)), failure(Some(6)), failure(None), failure(Some(3))],
+            healthy: 40,
+            false_alarms: vec![Alarm { client: 1, flagged_on: d("2025-03-31"), tier: Tier::High, factor: None }; 2],
+            lead_months: 3,
+            ..Record::default()
+        };
+        assert_eq!((r.flagged_failures(), r.caught_ahead()), (3, 2));
+        assert_eq!(r.median_lead(), Some(3.0));
+        assert_eq!(r.caught_share(), Some(0.5));
+        assert_eq!(r.false_alarm_share(), Some(0.05));
+        assert_eq!(Record::default().median_lead(), None);
+    }
+}
