@@ -10,7 +10,7 @@ pub mod opportunities;
 
 use crate::analytics::Analysis;
 use crate::analytics::dispute::Disputes;
-use crate::analytics::past::{Scratch, day};
+use crate::analytics::past::{Lately, Scratch, day};
 use crate::analytics::promise::Promises;
 use crate::analytics::risk::{self, RiskInput, RiskSettings};
 use crate::bureau::elsewhere::Elsewhere;
@@ -61,7 +61,15 @@ pub fn assess(
                 }
             }
             let share = |v: i64| if f.sums.open_total > 0 { v as f64 / f.sums.open_total as f64 } else { 0.0 };
-            let lately = c.history.lately(day(analysis.as_of), &mut Scratch::default());
+            // An open-items snapshot knows nothing of how invoices were paid: no "later than
+            // usual", no "paid in parts". (Its open invoices would read as unpaid so far, the
+            // older ones longer: never later than usual, but the factor's weight would dilute
+            // the others as if it were known to be good.)
+            let lately = if analysis.settings.snapshot {
+                Lately::default()
+            } else {
+                c.history.lately(day(analysis.as_of), &mut Scratch::default())
+            };
             let mut input = RiskInput {
                 wadl: f.sums.window.wadl(),
                 wadl_slope: f.wadl_slope_6m,
