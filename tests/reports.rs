@@ -201,9 +201,21 @@ fn dutch_report_uses_dutch_labels_and_number_formats() {
     let net = cents(summary["portfolio"]["net_ar"].as_str().unwrap());
     let shown = format!("{}.{:03},{:02} €", net / 100_000, (net / 100) % 1000, net % 100);
     assert!(text.contains(&shown), "{shown} not in the Dutch report");
+    // The risk reasons and the alerts' words are Dutch, with a decimal comma; the data files
+    // keep English words and codes.
+    let flat = text.replace('\n', " ");
+    assert!(flat.contains("status bij het bureau: failliet"), "risk reasons not in Dutch");
+    assert!(flat.contains("dagen later dan gewoonlijk"), "risk reasons not in Dutch");
+    assert!(!flat.contains("bureau status: bankrupt"), "English risk reasons in the Dutch report");
+    assert!(flat.contains("risicoklasse") && flat.contains("kritiek"), "alerts' kind and severity not in Dutch");
+    let alerts = std::fs::read_to_string(month.join("data/alerts.csv")).unwrap();
+    assert!(alerts.contains(",risk_tier,risk,critical,"), "{alerts}");
     let mut wb = open_workbook_auto(month.join("arwatch-2026-10.xlsx")).unwrap();
     assert_eq!(wb.sheet_names()[0], "Overzicht");
     assert!(wb.worksheet_range("Klanten").is_ok());
+    let sheet = wb.worksheet_range("Signalen").unwrap();
+    let kinds: Vec<String> = sheet.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert!(kinds.iter().any(|k| k == "risicoklasse") && !kinds.iter().any(|k| k == "risk_tier"), "{kinds:?}");
 }
 
 /// A run of one invoice file (`Klant;Naam;Nr;Datum;Verval;Bedrag` rows, decimal comma) in

@@ -4,6 +4,7 @@
 use super::history::Entry;
 use crate::bureau::watchlist::Role;
 use crate::bureau::{BureauSettings, CreditFlag, ScoreKind, Status};
+use crate::locale::Lang;
 use crate::model::{Currency, Money, SharedNames};
 use std::collections::BTreeMap;
 
@@ -21,6 +22,16 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity in a report's language (the data files write `label`).
+    pub fn words(self, lang: Lang) -> &'static str {
+        lang.pick(match self {
+            Severity::Critical => ["critical", "kritiek", "critique"],
+            Severity::High => ["high", "hoog", "élevée"],
+            Severity::Medium => ["medium", "matig", "moyenne"],
+            Severity::Low => ["low", "laag", "faible"],
+        })
+    }
+
     /// The severity as the data files write it.
     pub fn label(self) -> &'static str {
         match self {
@@ -89,6 +100,42 @@ pub enum AlertKind {
 }
 
 impl AlertKind {
+    /// What changed, in a report's language (the data files write `code`).
+    // Long on purpose: one line per kind, its words in the three languages side by side.
+    pub fn words(self, lang: Lang) -> &'static str {
+        lang.pick(match self {
+            AlertKind::BureauNew => ["new at the bureau", "nieuw bij het bureau", "nouveau au bureau"],
+            AlertKind::BureauGone => ["gone from the bureau", "niet meer bij het bureau", "disparu du bureau"],
+            AlertKind::BureauStatus => ["status", "status", "statut"],
+            AlertKind::CreditLimit => ["credit limit", "kredietlimiet", "limite de crédit"],
+            AlertKind::Score => ["score", "score", "score"],
+            AlertKind::PaymentScore => ["payment score", "betalingsscore", "score de paiement"],
+            AlertKind::GrowthScore => ["growth score", "groeiscore", "score de croissance"],
+            AlertKind::DiscontinuationScore => ["discontinuation score", "opheffingsscore", "score de cessation"],
+            AlertKind::CreditFlag => ["credit flag", "kredietvlag", "drapeau de crédit"],
+            AlertKind::Rating => ["rating", "rating", "notation"],
+            AlertKind::Address => ["address", "adres", "adresse"],
+            AlertKind::Board => ["board", "bestuur", "conseil d'administration"],
+            AlertKind::Name => ["name", "naam", "nom"],
+            AlertKind::LegalForm => ["legal form", "rechtsvorm", "forme juridique"],
+            AlertKind::OverLimit => ["over its credit limit", "boven de kredietlimiet", "au-delà de la limite"],
+            AlertKind::Wadl => ["average days late", "gemiddelde dagen te laat", "retard moyen (jours)"],
+            AlertKind::PayingLater => ["paying later", "betaalt later", "paie plus tard"],
+            AlertKind::LateRatio => ["share paid late", "aandeel te laat betaald", "part payée en retard"],
+            AlertKind::Overdue91 => {
+                ["over 90 days past due", "meer dan 90 dagen vervallen", "échu depuis plus de 90 jours"]
+            }
+            AlertKind::PaymentTerms => ["payment terms", "betalingstermijn", "délai de paiement"],
+            AlertKind::Dso => ["DSO", "DSO", "DSO"],
+            AlertKind::RiskTier => ["risk tier", "risicoklasse", "classe de risque"],
+            AlertKind::PaysOthersLate => ["pays others late", "betaalt anderen te laat", "paie les autres en retard"],
+            AlertKind::PromiseBroken => {
+                ["promise to pay broken", "betalingsbelofte gebroken", "promesse de paiement non tenue"]
+            }
+            AlertKind::LongDispute => ["long dispute", "langdurige betwisting", "litige prolongé"],
+        })
+    }
+
     /// The name in `alerts.csv` and the reports: an interface other tools match on.
     pub fn code(self) -> &'static str {
         match self {
@@ -154,6 +201,15 @@ impl Alert {
     /// `risk` or `opportunity`, as the data files write it.
     pub fn direction(&self) -> &'static str {
         if self.risk { "risk" } else { "opportunity" }
+    }
+
+    /// The same in a report's language.
+    pub fn direction_words(&self, lang: Lang) -> &'static str {
+        if self.risk {
+            lang.pick(["risk", "risico", "risque"])
+        } else {
+            lang.pick(["opportunity", "kans", "opportunité"])
+        }
     }
 }
 

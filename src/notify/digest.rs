@@ -79,7 +79,7 @@ impl Digest {
             a.client_name,
             a.client_id,
             wording::kind(a.kind, lang),
-            wording::direction(a.risk, lang),
+            a.direction_words(lang),
         )
     }
 

@@ -28,42 +28,7 @@ pub fn role(r: Role, lang: Lang) -> Option<&'static str> {
 
 /// What changed.
 pub fn kind(k: AlertKind, lang: Lang) -> &'static str {
-    lang.pick(match k {
-        AlertKind::BureauNew => ["new at the bureau", "nieuw bij het bureau", "nouveau au bureau"],
-        AlertKind::BureauGone => ["gone from the bureau", "niet meer bij het bureau", "disparu du bureau"],
-        AlertKind::BureauStatus => ["status", "status", "statut"],
-        AlertKind::CreditLimit => ["credit limit", "kredietlimiet", "limite de crédit"],
-        AlertKind::Score => ["score", "score", "score"],
-        AlertKind::PaymentScore => ["payment score", "betalingsscore", "score de paiement"],
-        AlertKind::GrowthScore => ["growth score", "groeiscore", "score de croissance"],
-        AlertKind::DiscontinuationScore => ["discontinuation score", "opheffingsscore", "score de cessation"],
-        AlertKind::CreditFlag => ["credit flag", "kredietvlag", "drapeau de crédit"],
-        AlertKind::Rating => ["rating", "rating", "notation"],
-        AlertKind::Address => ["address", "adres", "adresse"],
-        AlertKind::Board => ["board", "bestuur", "conseil d'administration"],
-        AlertKind::Name => ["name", "naam", "nom"],
-        AlertKind::LegalForm => ["legal form", "rechtsvorm", "forme juridique"],
-        AlertKind::OverLimit => ["over its credit limit", "boven de kredietlimiet", "au-delà de la limite"],
-        AlertKind::Wadl => ["average days late", "gemiddelde dagen te laat", "retard moyen (jours)"],
-        AlertKind::PayingLater => ["paying later", "betaalt later", "paie plus tard"],
-        AlertKind::LateRatio => ["share paid late", "aandeel te laat betaald", "part payée en retard"],
-        AlertKind::Overdue91 => {
-            ["over 90 days past due", "meer dan 90 dagen vervallen", "échu depuis plus de 90 jours"]
-        }
-        AlertKind::PaymentTerms => ["payment terms", "betalingstermijn", "délai de paiement"],
-        AlertKind::Dso => ["DSO", "DSO", "DSO"],
-        AlertKind::RiskTier => ["risk tier", "risicoklasse", "classe de risque"],
-        AlertKind::PaysOthersLate => ["pays others late", "betaalt anderen te laat", "paie les autres en retard"],
-        AlertKind::PromiseBroken => {
-            ["promise to pay broken", "betalingsbelofte gebroken", "promesse de paiement non tenue"]
-        }
-        AlertKind::LongDispute => ["long dispute", "langdurige betwisting", "litige prolongé"],
-    })
-}
-
-/// "risk" or "opportunity".
-pub fn direction(risk: bool, lang: Lang) -> &'static str {
-    if risk { lang.pick(["risk", "risico", "risque"]) } else { lang.pick(["opportunity", "kans", "opportunité"]) }
+    k.words(lang)
 }
 
 /// The digest's subject: `arwatch: <company>, 3 alerts as of 31/10/2026`.

@@ -32,7 +32,7 @@ pub use crate::analytics::risk::{Reason, Tier};
 pub use crate::bureau::watchlist::Role;
 pub use crate::collection::handover::{Compensation, Creditor, Line, Reminder};
 pub use crate::ingest::{Reject, SourceStats, Warning};
-pub use crate::monitor::alerts::Alert;
+pub use crate::monitor::alerts::{Alert, Severity};
 
 /// A KPI's figure: exact money, a fraction, or days; `None` when undefined.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -450,7 +450,7 @@ impl<'a> ReportModel<'a> {
 
     /// Some of the alerts, each client named as the reports name it.
     pub fn alerts_of(&self, list: Vec<&'a Alert>) -> Table<'a, &'a Alert> {
-        tables::alerts(list, Some(self.src.roster))
+        tables::alerts(list, Some(self.src.roster), Some(self.lang))
     }
 
     /// The handover table, naming each debtor's dossier file (`handover.csv`, the Handover
@@ -462,7 +462,7 @@ impl<'a> ReportModel<'a> {
     /// The alerts in the order they were found, each client as the data files name it
     /// (`alerts.csv`).
     pub fn alerts_data(&self) -> Table<'a, &'a Alert> {
-        tables::alerts(self.src.alerts.iter().collect(), None)
+        tables::alerts(self.src.alerts.iter().collect(), None, None)
     }
 
     /// `warnings.csv`'s rows: the incomplete month (in English, as data), then the warnings of

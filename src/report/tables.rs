@@ -331,8 +331,9 @@ pub fn forecast_weeks<'a>(weeks: &'a [Week], cur: Currency, known: bool) -> Tabl
 }
 
 /// `alerts.csv` and the Alerts sheet: what changed since the previous run. With the `roster`,
-/// the `client` column (the PDF's) tells apart clients that share a name.
-pub fn alerts<'a>(alerts: Vec<&'a Alert>, roster: Option<&'a Roster>) -> Table<'a, &'a Alert> {
+/// the `client` column (the PDF's) tells apart clients that share a name. With a language (the
+/// reports'), kind, direction and severity are words of it; without (`alerts.csv`), codes.
+pub fn alerts<'a>(alerts: Vec<&'a Alert>, roster: Option<&'a Roster>, lang: Option<Lang>) -> Table<'a, &'a Alert> {
     let columns: Vec<Column<'a, &'a Alert>> = vec![
         Column::new("client_id", |a: &&Alert| Cell::text(&a.client_id)).labelled(Label::ClientId),
         Column::new("client_name", |a: &&Alert| Cell::text(&a.client_name)).labelled(Label::Client),
@@ -342,9 +343,12 @@ pub fn alerts<'a>(alerts: Vec<&'a Alert>, roster: Option<&'a Roster>) -> Table<'
             None => Cell::text(if a.client_name.is_empty() { &a.client_id } else { &a.client_name }),
         })
         .labelled(Label::Client),
-        Column::new("kind", |a: &&Alert| Cell::text(a.kind.code())).labelled(Label::Kind),
-        Column::new("direction", |a: &&Alert| Cell::text(a.direction())).labelled(Label::Direction),
-        Column::new("severity", |a: &&Alert| Cell::text(a.severity.label())).labelled(Label::Severity),
+        Column::new("kind", move |a: &&Alert| Cell::text(lang.map_or(a.kind.code(), |l| a.kind.words(l))))
+            .labelled(Label::Kind),
+        Column::new("direction", move |a: &&Alert| Cell::text(lang.map_or(a.direction(), |l| a.direction_words(l))))
+            .labelled(Label::Direction),
+        Column::new("severity", move |a: &&Alert| Cell::text(lang.map_or(a.severity.label(), |l| a.severity.words(l))))
+            .labelled(Label::Severity),
         Column::new("previous", |a: &&Alert| Cell::text(&a.previous)).labelled(Label::Previous),
         Column::new("current", |a: &&Alert| Cell::text(&a.current)).labelled(Label::Current),
         Column::new("message", |a: &&Alert| Cell::text(&a.message)).labelled(Label::Message),

@@ -5,7 +5,7 @@ pub mod canvas;
 
 use super::error::{PdfError, ReportError};
 use super::i18n::{self, Label, date};
-use super::model::{Compensation, Creditor, Dossier, Line, Reminder, ReportModel, Role, Tier, Week};
+use super::model::{Compensation, Creditor, Dossier, Line, Reminder, ReportModel, Role, Severity, Tier, Week};
 use super::records::DebtorTotal;
 use super::renderer::Renderer;
 use super::table::{Cell, Table};
@@ -59,11 +59,14 @@ impl Renderer for Dossiers<'_> {
 }
 
 /// The colour of an alert's row from its severity as the data files write it.
-fn severity_color(severity: &str) -> Option<(f32, f32, f32)> {
-    match severity {
-        "critical" => Some(RED),
-        "high" => Some(ACCENT2),
-        _ => None,
+/// The colour of an alert row whose severity reads `shown` (in the report's language).
+fn severity_color(lang: Lang, shown: &str) -> Option<(f32, f32, f32)> {
+    if shown == Severity::Critical.words(lang) {
+        Some(RED)
+    } else if shown == Severity::High.words(lang) {
+        Some(ACCENT2)
+    } else {
+        None
     }
 }
 
@@ -437,6 +440,7 @@ fn riskiest(c: &mut Canvas, m: &ReportModel<'_>) {
 
 /// All alerts, risks then opportunities.
 fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
+    let lang = m.lang;
     c.heading(m.t(Label::Alerts));
     if m.compared_with.is_none() {
         c.paragraph(m.t(Label::NoHistory), 9.0, false, MUTED);
@@ -456,13 +460,14 @@ fn alerts(c: &mut Canvas, m: &ReportModel<'_>) {
             View("severity", 45.0, Align::Left, false),
             View("message", rest(239.0), Align::Left, true),
         ];
-        draw(c, m, &m.alerts_of(list), &view, usize::MAX, &|row| severity_color(&row[2]));
+        draw(c, m, &m.alerts_of(list), &view, usize::MAX, &move |row| severity_color(lang, &row[2]));
     }
 }
 
 /// The watched companies' alerts (suppliers, prospects), when there are any: their own
 /// section, after the clients'.
 fn watchlist(c: &mut Canvas, m: &ReportModel<'_>) {
+    let lang = m.lang;
     let list: Vec<_> = m.alerts.iter().copied().filter(|a| a.role != Role::Client).collect();
     if list.is_empty() {
         return;
@@ -475,7 +480,7 @@ fn watchlist(c: &mut Canvas, m: &ReportModel<'_>) {
         View("severity", 45.0, Align::Left, false),
         View("message", rest(289.0), Align::Left, true),
     ];
-    draw(c, m, &m.alerts_of(list), &view, usize::MAX, &|row| severity_color(&row[3]));
+    draw(c, m, &m.alerts_of(list), &view, usize::MAX, &move |row| severity_color(lang, &row[3]));
 }
 
 /// Opportunities for sales: the thirty with the largest credit room or the best news.
