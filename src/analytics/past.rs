@@ -16,12 +16,22 @@ pub const LATER_RECENT_DAYS: i32 = 91;
 /// … and those due in this many days before them its usual ones.
 pub const LATER_USUAL_DAYS: i32 = 365;
 
-/// How a client has paid lately: [`History::lately`].
+/// How a client has paid lately, at the end of a day `at` ([`History::lately`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Lately {
-    /// [`History::later_than_usual`].
+    /// How many days later than usual it pays: the median days late of its invoices due in
+    /// the 91 days up to `at` less that of those due in the 365 days before them, drawn
+    /// towards zero when the recent invoices are few (times n / (n + 2)). An invoice still
+    /// open at `at` counts the days it has been past due so far, so a client that stops paying
+    /// is seen at once (and a recent invoice counts no more than it could have been late yet,
+    /// which makes a steadily late payer look, if anything, earlier than usual). Medians, not
+    /// means: one invoice left unpaid for months moves a mean of a few invoices a lot, and a
+    /// client in decline pays all its invoices later. Invoices credited away are left out.
+    /// `None` without invoices in both windows. (docs/monitoring.md, the risk score.)
     pub later_than_usual: Option<f64>,
-    /// [`History::paid_in_parts`].
+    /// The share (by amount) of its invoices due in the 91 days up to `at` and paid anything
+    /// by then that were paid in parts: part-paid and still open at `at`, or settled in more
+    /// than one step. `None` when none of them was paid anything yet.
     pub paid_in_parts: Option<f64>,
 }
 
@@ -144,29 +154,9 @@ impl History {
         &self.steps[p.steps as usize..p.steps as usize + p.step_count as usize]
     }
 
-    /// How many days later than usual the client pays at the end of day `at`: the median days
-    /// late of its invoices due in the 91 days up to `at` less that of those due in the 365
-    /// days before them, drawn towards zero when the recent invoices are few (times n / (n +
-    /// 2)). An invoice still open at `at` counts the days it has been past due so far, so a
-    /// client that stops paying is seen at once (and a recent invoice counts no more than it
-    /// could have been late yet, which makes a steadily late payer look, if anything, earlier
-    /// than usual). Medians, not means: one invoice left unpaid for months moves a mean of a
-    /// few invoices a lot, and a client in decline pays all its invoices later. Invoices
-    /// credited away are left out. `None` without invoices in both windows.
-    /// (docs/monitoring.md, the risk score.)
-    pub fn later_than_usual(&self, at: i32) -> Option<f64> {
-        self.lately(at, &mut Scratch::default()).later_than_usual
-    }
-
-    /// The share (by amount) of the client's invoices due in the 91 days up to `at` and paid
-    /// anything by then that were paid in parts: part-paid and still open at `at`, or settled
-    /// in more than one step. `None` when none of them was paid anything yet.
-    pub fn paid_in_parts(&self, at: i32) -> Option<f64> {
-        self.lately(at, &mut Scratch::default()).paid_in_parts
-    }
-
-    /// Both of the above in one pass over the invoices that fall due in their windows, with
-    /// buffers kept between calls (the early-warning record asks at 24 month ends a client).
+    /// How the client has paid lately, at the end of day `at` ([`Lately`]), in one pass over the
+    /// invoices that fall due in its windows, with buffers kept between calls (the
+    /// early-warning record asks at 24 month ends a client).
     pub fn lately(&self, at: i32, scratch: &mut Scratch) -> Lately {
         let upto = self.invoices.partition_point(|p| p.issue <= at);
         let Scratch { recent, usual } = scratch;
@@ -230,6 +220,14 @@ mod tests {
     }
 
     impl History {
+        fn later_than_usual(&self, at: i32) -> Option<f64> {
+            self.lately(at, &mut Scratch::default()).later_than_usual
+        }
+
+        fn paid_in_parts(&self, at: i32) -> Option<f64> {
+            self.lately(at, &mut Scratch::default()).paid_in_parts
+        }
+
         /// Adds an invoice and the days its open amount moved to (none: one step).
         fn push(&mut self, mut p: Past, steps: &[(&str, i64)]) {
             self.max_terms = self.max_terms.max(p.due - p.issue);

@@ -214,9 +214,9 @@ pub struct RiskInput {
     pub wadl: Option<f64>,
     /// WADL slope over 6 months.
     pub wadl_slope: Option<f64>,
-    /// Days later than usual (`History::later_than_usual`).
+    /// Days later than usual (`Lately::later_than_usual`).
     pub later_than_usual: Option<f64>,
-    /// Share of the recent invoices paid in parts (`History::paid_in_parts`).
+    /// Share of the recent invoices paid in parts (`Lately::paid_in_parts`).
     pub paid_in_parts: Option<f64>,
     /// The bureau score six months before (at the end of the month six months before the
     /// as-of date's), when both it and `score` are known.

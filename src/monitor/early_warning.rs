@@ -288,9 +288,17 @@ pub fn record(analysis: &Analysis, inputs: &Inputs<'_>, s: &EarlyWarningSettings
     for &(c, d) in inputs.handovers.iter().filter(|(_, d)| *d <= a) {
         handovers.entry(c).and_modify(|x| *x = (*x).min(d)).or_insert(d);
     }
+    // Settled invoices are counted by month of settlement from the first month a window reads;
+    // the first day of each of those months and the one after the last, so that a day finds
+    // its month by a search instead of a calendar conversion.
+    let beh_from = months[0] - (settings.behaviour_window_months as i32).max(6) + 1;
+    let month_starts: Vec<i32> = (beh_from..=a_month + 1).map(|m| day(first_day(m))).collect();
     let frame = Frame {
         months: &months,
         ends: &ends,
+        end_days: ends.iter().map(|&e| day(e)).collect(),
+        beh_from,
+        month_starts,
         failures_from,
         judged_until,
         flag,
@@ -335,6 +343,12 @@ pub fn record(analysis: &Analysis, inputs: &Inputs<'_>, s: &EarlyWarningSettings
 struct Frame<'a> {
     months: &'a [Month],
     ends: &'a [NaiveDate],
+    /// The month ends as day numbers.
+    end_days: Vec<i32>,
+    /// The first month of settlement the windows read.
+    beh_from: Month,
+    /// The first day of each month from `beh_from` to the one after the last month end.
+    month_starts: Vec<i32>,
     failures_from: NaiveDate,
     judged_until: Option<NaiveDate>,
     flag: Tier,
@@ -376,17 +390,11 @@ fn judge(
     let n = f.ends.len();
     let h = &c.history;
     let s = f.s;
-    let first = f.months[0];
-    let last = f.months[n - 1];
-    let end_days: Vec<i32> = f.ends.iter().map(|&e| day(e)).collect();
-    // Settled invoices by month of settlement, from the first month a window reads.
-    let beh_from = first - (f.settings_window as i32).max(6) + 1;
-    let mut beh = vec![Behaviour::default(); (last - beh_from + 1) as usize];
-    let mut paid_in = vec![false; (last - beh_from + 1) as usize];
+    let (end_days, beh_from, starts) = (&f.end_days, f.beh_from, &f.month_starts);
+    // Settled invoices by month of settlement, and the months something was paid.
+    let mut beh = vec![Behaviour::default(); starts.len() - 1];
+    let mut paid_in = vec![false; starts.len() - 1];
     let mut open = vec![Open::default(); n];
-    // The first day of each month from `beh_from` to the one after the last, so a day finds
-    // its month by a search instead of a calendar conversion.
-    let starts: Vec<i32> = (beh_from..=last + 1).map(|m| day(first_day(m))).collect();
     let slot = |d: i32| -> Option<usize> {
         let j = starts.partition_point(|&b| b <= d);
         (j >= 1 && j < starts.len()).then(|| j - 1)
@@ -411,14 +419,13 @@ fn judge(
                 }
             }
         }
-        add_open(h, (ix, p), &end_days, f.s.stall_days, (&mut open, &mut last_open));
+        add_open(h, (ix, p), end_days, s.stall_days, (&mut open, &mut last_open));
     }
     // Active at a month end: something open then, or an invoice issued in the year before.
-    let issues: Vec<i32> = h.invoices.iter().map(|p| p.issue).collect();
     let active: Vec<bool> = (0..n)
         .map(|k| {
-            let upto = issues.partition_point(|&d| d <= end_days[k]);
-            open[k].total > 0 || (upto > 0 && issues[upto - 1] > end_days[k] - 365)
+            let upto = h.invoices.partition_point(|p| p.issue <= end_days[k]);
+            open[k].total > 0 || (upto > 0 && h.invoices[upto - 1].issue > end_days[k] - 365)
         })
         .collect();
     // The failure: the first of the bureau's distress status, a handover, a stall.
@@ -524,7 +531,8 @@ fn judge(
     let scored: Vec<Option<(f64, Tier)>> = (0..n).map(|k| alive(k).then(|| tier_at(k))).collect();
     let tiers: Vec<Option<Tier>> = scored.iter().map(|x| x.map(|x| x.1)).collect();
     let flagged: Vec<bool> = tiers.iter().map(|t| t.is_some_and(|t| t >= f.flag)).collect();
-    let active_now: Vec<bool> = (0..n).map(alive).collect();
+    // Scored exactly where alive.
+    let active_now: Vec<bool> = scored.iter().map(Option::is_some).collect();
     let outcome = match failed {
         Some((d, cause)) => {
             let from = d - Months::new(s.alarm_months);
@@ -615,6 +623,24 @@ fn add(row: &MonthRow, rows: &[MonthRow], dso_months: u32) -> Option<f64> {
 }
 
 #[cfg(test)]
+impl Failure {
+    /// A failure of client 0 handed over on 2026-05-10, flagged on 2026-01-31 at `high` when
+    /// it has a lead: the tests' failure.
+    pub(crate) fn example(lead: Option<u32>) -> Failure {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date");
+        Failure {
+            client: 0,
+            failed_on: d("2026-05-10"),
+            cause: Cause::HandedOver,
+            flagged_on: lead.map(|_| d("2026-01-31")),
+            tier: lead.map(|_| Tier::High),
+            lead_months: lead,
+            factor: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -641,15 +667,7 @@ mod tests {
     #[test]
     fn the_median_lead_and_shares_count_as_the_sentence_says() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let failure = |lead: Option<u32>| Failure {
-            client: 0,
-            failed_on: d("2026-05-10"),
-            cause: Cause::HandedOver,
-            flagged_on: lead.map(|_| d("2026-01-31")),
-            tier: lead.map(|_| Tier::High),
-            lead_months: lead,
-            factor: None,
-        };
+        let failure = Failure::example;
         let r = Record {
             failures: vec![failure(Some(2)), failure(Some(6)), failure(None), failure(Some(3))],
             healthy: 40,

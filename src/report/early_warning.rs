@@ -187,18 +187,6 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn failure(lead: Option<u32>) -> Failure {
-        Failure {
-            client: 0,
-            failed_on: d("2026-05-10"),
-            cause: Cause::Stalled,
-            flagged_on: lead.map(|_| d("2026-01-31")),
-            tier: lead.map(|_| Tier::High),
-            lead_months: lead,
-            factor: None,
-        }
-    }
-
     #[test]
     fn the_sentence_counts_as_the_issue_asks() {
         let alarm = Alarm { client: 1, flagged_on: d("2025-03-31"), tier: Tier::High, factor: None };
@@ -206,7 +194,13 @@ mod tests {
             month_ends: vec![d("2026-10-31"); 24],
             failures_from: Some(d("2025-02-01")),
             judged_until: Some(d("2025-10-31")),
-            failures: vec![failure(Some(5)), failure(Some(4)), failure(Some(7)), failure(Some(1)), failure(None)],
+            failures: vec![
+                Failure::example(Some(5)),
+                Failure::example(Some(4)),
+                Failure::example(Some(7)),
+                Failure::example(Some(1)),
+                Failure::example(None),
+            ],
             false_alarms: vec![alarm; 9],
             healthy: 140,
             lead_months: 3,
