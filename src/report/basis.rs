@@ -19,59 +19,104 @@ pub struct Logged {
 
 /// The basis of one invoice's forecast, `days_past_due` old at the as-of date: "client
 /// history: 14 invoices paid, 18 days late on average, weight 74 % (portfolio 26 %); already 25
-/// days past due", and what the collector's log says of it (`logged`). Written into one
-/// buffer: `forecast.csv` has a basis on each of its rows.
+/// days past due", and what the collector's log says of it (`logged`).
 pub fn basis(lang: Lang, client: &ClientOutlook, f: &InvoiceForecast, days_past_due: i64, logged: Logged) -> String {
-    let mut s = String::with_capacity(128);
-    if let Some(Hold::Insolvent(status)) = f.hold {
-        let status = i18n::status(lang, status);
-        let _ = match lang {
-            Lang::En => write!(s, "client {status} (credit bureau): not expected within the horizon"),
-            Lang::Nl => write!(s, "klant {status} (kredietbureau): niet verwacht binnen de horizon"),
-            Lang::Fr => write!(s, "client {status} (bureau de crédit) : pas attendu dans l'horizon"),
-        };
-        return s;
-    }
-    if f.disputed {
-        // Said first: the reader should know the invoice is contested.
-        let _ = match (lang, logged.dispute_days) {
-            (Lang::En, None) => write!(s, "disputed; "),
-            (Lang::Nl, None) => write!(s, "betwist; "),
-            (Lang::Fr, None) => write!(s, "contestée ; "),
-            (Lang::En, Some(d)) => write!(s, "disputed for {}; ", Days(lang, d)),
-            (Lang::Nl, Some(d)) => write!(s, "betwist sinds {}; ", Days(lang, d)),
-            (Lang::Fr, Some(d)) => write!(s, "contestée depuis {} ; ", Days(lang, d)),
-        };
-    }
-    history(&mut s, lang, client, f);
-    s.push_str(if lang == Lang::Fr { " ; " } else { "; " });
-    let days = Days(lang, days_past_due.abs());
-    let _ = match (lang, days_past_due.signum()) {
-        (Lang::En, 1) => write!(s, "already {days} past due"),
-        (Lang::En, 0) => write!(s, "due today"),
-        (Lang::En, _) => write!(s, "due in {days}"),
-        (Lang::Nl, 1) => write!(s, "al {days} over de vervaldag"),
-        (Lang::Nl, 0) => write!(s, "vervalt vandaag"),
-        (Lang::Nl, _) => write!(s, "vervalt over {days}"),
-        (Lang::Fr, 1) => write!(s, "déjà {days} après l'échéance"),
-        (Lang::Fr, 0) => write!(s, "échéance aujourd'hui"),
-        (Lang::Fr, _) => write!(s, "échéance dans {days}"),
-    };
-    if let Some(by) = logged.promised {
-        // The forecast itself rests on the client's history: a promise is said, not believed
-        // (docs/forecast.md).
-        let by = i18n::date(by);
-        let _ = match lang {
-            Lang::En => write!(s, "; promised by {by}"),
-            Lang::Nl => write!(s, "; belofte tot {by}"),
-            Lang::Fr => write!(s, " ; promesse pour le {by}"),
-        };
-    }
-    s
+    ClientBasis::new(lang, client).basis(f, days_past_due, logged)
 }
 
-/// The client's history and its weight in the forecast.
-fn history(s: &mut String, lang: Lang, client: &ClientOutlook, f: &InvoiceForecast) {
+/// What the basis of each of a client's invoices says of the client: its history in words and
+/// what that is blended with. Made once per client, as `forecast.csv` repeats it on each of
+/// the client's rows.
+pub struct ClientBasis {
+    lang: Lang,
+    /// "client history: 14 invoices paid, 18 days late on average, trend +2 days a month", or
+    /// the pattern a client without history follows.
+    history: String,
+    /// What the history is blended with, when there is one (each invoice says its weight).
+    prior: Option<&'static str>,
+}
+
+impl ClientBasis {
+    /// The client's part of its invoices' bases, in `lang`.
+    pub fn new(lang: Lang, client: &ClientOutlook) -> ClientBasis {
+        let mut history = String::with_capacity(96);
+        let weighed = self::history(&mut history, lang, client);
+        ClientBasis { lang, history, prior: weighed.then(|| prior(lang, client.band)) }
+    }
+
+    /// The basis of one of the client's invoices ([`basis`]), written into one buffer.
+    pub fn basis(&self, f: &InvoiceForecast, days_past_due: i64, logged: Logged) -> String {
+        let lang = self.lang;
+        let mut s = String::with_capacity(self.history.len() + 64);
+        if let Some(Hold::Insolvent(status)) = f.hold {
+            let status = i18n::status(lang, status);
+            let _ = match lang {
+                Lang::En => write!(s, "client {status} (credit bureau): not expected within the horizon"),
+                Lang::Nl => write!(s, "klant {status} (kredietbureau): niet verwacht binnen de horizon"),
+                Lang::Fr => write!(s, "client {status} (bureau de crédit) : pas attendu dans l'horizon"),
+            };
+            return s;
+        }
+        if f.disputed {
+            // Said first: the reader should know the invoice is contested.
+            let _ = match (lang, logged.dispute_days) {
+                (Lang::En, None) => write!(s, "disputed; "),
+                (Lang::Nl, None) => write!(s, "betwist; "),
+                (Lang::Fr, None) => write!(s, "contestée ; "),
+                (Lang::En, Some(d)) => write!(s, "disputed for {}; ", Days(lang, d)),
+                (Lang::Nl, Some(d)) => write!(s, "betwist sinds {}; ", Days(lang, d)),
+                (Lang::Fr, Some(d)) => write!(s, "contestée depuis {} ; ", Days(lang, d)),
+            };
+        }
+        s.push_str(&self.history);
+        if let Some(prior) = self.prior {
+            let own = (f.client_share * 100.0).round() as i64;
+            s.push_str(match lang {
+                Lang::En => ", weight ",
+                Lang::Nl => ", gewicht ",
+                Lang::Fr => ", poids ",
+            });
+            push_int(&mut s, own);
+            s.push_str(" % (");
+            s.push_str(prior);
+            s.push(' ');
+            push_int(&mut s, 100 - own);
+            s.push_str(" %)");
+        }
+        s.push_str(if lang == Lang::Fr { " ; " } else { "; " });
+        // Words before and after the days.
+        let (before, after) = match (lang, days_past_due.signum()) {
+            (Lang::En, 1) => ("already ", " past due"),
+            (Lang::En, 0) => ("due today", ""),
+            (Lang::En, _) => ("due in ", ""),
+            (Lang::Nl, 1) => ("al ", " over de vervaldag"),
+            (Lang::Nl, 0) => ("vervalt vandaag", ""),
+            (Lang::Nl, _) => ("vervalt over ", ""),
+            (Lang::Fr, 1) => ("déjà ", " après l'échéance"),
+            (Lang::Fr, 0) => ("échéance aujourd'hui", ""),
+            (Lang::Fr, _) => ("échéance dans ", ""),
+        };
+        s.push_str(before);
+        if days_past_due != 0 {
+            push_days(&mut s, lang, days_past_due.abs());
+        }
+        s.push_str(after);
+        if let Some(by) = logged.promised {
+            // The forecast itself rests on the client's history: a promise is said, not believed
+            // (docs/forecast.md).
+            let by = i18n::date(by);
+            let _ = match lang {
+                Lang::En => write!(s, "; promised by {by}"),
+                Lang::Nl => write!(s, "; belofte tot {by}"),
+                Lang::Fr => write!(s, " ; promesse pour le {by}"),
+            };
+        }
+        s
+    }
+}
+
+/// The client's history, without the weight each invoice gives it; whether it has one.
+fn history(s: &mut String, lang: Lang, client: &ClientOutlook) -> bool {
     match client.mean_delay.filter(|_| client.paid > 0) {
         Some(delay) => {
             let n = client.paid;
@@ -104,32 +149,30 @@ fn history(s: &mut String, lang: Lang, client: &ClientOutlook, f: &InvoiceForeca
                     Lang::Fr => write!(s, ", tendance {sign}{t} jours par mois"),
                 };
             }
-            let own = (f.client_share * 100.0).round() as i64;
-            let _ = match lang {
-                Lang::En => write!(s, ", weight {own} % ({} {} %)", prior(lang, client.band), 100 - own),
-                Lang::Nl => write!(s, ", gewicht {own} % ({} {} %)", prior(lang, client.band), 100 - own),
-                Lang::Fr => write!(s, ", poids {own} % ({} {} %)", prior(lang, client.band), 100 - own),
-            };
+            true
         }
-        None => s.push_str(match (lang, client.band) {
-            (Lang::En, None) => "no payment history: the portfolio's pattern",
-            (Lang::Nl, None) => "geen betaalgeschiedenis: het patroon van de portefeuille",
-            (Lang::Fr, None) => "pas d'historique de paiement : le profil du portefeuille",
-            (Lang::En, Some(1..=3)) => "no payment history: the pattern of clients of a like payment score",
-            (Lang::Nl, Some(1..=3)) => {
-                "geen betaalgeschiedenis: het patroon van klanten met een gelijke betalingsscore"
-            }
-            (Lang::Fr, Some(1..=3)) => {
-                "pas d'historique de paiement : le profil des clients d'un score de paiement proche"
-            }
-            (Lang::En, Some(_)) => "no payment history: the pattern of clients paying alike elsewhere (pool)",
-            (Lang::Nl, Some(_)) => {
-                "geen betaalgeschiedenis: het patroon van klanten die elders even laat betalen (pool)"
-            }
-            (Lang::Fr, Some(_)) => {
-                "pas d'historique de paiement : le profil des clients payant de même ailleurs (pool)"
-            }
-        }),
+        None => {
+            s.push_str(match (lang, client.band) {
+                (Lang::En, None) => "no payment history: the portfolio's pattern",
+                (Lang::Nl, None) => "geen betaalgeschiedenis: het patroon van de portefeuille",
+                (Lang::Fr, None) => "pas d'historique de paiement : le profil du portefeuille",
+                (Lang::En, Some(1..=3)) => "no payment history: the pattern of clients of a like payment score",
+                (Lang::Nl, Some(1..=3)) => {
+                    "geen betaalgeschiedenis: het patroon van klanten met een gelijke betalingsscore"
+                }
+                (Lang::Fr, Some(1..=3)) => {
+                    "pas d'historique de paiement : le profil des clients d'un score de paiement proche"
+                }
+                (Lang::En, Some(_)) => "no payment history: the pattern of clients paying alike elsewhere (pool)",
+                (Lang::Nl, Some(_)) => {
+                    "geen betaalgeschiedenis: het patroon van klanten die elders even laat betalen (pool)"
+                }
+                (Lang::Fr, Some(_)) => {
+                    "pas d'historique de paiement : le profil des clients payant de même ailleurs (pool)"
+                }
+            });
+            false
+        }
     }
 }
 
@@ -155,15 +198,45 @@ struct Days(Lang, i64);
 impl std::fmt::Display for Days {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let Days(lang, n) = *self;
-        match (lang, n == 1) {
-            (Lang::En, true) => write!(f, "1 day"),
-            (Lang::En, false) => write!(f, "{n} days"),
-            (Lang::Nl, true) => write!(f, "1 dag"),
-            (Lang::Nl, false) => write!(f, "{n} dagen"),
-            (Lang::Fr, true) => write!(f, "1 jour"),
-            (Lang::Fr, false) => write!(f, "{n} jours"),
+        write!(f, "{n} {}", day_word(lang, n))
+    }
+}
+
+/// "day" or "days" in `lang`, as `n` asks.
+fn day_word(lang: Lang, n: i64) -> &'static str {
+    match (lang, n == 1) {
+        (Lang::En, true) => "day",
+        (Lang::En, false) => "days",
+        (Lang::Nl, true) => "dag",
+        (Lang::Nl, false) => "dagen",
+        (Lang::Fr, true) => "jour",
+        (Lang::Fr, false) => "jours",
+    }
+}
+
+/// Appends `n` days in words (the per-row part of a basis, without formatting machinery).
+fn push_days(s: &mut String, lang: Lang, n: i64) {
+    push_int(s, n);
+    s.push(' ');
+    s.push_str(day_word(lang, n));
+}
+
+/// Appends a whole number in digits.
+fn push_int(s: &mut String, n: i64) {
+    if n < 0 {
+        s.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let (mut v, mut at) = (n.unsigned_abs(), digits.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
         }
     }
+    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// The track record in a sentence or three: weekly error against the due dates and the

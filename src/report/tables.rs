@@ -3,7 +3,7 @@
 //! (which columns, in which order); adding a column is one line here and, where a renderer
 //! shows only some columns, its key in that renderer's view.
 
-use super::basis::{Logged, basis};
+use super::basis::{ClientBasis, Logged, basis};
 use super::i18n::{self, Label, t};
 use super::records::{DebtorTotal, RiskyClient};
 use super::table::{Cell, Column, Table};
@@ -21,6 +21,7 @@ use crate::monitor::alerts::Alert;
 use crate::monitor::opportunities::Opportunity;
 use crate::monitor::{Assessment, ClientView};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Rows per block of the tables that are not per client: enough to keep both cores busy.
@@ -228,6 +229,8 @@ pub fn open_items<'a>(
 
 /// One open invoice's forecast.
 pub struct ForecastRow<'a> {
+    /// The client's position in the analysis.
+    position: usize,
     client: &'a Client,
     outlook: &'a ClientOutlook,
     item: &'a OpenItem,
@@ -257,6 +260,16 @@ pub fn forecast<'a>(
     };
     let date = |d: Option<NaiveDate>| d.map_or(Cell::Blank, Cell::Date);
     let known = o.known();
+    // Every client's part of its invoices' bases, made once for a whole table (a client's
+    // rows repeat it); a few picked rows make their own.
+    let clients: Vec<ClientBasis> = match picks {
+        None if known => o.clients.par_iter().map(|c| ClientBasis::new(lang, c)).collect(),
+        _ => Vec::new(),
+    };
+    let basis = move |r: &ForecastRow| match clients.get(r.position) {
+        Some(c) => c.basis(r.forecast, r.item.days_past_due, logged(r.item)),
+        None => basis(r.lang, r.outlook, r.forecast, r.item.days_past_due, logged(r.item)),
+    };
     let columns: Vec<Column<'a, ForecastRow<'a>>> = vec![
         Column::new("client_id", |r: &ForecastRow| Cell::text(&r.client.id)).labelled(Label::ClientId),
         Column::new("client_name", |r: &ForecastRow| Cell::text(&r.client.name)).labelled(Label::Client),
@@ -271,13 +284,12 @@ pub fn forecast<'a>(
         // Unknown, not zero, from a ledger without any payment.
         Column::new("p_collected_13w", move |r: &ForecastRow| Cell::Percent(Some(r.forecast.p_13w).filter(|_| known)))
             .labelled(Label::Collected13w),
-        Column::new("basis", move |r: &ForecastRow| {
-            if known {
-                Cell::owned(basis(r.lang, r.outlook, r.forecast, r.item.days_past_due, logged(r.item)))
-            } else {
-                Cell::text(t(r.lang, Label::NoForecast))
-            }
-        })
+        Column::new(
+            "basis",
+            move |r: &ForecastRow| {
+                if known { Cell::owned(basis(r)) } else { Cell::text(t(r.lang, Label::NoForecast)) }
+            },
+        )
         .labelled(Label::Basis),
         Column::new("instalment", |r: &ForecastRow| instalment(&r.item.invoice)),
         // The document and its instalment in words, for the report's lists (no data file's).
@@ -292,6 +304,7 @@ pub fn forecast<'a>(
             for &(b, i) in &picks {
                 let (c, outlook) = (&a.clients[b], &o.clients[b]);
                 let row = ForecastRow {
+                    position: b,
                     client: &roster.clients[c.client as usize],
                     outlook,
                     item: &c.open_items[i],
@@ -305,7 +318,7 @@ pub fn forecast<'a>(
             let (c, outlook) = (&a.clients[b], &o.clients[b]);
             let client = &roster.clients[c.client as usize];
             for (item, forecast) in c.open_items.iter().zip(&outlook.invoices) {
-                f(&ForecastRow { client, outlook, item, forecast, lang });
+                f(&ForecastRow { position: b, client, outlook, item, forecast, lang });
             }
         }),
     }
