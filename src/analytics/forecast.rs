@@ -121,6 +121,11 @@ impl Default for Groups {
 }
 
 impl Groups {
+    /// Room for `n` distinct delays, so that adding never moves them.
+    pub fn with_capacity(n: usize) -> Groups {
+        Groups { groups: Vec::with_capacity(n), ..Groups::default() }
+    }
+
     /// Adds the next observation (delays never decrease); one without a positive finite
     /// weight teaches nothing.
     pub fn add(&mut self, o: Observation) {
@@ -401,7 +406,12 @@ pub struct Conditional<'c, C, P> {
 impl<'c, C: Survival, P: Survival> Conditional<'c, C, P> {
     /// The invoice due `due`, still open at `as_of`.
     pub fn new(due: NaiveDate, as_of: NaiveDate, client: &'c C, portfolio: &'c P) -> Self {
-        let age = (as_of - due).num_days();
+        Conditional::aged((as_of - due).num_days(), client, portfolio)
+    }
+
+    /// The same for an invoice `age` days past due at the as-of date (negative: not due yet),
+    /// for callers that count in days (the backtest's millions of invoices).
+    pub fn aged(age: i64, client: &'c C, portfolio: &'c P) -> Self {
         if age >= client.last_paid() && age >= portfolio.last_paid() {
             // Older than anything either history paid: flat, whatever the curves say at this
             // age (a large ledger's many old unpaid invoices, at every origin); the share is

@@ -512,8 +512,9 @@ impl Context<'_> {
         let at = self.days[o];
         let mut paid = order.paid.iter().filter(|p| p.end <= at).peekable();
         let mut open = order.by_due.iter().rev().filter(|p| p.issue <= at && p.end > at).peekable();
-        let mut groups = Groups::default();
-        let mut delays = Vec::new();
+        // Sized for every invoice either order holds: no growing in the merge.
+        let mut groups = Groups::with_capacity(order.paid.len() + order.by_due.len());
+        let mut delays = Vec::with_capacity(order.paid.len());
         // The paid invoices that fell due in the trend's window as (due day, delay); and the
         // weighted mean due day (the curve's centre in time) and delay of all paid ones.
         let mut recent = Vec::new();
@@ -660,7 +661,7 @@ impl Context<'_> {
     /// as-of date.
     fn judge(&self, h: &History, order: &Order, (o, band): (usize, u8), j: &mut Judged) {
         let (prior, _) = self.prior(o, band);
-        let (origin, at, a) = (self.dates[o], self.days[o], self.days[0]);
+        let (at, a) = (self.days[o], self.days[0]);
         // Days after the origin: A, and the last day the forecast dates reach.
         let to_a = i64::from(a - at);
         let mut learnt = None;
@@ -674,7 +675,7 @@ impl Context<'_> {
             };
             let Learnt { curve, usual, .. } = learnt.get_or_insert_with(|| self.learn(order, o));
             let due = i64::from(p.due - at);
-            let c = Conditional::new(from_day(p.due), origin, curve, prior);
+            let c = Conditional::aged(-due, curve, prior);
             if last != Some(p.due) {
                 ends = c.week_ends();
             }
@@ -759,11 +760,6 @@ impl Order {
         by_due.sort_by_key(|p| p.due);
         Order { paid, by_due }
     }
-}
-
-/// A day number back to a date.
-fn from_day(d: i32) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(d).unwrap_or(NaiveDate::MAX)
 }
 
 /// The backtest's figures from each origin's sums: weeks count only once they ended by A.
