@@ -306,6 +306,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn days_and_numbers_are_appended_as_formatting_would_write_them() {
+        for n in [0, 1, 9, 10, 100, 1066, -7, i64::MAX, i64::MIN] {
+            let mut s = String::new();
+            push_int(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+        for (lang, n) in [(Lang::En, 1), (Lang::En, 25), (Lang::Nl, 1), (Lang::Nl, 3), (Lang::Fr, 1), (Lang::Fr, 40)] {
+            let mut s = String::new();
+            push_days(&mut s, lang, n);
+            assert_eq!(s, Days(lang, n).to_string());
+        }
+        assert_eq!(Days(Lang::Fr, 2).to_string(), "2 jours");
+    }
+
+    #[test]
     fn the_track_record_reads_as_a_sentence() {
         let b = Backtest {
             origins: vec![chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(); 6],
