@@ -72,11 +72,16 @@ impl Record {
     }
 }
 
+/// The promises of `promises` made in the 12 months to `at` (the window every record counts).
+fn made_in_year(promises: &[Promise], at: NaiveDate) -> impl Iterator<Item = &Promise> {
+    let from = at - Months::new(12);
+    promises.iter().filter(move |p| p.made > from && p.made <= at)
+}
+
 /// The promises of `promises` made in the 12 months to `as_of`, by how they stand.
 fn tally(promises: &[Promise], as_of: NaiveDate) -> Record {
-    let from = as_of - Months::new(12);
     let mut r = Record::default();
-    for p in promises.iter().filter(|p| p.made > from && p.made <= as_of) {
+    for p in made_in_year(promises, as_of) {
         r.made += 1;
         match p.standing {
             Standing::Kept(_) => r.kept += 1,
@@ -110,9 +115,8 @@ impl Promises {
     /// (kept, broken). What the run judged later is not counted, so an earlier month end
     /// sees only what was known then.
     pub fn record_at(&self, client: ClientIx, at: NaiveDate, grace_days: u32) -> (u32, u32) {
-        let from = at - Months::new(12);
         let (mut kept, mut broken) = (0, 0);
-        for p in self.of(client).iter().filter(|p| p.made > from && p.made <= at) {
+        for p in made_in_year(self.of(client), at) {
             match p.standing {
                 Standing::Kept(d) if d <= at => kept += 1,
                 Standing::Broken if p.deadline(grace_days) < at => broken += 1,
