@@ -266,7 +266,7 @@ pub fn forecast<'a>(
         None if known => o.clients.par_iter().map(|c| ClientBasis::new(lang, c)).collect(),
         _ => Vec::new(),
     };
-    let basis = move |r: &ForecastRow| match clients.get(r.position) {
+    let basis_of = move |r: &ForecastRow| match clients.get(r.position) {
         Some(c) => c.basis(r.forecast, r.item.days_past_due, logged(r.item)),
         None => basis(r.lang, r.outlook, r.forecast, r.item.days_past_due, logged(r.item)),
     };
@@ -287,7 +287,7 @@ pub fn forecast<'a>(
         Column::new(
             "basis",
             move |r: &ForecastRow| {
-                if known { Cell::owned(basis(r)) } else { Cell::text(t(r.lang, Label::NoForecast)) }
+                if known { Cell::owned(basis_of(r)) } else { Cell::text(t(r.lang, Label::NoForecast)) }
             },
         )
         .labelled(Label::Basis),
