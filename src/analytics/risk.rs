@@ -451,7 +451,11 @@ pub enum What {
 
 /// A number with `d` decimals in a language's notation (a decimal comma in Dutch and French).
 fn num(lang: Lang, v: f64, d: usize) -> String {
-    let s = format!("{v:.d$}");
+    decimal_comma(lang, format!("{v:.d$}"))
+}
+
+/// A number written with a point, in a language's notation.
+fn decimal_comma(lang: Lang, s: String) -> String {
     if lang == Lang::En { s } else { s.replace('.', ",") }
 }
 
@@ -461,7 +465,7 @@ impl What {
     pub fn words(&self, lang: Lang) -> String {
         let n1 = |v: f64| num(lang, v, 1);
         let pct = |v: f64| format!("{:.0}", v * 100.0);
-        let shown = |v: f64| if lang == Lang::En { v.to_string() } else { v.to_string().replace('.', ",") };
+        let shown = |v: f64| decimal_comma(lang, v.to_string());
         match self {
             What::Dbt(v) => lang.pick([
                 format!("days beyond terms {}", n1(*v)),
@@ -534,19 +538,7 @@ impl What {
                 format!("DSO {} jours au-dessus du meilleur possible (ADD)", n1(*v)),
             ]),
             What::Bureau(kind, v, [lo, hi]) => {
-                let name = match kind {
-                    ScoreKind::Score => lang.pick(["bureau score", "bureauscore", "score du bureau"]),
-                    ScoreKind::PaymentScore => lang.pick([
-                        "bureau payment score",
-                        "betalingsscore van het bureau",
-                        "score de paiement du bureau",
-                    ]),
-                    ScoreKind::Discontinuation => {
-                        lang.pick(["discontinuation score", "opheffingsscore", "score de cessation"])
-                    }
-                    ScoreKind::Growth => lang.pick(["growth score", "groeiscore", "score de croissance"]),
-                };
-                format!("{name} {} ({}–{})", shown(*v), shown(*lo), shown(*hi))
+                format!("{} {} ({}–{})", kind.words(lang), shown(*v), shown(*lo), shown(*hi))
             }
             What::Rating(label) => {
                 lang.pick([format!("rating {label}"), format!("rating {label}"), format!("notation {label}")])

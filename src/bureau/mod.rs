@@ -11,6 +11,7 @@ pub mod watchlist;
 
 pub use fields::{BureauFields, CreditFlag, Status};
 
+use crate::locale::Lang;
 use crate::model::{Client, ClientIx, CompanyNumber, Origin};
 use crate::toml_source::SettingError;
 use chrono::NaiveDate;
@@ -46,14 +47,17 @@ impl ScoreKind {
         }
     }
 
-    /// Its name in messages.
-    pub fn words(self) -> &'static str {
-        match self {
-            ScoreKind::Score => "bureau score",
-            ScoreKind::PaymentScore => "bureau payment score",
-            ScoreKind::Growth => "growth score",
-            ScoreKind::Discontinuation => "discontinuation score",
-        }
+    /// Its name in messages and reports, in `lang` (the alerts' messages and the
+    /// configuration's errors are English).
+    pub fn words(self, lang: Lang) -> &'static str {
+        lang.pick(match self {
+            ScoreKind::Score => ["bureau score", "bureauscore", "score du bureau"],
+            ScoreKind::PaymentScore => {
+                ["bureau payment score", "betalingsscore van het bureau", "score de paiement du bureau"]
+            }
+            ScoreKind::Growth => ["growth score", "groeiscore", "score de croissance"],
+            ScoreKind::Discontinuation => ["discontinuation score", "opheffingsscore", "score de cessation"],
+        })
     }
 }
 
@@ -235,7 +239,11 @@ impl BureauSettings {
     pub fn out_of_scale(&self, kind: ScoreKind, v: f64) -> Option<String> {
         let [lo, hi] = self.scale(kind);
         (!(lo..=hi).contains(&v)).then(|| {
-            format!("{} {v} is outside the configured scale {lo}–{hi} ([bureau] {}_scale)", kind.words(), kind.name())
+            format!(
+                "{} {v} is outside the configured scale {lo}–{hi} ([bureau] {}_scale)",
+                kind.words(Lang::En),
+                kind.name()
+            )
         })
     }
 

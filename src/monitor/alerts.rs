@@ -444,7 +444,7 @@ fn scores(x: &mut Change<'_>) {
                 (true, false) => "rose",
                 (false, _) => "improved",
             };
-            let message = format!("{}: {} {verb} from {a} to {v}", x.name, kind.words());
+            let message = format!("{}: {} {verb} from {a} to {v}", x.name, kind.words(Lang::En));
             x.push(alert, worse, Severity::Medium, format!("{a}"), format!("{v}"), message);
         }
     }

@@ -75,10 +75,11 @@ impl Digest {
         };
         format!(
             "{} · {} ({}{role}) · {} ({}){change}",
-            wording::severity(a.severity, lang),
+            // In capitals, as the digest lists it.
+            a.severity.words(lang).to_uppercase(),
             a.client_name,
             a.client_id,
-            wording::kind(a.kind, lang),
+            a.kind.words(lang),
             a.direction_words(lang),
         )
     }

@@ -1,19 +1,9 @@
-//! The digest's words in the report languages: severities, roles, what changed, and the
-//! sentences around them.
+//! The digest's words in the report languages: roles and the sentences around the alerts
+//! (severities and what changed are the alerts' own words).
 
 use crate::bureau::watchlist::Role;
 use crate::locale::Lang;
-use crate::monitor::alerts::{AlertKind, Severity};
-
-/// A severity, in capitals as the digest lists it.
-pub fn severity(s: Severity, lang: Lang) -> &'static str {
-    lang.pick(match s {
-        Severity::Critical => ["CRITICAL", "KRITIEK", "CRITIQUE"],
-        Severity::High => ["HIGH", "HOOG", "ÉLEVÉE"],
-        Severity::Medium => ["MEDIUM", "MATIG", "MOYENNE"],
-        Severity::Low => ["LOW", "LAAG", "FAIBLE"],
-    })
-}
+use crate::monitor::alerts::Severity;
 
 /// A watched company's role (a client's is not named).
 pub fn role(r: Role, lang: Lang) -> Option<&'static str> {
@@ -24,11 +14,6 @@ pub fn role(r: Role, lang: Lang) -> Option<&'static str> {
         Role::Other => ["watched", "gevolgd", "suivi"],
     };
     Some(lang.pick(words))
-}
-
-/// What changed.
-pub fn kind(k: AlertKind, lang: Lang) -> &'static str {
-    k.words(lang)
 }
 
 /// The digest's subject: `arwatch: <company>, 3 alerts as of 31/10/2026`.
@@ -43,7 +28,7 @@ pub fn subject(company: &str, count: usize, as_of: &str, lang: Lang) -> String {
 
 /// The digest's opening sentence.
 pub fn opening(count: usize, least: Severity, compared_with: Option<&str>, lang: Lang) -> String {
-    let least = severity(least, lang).to_lowercase();
+    let least = least.words(lang);
     let since = compared_with.map(|c| match lang {
         Lang::En => format!(" since the run of {c}"),
         Lang::Nl => format!(" sinds de run van {c}"),

@@ -58,7 +58,6 @@ impl Renderer for Dossiers<'_> {
     }
 }
 
-/// The colour of an alert's row from its severity as the data files write it.
 /// The colour of an alert row whose severity reads `shown` (in the report's language).
 fn severity_color(lang: Lang, shown: &str) -> Option<(f32, f32, f32)> {
     if shown == Severity::Critical.words(lang) {
