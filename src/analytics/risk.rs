@@ -10,7 +10,8 @@ use crate::toml_source::SettingError;
 use serde::Deserialize;
 
 /// Weights of the factors; a factor's share of the score is its weight over the sum of the
-/// weights of the factors that are known for the client.
+/// weights of the factors that are known for the client (for a sign of change, over at least
+/// `min_known_share` of all the weights).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Weights {
@@ -71,6 +72,30 @@ impl Default for Weights {
     }
 }
 
+impl Weights {
+    /// Every factor's weight.
+    fn all(&self) -> [f64; 16] {
+        [
+            self.wadl,
+            self.wadl_trend,
+            self.later_than_usual,
+            self.paid_in_parts,
+            self.score_fall,
+            self.dbt,
+            self.overdue_60,
+            self.overdue_90,
+            self.add,
+            self.score,
+            self.payment_score,
+            self.discontinuation,
+            self.rating,
+            self.utilisation,
+            self.elsewhere,
+            self.broken_promises,
+        ]
+    }
+}
+
 /// `[risk]` in the configuration.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -103,6 +128,11 @@ pub struct RiskSettings {
     pub utilisation_full: f64,
     /// Promises broken in 12 months at which that factor is full.
     pub broken_promises_full: f64,
+    /// The known factors' weights count at least this share of all the weights: when less is
+    /// known of a client (no bureau data, no recent invoices) the rest counts as no sign, so
+    /// that one sign alone does not make it high. Without it a ledger-only score flagged
+    /// healthy clients almost twice as often as one with bureau data (docs/monitoring.md).
+    pub min_known_share: f64,
 }
 
 impl Default for RiskSettings {
@@ -121,6 +151,7 @@ impl Default for RiskSettings {
             utilisation_from: 0.5,
             utilisation_full: 1.2,
             broken_promises_full: 2.0,
+            min_known_share: 0.75,
         }
     }
 }
@@ -128,26 +159,7 @@ impl Default for RiskSettings {
 impl RiskSettings {
     /// Refuses settings that cannot rank clients (tiers out of order, negative weights).
     pub fn check(&self) -> Result<(), SettingError> {
-        let w = &self.weights;
-        let all = [
-            w.wadl,
-            w.wadl_trend,
-            w.later_than_usual,
-            w.paid_in_parts,
-            w.score_fall,
-            w.dbt,
-            w.overdue_60,
-            w.overdue_90,
-            w.add,
-            w.score,
-            w.payment_score,
-            w.discontinuation,
-            w.rating,
-            w.utilisation,
-            w.elsewhere,
-            w.broken_promises,
-        ];
-        if let Some(x) = all.iter().find(|x| **x < 0.0 || !x.is_finite()) {
+        if let Some(x) = self.weights.all().iter().find(|x| **x < 0.0 || !x.is_finite()) {
             return Err(SettingError::shown("[risk.weights]", x, "a weight must be zero or positive"));
         }
         let t = self.tiers;
@@ -163,6 +175,13 @@ impl RiskSettings {
                 "[risk] broken_promises_full",
                 self.broken_promises_full,
                 "is a number of promises, at least 1",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.min_known_share) {
+            return Err(SettingError::shown(
+                "[risk] min_known_share",
+                self.min_known_share,
+                "is a share of all the weights, from 0 (off) to 1",
             ));
         }
         // Written so that a NaN (no order) is refused too.
@@ -311,11 +330,27 @@ pub struct Risk {
     pub leading: Option<Reason>,
 }
 
-/// One factor of the score: its weight, how bad the client is on it (0 to 1), and which.
+/// One factor of the score: its weight, how bad the client is on it (0 to 1), which, and the
+/// points it adds to the score (set by [`scored`]).
 struct Factor {
     weight: f64,
     badness: f64,
     key: Key,
+    points: f64,
+}
+
+impl Factor {
+    fn new(weight: f64, badness: f64, key: Key) -> Factor {
+        Factor { weight, badness, key, points: 0.0 }
+    }
+}
+
+impl Key {
+    /// A sign of change (paying later than usual, in parts, a falling bureau score) rather
+    /// than a level: noisy on a few invoices, so it needs a second sign where little is known.
+    fn is_change(self) -> bool {
+        matches!(self, Key::LaterThanUsual | Key::PaidInParts | Key::ScoreFall)
+    }
 }
 
 /// Which factor, so that its words are written only when a reason is asked for.
@@ -347,49 +382,37 @@ fn ramp(v: f64, full: f64) -> f64 {
 fn factors(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Vec<Factor> {
     let w = &s.weights;
     let mut factors = vec![
-        Factor { weight: w.dbt, badness: ramp(i.dbt, s.dbt_full_days), key: Key::Dbt },
-        Factor { weight: w.overdue_60, badness: i.share_over_60.clamp(0.0, 1.0), key: Key::Over60 },
-        Factor { weight: w.overdue_90, badness: i.share_over_90.clamp(0.0, 1.0), key: Key::Over90 },
+        Factor::new(w.dbt, ramp(i.dbt, s.dbt_full_days), Key::Dbt),
+        Factor::new(w.overdue_60, i.share_over_60.clamp(0.0, 1.0), Key::Over60),
+        Factor::new(w.overdue_90, i.share_over_90.clamp(0.0, 1.0), Key::Over90),
     ];
     if let Some(v) = i.wadl {
-        factors.push(Factor { weight: w.wadl, badness: ramp(v, s.wadl_full_days), key: Key::Wadl });
+        factors.push(Factor::new(w.wadl, ramp(v, s.wadl_full_days), Key::Wadl));
     }
     if let Some(v) = i.wadl_slope {
-        factors.push(Factor {
-            weight: w.wadl_trend,
-            badness: ramp(v, s.wadl_trend_full_days_per_month),
-            key: Key::WadlTrend,
-        });
+        factors.push(Factor::new(w.wadl_trend, ramp(v, s.wadl_trend_full_days_per_month), Key::WadlTrend));
     }
     if let Some(v) = i.later_than_usual {
-        factors.push(Factor {
-            weight: w.later_than_usual,
-            badness: ramp(v, s.later_full_days),
-            key: Key::LaterThanUsual,
-        });
+        factors.push(Factor::new(w.later_than_usual, ramp(v, s.later_full_days), Key::LaterThanUsual));
     }
     if let Some(v) = i.paid_in_parts {
-        factors.push(Factor { weight: w.paid_in_parts, badness: ramp(v, s.parts_full_share), key: Key::PaidInParts });
+        factors.push(Factor::new(w.paid_in_parts, ramp(v, s.parts_full_share), Key::PaidInParts));
     }
     if let (Some(now), Some(before)) = (i.score, i.score_before) {
         // How far the score fell, as a share of its scale (a rise counts nothing).
         let fall = b.badness_of(ScoreKind::Score, now) - b.badness_of(ScoreKind::Score, before);
-        factors.push(Factor { weight: w.score_fall, badness: ramp(fall, s.score_fall_full), key: Key::ScoreFall });
+        factors.push(Factor::new(w.score_fall, ramp(fall, s.score_fall_full), Key::ScoreFall));
     }
     if let Some((v, _)) = i.elsewhere {
-        factors.push(Factor { weight: w.elsewhere, badness: ramp(v, s.wadl_full_days), key: Key::Elsewhere });
+        factors.push(Factor::new(w.elsewhere, ramp(v, s.wadl_full_days), Key::Elsewhere));
     }
     if let Some((_, broken)) = i.promises {
-        factors.push(Factor {
-            weight: w.broken_promises,
-            badness: ramp(f64::from(broken), s.broken_promises_full),
-            key: Key::Promises,
-        });
+        factors.push(Factor::new(w.broken_promises, ramp(f64::from(broken), s.broken_promises_full), Key::Promises));
     }
     // ADD is the standard DSO above its best possible, from the period's sales: said as such,
     // never as days overdue, and only where enough invoices are open for it to mean anything.
     if let Some(v) = i.add.filter(|_| i.open_invoices >= s.add_min_open_invoices) {
-        factors.push(Factor { weight: w.add, badness: ramp(v, s.add_full_days), key: Key::Add });
+        factors.push(Factor::new(w.add, ramp(v, s.add_full_days), Key::Add));
     }
     for (kind, value, weight) in [
         (ScoreKind::Score, i.score, w.score),
@@ -397,12 +420,12 @@ fn factors(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Vec<Factor> {
         (ScoreKind::Discontinuation, i.discontinuation, w.discontinuation),
     ] {
         if let Some(v) = value {
-            factors.push(Factor { weight, badness: b.badness_of(kind, v), key: Key::Bureau(kind) });
+            factors.push(Factor::new(weight, b.badness_of(kind, v), Key::Bureau(kind)));
         }
     }
     if let Some(notch) = i.rating {
         let worst = (b.ratings.len() - 1).max(1) as f64;
-        factors.push(Factor { weight: w.rating, badness: notch as f64 / worst, key: Key::Rating });
+        factors.push(Factor::new(w.rating, notch as f64 / worst, Key::Rating));
     }
     if let Some(u) = i.utilisation {
         let badness = if u.is_infinite() {
@@ -410,7 +433,7 @@ fn factors(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Vec<Factor> {
         } else {
             ((u - s.utilisation_from) / (s.utilisation_full - s.utilisation_from)).clamp(0.0, 1.0)
         };
-        factors.push(Factor { weight: w.utilisation, badness, key: Key::Utilisation });
+        factors.push(Factor::new(w.utilisation, badness, Key::Utilisation));
     }
     factors
 }
@@ -655,20 +678,21 @@ fn what(key: Key, i: &RiskInput, b: &BureauSettings) -> What {
     }
 }
 
-/// The score and tier of an input, with its factors (in the order they were summed) and the
-/// sum of the known factors' weights.
-fn scored(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier, Vec<Factor>, f64) {
-    let factors = factors(i, s, b);
-    let total: f64 = factors.iter().map(|f| f.weight).sum();
-    let points: f64 = factors.iter().map(|f| f.weight * f.badness).sum();
+/// The score and tier of an input, with its factors in the order they were summed, each with
+/// its points. Each factor adds its weight times its badness as a share of the known factors'
+/// weights; a sign of change as a share of at least `min_known_share` of all the weights, so
+/// that where little is known (no bureau data) one noisy sign alone does not make a client high,
+/// while a level (an invoice long overdue) counts in full.
+fn scored(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier, Vec<Factor>) {
+    let mut factors = factors(i, s, b);
+    let known: f64 = factors.iter().map(|f| f.weight).sum();
+    let for_change = known.max(s.min_known_share * s.weights.all().iter().sum::<f64>());
+    for f in &mut factors {
+        let over = if f.key.is_change() { for_change } else { known };
+        f.points = if over > 0.0 { 100.0 * f.weight * f.badness / over } else { 0.0 };
+    }
     let distress = i.status.is_some_and(Status::is_distress);
-    let score = if distress {
-        100.0
-    } else if total > 0.0 {
-        100.0 * points / total
-    } else {
-        0.0
-    };
+    let score = if distress { 100.0 } else { factors.iter().map(|f| f.points).sum() };
     let tier = if distress || score >= s.tiers[2] {
         Tier::Critical
     } else if score >= s.tiers[1] {
@@ -678,19 +702,19 @@ fn scored(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier, Ve
     } else {
         Tier::Low
     };
-    (score, tier, factors, total)
+    (score, tier, factors)
 }
 
 /// The factors by the points each adds, largest first (ties in the order they were summed).
 fn by_points(mut factors: Vec<Factor>) -> Vec<Factor> {
-    factors.sort_by(|a, b| (b.weight * b.badness).total_cmp(&(a.weight * a.badness)));
+    factors.sort_by(|a, b| b.points.total_cmp(&a.points));
     factors
 }
 
 /// The score and tier alone, without the reasons' words: the early-warning record asks this
 /// of every client at every month end.
 pub fn tier(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> (f64, Tier) {
-    let (score, tier, _, _) = scored(i, s, b);
+    let (score, tier, _) = scored(i, s, b);
     (score, tier)
 }
 
@@ -700,13 +724,13 @@ pub fn leading(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Option<Re
     if let Some(st) = i.status.filter(|st| st.is_distress()) {
         return Some(Reason::Status(st));
     }
-    let (_, _, factors, _) = scored(i, s, b);
-    by_points(factors).first().filter(|f| f.weight * f.badness > 0.0).map(|f| Reason::Factor(what(f.key, i, b), None))
+    let (_, _, factors) = scored(i, s, b);
+    by_points(factors).first().filter(|f| f.points > 0.0).map(|f| Reason::Factor(what(f.key, i, b), None))
 }
 
 /// The score, its tier and its reasons. A worse input never lowers the score.
 pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
-    let (score, tier, factors, total) = scored(i, s, b);
+    let (score, tier, factors) = scored(i, s, b);
     let factors = by_points(factors);
     let mut why: Vec<Reason> = Vec::new();
     let mut leading = None;
@@ -714,11 +738,10 @@ pub fn assess(i: &RiskInput, s: &RiskSettings, b: &BureauSettings) -> Risk {
         leading = Some(Reason::Status(st));
         why.push(Reason::Status(st));
     }
-    for f in factors.iter().filter(|f| f.weight * f.badness > 0.0).take(3) {
-        let share = if total > 0.0 { 100.0 * f.weight * f.badness / total } else { 0.0 };
+    for f in factors.iter().filter(|f| f.points > 0.0).take(3) {
         let what = what(f.key, i, b);
         leading.get_or_insert(Reason::Factor(what.clone(), None));
-        why.push(Reason::Factor(what, Some(share)));
+        why.push(Reason::Factor(what, Some(f.points)));
     }
     if why.is_empty() && i.wadl.is_some() {
         why.push(Reason::NoSignalPaid);
@@ -755,7 +778,8 @@ mod tests {
         let on_time = assess(&RiskInput { elsewhere: Some((0.0, 4)), ..base() }, &s, &b);
         assert!(on_time.score < alone.score, "{} vs {}", on_time.score, alone.score);
         let off = RiskSettings { weights: Weights { elsewhere: 0.0, ..Weights::default() }, ..RiskSettings::default() };
-        assert_eq!(assess(&RiskInput { elsewhere: Some((24.0, 4)), ..base() }, &off, &b).score, alone.score);
+        let pooled = RiskInput { elsewhere: Some((24.0, 4)), ..base() };
+        assert_eq!(assess(&pooled, &off, &b).score, assess(&base(), &off, &b).score);
     }
 
     /// Issue 21: "average days delinquent 92.0" for a client whose two open invoices are 16 and
@@ -771,6 +795,55 @@ mod tests {
         let r = assess(&RiskInput { open_invoices: 6, ..small }, &s, &b);
         assert!(r.reasons.contains("DSO 92.0 days above its best possible (ADD)"), "{}", r.reasons);
         assert!(!r.reasons.contains("delinquent"), "{}", r.reasons);
+    }
+
+    /// Where less than `min_known_share` of all the weights is known (no bureau data), a sign of
+    /// change counts over that share: one sign alone (paying later than usual, in full) makes
+    /// a client medium, a second sign high; a level counts in full; where the bureau's factors
+    /// are known too, nothing changes.
+    #[test]
+    fn one_sign_alone_does_not_make_a_ledger_only_client_high() {
+        let (s, b) = (RiskSettings::default(), BureauSettings::default());
+        // Its recent invoices are all open, so nothing is known of parts.
+        let later = RiskInput { later_than_usual: Some(30.0), ..base() };
+        let r = assess(&later, &s, &b);
+        assert_eq!(r.tier, Tier::Medium, "{}", r.score);
+        // Later than usual adds its 80 over at least 0.75 of all the 280 weight; the levels
+        // (DBT 3 of 60 days, WADL 2 of 30) over the 125 known.
+        let levels = 10.0 * 3.0 / 60.0 + 5.0 * 2.0 / 30.0;
+        assert!((r.score - 100.0 * (80.0 / (0.75 * 280.0) + levels / 125.0)).abs() < 1e-9, "{}", r.score);
+        let off = RiskSettings { min_known_share: 0.0, ..RiskSettings::default() };
+        assert_eq!(assess(&later, &off, &b).tier, Tier::High);
+        let two_signs = RiskInput { paid_in_parts: Some(0.6), ..later.clone() };
+        assert_eq!(assess(&two_signs, &s, &b).tier, Tier::High);
+        // A level counts in full however little is known: one invoice long overdue, nothing
+        // else known, is critical.
+        let overdue = RiskInput { dbt: 120.0, share_over_60: 1.0, share_over_90: 1.0, ..RiskInput::default() };
+        assert_eq!(assess(&overdue, &s, &b).tier, Tier::Critical);
+        // With the bureau's factors known the known weights pass the floor: the same score.
+        let bureau = RiskInput {
+            has_bureau: true,
+            score: Some(60.0),
+            score_before: Some(62.0),
+            payment_score: Some(5.0),
+            discontinuation: Some(10.0),
+            rating: Some(3),
+            utilisation: Some(0.4),
+            ..two_signs
+        };
+        assert_eq!(assess(&bureau, &s, &b).score, assess(&bureau, &off, &b).score);
+    }
+
+    #[test]
+    fn settings_that_cannot_rank_clients_are_refused() {
+        assert!(RiskSettings::default().check().is_ok());
+        for share in [-0.1, 1.5, f64::NAN] {
+            let s = RiskSettings { min_known_share: share, ..RiskSettings::default() };
+            let e = s.check().expect_err("refused").to_string();
+            assert!(e.contains("min_known_share") && e.contains("from 0 (off) to 1"), "{e}");
+        }
+        let s = RiskSettings { tiers: [50.0, 25.0, 75.0], ..RiskSettings::default() };
+        assert!(s.check().expect_err("refused").to_string().contains("tiers"));
     }
 
     #[test]
