@@ -128,10 +128,11 @@ pub struct RiskSettings {
     pub utilisation_full: f64,
     /// Promises broken in 12 months at which that factor is full.
     pub broken_promises_full: f64,
-    /// The known factors' weights count at least this share of all the weights: when less is
-    /// known of a client (no bureau data, no recent invoices) the rest counts as no sign, so
-    /// that one sign alone does not make it high. Without it a ledger-only score flagged
-    /// healthy clients almost twice as often as one with bureau data (docs/monitoring.md).
+    /// A sign of change (later than usual, paid in parts, the score's fall) adds its points
+    /// over at least this share of all the weights, however few factors are known: without
+    /// bureau data one sign alone then does not make a client high, while a level (an invoice
+    /// long overdue) counts in full. Counted in full, a ledger-only score flagged healthy
+    /// clients twice as often as one with bureau data (docs/monitoring.md). 0: in full.
     pub min_known_share: f64,
 }
 
@@ -345,14 +346,6 @@ impl Factor {
     }
 }
 
-impl Key {
-    /// A sign of change (paying later than usual, in parts, a falling bureau score) rather
-    /// than a level: noisy on a few invoices, so it needs a second sign where little is known.
-    fn is_change(self) -> bool {
-        matches!(self, Key::LaterThanUsual | Key::PaidInParts | Key::ScoreFall)
-    }
-}
-
 /// Which factor, so that its words are written only when a reason is asked for.
 #[derive(Clone, Copy)]
 enum Key {
@@ -370,6 +363,14 @@ enum Key {
     Bureau(ScoreKind),
     Rating,
     Utilisation,
+}
+
+impl Key {
+    /// A sign of change (paying later than usual, in parts, a falling bureau score) rather
+    /// than a level: noisy on a few invoices, so it needs a second sign where little is known.
+    fn is_change(self) -> bool {
+        matches!(self, Key::LaterThanUsual | Key::PaidInParts | Key::ScoreFall)
+    }
 }
 
 fn ramp(v: f64, full: f64) -> f64 {
