@@ -290,5 +290,17 @@ mod risk_score {
             prop_assert!((0.0..=100.0).contains(&after.score));
             prop_assert!(!after.reasons.is_empty());
         }
+
+        /// Counting the signs of change over `min_known_share` of all the weights never raises
+        /// a score, and changes nothing for a client with no sign of change.
+        #[test]
+        fn the_floor_for_signs_of_change_never_raises_a_score(i in input()) {
+            let (s, b) = (RiskSettings::default(), BureauSettings::default());
+            let in_full = RiskSettings { min_known_share: 0.0, ..RiskSettings::default() };
+            let (floored, full) = (assess(&i, &s, &b), assess(&i, &in_full, &b));
+            prop_assert!(floored.score <= full.score + 1e-9, "{} > {}", floored.score, full.score);
+            let calm = RiskInput { later_than_usual: None, paid_in_parts: None, score_before: None, ..i };
+            prop_assert_eq!(assess(&calm, &s, &b).score, assess(&calm, &in_full, &b).score);
+        }
     }
 }
