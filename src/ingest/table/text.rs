@@ -239,7 +239,8 @@ fn parse_records<R: Read>(
     // A fresh record is made the size of the last one read (bytes with some room, fields):
     // grown from nothing, each reallocates and zeroes its buffers ten times or so. At 10M rows
     // the records of the first batches come back and are reused, but a small file's rows are
-    // all fresh records (a batch holds 50,000), and growing them was 5-10 % of a small run.
+    // all fresh records (a batch holds 50,000), and growing them was a tenth of a small run
+    // (BENCHMARKS.md).
     let mut room = (0usize, 0usize);
     loop {
         if filled == batch.len() {
