@@ -83,6 +83,14 @@ pub fn jobs_for(largest_input: u64, available: u64, cores: usize) -> usize {
     ((available as f64 * 0.7 / need as f64) as usize).clamp(1, cores.max(1))
 }
 
+/// Threads each run may use when `jobs` run at once on `cores`: its share, at least one. Two
+/// runs of two threads each on two cores spend their idle moments spinning for work the other
+/// run's threads could do (measured: 1,000 small portfolios 36–37 s, with one thread each
+/// 32–33 s; BENCHMARKS.md).
+fn threads_for(jobs: usize, cores: usize) -> usize {
+    (cores / jobs.max(1)).max(1)
+}
+
 /// Copies a run's `data/*.parquet` to `<root>/parquet/<table>/portfolio=<name>/as_of=<date>/
 /// part-0.parquet` (hive-style: DuckDB, Spark, pandas and Power BI read the batch as one
 /// table per file kind, with `portfolio` and `as_of` as columns).
@@ -112,11 +120,17 @@ fn status_of(code: i32) -> &'static str {
     }
 }
 
-/// Runs one portfolio in its own process.
-fn run_one(exe: &Path, p: &Prepared, parquet: bool) -> Row {
+/// Runs one portfolio in its own process, with `threads` threads unless the environment says
+/// otherwise (`RAYON_NUM_THREADS`, and `POLARS_MAX_THREADS` for Parquet).
+fn run_one(exe: &Path, p: &Prepared, parquet: bool, threads: usize) -> Row {
     let mut row = Row { portfolio: p.portfolio.name.clone(), ..Row::default() };
     let t = Instant::now();
     let mut cmd = Command::new(exe);
+    for var in ["RAYON_NUM_THREADS", "POLARS_MAX_THREADS"] {
+        if std::env::var_os(var).is_none() {
+            cmd.env(var, threads.to_string());
+        }
+    }
     cmd.arg("run").arg("--config").arg(&p.portfolio.config).arg("--out").arg(&p.out);
     if let Some(d) = p.portfolio.as_of {
         cmd.arg("--as-of").arg(d.to_string());
@@ -209,6 +223,7 @@ pub fn run(
     let largest = todo.iter().map(|&i| prepared[i].size).max().unwrap_or(0);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = opts.jobs.unwrap_or_else(|| jobs_for(largest, crate::platform::available_memory(), cores)).max(1);
+    let threads = threads_for(jobs, cores);
     let queue = Mutex::new(todo.clone().into_iter());
     let done = Mutex::new((0usize, 0usize, Vec::<(usize, Row)>::new()));
     let total = todo.len();
@@ -218,7 +233,7 @@ pub fn run(
                 loop {
                     let Some(i) = queue.lock().expect("queue").next() else { break };
                     let p = &prepared[i];
-                    let row = run_one(&exe, p, opts.parquet);
+                    let row = run_one(&exe, p, opts.parquet, threads);
                     if opts.parquet && row.status != "failed" {
                         // A batch's Parquet in one tree that BI tools read as one table.
                         if let Some(m) = &row.month_folder {
@@ -311,5 +326,14 @@ mod tests {
         assert_eq!(jobs_for(4 * gib, 16 * gib, 8), 1, "a 4 GB ledger alone");
         assert_eq!(jobs_for(gib, 24 * gib, 16), 8);
         assert_eq!(jobs_for(100 * gib, gib, 4), 1, "at least one");
+    }
+
+    #[test]
+    fn each_run_gets_its_share_of_the_cores() {
+        assert_eq!(threads_for(2, 2), 1, "two small portfolios on two cores: one thread each");
+        assert_eq!(threads_for(1, 8), 8, "one large portfolio alone: every core");
+        assert_eq!(threads_for(3, 8), 2);
+        assert_eq!(threads_for(16, 4), 1, "--jobs beyond the cores: still one each");
+        assert_eq!(threads_for(0, 4), 4);
     }
 }
