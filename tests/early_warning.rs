@@ -431,6 +431,8 @@ fn without_bureau_data_one_sign_of_change_alone_does_not_flag() {
     let in_full = measured(4..=6, Bureau::StatusOnly, &|c| c.risk.min_known_share = 0.0);
     eprintln!("{}", line("ledger only, signs counted in full, seeds 4-6", &in_full));
     assert!(ledger_only.false_alarm_share().unwrap() <= 0.10, "{}", line("ledger only", &ledger_only));
-    assert!(2 * ledger_only.false_alarms.len() <= in_full.false_alarms.len() + 10);
+    // About half as many false alarms (187 and 89 when measured).
+    let (now, before) = (ledger_only.false_alarms.len(), in_full.false_alarms.len());
+    assert!(2 * now <= before + 10, "{now} false alarms against {before} with the signs counted in full");
     assert!(ledger_only.caught_share().unwrap() >= 0.55, "{}", line("ledger only", &ledger_only));
 }
