@@ -221,22 +221,12 @@ fn push_days(s: &mut String, lang: Lang, n: i64) {
     s.push_str(day_word(lang, n));
 }
 
-/// Appends a whole number in digits.
+/// Appends a whole number in digits, as the data files write one.
 fn push_int(s: &mut String, n: i64) {
     if n < 0 {
         s.push('-');
     }
-    let mut digits = [0u8; 20];
-    let (mut v, mut at) = (n.unsigned_abs(), digits.len());
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    s.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    s.push_str(std::str::from_utf8(super::csv::digits(&mut [0; 20], n.unsigned_abs(), 1)).unwrap_or_default());
 }
 
 /// The track record in a sentence or three: weekly error against the due dates and the

@@ -169,16 +169,21 @@ impl<'a> Line<'a> {
     }
 }
 
-/// The decimal digits of `v`, left-padded with zeros to at least `width`.
-fn push_digits(buf: &mut Vec<u8>, mut v: u64, width: usize) {
-    let mut tmp = [b'0'; 20];
+/// The decimal digits of `v`, left-padded with zeros to at least `width`, written at the end
+/// of `tmp` (every number of the data files, and of the forecast's bases, is made of them).
+pub(super) fn digits(tmp: &mut [u8; 20], mut v: u64, width: usize) -> &[u8] {
     let mut i = tmp.len();
     while v > 0 || tmp.len() - i < width {
         i -= 1;
         tmp[i] = b'0' + (v % 10) as u8;
         v /= 10;
     }
-    buf.extend_from_slice(&tmp[i..]);
+    &tmp[i..]
+}
+
+/// Appends the decimal digits of `v`, left-padded with zeros to at least `width`.
+fn push_digits(buf: &mut Vec<u8>, v: u64, width: usize) {
+    buf.extend_from_slice(digits(&mut [0; 20], v, width));
 }
 
 /// `x` with `decimals` decimals, byte for byte what `format!("{x:.decimals$}")` gives, without
