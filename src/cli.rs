@@ -137,10 +137,11 @@ a required field is left to decide. Then: arwatch check, arwatch run.")]
 arwatch batch portfolios.toml --shard auto        (in a Slurm array job or a Kubernetes Indexed Job)\n  \
 arwatch batch portfolios.toml --merge-summaries   (after the shards)\n\n\
 The manifest lists [[portfolio]] entries (name, config, and optional as_of, out, lang), or is a CSV\n\
-name,config,as_of,out,lang. Each portfolio runs as its own arwatch run; a portfolio whose inputs and\n\
-configuration are unchanged since its last successful run is skipped. Writes batch-summary.csv and\n\
-batch-summary.json at the batch's root (the manifest's out, or --out). Exit code: the most serious\n\
-of the portfolios' (0 all ok, 3 some with warnings, 4 or 2 some failed)."
+name,config,as_of,out,lang. Each portfolio runs as arwatch run would, in worker processes (a crash\n\
+stops only its portfolio); one whose inputs and configuration are unchanged since its last\n\
+successful run is skipped. Writes batch-summary.csv and batch-summary.json at the batch's root\n\
+(the manifest's out, or --out). Exit code: the most serious of the portfolios' (0 all ok, 3 some\n\
+with warnings, 4 or 2 some failed)."
     )]
     Batch {
         /// The manifest (TOML, or CSV by its extension).
@@ -196,6 +197,10 @@ arwatch completions zsh > ~/.zfunc/_arwatch\n  arwatch completions powershell >>
     /// Print arwatch's man page (roff).
     #[command(after_help = "Example:\n  arwatch man > ~/.local/share/man/man1/arwatch.1 && man arwatch")]
     Man,
+    /// Runs the portfolios `arwatch batch` hands it on its input, one after another; not for use
+    /// by hand (`batch::worker`).
+    #[command(name = "batch-worker", hide = true)]
+    BatchWorker,
 }
 
 /// `--as-of`'s and `--compare-with`'s dates, said wrong as the configuration says them.

@@ -48,6 +48,7 @@ pub fn dispatch(cli: &Cli) -> Result<ExitCode, AppError> {
         Command::Run { compare_with, no_notify, parquet } => {
             run(&cli.common, compare_with.clone(), *no_notify, *parquet)
         }
+        Command::BatchWorker => batch_worker(),
     }
 }
 
@@ -133,6 +134,16 @@ fn check(common: &Common) -> Result<ExitCode, AppError> {
 
 /// `arwatch run`: the whole pipeline, then what happened.
 fn run(common: &Common, compare_with: Option<String>, no_notify: bool, parquet: bool) -> Result<ExitCode, AppError> {
+    run_month(common, compare_with, no_notify, parquet).map(|(code, _)| code)
+}
+
+/// The month run and said, with its exit code and the folder of its data files.
+fn run_month(
+    common: &Common,
+    compare_with: Option<String>,
+    no_notify: bool,
+    parquet: bool,
+) -> Result<(ExitCode, PathBuf), AppError> {
     let mut config = load_config(common, compare_with, parquet)?;
     if no_notify {
         config.notify = NotifySettings { min_severity: config.notify.min_severity, email: None, webhook: None };
@@ -143,7 +154,39 @@ fn run(common: &Common, compare_with: Option<String>, no_notify: bool, parquet: 
     console::run_summary(common, &config, &out);
     console::why_warnings(common, &out.analysed, Some(&out.written.data_dir));
     let delivered = if out.delivered.iter().any(|d| d.error.is_some()) { ExitCode::Delivery } else { ExitCode::Ok };
-    Ok(console::data_code(&out.analysed).merge(delivered))
+    Ok((console::data_code(&out.analysed).merge(delivered), out.written.data_dir.clone()))
+}
+
+/// `arwatch batch-worker`: runs the portfolios a batch hands it, each as `arwatch run -q` would,
+/// in this one process.
+fn batch_worker() -> Result<ExitCode, AppError> {
+    use crate::batch::worker::{Answer, Job, serve};
+    let run = |job: &Job| {
+        // Lets the tests make one portfolio of a batch a bug on purpose (`ARWATCH_TEST_PANIC`
+        // makes the whole program one).
+        if std::env::var_os("ARWATCH_TEST_PANIC_PORTFOLIO").is_some_and(|n| job.out.ends_with(n)) {
+            panic!("ARWATCH_TEST_PANIC_PORTFOLIO names this portfolio");
+        }
+        let common = Common {
+            config: Some(job.config.clone()),
+            as_of: job.as_of,
+            out: Some(job.out.clone()),
+            lang: job.lang.as_deref().and_then(crate::locale::Lang::parse),
+            quiet: true,
+            verbose: false,
+        };
+        match run_month(&common, None, false, job.parquet) {
+            Ok((code, data)) => Answer { exit_code: code.code(), data_dir: Some(data), message: String::new() },
+            Err(e) => {
+                let text = format!("error: {e}");
+                let first = text.lines().next().unwrap_or_default().to_string();
+                Answer { exit_code: e.exit_code().code(), data_dir: None, message: first }
+            }
+        }
+    };
+    // The batch closed or broke its pipes: it has stopped, and so does its worker.
+    serve(&run).map_err(|e| AppError::output(&PathBuf::from("the batch's pipe"), e))?;
+    Ok(ExitCode::Ok)
 }
 
 /// `arwatch map FILE…`: a configuration and mappings proposed from the files, then (with

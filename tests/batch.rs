@@ -115,6 +115,90 @@ fn portfolios_run_side_by_side_and_failures_stay_their_own() {
 }
 
 #[test]
+fn a_portfolio_that_stops_its_worker_fails_alone_and_the_next_runs_in_a_fresh_one() {
+    // One slot: atelier, then clean in the same worker, which dies on it (an internal error
+    // made on purpose); atelier-feb after it needs a fresh worker.
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    portfolios(d);
+    let m = d.join("portfolios.toml");
+    let o = common::arwatch()
+        .args(["batch", m.to_str().unwrap(), "--force", "--jobs", "1"])
+        .env("ARWATCH_TEST_PANIC_PORTFOLIO", "clean")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "an internal error is the most serious outcome: {stdout}");
+    let (h, rows) = csv_rows(&d.join("all/batch-summary.csv"));
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[c("portfolio")].as_str(), r[c("status")].as_str(), r[c("exit_code")].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("atelier", "warnings", "3"),
+            ("clean", "failed", "1"),
+            ("missing", "failed", "2"),
+            ("atelier-feb", "warnings", "3")
+        ]
+    );
+    let message = &rows[1][c("message")];
+    assert!(message.starts_with("internal error") && message.contains("ARWATCH_TEST_PANIC_PORTFOLIO"), "{message}");
+    assert!(!d.join("all/clean/2026-01").exists(), "no month folder for the portfolio that stopped");
+    assert!(d.join("all/atelier-feb/2026-02/data/clients.csv").exists());
+    // Run alone, the same portfolio ends the same way.
+    let alone = common::arwatch()
+        .args([
+            "run",
+            "--config",
+            d.join("clean/arwatch.toml").to_str().unwrap(),
+            "--out",
+            d.join("alone").to_str().unwrap(),
+        ])
+        .env("ARWATCH_TEST_PANIC", "1")
+        .output()
+        .unwrap();
+    assert_eq!(alone.status.code(), Some(1));
+}
+
+/// A batch root that is not Unicode (Linux allows it): its jobs cannot be written as a worker's
+/// job lines, so each portfolio runs in a process of its own, with the same outcome.
+#[cfg(unix)]
+#[test]
+fn portfolios_whose_paths_are_not_unicode_run_in_their_own_process() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    portfolios(d);
+    let root = d.join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    let o = common::arwatch().arg("batch").arg(d.join("portfolios.toml")).arg("--out").arg(&root).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let got: Vec<[String; 5]> = summary(&root.join("batch-summary.csv"));
+    let status: Vec<(&str, &str)> = got.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    assert_eq!(status, [("atelier", "warnings"), ("clean", "ok"), ("missing", "failed"), ("atelier-feb", "warnings")]);
+    assert_eq!(got[1][3..], ["2".to_string(), "150.00".to_string()]);
+}
+
+#[test]
+fn a_portfolio_s_unknown_language_fails_that_portfolio_only() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    portfolios(d);
+    let m = d.join("portfolios.toml");
+    let text = std::fs::read_to_string(&m).unwrap().replace("lang = \"nl\"", "lang = \"de\"");
+    std::fs::write(&m, text).unwrap();
+    let r = batch(d, &["--force"]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    let (h, rows) = csv_rows(&d.join("all/batch-summary.csv"));
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    assert_eq!((rows[1][c("status")].as_str(), rows[1][c("exit_code")].as_str()), ("failed", "2"));
+    assert!(rows[1][c("message")].contains("lang \"de\" is not one of en, nl, fr"), "{:?}", rows[1]);
+    assert_eq!(rows[0][c("status")], "warnings", "the others run");
+}
+
+#[test]
 fn shards_cover_every_portfolio_once_and_merge_into_one_summary() {
     let dir = TempDir::new().unwrap();
     let d = dir.path();

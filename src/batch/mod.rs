@@ -1,6 +1,6 @@
-//! `arwatch batch MANIFEST`: many portfolios, several at once within the machine's memory, each
-//! in its own `arwatch run` process (so one that fails or crashes stops nothing else), with
-//! one summary row per portfolio; unchanged portfolios are skipped, failed ones retried on
+//! `arwatch batch MANIFEST`: many portfolios, several at once within the machine's memory, run
+//! in worker processes (`worker`: one that fails or crashes stops nothing else), with one
+//! summary row per portfolio; unchanged portfolios are skipped, failed ones retried on
 //! demand, and a cluster's array job runs one shard each.
 
 pub mod error;
@@ -8,6 +8,7 @@ pub mod manifest;
 pub mod shard;
 pub mod state;
 pub mod summary;
+pub mod worker;
 
 use crate::config::{Config, Overrides};
 use crate::exit_code::ExitCode;
@@ -21,6 +22,7 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 use summary::Row;
+use worker::{Answer, Job, Worker};
 
 /// How a batch runs.
 #[derive(Clone, Debug, Default)]
@@ -65,6 +67,10 @@ struct Prepared {
 fn prepare(p: &Portfolio, root: &Path, parquet: bool) -> Prepared {
     let out = p.out.clone().unwrap_or_else(|| root.join(&p.name));
     let lang = p.lang.as_deref().and_then(Lang::parse);
+    if let Some(l) = p.lang.as_deref().filter(|_| lang.is_none()) {
+        let error = Some(format!("{}: lang {l:?} is not one of en, nl, fr", p.name));
+        return Prepared { portfolio: p.clone(), out, size: 0, fingerprint: None, error };
+    }
     let overrides = Overrides { as_of: p.as_of, out: Some(out.clone()), lang, compare_with: None, parquet };
     match Config::load(&p.config, &overrides) {
         Ok(c) => {
@@ -120,46 +126,101 @@ fn status_of(code: i32) -> &'static str {
     }
 }
 
-/// Runs one portfolio in its own process, with `threads` threads unless the environment says
-/// otherwise (`RAYON_NUM_THREADS`, and `POLARS_MAX_THREADS` for Parquet).
-fn run_one(exe: &Path, p: &Prepared, parquet: bool, threads: usize) -> Row {
+/// The job a prepared portfolio is.
+fn job_of(p: &Prepared, parquet: bool) -> Job {
+    Job {
+        config: p.portfolio.config.clone(),
+        out: p.out.clone(),
+        as_of: p.portfolio.as_of,
+        lang: p.portfolio.lang.clone(),
+        parquet,
+    }
+}
+
+/// Runs one portfolio in a worker of this slot of the batch, started when the slot has none (or
+/// its last one died); a portfolio whose paths a job line cannot carry runs in its own process.
+fn run_one(exe: &Path, worker: &mut Option<Worker>, p: &Prepared, parquet: bool, threads: usize) -> Row {
     let mut row = Row { portfolio: p.portfolio.name.clone(), ..Row::default() };
     let t = Instant::now();
+    let job = job_of(p, parquet);
+    let answer = match job.line() {
+        Some(line) => in_worker(exe, worker, &line, threads),
+        None => run_alone(exe, &job, threads),
+    };
+    row.exit_code = answer.exit_code;
+    if let Some(data) = &answer.data_dir {
+        row.read_figures(data.parent().unwrap_or(data));
+    }
+    row.message = answer.message;
+    row.status = status_of(row.exit_code).into();
+    row.duration_s = t.elapsed().as_secs_f64();
+    row
+}
+
+/// Runs a job line in the slot's worker, started first when there is none; a worker that dies
+/// is dropped, and the slot's next portfolio starts a fresh one.
+fn in_worker(exe: &Path, worker: &mut Option<Worker>, line: &str, threads: usize) -> Answer {
+    let mut w = match worker.take() {
+        Some(w) => w,
+        None => match Worker::start(exe, threads) {
+            Ok(w) => w,
+            Err(e) => {
+                return Answer {
+                    exit_code: 1,
+                    data_dir: None,
+                    message: format!("cannot start {}: {e}", exe.display()),
+                };
+            }
+        },
+    };
+    match w.run(line) {
+        Ok(answer) => {
+            *worker = Some(w);
+            answer
+        }
+        Err(died) => died,
+    }
+}
+
+/// Runs one portfolio in its own `arwatch run` process, with `threads` threads unless the
+/// environment says otherwise.
+fn run_alone(exe: &Path, job: &Job, threads: usize) -> Answer {
     let mut cmd = Command::new(exe);
     for var in ["RAYON_NUM_THREADS", "POLARS_MAX_THREADS"] {
         if std::env::var_os(var).is_none() {
             cmd.env(var, threads.to_string());
         }
     }
-    cmd.arg("run").arg("--config").arg(&p.portfolio.config).arg("--out").arg(&p.out);
-    if let Some(d) = p.portfolio.as_of {
+    cmd.arg("run").arg("--config").arg(&job.config).arg("--out").arg(&job.out);
+    if let Some(d) = job.as_of {
         cmd.arg("--as-of").arg(d.to_string());
     }
-    if let Some(l) = &p.portfolio.lang {
+    if let Some(l) = &job.lang {
         cmd.arg("--lang").arg(l);
     }
-    if parquet {
+    if job.parquet {
         cmd.arg("--parquet");
     }
     match cmd.output() {
         Ok(o) => {
-            row.exit_code = o.status.code().unwrap_or(1);
             let stdout = String::from_utf8_lossy(&o.stdout);
             let stderr = String::from_utf8_lossy(&o.stderr);
-            // The run's last line says where its month went: "… data in <month>/data".
-            if let Some(data) = stdout.lines().rev().find_map(|l| l.rsplit_once(", data in ").map(|(_, d)| d.trim())) {
-                row.read_figures(Path::new(data).parent().unwrap_or(Path::new(data)));
+            Answer {
+                exit_code: o.status.code().unwrap_or(1),
+                // The run's last line says where its month went: "… data in <out>/<YYYY-MM>/data".
+                // Only the month is taken from it: the path is printed as Unicode, which the
+                // output root may not be.
+                data_dir: stdout
+                    .lines()
+                    .rev()
+                    .find_map(|l| l.rsplit_once(", data in ").map(|(_, d)| d.trim()))
+                    .and_then(|d| Path::new(d).parent()?.file_name())
+                    .map(|month| job.out.join(month).join("data")),
+                message: stderr.lines().find(|l| l.starts_with("error")).unwrap_or_default().to_string(),
             }
-            row.message = stderr.lines().find(|l| l.starts_with("error")).unwrap_or_default().to_string();
         }
-        Err(e) => {
-            row.exit_code = 1;
-            row.message = format!("cannot start {}: {e}", exe.display());
-        }
+        Err(e) => Answer { exit_code: 1, data_dir: None, message: format!("cannot start {}: {e}", exe.display()) },
     }
-    row.status = status_of(row.exit_code).into();
-    row.duration_s = t.elapsed().as_secs_f64();
-    row
 }
 
 /// Runs the manifest's portfolios (this shard's) and writes the summaries. `progress` is told
@@ -230,10 +291,11 @@ pub fn run(
     std::thread::scope(|s| {
         for _ in 0..jobs.min(total.max(1)) {
             s.spawn(|| {
+                let mut worker = None;
                 loop {
                     let Some(i) = queue.lock().expect("queue").next() else { break };
                     let p = &prepared[i];
-                    let row = run_one(&exe, p, opts.parquet, threads);
+                    let row = run_one(&exe, &mut worker, p, opts.parquet, threads);
                     if opts.parquet && row.status != "failed" {
                         // A batch's Parquet in one tree that BI tools read as one table.
                         if let Some(m) = &row.month_folder {
@@ -256,6 +318,9 @@ pub fn run(
                     d.2.push((i, row));
                     let running = total - d.0 - queue.lock().expect("queue").len();
                     progress(d.0, d.1, running, total);
+                }
+                if let Some(w) = worker {
+                    w.finish();
                 }
             });
         }
