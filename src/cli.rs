@@ -214,3 +214,17 @@ fn lang_values() -> impl clap::builder::TypedValueParser<Value = Lang> {
     // The listed values are exactly the ones `Lang::parse` reads, so the fallback is never taken.
     PossibleValuesParser::new(["en", "nl", "fr"]).map(|s| Lang::parse(&s).unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_batch_starts_its_workers_by_the_hidden_command_s_name() {
+        let cli = Cli::try_parse_from(["arwatch", crate::batch::worker::COMMAND]).unwrap();
+        assert!(matches!(cli.command, Command::BatchWorker));
+        let help = Cli::command().render_long_help().to_string();
+        assert!(!help.contains(crate::batch::worker::COMMAND), "not for use by hand: {help}");
+    }
+}

@@ -184,15 +184,10 @@ fn in_worker(exe: &Path, worker: &mut Option<Worker>, line: &str, threads: usize
     }
 }
 
-/// Runs one portfolio in its own `arwatch run` process, with `threads` threads unless the
-/// environment says otherwise.
+/// Runs one portfolio in its own `arwatch run` process, with `threads` threads
+/// ([`worker::with_threads`]).
 fn run_alone(exe: &Path, job: &Job, threads: usize) -> Answer {
-    let mut cmd = Command::new(exe);
-    for var in ["RAYON_NUM_THREADS", "POLARS_MAX_THREADS"] {
-        if std::env::var_os(var).is_none() {
-            cmd.env(var, threads.to_string());
-        }
-    }
+    let mut cmd = worker::with_threads(Command::new(exe), threads);
     cmd.arg("run").arg("--config").arg(&job.config).arg("--out").arg(&job.out);
     if let Some(d) = job.as_of {
         cmd.arg("--as-of").arg(d.to_string());

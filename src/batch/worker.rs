@@ -67,13 +67,28 @@ pub fn serve(run: &dyn Fn(&Job) -> Answer) -> std::io::Result<()> {
         let answer = match serde_json::from_str::<Job>(&line) {
             Ok(job) => run(&job),
             // Only the batch writes here; a line it did not write is a bug, said as one.
-            Err(e) => Answer { exit_code: 70, data_dir: None, message: format!("internal error: a job line {e}") },
+            Err(e) => Answer {
+                exit_code: crate::exit_code::ExitCode::Internal.code(),
+                data_dir: None,
+                message: format!("internal error: a job line {e}"),
+            },
         };
         let text = serde_json::to_string(&answer).map_err(std::io::Error::other)?;
         writeln!(out, "{ANSWER}{text}")?;
         out.flush()?;
     }
     Ok(())
+}
+
+/// `cmd` with `threads` threads for each run, unless the batch's environment says otherwise
+/// (`RAYON_NUM_THREADS`, and `POLARS_MAX_THREADS` for Parquet).
+pub(super) fn with_threads(mut cmd: Command, threads: usize) -> Command {
+    for var in ["RAYON_NUM_THREADS", "POLARS_MAX_THREADS"] {
+        if std::env::var_os(var).is_none() {
+            cmd.env(var, threads.to_string());
+        }
+    }
+    cmd
 }
 
 /// The batch's side of one worker process.
@@ -90,16 +105,14 @@ pub struct Worker {
 const ERRORS_KEPT: usize = 64 << 10;
 
 impl Worker {
-    /// Starts `exe batch-worker` with `threads` threads for each run, unless the environment
-    /// says otherwise (`RAYON_NUM_THREADS`, and `POLARS_MAX_THREADS` for Parquet).
+    /// Starts `exe batch-worker` with `threads` threads for each run ([`with_threads`]).
     pub fn start(exe: &Path, threads: usize) -> std::io::Result<Worker> {
-        let mut cmd = Command::new(exe);
-        for var in ["RAYON_NUM_THREADS", "POLARS_MAX_THREADS"] {
-            if std::env::var_os(var).is_none() {
-                cmd.env(var, threads.to_string());
-            }
-        }
-        let mut child = cmd.arg(COMMAND).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+        let mut child = with_threads(Command::new(exe), threads)
+            .arg(COMMAND)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
         let (Some(input), Some(output), Some(mut stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
