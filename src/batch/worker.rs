@@ -80,6 +80,13 @@ pub fn serve(run: &dyn Fn(&Job) -> Answer) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The answer a line of a worker's output carries, wherever on the line its marker starts (a
+/// run that printed text without ending its line leaves that text in front of it).
+fn answer_in(line: &str) -> Option<Answer> {
+    let at = line.find(ANSWER)?;
+    serde_json::from_str(line[at + ANSWER.len()..].trim_end()).ok()
+}
+
 /// `cmd` with `threads` threads for each run, unless the batch's environment says otherwise
 /// (`RAYON_NUM_THREADS`, and `POLARS_MAX_THREADS` for Parquet).
 pub(super) fn with_threads(mut cmd: Command, threads: usize) -> Command {
@@ -143,9 +150,7 @@ impl Worker {
         if writeln!(self.input, "{job}").and_then(|()| self.input.flush()).is_ok() {
             let mut line = String::new();
             while matches!(self.output.read_line(&mut line), Ok(n) if n > 0) {
-                if let Some(text) = line.trim_end().strip_prefix(ANSWER)
-                    && let Ok(answer) = serde_json::from_str::<Answer>(text)
-                {
+                if let Some(answer) = answer_in(&line) {
                     return Ok(answer);
                 }
                 line.clear();
@@ -203,6 +208,16 @@ mod tests {
         let line = serde_json::to_string(&answer).unwrap();
         assert!(!line.contains('\n'), "one answer, one line: {line}");
         assert_eq!(serde_json::from_str::<Answer>(&line).unwrap(), answer);
+    }
+
+    #[test]
+    fn an_answer_is_found_behind_text_a_run_left_unended() {
+        let answer =
+            Answer { exit_code: 0, data_dir: Some(PathBuf::from("all/a/2026-10/data")), message: String::new() };
+        let text = serde_json::to_string(&answer).unwrap();
+        assert_eq!(answer_in(&format!("{ANSWER}{text}\n")), Some(answer.clone()));
+        assert_eq!(answer_in(&format!("Opening…{ANSWER}{text}\r\n")), Some(answer));
+        assert_eq!(answer_in("as of 2026-10-31: 3 clients\n"), None, "a line without the marker is no answer");
     }
 
     #[cfg(unix)]
