@@ -166,13 +166,7 @@ fn in_worker(exe: &Path, worker: &mut Option<Worker>, line: &str, threads: usize
         Some(w) => w,
         None => match Worker::start(exe, threads) {
             Ok(w) => w,
-            Err(e) => {
-                return Answer {
-                    exit_code: 1,
-                    data_dir: None,
-                    message: format!("cannot start {}: {e}", exe.display()),
-                };
-            }
+            Err(e) => return Answer::not_started(exe, &e),
         },
     };
     match w.run(line) {
@@ -213,10 +207,10 @@ fn run_alone(exe: &Path, job: &Job, threads: usize) -> Answer {
                     .find_map(|l| l.rsplit_once(", data in ").map(|(_, d)| d.trim()))
                     .and_then(|d| Path::new(d).parent()?.file_name())
                     .map(|month| job.out.join(month).join("data")),
-                message: stderr.lines().find(|l| l.starts_with("error")).unwrap_or_default().to_string(),
+                message: worker::first_error_line(&stderr).unwrap_or_default().to_string(),
             }
         }
-        Err(e) => Answer { exit_code: 1, data_dir: None, message: format!("cannot start {}: {e}", exe.display()) },
+        Err(e) => Answer::not_started(exe, &e),
     }
 }
 

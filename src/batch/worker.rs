@@ -57,6 +57,19 @@ pub struct Answer {
     pub message: String,
 }
 
+impl Answer {
+    /// A run whose program could not be started.
+    pub fn not_started(exe: &Path, e: &std::io::Error) -> Answer {
+        Answer { exit_code: 1, data_dir: None, message: format!("cannot start {}: {e}", exe.display()) }
+    }
+}
+
+/// The first line of a run's error output that says what stopped it: an error, or an internal
+/// error (the panic hook's words).
+pub fn first_error_line(stderr: &str) -> Option<&str> {
+    stderr.lines().find(|l| l.starts_with("error") || l.starts_with("internal error"))
+}
+
 /// The worker's side: runs each job read from standard input with `run` and answers it on
 /// standard output, until the input ends.
 pub fn serve(run: &dyn Fn(&Job) -> Answer) -> std::io::Result<()> {
@@ -168,8 +181,7 @@ impl Worker {
         }
         let errors = self.errors.lock().unwrap_or_else(|p| p.into_inner());
         let text = String::from_utf8_lossy(&errors);
-        let first = text.lines().find(|l| l.starts_with("error") || l.starts_with("internal error"));
-        let message = match (first, &status) {
+        let message = match (first_error_line(&text), &status) {
             (Some(l), _) => l.to_string(),
             (None, Ok(s)) => format!("the run stopped: {s}"),
             (None, Err(e)) => format!("the run stopped: {e}"),
@@ -208,6 +220,15 @@ mod tests {
         let line = serde_json::to_string(&answer).unwrap();
         assert!(!line.contains('\n'), "one answer, one line: {line}");
         assert_eq!(serde_json::from_str::<Answer>(&line).unwrap(), answer);
+    }
+
+    #[test]
+    fn the_first_error_line_is_an_error_or_an_internal_one() {
+        let stderr = "warning: 2 rows rejected\nerror: cannot read f.csv\n  fix: check the path\n";
+        assert_eq!(first_error_line(stderr), Some("error: cannot read f.csv"));
+        let panicked = "internal error, please report: x at src/a.rs:1\n  arwatch 0.1.0 stopped\n";
+        assert_eq!(first_error_line(panicked), Some("internal error, please report: x at src/a.rs:1"));
+        assert_eq!(first_error_line("warning: a\n"), None);
     }
 
     #[test]
