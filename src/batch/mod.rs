@@ -15,6 +15,7 @@ use crate::exit_code::ExitCode;
 use crate::locale::Lang;
 use error::BatchError;
 use manifest::{Manifest, Portfolio};
+use rayon::prelude::*;
 use shard::Shard;
 use state::State;
 use std::path::{Path, PathBuf};
@@ -226,7 +227,9 @@ pub fn run(
         p.as_of = p.as_of.or(opts.as_of);
     }
     let root = opts.out.clone().unwrap_or_else(|| manifest.out.clone());
-    let prepared: Vec<Prepared> = manifest.portfolios.iter().map(|p| prepare(p, &root, opts.parquet)).collect();
+    // Every configuration is loaded and every input hashed before the first run starts (about
+    // half a second on one core for 1,000 small portfolios): on all the cores at once.
+    let prepared: Vec<Prepared> = manifest.portfolios.par_iter().map(|p| prepare(p, &root, opts.parquet)).collect();
     let mine: Vec<usize> = match opts.shard {
         Some(s) => {
             let sizes: Vec<u64> = prepared.iter().map(|p| p.size).collect();
