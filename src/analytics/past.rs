@@ -59,7 +59,12 @@ fn median(v: &mut [i32]) -> f64 {
 }
 
 /// One invoice: its dates, its amount in the reporting currency, and how it was settled.
+/// Aligned to four bytes: 28 bytes instead of 32, which at 10 million invoices is 40 MB of the
+/// run's peak (every client's history is kept until the forecast).
+// Rust's own field order is what packs it; nothing outside arwatch reads this layout.
+#[allow(clippy::repr_packed_without_abi)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(packed(4))]
 pub struct Past {
     /// Issue date (a day number).
     pub issue: i32,
@@ -217,6 +222,12 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_invoice_s_history_stays_small() {
+        // One per invoice, kept from the analysis to the forecast: ten million at 10M.
+        assert_eq!(std::mem::size_of::<Past>(), 28);
     }
 
     impl History {
