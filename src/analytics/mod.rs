@@ -71,7 +71,7 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) 
     let n = ledger.clients.len();
     let (docs_by, pays_by) = by_client(ledger, as_of);
     let mut order: Vec<ClientIx> =
-        (0..n).filter(|&c| !docs_by.of(c).is_empty() || !pays_by.of(c).is_empty()).map(|c| c as ClientIx).collect();
+        (0..n).filter(|&c| !docs_by.is_empty(c) || !pays_by.is_empty(c)).map(|c| c as ClientIx).collect();
     order.sort_by(|a, b| ledger.clients[*a as usize].id.cmp(&ledger.clients[*b as usize].id));
 
     // Each worker merges its clients into its own portfolio sums as it goes and then drops the
@@ -85,8 +85,8 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) 
             |(mut done, mut total), &c| {
                 let mut r = client_figures(
                     c,
-                    docs_by.of(c as usize),
-                    pays_by.of(c as usize),
+                    &docs_by.of(c as usize),
+                    &pays_by.of(c as usize),
                     &ledger.texts,
                     fx,
                     &frame,
@@ -116,10 +116,13 @@ pub fn analyse(ledger: &Ledger, as_of: NaiveDate, settings: &Settings, fx: &Fx) 
     Ok(Analysis { as_of, settings: settings.clone(), clients, portfolio, warnings })
 }
 
-/// Records grouped by client, in input order within a client: one flat list and where each
-/// client's part starts.
+/// Records grouped by client, in input order within a client: one flat list of their places
+/// in the ledger and where each client's part starts.
 struct Grouped<'a, T> {
-    items: Vec<&'a T>,
+    all: &'a [T],
+    /// Places in `all`: four bytes a record where a reference takes eight, which at 10 million
+    /// invoices is 77 MB less at the run's peak (the grouping lives as long as the analysis).
+    items: Vec<u32>,
     start: Vec<usize>,
 }
 
@@ -137,22 +140,26 @@ impl<'a, T> Grouped<'a, T> {
             start[c + 1] += start[c];
         }
         let mut next = start.clone();
-        // Every slot is overwritten below; the first record only fills the list meanwhile.
-        let mut items: Vec<&T> = match all.first() {
-            Some(first) => vec![first; start[n]],
-            None => Vec::new(),
-        };
-        for t in all {
+        let mut items = vec![0u32; start[n]];
+        for (i, t) in all.iter().enumerate() {
             if let Some(c) = client(t) {
-                items[next[c as usize]] = t;
+                // Every record has an id of at least a byte in the ledger's texts, which hold
+                // at most 4 GiB: the records' places fit in 32 bits.
+                items[next[c as usize]] = u32::try_from(i).expect("fewer records than texts' bytes");
                 next[c as usize] += 1;
             }
         }
-        Grouped { items, start }
+        Grouped { all, items, start }
     }
 
-    fn of(&self, c: usize) -> &[&'a T] {
-        &self.items[self.start[c]..self.start[c + 1]]
+    /// Whether client `c` has no record.
+    fn is_empty(&self, c: usize) -> bool {
+        self.start[c] == self.start[c + 1]
+    }
+
+    /// Client `c`'s records, in input order.
+    fn of(&self, c: usize) -> Vec<&'a T> {
+        self.items[self.start[c]..self.start[c + 1]].iter().map(|&i| &self.all[i as usize]).collect()
     }
 }
 
@@ -438,7 +445,7 @@ pub fn invoice_outcomes(ledger: &Ledger, as_of: NaiveDate, fx: &Fx) -> Result<Ve
     (0..ledger.clients.len())
         .into_par_iter()
         .flat_map_iter(|c| {
-            let outcome = match allocate(docs_by.of(c), pays_by.of(c), &ledger.texts, fx, &[]) {
+            let outcome = match allocate(&docs_by.of(c), &pays_by.of(c), &ledger.texts, fx, &[]) {
                 Ok(o) => o,
                 Err(e) => return vec![Err(e)],
             };
