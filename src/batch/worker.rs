@@ -175,10 +175,7 @@ impl Worker {
     /// The worker stopped before answering: how it ended and what it said.
     fn died(&mut self) -> Answer {
         let _ = self.child.kill();
-        let status = self.child.wait();
-        if let Some(d) = self.drain.take() {
-            let _ = d.join();
-        }
+        let status = reap(&mut self.child, &mut self.drain);
         let errors = self.errors.lock().unwrap_or_else(|p| p.into_inner());
         let text = String::from_utf8_lossy(&errors);
         let message = match (first_error_line(&text), &status) {
@@ -192,11 +189,21 @@ impl Worker {
     /// Ends the worker: its input closes, it finishes and exits.
     pub fn finish(mut self) {
         drop(self.input);
-        let _ = self.child.wait();
-        if let Some(d) = self.drain.take() {
-            let _ = d.join();
-        }
+        let _ = reap(&mut self.child, &mut self.drain);
     }
+}
+
+/// Waits for a worker that is ending, then for the thread draining its error output (which
+/// ends with it): how it exited, with all it wrote kept.
+fn reap(
+    child: &mut Child,
+    drain: &mut Option<std::thread::JoinHandle<()>>,
+) -> std::io::Result<std::process::ExitStatus> {
+    let status = child.wait();
+    if let Some(d) = drain.take() {
+        let _ = d.join();
+    }
+    status
 }
 
 #[cfg(test)]
