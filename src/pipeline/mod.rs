@@ -83,9 +83,14 @@ fn keep_rejected(config: &Config, e: PipelineError) -> PipelineError {
     let Some((name, rejects)) = t.rows_to_write.take() else { return PipelineError::Run(RunError::TooManyRejected(t)) };
     let dir = config.out.join("failed-runs").join(name);
     let data_dir = data::DataDir { path: &dir, parquet: false };
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| data::write_rejected(&data_dir, rejects.iter())) {
+    let file = dir.join("rejected.csv");
+    // Written as into a month folder, and synced here: no month folder's commit follows.
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|_| data::write_rejected(&data_dir, rejects.iter()))
+        .and_then(|_| crate::output::sync_file(&file));
+    if let Err(e) = written {
         return PipelineError::output(&dir, e);
     }
-    t.written = Some(dir.join("rejected.csv"));
+    t.written = Some(file);
     PipelineError::Run(RunError::TooManyRejected(t))
 }

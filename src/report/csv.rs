@@ -4,7 +4,7 @@
 //! Blocks are formatted in parallel and written in order, with no string made per cell.
 
 use super::table::{Cell, Column, Table};
-use crate::output::write_atomic_parts;
+use crate::output::write_staged_parts;
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -226,7 +226,7 @@ fn rows_bytes(rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
 fn write_chunks(path: &Path, header: &[String], chunks: Vec<Vec<u8>>) -> std::io::Result<()> {
     let head = rows_bytes(std::iter::once(header.to_vec()));
     let parts: Vec<&[u8]> = std::iter::once(head.as_slice()).chain(chunks.iter().map(Vec::as_slice)).collect();
-    write_atomic_parts(path, &parts)
+    write_staged_parts(path, &parts)
 }
 
 pub(super) fn write_csv(

@@ -9,7 +9,7 @@ use super::model::{Reject, ReportModel, Warning};
 use super::renderer::Renderer;
 use super::table::Table;
 use crate::locale::Lang;
-use crate::output::write_atomic;
+use crate::output::write_staged;
 use crate::stopwatch::{Lap, Stopwatch};
 use rayon::prelude::*;
 use std::path::Path;
@@ -53,7 +53,7 @@ impl Renderer for DataFiles {
                 Box::new(|| {
                     let mut text = serde_json::to_string_pretty(&m.summary()).map_err(std::io::Error::other)?;
                     text.push('\n');
-                    write_atomic(&path.join("summary.json"), text.as_bytes())
+                    write_staged(&path.join("summary.json"), text.as_bytes())
                 }),
             ),
         ];

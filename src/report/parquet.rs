@@ -5,7 +5,7 @@
 //! scores are 64-bit floats rounded as the CSV shows them; flags are booleans; months (`2026-10`) and text are strings.
 
 use super::table::{Cell, Column as TableColumn, Table};
-use crate::output::write_atomic;
+use crate::output::write_staged;
 use polars::prelude::*;
 use std::path::Path;
 
@@ -136,7 +136,7 @@ fn text(c: &Cell<'_>) -> String {
 fn write(path: &Path, mut df: DataFrame) -> std::io::Result<()> {
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes).finish(&mut df).map_err(|e| std::io::Error::other(e.to_string()))?;
-    write_atomic(path, &bytes)
+    write_staged(path, &bytes)
 }
 
 /// Writes `table` (its columns `keys`, or all) as a Parquet file.

@@ -11,7 +11,8 @@ use std::path::Path;
 pub trait Renderer {
     /// What it writes, as the timings name it (`data files`, `workbook`).
     fn name(&self) -> &'static str;
-    /// Draws `m` into the staged month folder `month`.
+    /// Draws `m` into the staged month folder `month`, each file with
+    /// [`crate::output::write_staged`]: the folder's commit puts them on disk.
     fn render(&self, m: &ReportModel<'_>, month: &Path) -> Result<(), ReportError>;
 
     /// The same, with the time of each part it writes when it writes several (`-v`): the data

@@ -12,7 +12,7 @@ use crate::analytics::calendar;
 use crate::locale::Lang;
 use crate::model::Currency;
 use crate::output::month_folder::folder_name;
-use crate::output::write_atomic;
+use crate::output::write_staged;
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatText, ConditionalFormatTextRule, DocProperties, Format, FormatAlign,
     Workbook, Worksheet, XlsxError,
@@ -539,7 +539,7 @@ impl Renderer for ExcelWorkbook {
 
     fn render(&self, m: &ReportModel<'_>, month: &Path) -> Result<(), ReportError> {
         let path = month.join(format!("arwatch-{}.xlsx", folder_name(m.as_of)));
-        write_atomic(&path, &workbook(m)?).map_err(|e| ReportError::write(&path, e))
+        write_staged(&path, &workbook(m)?).map_err(|e| ReportError::write(&path, e))
     }
 }
 

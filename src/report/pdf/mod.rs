@@ -12,7 +12,7 @@ use super::table::{Cell, Table};
 use super::tables::QualityRow;
 use crate::locale::Lang;
 use crate::output::month_folder::folder_name;
-use crate::output::write_atomic;
+use crate::output::write_staged;
 use canvas::{ACCENT, ACCENT2, Align, Canvas, Column, GREEN, INK, MARGIN, MUTED, PAGE_W, RED, col};
 use std::path::Path;
 
@@ -27,7 +27,7 @@ impl Renderer for ManagementReport {
     fn render(&self, m: &ReportModel<'_>, month: &Path) -> Result<(), ReportError> {
         let path = month.join(format!("arwatch-{}.pdf", folder_name(m.as_of)));
         let bytes = management_report(m).map_err(ReportError::Pdf)?;
-        write_atomic(&path, &bytes).map_err(|e| ReportError::write(&path, e))
+        write_staged(&path, &bytes).map_err(|e| ReportError::write(&path, e))
     }
 }
 
@@ -52,7 +52,7 @@ impl Renderer for Dossiers<'_> {
             let bytes = dossier(m, d, self.creditor)
                 .map_err(|problem| ReportError::Dossier { client: d.client.id.clone(), problem })?;
             let path = folder.join(d.file);
-            write_atomic(&path, &bytes).map_err(|e| ReportError::write(&path, e))?;
+            write_staged(&path, &bytes).map_err(|e| ReportError::write(&path, e))?;
         }
         Ok(())
     }
