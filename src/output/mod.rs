@@ -30,8 +30,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// [`write_atomic`] for a file in a month's staging folder: written aside and renamed, its way
-/// to the disk started but not waited for. [`month_folder::MonthFolder::commit`] waits for all
-/// the folder's files at once, where the waits overlap instead of queueing file after file.
+/// to the disk started but not waited for. [`month_folder::MonthFolder::commit`] syncs the
+/// folder's files; by then most of their writing is done, where a sync as each is written
+/// waited for all of it, file after file.
 pub fn write_staged(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_aside(path, &[bytes], Durable::AtCommit)
 }
