@@ -188,9 +188,10 @@ fn batch_worker() -> Result<ExitCode, AppError> {
     // one in a batch of small portfolios): each of a run's parallel steps then starts on the
     // thread already running it instead of being handed to a pool thread and waited for,
     // which halved a batch's context switches and took about 6 % off its CPU time
-    // (BENCHMARKS.md). The pool's threads get the main thread's 8 MiB of stack, as the runs
-    // had. Nothing in a run waits on a pool thread from outside rayon (the CSV parser is a
-    // thread of its own), so one thread cannot deadlock.
+    // (BENCHMARKS.md). The pool's threads get 8 MiB of stack, as much as the main thread that
+    // ran them had on Linux (more than on Windows). Nothing in a run waits on a pool thread
+    // from outside rayon (the CSV parser is a thread of its own), so one thread cannot
+    // deadlock.
     let _ = rayon::ThreadPoolBuilder::new().stack_size(8 << 20).build_global();
     // The batch closed or broke its pipes: it has stopped, and so does its worker.
     rayon::scope(|_| serve(&run)).map_err(|e| AppError::output(&PathBuf::from("the batch's pipe"), e))?;

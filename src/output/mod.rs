@@ -50,7 +50,7 @@ pub fn sync_file(path: &Path) -> std::io::Result<()> {
 }
 
 /// When a file written aside must be on disk.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Durable {
     /// Before the call returns.
     Now,
