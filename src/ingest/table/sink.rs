@@ -72,30 +72,114 @@ pub trait RawRow: Sync {
     }
 }
 
-/// A CSV record and the line it starts on.
-pub struct TextRow {
-    /// The fields.
-    pub record: csv::StringRecord,
-    /// The physical line the record starts on.
-    pub line: u32,
+/// A batch of CSV records packed side by side: every field's text in one buffer, every
+/// field's bounds in another. A small file's rows are all fresh, and a record of their own
+/// each (two zeroed allocations, freed on another thread) cost more than parsing them
+/// (BENCHMARKS.md, "A batch's records packed side by side"); emptied, a batch keeps its room.
+#[derive(Default)]
+pub struct TextRows {
+    /// The records' fields, one after another.
+    text: String,
+    /// Per record: where its text starts in `text`, then where each field ends.
+    bounds: Vec<usize>,
+    /// Per record: the physical line it starts on, and where its bounds start.
+    rows: Vec<(u32, usize)>,
 }
 
-impl RawRow for TextRow {
+impl TextRows {
+    /// Appends `record`, read from `line`.
+    pub(super) fn push(&mut self, record: &csv::StringRecord, line: u32) {
+        let start = self.text.len();
+        self.rows.push((line, self.bounds.len()));
+        self.text.push_str(record.as_slice());
+        self.bounds.push(start);
+        let ends = (0..record.len()).filter_map(|i| record.range(i)).map(|r| start + r.end);
+        self.bounds.extend(ends);
+    }
+
+    /// Makes room for `rows` records like `record` (once, in a fresh batch: grown from
+    /// nothing, a small file's batch would be copied a dozen times as it doubles).
+    /// A freak first record (a line of megabytes) reserves no more than 32 MiB a buffer.
+    pub(super) fn reserve_like(&mut self, record: &csv::StringRecord, rows: usize) {
+        const MOST: usize = 32 << 20;
+        self.text.reserve(rows.saturating_mul(record.as_slice().len()).min(MOST));
+        self.bounds.reserve(rows.saturating_mul(record.len() + 1).min(MOST / size_of::<usize>()));
+        self.rows.reserve(rows);
+    }
+
+    /// Whether the batch has no room yet.
+    pub(super) fn is_fresh(&self) -> bool {
+        self.rows.capacity() == 0
+    }
+
+    /// The records held.
+    pub(super) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// No record held.
+    pub(super) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Empties the batch, keeping its room for the next.
+    pub(super) fn clear(&mut self) {
+        self.text.clear();
+        self.bounds.clear();
+        self.rows.clear();
+    }
+
+    /// Each record as a row.
+    pub(super) fn rows(&self) -> Vec<TextRow<'_>> {
+        let bounds_end = self.rows.iter().skip(1).map(|&(_, b)| b).chain([self.bounds.len()]);
+        self.rows
+            .iter()
+            .zip(bounds_end)
+            .map(|(&(line, from), to)| TextRow { text: &self.text, bounds: &self.bounds[from..to], line })
+            .collect()
+    }
+}
+
+/// A CSV record of a [`TextRows`] batch, and the line it starts on.
+#[derive(Clone, Copy)]
+pub struct TextRow<'a> {
+    /// The batch's text.
+    text: &'a str,
+    /// Where the record starts in `text`, then where each of its fields ends.
+    bounds: &'a [usize],
+    /// The physical line the record starts on.
+    line: u32,
+}
+
+impl<'a> TextRow<'a> {
+    /// Field `i`, if the record has it.
+    fn get(&self, i: usize) -> Option<&'a str> {
+        let (start, end) = (*self.bounds.get(i)?, *self.bounds.get(i + 1)?);
+        Some(&self.text[start..end])
+    }
+
+    /// Its fields, in order.
+    fn fields(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.width()).filter_map(|i| self.get(i))
+    }
+}
+
+impl RawRow for TextRow<'_> {
     fn line(&self) -> u32 {
         self.line
     }
     fn cell(&self, col: usize) -> CellRef<'_> {
-        match self.record.get(col) {
+        match self.get(col) {
             Some(s) if !s.is_empty() => CellRef::Text(s),
             _ => CellRef::Empty,
         }
     }
     fn width(&self) -> usize {
-        self.record.len()
+        self.bounds.len() - 1
     }
     fn fields_beyond(&self, header: usize) -> Option<usize> {
-        let n = self.record.len();
-        (n > header && self.record.iter().skip(header).any(|f| !trim(f).is_empty())).then_some(n)
+        let n = self.width();
+        (n > header && self.fields().skip(header).any(|f| !trim(f).is_empty())).then_some(n)
     }
 }
 
@@ -170,7 +254,7 @@ impl Layout {
 /// What a reader hands to its consumer.
 pub enum Batch<'a> {
     /// Delimited text records.
-    Text(&'a [TextRow]),
+    Text(&'a [TextRow<'a>]),
     /// Sheet rows.
     Sheet(&'a [SheetRow]),
 }
@@ -218,4 +302,48 @@ pub struct Extent {
     /// Runs of sheet rows with no cell under the header, as (first row, rows): a sheet stores
     /// only the cells it has, so a run costs one entry however many rows it spans.
     pub blank_runs: Vec<(u32, u32)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: &[&str]) -> csv::StringRecord {
+        csv::StringRecord::from(fields.to_vec())
+    }
+
+    #[test]
+    fn packed_records_give_back_each_field_of_each_row_with_its_line() {
+        let mut batch = TextRows::default();
+        batch.push(&record(&["C1", "Brasserie Ségal", "", "12,50", " "]), 2);
+        batch.push(&record(&[""]), 3);
+        batch.push(&record(&["C2", "Ålborg \"Noord\"", "x", "1", " ", "extra"]), 5);
+        let rows = batch.rows();
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[0].line(), rows[0].width()), (2, 5));
+        assert_eq!(rows[0].cell(1), CellRef::Text("Brasserie Ségal"));
+        assert_eq!(rows[0].cell(2), CellRef::Empty);
+        assert_eq!(rows[0].cell(3), CellRef::Text("12,50"));
+        assert_eq!(rows[0].cell(5), CellRef::Empty);
+        assert_eq!((rows[1].line(), rows[1].width()), (3, 1));
+        assert!(rows[1].is_blank());
+        assert_eq!(rows[2].raw_values(), "C2 | Ålborg \"Noord\" | x | 1 |   | extra");
+        assert_eq!(rows[2].fields_beyond(4), Some(6));
+        assert_eq!(rows[0].fields_beyond(4), None, "a blank field beyond the header is harmless");
+        assert_eq!(rows[0].fields_beyond(3), Some(5));
+    }
+
+    #[test]
+    fn an_emptied_batch_keeps_its_room_and_holds_the_next_rows_alone() {
+        let mut batch = TextRows::default();
+        assert!(batch.is_fresh());
+        batch.reserve_like(&record(&["a", "b"]), 10);
+        batch.push(&record(&["a", "b"]), 1);
+        batch.clear();
+        assert!(!batch.is_fresh() && batch.is_empty());
+        batch.push(&record(&["c"]), 7);
+        let rows = batch.rows();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].line(), rows[0].cell(0), rows[0].width()), (7, CellRef::Text("c"), 1));
+    }
 }

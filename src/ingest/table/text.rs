@@ -2,7 +2,7 @@
 //! on one thread while the previous batch is converted.
 
 use super::scanner::{BLANK_MARK, LineScanner, ScanError};
-use super::sink::{BATCH_ROWS, Batch, Extent, Header, Layout, Sink, TextRow};
+use super::sink::{BATCH_ROWS, Batch, Extent, Header, Layout, Sink, TextRows};
 use crate::ingest::error::InputError;
 use crate::ingest::mapping::Mapping;
 use std::fs::File;
@@ -138,7 +138,7 @@ pub(super) fn read_text(
     // Parsing runs on its own thread, a batch ahead of conversion and merging, so that on two
     // cores reading the file overlaps with the rest. Emptied batches come back for reuse.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(2);
-    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<TextRow>>();
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<TextRows>();
     std::thread::scope(|scope| {
         let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let rules = Rules { skip_rows: mapping.skip_rows, multiline: mapping.multiline, header: mapping.header };
@@ -154,7 +154,7 @@ pub(super) fn read_text(
                 }
                 Parsed::Rows(rows) => {
                     let h = header.as_ref().expect("the parser sends the header first");
-                    sink.batch(h, Batch::Text(&rows))?;
+                    sink.batch(h, Batch::Text(&rows.rows()))?;
                     let _ = back_tx.send(rows);
                 }
                 Parsed::Blank(line) => extent.blank_lines.push(line),
@@ -176,7 +176,7 @@ pub(super) fn read_text(
 /// What the parser thread sends.
 pub(super) enum Parsed {
     Header(Vec<String>, u32),
-    Rows(Vec<TextRow>),
+    Rows(TextRows),
     Blank(u32),
     SizeHint(usize),
     /// The physical lines of the whole file, once read, every one of them in a record; and
@@ -213,10 +213,6 @@ fn line_breaks(b: &[u8]) -> u64 {
     n
 }
 
-/// The most a fresh record is given beforehand ([`parse_records`]): one long line must not
-/// make every later record that large.
-const ROOM_BYTES: usize = 4096;
-
 /// Parses records into batches. Stops quietly when the consumer has stopped listening (it
 /// hit an error of its own).
 // Long on purpose: one loop on the parser thread, its state (line counts, batch, blank
@@ -227,27 +223,18 @@ fn parse_records<R: Read>(
     rules: Rules,
     file_len: u64,
     tx: std::sync::mpsc::SyncSender<Parsed>,
-    back: std::sync::mpsc::Receiver<Vec<TextRow>>,
+    back: std::sync::mpsc::Receiver<TextRows>,
 ) {
     let mut header_seen = false;
     let mut hinted = false;
     let mut skipped = 0;
-    let mut batch: Vec<TextRow> = Vec::with_capacity(BATCH_ROWS);
-    let mut filled = 0;
+    let mut batch = TextRows::default();
+    // Each record is read into this one and copied into the batch.
+    let mut record = csv::StringRecord::new();
     let mut next_line = 1u64;
     let mut within_rows = 0u64;
-    // A fresh record is made the size of the last one read (bytes with some room, fields):
-    // grown from nothing, each reallocates and zeroes its buffers ten times or so. At 10M rows
-    // the records of the first batches come back and are reused, but a small file's rows are
-    // all fresh records (a batch holds 50,000), and growing them was a tenth of a small run
-    // (BENCHMARKS.md).
-    let mut room = (0usize, 0usize);
     loop {
-        if filled == batch.len() {
-            batch.push(TextRow { record: csv::StringRecord::with_capacity(room.0, room.1), line: 0 });
-        }
-        let record = &mut batch[filled].record;
-        let more = match rdr.read_record(record) {
+        let more = match rdr.read_record(&mut record) {
             Ok(more) => more,
             Err(e) => {
                 let scanned = match e.kind() {
@@ -274,7 +261,6 @@ fn parse_records<R: Read>(
         if !more {
             break;
         }
-        room = ((record.as_slice().len() + 32).min(ROOM_BYTES), record.len());
         // Our own line count: the parser's positions lag by one line in CRLF files. Blank
         // lines are records here (marked), so every line is seen.
         let line = next_line;
@@ -330,9 +316,13 @@ fn parse_records<R: Read>(
                 return;
             }
         }
-        batch[filled].line = line as u32;
-        filled += 1;
-        if filled == BATCH_ROWS {
+        if batch.is_fresh() {
+            // The file's bytes over this record's: the rows of a small file, or a whole batch.
+            let per_row = (record.as_slice().len() + record.len()).max(1) as u64;
+            batch.reserve_like(&record, (file_len / per_row).clamp(1, BATCH_ROWS as u64) as usize);
+        }
+        batch.push(&record, line as u32);
+        if batch.len() == BATCH_ROWS {
             if !hinted {
                 hinted = true;
                 let consumed = rdr.position().byte().max(1);
@@ -341,15 +331,14 @@ fn parse_records<R: Read>(
                     return;
                 }
             }
-            let next = back.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS));
+            let mut next = back.try_recv().unwrap_or_default();
+            next.clear();
             let full = std::mem::replace(&mut batch, next);
-            filled = 0;
             if tx.send(Parsed::Rows(full)).is_err() {
                 return;
             }
         }
     }
-    batch.truncate(filled);
     if !batch.is_empty() && tx.send(Parsed::Rows(batch)).is_err() {
         return;
     }
