@@ -93,8 +93,11 @@ impl TextRows {
         self.rows.push((line, self.bounds.len()));
         self.text.push_str(record.as_slice());
         self.bounds.push(start);
-        let ends = (0..record.len()).filter_map(|i| record.range(i)).map(|r| start + r.end);
-        self.bounds.extend(ends);
+        let mut end = start;
+        self.bounds.extend(record.iter().map(|f| {
+            end += f.len();
+            end
+        }));
     }
 
     /// Makes room for `rows` records like `record` (once, in a fresh batch: grown from
